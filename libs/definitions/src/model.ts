@@ -1,0 +1,173 @@
+// The parsed, validated KPI-as-code model. YAML/JSON files (docs/definitions.md) are parsed into
+// these shapes; the indicator engine and the scoring library consume only these.
+
+export type Level = 'agent' | 'team' | 'org';
+export const LEVELS: readonly Level[] = ['agent', 'team', 'org'];
+
+export type RollingWindow = 'rolling:1h' | 'rolling:24h' | 'rolling:7d' | 'rolling:30d';
+export type CalendarWindow = 'day' | 'week' | 'month' | 'quarter' | 'year';
+export type WindowName = RollingWindow | CalendarWindow;
+export const ROLLING_WINDOWS: readonly RollingWindow[] = ['rolling:1h', 'rolling:24h', 'rolling:7d', 'rolling:30d'];
+export const CALENDAR_WINDOWS: readonly CalendarWindow[] = ['day', 'week', 'month', 'quarter', 'year'];
+
+export interface Localized {
+  en: string;
+  zh: string;
+}
+
+// A dotted path into a canonical event: `time`, `subject`, `data.amount`, or `$date` (the event's
+// local calendar date in the org's time zone, for distinct counts such as agent-days).
+export type FieldPath = string;
+
+export type ConditionOp = 'eq' | 'ne' | 'in' | 'notIn' | 'gt' | 'gte' | 'lt' | 'lte' | 'exists';
+export interface Condition {
+  field: FieldPath;
+  op: ConditionOp;
+  // eq/ne: scalar; in/notIn: array of scalars; gt..lte: number; exists: boolean
+  value: string | number | boolean | readonly (string | number | boolean)[];
+}
+
+export type DurationUnit = 's' | 'min' | 'h' | 'd';
+
+export type Aggregation =
+  | { kind: 'count' }
+  | { kind: 'sum'; fields: readonly FieldPath[] } // the fields are added per event (talk + hold + wrap)
+  | { kind: 'distinct'; fields: readonly FieldPath[] } // distinct tuples of the fields
+  | { kind: 'duration'; from: FieldPath; to: FieldPath; unit: DurationUnit }; // sum of (to - from)
+
+// One additive quantity taken from the events of some types.
+export interface Term {
+  types: readonly string[];
+  where: readonly Condition[];
+  // Which timestamp places the event in a window: `time` (event time, default) or a date field
+  // such as `data.dueDate` (YYYY-MM-DD in the org's time zone; calendar windows only).
+  timeField: FieldPath;
+  aggregation: Aggregation;
+}
+
+export type Measure =
+  // value = numerator / denominator × scale, or numerator × scale when there is no denominator
+  | { kind: 'terms'; numerator: Term; denominator?: Term; scale: number }
+  // open balance of invoices more than `afterDays` days past due ÷ total open balance, as of the clock
+  | { kind: 'overdue-ratio'; afterDays: number }
+  // fed by `kpi.manual_score` events from an authorized reviewer; the latest score in the period counts
+  | { kind: 'manual'; scale: readonly [number, number]; reviewers?: readonly string[] };
+
+export type IndicatorUnit = 'ratio' | 'count' | 'amount' | 'seconds' | 'minutes' | 'hours' | 'days' | 'points' | 'number';
+
+export interface IndicatorDef {
+  id: string;
+  version: number;
+  name: Localized;
+  description: string;
+  unit: IndicatorUnit;
+  levels: readonly Level[];
+  windows: readonly WindowName[];
+  allowedLatenessMs: number;
+  measure: Measure;
+}
+
+export interface OrgSettings {
+  id: string; // '*' is the default for orgs not listed
+  timeZone: string; // IANA, e.g. Asia/Shanghai
+  currency: string; // ISO 4217 reporting currency
+  exchangeRates: Readonly<Record<string, number>>; // 1 unit of key currency = rate units of reporting currency
+}
+
+export type Direction = 'higher' | 'lower';
+
+export interface Comparison {
+  op: 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte';
+  value: number;
+}
+
+export interface Band {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+  score: number; // in the rule's own points (see outOf)
+  label?: string; // S / A / B...
+}
+
+export type ScoringRule =
+  // achievement = actual/target (higher) or target/actual (lower); below floor → belowFloorScore,
+  // from floor to 1 → achievement × 100, above 1 → up to cap × 100
+  | { kind: 'achievement'; floor: number; cap: number; belowFloorScore: number }
+  // first matching band wins; score normalised to 0–100 by outOf
+  | { kind: 'bands'; bands: readonly Band[]; outOf: number }
+  // base + pointsPerStep × (actual − target) / step, clamped to [min, max], normalised by outOf
+  | { kind: 'linear'; step: number; pointsPerStep: number; base: number; min: number; max: number; outOf: number }
+  // start − perOccurrence × max(0, count − free), not below min, normalised by outOf
+  | { kind: 'deduction'; free: number; perOccurrence: number; start: number; min: number; outOf: number }
+  // pass → 100, fail → 0
+  | { kind: 'binary'; pass: Comparison };
+
+export type MissingPolicy =
+  | { kind: 'exclude' } // the KPI's weight is shared among the others of its dimension
+  | { kind: 'zero' }
+  | { kind: 'full' }
+  | { kind: 'score'; score: number };
+
+export type RedLineEffect =
+  | { kind: 'veto' } // total becomes 0
+  | { kind: 'zero-dimension' } // the KPI's dimension scores 0
+  | { kind: 'zero-kpi' } // the KPI scores 0
+  | { kind: 'deduct'; points: number } // points off the total
+  | { kind: 'cap-grade'; grade: string }; // the grade can be at best this
+
+export interface RedLine {
+  // 'target-missed': the actual misses the KPI target in its direction; else a comparison on the actual
+  when: 'target-missed' | Comparison;
+  effects: readonly RedLineEffect[];
+}
+
+export interface KpiDef {
+  id: string;
+  name: Localized;
+  indicator: string;
+  window: WindowName; // defaults to the scorecard's period
+  dimension: string;
+  weight: number;
+  direction: Direction;
+  target: number;
+  rule: ScoringRule;
+  missing: MissingPolicy;
+  redLines: readonly RedLine[];
+  source: string; // the seed line it comes from
+}
+
+export interface DimensionDef {
+  id: string;
+  name: Localized;
+  weight: number;
+}
+
+export interface GradeDef {
+  grade: string; // A, B, C, D — best first
+  min: number; // lowest total for the grade (inclusive)
+  coefficient?: number; // bonus coefficient (seed 002: A 1.5 …)
+  bonus?: number; // bonus amount in the org currency (seed 003: A 300 …)
+}
+
+export interface ScorecardDef {
+  id: string;
+  version: number;
+  effectiveFrom: string; // YYYY-MM-DD; the version in force at as-of is the latest effectiveFrom ≤ as-of
+  name: Localized;
+  role: string;
+  level: Level;
+  period: CalendarWindow;
+  dimensions: readonly DimensionDef[];
+  kpis: readonly KpiDef[];
+  grades: readonly GradeDef[]; // best first
+  status: { green: number; amber: number }; // KPI score thresholds for RAG
+  maxDeduction?: number; // cap on red-line point deductions in total (seed 000: 5–10)
+  source: string;
+}
+
+export interface DefinitionSet {
+  orgs: readonly OrgSettings[];
+  indicators: readonly IndicatorDef[];
+  scorecards: readonly ScorecardDef[];
+}

@@ -1,0 +1,615 @@
+import type { CalendarWindow, IndicatorDef, Level, OrgSettings, WindowName } from '#libs/definitions';
+import { idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
+import { assertUnreachable } from './assert-unreachable';
+import { CloseQueue } from './close-queue';
+import type { EventContext } from './compiled-term';
+import { Deduplicator } from './deduplicator';
+import {
+  bindByType,
+  buildRuntimes,
+  MANUAL_SCORE_TYPE,
+  OVERDUE_EVENT_TYPES,
+  type IndicatorRuntime,
+  type TermBinding,
+} from './indicator-runtime';
+import type { EngineStats, EntityRef, FoldResult, IndicatorValue, TooLate } from './indicator-value';
+import { OverdueLedger } from './state/overdue-ledger';
+import { addToTally, newPeriodTally } from './state/period-tally';
+import { RollingDistinct } from './state/rolling-distinct';
+import { RollingSum } from './state/rolling-sum';
+import { periodOfInstant, type Period } from './time/calendar-period';
+import { dayNumberOfDate, localDayNumber } from './time/local-date';
+import type { CalendarState, ManualState, RollingState, WindowState } from './window-state';
+import { isRolling } from './windows';
+import { restoreEngineState, snapshotEngineState, type EngineSnapshot } from './engine-snapshot';
+
+export interface EngineOptions {
+  // Batch runs (evaluate) read the whole file first: nothing is late and no period ever closes.
+  ignoreLateness?: boolean;
+  // The live pipeline dedups at ingest (a unique index on source + id) and may turn this off.
+  dedup?: boolean;
+}
+
+export interface EntityState {
+  ref: EntityRef;
+  windows: (WindowState[] | undefined)[]; // per indicator index
+  ledgers: (OverdueLedger | undefined)[];
+}
+
+export interface OrgState {
+  settings: OrgSettings;
+  org: EntityState;
+  teams: Map<string, EntityState>;
+  agents: Map<string, EntityState>;
+  periodCache: Map<CalendarWindow, Period>;
+  invoiceDueDay: Map<string, number>; // invoiceId → due day, for write-offs that carry no due date
+  pendingWriteOffs: Map<string, CanonicalEvent[]>; // write-offs seen before their invoice
+}
+
+// state objects remember the fold that last reported them
+interface Touchable {
+  touchedAt: number;
+}
+
+interface Touched {
+  entity: EntityState;
+  runtime: IndicatorRuntime;
+  windowIndex: number;
+  periodStart: number; // NaN for rolling windows and ledgers
+}
+
+interface ClosingPeriod {
+  entity: EntityState;
+  runtime: IndicatorRuntime;
+  windowIndex: number;
+  start: number;
+}
+
+// The indicator engine: folds canonical events into rolling and calendar window state per
+// (indicator, entity, window), O(1) per affected state, and answers their values as of its clock.
+export class IndicatorEngine {
+  readonly runtimes: readonly IndicatorRuntime[];
+  private readonly byType: Map<string, TermBinding[]>;
+  private readonly manualById = new Map<string, IndicatorRuntime>();
+  private readonly overdueRuntimes: IndicatorRuntime[];
+  private readonly orgSettings: Map<string, OrgSettings>;
+  private readonly orgs = new Map<string, OrgState>();
+  private readonly closeQueue = new CloseQueue<ClosingPeriod>();
+  private readonly ignoreLateness: boolean;
+  private readonly dedupOn: boolean;
+  private readonly horizonMs: number;
+  private dedup = new Deduplicator();
+  private clockMs = Number.NEGATIVE_INFINITY;
+  private foldSeq = 0;
+  private touched: Touched[] = [];
+  readonly stats: EngineStats = { applied: 0, ignored: 0, duplicate: 0, tooLate: 0, rejected: 0 };
+
+  constructor(indicators: readonly IndicatorDef[], orgs: readonly OrgSettings[], options: EngineOptions = {}) {
+    this.runtimes = buildRuntimes(indicators);
+    this.byType = bindByType(this.runtimes);
+    for (const r of this.runtimes) if (r.def.measure.kind === 'manual') this.manualById.set(r.def.id, r);
+    this.overdueRuntimes = this.runtimes.filter((r) => r.def.measure.kind === 'overdue-ratio');
+    this.orgSettings = new Map(orgs.map((o) => [o.id, o]));
+    this.ignoreLateness = options.ignoreLateness ?? false;
+    this.dedupOn = options.dedup ?? true;
+    this.horizonMs = Math.max(0, ...this.runtimes.map((r) => r.horizonMs));
+  }
+
+  get clock(): number {
+    return this.clockMs;
+  }
+
+  fold(e: CanonicalEvent): FoldResult {
+    const timeMs = Date.parse(e.time);
+    const settings = this.orgSettings.get(e.data.orgId) ?? this.orgSettings.get('*');
+    if (settings === undefined) return this.reject(`data.orgId: unknown org ${e.data.orgId} and no default org`);
+    let event = e;
+    if (typeof e.data.currency === 'string') {
+      const normalized = normalizeAmounts(e, settings);
+      if (!normalized.ok) return this.reject(normalized.errors.map((x) => `${x.field}: ${x.reason}`).join('; '));
+      event = normalized.event;
+    }
+    const manual = event.type === MANUAL_SCORE_TYPE ? this.checkManual(event) : null;
+    if (typeof manual === 'string') return this.reject(manual);
+
+    if (!this.ignoreLateness && timeMs < this.clockMs - this.horizonMs) {
+      this.stats.tooLate++;
+      return { status: 'too-late', reason: 'older than every window and its allowed lateness', changes: [], closed: [], tooLate: [] };
+    }
+    if (this.dedupOn && !this.dedup.remember(idempotencyKey(event), timeMs)) {
+      this.stats.duplicate++;
+      return { status: 'duplicate', changes: [], closed: [], tooLate: [] };
+    }
+
+    const closed = timeMs > this.clockMs ? this.moveClock(timeMs) : [];
+    const org = this.orgState(event.data.orgId, settings);
+    const ctx: EventContext = { timeMs, timeZone: settings.timeZone };
+    const entities = this.entitiesOf(org, event);
+    this.foldSeq++;
+    this.touched = [];
+    const tooLate: TooLate[] = [];
+
+    if (manual !== null) {
+      this.foldManual(org, manual, event, ctx, tooLate);
+    } else {
+      const bindings = this.byType.get(event.type);
+      if (bindings !== undefined) {
+        for (const b of bindings) this.foldTerm(org, entities, b, event, ctx, tooLate);
+      }
+      if (this.overdueRuntimes.length > 0 && (OVERDUE_EVENT_TYPES as readonly string[]).includes(event.type)) {
+        this.foldInvoice(org, entities, event);
+      }
+    }
+
+    if (tooLate.length > 0) this.stats.tooLate++;
+    const changes = this.touched.map((t) => this.read(t.entity, t.runtime, t.windowIndex, t.periodStart));
+    const status = changes.length === 0 && tooLate.length === 0 ? 'ignored' : 'applied';
+    this.stats[status]++;
+    return { status, changes, closed, tooLate };
+  }
+
+  // Moves the clock without events: rolling windows decay, overdue cutoffs move, periods close.
+  advanceTo(timeMs: number): { changes: IndicatorValue[]; closed: IndicatorValue[] } {
+    if (!(timeMs > this.clockMs)) return { changes: [], closed: [] };
+    const closed = this.moveClock(timeMs);
+    const changes: IndicatorValue[] = [];
+    for (const org of this.orgs.values()) {
+      for (const entity of this.entityStates(org)) {
+        for (const runtime of this.runtimes) {
+          const states = entity.windows[runtime.index];
+          if (states !== undefined) {
+            for (let w = 0; w < states.length; w++) {
+              const s = states[w] as WindowState;
+              if (s.kind === 'rolling' && this.decays(s)) changes.push(this.read(entity, runtime, w, Number.NaN));
+            }
+          }
+          const ledger = entity.ledgers[runtime.index];
+          if (ledger !== undefined && this.moveLedgerCutoff(org, runtime, ledger)) {
+            for (let w = 0; w < runtime.windows.length; w++) changes.push(this.read(entity, runtime, w, Number.NaN));
+          }
+        }
+      }
+    }
+    return { changes, closed };
+  }
+
+  // Every (indicator, entity, window) value as of the clock, current periods only.
+  values(): IndicatorValue[] {
+    const out: IndicatorValue[] = [];
+    for (const org of this.orgs.values()) {
+      for (const entity of this.entityStates(org)) {
+        for (const runtime of this.runtimes) {
+          if (entity.windows[runtime.index] === undefined && entity.ledgers[runtime.index] === undefined) continue;
+          for (let w = 0; w < runtime.windows.length; w++) out.push(this.read(entity, runtime, w, Number.NaN));
+        }
+      }
+    }
+    return out;
+  }
+
+  value(indicatorId: string, entity: EntityRef, window: WindowName): IndicatorValue | undefined {
+    const runtime = this.runtimes.find((r) => r.def.id === indicatorId);
+    const org = this.orgs.get(entity.orgId);
+    if (runtime === undefined || org === undefined) return undefined;
+    const w = runtime.windows.indexOf(window);
+    if (w < 0) return undefined;
+    const state = this.findEntity(org, entity.level, entity.id);
+    if (state === undefined) return this.emptyValue(org, runtime, w, entity);
+    return this.read(state, runtime, w, Number.NaN);
+  }
+
+  entities(level: Level, orgId?: string): EntityRef[] {
+    const out: EntityRef[] = [];
+    for (const org of this.orgs.values()) {
+      if (orgId !== undefined && org.org.ref.orgId !== orgId) continue;
+      if (level === 'org') out.push(org.org.ref);
+      else for (const e of (level === 'team' ? org.teams : org.agents).values()) out.push(e.ref);
+    }
+    return out;
+  }
+
+  orgTimeZone(orgId: string): string {
+    return (this.orgSettings.get(orgId) ?? this.orgSettings.get('*'))?.timeZone ?? 'UTC';
+  }
+
+  get dedupSize(): number {
+    return this.dedup.size;
+  }
+
+  snapshot(): EngineSnapshot {
+    return snapshotEngineState(this.clockMs, this.stats, this.dedup, this.orgs.values(), this.runtimes);
+  }
+
+  static restore(
+    indicators: readonly IndicatorDef[],
+    orgs: readonly OrgSettings[],
+    snapshot: EngineSnapshot,
+    options: EngineOptions = {},
+  ): IndicatorEngine {
+    const engine = new IndicatorEngine(indicators, orgs, options);
+    const restored = restoreEngineState(snapshot, engine.runtimes, (orgId) => {
+      const settings = engine.orgSettings.get(orgId) ?? engine.orgSettings.get('*');
+      if (settings === undefined) throw new Error(`snapshot holds org ${orgId}, which the definitions no longer allow`);
+      return engine.orgState(orgId, settings);
+    });
+    engine.clockMs = restored.clockMs;
+    Object.assign(engine.stats, restored.stats);
+    engine.dedup = restored.dedup;
+    for (const org of engine.orgs.values()) {
+      for (const entity of engine.entityStates(org)) {
+        for (const runtime of engine.runtimes) {
+          const states = entity.windows[runtime.index];
+          if (states === undefined) continue;
+          states.forEach((s, w) => {
+            if (s.kind === 'rolling') return;
+            for (const p of s.periods.values()) engine.scheduleClose(entity, runtime, w, p.start, p.end);
+          });
+        }
+      }
+    }
+    return engine;
+  }
+
+  // ---- folding ----
+
+  private foldTerm(
+    org: OrgState,
+    entities: readonly EntityState[],
+    b: TermBinding,
+    e: CanonicalEvent,
+    ctx: EventContext,
+    tooLate: TooLate[],
+  ): void {
+    const { runtime, side, term } = b;
+    if (!term.matches(e, ctx)) return;
+    const amount = term.distinct ? 0 : term.amount(e, ctx);
+    const key = term.distinct ? term.key(e, ctx) : '';
+    if (term.distinct ? key === '' : Number.isNaN(amount)) return;
+    const t = term.timeOf(e, ctx);
+    if (Number.isNaN(t)) return;
+    for (let w = 0; w < runtime.windows.length; w++) {
+      const spec = runtime.rolling[w];
+      if (spec !== null && spec !== undefined) {
+        const bucket = Math.floor(t / spec.bucketMs);
+        for (const entity of entities) {
+          if (!runtime.levels[entity.ref.level]) continue;
+          const s = this.windowStates(entity, runtime)[w] as RollingState;
+          const target = side === 0 ? s.num : s.den;
+          if (target === null) continue;
+          const changed = target instanceof RollingSum ? target.add(bucket, amount) : target.add(bucket, key);
+          if (changed) this.touch(entity, runtime, w, Number.NaN, s);
+        }
+        continue;
+      }
+      const window = runtime.windows[w] as CalendarWindow;
+      const period = this.periodOf(org, window, t);
+      if (!this.ignoreLateness && period.end + runtime.latenessMs <= this.clockMs) {
+        tooLate.push({ indicator: runtime.def.id, window, periodStart: period.start });
+        continue;
+      }
+      for (const entity of entities) {
+        if (!runtime.levels[entity.ref.level]) continue;
+        const s = this.windowStates(entity, runtime)[w] as CalendarState;
+        let tally = s.periods.get(period.start);
+        if (tally === undefined) {
+          tally = newPeriodTally(period.start, period.end, runtime.num?.distinct ?? false, runtime.den?.distinct ?? false);
+          s.periods.set(period.start, tally);
+          this.scheduleClose(entity, runtime, w, period.start, period.end);
+        }
+        if (addToTally(tally, side, amount, key)) this.touch(entity, runtime, w, period.start, tally);
+      }
+    }
+  }
+
+  private checkManual(e: CanonicalEvent): { runtime: IndicatorRuntime; value: number } | string {
+    const id = e.data.indicator;
+    const runtime = typeof id === 'string' ? this.manualById.get(id) : undefined;
+    if (runtime === undefined) return `data.indicator: ${String(id)} is not a manual indicator`;
+    const m = runtime.def.measure;
+    if (m.kind !== 'manual') return `data.indicator: ${String(id)} is not a manual indicator`;
+    const value = e.data.value;
+    if (typeof value !== 'number' || value < m.scale[0] || value > m.scale[1]) {
+      return `data.value: expected a number from ${m.scale[0]} to ${m.scale[1]}`;
+    }
+    const reviewer = e.data.reviewerId;
+    if (m.reviewers !== undefined && !m.reviewers.includes(String(reviewer))) {
+      return `data.reviewerId: ${String(reviewer)} may not score ${runtime.def.id}`;
+    }
+    return { runtime, value };
+  }
+
+  private foldManual(
+    org: OrgState,
+    manual: { runtime: IndicatorRuntime; value: number },
+    e: CanonicalEvent,
+    ctx: EventContext,
+    tooLate: TooLate[],
+  ): void {
+    const { runtime, value } = manual;
+    // a manual score is about one entity: the deepest one the event names
+    const level: Level = e.data.agentId !== undefined ? 'agent' : e.data.teamId !== undefined ? 'team' : 'org';
+    if (!runtime.levels[level]) return;
+    const entity = this.entitiesOf(org, e).find((x) => x.ref.level === level) as EntityState;
+    const tie = idempotencyKey(e);
+    runtime.windows.forEach((window, w) => {
+      if (isRolling(window)) return;
+      const period = this.periodOf(org, window, ctx.timeMs);
+      if (!this.ignoreLateness && period.end + runtime.latenessMs <= this.clockMs) {
+        tooLate.push({ indicator: runtime.def.id, window, periodStart: period.start });
+        return;
+      }
+      const s = this.windowStates(entity, runtime)[w] as ManualState;
+      const current = s.periods.get(period.start);
+      if (current !== undefined && (current.timeMs > ctx.timeMs || (current.timeMs === ctx.timeMs && current.tie > tie))) {
+        return;
+      }
+      if (current === undefined) this.scheduleClose(entity, runtime, w, period.start, period.end);
+      const score = { start: period.start, end: period.end, timeMs: ctx.timeMs, tie, value, touchedAt: 0 };
+      s.periods.set(period.start, score);
+      this.touch(entity, runtime, w, period.start, score);
+    });
+  }
+
+  private foldInvoice(org: OrgState, entities: readonly EntityState[], e: CanonicalEvent): void {
+    const invoiceId = String(e.data.invoiceId);
+    const amount = e.data.amount as number;
+    let dueDay: number;
+    let delta: number;
+    switch (e.type) {
+      case 'invoice.issued': {
+        dueDay = dayNumberOfDate(String(e.data.dueDate));
+        delta = amount;
+        org.invoiceDueDay.set(invoiceId, dueDay);
+        const pending = org.pendingWriteOffs.get(invoiceId);
+        if (pending !== undefined) {
+          org.pendingWriteOffs.delete(invoiceId);
+          for (const w of pending) this.foldInvoice(org, this.entitiesOf(org, w), w);
+        }
+        break;
+      }
+      case 'payment.received':
+        dueDay = dayNumberOfDate(String(e.data.invoiceDueDate));
+        delta = -amount;
+        break;
+      default: {
+        const known = typeof e.data.dueDate === 'string' ? dayNumberOfDate(e.data.dueDate) : org.invoiceDueDay.get(invoiceId);
+        if (known === undefined) {
+          // the write-off arrived before its invoice: apply it when the invoice comes
+          const list = org.pendingWriteOffs.get(invoiceId) ?? [];
+          list.push(e);
+          org.pendingWriteOffs.set(invoiceId, list);
+          return;
+        }
+        dueDay = known;
+        delta = -amount;
+      }
+    }
+    if (Number.isNaN(dueDay) || Number.isNaN(delta)) return;
+    for (const runtime of this.overdueRuntimes) {
+      for (const entity of entities) {
+        if (!runtime.levels[entity.ref.level]) continue;
+        const ledger = this.ledgerOf(org, entity, runtime);
+        ledger.apply(dueDay, delta);
+        // one ledger serves every window of the indicator; an event reaches it once per fold
+        for (let w = 0; w < runtime.windows.length; w++) {
+          this.touched.push({ entity, runtime, windowIndex: w, periodStart: Number.NaN });
+        }
+      }
+    }
+  }
+
+  // ---- clock and periods ----
+
+  private moveClock(timeMs: number): IndicatorValue[] {
+    this.clockMs = timeMs;
+    if (this.dedupOn && !this.ignoreLateness) this.dedup.forgetBefore(timeMs - this.horizonMs);
+    if (this.ignoreLateness) return [];
+    const closed: IndicatorValue[] = [];
+    for (const c of this.closeQueue.popDue(timeMs)) {
+      const states = c.entity.windows[c.runtime.index] as WindowState[];
+      const s = states[c.windowIndex] as CalendarState | ManualState;
+      if (!s.periods.has(c.start)) continue;
+      closed.push(this.read(c.entity, c.runtime, c.windowIndex, c.start));
+      s.periods.delete(c.start);
+    }
+    return closed;
+  }
+
+  private scheduleClose(entity: EntityState, runtime: IndicatorRuntime, windowIndex: number, start: number, end: number): void {
+    if (this.ignoreLateness) return;
+    this.closeQueue.push(end + runtime.latenessMs, { entity, runtime, windowIndex, start });
+  }
+
+  private periodOf(org: OrgState, window: CalendarWindow, t: number): Period {
+    const cached = org.periodCache.get(window);
+    if (cached !== undefined && cached.start <= t && t < cached.end) return cached;
+    const p = periodOfInstant(window, org.settings.timeZone, t);
+    // keep the newest period cached: most events fall in it
+    if (cached === undefined || p.start > cached.start) org.periodCache.set(window, p);
+    return p;
+  }
+
+  private decays(s: RollingState): boolean {
+    const bucket = Math.floor(this.clockMs / s.spec.bucketMs);
+    const numBefore = s.num.current;
+    const denBefore = s.den?.current ?? 0;
+    return s.num.total(bucket) !== numBefore || (s.den?.total(bucket) ?? 0) !== denBefore;
+  }
+
+  private moveLedgerCutoff(org: OrgState, runtime: IndicatorRuntime, ledger: OverdueLedger): boolean {
+    const m = runtime.def.measure;
+    if (m.kind !== 'overdue-ratio') return false;
+    return ledger.moveCutoff(localDayNumber(org.settings.timeZone, this.clockMs) - m.afterDays);
+  }
+
+  // ---- reading ----
+
+  private read(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): IndicatorValue {
+    const window = runtime.windows[w] as WindowName;
+    const org = this.orgs.get(entity.ref.orgId) as OrgState;
+    const ledger = entity.ledgers[runtime.index];
+    if (ledger !== undefined) {
+      this.moveLedgerCutoff(org, runtime, ledger);
+      const period = this.currentPeriod(org, runtime, w);
+      const open = ledger.openBalance;
+      const hasOpen = Math.abs(open) > 1e-9;
+      return {
+        indicator: runtime.def.id,
+        entity: entity.ref,
+        window,
+        periodStart: period.start,
+        periodEnd: period.end,
+        value: hasOpen ? ledger.overdueBalance / open : null,
+        numerator: ledger.overdueBalance,
+        denominator: open,
+      };
+    }
+    const s = (entity.windows[runtime.index] as WindowState[])[w] as WindowState;
+    switch (s.kind) {
+      case 'rolling': {
+        const bucket = Math.floor(this.clockMs / s.spec.bucketMs);
+        const num = s.num.total(bucket);
+        const den = s.den === null ? null : s.den.total(bucket);
+        return {
+          indicator: runtime.def.id,
+          entity: entity.ref,
+          window,
+          periodStart: (bucket - s.spec.buckets + 1) * s.spec.bucketMs,
+          periodEnd: this.clockMs,
+          ...this.ratio(runtime, num, den),
+        };
+      }
+      case 'calendar': {
+        const period = Number.isNaN(periodStart) ? this.currentPeriod(org, runtime, w) : (s.periods.get(periodStart) as Period);
+        const tally = s.periods.get(period.start);
+        const num = tally?.num ?? 0;
+        const den = runtime.den === null ? null : (tally?.den ?? 0);
+        return { indicator: runtime.def.id, entity: entity.ref, window, periodStart: period.start, periodEnd: period.end, ...this.ratio(runtime, num, den) };
+      }
+      case 'manual': {
+        const period = Number.isNaN(periodStart) ? this.currentPeriod(org, runtime, w) : (s.periods.get(periodStart) as Period);
+        const score = s.periods.get(period.start);
+        const value = score?.value ?? null;
+        return { indicator: runtime.def.id, entity: entity.ref, window, periodStart: period.start, periodEnd: period.end, value, numerator: value, denominator: null };
+      }
+      default:
+        return assertUnreachable(s);
+    }
+  }
+
+  private ratio(runtime: IndicatorRuntime, num: number, den: number | null): Pick<IndicatorValue, 'value' | 'numerator' | 'denominator'> {
+    if (den === null) return { value: num * runtime.scale, numerator: num, denominator: null };
+    return { value: den === 0 ? null : (num / den) * runtime.scale, numerator: num, denominator: den };
+  }
+
+  private currentPeriod(org: OrgState, runtime: IndicatorRuntime, w: number): Period {
+    const window = runtime.windows[w] as WindowName;
+    if (isRolling(window)) return { start: this.clockMs, end: this.clockMs };
+    return this.periodOf(org, window, this.clockMs);
+  }
+
+  private emptyValue(org: OrgState, runtime: IndicatorRuntime, w: number, entity: EntityRef): IndicatorValue {
+    const probe: EntityState = { ref: entity, windows: [], ledgers: [] };
+    probe.windows[runtime.index] = this.newWindowStates(runtime);
+    if (runtime.def.measure.kind === 'overdue-ratio') probe.ledgers[runtime.index] = new OverdueLedger();
+    return this.read(probe, runtime, w, Number.NaN);
+  }
+
+  // ---- state lookup ----
+
+  // reports a state once per fold, though numerator and denominator may both change it
+  private touch(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number, mark: Touchable): void {
+    if (mark.touchedAt === this.foldSeq) return;
+    mark.touchedAt = this.foldSeq;
+    this.touched.push({ entity, runtime, windowIndex: w, periodStart });
+  }
+
+  private orgState(orgId: string, settings: OrgSettings): OrgState {
+    let org = this.orgs.get(orgId);
+    if (org === undefined) {
+      org = {
+        settings,
+        org: { ref: { level: 'org', id: orgId, orgId }, windows: [], ledgers: [] },
+        teams: new Map(),
+        agents: new Map(),
+        periodCache: new Map(),
+        invoiceDueDay: new Map(),
+        pendingWriteOffs: new Map(),
+      };
+      this.orgs.set(orgId, org);
+    }
+    return org;
+  }
+
+  private entitiesOf(org: OrgState, e: CanonicalEvent): EntityState[] {
+    const list = [org.org];
+    const { teamId, agentId, orgId } = e.data;
+    if (typeof teamId === 'string') list.push(this.entityIn(org.teams, 'team', teamId, orgId));
+    if (typeof agentId === 'string') list.push(this.entityIn(org.agents, 'agent', agentId, orgId));
+    return list;
+  }
+
+  private entityIn(map: Map<string, EntityState>, level: Level, id: string, orgId: string): EntityState {
+    let entity = map.get(id);
+    if (entity === undefined) {
+      entity = { ref: { level, id, orgId }, windows: [], ledgers: [] };
+      map.set(id, entity);
+    }
+    return entity;
+  }
+
+  private findEntity(org: OrgState, level: Level, id: string): EntityState | undefined {
+    if (level === 'org') return org.org;
+    return (level === 'team' ? org.teams : org.agents).get(id);
+  }
+
+  private *entityStates(org: OrgState): Iterable<EntityState> {
+    yield org.org;
+    yield* org.teams.values();
+    yield* org.agents.values();
+  }
+
+  private windowStates(entity: EntityState, runtime: IndicatorRuntime): WindowState[] {
+    let states = entity.windows[runtime.index];
+    if (states === undefined) {
+      states = this.newWindowStates(runtime);
+      entity.windows[runtime.index] = states;
+    }
+    return states;
+  }
+
+  private newWindowStates(runtime: IndicatorRuntime): WindowState[] {
+    return runtime.windows.map((window, w): WindowState => {
+      const spec = runtime.rolling[w];
+      if (isRolling(window) && spec !== null && spec !== undefined) {
+        const side = (distinct: boolean) => (distinct ? new RollingDistinct(spec.buckets) : new RollingSum(spec.buckets));
+        return {
+          kind: 'rolling',
+          window,
+          spec,
+          touchedAt: 0,
+          num: side(runtime.num?.distinct ?? false),
+          den: runtime.den === null ? null : side(runtime.den.distinct),
+        };
+      }
+      const calendarWindow = window as CalendarWindow;
+      if (runtime.def.measure.kind === 'manual') return { kind: 'manual', window: calendarWindow, periods: new Map() };
+      return { kind: 'calendar', window: calendarWindow, periods: new Map() };
+    });
+  }
+
+  private ledgerOf(org: OrgState, entity: EntityState, runtime: IndicatorRuntime): OverdueLedger {
+    let ledger = entity.ledgers[runtime.index];
+    if (ledger === undefined) {
+      ledger = new OverdueLedger();
+      entity.ledgers[runtime.index] = ledger;
+      this.moveLedgerCutoff(org, runtime, ledger);
+    }
+    return ledger;
+  }
+
+  private reject(reason: string): FoldResult {
+    this.stats.rejected++;
+    return { status: 'rejected', reason, changes: [], closed: [], tooLate: [] };
+  }
+}

@@ -1,0 +1,43 @@
+import type { Level, WindowName } from '#libs/definitions';
+
+export interface EntityRef {
+  level: Level;
+  id: string; // agentId, teamId or orgId
+  orgId: string;
+}
+
+// One indicator's value for one entity in one window, as of the engine's clock.
+export interface IndicatorValue {
+  indicator: string;
+  entity: EntityRef;
+  window: WindowName;
+  periodStart: number; // UTC ms, inclusive
+  periodEnd: number; // UTC ms: exclusive for calendar periods, the clock for rolling windows
+  value: number | null; // null: no data (zero denominator, no manual score, no open balance)
+  numerator: number | null;
+  denominator: number | null;
+}
+
+export interface TooLate {
+  indicator: string;
+  window: WindowName;
+  periodStart: number;
+}
+
+export type FoldStatus = 'applied' | 'ignored' | 'duplicate' | 'too-late' | 'rejected';
+
+export interface FoldResult {
+  status: FoldStatus;
+  reason?: string; // for rejected and too-late
+  changes: IndicatorValue[]; // new values of what the event changed
+  closed: IndicatorValue[]; // final values of calendar periods that closed as the clock moved
+  tooLate: TooLate[]; // closed periods the event would have changed: counted here, not folded in
+}
+
+export interface EngineStats {
+  applied: number;
+  ignored: number;
+  duplicate: number;
+  tooLate: number; // events too late for at least one window
+  rejected: number;
+}

@@ -1,0 +1,91 @@
+// Distinct values in a rolling window. Each value is counted in the bucket of its latest occurrence,
+// so the window's distinct count is the sum of the live buckets' counts: O(1) per event. Memory: one
+// map entry per distinct value seen within the window (stale entries are purged once per window span).
+export interface RollingDistinctSnapshot {
+  head: number | null; // null: nothing held yet
+  last: [string, number][];
+}
+
+export class RollingDistinct {
+  private readonly counts: Float64Array;
+  private readonly last = new Map<string, number>();
+  private head = Number.NEGATIVE_INFINITY;
+  private sum = 0;
+  private purgedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly buckets: number) {
+    this.counts = new Float64Array(buckets);
+  }
+
+  // true when the distinct count of the window changed
+  add(bucket: number, key: string): boolean {
+    if (bucket > this.head) this.advance(bucket);
+    else if (bucket <= this.head - this.buckets) return false;
+    const prev = this.last.get(key);
+    if (prev !== undefined && prev > this.head - this.buckets) {
+      if (prev >= bucket) return false;
+      this.bump(prev, -1);
+      this.bump(bucket, 1);
+      this.last.set(key, bucket);
+      return false;
+    }
+    this.last.set(key, bucket);
+    this.bump(bucket, 1);
+    this.sum += 1;
+    return true;
+  }
+
+  private bump(bucket: number, by: number): void {
+    const slot = bucket % this.buckets;
+    this.counts[slot] = (this.counts[slot] as number) + by;
+  }
+
+  // the total as last advanced, without moving the window
+  get current(): number {
+    return this.sum;
+  }
+
+  total(clockBucket: number): number {
+    this.advance(clockBucket);
+    return this.sum;
+  }
+
+  private advance(bucket: number): void {
+    if (bucket <= this.head) return;
+    if (bucket - this.head >= this.buckets) {
+      this.counts.fill(0);
+      this.sum = 0;
+    } else {
+      for (let b = this.head + 1; b <= bucket; b++) {
+        const slot = b % this.buckets;
+        this.sum -= this.counts[slot] as number;
+        this.counts[slot] = 0;
+      }
+    }
+    this.head = bucket;
+    if (bucket - this.purgedAt >= this.buckets) this.purge();
+  }
+
+  private purge(): void {
+    const oldest = this.head - this.buckets;
+    for (const [key, b] of this.last) if (b <= oldest) this.last.delete(key);
+    this.purgedAt = this.head;
+  }
+
+  snapshot(): RollingDistinctSnapshot {
+    this.purge();
+    return { head: Number.isFinite(this.head) ? this.head : null, last: [...this.last] };
+  }
+
+  static restore(buckets: number, s: RollingDistinctSnapshot): RollingDistinct {
+    const r = new RollingDistinct(buckets);
+    r.head = s.head === null ? Number.NEGATIVE_INFINITY : s.head;
+    r.purgedAt = r.head;
+    for (const [key, b] of s.last) {
+      r.last.set(key, b);
+      r.bump(b, 1);
+      r.sum += 1;
+    }
+    return r;
+  }
+}

@@ -1,0 +1,39 @@
+import type { CalendarWindow, RollingWindow } from '#libs/definitions';
+import type { PeriodTally } from './state/period-tally';
+import type { RollingDistinct } from './state/rolling-distinct';
+import type { RollingSum } from './state/rolling-sum';
+import type { RollingSpec } from './windows';
+
+export type RollingSide = RollingSum | RollingDistinct;
+
+export interface RollingState {
+  kind: 'rolling';
+  window: RollingWindow;
+  spec: RollingSpec;
+  num: RollingSide;
+  den: RollingSide | null;
+  touchedAt: number;
+}
+
+export interface CalendarState {
+  kind: 'calendar';
+  window: CalendarWindow;
+  periods: Map<number, PeriodTally>; // open periods by start
+}
+
+export interface ManualScore {
+  start: number;
+  end: number;
+  timeMs: number;
+  tie: string; // idempotency key: the later key wins a tie in time, so arrival order never matters
+  value: number;
+  touchedAt: number;
+}
+
+export interface ManualState {
+  kind: 'manual';
+  window: CalendarWindow;
+  periods: Map<number, ManualScore>;
+}
+
+export type WindowState = RollingState | CalendarState | ManualState;

@@ -1,0 +1,80 @@
+import type { AgentProfile } from './agent-profile';
+import type { ManualCadence } from './simulation-options';
+import type { SimAgent, SimulationContext } from './simulation-context';
+import { REVIEW_COMMENTS, SOURCES } from './vocabulary';
+import { DAY_MS, HOUR_MS, weekdayOf } from './zone-clock';
+import { assertNever } from './assert-never';
+
+export interface SimTeam {
+  orgId: string;
+  teamId: string;
+  agents: readonly SimAgent[];
+  // the reviewer who scores the team and its agents
+  reviewerId: string;
+}
+
+// Reviews happen on Fridays (week) or on the last weekday of the month (month).
+export function isReviewDay(day: number, cadence: ManualCadence): boolean {
+  const weekday = weekdayOf(day);
+  switch (cadence) {
+    case 'week':
+      return weekday === 5;
+    case 'month': {
+      if (weekday === 0 || weekday === 6) return false;
+      const month = new Date(day * DAY_MS).getUTCMonth();
+      // the next weekday is at most three days away (Friday → Monday)
+      const nextWeekday = day + (weekday === 5 ? 3 : 1);
+      return new Date(nextWeekday * DAY_MS).getUTCMonth() !== month;
+    }
+    default:
+      return assertNever(cadence, 'cadence');
+  }
+}
+
+function scoreOf(ctx: SimulationContext, skill: number): number {
+  return Math.max(60, Math.min(100, Math.round(62 + 34 * skill + 5 * ctx.rng.normal())));
+}
+
+function averageSkill(profiles: readonly AgentProfile[]): number {
+  return profiles.reduce((sum, profile) => sum + profile.skill, 0) / Math.max(1, profiles.length);
+}
+
+// Every agent and team of `team` gets one kpi.manual_score per indicator, in the afternoon of `day`.
+export function scheduleManualScores(
+  ctx: SimulationContext,
+  team: SimTeam,
+  day: number,
+  indicators: readonly string[],
+): void {
+  const { rng } = ctx;
+  const { orgId, teamId, reviewerId } = team;
+  const afternoon = ctx.clock.startOfDay(day) + 14 * HOUR_MS;
+  const at = (): number => afternoon + Math.floor(rng.next() * 4 * 3600) * 1000;
+  const comment = (): { comment?: string } => (rng.chance(0.3) ? { comment: rng.pick(REVIEW_COMMENTS) } : {});
+  for (const indicator of indicators) {
+    for (const agent of team.agents) {
+      const value = scoreOf(ctx, agent.profile.skill);
+      ctx.schedule(at(), SOURCES.reviews, 'kpi.manual_score', agent.agentId, {
+        orgId,
+        teamId,
+        agentId: agent.agentId,
+        indicator,
+        value,
+        reviewerId,
+        ...comment(),
+      });
+    }
+    const value = scoreOf(
+      ctx,
+      averageSkill(team.agents.map((agent) => agent.profile)),
+    );
+    ctx.schedule(at(), SOURCES.reviews, 'kpi.manual_score', teamId, {
+      orgId,
+      teamId,
+      indicator,
+      value,
+      reviewerId,
+      ...comment(),
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import type { CanonicalEvent } from '#libs/events';
+import type { SimAgent, SimulationContext } from './simulation-context';
+import { money } from './simulation-context';
+import { CNY_PER_USD, FOREIGN_CURRENCY, INDUSTRIES, REPORTING_CURRENCY, SOURCES } from './vocabulary';
+
+const DAY_SECONDS = 86_400;
+
+// lead created → MQL → SQL (a deal opens) → won or lost; the won deal carries sqlAt.
+export function startLead(ctx: SimulationContext, agent: SimAgent, createdAt: number): void {
+  const { rng, clock } = ctx;
+  const { orgId, teamId, agentId } = agent;
+  const source = SOURCES.crm;
+  const leadId = ctx.recordId('lead');
+  ctx.schedule(createdAt, source, 'crm.lead.created', leadId, { orgId, teamId, agentId, leadId });
+  if (!rng.chance(0.55)) return;
+
+  const mqlAt = ctx.later(createdAt, rng.logNormal(DAY_SECONDS, 0.8));
+  ctx.schedule(mqlAt, source, 'crm.lead.qualified', leadId, { orgId, teamId, agentId, leadId, stage: 'MQL' });
+  if (!rng.chance(0.5)) return;
+
+  const sqlMs = ctx.later(mqlAt, rng.logNormal(2.5 * DAY_SECONDS, 0.7));
+  ctx.schedule(sqlMs, source, 'crm.lead.qualified', leadId, { orgId, teamId, agentId, leadId, stage: 'SQL' });
+  const dealId = ctx.recordId('deal');
+  const sqlAt = clock.formatTime(sqlMs);
+
+  if (rng.chance(agent.profile.winRate)) {
+    const wonAt = ctx.later(sqlMs, rng.logNormal(9 * DAY_SECONDS, 0.6));
+    const foreign = rng.chance(0.08);
+    const amountCny = rng.logNormal(80_000, 0.9);
+    const data: CanonicalEvent['data'] = {
+      orgId,
+      teamId,
+      agentId,
+      dealId,
+      amount: money(foreign ? amountCny / CNY_PER_USD : amountCny),
+      currency: foreign ? FOREIGN_CURRENCY : REPORTING_CURRENCY,
+      sqlAt,
+    };
+    if (rng.chance(0.6)) data.industry = rng.pick(INDUSTRIES);
+    ctx.schedule(wonAt, source, 'crm.deal.won', dealId, data);
+  } else if (rng.chance(0.85)) {
+    // the rest stay open past the simulated period
+    const lostAt = ctx.later(sqlMs, rng.logNormal(8 * DAY_SECONDS, 0.7));
+    ctx.schedule(lostAt, source, 'crm.deal.lost', dealId, { orgId, teamId, agentId, dealId, sqlAt });
+  }
+}

@@ -1,0 +1,165 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { IndicatorEngine, type EntityRef, type IndicatorValue } from '#libs/indicators';
+import type { CanonicalEvent } from '#libs/events';
+import { acceptEvents, bruteForceValue, entitiesOf } from '../support/brute-force';
+import { arrivalsArb } from '../support/event-arbitraries';
+import { TEST_INDICATORS, TEST_ORGS } from '../support/test-definitions';
+
+function close(a: number | null, b: number | null): boolean {
+  if (a === null || b === null) return a === b;
+  return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+// Every (indicator, entity, window) of the engine against the brute-force recomputation.
+function expectEqualToBruteForce(engine: IndicatorEngine, arrivals: CanonicalEvent[], ignoreLateness: boolean): void {
+  const accepted = acceptEvents(TEST_INDICATORS, TEST_ORGS, arrivals, { ignoreLateness });
+  const asOf = engine.clock;
+  if (!Number.isFinite(asOf)) return;
+  for (const entity of entitiesOf(accepted)) {
+    const tz = TEST_ORGS.find((o) => o.id === entity.orgId)?.timeZone as string;
+    for (const def of TEST_INDICATORS) {
+      if (!def.levels.includes(entity.level)) continue;
+      for (const window of def.windows) {
+        const got = engine.value(def.id, entity, window) as IndicatorValue;
+        const want = bruteForceValue(def, accepted, entity, window, asOf, tz);
+        const where = `${def.id} ${entity.level}:${entity.id}@${entity.orgId} ${window}`;
+        expect({ where, start: got.periodStart, end: got.periodEnd }).toEqual({ where, start: want.periodStart, end: want.periodEnd });
+        if (!close(got.value, want.value) || !close(got.numerator, want.numerator) || !close(got.denominator, want.denominator)) {
+          expect({ where, got }).toEqual({ where, got: { ...got, ...want } });
+        }
+      }
+    }
+  }
+}
+
+function keyOf(v: IndicatorValue): string {
+  return `${v.indicator}|${v.entity.level}|${v.entity.orgId}|${v.entity.id}|${v.window}|${v.periodStart}`;
+}
+
+describe('indicator engine equals a brute-force recomputation from the raw events', () => {
+  it('for shuffled, duplicated and late streams, honouring allowed lateness', () => {
+    fc.assert(
+      fc.property(arrivalsArb, (arrivals) => {
+        const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+        for (const e of arrivals) engine.fold(e);
+        expectEqualToBruteForce(engine, arrivals, false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('in batch mode (ignoreLateness) whatever the order: the result does not depend on arrival order', () => {
+    fc.assert(
+      fc.property(arrivalsArb, (arrivals) => {
+        const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS, { ignoreLateness: true });
+        for (const e of arrivals) engine.fold(e);
+        expectEqualToBruteForce(engine, arrivals, true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('after a snapshot and restore at any point, as if never interrupted', () => {
+    fc.assert(
+      fc.property(arrivalsArb, fc.nat(), (arrivals, cutAt) => {
+        const cut = arrivals.length === 0 ? 0 : cutAt % arrivals.length;
+        const first = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+        for (const e of arrivals.slice(0, cut)) first.fold(e);
+        const image = JSON.parse(JSON.stringify(first.snapshot())) as ReturnType<IndicatorEngine['snapshot']>;
+        const second = IndicatorEngine.restore(TEST_INDICATORS, TEST_ORGS, image);
+        for (const e of arrivals.slice(cut)) second.fold(e);
+        expectEqualToBruteForce(second, arrivals, false);
+        expect(second.stats).toEqual(
+          (() => {
+            const whole = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+            for (const e of arrivals) whole.fold(e);
+            return whole.stats;
+          })(),
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('each fold reports every calendar value it changed, with its new value', () => {
+    fc.assert(
+      fc.property(arrivalsArb, (arrivals) => {
+        const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+        for (const e of arrivals) {
+          const before = new Map(engine.values().map((v) => [keyOf(v), v.value]));
+          const result = engine.fold(e);
+          const reported = new Map(result.changes.map((v) => [keyOf(v), v]));
+          for (const v of engine.values()) {
+            if (v.window.startsWith('rolling:') || v.indicator === 't.overdue') continue; // these decay with the clock
+            const k = keyOf(v);
+            if (before.has(k) && before.get(k) !== v.value) expect(reported.get(k)?.value).toEqual(v.value);
+          }
+          for (const c of result.changes) {
+            const now = engine.values().find((v) => keyOf(v) === keyOf(c));
+            if (now !== undefined) expect(close(now.value, c.value)).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('duplicates and lateness are counted, never silently dropped', () => {
+  const base: CanonicalEvent = {
+    specversion: '1.0',
+    id: 'x1',
+    source: 'ticketing/zendesk',
+    type: 'ticket.solved',
+    time: '2026-11-02T10:00:00+08:00',
+    data: { orgId: 'O1', teamId: 'T1', agentId: 'A1', ticketId: 'k', contacts: 1, handleSeconds: 60, resolutionSeconds: 60 },
+  };
+  const at = (id: string, time: string): CanonicalEvent => ({ ...base, id, time });
+
+  it('the same (source, id) counts once', () => {
+    const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+    expect(engine.fold(base).status).toBe('applied');
+    expect(engine.fold({ ...base }).status).toBe('duplicate');
+    expect(engine.fold({ ...base, source: 'ticketing/other' }).status).toBe('applied');
+    const team: EntityRef = { level: 'team', id: 'T1', orgId: 'O1' };
+    expect(engine.value('t.solved', team, 'day')?.value).toBe(2);
+    expect(engine.stats.duplicate).toBe(1);
+  });
+
+  it('an event later than its allowed lateness is reported too late for the closed period only', () => {
+    const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+    engine.fold(at('a', '2026-11-02T10:00:00+08:00'));
+    engine.fold(at('b', '2026-11-03T02:00:00+08:00')); // 1 h after the day closed + 1 h lateness
+    const late = engine.fold(at('c', '2026-11-02T23:00:00+08:00'));
+    expect(late.status).toBe('applied');
+    expect(late.tooLate.map((t) => t.window)).toEqual(['day']);
+    const team: EntityRef = { level: 'team', id: 'T1', orgId: 'O1' };
+    expect(engine.value('t.solved', team, 'week')?.value).toBe(3);
+    expect(engine.value('t.solved', team, 'day')?.value).toBe(1);
+    expect(engine.stats.tooLate).toBe(1);
+  });
+
+  it('a late event within the allowed lateness corrects the closed day', () => {
+    const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+    engine.fold(at('a', '2026-11-02T10:00:00+08:00'));
+    engine.fold(at('b', '2026-11-03T00:30:00+08:00'));
+    const late = engine.fold(at('c', '2026-11-02T23:00:00+08:00'));
+    expect(late.tooLate).toEqual([]);
+    const day = late.changes.find((c) => c.window === 'day' && c.entity.level === 'team');
+    expect(day?.value).toBe(2);
+    expect(day?.periodStart).toBe(Date.parse('2026-11-02T00:00:00+08:00'));
+  });
+
+  it('moving the clock closes periods and lets rolling windows decay without events', () => {
+    const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+    engine.fold(at('a', '2026-11-02T10:00:00+08:00'));
+    const team: EntityRef = { level: 'team', id: 'T1', orgId: 'O1' };
+    expect(engine.value('t.solved', team, 'rolling:1h')?.value).toBe(1);
+    const moved = engine.advanceTo(Date.parse('2026-11-03T02:00:00+08:00'));
+    expect(moved.changes.some((c) => c.window === 'rolling:1h' && c.entity.level === 'team' && c.value === 0)).toBe(true);
+    expect(moved.closed.some((c) => c.window === 'day' && c.entity.level === 'team' && c.value === 1)).toBe(true);
+    expect(engine.value('t.solved', team, 'rolling:1h')?.value).toBe(0);
+    expect(engine.value('t.solved', team, 'rolling:24h')?.value).toBe(1);
+  });
+});

@@ -1,0 +1,261 @@
+import type { CalendarWindow, IndicatorDef, OrgSettings, Term, WindowName } from '#libs/definitions';
+import { idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
+import {
+  compileGetter,
+  dayNumberOfDate,
+  isRolling,
+  localDayNumber,
+  maxWindowSpanMs,
+  periodOfInstant,
+  ROLLING_SPECS,
+  startOfLocalDay,
+  type EntityRef,
+} from '#libs/indicators';
+
+// The test oracle: every indicator value recomputed from the raw events by the definition, with no
+// incremental state. Slow on purpose: it rescans all events for every (indicator, entity, window).
+export interface BruteValue {
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  periodStart: number;
+  periodEnd: number;
+}
+
+interface Accepted {
+  e: CanonicalEvent;
+  t: number;
+  org: OrgSettings;
+  key: string;
+  // (indicator id, side, window) the event came too late for
+  late: Set<string>;
+}
+
+export interface BruteForceOptions {
+  ignoreLateness: boolean;
+}
+
+function settingsOf(orgs: readonly OrgSettings[], orgId: string): OrgSettings | undefined {
+  return orgs.find((o) => o.id === orgId) ?? orgs.find((o) => o.id === '*');
+}
+
+function termTime(term: Term, e: CanonicalEvent, t: number, tz: string): number {
+  if (term.timeField === 'time') return t;
+  const v = compileGetter(term.timeField)(e, { timeMs: t, timeZone: tz });
+  return typeof v === 'string' ? startOfLocalDay(tz, dayNumberOfDate(v)) : Number.NaN;
+}
+
+function manualProblem(defs: readonly IndicatorDef[], e: CanonicalEvent): boolean {
+  const def = defs.find((d) => d.id === e.data.indicator && d.measure.kind === 'manual');
+  if (def === undefined || def.measure.kind !== 'manual') return true;
+  const v = e.data.value;
+  if (typeof v !== 'number' || v < def.measure.scale[0] || v > def.measure.scale[1]) return true;
+  return def.measure.reviewers !== undefined && !def.measure.reviewers.includes(String(e.data.reviewerId));
+}
+
+export function acceptEvents(
+  defs: readonly IndicatorDef[],
+  orgs: readonly OrgSettings[],
+  arrivals: readonly CanonicalEvent[],
+  options: BruteForceOptions,
+): Accepted[] {
+  const horizon = Math.max(0, ...defs.map((d) => Math.max(...d.windows.map(maxWindowSpanMs)) + d.allowedLatenessMs));
+  let watermark = Number.NEGATIVE_INFINITY;
+  const seen = new Set<string>();
+  const accepted: Accepted[] = [];
+  for (const raw of arrivals) {
+    const org = settingsOf(orgs, raw.data.orgId);
+    if (org === undefined) continue;
+    let e = raw;
+    if (typeof raw.data.currency === 'string') {
+      const n = normalizeAmounts(raw, org);
+      if (!n.ok) continue;
+      e = n.event;
+    }
+    if (e.type === 'kpi.manual_score' && manualProblem(defs, e)) continue;
+    const t = Date.parse(e.time);
+    if (!options.ignoreLateness && t < watermark - horizon) continue;
+    const key = idempotencyKey(e);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    watermark = Math.max(watermark, t);
+    const late = new Set<string>();
+    if (!options.ignoreLateness) {
+      for (const d of defs) {
+        const m = d.measure;
+        const terms: [number, Term | null][] =
+          m.kind === 'terms' ? [[0, m.numerator], [1, m.denominator ?? null]] : m.kind === 'manual' ? [[0, null]] : [];
+        for (const [side, term] of terms) {
+          if (term !== null && !term.types.includes(e.type)) continue;
+          for (const w of d.windows) {
+            if (isRolling(w)) continue;
+            const at = term === null ? t : termTime(term, e, t, org.timeZone);
+            if (Number.isNaN(at)) continue;
+            const p = periodOfInstant(w, org.timeZone, at);
+            if (p.end + d.allowedLatenessMs <= watermark) late.add(`${d.id}|${side}|${w}`);
+          }
+        }
+      }
+    }
+    accepted.push({ e, t, org, key, late });
+  }
+  return accepted;
+}
+
+function belongs(a: Accepted, entity: EntityRef): boolean {
+  if (a.e.data.orgId !== entity.orgId) return false;
+  if (entity.level === 'org') return true;
+  return (entity.level === 'team' ? a.e.data.teamId : a.e.data.agentId) === entity.id;
+}
+
+function matches(term: Term, a: Accepted): boolean {
+  if (!term.types.includes(a.e.type)) return false;
+  const ctx = { timeMs: a.t, timeZone: a.org.timeZone };
+  return term.where.every((c) => {
+    const v = compileGetter(c.field)(a.e, ctx);
+    const x = c.value;
+    switch (c.op) {
+      case 'eq':
+        return v === x;
+      case 'ne':
+        return v !== x;
+      case 'in':
+        return (x as readonly unknown[]).includes(v);
+      case 'notIn':
+        return !(x as readonly unknown[]).includes(v);
+      case 'gt':
+        return (v as number) > (x as number);
+      case 'gte':
+        return (v as number) >= (x as number);
+      case 'lt':
+        return (v as number) < (x as number);
+      case 'lte':
+        return (v as number) <= (x as number);
+      case 'exists':
+        return (v !== undefined) === x;
+    }
+  });
+}
+
+// The term over the selected events: a sum, or a count of distinct keys.
+function termTotal(term: Term, events: readonly Accepted[]): number {
+  const agg = term.aggregation;
+  const distinct = new Set<string>();
+  let total = 0;
+  for (const a of events) {
+    const ctx = { timeMs: a.t, timeZone: a.org.timeZone };
+    const get = (f: string) => compileGetter(f)(a.e, ctx);
+    switch (agg.kind) {
+      case 'count':
+        total += 1;
+        break;
+      case 'sum': {
+        const vs = agg.fields.map(get);
+        if (vs.every((v) => typeof v === 'number')) total += (vs as number[]).reduce((x, y) => x + y, 0);
+        break;
+      }
+      case 'duration': {
+        const unit = { s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 }[agg.unit];
+        const at = (v: unknown) => (typeof v === 'number' ? v : Date.parse(String(v)));
+        const d = (at(get(agg.to)) - at(get(agg.from))) / unit;
+        if (!Number.isNaN(d)) total += d;
+        break;
+      }
+      case 'distinct': {
+        const vs = agg.fields.map(get);
+        if (vs.every((v) => v !== undefined && v !== null)) distinct.add(vs.map(String).join('\u0001'));
+        break;
+      }
+    }
+  }
+  return agg.kind === 'distinct' ? distinct.size : total;
+}
+
+function inWindow(term: Term, a: Accepted, window: WindowName, asOf: number, tz: string, periodStart: number): boolean {
+  const at = termTime(term, a.e, a.t, tz);
+  if (Number.isNaN(at)) return false;
+  if (isRolling(window)) {
+    const { bucketMs, buckets } = ROLLING_SPECS[window];
+    return Math.floor(at / bucketMs) > Math.floor(asOf / bucketMs) - buckets && at <= asOf;
+  }
+  return periodOfInstant(window, tz, at).start === periodStart;
+}
+
+export function bruteForceValue(
+  def: IndicatorDef,
+  accepted: readonly Accepted[],
+  entity: EntityRef,
+  window: WindowName,
+  asOf: number,
+  tz: string,
+): BruteValue {
+  const mine = accepted.filter((a) => belongs(a, entity));
+  const period = isRolling(window)
+    ? {
+        start: (Math.floor(asOf / ROLLING_SPECS[window].bucketMs) - ROLLING_SPECS[window].buckets + 1) * ROLLING_SPECS[window].bucketMs,
+        end: asOf,
+      }
+    : periodOfInstant(window as CalendarWindow, tz, asOf);
+  const m = def.measure;
+  switch (m.kind) {
+    case 'terms': {
+      const pick = (term: Term, side: number) =>
+        mine.filter((a) => matches(term, a) && !a.late.has(`${def.id}|${side}|${window}`) && inWindow(term, a, window, asOf, tz, period.start));
+      const num = termTotal(m.numerator, pick(m.numerator, 0));
+      if (m.denominator === undefined) return { value: num * m.scale, numerator: num, denominator: null, periodStart: period.start, periodEnd: period.end };
+      const den = termTotal(m.denominator, pick(m.denominator, 1));
+      return { value: den === 0 ? null : (num / den) * m.scale, numerator: num, denominator: den, periodStart: period.start, periodEnd: period.end };
+    }
+    case 'manual': {
+      let best: Accepted | undefined;
+      for (const a of mine) {
+        if (a.e.type !== 'kpi.manual_score' || a.e.data.indicator !== def.id) continue;
+        const deepest = a.e.data.agentId !== undefined ? 'agent' : a.e.data.teamId !== undefined ? 'team' : 'org';
+        if (deepest !== entity.level || a.late.has(`${def.id}|0|${window}`)) continue;
+        if (periodOfInstant(window as CalendarWindow, tz, a.t).start !== period.start) continue;
+        if (best === undefined || a.t > best.t || (a.t === best.t && a.key > best.key)) best = a;
+      }
+      const value = best === undefined ? null : (best.e.data.value as number);
+      return { value, numerator: value, denominator: null, periodStart: period.start, periodEnd: period.end };
+    }
+    case 'overdue-ratio': {
+      const dueOf = new Map<string, number>();
+      for (const a of accepted) {
+        if (a.e.type === 'invoice.issued' && a.e.data.orgId === entity.orgId) {
+          dueOf.set(String(a.e.data.invoiceId), dayNumberOfDate(String(a.e.data.dueDate)));
+        }
+      }
+      const cutoff = localDayNumber(tz, asOf) - m.afterDays;
+      let open = 0;
+      let overdue = 0;
+      for (const a of mine) {
+        const amount = a.e.data.amount as number;
+        let day: number | undefined;
+        let delta = -amount;
+        if (a.e.type === 'invoice.issued') {
+          day = dayNumberOfDate(String(a.e.data.dueDate));
+          delta = amount;
+        } else if (a.e.type === 'payment.received') day = dayNumberOfDate(String(a.e.data.invoiceDueDate));
+        else if (a.e.type === 'invoice.written_off') {
+          day = typeof a.e.data.dueDate === 'string' ? dayNumberOfDate(a.e.data.dueDate) : dueOf.get(String(a.e.data.invoiceId));
+        } else continue;
+        if (day === undefined) continue;
+        open += delta;
+        if (day < cutoff) overdue += delta;
+      }
+      const has = Math.abs(open) > 1e-9;
+      return { value: has ? overdue / open : null, numerator: overdue, denominator: open, periodStart: period.start, periodEnd: period.end };
+    }
+  }
+}
+
+export function entitiesOf(accepted: readonly Accepted[]): EntityRef[] {
+  const out = new Map<string, EntityRef>();
+  for (const { e } of accepted) {
+    const orgId = e.data.orgId;
+    out.set(`org|${orgId}`, { level: 'org', id: orgId, orgId });
+    if (typeof e.data.teamId === 'string') out.set(`team|${orgId}|${e.data.teamId}`, { level: 'team', id: e.data.teamId, orgId });
+    if (typeof e.data.agentId === 'string') out.set(`agent|${orgId}|${e.data.agentId}`, { level: 'agent', id: e.data.agentId, orgId });
+  }
+  return [...out.values()];
+}

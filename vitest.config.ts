@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Tiers, each its own project: pure domain (microseconds, no I/O) and the CLI run as a real process.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['libs/**/*.spec.ts'], environment: 'node' },
+      },
+      {
+        extends: true,
+        test: { name: 'cli', include: ['test/cli/**/*.spec.ts'], environment: 'node', testTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'property', include: ['test/property/**/*.spec.ts'], environment: 'node', testTimeout: 120_000 },
+      },
+    ],
+  },
+});
