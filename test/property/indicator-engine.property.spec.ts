@@ -140,6 +140,14 @@ describe('duplicates and lateness are counted, never silently dropped', () => {
     expect(engine.stats.tooLate).toBe(1);
   });
 
+  it('the allowed lateness ends exactly at period end + lateness', () => {
+    const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+    engine.fold(at('a', '2026-11-03T00:59:59+08:00'));
+    expect(engine.fold(at('b', '2026-11-02T23:00:00+08:00')).tooLate).toEqual([]);
+    engine.fold(at('c', '2026-11-03T01:00:00+08:00'));
+    expect(engine.fold(at('d', '2026-11-02T23:00:00+08:00')).tooLate.map((t) => t.window)).toEqual(['day']);
+  });
+
   it('a late event within the allowed lateness corrects the closed day', () => {
     const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
     engine.fold(at('a', '2026-11-02T10:00:00+08:00'));

@@ -10,6 +10,7 @@ const ANCHORS = [
   Date.parse('2026-12-31T16:00:00Z'), // Shanghai: end of the year
 ];
 const HOUR = 3_600_000;
+const INVOICE_DUE_DAYS: Record<string, number> = { i1: -40, i2: -31, i3: 5 };
 
 function iso(ms: number, offsetMin: number): string {
   const local = new Date(ms + offsetMin * 60_000).toISOString().slice(0, 19);
@@ -22,9 +23,15 @@ function date(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-const timeArb = fc
-  .tuple(fc.constantFrom(...ANCHORS), fc.integer({ min: -80 * HOUR, max: 80 * HOUR }), fc.constantFrom(0, 480, -300, 330))
-  .map(([anchor, delta, offset]) => ({ ms: anchor + delta - (delta % 1000), offset }));
+// near the anchor: most events within hours of each other (so windows and values collide), some days away
+const deltaArb = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: -3 * HOUR, max: 3 * HOUR }) },
+  { weight: 1, arbitrary: fc.integer({ min: -80 * HOUR, max: 80 * HOUR }) },
+);
+const timeArb = (anchor: number) =>
+  fc
+    .tuple(deltaArb, fc.constantFrom(0, 480, -300, 330))
+    .map(([delta, offset]) => ({ ms: anchor + delta - (delta % 1000), offset }));
 
 const who = fc.record({
   orgId: fc.constantFrom('O1', 'O2'),
@@ -40,12 +47,12 @@ const dataArb = fc.oneof(
   fc.record({ type: fc.constant('crm.order.paid'), orderId: fc.constant('o'), visitorId: fc.constantFrom('v1', 'v2', 'v3', 'v4'), amount: fc.integer({ min: 1, max: 500 }), currency: fc.constantFrom('CNY', 'USD') }),
   fc.record({ type: fc.constant('crm.deal.won'), dealId: fc.constant('d'), amount: fc.integer({ min: 0, max: 1000 }), currency: fc.constantFrom('CNY', 'USD'), sqlDaysBefore: fc.integer({ min: 0, max: 90 }) }),
   fc.record({ type: fc.constant('invoice.issued'), invoiceId: fc.constantFrom('i1', 'i2', 'i3'), amount: fc.integer({ min: 1, max: 1000 }), currency: fc.constantFrom('CNY', 'USD'), dueDays: fc.integer({ min: -70, max: 40 }) }),
-  fc.record({ type: fc.constant('payment.received'), paymentId: fc.constant('p'), invoiceId: fc.constantFrom('i1', 'i2', 'i3'), amount: fc.integer({ min: 1, max: 500 }), currency: fc.constantFrom('CNY', 'USD'), dueDays: fc.integer({ min: -70, max: 40 }) }),
+  fc.record({ type: fc.constant('payment.received'), paymentId: fc.constant('p'), invoiceId: fc.constantFrom('i1', 'i2', 'i3', 'i8'), amount: fc.integer({ min: 1, max: 500 }), currency: fc.constantFrom('CNY', 'USD'), dueDays: fc.integer({ min: -70, max: 40 }) }),
   fc.record({ type: fc.constant('invoice.written_off'), invoiceId: fc.constantFrom('i1', 'i2', 'i3', 'i9'), amount: fc.integer({ min: 1, max: 300 }), currency: fc.constantFrom('CNY', 'USD') }),
-  fc.record({ type: fc.constant('kpi.manual_score'), indicator: fc.constantFrom('t.manual', 't.fcr'), value: fc.integer({ min: -5, max: 105 }), reviewerId: fc.constantFrom('r1', 'r2', 'r3') }),
+  fc.record({ type: fc.constant('kpi.manual_score'), indicator: fc.constantFrom('t.manual', 't.manual', 't.fcr'), value: fc.integer({ min: -5, max: 105 }), reviewerId: fc.constantFrom('r1', 'r2', 'r3') }),
 );
 
-export const eventArb = fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 40 }), timeArb, who, dataArb).map(
+export const eventArb = (anchor: number) => fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 40 }), timeArb(anchor), who, dataArb).map(
   ([src, n, time, w, d]): CanonicalEvent => {
     const { type, sqlDaysBefore, dueDays, ...rest } = d as Record<string, unknown> & { type: string; sqlDaysBefore?: number; dueDays?: number };
     const data: Record<string, unknown> = { orgId: w.orgId, ...rest };
@@ -53,7 +60,11 @@ export const eventArb = fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ mi
     if (w.agentId !== undefined) data.agentId = w.agentId;
     for (const k of Object.keys(data)) if (data[k] === undefined) delete data[k];
     if (sqlDaysBefore !== undefined) data.sqlAt = iso(time.ms - sqlDaysBefore * 24 * HOUR - 12345_000, time.offset);
-    if (dueDays !== undefined) data[type === 'payment.received' ? 'invoiceDueDate' : 'dueDate'] = date(time.ms + dueDays * 24 * HOUR);
+    if (dueDays !== undefined) {
+      // an invoice has one due date: payments quote the same one (a free day for the payments of unknown invoices)
+      const due = INVOICE_DUE_DAYS[String(rest.invoiceId)] ?? dueDays;
+      data[type === 'payment.received' ? 'invoiceDueDate' : 'dueDate'] = date(anchor + due * 24 * HOUR);
+    }
     return {
       specversion: '1.0',
       id: `e${n}`,
@@ -67,9 +78,12 @@ export const eventArb = fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ mi
 
 // Arrival orders: fully shuffled, or nearly in time order with some stragglers; with duplicates.
 export const arrivalsArb = fc
-  .tuple(
-    fc.array(fc.tuple(eventArb, fc.integer(), fc.integer({ min: 0, max: 9 })), { maxLength: 70 }),
-    fc.boolean(),
+  .constantFrom(...ANCHORS)
+  .chain((anchor) =>
+    fc.tuple(
+      fc.array(fc.tuple(eventArb(anchor), fc.integer(), fc.integer({ min: 0, max: 9 })), { maxLength: 120, size: 'max' }),
+      fc.boolean(),
+    ),
   )
   .map(([items, shuffled]) => {
     const keyed = items.flatMap(([e, k, dup]) => {

@@ -53,7 +53,8 @@ export type Measure =
   // fed by `kpi.manual_score` events from an authorized reviewer; the latest score in the period counts
   | { kind: 'manual'; scale: readonly [number, number]; reviewers?: readonly string[] };
 
-export type IndicatorUnit = 'ratio' | 'count' | 'amount' | 'seconds' | 'minutes' | 'hours' | 'days' | 'points' | 'number';
+export type IndicatorUnit =
+  'ratio' | 'count' | 'amount' | 'seconds' | 'minutes' | 'hours' | 'days' | 'points' | 'number';
 
 export interface IndicatorDef {
   id: string;

@@ -194,7 +194,9 @@ export class IndicatorEngine {
     const w = runtime.windows.indexOf(window);
     if (w < 0) return undefined;
     const state = this.findEntity(org, entity.level, entity.id);
-    if (state === undefined) return this.emptyValue(org, runtime, w, entity);
+    if (state === undefined || (state.windows[runtime.index] === undefined && state.ledgers[runtime.index] === undefined)) {
+      return this.emptyValue(org, runtime, w, entity);
+    }
     return this.read(state, runtime, w, Number.NaN);
   }
 

@@ -64,10 +64,7 @@ export function scheduleManualScores(
         ...comment(),
       });
     }
-    const value = scoreOf(
-      ctx,
-      averageSkill(team.agents.map((agent) => agent.profile)),
-    );
+    const value = scoreOf(ctx, averageSkill(team.agents.map((agent) => agent.profile)));
     ctx.schedule(at(), SOURCES.reviews, 'kpi.manual_score', teamId, {
       orgId,
       teamId,

@@ -120,8 +120,12 @@ function* run(options: ResolvedOptions): Generator<SimulatedLine, void, undefine
   let recentNext = 0;
   let last: CanonicalEvent | undefined;
 
-  function* emit(kind: 'valid' | 'late', event: CanonicalEvent): Generator<SimulatedLine, void, undefined> {
-    yield { kind, event };
+  // Lines ready to be yielded; filled by drain, emptied by the loop below (one generator level
+  // keeps the per-event cost low).
+  const ready: SimulatedLine[] = [];
+
+  const emit = (kind: 'valid' | 'late', event: CanonicalEvent): void => {
+    ready.push({ kind, event });
     last = event;
     if (recent.length < RECENT_EVENTS) recent.push(event);
     else recent[recentNext] = event;
@@ -130,18 +134,18 @@ function* run(options: ResolvedOptions): Generator<SimulatedLine, void, undefine
     if (options.duplicateRate > 0 && rng.chance(options.duplicateRate)) {
       // half are immediate redeliveries, half repeat something sent a while ago
       const original = rng.chance(0.5) ? last : (recent[Math.floor(rng.next() * recent.length)] ?? last);
-      yield { kind: 'duplicate', event: { ...original, data: { ...original.data } } };
+      ready.push({ kind: 'duplicate', event: { ...original, data: { ...original.data } } });
     }
     if (options.invalidRate > 0 && rng.chance(options.invalidRate)) {
       const mistake = rng.pick(applicableMistakes(event));
-      const invalid = makeInvalid(event, mistake, eventId(event.source as SimulatedSource), rng.pick);
-      yield { kind: 'invalid', event: invalid, mistake };
+      const invalid = makeInvalid(event, mistake, eventId(event.source as SimulatedSource), (types) => rng.pick(types));
+      ready.push({ kind: 'invalid', event: invalid, mistake });
     }
-  }
+  };
 
   // Emits everything due before `until`. An event leaving the queue for the first time may be held
   // back instead: late (hours to days, past most allowed lateness) or shuffled by a few minutes.
-  function* drain(until: number): Generator<SimulatedLine, void, undefined> {
+  const drain = (until: number): void => {
     for (let key = queue.peekKey(); key !== undefined && key < until; key = queue.peekKey()) {
       const entry = queue.pop();
       if (entry === undefined) break;
@@ -156,20 +160,20 @@ function* run(options: ResolvedOptions): Generator<SimulatedLine, void, undefine
             pending.delay = 'shuffled';
             queue.push(entry.key + 5000 + Math.floor(rng.next() * SHUFFLE_MAX_MS), pending);
           } else {
-            yield* emit('valid', pending.event);
+            emit('valid', pending.event);
           }
           break;
         case 'late':
-          yield* emit('late', pending.event);
+          emit('late', pending.event);
           break;
         case 'shuffled':
-          yield* emit('valid', pending.event);
+          emit('valid', pending.event);
           break;
         default:
           assertNever(pending.delay, 'delay');
       }
     }
-  }
+  };
 
   for (let day = options.startDay; day < endDay; day++) {
     const dayStart = clock.startOfDay(day);
@@ -192,9 +196,12 @@ function* run(options: ResolvedOptions): Generator<SimulatedLine, void, undefine
           }
         }
       }
-      yield* drain(sliceEnd);
+      drain(sliceEnd);
+      yield* ready;
+      ready.length = 0;
     }
   }
   // only held-back events remain: their event time is inside the period, their arrival after it
-  yield* drain(Number.POSITIVE_INFINITY);
+  drain(Number.POSITIVE_INFINITY);
+  yield* ready;
 }

@@ -21,8 +21,8 @@ export const EVENTS_PER_ORIGIN: Readonly<Record<OriginKind, number>> = {
 
 // Relative arrival weight by local hour: busy 9:00–18:00, a trickle overnight.
 export const HOUR_WEIGHTS: readonly number[] = [
-  0.05, 0.04, 0.03, 0.03, 0.03, 0.05, 0.1, 0.3, 0.7, 1.3, 1.5, 1.4, 0.9, 1.0, 1.4, 1.5, 1.4, 1.2, 0.7, 0.4, 0.3,
-  0.25, 0.15, 0.08,
+  0.05, 0.04, 0.03, 0.03, 0.03, 0.05, 0.1, 0.3, 0.7, 1.3, 1.5, 1.4, 0.9, 1.0, 1.4, 1.5, 1.4, 1.2, 0.7, 0.4, 0.3, 0.25,
+  0.15, 0.08,
 ];
 const HOUR_WEIGHT_SUM = HOUR_WEIGHTS.reduce((sum, weight) => sum + weight, 0);
 

@@ -5,6 +5,8 @@ export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 const QUARTER_HOUR_MS = 900_000;
 
+const TWO_DIGITS: readonly string[] = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+
 export interface ZoneClock {
   readonly timeZone: string;
   // minutes east of UTC at the instant
@@ -91,13 +93,19 @@ export function createZoneClock(timeZone: string): ZoneClock {
     return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
   };
 
+  // most lookups hit the bucket of the previous one: the stream moves forward in time
+  let lastBucket = Number.NaN;
+  let lastOffset = 0;
   const offsetMinutes = (ms: number): number => {
     const bucket = Math.floor(ms / QUARTER_HOUR_MS);
+    if (bucket === lastBucket) return lastOffset;
     let offset = offsets.get(bucket);
     if (offset === undefined) {
       offset = computeOffset(bucket * QUARTER_HOUR_MS);
       offsets.set(bucket, offset);
     }
+    lastBucket = bucket;
+    lastOffset = offset;
     return offset;
   };
 
@@ -110,6 +118,8 @@ export function createZoneClock(timeZone: string): ZoneClock {
     return text;
   };
 
+  let lastDay = Number.NaN;
+  let lastDate = '';
   const localDay = (ms: number): number => Math.floor((ms + offsetMinutes(ms) * 60_000) / DAY_MS);
 
   return {
@@ -117,7 +127,16 @@ export function createZoneClock(timeZone: string): ZoneClock {
     offsetMinutes,
     formatTime: (ms) => {
       const offset = offsetMinutes(ms);
-      return new Date(ms + offset * 60_000).toISOString().slice(0, 19) + offsetText(offset);
+      const wall = Math.floor((ms + offset * 60_000) / 1000);
+      const day = Math.floor(wall / 86_400);
+      if (day !== lastDay) {
+        lastDay = day;
+        lastDate = formatLocalDate(day);
+      }
+      const second = wall - day * 86_400;
+      const hour = Math.floor(second / 3600);
+      const minute = Math.floor((second % 3600) / 60);
+      return `${lastDate}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second % 60]}${offsetText(offset)}`;
     },
     localDay,
     startOfDay: (day) => {

@@ -8,11 +8,17 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['libs/**/*.spec.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'services/**/src/**/*.spec.ts'], environment: 'node' },
       },
       {
         extends: true,
-        test: { name: 'cli', include: ['test/cli/**/*.spec.ts'], environment: 'node', testTimeout: 60_000 },
+        test: {
+          name: 'cli',
+          include: ['test/cli/**/*.spec.ts'],
+          environment: 'node',
+          globalSetup: ['test/cli/build.global-setup.ts'],
+          testTimeout: 120_000,
+        },
       },
       {
         extends: true,

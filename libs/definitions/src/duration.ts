@@ -1,0 +1,19 @@
+const UNIT_MS: Readonly<Record<string, number>> = {
+  s: 1000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(s|m|min|h|d)$/;
+
+// `48h`, `30m`, `2d`, `90s` → milliseconds; undefined when the text is not a duration.
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (match === null) return undefined;
+  const [, amount, unit] = match;
+  const ms = UNIT_MS[unit ?? ''];
+  if (amount === undefined || ms === undefined) return undefined;
+  return Math.round(Number(amount) * ms);
+}

@@ -1,0 +1,145 @@
+import { CALENDAR_WINDOWS, LEVELS, type DimensionDef, type GradeDef, type KpiDef, type ScorecardDef } from './model';
+import {
+  childPath,
+  expected,
+  itemPath,
+  missing,
+  readEnum,
+  readList,
+  readLocalized,
+  readMapping,
+  readNumber,
+  readString,
+  type Mapping,
+  type ParseContext,
+} from './parse-context';
+import { parseKpi } from './parse-kpi';
+
+const SCORECARD_KEYS = [
+  'id',
+  'version',
+  'effectiveFrom',
+  'name',
+  'role',
+  'level',
+  'period',
+  'source',
+  'status',
+  'maxDeduction',
+  'grades',
+  'dimensions',
+  'kpis',
+] as const;
+const DEFAULT_STATUS = { green: 100, amber: 80 } as const;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isIsoDate(text: string): boolean {
+  const match = ISO_DATE.exec(text);
+  if (match === null) return false;
+  const [, y, m, d] = match.map(Number);
+  const date = new Date(Date.UTC(y ?? 0, (m ?? 0) - 1, d ?? 0));
+  return date.getUTCFullYear() === y && date.getUTCMonth() + 1 === m && date.getUTCDate() === d;
+}
+
+function readEffectiveFrom(ctx: ParseContext, map: Mapping, path: string): string | undefined {
+  const value = map['effectiveFrom'];
+  if (value === undefined) {
+    missing(ctx, path, 'effectiveFrom');
+    return undefined;
+  }
+  // a YAML 1.1 reader turns 2026-01-01 into a Date; take its calendar date back
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+  if (typeof value === 'string' && isIsoDate(value)) return value;
+  expected(ctx, childPath(path, 'effectiveFrom'), 'a date YYYY-MM-DD', value);
+  return undefined;
+}
+
+function readItems<T>(
+  ctx: ParseContext,
+  map: Mapping,
+  key: string,
+  path: string,
+  parse: (value: unknown, path: string) => T | undefined,
+): T[] {
+  const at = childPath(path, key);
+  if (map[key] === undefined) {
+    missing(ctx, path, key);
+    return [];
+  }
+  const list = readList(ctx, map[key], at) ?? [];
+  const out: T[] = [];
+  list.forEach((item, i) => {
+    const parsed = parse(item, itemPath(at, i));
+    if (parsed !== undefined) out.push(parsed);
+  });
+  return out;
+}
+
+function parseGrade(ctx: ParseContext, value: unknown, path: string): GradeDef | undefined {
+  const map = readMapping(ctx, value, path, ['grade', 'min', 'coefficient', 'bonus']);
+  if (map === undefined) return undefined;
+  const grade = readString(ctx, map, 'grade', path, true);
+  const min = readNumber(ctx, map, 'min', path, 'any', true);
+  const coefficient = readNumber(ctx, map, 'coefficient', path, 'non-negative', false);
+  const bonus = readNumber(ctx, map, 'bonus', path, 'non-negative', false);
+  if (grade === undefined || min === undefined) return undefined;
+  const def: GradeDef = { grade, min };
+  if (coefficient !== undefined) def.coefficient = coefficient;
+  if (bonus !== undefined) def.bonus = bonus;
+  return def;
+}
+
+function parseDimension(ctx: ParseContext, value: unknown, path: string): DimensionDef | undefined {
+  const map = readMapping(ctx, value, path, ['id', 'name', 'weight']);
+  if (map === undefined) return undefined;
+  const id = readString(ctx, map, 'id', path, true);
+  const name = readLocalized(ctx, map, 'name', path, true) ?? { en: id ?? '', zh: '' };
+  const weight = readNumber(ctx, map, 'weight', path, 'positive', true) ?? 1;
+  return id === undefined ? undefined : { id, name, weight };
+}
+
+function parseStatus(ctx: ParseContext, value: unknown, path: string): ScorecardDef['status'] {
+  if (value === undefined) return DEFAULT_STATUS;
+  const map = readMapping(ctx, value, path, ['green', 'amber']);
+  if (map === undefined) return DEFAULT_STATUS;
+  return {
+    green: readNumber(ctx, map, 'green', path, 'non-negative', false) ?? DEFAULT_STATUS.green,
+    amber: readNumber(ctx, map, 'amber', path, 'non-negative', false) ?? DEFAULT_STATUS.amber,
+  };
+}
+
+// One entry of `scorecards:`; undefined when it has no id or effective date (what versions key on).
+export function parseScorecard(ctx: ParseContext, value: unknown, path: string): ScorecardDef | undefined {
+  const map = readMapping(ctx, value, path, SCORECARD_KEYS);
+  if (map === undefined) return undefined;
+  const id = readString(ctx, map, 'id', path, true);
+  const version = readNumber(ctx, map, 'version', path, 'positive integer', false) ?? 1;
+  const effectiveFrom = readEffectiveFrom(ctx, map, path);
+  const name = readLocalized(ctx, map, 'name', path, true) ?? { en: id ?? '', zh: '' };
+  const role = readString(ctx, map, 'role', path, true) ?? '';
+  const level = readEnum(ctx, map, 'level', path, LEVELS, true) ?? 'agent';
+  const period = readEnum(ctx, map, 'period', path, CALENDAR_WINDOWS, true) ?? 'month';
+  const source = readString(ctx, map, 'source', path, false) ?? '';
+  const status = parseStatus(ctx, map['status'], childPath(path, 'status'));
+  const maxDeduction = readNumber(ctx, map, 'maxDeduction', path, 'positive', false);
+  const grades = readItems(ctx, map, 'grades', path, (v, p) => parseGrade(ctx, v, p));
+  const dimensions = readItems(ctx, map, 'dimensions', path, (v, p) => parseDimension(ctx, v, p));
+  const kpis: KpiDef[] = readItems(ctx, map, 'kpis', path, (v, p) => parseKpi(ctx, v, p, period));
+  if (id === undefined || effectiveFrom === undefined) return undefined;
+  const def: ScorecardDef = {
+    id,
+    version,
+    effectiveFrom,
+    name,
+    role,
+    level,
+    period,
+    dimensions,
+    kpis,
+    grades,
+    status,
+    source,
+  };
+  if (maxDeduction !== undefined) def.maxDeduction = maxDeduction;
+  return def;
+}

@@ -1,0 +1,73 @@
+// A small, fully valid definition document for the specs: each spec copies it and breaks one thing.
+export interface SampleDocument {
+  apiVersion: string;
+  orgs: Record<string, unknown>[];
+  indicators: Record<string, unknown>[];
+  scorecards: (Record<string, unknown> & { kpis: Record<string, unknown>[]; dimensions: Record<string, unknown>[] })[];
+}
+
+export function sampleDocument(): SampleDocument {
+  return {
+    apiVersion: 'kpi-pulse/v1',
+    orgs: [{ id: '*', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: { USD: 7.1 } }],
+    indicators: [
+      {
+        id: 'support.fcr',
+        name: { en: 'First-contact resolution', zh: '一次解决率' },
+        description: 'Tickets solved on the first contact ÷ all tickets solved.',
+        unit: 'ratio',
+        windows: ['rolling:24h', 'month'],
+        numerator: { of: 'ticket.solved', where: { 'data.contacts': 1 } },
+        denominator: { of: 'ticket.solved' },
+      },
+      {
+        id: 'support.complaints',
+        name: { en: 'Complaints', zh: '投诉' },
+        description: 'Complaints received about the team.',
+        unit: 'count',
+        windows: 'month',
+        numerator: { of: 'complaint.received' },
+      },
+    ],
+    scorecards: [
+      {
+        id: 'cs-supervisor-monthly',
+        effectiveFrom: '2026-01-01',
+        name: { en: 'Customer-service supervisor (monthly)', zh: '客服主管月度绩效' },
+        role: 'cs-supervisor',
+        level: 'team',
+        period: 'month',
+        grades: [
+          { grade: 'A', min: 90 },
+          { grade: 'B', min: 80 },
+          { grade: 'C', min: 0 },
+        ],
+        dimensions: [
+          { id: 'efficiency', name: { en: 'Efficiency', zh: '效率' }, weight: 60 },
+          { id: 'quality', name: { en: 'Quality', zh: '质量' }, weight: 40 },
+        ],
+        kpis: [
+          {
+            id: 'fcr',
+            name: { en: 'FCR', zh: '一次解决率' },
+            indicator: 'support.fcr',
+            dimension: 'efficiency',
+            direction: 'higher',
+            target: 0.75,
+            rule: { achievement: { floor: 0.8, cap: 1.1 } },
+          },
+          {
+            id: 'complaints',
+            name: { en: 'Complaints', zh: '投诉' },
+            indicator: 'support.complaints',
+            dimension: 'quality',
+            direction: 'lower',
+            target: 0,
+            rule: { deduction: { free: 0, perOccurrence: 10 } },
+            redLines: [{ when: { gt: 3 }, effects: ['veto'] }],
+          },
+        ],
+      },
+    ],
+  };
+}

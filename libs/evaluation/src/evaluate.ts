@@ -1,0 +1,146 @@
+import { scorecardsInForce, type DefinitionSet, type Level } from '#libs/definitions';
+import { formatErrors, validateEvent } from '#libs/events';
+import { dateOfDayNumber, formatLocal, IndicatorEngine, localDayNumber, periodOfInstant, type IndicatorValue } from '#libs/indicators';
+import type { ScorecardScore } from '#libs/scoring';
+import { scoreEntity } from './score-entity';
+
+// The output of `kpi-pulse evaluate` (contract: shared/contracts/cli-evaluate.md).
+export interface EvaluationReport {
+  asOf: string;
+  indicators: ReportedIndicator[];
+  scorecards: ReportedScorecard[];
+  rejected: RejectedEvent[];
+  summary: { lines: number; accepted: number; duplicates: number; rejected: number; afterAsOf: number; otherOrgs: number };
+}
+
+export interface ReportedIndicator {
+  indicator: string;
+  entity: { level: Level; id: string; orgId: string };
+  window: string;
+  periodStart: string;
+  periodEnd: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+}
+
+export interface ReportedScorecard extends Omit<ScorecardScore, 'scorecard'> {
+  scorecard: string;
+  entity: { level: Level; id: string; orgId: string };
+  periodStart: string;
+  periodEnd: string;
+}
+
+export interface RejectedEvent {
+  line: number;
+  id?: string;
+  source?: string;
+  reason: string;
+}
+
+export interface EvaluateInput {
+  definitions: DefinitionSet;
+  lines: Iterable<string>; // NDJSON, one canonical event per line
+  asOf: string; // RFC 3339
+  org?: string;
+}
+
+const LEVEL_ORDER: Record<Level, number> = { org: 0, team: 1, agent: 2 };
+
+// reported numbers: enough digits for any KPI, none of the float noise (0.30000000000000004)
+function tidy(v: number | null): number | null {
+  return v === null ? null : Math.round(v * 1e9) / 1e9;
+}
+
+export function evaluate(input: EvaluateInput): EvaluationReport {
+  const asOfMs = Date.parse(input.asOf);
+  const { definitions } = input;
+  // The whole file is read before answering, so no event is late and arrival order does not matter.
+  const engine = new IndicatorEngine(definitions.indicators, definitions.orgs, { ignoreLateness: true });
+  const rejected: RejectedEvent[] = [];
+  const summary = { lines: 0, accepted: 0, duplicates: 0, rejected: 0, afterAsOf: 0, otherOrgs: 0 };
+
+  let lineNo = 0;
+  for (const line of input.lines) {
+    lineNo++;
+    if (line.trim() === '') continue;
+    summary.lines++;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (err) {
+      rejected.push({ line: lineNo, reason: `invalid JSON: ${(err as Error).message}` });
+      continue;
+    }
+    const checked = validateEvent(raw);
+    if (!checked.ok) {
+      const r: RejectedEvent = { line: lineNo, reason: formatErrors(checked.errors) };
+      if (checked.id !== undefined) r.id = checked.id;
+      if (checked.source !== undefined) r.source = checked.source;
+      rejected.push(r);
+      continue;
+    }
+    if (checked.timeMs > asOfMs) {
+      summary.afterAsOf++;
+      continue;
+    }
+    if (input.org !== undefined && checked.event.data.orgId !== input.org) {
+      summary.otherOrgs++;
+      continue;
+    }
+    const result = engine.fold(checked.event);
+    if (result.status === 'rejected') {
+      rejected.push({ line: lineNo, id: checked.event.id, source: checked.event.source, reason: result.reason ?? 'rejected' });
+    } else if (result.status === 'duplicate') summary.duplicates++;
+    else summary.accepted++;
+  }
+  summary.rejected = rejected.length;
+  engine.advanceTo(asOfMs);
+
+  const indicators = engine
+    .values()
+    .sort(
+      (a, b) =>
+        a.indicator.localeCompare(b.indicator) ||
+        a.entity.orgId.localeCompare(b.entity.orgId) ||
+        LEVEL_ORDER[a.entity.level] - LEVEL_ORDER[b.entity.level] ||
+        a.entity.id.localeCompare(b.entity.id, 'en', { numeric: true }),
+    )
+    .map((v) => report(v, engine.orgTimeZone(v.entity.orgId)));
+
+  const scorecards: ReportedScorecard[] = [];
+  for (const orgRef of engine.entities('org')) {
+    const tz = engine.orgTimeZone(orgRef.orgId);
+    const localDate = dateOfDayNumber(localDayNumber(tz, asOfMs));
+    for (const def of scorecardsInForce(definitions, localDate)) {
+      const period = periodOfInstant(def.period, tz, asOfMs);
+      const entities = engine
+        .entities(def.level, orgRef.orgId)
+        .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+      for (const entity of entities) {
+        const score = scoreEntity(engine, def, entity);
+        scorecards.push({
+          ...score,
+          entity: { level: entity.level, id: entity.id, orgId: entity.orgId },
+          periodStart: formatLocal(tz, period.start),
+          periodEnd: formatLocal(tz, period.end),
+        });
+      }
+    }
+  }
+
+  return { asOf: input.asOf, indicators, scorecards, rejected, summary };
+}
+
+function report(v: IndicatorValue, tz: string): ReportedIndicator {
+  return {
+    indicator: v.indicator,
+    entity: { level: v.entity.level, id: v.entity.id, orgId: v.entity.orgId },
+    window: v.window,
+    periodStart: formatLocal(tz, v.periodStart),
+    periodEnd: formatLocal(tz, v.periodEnd),
+    value: tidy(v.value),
+    numerator: tidy(v.numerator),
+    denominator: tidy(v.denominator),
+  };
+}

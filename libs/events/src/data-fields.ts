@@ -1,0 +1,149 @@
+import type { EventType } from './event-types';
+import { parseTimestamp, timestampProblem, isCalendarDate } from './time-format';
+
+// A check on one value: undefined when it is fine, else the reason for the FieldError.
+export type FieldCheck = (value: unknown) => string | undefined;
+
+export interface FieldSpec {
+  name: string;
+  path: string; // `data.<name>`, built once so that errors cost no string building
+  required: boolean;
+  check: FieldCheck;
+}
+
+export const MAX_COMMENT_LENGTH = 2000;
+
+export const TICKET_CHANNELS = ['chat', 'phone', 'email', 'web'] as const;
+export type TicketChannel = (typeof TICKET_CHANNELS)[number];
+
+export const LEAD_STAGES = ['MQL', 'SQL'] as const;
+export type LeadStage = (typeof LEAD_STAGES)[number];
+
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+function rule(test: (value: unknown) => boolean, reason: string): FieldCheck {
+  return (value) => (test(value) ? undefined : reason);
+}
+
+function oneOf(values: readonly string[]): FieldCheck {
+  const allowed: ReadonlySet<unknown> = new Set(values);
+  return rule((v) => allowed.has(v), `expected one of ${values.join(', ')}`);
+}
+
+const nonEmptyString = rule((v) => typeof v === 'string' && v.length > 0, 'expected a non-empty string');
+const finiteNumber = rule((v) => typeof v === 'number' && Number.isFinite(v), 'expected a finite number');
+// Amounts are decimal major units (1234.50) and durations are seconds; both may be fractional.
+const nonNegativeNumber = rule(
+  (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
+  'expected a non-negative finite number',
+);
+const positiveInteger = rule(
+  (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1,
+  'expected a positive integer',
+);
+const ratingScore = rule(
+  (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 5,
+  'expected an integer from 1 to 5',
+);
+const boolean = rule((v) => typeof v === 'boolean', 'expected true or false');
+const currency = rule(
+  (v) => typeof v === 'string' && CURRENCY_CODE.test(v),
+  'expected an ISO 4217 currency code of 3 upper-case letters',
+);
+const calendarDate = rule(
+  (v) => typeof v === 'string' && isCalendarDate(v),
+  'expected a valid calendar date YYYY-MM-DD',
+);
+const comment = rule(
+  (v) => typeof v === 'string' && v.length <= MAX_COMMENT_LENGTH,
+  `expected a string of at most ${MAX_COMMENT_LENGTH} characters`,
+);
+const timestamp: FieldCheck = (v) => {
+  if (typeof v !== 'string') return 'expected an RFC 3339 timestamp string';
+  return Number.isNaN(parseTimestamp(v)) ? timestampProblem(v) : undefined;
+};
+const ticketChannel = oneOf(TICKET_CHANNELS);
+const leadStage = oneOf(LEAD_STAGES);
+
+function required(name: string, check: FieldCheck): FieldSpec {
+  return { name, path: `data.${name}`, required: true, check };
+}
+
+function optional(name: string, check: FieldCheck): FieldSpec {
+  return { name, path: `data.${name}`, required: false, check };
+}
+
+// Every event's data: the org, and the team / person it is attributed to where there is one.
+export const COMMON_DATA_FIELDS: readonly FieldSpec[] = [
+  required('orgId', nonEmptyString),
+  optional('teamId', nonEmptyString),
+  optional('agentId', nonEmptyString),
+];
+
+const money = [required('amount', nonNegativeNumber), required('currency', currency)];
+
+// The data fields of each type beyond COMMON_DATA_FIELDS; a Record so that a new type cannot be
+// added to EVENT_TYPES without its fields.
+export const DATA_FIELDS: Readonly<Record<EventType, readonly FieldSpec[]>> = {
+  'crm.lead.created': [required('leadId', nonEmptyString)],
+  'crm.lead.qualified': [required('leadId', nonEmptyString), required('stage', leadStage)],
+  'crm.deal.won': [
+    required('dealId', nonEmptyString),
+    ...money,
+    required('sqlAt', timestamp),
+    optional('industry', nonEmptyString),
+  ],
+  'crm.deal.lost': [required('dealId', nonEmptyString), optional('sqlAt', timestamp)],
+  // pre-sales inquiry: the channel is the shop's own word (chat, WeChat, Taobao…), not the ticket list
+  'crm.inquiry.received': [required('visitorId', nonEmptyString), required('channel', nonEmptyString)],
+  'crm.order.paid': [required('orderId', nonEmptyString), required('visitorId', nonEmptyString), ...money],
+  'ticket.created': [
+    required('ticketId', nonEmptyString),
+    required('channel', ticketChannel),
+    optional('priority', nonEmptyString),
+  ],
+  // channel is a v1-compatible addition: first-response SLAs differ per channel (seed 000 客服主管 A.1/A.3)
+  'ticket.replied': [
+    required('ticketId', nonEmptyString),
+    required('firstReply', boolean),
+    required('responseSeconds', nonNegativeNumber),
+    optional('channel', ticketChannel),
+  ],
+  'ticket.solved': [
+    required('ticketId', nonEmptyString),
+    required('contacts', positiveInteger),
+    required('handleSeconds', nonNegativeNumber),
+    required('resolutionSeconds', nonNegativeNumber),
+  ],
+  'ticket.reopened': [required('ticketId', nonEmptyString)],
+  'ticket.rated': [
+    required('ticketId', nonEmptyString),
+    required('score', ratingScore),
+    required('satisfied', boolean),
+  ],
+  'call.ended': [
+    required('callId', nonEmptyString),
+    required('answered', boolean),
+    required('talkSeconds', nonNegativeNumber),
+    required('holdSeconds', nonNegativeNumber),
+    required('wrapSeconds', nonNegativeNumber),
+    required('waitSeconds', nonNegativeNumber),
+  ],
+  'invoice.issued': [required('invoiceId', nonEmptyString), ...money, required('dueDate', calendarDate)],
+  'payment.received': [
+    required('paymentId', nonEmptyString),
+    required('invoiceId', nonEmptyString),
+    ...money,
+    required('invoiceDueDate', calendarDate),
+  ],
+  'invoice.written_off': [required('invoiceId', nonEmptyString), ...money],
+  'refund.issued': [...money, optional('orderId', nonEmptyString)],
+  // a score for what events cannot measure (training, a manager's rating, 360 reviews); the scale
+  // is the manual indicator's, checked by the engine
+  'kpi.manual_score': [
+    required('indicator', nonEmptyString),
+    required('value', finiteNumber),
+    required('reviewerId', nonEmptyString),
+    optional('comment', comment),
+  ],
+};

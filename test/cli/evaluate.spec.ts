@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { EvaluationReport } from '#libs/evaluation';
+import { ROOT, runCli } from './run-cli';
+
+const DEFS = 'test/fixtures/definitions';
+const EVENTS = 'test/fixtures/events-small.jsonl';
+const AS_OF = '2026-11-30T23:59:59+08:00';
+
+function evaluateFile(events: string, extra: string[] = []): EvaluationReport {
+  const r = runCli(['evaluate', '--definitions', DEFS, '--events', events, '--as-of', AS_OF, ...extra]);
+  expect(r.stderr).toMatch(/evaluate: \d+ events read/);
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout) as EvaluationReport;
+}
+
+describe('kpi-pulse evaluate (contract: shared/contracts/cli-evaluate.md)', () => {
+  const report = evaluateFile(EVENTS);
+  const team = (indicator: string, window = 'month') =>
+    report.indicators.find((i) => i.indicator === indicator && i.entity.level === 'team' && i.entity.id === 'T1' && i.window === window);
+
+  it('prints the indicator values of the period holding --as-of, in the org time zone', () => {
+    expect(report.asOf).toBe(AS_OF);
+    expect(team('support.fcr')).toEqual({
+      indicator: 'support.fcr',
+      entity: { level: 'team', id: 'T1', orgId: 'O1' },
+      window: 'month',
+      periodStart: '2026-11-01T00:00:00+08:00',
+      periodEnd: '2026-12-01T00:00:00+08:00',
+      value: 0.75,
+      numerator: 3,
+      denominator: 4,
+    });
+    expect(team('support.aht')?.value).toBe(360);
+    expect(team('sales.signed')?.value).toBe(9100); // 7000 CNY + 300 USD × 7
+    // nothing was solved in the last 24 h before --as-of: a zero denominator is null, not 0
+    expect(team('support.fcr', 'rolling:24h')?.value).toBeNull();
+  });
+
+  it('scores the scorecards with dimensions, total, grade and coefficient', () => {
+    const card = report.scorecards.find((s) => s.scorecard === 'support-team-monthly' && s.entity.id === 'T1');
+    expect(card?.periodStart).toBe('2026-11-01T00:00:00+08:00');
+    expect(card?.kpis.map((k) => [k.kpi, k.actual, k.score, k.status])).toEqual([
+      ['fcr', 0.75, 100, 'green'],
+      ['aht', 360, 100, 'green'],
+      ['signed', 9100, 91, 'amber'],
+    ]);
+    expect(card?.dimensions.map((d) => [d.dimension, d.score])).toEqual([
+      ['efficiency', 100],
+      ['results', 91],
+    ]);
+    expect(card?.total).toBe(96.4);
+    expect(card?.grade).toBe('A');
+    expect(card?.coefficient).toBe(1.5);
+  });
+
+  it('reports rejected lines with the field and the reason, and counts duplicates and later events', () => {
+    expect(report.rejected).toEqual([
+      { line: 10, id: 'e30', source: 'ticketing/zendesk', reason: expect.stringMatching(/^data\.contacts: /) as string },
+      { line: 12, id: 'e32', source: 'crm/hubspot', reason: expect.stringMatching(/^data\.currency: GBP/) as string },
+      { line: 13, reason: expect.stringMatching(/^invalid JSON/) as string },
+    ]);
+    expect(report.summary).toMatchObject({ duplicates: 1, afterAsOf: 1, rejected: 3 });
+  });
+
+  it('gives the same answer whatever the order of the file', () => {
+    const lines = readFileSync(join(ROOT, EVENTS), 'utf8').trim().split('\n');
+    const reversed = join(mkdtempSync(join(tmpdir(), 'kpi-')), 'reversed.jsonl');
+    writeFileSync(reversed, `${[...lines].reverse().join('\n')}\n`);
+    const other = evaluateFile(reversed);
+    expect(other.indicators).toEqual(report.indicators);
+    expect(other.scorecards).toEqual(report.scorecards);
+  });
+
+  it('exits 2 with the reason on bad arguments or invalid definitions', () => {
+    const badTime = runCli(['evaluate', '--definitions', DEFS, '--events', EVENTS, '--as-of', '2026-11-30']);
+    expect(badTime.status).toBe(2);
+    expect(badTime.stderr).toContain('--as-of: expected an RFC 3339 time with offset');
+    const dir = mkdtempSync(join(tmpdir(), 'kpi-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: kpi-pulse/v1\nindicators:\n  - id: x\n    unit: furlongs\n');
+    const badDefs = runCli(['evaluate', '--definitions', dir, '--events', EVENTS, '--as-of', AS_OF]);
+    expect(badDefs.status).toBe(2);
+    expect(badDefs.stderr).toContain('invalid definitions');
+    expect(badDefs.stderr).toContain('bad.yaml');
+    expect(runCli(['evaluate', '--definitions', DEFS, '--as-of', AS_OF]).status).toBe(2);
+  });
+
+  it('has --help', () => {
+    const help = runCli(['evaluate', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('--as-of <time>');
+    expect(help.stdout).toContain('Example');
+  });
+});
