@@ -4,7 +4,7 @@ import type { EngineStats } from './indicator-value';
 import type { EntityState, OrgState } from './indicator-engine';
 import type { IndicatorRuntime } from './indicator-runtime';
 import { OverdueLedger, type OverdueLedgerSnapshot } from './state/overdue-ledger';
-import { restoreTally, snapshotTally, type PeriodTallySnapshot } from './state/period-tally';
+import { periodKey, restoreTally, snapshotTally, type PeriodTally, type PeriodTallySnapshot } from './state/period-tally';
 import { RollingDistinct, type RollingDistinctSnapshot } from './state/rolling-distinct';
 import { RollingSum, type RollingSumSnapshot } from './state/rolling-sum';
 import type { ManualScore, RollingSide, WindowState } from './window-state';
@@ -127,17 +127,17 @@ function restoreWindow(runtime: IndicatorRuntime, w: number, s: WindowSnapshot):
         touchedAt: 0,
       };
     }
-    case 'calendar':
-      return {
-        kind: 'calendar',
-        window: s.window as 'month',
-        periods: new Map(s.periods.map((p) => [p.start, restoreTally(p, numDistinct, denDistinct)])),
-      };
+    case 'calendar': {
+      const periods = new Map(s.periods.map((p) => [periodKey(p.start), restoreTally(p, numDistinct, denDistinct)]));
+      let latest: PeriodTally | null = null;
+      for (const p of periods.values()) if (latest === null || p.start > latest.start) latest = p;
+      return { kind: 'calendar', window: s.window as 'month', periods, latest };
+    }
     case 'manual':
       return {
         kind: 'manual',
         window: s.window as 'month',
-        periods: new Map(s.periods.map((p) => [p.start, { ...p, touchedAt: 0 }])),
+        periods: new Map(s.periods.map((p) => [periodKey(p.start), { ...p, touchedAt: 0 }])),
       };
   }
 }
@@ -155,7 +155,7 @@ export function restoreEngineState(
     for (const [invoice, events] of o.pendingWriteOffs) org.pendingWriteOffs.set(invoice, events);
     for (const e of o.entities) {
       const entity: EntityState =
-        e.level === 'org' ? org.org : { ref: { level: e.level, id: e.id, orgId: o.id }, windows: [], ledgers: [] };
+        e.level === 'org' ? org.org : { ref: { level: e.level, id: e.id, orgId: o.id }, org, windows: [], ledgers: [] };
       if (e.level === 'team') org.teams.set(e.id, entity);
       if (e.level === 'agent') org.agents.set(e.id, entity);
       for (const item of e.indicators) {

@@ -14,7 +14,7 @@ import {
 } from './indicator-runtime';
 import type { EngineStats, EntityRef, FoldResult, IndicatorValue, TooLate } from './indicator-value';
 import { OverdueLedger } from './state/overdue-ledger';
-import { addToTally, newPeriodTally } from './state/period-tally';
+import { addToTally, newPeriodTally, periodKey, type PeriodTally } from './state/period-tally';
 import { RollingDistinct } from './state/rolling-distinct';
 import { RollingSum } from './state/rolling-sum';
 import { periodOfInstant, type Period } from './time/calendar-period';
@@ -32,6 +32,7 @@ export interface EngineOptions {
 
 export interface EntityState {
   ref: EntityRef;
+  org: OrgState;
   windows: (WindowState[] | undefined)[]; // per indicator index
   ledgers: (OverdueLedger | undefined)[];
 }
@@ -81,7 +82,9 @@ export class IndicatorEngine {
   private dedup = new Deduplicator();
   private clockMs = Number.NEGATIVE_INFINITY;
   private foldSeq = 0;
-  private touched: Touched[] = [];
+  // what the current fold changed: a reused pool, touchedCount entries long
+  private readonly touched: Touched[] = [];
+  private touchedCount = 0;
   readonly stats: EngineStats = { applied: 0, ignored: 0, duplicate: 0, tooLate: 0, rejected: 0 };
 
   constructor(indicators: readonly IndicatorDef[], orgs: readonly OrgSettings[], options: EngineOptions = {}) {
@@ -99,8 +102,8 @@ export class IndicatorEngine {
     return this.clockMs;
   }
 
-  fold(e: CanonicalEvent): FoldResult {
-    const timeMs = Date.parse(e.time);
+  // timeMs: the event time when the caller has parsed it already (validateEvent returns it)
+  fold(e: CanonicalEvent, timeMs: number = Date.parse(e.time)): FoldResult {
     const settings = this.orgSettings.get(e.data.orgId) ?? this.orgSettings.get('*');
     if (settings === undefined) return this.reject(`data.orgId: unknown org ${e.data.orgId} and no default org`);
     let event = e;
@@ -126,7 +129,7 @@ export class IndicatorEngine {
     const ctx: EventContext = { timeMs, timeZone: settings.timeZone };
     const entities = this.entitiesOf(org, event);
     this.foldSeq++;
-    this.touched = [];
+    this.touchedCount = 0;
     const tooLate: TooLate[] = [];
 
     if (manual !== null) {
@@ -142,7 +145,11 @@ export class IndicatorEngine {
     }
 
     if (tooLate.length > 0) this.stats.tooLate++;
-    const changes = this.touched.map((t) => this.read(t.entity, t.runtime, t.windowIndex, t.periodStart));
+    const changes: IndicatorValue[] = new Array<IndicatorValue>(this.touchedCount);
+    for (let i = 0; i < this.touchedCount; i++) {
+      const t = this.touched[i] as Touched;
+      changes[i] = this.read(t.entity, t.runtime, t.windowIndex, t.periodStart);
+    }
     const status = changes.length === 0 && tooLate.length === 0 ? 'ignored' : 'applied';
     this.stats[status]++;
     return { status, changes, closed, tooLate };
@@ -277,9 +284,7 @@ export class IndicatorEngine {
           if (!runtime.levels[entity.ref.level]) continue;
           const s = this.windowStates(entity, runtime)[w] as RollingState;
           const target = side === 0 ? s.num : s.den;
-          if (target === null) continue;
-          const changed = target instanceof RollingSum ? target.add(bucket, amount) : target.add(bucket, key);
-          if (changed) this.touch(entity, runtime, w, Number.NaN, s);
+          if (target !== null && target.add(bucket, amount, key)) this.touch(entity, runtime, w, Number.NaN, s);
         }
         continue;
       }
@@ -292,12 +297,14 @@ export class IndicatorEngine {
       for (const entity of entities) {
         if (!runtime.levels[entity.ref.level]) continue;
         const s = this.windowStates(entity, runtime)[w] as CalendarState;
-        let tally = s.periods.get(period.start);
+        // most events fall in the newest period: skip the map lookup for it
+        let tally = s.latest !== null && s.latest.start === period.start ? s.latest : s.periods.get(periodKey(period.start));
         if (tally === undefined) {
           tally = newPeriodTally(period.start, period.end, runtime.num?.distinct ?? false, runtime.den?.distinct ?? false);
-          s.periods.set(period.start, tally);
+          s.periods.set(periodKey(period.start), tally);
           this.scheduleClose(entity, runtime, w, period.start, period.end);
         }
+        if (s.latest === null || tally.start > s.latest.start) s.latest = tally;
         if (addToTally(tally, side, amount, key)) this.touch(entity, runtime, w, period.start, tally);
       }
     }
@@ -341,13 +348,13 @@ export class IndicatorEngine {
         return;
       }
       const s = this.windowStates(entity, runtime)[w] as ManualState;
-      const current = s.periods.get(period.start);
+      const current = s.periods.get(periodKey(period.start));
       if (current !== undefined && (current.timeMs > ctx.timeMs || (current.timeMs === ctx.timeMs && current.tie > tie))) {
         return;
       }
       if (current === undefined) this.scheduleClose(entity, runtime, w, period.start, period.end);
       const score = { start: period.start, end: period.end, timeMs: ctx.timeMs, tie, value, touchedAt: 0 };
-      s.periods.set(period.start, score);
+      s.periods.set(periodKey(period.start), score);
       this.touch(entity, runtime, w, period.start, score);
     });
   }
@@ -393,9 +400,7 @@ export class IndicatorEngine {
         const ledger = this.ledgerOf(org, entity, runtime);
         ledger.apply(dueDay, delta);
         // one ledger serves every window of the indicator; an event reaches it once per fold
-        for (let w = 0; w < runtime.windows.length; w++) {
-          this.touched.push({ entity, runtime, windowIndex: w, periodStart: Number.NaN });
-        }
+        for (let w = 0; w < runtime.windows.length; w++) this.record(entity, runtime, w, Number.NaN);
       }
     }
   }
@@ -410,9 +415,10 @@ export class IndicatorEngine {
     for (const c of this.closeQueue.popDue(timeMs)) {
       const states = c.entity.windows[c.runtime.index] as WindowState[];
       const s = states[c.windowIndex] as CalendarState | ManualState;
-      if (!s.periods.has(c.start)) continue;
+      if (!s.periods.has(periodKey(c.start))) continue;
       closed.push(this.read(c.entity, c.runtime, c.windowIndex, c.start));
-      s.periods.delete(c.start);
+      s.periods.delete(periodKey(c.start));
+      if (s.kind === 'calendar' && s.latest?.start === c.start) s.latest = null;
     }
     return closed;
   }
@@ -448,7 +454,7 @@ export class IndicatorEngine {
 
   private read(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): IndicatorValue {
     const window = runtime.windows[w] as WindowName;
-    const org = this.orgs.get(entity.ref.orgId) as OrgState;
+    const org = entity.org;
     const ledger = entity.ledgers[runtime.index];
     if (ledger !== undefined) {
       this.moveLedgerCutoff(org, runtime, ledger);
@@ -472,25 +478,21 @@ export class IndicatorEngine {
         const bucket = Math.floor(this.clockMs / s.spec.bucketMs);
         const num = s.num.total(bucket);
         const den = s.den === null ? null : s.den.total(bucket);
-        return {
-          indicator: runtime.def.id,
-          entity: entity.ref,
-          window,
-          periodStart: (bucket - s.spec.buckets + 1) * s.spec.bucketMs,
-          periodEnd: this.clockMs,
-          ...this.ratio(runtime, num, den),
-        };
+        const periodStart = (bucket - s.spec.buckets + 1) * s.spec.bucketMs;
+        return this.ratio(runtime, entity, window, periodStart, this.clockMs, num, den);
       }
       case 'calendar': {
-        const period = Number.isNaN(periodStart) ? this.currentPeriod(org, runtime, w) : (s.periods.get(periodStart) as Period);
-        const tally = s.periods.get(period.start);
+        const period = Number.isNaN(periodStart) ? this.currentPeriod(org, runtime, w) : null;
+        const start = period === null ? periodStart : period.start;
+        const tally = s.latest !== null && s.latest.start === start ? s.latest : s.periods.get(periodKey(start));
+        const end = period === null ? (tally as PeriodTally).end : period.end;
         const num = tally?.num ?? 0;
         const den = runtime.den === null ? null : (tally?.den ?? 0);
-        return { indicator: runtime.def.id, entity: entity.ref, window, periodStart: period.start, periodEnd: period.end, ...this.ratio(runtime, num, den) };
+        return this.ratio(runtime, entity, window, start, end, num, den);
       }
       case 'manual': {
-        const period = Number.isNaN(periodStart) ? this.currentPeriod(org, runtime, w) : (s.periods.get(periodStart) as Period);
-        const score = s.periods.get(period.start);
+        const period = Number.isNaN(periodStart) ? this.currentPeriod(org, runtime, w) : (s.periods.get(periodKey(periodStart)) as Period);
+        const score = s.periods.get(periodKey(period.start));
         const value = score?.value ?? null;
         return { indicator: runtime.def.id, entity: entity.ref, window, periodStart: period.start, periodEnd: period.end, value, numerator: value, denominator: null };
       }
@@ -499,9 +501,17 @@ export class IndicatorEngine {
     }
   }
 
-  private ratio(runtime: IndicatorRuntime, num: number, den: number | null): Pick<IndicatorValue, 'value' | 'numerator' | 'denominator'> {
-    if (den === null) return { value: num * runtime.scale, numerator: num, denominator: null };
-    return { value: den === 0 ? null : (num / den) * runtime.scale, numerator: num, denominator: den };
+  private ratio(
+    runtime: IndicatorRuntime,
+    entity: EntityState,
+    window: WindowName,
+    periodStart: number,
+    periodEnd: number,
+    num: number,
+    den: number | null,
+  ): IndicatorValue {
+    const value = den === null ? num * runtime.scale : den === 0 ? null : (num / den) * runtime.scale;
+    return { indicator: runtime.def.id, entity: entity.ref, window, periodStart, periodEnd, value, numerator: num, denominator: den };
   }
 
   private currentPeriod(org: OrgState, runtime: IndicatorRuntime, w: number): Period {
@@ -511,7 +521,7 @@ export class IndicatorEngine {
   }
 
   private emptyValue(org: OrgState, runtime: IndicatorRuntime, w: number, entity: EntityRef): IndicatorValue {
-    const probe: EntityState = { ref: entity, windows: [], ledgers: [] };
+    const probe: EntityState = { ref: entity, org, windows: [], ledgers: [] };
     probe.windows[runtime.index] = this.newWindowStates(runtime);
     if (runtime.def.measure.kind === 'overdue-ratio') probe.ledgers[runtime.index] = new OverdueLedger();
     return this.read(probe, runtime, w, Number.NaN);
@@ -523,38 +533,52 @@ export class IndicatorEngine {
   private touch(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number, mark: Touchable): void {
     if (mark.touchedAt === this.foldSeq) return;
     mark.touchedAt = this.foldSeq;
-    this.touched.push({ entity, runtime, windowIndex: w, periodStart });
+    this.record(entity, runtime, w, periodStart);
+  }
+
+  private record(entity: EntityState, runtime: IndicatorRuntime, windowIndex: number, periodStart: number): void {
+    const t = this.touched[this.touchedCount];
+    if (t === undefined) this.touched.push({ entity, runtime, windowIndex, periodStart });
+    else {
+      t.entity = entity;
+      t.runtime = runtime;
+      t.windowIndex = windowIndex;
+      t.periodStart = periodStart;
+    }
+    this.touchedCount++;
   }
 
   private orgState(orgId: string, settings: OrgSettings): OrgState {
     let org = this.orgs.get(orgId);
     if (org === undefined) {
-      org = {
+      const state: OrgState = {
         settings,
-        org: { ref: { level: 'org', id: orgId, orgId }, windows: [], ledgers: [] },
+        org: undefined as unknown as EntityState, // set just below: the entity points back at its org
         teams: new Map(),
         agents: new Map(),
         periodCache: new Map(),
         invoiceDueDay: new Map(),
         pendingWriteOffs: new Map(),
       };
-      this.orgs.set(orgId, org);
+      state.org = { ref: { level: 'org', id: orgId, orgId }, org: state, windows: [], ledgers: [] };
+      this.orgs.set(orgId, state);
+      org = state;
     }
     return org;
   }
 
   private entitiesOf(org: OrgState, e: CanonicalEvent): EntityState[] {
     const list = [org.org];
-    const { teamId, agentId, orgId } = e.data;
-    if (typeof teamId === 'string') list.push(this.entityIn(org.teams, 'team', teamId, orgId));
-    if (typeof agentId === 'string') list.push(this.entityIn(org.agents, 'agent', agentId, orgId));
+    const { teamId, agentId } = e.data;
+    if (typeof teamId === 'string') list.push(this.entityIn(org, org.teams, 'team', teamId));
+    if (typeof agentId === 'string') list.push(this.entityIn(org, org.agents, 'agent', agentId));
     return list;
   }
 
-  private entityIn(map: Map<string, EntityState>, level: Level, id: string, orgId: string): EntityState {
+  private entityIn(org: OrgState, map: Map<string, EntityState>, level: Level, id: string): EntityState {
     let entity = map.get(id);
     if (entity === undefined) {
-      entity = { ref: { level, id, orgId }, windows: [], ledgers: [] };
+      entity = { ref: { level, id, orgId: org.org.ref.orgId }, org, windows: [], ledgers: [] };
       map.set(id, entity);
     }
     return entity;
@@ -596,7 +620,7 @@ export class IndicatorEngine {
       }
       const calendarWindow = window as CalendarWindow;
       if (runtime.def.measure.kind === 'manual') return { kind: 'manual', window: calendarWindow, periods: new Map() };
-      return { kind: 'calendar', window: calendarWindow, periods: new Map() };
+      return { kind: 'calendar', window: calendarWindow, periods: new Map(), latest: null };
     });
   }
 

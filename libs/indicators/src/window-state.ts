@@ -18,7 +18,8 @@ export interface RollingState {
 export interface CalendarState {
   kind: 'calendar';
   window: CalendarWindow;
-  periods: Map<number, PeriodTally>; // open periods by start
+  periods: Map<number, PeriodTally>; // open periods by periodKey(start)
+  latest: PeriodTally | null; // the newest open period, the one most events go to
 }
 
 export interface ManualScore {
@@ -33,7 +34,7 @@ export interface ManualScore {
 export interface ManualState {
   kind: 'manual';
   window: CalendarWindow;
-  periods: Map<number, ManualScore>;
+  periods: Map<number, ManualScore>; // by periodKey(start)
 }
 
 export type WindowState = RollingState | CalendarState | ManualState;

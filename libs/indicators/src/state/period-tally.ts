@@ -9,6 +9,12 @@ export interface PeriodTally {
   touchedAt: number; // the engine's fold sequence that last reported it
 }
 
+// Periods are keyed by their start in minutes: a small integer (an SMI) hashes far faster than the
+// millisecond timestamp would. Every zone offset is whole minutes, so starts are minute-aligned.
+export function periodKey(startMs: number): number {
+  return startMs / 60_000;
+}
+
 export interface PeriodTallySnapshot {
   start: number;
   end: number;

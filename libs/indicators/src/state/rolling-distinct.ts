@@ -18,7 +18,8 @@ export class RollingDistinct {
   }
 
   // true when the distinct count of the window changed
-  add(bucket: number, key: string): boolean {
+  // the amount is unused: the same signature as RollingSum keeps the engine's call site monomorphic in shape
+  add(bucket: number, _amount: number, key: string): boolean {
     if (bucket > this.head) this.advance(bucket);
     else if (bucket <= this.head - this.buckets) return false;
     const prev = this.last.get(key);

@@ -53,7 +53,7 @@ describe('rolling windows equal a rescan of the buckets they hold', () => {
             const bucket = clock - op.back;
             clock = Math.max(clock, bucket);
             head = Math.max(head, bucket);
-            ring.add(bucket, op.key);
+            ring.add(bucket, 0, op.key);
             // what the window can hold: buckets within N of the newest bucket at that moment
             if (bucket > head - N) seen.push({ bucket, key: op.key });
           }
@@ -68,8 +68,8 @@ describe('rolling windows equal a rescan of the buckets they hold', () => {
 
   it('a value seen again in the next bucket stays counted until that bucket leaves', () => {
     const ring = new RollingDistinct(3);
-    ring.add(10, 'v');
-    ring.add(11, 'v');
+    ring.add(10, 0, 'v');
+    ring.add(11, 0, 'v');
     expect(ring.total(12)).toBe(1);
     expect(ring.total(13)).toBe(1); // bucket 10 left; the sighting in 11 still holds
     expect(ring.total(14)).toBe(0);
@@ -83,8 +83,8 @@ describe('rolling windows equal a rescan of the buckets they hold', () => {
     expect(copy.total(10)).toBe(sum.total(10));
     expect(copy.total(11)).toBe(3);
     const distinct = new RollingDistinct(4);
-    distinct.add(7, 'a');
-    distinct.add(9, 'b');
+    distinct.add(7, 0, 'a');
+    distinct.add(9, 0, 'b');
     const copy2 = RollingDistinct.restore(4, JSON.parse(JSON.stringify(distinct.snapshot())) as ReturnType<RollingDistinct['snapshot']>);
     expect(copy2.total(10)).toBe(2);
     expect(copy2.total(11)).toBe(1);

@@ -8,13 +8,14 @@ export class RollingSum {
   private readonly ring: Float64Array;
   private head = Number.NEGATIVE_INFINITY; // index of the newest bucket held
   private sum = 0;
+  private resummedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly buckets: number) {
     this.ring = new Float64Array(buckets);
   }
 
   // false when the bucket has already left the window (the event no longer counts in it)
-  add(bucket: number, amount: number): boolean {
+  add(bucket: number, amount: number, _key?: string): boolean {
     if (bucket > this.head) this.advance(bucket);
     else if (bucket <= this.head - this.buckets) return false;
     const slot = bucket % this.buckets;
@@ -37,14 +38,22 @@ export class RollingSum {
     if (bucket <= this.head) return;
     if (bucket - this.head >= this.buckets) {
       this.ring.fill(0);
+      this.sum = 0;
     } else {
-      for (let b = this.head + 1; b <= bucket; b++) this.ring[b % this.buckets] = 0;
+      for (let b = this.head + 1; b <= bucket; b++) {
+        const slot = b % this.buckets;
+        this.sum -= this.ring[slot] as number;
+        this.ring[slot] = 0;
+      }
+      // once a turn, re-add the ring: keeps float error from piling up over days
+      if (bucket - this.resummedAt >= this.buckets) {
+        let sum = 0;
+        for (let i = 0; i < this.buckets; i++) sum += this.ring[i] as number;
+        this.sum = sum;
+        this.resummedAt = bucket;
+      }
     }
     this.head = bucket;
-    // re-add rather than subtract what left: keeps float error from piling up over days
-    let sum = 0;
-    for (let i = 0; i < this.buckets; i++) sum += this.ring[i] as number;
-    this.sum = sum;
   }
 
   snapshot(): RollingSumSnapshot {
