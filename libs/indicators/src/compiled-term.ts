@@ -11,6 +11,8 @@ export interface EventContext {
 
 type Getter = (e: CanonicalEvent, ctx: EventContext) => unknown;
 
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
 export interface CompiledTerm {
   readonly term: Term;
   readonly distinct: boolean;
@@ -34,6 +36,11 @@ export function compileGetter(path: FieldPath): Getter {
   if (path.startsWith('data.')) {
     const parts = path.slice(5).split('.');
     const [first, ...rest] = parts;
+    if (first !== undefined && rest.length === 0 && IDENTIFIER.test(first)) {
+      // a generated accessor per field: its property load stays monomorphic, where one shared
+      // `e.data[name]` would go megamorphic across all fields and event shapes (hot path)
+      return new Function('e', `return e.data.${first};`) as Getter;
+    }
     if (first !== undefined && rest.length === 0) return (e) => e.data[first];
     return (e) => {
       let v: unknown = e.data;

@@ -5,13 +5,13 @@ export interface RollingSumSnapshot {
 }
 
 export class RollingSum {
-  private readonly ring: Float64Array;
+  private readonly ring: number[];
   private head = Number.NEGATIVE_INFINITY; // index of the newest bucket held
   private sum = 0;
   private resummedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly buckets: number) {
-    this.ring = new Float64Array(buckets);
+    this.ring = new Array<number>(buckets).fill(0);
   }
 
   // false when the bucket has already left the window (the event no longer counts in it)
@@ -63,7 +63,7 @@ export class RollingSum {
   static restore(buckets: number, s: RollingSumSnapshot): RollingSum {
     const r = new RollingSum(buckets);
     r.head = s.head === null ? Number.NEGATIVE_INFINITY : s.head;
-    r.ring.set(s.ring);
+    for (let i = 0; i < buckets; i++) r.ring[i] = s.ring[i] ?? 0;
     for (const v of s.ring) r.sum += v;
     return r;
   }
