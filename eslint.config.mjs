@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const frameworkPackages = ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', 'socket.io', 'socket.io-client', 'express'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-output/**', 'bin/**', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-output/**', 'bin/**', '.scratch/**', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

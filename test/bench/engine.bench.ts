@@ -14,7 +14,7 @@ function* chunks(options: SimulationOptions, size: number): Generator<CanonicalE
   let chunk: CanonicalEvent[] = [];
   for (const line of simulate(options)) {
     if (line.kind === 'invalid') continue;
-    chunk.push(line.event as CanonicalEvent);
+    chunk.push(line.event);
     if (chunk.length === size) {
       yield chunk;
       chunk = [];

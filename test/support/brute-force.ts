@@ -151,7 +151,7 @@ function termTotal(term: Term, events: readonly Accepted[]): number {
         break;
       case 'sum': {
         const vs = agg.fields.map(get);
-        if (vs.every((v) => typeof v === 'number')) total += (vs as number[]).reduce((x, y) => x + y, 0);
+        if (vs.every((v) => typeof v === 'number')) total += vs.reduce((x, y) => x + y, 0);
         break;
       }
       case 'duration': {
@@ -195,7 +195,7 @@ export function bruteForceValue(
         start: (Math.floor(asOf / ROLLING_SPECS[window].bucketMs) - ROLLING_SPECS[window].buckets + 1) * ROLLING_SPECS[window].bucketMs,
         end: asOf,
       }
-    : periodOfInstant(window as CalendarWindow, tz, asOf);
+    : periodOfInstant(window, tz, asOf);
   const m = def.measure;
   switch (m.kind) {
     case 'terms': {

@@ -39,6 +39,7 @@ export function compileGetter(path: FieldPath): Getter {
     if (first !== undefined && rest.length === 0 && IDENTIFIER.test(first)) {
       // a generated accessor per field: its property load stays monomorphic, where one shared
       // `e.data[name]` would go megamorphic across all fields and event shapes (hot path)
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- `first` is checked to be a plain identifier
       return new Function('e', `return e.data.${first};`) as Getter;
     }
     if (first !== undefined && rest.length === 0) return (e) => e.data[first];
@@ -137,7 +138,8 @@ export function compileTerm(term: Term): CompiledTerm {
         for (let i = 0; i < getters.length; i++) {
           const v = (getters[i] as Getter)(e, ctx);
           if (v === undefined || v === null) return '';
-          k += i === 0 ? String(v) : `\u0001${String(v)}`;
+          const text = typeof v === 'string' ? v : JSON.stringify(v);
+          k += i === 0 ? text : `\u0001${text}`;
         }
         return k;
       };

@@ -30,37 +30,10 @@ function zoneCache(timeZone: string): ZoneCache {
 }
 
 function computeOffset(format: Intl.DateTimeFormat, utcMs: number): number {
-  let y = 0;
-  let mo = 0;
-  let d = 0;
-  let h = 0;
-  let mi = 0;
-  let s = 0;
-  for (const part of format.formatToParts(utcMs)) {
-    switch (part.type) {
-      case 'year':
-        y = Number(part.value);
-        break;
-      case 'month':
-        mo = Number(part.value);
-        break;
-      case 'day':
-        d = Number(part.value);
-        break;
-      case 'hour':
-        h = Number(part.value);
-        break;
-      case 'minute':
-        mi = Number(part.value);
-        break;
-      case 'second':
-        s = Number(part.value);
-        break;
-      default:
-        break;
-    }
-  }
-  const asIfUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const parts: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
+  for (const part of format.formatToParts(utcMs)) parts[part.type] = Number(part.value);
+  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
+  const asIfUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   const wholeSecond = utcMs - (((utcMs % 1000) + 1000) % 1000);
   return asIfUtc - wholeSecond;
 }
