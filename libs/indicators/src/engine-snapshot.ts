@@ -5,10 +5,9 @@ import type { EntityState, OrgState } from './indicator-engine';
 import type { IndicatorRuntime } from './indicator-runtime';
 import { OverdueLedger, type OverdueLedgerSnapshot } from './state/overdue-ledger';
 import { periodKey, restoreTally, snapshotTally, type PeriodTally, type PeriodTallySnapshot } from './state/period-tally';
-import { RollingDistinct, type RollingDistinctSnapshot } from './state/rolling-distinct';
-import { RollingSum, type RollingSumSnapshot } from './state/rolling-sum';
-import type { ManualScore, RollingSide, WindowState } from './window-state';
-import { ROLLING_SPECS } from './windows';
+import type { RollingDistinctSnapshot } from './state/rolling-distinct';
+import type { RollingSumSnapshot } from './state/rolling-columns';
+import type { ManualScore, RollingState, WindowState } from './window-state';
 
 // A JSON-safe image of the engine's state, for checkpoints. Restoring it into an engine built from the
 // same indicator definitions gives the same values; state of indicators or windows that were removed
@@ -40,21 +39,30 @@ interface IndicatorStateSnapshot {
   ledger?: OverdueLedgerSnapshot;
 }
 
-type SideSnapshot = { distinct: false; state: RollingSumSnapshot } | { distinct: true; state: RollingDistinctSnapshot };
+export type SideSnapshot = { distinct: false; state: RollingSumSnapshot } | { distinct: true; state: RollingDistinctSnapshot };
+
+export interface RollingSnapshot {
+  kind: 'rolling';
+  window: string;
+  num: SideSnapshot;
+  den: SideSnapshot | null;
+}
+
+// The engine keeps additive rolling sides in shared columns; these reach them for one entity.
+export interface RollingAccess {
+  snapshot(entity: EntityState, runtime: IndicatorRuntime, w: number, s: RollingState): RollingSnapshot;
+  restore(entity: EntityState, runtime: IndicatorRuntime, w: number, s: RollingSnapshot): RollingState | undefined;
+}
 
 type WindowSnapshot =
-  | { kind: 'rolling'; window: string; num: SideSnapshot; den: SideSnapshot | null }
+  | RollingSnapshot
   | { kind: 'calendar'; window: string; periods: PeriodTallySnapshot[] }
   | { kind: 'manual'; window: string; periods: Omit<ManualScore, 'touchedAt'>[] };
 
-function snapshotSide(side: RollingSide): SideSnapshot {
-  return side instanceof RollingSum ? { distinct: false, state: side.snapshot() } : { distinct: true, state: side.snapshot() };
-}
-
-function snapshotWindow(s: WindowState): WindowSnapshot {
+function snapshotWindow(entity: EntityState, runtime: IndicatorRuntime, w: number, s: WindowState, rolling: RollingAccess): WindowSnapshot {
   switch (s.kind) {
     case 'rolling':
-      return { kind: 'rolling', window: s.window, num: snapshotSide(s.num), den: s.den === null ? null : snapshotSide(s.den) };
+      return rolling.snapshot(entity, runtime, w, s);
     case 'calendar':
       return { kind: 'calendar', window: s.window, periods: [...s.periods.values()].map(snapshotTally) };
     case 'manual':
@@ -72,6 +80,7 @@ export function snapshotEngineState(
   dedup: Deduplicator,
   orgs: Iterable<OrgState>,
   runtimes: readonly IndicatorRuntime[],
+  rolling: RollingAccess,
 ): EngineSnapshot {
   const orgSnapshots: OrgSnapshot[] = [];
   for (const org of orgs) {
@@ -83,7 +92,7 @@ export function snapshotEngineState(
         const ledger = entity.ledgers[runtime.index];
         if (windows === undefined && ledger === undefined) continue;
         const item: IndicatorStateSnapshot = { indicator: runtime.def.id };
-        if (windows !== undefined) item.windows = windows.map(snapshotWindow);
+        if (windows !== undefined) item.windows = windows.map((s, w) => snapshotWindow(entity, runtime, w, s, rolling));
         if (ledger !== undefined) item.ledger = ledger.snapshot();
         indicators.push(item);
       }
@@ -105,28 +114,19 @@ export function snapshotEngineState(
   };
 }
 
-function restoreSide(s: SideSnapshot, buckets: number): RollingSide {
-  return s.distinct ? RollingDistinct.restore(buckets, s.state) : RollingSum.restore(buckets, s.state);
-}
-
-function restoreWindow(runtime: IndicatorRuntime, w: number, s: WindowSnapshot): WindowState | undefined {
-  const window = runtime.windows[w];
-  if (window !== s.window) return undefined;
+function restoreWindow(
+  entity: EntityState,
+  runtime: IndicatorRuntime,
+  w: number,
+  s: WindowSnapshot,
+  rolling: RollingAccess,
+): WindowState | undefined {
+  if (runtime.windows[w] !== s.window) return undefined;
   const numDistinct = runtime.num?.distinct ?? false;
   const denDistinct = runtime.den?.distinct ?? false;
   switch (s.kind) {
-    case 'rolling': {
-      const spec = ROLLING_SPECS[s.window as keyof typeof ROLLING_SPECS];
-      if (s.num.distinct !== numDistinct || (s.den !== null && s.den.distinct !== denDistinct)) return undefined;
-      return {
-        kind: 'rolling',
-        window: s.window as keyof typeof ROLLING_SPECS,
-        spec,
-        num: restoreSide(s.num, spec.buckets),
-        den: s.den === null ? null : restoreSide(s.den, spec.buckets),
-        touchedAt: 0,
-      };
-    }
+    case 'rolling':
+      return rolling.restore(entity, runtime, w, s);
     case 'calendar': {
       const periods = new Map(s.periods.map((p) => [periodKey(p.start), restoreTally(p, numDistinct, denDistinct)]));
       let latest: PeriodTally | null = null;
@@ -146,6 +146,8 @@ export function restoreEngineState(
   snapshot: EngineSnapshot,
   runtimes: readonly IndicatorRuntime[],
   orgState: (orgId: string) => OrgState,
+  newEntity: (org: OrgState, level: 'team' | 'agent', id: string) => EntityState,
+  rolling: RollingAccess,
 ): { clockMs: number; stats: EngineStats; dedup: Deduplicator } {
   if (snapshot.version !== 1) throw new Error(`unsupported engine snapshot version ${String(snapshot.version)}`);
   const byId = new Map(runtimes.map((r) => [r.def.id, r]));
@@ -154,16 +156,13 @@ export function restoreEngineState(
     for (const [invoice, day] of o.invoiceDueDay) org.invoiceDueDay.set(invoice, day);
     for (const [invoice, events] of o.pendingWriteOffs) org.pendingWriteOffs.set(invoice, events);
     for (const e of o.entities) {
-      const entity: EntityState =
-        e.level === 'org' ? org.org : { ref: { level: e.level, id: e.id, orgId: o.id }, org, windows: [], ledgers: [] };
-      if (e.level === 'team') org.teams.set(e.id, entity);
-      if (e.level === 'agent') org.agents.set(e.id, entity);
+      const entity = e.level === 'org' ? org.org : newEntity(org, e.level, e.id);
       for (const item of e.indicators) {
         const runtime = byId.get(item.indicator);
         if (runtime === undefined) continue;
         if (item.ledger !== undefined) entity.ledgers[runtime.index] = OverdueLedger.restore(item.ledger);
         if (item.windows === undefined || item.windows.length !== runtime.windows.length) continue;
-        const states = item.windows.map((s, w) => restoreWindow(runtime, w, s));
+        const states = item.windows.map((s, w) => restoreWindow(entity, runtime, w, s, rolling));
         if (states.every((s): s is WindowState => s !== undefined)) entity.windows[runtime.index] = states;
       }
     }

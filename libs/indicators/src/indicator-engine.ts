@@ -15,13 +15,19 @@ import {
 import type { EngineStats, EntityRef, FoldResult, IndicatorValue, TooLate } from './indicator-value';
 import { OverdueLedger } from './state/overdue-ledger';
 import { addToTally, newPeriodTally, periodKey, type PeriodTally } from './state/period-tally';
+import { RollingColumns } from './state/rolling-columns';
 import { RollingDistinct } from './state/rolling-distinct';
-import { RollingSum } from './state/rolling-sum';
 import { periodOfInstant, type Period } from './time/calendar-period';
 import { dayNumberOfDate, localDayNumber } from './time/local-date';
-import type { CalendarState, ManualState, RollingState, WindowState } from './window-state';
+import type { CalendarState, ManualState, RollingColumnsPair, RollingState, WindowState } from './window-state';
 import { isRolling } from './windows';
-import { restoreEngineState, snapshotEngineState, type EngineSnapshot } from './engine-snapshot';
+import {
+  restoreEngineState,
+  snapshotEngineState,
+  type EngineSnapshot,
+  type RollingAccess,
+  type SideSnapshot,
+} from './engine-snapshot';
 
 export interface EngineOptions {
   // Batch runs (evaluate) read the whole file first: nothing is late and no period ever closes.
@@ -33,6 +39,7 @@ export interface EngineOptions {
 export interface EntityState {
   ref: EntityRef;
   org: OrgState;
+  slot: number; // this entity's row in the rolling columns
   windows: (WindowState[] | undefined)[]; // per indicator index
   ledgers: (OverdueLedger | undefined)[];
 }
@@ -76,6 +83,8 @@ export class IndicatorEngine {
   private readonly orgSettings: Map<string, OrgSettings>;
   private readonly orgs = new Map<string, OrgState>();
   private readonly closeQueue = new CloseQueue<ClosingPeriod>();
+  private readonly columns: (RollingColumnsPair | null)[][]; // [indicator index][window index]
+  private nextSlot = 0;
   private readonly ignoreLateness: boolean;
   private readonly dedupOn: boolean;
   private readonly horizonMs: number;
@@ -96,6 +105,13 @@ export class IndicatorEngine {
     this.ignoreLateness = options.ignoreLateness ?? false;
     this.dedupOn = options.dedup ?? true;
     this.horizonMs = Math.max(0, ...this.runtimes.map((r) => r.horizonMs));
+    this.columns = this.runtimes.map((r) =>
+      r.rolling.map((spec) => {
+        if (spec === null || spec === undefined) return null;
+        const column = (distinct: boolean | undefined) => (distinct === false ? new RollingColumns(spec.buckets) : null);
+        return { num: column(r.num?.distinct), den: column(r.den?.distinct) };
+      }),
+    );
   }
 
   get clock(): number {
@@ -167,7 +183,7 @@ export class IndicatorEngine {
           if (states !== undefined) {
             for (let w = 0; w < states.length; w++) {
               const s = states[w] as WindowState;
-              if (s.kind === 'rolling' && this.decays(s)) changes.push(this.read(entity, runtime, w, Number.NaN));
+              if (s.kind === 'rolling' && this.decays(entity, runtime, w, s)) changes.push(this.read(entity, runtime, w, Number.NaN));
             }
           }
           const ledger = entity.ledgers[runtime.index];
@@ -226,7 +242,7 @@ export class IndicatorEngine {
   }
 
   snapshot(): EngineSnapshot {
-    return snapshotEngineState(this.clockMs, this.stats, this.dedup, this.orgs.values(), this.runtimes);
+    return snapshotEngineState(this.clockMs, this.stats, this.dedup, this.orgs.values(), this.runtimes, this.rollingAccess());
   }
 
   static restore(
@@ -236,11 +252,17 @@ export class IndicatorEngine {
     options: EngineOptions = {},
   ): IndicatorEngine {
     const engine = new IndicatorEngine(indicators, orgs, options);
-    const restored = restoreEngineState(snapshot, engine.runtimes, (orgId) => {
-      const settings = engine.orgSettings.get(orgId) ?? engine.orgSettings.get('*');
-      if (settings === undefined) throw new Error(`snapshot holds org ${orgId}, which the definitions no longer allow`);
-      return engine.orgState(orgId, settings);
-    });
+    const restored = restoreEngineState(
+      snapshot,
+      engine.runtimes,
+      (orgId) => {
+        const settings = engine.orgSettings.get(orgId) ?? engine.orgSettings.get('*');
+        if (settings === undefined) throw new Error(`snapshot holds org ${orgId}, which the definitions no longer allow`);
+        return engine.orgState(orgId, settings);
+      },
+      (org, level, id) => engine.entityIn(org, level === 'team' ? org.teams : org.agents, level, id),
+      engine.rollingAccess(),
+    );
     engine.clockMs = restored.clockMs;
     Object.assign(engine.stats, restored.stats);
     engine.dedup = restored.dedup;
@@ -280,11 +302,16 @@ export class IndicatorEngine {
       const spec = runtime.rolling[w];
       if (spec !== null && spec !== undefined) {
         const bucket = Math.floor(t / spec.bucketMs);
+        const pair = this.columns[runtime.index]?.[w] as RollingColumnsPair;
+        const column = side === 0 ? pair.num : pair.den;
         for (const entity of entities) {
           if (!runtime.levels[entity.ref.level]) continue;
           const s = this.windowStates(entity, runtime)[w] as RollingState;
-          const target = side === 0 ? s.num : s.den;
-          if (target !== null && target.add(bucket, amount, key)) this.touch(entity, runtime, w, Number.NaN, s);
+          const changed =
+            column !== null
+              ? column.add(entity.slot, bucket, amount)
+              : (side === 0 ? s.numDistinct : s.denDistinct)?.add(bucket, 0, key) === true;
+          if (changed) this.touch(entity, runtime, w, Number.NaN, s);
         }
         continue;
       }
@@ -437,11 +464,23 @@ export class IndicatorEngine {
     return p;
   }
 
-  private decays(s: RollingState): boolean {
+  private decays(entity: EntityState, runtime: IndicatorRuntime, w: number, s: RollingState): boolean {
     const bucket = Math.floor(this.clockMs / s.spec.bucketMs);
-    const numBefore = s.num.current;
-    const denBefore = s.den?.current ?? 0;
-    return s.num.total(bucket) !== numBefore || (s.den?.total(bucket) ?? 0) !== denBefore;
+    const [numBefore, denBefore] = this.rollingTotals(entity, runtime, w, s, Number.NaN);
+    const [num, den] = this.rollingTotals(entity, runtime, w, s, bucket);
+    return num !== numBefore || den !== denBefore;
+  }
+
+  // numerator and denominator of a rolling window as of clockBucket (NaN: as last advanced, unmoved)
+  private rollingTotals(entity: EntityState, runtime: IndicatorRuntime, w: number, s: RollingState, clockBucket: number): [number, number | null] {
+    const pair = this.columns[runtime.index]?.[w] as RollingColumnsPair;
+    const side = (column: RollingColumns | null, distinct: RollingDistinct | null): number => {
+      if (column !== null) return Number.isNaN(clockBucket) ? column.current(entity.slot) : column.total(entity.slot, clockBucket);
+      if (distinct === null) return 0;
+      return Number.isNaN(clockBucket) ? distinct.current : distinct.total(clockBucket);
+    };
+    const num = side(pair.num, s.numDistinct);
+    return [num, runtime.den === null ? null : side(pair.den, s.denDistinct)];
   }
 
   private moveLedgerCutoff(org: OrgState, runtime: IndicatorRuntime, ledger: OverdueLedger): boolean {
@@ -476,8 +515,7 @@ export class IndicatorEngine {
     switch (s.kind) {
       case 'rolling': {
         const bucket = Math.floor(this.clockMs / s.spec.bucketMs);
-        const num = s.num.total(bucket);
-        const den = s.den === null ? null : s.den.total(bucket);
+        const [num, den] = this.rollingTotals(entity, runtime, w, s, bucket);
         const periodStart = (bucket - s.spec.buckets + 1) * s.spec.bucketMs;
         return this.ratio(runtime, entity, window, periodStart, this.clockMs, num, den);
       }
@@ -520,11 +558,65 @@ export class IndicatorEngine {
     return this.periodOf(org, window, this.clockMs);
   }
 
+  // the value of an entity that has no state for the indicator yet: nothing counted
   private emptyValue(org: OrgState, runtime: IndicatorRuntime, w: number, entity: EntityRef): IndicatorValue {
-    const probe: EntityState = { ref: entity, org, windows: [], ledgers: [] };
-    probe.windows[runtime.index] = this.newWindowStates(runtime);
-    if (runtime.def.measure.kind === 'overdue-ratio') probe.ledgers[runtime.index] = new OverdueLedger();
-    return this.read(probe, runtime, w, Number.NaN);
+    const window = runtime.windows[w] as WindowName;
+    const spec = runtime.rolling[w];
+    const period =
+      spec !== null && spec !== undefined
+        ? { start: (Math.floor(this.clockMs / spec.bucketMs) - spec.buckets + 1) * spec.bucketMs, end: this.clockMs }
+        : this.currentPeriod(org, runtime, w);
+    const m = runtime.def.measure;
+    const none = { indicator: runtime.def.id, entity, window, periodStart: period.start, periodEnd: period.end };
+    if (m.kind === 'terms') {
+      const den = m.denominator === undefined ? null : 0;
+      return { ...none, value: den === null ? 0 : null, numerator: 0, denominator: den };
+    }
+    return { ...none, value: null, numerator: m.kind === 'manual' ? null : 0, denominator: m.kind === 'manual' ? null : 0 };
+  }
+
+  private rollingAccess(): RollingAccess {
+    const pairOf = (runtime: IndicatorRuntime, w: number) => this.columns[runtime.index]?.[w] as RollingColumnsPair;
+    const sideSnapshot = (entity: EntityState, column: RollingColumns | null, distinct: RollingDistinct | null): SideSnapshot =>
+      column !== null
+        ? { distinct: false, state: column.snapshot(entity.slot) }
+        : { distinct: true, state: (distinct as RollingDistinct).snapshot() };
+    return {
+      snapshot: (entity, runtime, w, s) => {
+        const pair = pairOf(runtime, w);
+        return {
+          kind: 'rolling',
+          window: s.window,
+          num: sideSnapshot(entity, pair.num, s.numDistinct),
+          den: runtime.den === null ? null : sideSnapshot(entity, pair.den, s.denDistinct),
+        };
+      },
+      restore: (entity, runtime, w, snap) => {
+        const pair = pairOf(runtime, w);
+        const spec = runtime.rolling[w];
+        if (spec === null || spec === undefined) return undefined;
+        if (snap.num.distinct !== (runtime.num?.distinct ?? false)) return undefined;
+        if ((snap.den === null) !== (runtime.den === null) || (snap.den !== null && snap.den.distinct !== runtime.den?.distinct)) {
+          return undefined;
+        }
+        const side = (column: RollingColumns | null, side: SideSnapshot | null): RollingDistinct | null => {
+          if (side === null) return null;
+          if (!side.distinct) {
+            column?.restore(entity.slot, side.state);
+            return null;
+          }
+          return RollingDistinct.restore(spec.buckets, side.state);
+        };
+        return {
+          kind: 'rolling',
+          window: snap.window as RollingState['window'],
+          spec,
+          touchedAt: 0,
+          numDistinct: side(pair.num, snap.num),
+          denDistinct: side(pair.den, snap.den),
+        };
+      },
+    };
   }
 
   // ---- state lookup ----
@@ -560,7 +652,7 @@ export class IndicatorEngine {
         invoiceDueDay: new Map(),
         pendingWriteOffs: new Map(),
       };
-      state.org = { ref: { level: 'org', id: orgId, orgId }, org: state, windows: [], ledgers: [] };
+      state.org = { ref: { level: 'org', id: orgId, orgId }, org: state, slot: this.nextSlot++, windows: [], ledgers: [] };
       this.orgs.set(orgId, state);
       org = state;
     }
@@ -578,7 +670,7 @@ export class IndicatorEngine {
   private entityIn(org: OrgState, map: Map<string, EntityState>, level: Level, id: string): EntityState {
     let entity = map.get(id);
     if (entity === undefined) {
-      entity = { ref: { level, id, orgId: org.org.ref.orgId }, org, windows: [], ledgers: [] };
+      entity = { ref: { level, id, orgId: org.org.ref.orgId }, org, slot: this.nextSlot++, windows: [], ledgers: [] };
       map.set(id, entity);
     }
     return entity;
@@ -598,24 +690,27 @@ export class IndicatorEngine {
   private windowStates(entity: EntityState, runtime: IndicatorRuntime): WindowState[] {
     let states = entity.windows[runtime.index];
     if (states === undefined) {
-      states = this.newWindowStates(runtime);
+      states = this.newWindowStates(entity, runtime);
       entity.windows[runtime.index] = states;
     }
     return states;
   }
 
-  private newWindowStates(runtime: IndicatorRuntime): WindowState[] {
+  private newWindowStates(entity: EntityState, runtime: IndicatorRuntime): WindowState[] {
     return runtime.windows.map((window, w): WindowState => {
       const spec = runtime.rolling[w];
       if (isRolling(window) && spec !== null && spec !== undefined) {
-        const side = (distinct: boolean) => (distinct ? new RollingDistinct(spec.buckets) : new RollingSum(spec.buckets));
+        const pair = this.columns[runtime.index]?.[w] as RollingColumnsPair;
+        pair.num?.ensure(entity.slot);
+        pair.den?.ensure(entity.slot);
+        const distinct = (d: boolean | undefined) => (d === true ? new RollingDistinct(spec.buckets) : null);
         return {
           kind: 'rolling',
           window,
           spec,
           touchedAt: 0,
-          num: side(runtime.num?.distinct ?? false),
-          den: runtime.den === null ? null : side(runtime.den.distinct),
+          numDistinct: distinct(runtime.num?.distinct),
+          denDistinct: distinct(runtime.den?.distinct),
         };
       }
       const calendarWindow = window as CalendarWindow;

@@ -1,17 +1,22 @@
 import type { CalendarWindow, RollingWindow } from '#libs/definitions';
 import type { PeriodTally } from './state/period-tally';
+import type { RollingColumns } from './state/rolling-columns';
 import type { RollingDistinct } from './state/rolling-distinct';
-import type { RollingSum } from './state/rolling-sum';
 import type { RollingSpec } from './windows';
 
-export type RollingSide = RollingSum | RollingDistinct;
+// Additive sides of a rolling window live in shared columns (one per indicator, window and side, all
+// entities together); distinct sides keep their own value map per entity.
+export interface RollingColumnsPair {
+  num: RollingColumns | null; // null when the side is a distinct count
+  den: RollingColumns | null;
+}
 
 export interface RollingState {
   kind: 'rolling';
   window: RollingWindow;
   spec: RollingSpec;
-  num: RollingSide;
-  den: RollingSide | null;
+  numDistinct: RollingDistinct | null;
+  denDistinct: RollingDistinct | null;
   touchedAt: number;
 }
 
