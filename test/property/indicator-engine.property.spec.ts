@@ -82,6 +82,28 @@ describe('indicator engine equals a brute-force recomputation from the raw event
     );
   });
 
+  it('in micro-batches: the same values, and each change reported once as it stands after the batch', () => {
+    fc.assert(
+      fc.property(arrivalsArb, fc.integer({ min: 1, max: 40 }), (arrivals, size) => {
+        const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+        const single = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+        for (let i = 0; i < arrivals.length; i += size) {
+          const batch = arrivals.slice(i, i + size);
+          const result = engine.foldBatch(batch);
+          const outcomes = batch.map((e) => single.fold(e));
+          expect(result.outcomes.map((o) => [o.status, o.tooLate.length])).toEqual(outcomes.map((o) => [o.status, o.tooLate.length]));
+          const keys = result.changes.map(keyOf);
+          expect(new Set(keys).size).toBe(keys.length);
+          const now = new Map(engine.values().map((v) => [keyOf(v), v.value]));
+          for (const c of result.changes) if (now.has(keyOf(c))) expect(close(now.get(keyOf(c)) ?? null, c.value)).toBe(true);
+        }
+        expectEqualToBruteForce(engine, arrivals, false);
+        expect(engine.stats).toEqual(single.stats);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('each fold reports every calendar value it changed, with its new value', () => {
     fc.assert(
       fc.property(arrivalsArb, (arrivals) => {

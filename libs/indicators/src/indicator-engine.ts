@@ -1,5 +1,5 @@
 import type { CalendarWindow, IndicatorDef, Level, OrgSettings, WindowName } from '#libs/definitions';
-import { idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
+import { formatErrors, idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
 import { assertUnreachable } from './assert-unreachable';
 import { CloseQueue } from './close-queue';
 import type { EventContext } from './compiled-term';
@@ -12,7 +12,7 @@ import {
   type IndicatorRuntime,
   type TermBinding,
 } from './indicator-runtime';
-import type { EngineStats, EntityRef, FoldResult, IndicatorValue, TooLate } from './indicator-value';
+import type { BatchResult, EngineStats, EntityRef, EventOutcome, FoldResult, IndicatorValue, TooLate } from './indicator-value';
 import { OverdueLedger } from './state/overdue-ledger';
 import { addToTally, newPeriodTally, periodKey, type PeriodTally } from './state/period-tally';
 import { RollingColumns } from './state/rolling-columns';
@@ -54,7 +54,13 @@ export interface OrgState {
   pendingWriteOffs: Map<string, CanonicalEvent[]>; // write-offs seen before their invoice
 }
 
-// state objects remember the fold that last reported them
+// shared outcomes: most events need no object of their own
+const NONE_LATE: readonly TooLate[] = Object.freeze([]);
+const APPLIED: EventOutcome = Object.freeze({ status: 'applied', tooLate: NONE_LATE });
+const IGNORED: EventOutcome = Object.freeze({ status: 'ignored', tooLate: NONE_LATE });
+const DUPLICATE: EventOutcome = Object.freeze({ status: 'duplicate', tooLate: NONE_LATE });
+
+// state objects remember the batch that last reported them
 interface Touchable {
   touchedAt: number;
 }
@@ -94,6 +100,8 @@ export class IndicatorEngine {
   // what the current fold changed: a reused pool, touchedCount entries long
   private readonly touched: Touched[] = [];
   private touchedCount = 0;
+  private eventChanged = false;
+  private batchClosed: IndicatorValue[] = [];
   readonly stats: EngineStats = { applied: 0, ignored: 0, duplicate: 0, tooLate: 0, rejected: 0 };
 
   constructor(indicators: readonly IndicatorDef[], orgs: readonly OrgSettings[], options: EngineOptions = {}) {
@@ -120,12 +128,53 @@ export class IndicatorEngine {
 
   // timeMs: the event time when the caller has parsed it already (validateEvent returns it)
   fold(e: CanonicalEvent, timeMs: number = Date.parse(e.time)): FoldResult {
+    this.beginBatch();
+    const outcome = this.foldOne(e, timeMs);
+    const { changes, closed } = this.endBatch();
+    return { ...outcome, changes, closed };
+  }
+
+  // Folds a micro-batch: one outcome per event, and each changed value once, as it stands after the
+  // batch (an org's value is read once, not after each of its events).
+  foldBatch(events: readonly CanonicalEvent[], times?: readonly number[]): BatchResult {
+    this.beginBatch();
+    const outcomes = new Array<EventOutcome>(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i] as CanonicalEvent;
+      outcomes[i] = this.foldOne(e, times?.[i] ?? Date.parse(e.time));
+    }
+    return { outcomes, ...this.endBatch() };
+  }
+
+  private beginBatch(): void {
+    this.foldSeq++;
+    this.touchedCount = 0;
+    this.batchClosed = [];
+  }
+
+  private endBatch(): { changes: IndicatorValue[]; closed: IndicatorValue[] } {
+    const changes: IndicatorValue[] = [];
+    for (let i = 0; i < this.touchedCount; i++) {
+      const t = this.touched[i] as Touched;
+      // a period the batch changed and then closed was reported with its final value in `closed`
+      if (!Number.isNaN(t.periodStart) && !this.isOpen(t)) continue;
+      changes.push(this.read(t.entity, t.runtime, t.windowIndex, t.periodStart));
+    }
+    return { changes, closed: this.batchClosed };
+  }
+
+  private isOpen(t: Touched): boolean {
+    const s = (t.entity.windows[t.runtime.index] as WindowState[])[t.windowIndex] as WindowState;
+    return s.kind === 'rolling' || s.periods.has(periodKey(t.periodStart));
+  }
+
+  private foldOne(e: CanonicalEvent, timeMs: number): EventOutcome {
     const settings = this.orgSettings.get(e.data.orgId) ?? this.orgSettings.get('*');
     if (settings === undefined) return this.reject(`data.orgId: unknown org ${e.data.orgId} and no default org`);
     let event = e;
     if (typeof e.data.currency === 'string') {
       const normalized = normalizeAmounts(e, settings);
-      if (!normalized.ok) return this.reject(normalized.errors.map((x) => `${x.field}: ${x.reason}`).join('; '));
+      if (!normalized.ok) return this.reject(formatErrors(normalized.errors));
       event = normalized.event;
     }
     const manual = event.type === MANUAL_SCORE_TYPE ? this.checkManual(event) : null;
@@ -133,19 +182,18 @@ export class IndicatorEngine {
 
     if (!this.ignoreLateness && timeMs < this.clockMs - this.horizonMs) {
       this.stats.tooLate++;
-      return { status: 'too-late', reason: 'older than every window and its allowed lateness', changes: [], closed: [], tooLate: [] };
+      return { status: 'too-late', reason: 'older than every window and its allowed lateness', tooLate: NONE_LATE };
     }
     if (this.dedupOn && !this.dedup.remember(idempotencyKey(event), timeMs)) {
       this.stats.duplicate++;
-      return { status: 'duplicate', changes: [], closed: [], tooLate: [] };
+      return DUPLICATE;
     }
 
-    const closed = timeMs > this.clockMs ? this.moveClock(timeMs) : [];
+    if (timeMs > this.clockMs) for (const c of this.moveClock(timeMs)) this.batchClosed.push(c);
     const org = this.orgState(event.data.orgId, settings);
     const ctx: EventContext = { timeMs, timeZone: settings.timeZone };
     const entities = this.entitiesOf(org, event);
-    this.foldSeq++;
-    this.touchedCount = 0;
+    this.eventChanged = false;
     const tooLate: TooLate[] = [];
 
     if (manual !== null) {
@@ -160,15 +208,17 @@ export class IndicatorEngine {
       }
     }
 
-    if (tooLate.length > 0) this.stats.tooLate++;
-    const changes: IndicatorValue[] = new Array<IndicatorValue>(this.touchedCount);
-    for (let i = 0; i < this.touchedCount; i++) {
-      const t = this.touched[i] as Touched;
-      changes[i] = this.read(t.entity, t.runtime, t.windowIndex, t.periodStart);
+    if (tooLate.length > 0) {
+      this.stats.tooLate++;
+      this.stats.applied++;
+      return { status: 'applied', tooLate };
     }
-    const status = changes.length === 0 && tooLate.length === 0 ? 'ignored' : 'applied';
-    this.stats[status]++;
-    return { status, changes, closed, tooLate };
+    if (!this.eventChanged) {
+      this.stats.ignored++;
+      return IGNORED;
+    }
+    this.stats.applied++;
+    return APPLIED;
   }
 
   // Moves the clock without events: rolling windows decay, overdue cutoffs move, periods close.
@@ -302,6 +352,8 @@ export class IndicatorEngine {
       const spec = runtime.rolling[w];
       if (spec !== null && spec !== undefined) {
         const bucket = Math.floor(t / spec.bucketMs);
+        // out of the window as of the clock: it changes nothing, whatever the state last saw
+        if (bucket <= Math.floor(this.clockMs / spec.bucketMs) - spec.buckets) continue;
         const pair = this.columns[runtime.index]?.[w] as RollingColumnsPair;
         const column = side === 0 ? pair.num : pair.den;
         for (const entity of entities) {
@@ -379,9 +431,16 @@ export class IndicatorEngine {
       if (current !== undefined && (current.timeMs > ctx.timeMs || (current.timeMs === ctx.timeMs && current.tie > tie))) {
         return;
       }
-      if (current === undefined) this.scheduleClose(entity, runtime, w, period.start, period.end);
-      const score = { start: period.start, end: period.end, timeMs: ctx.timeMs, tie, value, touchedAt: 0 };
-      s.periods.set(periodKey(period.start), score);
+      let score = current;
+      if (score === undefined) {
+        score = { start: period.start, end: period.end, timeMs: ctx.timeMs, tie, value, touchedAt: 0 };
+        s.periods.set(periodKey(period.start), score);
+        this.scheduleClose(entity, runtime, w, period.start, period.end);
+      } else {
+        score.timeMs = ctx.timeMs;
+        score.tie = tie;
+        score.value = value;
+      }
       this.touch(entity, runtime, w, period.start, score);
     });
   }
@@ -426,7 +485,10 @@ export class IndicatorEngine {
         if (!runtime.levels[entity.ref.level]) continue;
         const ledger = this.ledgerOf(org, entity, runtime);
         ledger.apply(dueDay, delta);
-        // one ledger serves every window of the indicator; an event reaches it once per fold
+        // one ledger serves every window of the indicator: report each window once per batch
+        this.eventChanged = true;
+        if (ledger.touchedAt === this.foldSeq) continue;
+        ledger.touchedAt = this.foldSeq;
         for (let w = 0; w < runtime.windows.length; w++) this.record(entity, runtime, w, Number.NaN);
       }
     }
@@ -623,6 +685,7 @@ export class IndicatorEngine {
 
   // reports a state once per fold, though numerator and denominator may both change it
   private touch(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number, mark: Touchable): void {
+    this.eventChanged = true;
     if (mark.touchedAt === this.foldSeq) return;
     mark.touchedAt = this.foldSeq;
     this.record(entity, runtime, w, periodStart);
@@ -729,8 +792,8 @@ export class IndicatorEngine {
     return ledger;
   }
 
-  private reject(reason: string): FoldResult {
+  private reject(reason: string): EventOutcome {
     this.stats.rejected++;
-    return { status: 'rejected', reason, changes: [], closed: [], tooLate: [] };
+    return { status: 'rejected', reason, tooLate: NONE_LATE };
   }
 }

@@ -26,12 +26,21 @@ export interface TooLate {
 
 export type FoldStatus = 'applied' | 'ignored' | 'duplicate' | 'too-late' | 'rejected';
 
-export interface FoldResult {
+export interface EventOutcome {
   status: FoldStatus;
   reason?: string; // for rejected and too-late
+  tooLate: readonly TooLate[]; // closed periods the event would have changed: counted here, not folded in
+}
+
+export interface FoldResult extends EventOutcome {
   changes: IndicatorValue[]; // new values of what the event changed
   closed: IndicatorValue[]; // final values of calendar periods that closed as the clock moved
-  tooLate: TooLate[]; // closed periods the event would have changed: counted here, not folded in
+}
+
+export interface BatchResult {
+  outcomes: EventOutcome[]; // one per event, in order
+  changes: IndicatorValue[]; // each value the batch changed, once, as it stands after the batch
+  closed: IndicatorValue[];
 }
 
 export interface EngineStats {

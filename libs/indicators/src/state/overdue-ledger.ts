@@ -11,6 +11,7 @@ export class OverdueLedger {
   private cutoff = Number.NEGATIVE_INFINITY;
   private open = 0;
   private overdue = 0;
+  touchedAt = 0; // the engine's batch that last reported it
 
   apply(dueDay: number, amount: number): void {
     this.days.set(dueDay, (this.days.get(dueDay) ?? 0) + amount);
