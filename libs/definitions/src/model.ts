@@ -146,7 +146,8 @@ export interface DimensionDef {
 
 export interface GradeDef {
   grade: string; // A, B, C, D — best first
-  min: number; // lowest total for the grade (inclusive)
+  min: number; // lowest total for the grade, inclusive unless minExclusive
+  minExclusive?: boolean; // the total must be above min (seed 003: "95<总分≤100")
   coefficient?: number; // bonus coefficient (seed 002: A 1.5 …)
   bonus?: number; // bonus amount in the org currency (seed 003: A 300 …)
 }

@@ -151,6 +151,22 @@ describe('scorecard fields', () => {
     ]);
   });
 
+  it('reads exclusive lower bounds and negative bonuses (seed 003: 95<总分≤100 → 300, ≤75 → −200)', () => {
+    const { scorecard, messages } = parseScorecard({
+      grades: [
+        { grade: 'A', above: 95, bonus: 300 },
+        { grade: 'D', min: 0, bonus: -200 },
+      ],
+    });
+    expect(messages).toEqual([]);
+    expect(scorecard?.grades).toEqual([
+      { grade: 'A', min: 95, minExclusive: true, bonus: 300 },
+      { grade: 'D', min: 0, bonus: -200 },
+    ]);
+    const both = parseScorecard({ grades: [{ grade: 'A', min: 95, above: 95 }, { grade: 'D', min: 0 }] });
+    expect(both.messages).toContain('scorecards[0].grades[0]: give either min (inclusive) or above (exclusive), not both');
+  });
+
   it('takes back the calendar date of a YAML 1.1 timestamp', () => {
     const { scorecard } = parseScorecard({ effectiveFrom: new Date('2026-03-01T00:00:00Z') });
     expect(scorecard?.effectiveFrom).toBe('2026-03-01');

@@ -9,6 +9,7 @@ import {
   readLocalized,
   readMapping,
   readNumber,
+  report,
   readString,
   type Mapping,
   type ParseContext,
@@ -75,15 +76,22 @@ function readItems<T>(
   return out;
 }
 
+// `min: 90` takes totals from 90 up; `above: 95` from just over 95 (seed 003 writes "95<总分≤100").
 function parseGrade(ctx: ParseContext, value: unknown, path: string): GradeDef | undefined {
-  const map = readMapping(ctx, value, path, ['grade', 'min', 'coefficient', 'bonus']);
+  const map = readMapping(ctx, value, path, ['grade', 'min', 'above', 'coefficient', 'bonus']);
   if (map === undefined) return undefined;
   const grade = readString(ctx, map, 'grade', path, true);
-  const min = readNumber(ctx, map, 'min', path, 'any', true);
+  const hasAbove = map.above !== undefined;
+  if (hasAbove && map.min !== undefined) {
+    report(ctx, path, 'give either min (inclusive) or above (exclusive), not both');
+  }
+  const min = readNumber(ctx, map, hasAbove ? 'above' : 'min', path, 'any', true);
   const coefficient = readNumber(ctx, map, 'coefficient', path, 'non-negative', false);
-  const bonus = readNumber(ctx, map, 'bonus', path, 'non-negative', false);
+  // a bonus may be negative: seed 003 takes 200 off for grade D
+  const bonus = readNumber(ctx, map, 'bonus', path, 'any', false);
   if (grade === undefined || min === undefined) return undefined;
   const def: GradeDef = { grade, min };
+  if (hasAbove) def.minExclusive = true;
   if (coefficient !== undefined) def.coefficient = coefficient;
   if (bonus !== undefined) def.bonus = bonus;
   return def;
