@@ -1,0 +1,26 @@
+import type { Direction, ScoringRule } from '#libs/definitions';
+import { achievementRatio } from './achievement';
+
+type AchievementRule = Extract<ScoringRule, { kind: 'achievement' }>;
+
+// a < floor → belowFloorScore; else min(a, cap) × 100.
+export function scoreAchievementRule(
+  rule: AchievementRule,
+  actual: number,
+  target: number,
+  direction: Direction,
+): number {
+  const achievement = achievementRatio(actual, target, direction);
+  if (achievement === null) return scoreWithoutRatio(rule, actual, target, direction);
+  if (achievement < rule.floor) return rule.belowFloorScore;
+  return Math.min(achievement, rule.cap) * 100;
+}
+
+// With no ratio (a division by zero) the actual is compared with the target instead: exactly on target
+// (0 of 0) is 100; better without bound (0 days against a 45-day target, anything above a target of 0)
+// earns the cap, as a ratio tending to infinity would; worse is below the floor.
+function scoreWithoutRatio(rule: AchievementRule, actual: number, target: number, direction: Direction): number {
+  if (actual === target) return 100;
+  const better = direction === 'higher' ? actual > target : actual < target;
+  return better ? rule.cap * 100 : rule.belowFloorScore;
+}

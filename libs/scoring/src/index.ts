@@ -1,0 +1,12 @@
+export { scoreRule, type RuleScore } from './score-rule';
+export { scoreScorecard } from './score-scorecard';
+export { achievementRatio, meetsTarget } from './achievement';
+export { gradeOf, capGrade } from './grade';
+export type {
+  DimensionScore,
+  KpiScore,
+  KpiStatus,
+  RedLineHit,
+  RedLineHitEffect,
+  ScorecardScore,
+} from './scorecard-score';

@@ -1,0 +1,212 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { KpiDef, MissingPolicy, ScorecardDef, ScoringRule } from '#libs/definitions';
+import { assertUnreachable } from './assert-unreachable';
+import { missingScore } from './missing-policy';
+import { dimension, kpi, scorecard } from './scorecard.fixture';
+import { scoreRule } from './score-rule';
+import { scoreScorecard } from './score-scorecard';
+
+// Rules that never score below 0 and never fall as a higher-is-better actual rises.
+const achievementArb: fc.Arbitrary<ScoringRule> = fc
+  .record({ floor: fc.integer({ min: 0, max: 100 }), cap: fc.integer({ min: 100, max: 150 }) })
+  .chain(({ floor, cap }) =>
+    fc
+      .integer({ min: 0, max: floor })
+      .map((belowFloorScore): ScoringRule => ({
+        kind: 'achievement',
+        floor: floor / 100,
+        cap: cap / 100,
+        belowFloorScore,
+      })),
+  );
+
+const linearArb: fc.Arbitrary<ScoringRule> = fc
+  .record({
+    step: fc.integer({ min: 1, max: 100 }),
+    pointsPerStep: fc.integer({ min: 0, max: 5 }),
+    base: fc.integer({ min: 0, max: 120 }),
+    min: fc.integer({ min: 0, max: 50 }),
+    extra: fc.integer({ min: 0, max: 100 }),
+    outOf: fc.constantFrom(5, 15, 100),
+  })
+  .map(({ step, pointsPerStep, base, min, extra, outOf }) => ({
+    kind: 'linear',
+    step: step / 10,
+    pointsPerStep,
+    base,
+    min,
+    max: min + extra,
+    outOf,
+  }));
+
+// Thresholds and scores both descending, then a catch-all band with the lowest score.
+const bandsArb: fc.Arbitrary<ScoringRule> = fc
+  .record({
+    thresholds: fc.uniqueArray(fc.integer({ min: 0, max: 2000 }), { minLength: 1, maxLength: 5 }),
+    scores: fc.array(fc.integer({ min: 0, max: 15 }), { minLength: 6, maxLength: 6 }),
+    outOf: fc.constantFrom(15, 100),
+  })
+  .map(({ thresholds, scores, outOf }) => {
+    const ts = [...thresholds].sort((a, b) => b - a);
+    const ss = [...scores].sort((a, b) => b - a);
+    const bands = ts.map((gte, i) => ({ gte, score: ss[i] ?? 0 }));
+    return { kind: 'bands', outOf, bands: [...bands, { score: ss[ts.length] ?? 0 }] };
+  });
+
+const binaryArb: fc.Arbitrary<ScoringRule> = fc
+  .record({ op: fc.constantFrom('gt' as const, 'gte' as const), value: fc.integer({ min: 0, max: 2000 }) })
+  .map((pass) => ({ kind: 'binary', pass }));
+
+const ruleArb = fc.oneof(achievementArb, linearArb, bandsArb, binaryArb);
+
+const missingArb: fc.Arbitrary<MissingPolicy> = fc.oneof(
+  fc.constant({ kind: 'exclude' } as const),
+  fc.constant({ kind: 'zero' } as const),
+  fc.constant({ kind: 'full' } as const),
+  fc.integer({ min: 0, max: 100 }).map((score) => ({ kind: 'score', score }) as const),
+);
+
+const kpiArb = fc.record({
+  weight: fc.integer({ min: 1, max: 10 }),
+  target: fc.integer({ min: 1, max: 1000 }),
+  rule: ruleArb,
+  missing: missingArb,
+});
+
+// 1–4 dimensions of 1–4 KPIs, higher is better, no red lines; actuals 0–2000 or no data.
+const caseArb = fc
+  .array(
+    fc.record({ weight: fc.integer({ min: 1, max: 50 }), kpis: fc.array(kpiArb, { minLength: 1, maxLength: 4 }) }),
+    { minLength: 1, maxLength: 4 },
+  )
+  .chain((dims) => {
+    const kpis: KpiDef[] = dims.flatMap((d, di) =>
+      d.kpis.map((k, ki) => kpi(`k${di}_${ki}`, { ...k, dimension: `d${di}` })),
+    );
+    const card = scorecard(
+      kpis,
+      dims.map((d, di) => dimension(`d${di}`, d.weight)),
+    );
+    const actualArb = fc.option(fc.double({ min: 0, max: 2000, noNaN: true }), { nil: null });
+    return fc.record({
+      card: fc.constant(card),
+      values: fc.array(actualArb, { minLength: kpis.length, maxLength: kpis.length }),
+    });
+  });
+
+function actualsOf(card: ScorecardDef, values: readonly (number | null)[]): Map<string, number | null> {
+  return new Map(card.kpis.map((k, i) => [k.id, values[i] ?? null]));
+}
+
+function ruleMax(rule: ScoringRule): number {
+  switch (rule.kind) {
+    case 'achievement':
+      return Math.max(rule.cap * 100, rule.belowFloorScore);
+    case 'bands':
+      return (Math.max(...rule.bands.map((b) => b.score)) * 100) / rule.outOf;
+    case 'linear':
+      return (rule.max * 100) / rule.outOf;
+    case 'deduction':
+      return (rule.start * 100) / rule.outOf;
+    case 'binary':
+      return 100;
+    default:
+      return assertUnreachable(rule);
+  }
+}
+
+// The brute-force total: every KPI's share of the total is its dimension's share of the dimensions with
+// data times its own share of the KPIs of that dimension with a score.
+function oracleTotal(card: ScorecardDef, values: readonly (number | null)[]): number | null {
+  const scores = card.kpis.map((k, i) => {
+    const actual = values[i] ?? null;
+    return actual === null ? missingScore(k.missing) : scoreRule(k.rule, actual, k.target, k.direction).score;
+  });
+  const scored = card.kpis.map((k, i) => ({ k, score: scores[i] ?? null })).filter((x) => x.score !== null);
+  const included = card.dimensions.filter((d) => scored.some((x) => x.k.dimension === d.id));
+  if (included.length === 0) return null;
+  const allWeight = included.reduce((sum, d) => sum + d.weight, 0);
+  let total = 0;
+  for (const d of included) {
+    const inDimension = scored.filter((x) => x.k.dimension === d.id);
+    const kpiWeight = inDimension.reduce((sum, x) => sum + x.k.weight, 0);
+    for (const x of inDimension) total += (d.weight / allWeight) * (x.k.weight / kpiWeight) * (x.score ?? 0);
+  }
+  return total;
+}
+
+describe('scoreScorecard (property)', () => {
+  it('equals the brute-force weighted total, within [0, best rule score]', () => {
+    fc.assert(
+      fc.property(caseArb, ({ card, values }) => {
+        const s = scoreScorecard(card, actualsOf(card, values));
+        const want = oracleTotal(card, values);
+        if (want === null) {
+          expect(s.total).toBeNull();
+          expect(s.grade).toBeNull();
+          return;
+        }
+        expect(s.total).not.toBeNull();
+        const total = s.total ?? Number.NaN;
+        expect(Math.abs(total - want)).toBeLessThanOrEqual(0.005 + 1e-9);
+        const best = Math.max(...card.kpis.map((k) => Math.max(ruleMax(k.rule), missingScore(k.missing) ?? 0)));
+        expect(total).toBeGreaterThanOrEqual(0);
+        expect(total).toBeLessThanOrEqual(best + 0.005);
+        expect(s.grade).not.toBeNull();
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('raising one higher-is-better actual never lowers the total', () => {
+    fc.assert(
+      fc.property(
+        caseArb,
+        fc.nat(),
+        fc.double({ min: 0, max: 2000, noNaN: true }),
+        fc.double({ min: 0, max: 500, noNaN: true }),
+        ({ card, values }, pick, low, rise) => {
+          const i = pick % card.kpis.length;
+          const lower = values.map((v, j) => (j === i ? low : v));
+          const higher = values.map((v, j) => (j === i ? low + rise : v));
+          const before = scoreScorecard(card, actualsOf(card, lower)).total;
+          const after = scoreScorecard(card, actualsOf(card, higher)).total;
+          expect(after ?? Number.NaN).toBeGreaterThanOrEqual(before ?? Number.NaN);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('an excluded KPI without data scores as if it were not in the scorecard', () => {
+    fc.assert(
+      fc.property(caseArb, fc.nat(), ({ card, values }, pick) => {
+        const i = pick % card.kpis.length;
+        const excluded: ScorecardDef = {
+          ...card,
+          kpis: card.kpis.map((k, j) => (j === i ? { ...k, missing: { kind: 'exclude' } } : k)),
+        };
+        const withMissing = scoreScorecard(
+          excluded,
+          actualsOf(
+            card,
+            values.map((v, j) => (j === i ? null : v)),
+          ),
+        );
+        const removed: ScorecardDef = { ...card, kpis: card.kpis.filter((_, j) => j !== i) };
+        const without = scoreScorecard(
+          removed,
+          actualsOf(
+            removed,
+            values.filter((_, j) => j !== i),
+          ),
+        );
+        expect(withMissing.total).toBe(without.total);
+        expect(withMissing.dimensions).toEqual(without.dimensions);
+        expect(withMissing.grade).toBe(without.grade);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
