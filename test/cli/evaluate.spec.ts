@@ -58,9 +58,9 @@ describe('kpi-pulse evaluate (contract: shared/contracts/cli-evaluate.md)', () =
 
   it('reports rejected lines with the field and the reason, and counts duplicates and later events', () => {
     expect(report.rejected).toEqual([
-      { line: 10, id: 'e30', source: 'ticketing/zendesk', reason: expect.stringMatching(/^data\.contacts: /) as string },
-      { line: 12, id: 'e32', source: 'crm/hubspot', reason: expect.stringMatching(/^data\.currency: GBP/) as string },
-      { line: 13, reason: expect.stringMatching(/^invalid JSON/) as string },
+      { line: 11, id: 'e30', source: 'ticketing/zendesk', reason: expect.stringMatching(/^data\.contacts: /) as string },
+      { line: 13, id: 'e32', source: 'crm/hubspot', reason: expect.stringMatching(/^data\.currency: GBP/) as string },
+      { line: 14, reason: expect.stringMatching(/^invalid JSON/) as string },
     ]);
     expect(report.summary).toMatchObject({ duplicates: 1, afterAsOf: 1, rejected: 3 });
   });

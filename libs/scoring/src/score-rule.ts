@@ -8,7 +8,7 @@ import { scoreDeductionRule } from './deduction-rule';
 import { scoreLinearRule } from './linear-rule';
 
 export interface RuleScore {
-  score: number; // 0–100, above 100 only where the rule allows it (cap > 1, linear max > outOf)
+  score: number; // 0–100, above 100 only where the rule allows it (cap > 1, linear max above outOf)
   achievement: number | null; // reported for every rule; null when the ratio divides by zero
 }
 

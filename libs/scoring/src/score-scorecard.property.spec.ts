@@ -11,14 +11,12 @@ import { scoreScorecard } from './score-scorecard';
 const achievementArb: fc.Arbitrary<ScoringRule> = fc
   .record({ floor: fc.integer({ min: 0, max: 100 }), cap: fc.integer({ min: 100, max: 150 }) })
   .chain(({ floor, cap }) =>
-    fc
-      .integer({ min: 0, max: floor })
-      .map((belowFloorScore): ScoringRule => ({
-        kind: 'achievement',
-        floor: floor / 100,
-        cap: cap / 100,
-        belowFloorScore,
-      })),
+    fc.integer({ min: 0, max: floor }).map((belowFloorScore): ScoringRule => ({
+      kind: 'achievement',
+      floor: floor / 100,
+      cap: cap / 100,
+      belowFloorScore,
+    })),
   );
 
 const linearArb: fc.Arbitrary<ScoringRule> = fc

@@ -9,7 +9,7 @@ export function weightedMean(items: readonly Weighted[]): number | null {
   let weightSum = 0;
   let scoreSum = 0;
   for (const { weight, score } of items) {
-    if (score === null) { weightSum += weight; continue; }
+    if (score === null) continue;
     weightSum += weight;
     scoreSum += weight * score;
   }
