@@ -17,7 +17,7 @@ import { OverdueLedger } from './state/overdue-ledger';
 import { addToTally, newPeriodTally, periodKey, type PeriodTally } from './state/period-tally';
 import { RollingColumns } from './state/rolling-columns';
 import { RollingDistinct } from './state/rolling-distinct';
-import { periodOfInstant, type Period } from './time/calendar-period';
+import { periodOfDay, type Period } from './time/calendar-period';
 import { dayNumberOfDate, localDayNumber } from './time/local-date';
 import type { CalendarState, ManualState, RollingColumnsPair, RollingState, WindowState } from './window-state';
 import { isRolling } from './windows';
@@ -50,6 +50,7 @@ export interface OrgState {
   teams: Map<string, EntityState>;
   agents: Map<string, EntityState>;
   periodCache: Map<CalendarWindow, Period>;
+  periodsByDay: Map<CalendarWindow, Map<number, Period>>;
   invoiceDueDay: Map<string, number>; // invoiceId → due day, for write-offs that carry no due date
   pendingWriteOffs: Map<string, CanonicalEvent[]>; // write-offs seen before their invoice
 }
@@ -518,10 +519,22 @@ export class IndicatorEngine {
   }
 
   private periodOf(org: OrgState, window: CalendarWindow, t: number): Period {
+    // the newest period first: most events fall in it
     const cached = org.periodCache.get(window);
     if (cached !== undefined && cached.start <= t && t < cached.end) return cached;
-    const p = periodOfInstant(window, org.settings.timeZone, t);
-    // keep the newest period cached: most events fall in it
+    // then by local day, for late events and due dates
+    const day = localDayNumber(org.settings.timeZone, t);
+    let byDay = org.periodsByDay.get(window);
+    if (byDay === undefined) {
+      byDay = new Map();
+      org.periodsByDay.set(window, byDay);
+    }
+    let p = byDay.get(day);
+    if (p === undefined) {
+      p = periodOfDay(window, org.settings.timeZone, day);
+      if (byDay.size >= 10_000) byDay.clear();
+      byDay.set(day, p);
+    }
     if (cached === undefined || p.start > cached.start) org.periodCache.set(window, p);
     return p;
   }
@@ -712,6 +725,7 @@ export class IndicatorEngine {
         teams: new Map(),
         agents: new Map(),
         periodCache: new Map(),
+        periodsByDay: new Map(),
         invoiceDueDay: new Map(),
         pendingWriteOffs: new Map(),
       };

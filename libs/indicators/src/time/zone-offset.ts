@@ -1,11 +1,14 @@
-// UTC offsets of IANA time zones, from Intl (no tz database of our own). Intl is slow (~µs), so offsets
-// are cached per zone per UTC hour: every real DST transition falls on an hour boundary in UTC.
+// UTC offsets of IANA time zones, from Intl (no tz database of our own). Intl is slow (~10 µs), so
+// offsets are cached per zone per UTC hour (every real DST transition falls on an hour boundary in UTC):
+// the last hour asked, for runs of events, and a map of every hour seen, for due dates and the like.
+const MAX_CACHED_HOURS = 200_000; // ~23 years of hours per zone; cleared beyond that
 const HOUR_MS = 3_600_000;
 
 interface ZoneCache {
   format: Intl.DateTimeFormat;
   hour: number;
   offsetMs: number;
+  byHour: Map<number, number>;
 }
 
 const zones = new Map<string, ZoneCache>();
@@ -23,7 +26,7 @@ function zoneCache(timeZone: string): ZoneCache {
       minute: 'numeric',
       second: 'numeric',
     });
-    cache = { format, hour: Number.NaN, offsetMs: 0 };
+    cache = { format, hour: Number.NaN, offsetMs: 0, byHour: new Map() };
     zones.set(timeZone, cache);
   }
   return cache;
@@ -43,7 +46,13 @@ export function zoneOffsetMs(timeZone: string, utcMs: number): number {
   const cache = zoneCache(timeZone);
   const hour = Math.floor(utcMs / HOUR_MS);
   if (hour !== cache.hour) {
-    cache.offsetMs = computeOffset(cache.format, hour * HOUR_MS);
+    let offset = cache.byHour.get(hour);
+    if (offset === undefined) {
+      offset = computeOffset(cache.format, hour * HOUR_MS);
+      if (cache.byHour.size >= MAX_CACHED_HOURS) cache.byHour.clear();
+      cache.byHour.set(hour, offset);
+    }
+    cache.offsetMs = offset;
     cache.hour = hour;
   }
   return cache.offsetMs;
