@@ -1,5 +1,5 @@
 import type { AgentProfile } from './agent-profile';
-import type { ManualCadence } from './simulation-options';
+import type { ManualCadence, ManualIndicatorSpec } from './simulation-options';
 import type { SimAgent, SimulationContext } from './simulation-context';
 import { REVIEW_COMMENTS, SOURCES } from './vocabulary';
 import { DAY_MS, HOUR_MS, weekdayOf } from './zone-clock';
@@ -31,8 +31,22 @@ export function isReviewDay(day: number, cadence: ManualCadence): boolean {
   }
 }
 
-function scoreOf(ctx: SimulationContext, skill: number): number {
-  return Math.max(60, Math.min(100, Math.round(62 + 34 * skill + 5 * ctx.rng.normal())));
+function scoreOf(ctx: SimulationContext, spec: ManualIndicatorSpec, skill: number): number {
+  const [lo, hi] = spec.scale ?? [0, 100];
+  const { rng } = ctx;
+  let value: number;
+  if (spec.target === undefined) {
+    value = lo + (hi - lo) * Math.max(0.6, Math.min(1, 0.62 + 0.34 * skill + 0.05 * rng.normal()));
+  } else if (spec.target === 0) {
+    // "= 0" targets are counts of incidents: most periods have none
+    value = rng.chance(0.15 * (1 - skill)) ? 1 : 0;
+  } else {
+    const spread = 0.05 * rng.normal();
+    const factor = spec.direction === 'lower' ? 1.2 - 0.3 * skill + spread : 0.82 + 0.3 * skill + spread;
+    value = spec.target * factor;
+  }
+  value = Math.max(lo, Math.min(hi, value));
+  return spec.integer === true ? Math.round(value) : Math.round(value * 10_000) / 10_000;
 }
 
 function averageSkill(profiles: readonly AgentProfile[]): number {
@@ -44,16 +58,17 @@ export function scheduleManualScores(
   ctx: SimulationContext,
   team: SimTeam,
   day: number,
-  indicators: readonly string[],
+  indicators: readonly ManualIndicatorSpec[],
 ): void {
   const { rng } = ctx;
   const { orgId, teamId, reviewerId } = team;
   const afternoon = ctx.clock.startOfDay(day) + 14 * HOUR_MS;
   const at = (): number => afternoon + Math.floor(rng.next() * 4 * 3600) * 1000;
   const comment = (): { comment?: string } => (rng.chance(0.3) ? { comment: rng.pick(REVIEW_COMMENTS) } : {});
-  for (const indicator of indicators) {
+  for (const spec of indicators) {
+    const indicator = spec.id;
     for (const agent of team.agents) {
-      const value = scoreOf(ctx, agent.profile.skill);
+      const value = scoreOf(ctx, spec, agent.profile.skill);
       ctx.schedule(at(), SOURCES.reviews, 'kpi.manual_score', agent.agentId, {
         orgId,
         teamId,
@@ -64,7 +79,7 @@ export function scheduleManualScores(
         ...comment(),
       });
     }
-    const value = scoreOf(ctx, averageSkill(team.agents.map((agent) => agent.profile)));
+    const value = scoreOf(ctx, spec, averageSkill(team.agents.map((agent) => agent.profile)));
     ctx.schedule(at(), SOURCES.reviews, 'kpi.manual_score', teamId, {
       orgId,
       teamId,

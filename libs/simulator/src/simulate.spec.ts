@@ -265,7 +265,7 @@ describe('simulate', () => {
   });
 
   it('makes each invalid line with one of the listed mistakes', () => {
-    const lines = take({ ...base, days: 3, invalidRate: 0.2 });
+    const lines = take({ ...base, days: 21, invalidRate: 0.3 });
     const mistakes = new Set<string>();
     for (const line of lines) if (line.kind === 'invalid') mistakes.add(line.mistake);
     expect([...mistakes].sort()).toEqual([...MISTAKES].sort());

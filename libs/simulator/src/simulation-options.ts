@@ -2,6 +2,16 @@ import { isValidTimeZone, parseLocalDate } from './zone-clock';
 
 export type ManualCadence = 'week' | 'month';
 
+// What a reviewer's scores look like: within the scale, around the KPI target (a skilled agent
+// meets it), whole numbers for counts. Without a target, scores are 60–100 % of the scale.
+export interface ManualIndicatorSpec {
+  id: string;
+  scale?: readonly [number, number]; // default [0, 100]
+  target?: number;
+  direction?: 'higher' | 'lower';
+  integer?: boolean;
+}
+
 export interface SimulationOptions {
   orgs: number;
   teamsPerOrg: number;
@@ -18,8 +28,8 @@ export interface SimulationOptions {
   lateRate?: number;
   outOfOrderRate?: number;
   invalidRate?: number;
-  // manual indicator ids scored by reviewers (kpi.manual_score)
-  manualIndicators?: readonly string[];
+  // manual indicators scored by reviewers (kpi.manual_score): ids, or specs that keep values realistic
+  manualIndicators?: readonly (string | ManualIndicatorSpec)[];
   // week: every Friday; month: on the last weekday of the month. Default week.
   manualCadence?: ManualCadence;
   // reviewer ids used instead of mgr-<teamId>, assigned to teams round-robin
@@ -38,7 +48,7 @@ export interface ResolvedOptions {
   lateRate: number;
   outOfOrderRate: number;
   invalidRate: number;
-  manualIndicators: readonly string[];
+  manualIndicators: readonly ManualIndicatorSpec[];
   manualCadence: ManualCadence;
   reviewers: readonly string[];
 }
@@ -84,8 +94,8 @@ export function resolveOptions(options: SimulationOptions): ResolvedOptions {
   if (!Number.isSafeInteger(seed)) {
     throw new SimulationOptionsError('seed', `expected an integer, got ${String(seed)}`);
   }
-  const manualIndicators = options.manualIndicators ?? [];
-  if (manualIndicators.some((id) => id.trim() === '')) {
+  const manualIndicators = (options.manualIndicators ?? []).map((m) => (typeof m === 'string' ? { id: m } : m));
+  if (manualIndicators.some((m) => m.id.trim() === '')) {
     throw new SimulationOptionsError('manualIndicators', 'expected non-empty indicator ids');
   }
   const reviewers = options.reviewers ?? [];

@@ -15,6 +15,9 @@ function pickChannel(draw: number): TicketChannel {
 
 // created → replied per customer contact (firstReply once) → solved → sometimes reopened and solved
 // again → sometimes rated.
+// first-response median per channel, as a multiple of the agent's own (60–900 s) median
+const CHANNEL_RESPONSE_FACTOR: Readonly<Record<TicketChannel, number>> = { chat: 0.03, phone: 0.02, web: 0.5, email: 2.5 };
+
 export function startTicket(ctx: SimulationContext, agent: SimAgent, createdAt: number): void {
   const { rng } = ctx;
   const profile = agent.profile;
@@ -33,9 +36,9 @@ export function startTicket(ctx: SimulationContext, agent: SimAgent, createdAt: 
   let handleSeconds = 0;
   const reply = (first: boolean): void => {
     // first responses have a long tail (a slow queue, a weekend); later ones come quicker
-    const responseSeconds = first
-      ? whole(rng.logNormal(profile.responseMedianSeconds, 1.1))
-      : whole(rng.logNormal(profile.responseMedianSeconds * 0.5, 0.9));
+    // live channels answer in seconds, email in minutes to hours (seed 000: chat ≤ 30 s, email ≤ 2 h)
+    const median = profile.responseMedianSeconds * CHANNEL_RESPONSE_FACTOR[channel];
+    const responseSeconds = first ? whole(rng.logNormal(median, 1.1)) : whole(rng.logNormal(median * 0.5, 0.9));
     at += responseSeconds * 1000;
     ctx.schedule(at, source, 'ticket.replied', ticketId, {
       orgId,

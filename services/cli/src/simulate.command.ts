@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { formatIssue, loadDefinitions } from '#libs/definitions';
-import type { ManualCadence, SimulatedLine, SimulatedLineKind, SimulationOptions } from '#libs/simulator';
+import type { ManualCadence, ManualIndicatorSpec, SimulatedLine, SimulatedLineKind, SimulationOptions } from '#libs/simulator';
 import { DEFAULT_TIME_ZONE, estimateTotal, simulate, SimulationOptionsError } from '#libs/simulator';
 import { createProgressBar } from './progress-bar';
 import { UsageError } from './usage-error';
@@ -87,8 +87,9 @@ function idList(values: readonly string[] | undefined): string[] {
     .filter((id) => id !== '');
 }
 
-// Manual indicator ids (and their reviewers, when the definitions restrict them) from definition files.
-function manualFromDefinitions(path: string): { indicators: string[]; reviewers: string[] } {
+// Manual indicators (scale, and the target of the first KPI scored on each) and their reviewers, when
+// the definitions restrict them, from definition files: simulated reviews then look like real ones.
+function manualFromDefinitions(path: string): { indicators: ManualIndicatorSpec[]; reviewers: string[] } {
   let loaded: ReturnType<typeof loadDefinitions>;
   try {
     loaded = loadDefinitions(path);
@@ -97,22 +98,29 @@ function manualFromDefinitions(path: string): { indicators: string[]; reviewers:
   }
   const errors = loaded.issues.filter((issue) => issue.severity === 'error');
   if (errors.length > 0) throw new UsageError(`invalid definitions:\n${errors.map(formatIssue).join('\n')}`);
-  const indicators: string[] = [];
+  const kpis = loaded.set.scorecards.flatMap((card) => card.kpis);
+  const indicators: ManualIndicatorSpec[] = [];
   const reviewers = new Set<string>();
   for (const indicator of loaded.set.indicators) {
     if (indicator.measure.kind !== 'manual') continue;
-    indicators.push(indicator.id);
+    const spec: ManualIndicatorSpec = { id: indicator.id, scale: indicator.measure.scale, integer: indicator.unit === 'count' };
+    const kpi = kpis.find((k) => k.indicator === indicator.id);
+    if (kpi !== undefined) {
+      spec.target = kpi.target;
+      spec.direction = kpi.direction;
+    }
+    indicators.push(spec);
     for (const reviewer of indicator.measure.reviewers ?? []) reviewers.add(reviewer);
   }
   return { indicators, reviewers: [...reviewers] };
 }
 
 function toSimulationOptions(opts: SimulateCliOptions): SimulationOptions {
-  const manual = idList(opts.manual);
+  const manual: ManualIndicatorSpec[] = idList(opts.manual).map((id) => ({ id }));
   let reviewers = idList(opts.reviewers);
   if (opts.definitions !== undefined) {
     const fromDefinitions = manualFromDefinitions(opts.definitions);
-    for (const id of fromDefinitions.indicators) if (!manual.includes(id)) manual.push(id);
+    for (const spec of fromDefinitions.indicators) if (!manual.some((m) => m.id === spec.id)) manual.push(spec);
     // a reviewer the definitions do not authorise would have every manual score rejected
     if (reviewers.length === 0) reviewers = fromDefinitions.reviewers;
   }
