@@ -21,12 +21,16 @@ function ind(id: string, numerator: Term, denominator?: Term): IndicatorDef {
     levels: ['agent', 'team', 'org'],
     windows: ['rolling:24h', 'month'],
     allowedLatenessMs: 2 * 3_600_000,
-    measure: denominator === undefined ? { kind: 'terms', numerator, scale: 1 } : { kind: 'terms', numerator, denominator, scale: 1 },
+    measure:
+      denominator === undefined
+        ? { kind: 'terms', numerator, scale: 1 }
+        : { kind: 'terms', numerator, denominator, scale: 1 },
   };
 }
 
 const solved = (where: Condition[] = []) => term('ticket.solved', count, where);
-const firstReplies = (where: Condition[] = []) => term('ticket.replied', count, [eq('data.firstReply', true), ...where]);
+const firstReplies = (where: Condition[] = []) =>
+  term('ticket.replied', count, [eq('data.firstReply', true), ...where]);
 const answered = [eq('data.answered', true)];
 
 export const BENCH_INDICATORS: IndicatorDef[] = [
@@ -38,25 +42,53 @@ export const BENCH_INDICATORS: IndicatorDef[] = [
   ind('support.avg_handle_ticket', term('ticket.solved', sum('data.handleSeconds')), solved()),
   ind('support.avg_resolution', term('ticket.solved', sum('data.resolutionSeconds')), solved()),
   ind('support.first_response_sla', firstReplies([lte('data.responseSeconds', 30)]), firstReplies()),
-  ind('support.chat_sla', firstReplies([eq('data.channel', 'chat'), lte('data.responseSeconds', 30)]), firstReplies([eq('data.channel', 'chat')])),
-  ind('support.email_sla', firstReplies([eq('data.channel', 'email'), lte('data.responseSeconds', 7200)]), firstReplies([eq('data.channel', 'email')])),
-  ind('support.avg_first_response', term('ticket.replied', sum('data.responseSeconds'), [eq('data.firstReply', true)]), firstReplies()),
+  ind(
+    'support.chat_sla',
+    firstReplies([eq('data.channel', 'chat'), lte('data.responseSeconds', 30)]),
+    firstReplies([eq('data.channel', 'chat')]),
+  ),
+  ind(
+    'support.email_sla',
+    firstReplies([eq('data.channel', 'email'), lte('data.responseSeconds', 7200)]),
+    firstReplies([eq('data.channel', 'email')]),
+  ),
+  ind(
+    'support.avg_first_response',
+    term('ticket.replied', sum('data.responseSeconds'), [eq('data.firstReply', true)]),
+    firstReplies(),
+  ),
   ind('support.replies', term('ticket.replied', count)),
   ind('support.csat', term('ticket.rated', count, [eq('data.satisfied', true)]), term('ticket.rated', count)),
   ind('support.avg_rating', term('ticket.rated', sum('data.score')), term('ticket.rated', count)),
   ind('support.solved_per_agent_day', solved(), term('ticket.solved', distinct('data.agentId', '$date'))),
   ind('calls.answer_rate', term('call.ended', count, answered), term('call.ended', count)),
-  ind('calls.aht', term('call.ended', sum('data.talkSeconds', 'data.holdSeconds', 'data.wrapSeconds'), answered), term('call.ended', count, answered)),
+  ind(
+    'calls.aht',
+    term('call.ended', sum('data.talkSeconds', 'data.holdSeconds', 'data.wrapSeconds'), answered),
+    term('call.ended', count, answered),
+  ),
   ind('calls.avg_wait', term('call.ended', sum('data.waitSeconds')), term('call.ended', count)),
   ind('calls.talk_time', term('call.ended', sum('data.talkSeconds'), answered)),
   ind('sales.leads', term('crm.lead.created', count)),
   ind('sales.sql', term('crm.lead.qualified', count, [eq('data.stage', 'SQL')])),
   ind('sales.win_rate', term('crm.deal.won', count), term('crm.lead.qualified', count, [eq('data.stage', 'SQL')])),
   ind('sales.signed_amount', term('crm.deal.won', sum('data.amount'))),
-  ind('sales.cycle_days', term('crm.deal.won', { kind: 'duration', from: 'data.sqlAt', to: 'time', unit: 'd' }), term('crm.deal.won', count)),
+  ind(
+    'sales.cycle_days',
+    term('crm.deal.won', { kind: 'duration', from: 'data.sqlAt', to: 'time', unit: 'd' }),
+    term('crm.deal.won', count),
+  ),
   ind('sales.lost', term('crm.deal.lost', count)),
-  ind('presales.conversion', term('crm.order.paid', distinct('data.visitorId')), term('crm.inquiry.received', distinct('data.visitorId'))),
-  ind('presales.avg_order_value', term('crm.order.paid', sum('data.amount')), term('crm.order.paid', distinct('data.visitorId'))),
+  ind(
+    'presales.conversion',
+    term('crm.order.paid', distinct('data.visitorId')),
+    term('crm.inquiry.received', distinct('data.visitorId')),
+  ),
+  ind(
+    'presales.avg_order_value',
+    term('crm.order.paid', sum('data.amount')),
+    term('crm.order.paid', distinct('data.visitorId')),
+  ),
   ind('presales.refund_ratio', term('refund.issued', sum('data.amount')), term('crm.order.paid', sum('data.amount'))),
   ind('finance.invoiced', term('invoice.issued', sum('data.amount'))),
   ind('finance.collected', term('payment.received', sum('data.amount'))),

@@ -43,7 +43,8 @@ export function benchEngine(events: readonly CanonicalEvent[], dedup: boolean, b
   let changes = 0;
   const t0 = process.hrtime.bigint();
   if (batch === 1) {
-    for (let i = 0; i < events.length; i++) changes += engine.fold(events[i] as CanonicalEvent, times[i]).changes.length;
+    for (let i = 0; i < events.length; i++)
+      changes += engine.fold(events[i] as CanonicalEvent, times[i]).changes.length;
   } else {
     for (let i = 0; i < events.length; i += batch) {
       changes += engine.foldBatch(events.slice(i, i + batch), times.slice(i, i + batch)).changes.length;
@@ -64,18 +65,34 @@ export function benchEngine(events: readonly CanonicalEvent[], dedup: boolean, b
 
 // The benchmark's stream: 1,000 agents in 50 teams, `days` simulated days, 1 % duplicates.
 export function benchEvents(days: number): CanonicalEvent[] {
-  const options: SimulationOptions = { orgs: 1, teamsPerOrg: 50, agentsPerTeam: 20, days, start: '2026-11-02', seed: 7, duplicateRate: 0.01 };
+  const options: SimulationOptions = {
+    orgs: 1,
+    teamsPerOrg: 50,
+    agentsPerTeam: 20,
+    days,
+    start: '2026-11-02',
+    seed: 7,
+    duplicateRate: 0.01,
+  };
   return [...chunks(options, Number.MAX_SAFE_INTEGER)].flat();
 }
 
 // What it costs to recompute every value from the raw events instead of folding them.
 export function benchBruteForce(eventsWanted: number): { events: number; engineMs: number; bruteMs: number } {
-  const options: SimulationOptions = { orgs: 1, teamsPerOrg: 5, agentsPerTeam: 10, days: 3, start: '2026-11-02', seed: 7 };
+  const options: SimulationOptions = {
+    orgs: 1,
+    teamsPerOrg: 5,
+    agentsPerTeam: 10,
+    days: 3,
+    start: '2026-11-02',
+    seed: 7,
+  };
   const sample = (chunks(options, eventsWanted).next().value ?? []) as CanonicalEvent[];
   const t0 = process.hrtime.bigint();
   const engine = new IndicatorEngine(BENCH_INDICATORS, ORGS);
   for (const e of sample) engine.fold(e);
-  for (const d of BENCH_INDICATORS) for (const entity of engine.entities('agent')) for (const w of d.windows) engine.value(d.id, entity, w);
+  for (const d of BENCH_INDICATORS)
+    for (const entity of engine.entities('agent')) for (const w of d.windows) engine.value(d.id, entity, w);
   const t1 = process.hrtime.bigint();
   const accepted = acceptEvents(BENCH_INDICATORS, ORGS, sample, { ignoreLateness: false });
   for (const d of BENCH_INDICATORS) {

@@ -6,7 +6,9 @@ const days = Number(process.env.BENCH_DAYS ?? 3);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
-console.log(`\nindicator engine, one core: 1,000 agents in 50 teams, 30 indicators × (rolling 24h + month), ${days} simulated days`);
+console.log(
+  `\nindicator engine, one core: 1,000 agents in 50 teams, 30 indicators × (rolling 24h + month), ${days} simulated days`,
+);
 const runs: [string, boolean, number][] = [
   ['fold per event, dedup on ', true, 1],
   ['fold per event, dedup off', false, 1],
@@ -23,4 +25,6 @@ for (const [label, dedup, batch] of runs) {
 }
 const b = benchBruteForce(Number(process.env.BENCH_BRUTE_EVENTS ?? 5000));
 console.log(`\nbrute force vs engine, 50 agents, ${fmt(b.events)} events, every value once:`);
-console.log(`  engine fold + read all: ${b.engineMs.toFixed(0)} ms; brute-force recomputation: ${b.bruteMs.toFixed(0)} ms; ratio ${(b.bruteMs / b.engineMs).toFixed(0)}×`);
+console.log(
+  `  engine fold + read all: ${b.engineMs.toFixed(0)} ms; brute-force recomputation: ${b.bruteMs.toFixed(0)} ms; ratio ${(b.bruteMs / b.engineMs).toFixed(0)}×`,
+);

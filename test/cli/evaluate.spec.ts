@@ -19,7 +19,9 @@ function evaluateFile(events: string, extra: string[] = []): EvaluationReport {
 describe('kpi-pulse evaluate (contract: shared/contracts/cli-evaluate.md)', () => {
   const report = evaluateFile(EVENTS);
   const team = (indicator: string, window = 'month') =>
-    report.indicators.find((i) => i.indicator === indicator && i.entity.level === 'team' && i.entity.id === 'T1' && i.window === window);
+    report.indicators.find(
+      (i) => i.indicator === indicator && i.entity.level === 'team' && i.entity.id === 'T1' && i.window === window,
+    );
 
   it('prints the indicator values of the period holding --as-of, in the org time zone', () => {
     expect(report.asOf).toBe(AS_OF);
@@ -58,7 +60,12 @@ describe('kpi-pulse evaluate (contract: shared/contracts/cli-evaluate.md)', () =
 
   it('reports rejected lines with the field and the reason, and counts duplicates and later events', () => {
     expect(report.rejected).toEqual([
-      { line: 11, id: 'e30', source: 'ticketing/zendesk', reason: expect.stringMatching(/^data\.contacts: /) as string },
+      {
+        line: 11,
+        id: 'e30',
+        source: 'ticketing/zendesk',
+        reason: expect.stringMatching(/^data\.contacts: /) as string,
+      },
       { line: 13, id: 'e32', source: 'crm/hubspot', reason: expect.stringMatching(/^data\.currency: GBP/) as string },
       { line: 14, reason: expect.stringMatching(/^invalid JSON/) as string },
     ]);
@@ -92,5 +99,57 @@ describe('kpi-pulse evaluate (contract: shared/contracts/cli-evaluate.md)', () =
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--as-of <time>');
     expect(help.stdout).toContain('Example');
+  });
+});
+
+describe('simulate | evaluate on the seed templates (the quick start)', () => {
+  it('prints a scorecard of every seed template for every entity, with no rejected events', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpi-'));
+    const events = join(dir, 'events.jsonl');
+    const sim = runCli([
+      'simulate',
+      '--teams',
+      '2',
+      '--agents',
+      '3',
+      '--days',
+      '30',
+      '--start',
+      '2026-11-01',
+      '--seed',
+      '42',
+      '--definitions',
+      'definitions/seed',
+      '--out',
+      events,
+      '--no-progress',
+    ]);
+    expect(sim.status).toBe(0);
+    const r = runCli([
+      'evaluate',
+      '--definitions',
+      'definitions/seed',
+      '--events',
+      events,
+      '--as-of',
+      '2026-11-30T23:59:59+08:00',
+      '--compact',
+    ]);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as EvaluationReport;
+    expect(report.rejected).toEqual([]);
+    const cards = (id: string) => report.scorecards.filter((s) => s.scorecard === id);
+    // seed 000: 25 KPIs for the sales manager and 27 for the CS supervisor (team level, 2 teams);
+    // seed 002: 10 for customer service, seed 003: 15 for pre-sales (agent level, 6 agents)
+    expect(cards('sales-manager-quarterly').map((s) => s.kpis.length)).toEqual([25, 25]);
+    expect(cards('cs-supervisor-monthly').map((s) => s.kpis.length)).toEqual([27, 27]);
+    expect(cards('cs-agent-annual').map((s) => s.kpis.length)).toEqual([10, 10, 10, 10, 10, 10]);
+    expect(cards('presales-cs-monthly').map((s) => s.kpis.length)).toEqual([15, 15, 15, 15, 15, 15]);
+    for (const card of report.scorecards) {
+      expect(card.total).not.toBeNull();
+      expect(['A', 'B', 'C', 'D']).toContain(card.grade);
+    }
+    expect(cards('sales-manager-quarterly')[0]?.periodStart).toBe('2026-10-01T00:00:00+08:00');
+    expect(cards('cs-agent-annual')[0]?.periodStart).toBe('2026-01-01T00:00:00+08:00');
   });
 });

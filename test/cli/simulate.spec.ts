@@ -7,7 +7,21 @@ import { runCli } from './run-cli';
 
 describe('kpi-pulse simulate', () => {
   it('writes valid canonical events, the same for the same seed', () => {
-    const args = ['simulate', '--orgs', '1', '--teams', '2', '--agents', '3', '--days', '2', '--start', '2026-11-02', '--seed', '5'];
+    const args = [
+      'simulate',
+      '--orgs',
+      '1',
+      '--teams',
+      '2',
+      '--agents',
+      '3',
+      '--days',
+      '2',
+      '--start',
+      '2026-11-02',
+      '--seed',
+      '5',
+    ];
     const a = runCli(args);
     expect(a.status).toBe(0);
     const lines = a.stdout.trim().split('\n');
@@ -19,9 +33,31 @@ describe('kpi-pulse simulate', () => {
 
   it('mixes in duplicates, late and invalid events on request, and says how many', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'kpi-')), 'e.jsonl');
-    const r = runCli(['simulate', '--teams', '1', '--agents', '4', '--days', '3', '--seed', '9', '--duplicates', '0.05', '--late', '0.05', '--invalid', '0.05', '--out', out, '--no-progress']);
+    const r = runCli([
+      'simulate',
+      '--teams',
+      '1',
+      '--agents',
+      '4',
+      '--days',
+      '3',
+      '--seed',
+      '9',
+      '--duplicates',
+      '0.05',
+      '--late',
+      '0.05',
+      '--invalid',
+      '0.05',
+      '--out',
+      out,
+      '--no-progress',
+    ]);
     expect(r.status).toBe(0);
-    const events = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const events = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     const invalid = events.filter((e) => !validateEvent(e).ok).length;
     expect(invalid).toBeGreaterThan(0);
     const keys = events.map((e) => JSON.stringify([(e as { source?: string }).source, (e as { id?: string }).id]));

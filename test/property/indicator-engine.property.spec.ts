@@ -24,8 +24,16 @@ function expectEqualToBruteForce(engine: IndicatorEngine, arrivals: CanonicalEve
         const got = engine.value(def.id, entity, window) as IndicatorValue;
         const want = bruteForceValue(def, accepted, entity, window, asOf, tz);
         const where = `${def.id} ${entity.level}:${entity.id}@${entity.orgId} ${window}`;
-        expect({ where, start: got.periodStart, end: got.periodEnd }).toEqual({ where, start: want.periodStart, end: want.periodEnd });
-        if (!close(got.value, want.value) || !close(got.numerator, want.numerator) || !close(got.denominator, want.denominator)) {
+        expect({ where, start: got.periodStart, end: got.periodEnd }).toEqual({
+          where,
+          start: want.periodStart,
+          end: want.periodEnd,
+        });
+        if (
+          !close(got.value, want.value) ||
+          !close(got.numerator, want.numerator) ||
+          !close(got.denominator, want.denominator)
+        ) {
           expect({ where, got }).toEqual({ where, got: { ...got, ...want } });
         }
       }
@@ -91,11 +99,14 @@ describe('indicator engine equals a brute-force recomputation from the raw event
           const batch = arrivals.slice(i, i + size);
           const result = engine.foldBatch(batch);
           const outcomes = batch.map((e) => single.fold(e));
-          expect(result.outcomes.map((o) => [o.status, o.tooLate.length])).toEqual(outcomes.map((o) => [o.status, o.tooLate.length]));
+          expect(result.outcomes.map((o) => [o.status, o.tooLate.length])).toEqual(
+            outcomes.map((o) => [o.status, o.tooLate.length]),
+          );
           const keys = result.changes.map(keyOf);
           expect(new Set(keys).size).toBe(keys.length);
           const now = new Map(engine.values().map((v) => [keyOf(v), v.value]));
-          for (const c of result.changes) if (now.has(keyOf(c))) expect(close(now.get(keyOf(c)) ?? null, c.value)).toBe(true);
+          for (const c of result.changes)
+            if (now.has(keyOf(c))) expect(close(now.get(keyOf(c)) ?? null, c.value)).toBe(true);
         }
         expectEqualToBruteForce(engine, arrivals, false);
         expect(engine.stats).toEqual(single.stats);
@@ -135,7 +146,15 @@ describe('duplicates and lateness are counted, never silently dropped', () => {
     source: 'ticketing/zendesk',
     type: 'ticket.solved',
     time: '2026-11-02T10:00:00+08:00',
-    data: { orgId: 'O1', teamId: 'T1', agentId: 'A1', ticketId: 'k', contacts: 1, handleSeconds: 60, resolutionSeconds: 60 },
+    data: {
+      orgId: 'O1',
+      teamId: 'T1',
+      agentId: 'A1',
+      ticketId: 'k',
+      contacts: 1,
+      handleSeconds: 60,
+      resolutionSeconds: 60,
+    },
   };
   const at = (id: string, time: string): CanonicalEvent => ({ ...base, id, time });
 
@@ -187,7 +206,9 @@ describe('duplicates and lateness are counted, never silently dropped', () => {
     const team: EntityRef = { level: 'team', id: 'T1', orgId: 'O1' };
     expect(engine.value('t.solved', team, 'rolling:1h')?.value).toBe(1);
     const moved = engine.advanceTo(Date.parse('2026-11-03T02:00:00+08:00'));
-    expect(moved.changes.some((c) => c.window === 'rolling:1h' && c.entity.level === 'team' && c.value === 0)).toBe(true);
+    expect(moved.changes.some((c) => c.window === 'rolling:1h' && c.entity.level === 'team' && c.value === 0)).toBe(
+      true,
+    );
     expect(moved.closed.some((c) => c.window === 'day' && c.entity.level === 'team' && c.value === 1)).toBe(true);
     expect(engine.value('t.solved', team, 'rolling:1h')?.value).toBe(0);
     expect(engine.value('t.solved', team, 'rolling:24h')?.value).toBe(1);

@@ -84,7 +84,14 @@ export function acceptEvents(
       for (const d of defs) {
         const m = d.measure;
         const terms: [number, Term | null][] =
-          m.kind === 'terms' ? [[0, m.numerator], [1, m.denominator ?? null]] : m.kind === 'manual' ? [[0, null]] : [];
+          m.kind === 'terms'
+            ? [
+                [0, m.numerator],
+                [1, m.denominator ?? null],
+              ]
+            : m.kind === 'manual'
+              ? [[0, null]]
+              : [];
         for (const [side, term] of terms) {
           if (term !== null && !term.types.includes(e.type)) continue;
           for (const w of d.windows) {
@@ -192,7 +199,9 @@ export function bruteForceValue(
   const mine = accepted.filter((a) => belongs(a, entity));
   const period = isRolling(window)
     ? {
-        start: (Math.floor(asOf / ROLLING_SPECS[window].bucketMs) - ROLLING_SPECS[window].buckets + 1) * ROLLING_SPECS[window].bucketMs,
+        start:
+          (Math.floor(asOf / ROLLING_SPECS[window].bucketMs) - ROLLING_SPECS[window].buckets + 1) *
+          ROLLING_SPECS[window].bucketMs,
         end: asOf,
       }
     : periodOfInstant(window, tz, asOf);
@@ -200,11 +209,29 @@ export function bruteForceValue(
   switch (m.kind) {
     case 'terms': {
       const pick = (term: Term, side: number) =>
-        mine.filter((a) => matches(term, a) && !a.late.has(`${def.id}|${side}|${window}`) && inWindow(term, a, window, asOf, tz, period.start));
+        mine.filter(
+          (a) =>
+            matches(term, a) &&
+            !a.late.has(`${def.id}|${side}|${window}`) &&
+            inWindow(term, a, window, asOf, tz, period.start),
+        );
       const num = termTotal(m.numerator, pick(m.numerator, 0));
-      if (m.denominator === undefined) return { value: num * m.scale, numerator: num, denominator: null, periodStart: period.start, periodEnd: period.end };
+      if (m.denominator === undefined)
+        return {
+          value: num * m.scale,
+          numerator: num,
+          denominator: null,
+          periodStart: period.start,
+          periodEnd: period.end,
+        };
       const den = termTotal(m.denominator, pick(m.denominator, 1));
-      return { value: den === 0 ? null : (num / den) * m.scale, numerator: num, denominator: den, periodStart: period.start, periodEnd: period.end };
+      return {
+        value: den === 0 ? null : (num / den) * m.scale,
+        numerator: num,
+        denominator: den,
+        periodStart: period.start,
+        periodEnd: period.end,
+      };
     }
     case 'manual': {
       let best: Accepted | undefined;
@@ -237,14 +264,23 @@ export function bruteForceValue(
           delta = amount;
         } else if (a.e.type === 'payment.received') day = dayNumberOfDate(String(a.e.data.invoiceDueDate));
         else if (a.e.type === 'invoice.written_off') {
-          day = typeof a.e.data.dueDate === 'string' ? dayNumberOfDate(a.e.data.dueDate) : dueOf.get(String(a.e.data.invoiceId));
+          day =
+            typeof a.e.data.dueDate === 'string'
+              ? dayNumberOfDate(a.e.data.dueDate)
+              : dueOf.get(String(a.e.data.invoiceId));
         } else continue;
         if (day === undefined) continue;
         open += delta;
         if (day < cutoff) overdue += delta;
       }
       const has = Math.abs(open) > 1e-9;
-      return { value: has ? overdue / open : null, numerator: overdue, denominator: open, periodStart: period.start, periodEnd: period.end };
+      return {
+        value: has ? overdue / open : null,
+        numerator: overdue,
+        denominator: open,
+        periodStart: period.start,
+        periodEnd: period.end,
+      };
     }
   }
 }
@@ -254,8 +290,10 @@ export function entitiesOf(accepted: readonly Accepted[]): EntityRef[] {
   for (const { e } of accepted) {
     const orgId = e.data.orgId;
     out.set(`org|${orgId}`, { level: 'org', id: orgId, orgId });
-    if (typeof e.data.teamId === 'string') out.set(`team|${orgId}|${e.data.teamId}`, { level: 'team', id: e.data.teamId, orgId });
-    if (typeof e.data.agentId === 'string') out.set(`agent|${orgId}|${e.data.agentId}`, { level: 'agent', id: e.data.agentId, orgId });
+    if (typeof e.data.teamId === 'string')
+      out.set(`team|${orgId}|${e.data.teamId}`, { level: 'team', id: e.data.teamId, orgId });
+    if (typeof e.data.agentId === 'string')
+      out.set(`agent|${orgId}|${e.data.agentId}`, { level: 'agent', id: e.data.agentId, orgId });
   }
   return [...out.values()];
 }

@@ -40,48 +40,115 @@ const who = fc.record({
 });
 
 const dataArb = fc.oneof(
-  fc.record({ type: fc.constant('ticket.solved'), contacts: fc.integer({ min: 1, max: 3 }), handleSeconds: fc.integer({ min: 0, max: 900 }), resolutionSeconds: fc.integer({ min: 0, max: 90000 }), ticketId: fc.constantFrom('k1', 'k2') }),
-  fc.record({ type: fc.constant('ticket.replied'), ticketId: fc.constantFrom('k1', 'k2'), firstReply: fc.boolean(), responseSeconds: fc.integer({ min: 0, max: 60 }), channel: fc.constantFrom('chat', 'email', 'web', undefined) }),
-  fc.record({ type: fc.constant('call.ended'), callId: fc.constant('c'), answered: fc.boolean(), talkSeconds: fc.integer({ min: 0, max: 600 }), holdSeconds: fc.double({ min: 0, max: 60, noNaN: true }), wrapSeconds: fc.integer({ min: 0, max: 60 }), waitSeconds: fc.integer({ min: 0, max: 60 }) }),
-  fc.record({ type: fc.constant('crm.inquiry.received'), visitorId: fc.constantFrom('v1', 'v2', 'v3', 'v4'), channel: fc.constant('chat') }),
-  fc.record({ type: fc.constant('crm.order.paid'), orderId: fc.constant('o'), visitorId: fc.constantFrom('v1', 'v2', 'v3', 'v4'), amount: fc.integer({ min: 1, max: 500 }), currency: fc.constantFrom('CNY', 'USD') }),
-  fc.record({ type: fc.constant('crm.deal.won'), dealId: fc.constant('d'), amount: fc.integer({ min: 0, max: 1000 }), currency: fc.constantFrom('CNY', 'USD'), sqlDaysBefore: fc.integer({ min: 0, max: 90 }) }),
-  fc.record({ type: fc.constant('invoice.issued'), invoiceId: fc.constantFrom('i1', 'i2', 'i3'), amount: fc.integer({ min: 1, max: 1000 }), currency: fc.constantFrom('CNY', 'USD'), dueDays: fc.integer({ min: -70, max: 40 }) }),
-  fc.record({ type: fc.constant('payment.received'), paymentId: fc.constant('p'), invoiceId: fc.constantFrom('i1', 'i2', 'i3', 'i8'), amount: fc.integer({ min: 1, max: 500 }), currency: fc.constantFrom('CNY', 'USD'), dueDays: fc.integer({ min: -70, max: 40 }) }),
-  fc.record({ type: fc.constant('invoice.written_off'), invoiceId: fc.constantFrom('i1', 'i2', 'i3', 'i9'), amount: fc.integer({ min: 1, max: 300 }), currency: fc.constantFrom('CNY', 'USD') }),
-  fc.record({ type: fc.constant('kpi.manual_score'), indicator: fc.constantFrom('t.manual', 't.manual', 't.fcr'), value: fc.integer({ min: -5, max: 105 }), reviewerId: fc.constantFrom('r1', 'r2', 'r3') }),
+  fc.record({
+    type: fc.constant('ticket.solved'),
+    contacts: fc.integer({ min: 1, max: 3 }),
+    handleSeconds: fc.integer({ min: 0, max: 900 }),
+    resolutionSeconds: fc.integer({ min: 0, max: 90000 }),
+    ticketId: fc.constantFrom('k1', 'k2'),
+  }),
+  fc.record({
+    type: fc.constant('ticket.replied'),
+    ticketId: fc.constantFrom('k1', 'k2'),
+    firstReply: fc.boolean(),
+    responseSeconds: fc.integer({ min: 0, max: 60 }),
+    channel: fc.constantFrom('chat', 'email', 'web', undefined),
+  }),
+  fc.record({
+    type: fc.constant('call.ended'),
+    callId: fc.constant('c'),
+    answered: fc.boolean(),
+    talkSeconds: fc.integer({ min: 0, max: 600 }),
+    holdSeconds: fc.double({ min: 0, max: 60, noNaN: true }),
+    wrapSeconds: fc.integer({ min: 0, max: 60 }),
+    waitSeconds: fc.integer({ min: 0, max: 60 }),
+  }),
+  fc.record({
+    type: fc.constant('crm.inquiry.received'),
+    visitorId: fc.constantFrom('v1', 'v2', 'v3', 'v4'),
+    channel: fc.constant('chat'),
+  }),
+  fc.record({
+    type: fc.constant('crm.order.paid'),
+    orderId: fc.constant('o'),
+    visitorId: fc.constantFrom('v1', 'v2', 'v3', 'v4'),
+    amount: fc.integer({ min: 1, max: 500 }),
+    currency: fc.constantFrom('CNY', 'USD'),
+  }),
+  fc.record({
+    type: fc.constant('crm.deal.won'),
+    dealId: fc.constant('d'),
+    amount: fc.integer({ min: 0, max: 1000 }),
+    currency: fc.constantFrom('CNY', 'USD'),
+    sqlDaysBefore: fc.integer({ min: 0, max: 90 }),
+  }),
+  fc.record({
+    type: fc.constant('invoice.issued'),
+    invoiceId: fc.constantFrom('i1', 'i2', 'i3'),
+    amount: fc.integer({ min: 1, max: 1000 }),
+    currency: fc.constantFrom('CNY', 'USD'),
+    dueDays: fc.integer({ min: -70, max: 40 }),
+  }),
+  fc.record({
+    type: fc.constant('payment.received'),
+    paymentId: fc.constant('p'),
+    invoiceId: fc.constantFrom('i1', 'i2', 'i3', 'i8'),
+    amount: fc.integer({ min: 1, max: 500 }),
+    currency: fc.constantFrom('CNY', 'USD'),
+    dueDays: fc.integer({ min: -70, max: 40 }),
+  }),
+  fc.record({
+    type: fc.constant('invoice.written_off'),
+    invoiceId: fc.constantFrom('i1', 'i2', 'i3', 'i9'),
+    amount: fc.integer({ min: 1, max: 300 }),
+    currency: fc.constantFrom('CNY', 'USD'),
+  }),
+  fc.record({
+    type: fc.constant('kpi.manual_score'),
+    indicator: fc.constantFrom('t.manual', 't.manual', 't.fcr'),
+    value: fc.integer({ min: -5, max: 105 }),
+    reviewerId: fc.constantFrom('r1', 'r2', 'r3'),
+  }),
 );
 
-export const eventArb = (anchor: number) => fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 40 }), timeArb(anchor), who, dataArb).map(
-  ([src, n, time, w, d]): CanonicalEvent => {
-    const { type, sqlDaysBefore, dueDays, ...rest } = d as Record<string, unknown> & { type: string; sqlDaysBefore?: number; dueDays?: number };
-    const data: Record<string, unknown> = { orgId: w.orgId, ...rest };
-    if (w.teamId !== undefined) data.teamId = w.teamId;
-    if (w.agentId !== undefined) data.agentId = w.agentId;
-    for (const k of Object.keys(data)) if (data[k] === undefined) delete data[k];
-    if (sqlDaysBefore !== undefined) data.sqlAt = iso(time.ms - sqlDaysBefore * 24 * HOUR - 12345_000, time.offset);
-    if (dueDays !== undefined) {
-      // an invoice has one due date: payments quote the same one (a free day for the payments of unknown invoices)
-      const due = INVOICE_DUE_DAYS[String(rest.invoiceId)] ?? dueDays;
-      data[type === 'payment.received' ? 'invoiceDueDate' : 'dueDate'] = date(anchor + due * 24 * HOUR);
-    }
-    return {
-      specversion: '1.0',
-      id: `e${n}`,
-      source: `src/${src}`,
-      type,
-      time: iso(time.ms, time.offset),
-      data: data as CanonicalEvent['data'],
-    };
-  },
-);
+export const eventArb = (anchor: number) =>
+  fc
+    .tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 40 }), timeArb(anchor), who, dataArb)
+    .map(([src, n, time, w, d]): CanonicalEvent => {
+      const { type, sqlDaysBefore, dueDays, ...rest } = d as Record<string, unknown> & {
+        type: string;
+        sqlDaysBefore?: number;
+        dueDays?: number;
+      };
+      const data: Record<string, unknown> = { orgId: w.orgId, ...rest };
+      if (w.teamId !== undefined) data.teamId = w.teamId;
+      if (w.agentId !== undefined) data.agentId = w.agentId;
+      for (const k of Object.keys(data)) if (data[k] === undefined) delete data[k];
+      if (sqlDaysBefore !== undefined) data.sqlAt = iso(time.ms - sqlDaysBefore * 24 * HOUR - 12345_000, time.offset);
+      if (dueDays !== undefined) {
+        // an invoice has one due date: payments quote the same one (a free day for the payments of unknown invoices)
+        const due = INVOICE_DUE_DAYS[String(rest.invoiceId)] ?? dueDays;
+        data[type === 'payment.received' ? 'invoiceDueDate' : 'dueDate'] = date(anchor + due * 24 * HOUR);
+      }
+      return {
+        specversion: '1.0',
+        id: `e${n}`,
+        source: `src/${src}`,
+        type,
+        time: iso(time.ms, time.offset),
+        data: data as CanonicalEvent['data'],
+      };
+    });
 
 // Arrival orders: fully shuffled, or nearly in time order with some stragglers; with duplicates.
 export const arrivalsArb = fc
   .constantFrom(...ANCHORS)
   .chain((anchor) =>
     fc.tuple(
-      fc.array(fc.tuple(eventArb(anchor), fc.integer(), fc.integer({ min: 0, max: 9 })), { maxLength: 120, size: 'max' }),
+      fc.array(fc.tuple(eventArb(anchor), fc.integer(), fc.integer({ min: 0, max: 9 })), {
+        maxLength: 120,
+        size: 'max',
+      }),
       fc.boolean(),
     ),
   )

@@ -12,7 +12,12 @@ function term(types: string[], aggregation: Term['aggregation'], where: Conditio
   return { types, where, timeField, aggregation };
 }
 
-function indicator(id: string, windows: WindowName[], latenessMs: number, measure: IndicatorDef['measure']): IndicatorDef {
+function indicator(
+  id: string,
+  windows: WindowName[],
+  latenessMs: number,
+  measure: IndicatorDef['measure'],
+): IndicatorDef {
   return {
     id,
     version: 1,
@@ -40,9 +45,11 @@ export const TEST_INDICATORS: IndicatorDef[] = [
   }),
   indicator('t.aht', ['rolling:7d', 'week'], HOUR, {
     kind: 'terms',
-    numerator: term(['call.ended'], { kind: 'sum', fields: ['data.talkSeconds', 'data.holdSeconds', 'data.wrapSeconds'] }, [
-      { field: 'data.answered', op: 'eq', value: true },
-    ]),
+    numerator: term(
+      ['call.ended'],
+      { kind: 'sum', fields: ['data.talkSeconds', 'data.holdSeconds', 'data.wrapSeconds'] },
+      [{ field: 'data.answered', op: 'eq', value: true }],
+    ),
     denominator: term(['call.ended'], { kind: 'count' }, [{ field: 'data.answered', op: 'eq', value: true }]),
     scale: 1,
   }),

@@ -163,8 +163,15 @@ describe('scorecard fields', () => {
       { grade: 'A', min: 95, minExclusive: true, bonus: 300 },
       { grade: 'D', min: 0, bonus: -200 },
     ]);
-    const both = parseScorecard({ grades: [{ grade: 'A', min: 95, above: 95 }, { grade: 'D', min: 0 }] });
-    expect(both.messages).toContain('scorecards[0].grades[0]: give either min (inclusive) or above (exclusive), not both');
+    const both = parseScorecard({
+      grades: [
+        { grade: 'A', min: 95, above: 95 },
+        { grade: 'D', min: 0 },
+      ],
+    });
+    expect(both.messages).toContain(
+      'scorecards[0].grades[0]: give either min (inclusive) or above (exclusive), not both',
+    );
   });
 
   it('takes back the calendar date of a YAML 1.1 timestamp', () => {

@@ -1,6 +1,13 @@
 import { scorecardsInForce, type DefinitionSet, type Level } from '#libs/definitions';
 import { formatErrors, validateEvent } from '#libs/events';
-import { dateOfDayNumber, formatLocal, IndicatorEngine, localDayNumber, periodOfInstant, type IndicatorValue } from '#libs/indicators';
+import {
+  dateOfDayNumber,
+  formatLocal,
+  IndicatorEngine,
+  localDayNumber,
+  periodOfInstant,
+  type IndicatorValue,
+} from '#libs/indicators';
 import type { ScorecardScore } from '#libs/scoring';
 import { scoreEntity } from './score-entity';
 
@@ -10,7 +17,14 @@ export interface EvaluationReport {
   indicators: ReportedIndicator[];
   scorecards: ReportedScorecard[];
   rejected: RejectedEvent[];
-  summary: { lines: number; accepted: number; duplicates: number; rejected: number; afterAsOf: number; otherOrgs: number };
+  summary: {
+    lines: number;
+    accepted: number;
+    duplicates: number;
+    rejected: number;
+    afterAsOf: number;
+    otherOrgs: number;
+  };
 }
 
 export interface ReportedIndicator {
@@ -90,7 +104,12 @@ export function evaluate(input: EvaluateInput): EvaluationReport {
     }
     const result = engine.fold(checked.event);
     if (result.status === 'rejected') {
-      rejected.push({ line: lineNo, id: checked.event.id, source: checked.event.source, reason: result.reason ?? 'rejected' });
+      rejected.push({
+        line: lineNo,
+        id: checked.event.id,
+        source: checked.event.source,
+        reason: result.reason ?? 'rejected',
+      });
     } else if (result.status === 'duplicate') summary.duplicates++;
     else summary.accepted++;
   }

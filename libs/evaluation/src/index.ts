@@ -1,2 +1,9 @@
-export { evaluate, type EvaluateInput, type EvaluationReport, type ReportedIndicator, type ReportedScorecard, type RejectedEvent } from './evaluate';
+export {
+  evaluate,
+  type EvaluateInput,
+  type EvaluationReport,
+  type ReportedIndicator,
+  type ReportedScorecard,
+  type RejectedEvent,
+} from './evaluate';
 export { scoreEntity } from './score-entity';

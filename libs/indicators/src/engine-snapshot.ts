@@ -4,7 +4,13 @@ import type { EngineStats } from './indicator-value';
 import type { EntityState, OrgState } from './indicator-engine';
 import type { IndicatorRuntime } from './indicator-runtime';
 import { OverdueLedger, type OverdueLedgerSnapshot } from './state/overdue-ledger';
-import { periodKey, restoreTally, snapshotTally, type PeriodTally, type PeriodTallySnapshot } from './state/period-tally';
+import {
+  periodKey,
+  restoreTally,
+  snapshotTally,
+  type PeriodTally,
+  type PeriodTallySnapshot,
+} from './state/period-tally';
 import type { RollingDistinctSnapshot } from './state/rolling-distinct';
 import type { RollingSumSnapshot } from './state/rolling-columns';
 import type { ManualScore, RollingState, WindowState } from './window-state';
@@ -39,7 +45,8 @@ interface IndicatorStateSnapshot {
   ledger?: OverdueLedgerSnapshot;
 }
 
-export type SideSnapshot = { distinct: false; state: RollingSumSnapshot } | { distinct: true; state: RollingDistinctSnapshot };
+export type SideSnapshot =
+  { distinct: false; state: RollingSumSnapshot } | { distinct: true; state: RollingDistinctSnapshot };
 
 export interface RollingSnapshot {
   kind: 'rolling';
@@ -59,7 +66,13 @@ type WindowSnapshot =
   | { kind: 'calendar'; window: string; periods: PeriodTallySnapshot[] }
   | { kind: 'manual'; window: string; periods: Omit<ManualScore, 'touchedAt'>[] };
 
-function snapshotWindow(entity: EntityState, runtime: IndicatorRuntime, w: number, s: WindowState, rolling: RollingAccess): WindowSnapshot {
+function snapshotWindow(
+  entity: EntityState,
+  runtime: IndicatorRuntime,
+  w: number,
+  s: WindowState,
+  rolling: RollingAccess,
+): WindowSnapshot {
   switch (s.kind) {
     case 'rolling':
       return rolling.snapshot(entity, runtime, w, s);
@@ -69,7 +82,13 @@ function snapshotWindow(entity: EntityState, runtime: IndicatorRuntime, w: numbe
       return {
         kind: 'manual',
         window: s.window,
-        periods: [...s.periods.values()].map(({ start, end, timeMs, tie, value }) => ({ start, end, timeMs, tie, value })),
+        periods: [...s.periods.values()].map(({ start, end, timeMs, tie, value }) => ({
+          start,
+          end,
+          timeMs,
+          tie,
+          value,
+        })),
       };
   }
 }

@@ -12,7 +12,15 @@ import {
   type IndicatorRuntime,
   type TermBinding,
 } from './indicator-runtime';
-import type { BatchResult, EngineStats, EntityRef, EventOutcome, FoldResult, IndicatorValue, TooLate } from './indicator-value';
+import type {
+  BatchResult,
+  EngineStats,
+  EntityRef,
+  EventOutcome,
+  FoldResult,
+  IndicatorValue,
+  TooLate,
+} from './indicator-value';
 import { OverdueLedger } from './state/overdue-ledger';
 import { addToTally, newPeriodTally, periodKey, type PeriodTally } from './state/period-tally';
 import { RollingColumns } from './state/rolling-columns';
@@ -117,7 +125,8 @@ export class IndicatorEngine {
     this.columns = this.runtimes.map((r) =>
       r.rolling.map((spec) => {
         if (spec === null || spec === undefined) return null;
-        const column = (distinct: boolean | undefined) => (distinct === false ? new RollingColumns(spec.buckets) : null);
+        const column = (distinct: boolean | undefined) =>
+          distinct === false ? new RollingColumns(spec.buckets) : null;
         return { num: column(r.num?.distinct), den: column(r.den?.distinct) };
       }),
     );
@@ -234,7 +243,8 @@ export class IndicatorEngine {
           if (states !== undefined) {
             for (let w = 0; w < states.length; w++) {
               const s = states[w] as WindowState;
-              if (s.kind === 'rolling' && this.decays(entity, runtime, w, s)) changes.push(this.read(entity, runtime, w, Number.NaN));
+              if (s.kind === 'rolling' && this.decays(entity, runtime, w, s))
+                changes.push(this.read(entity, runtime, w, Number.NaN));
             }
           }
           const ledger = entity.ledgers[runtime.index];
@@ -268,7 +278,10 @@ export class IndicatorEngine {
     const w = runtime.windows.indexOf(window);
     if (w < 0) return undefined;
     const state = this.findEntity(org, entity.level, entity.id);
-    if (state === undefined || (state.windows[runtime.index] === undefined && state.ledgers[runtime.index] === undefined)) {
+    if (
+      state === undefined ||
+      (state.windows[runtime.index] === undefined && state.ledgers[runtime.index] === undefined)
+    ) {
       return this.emptyValue(org, runtime, w, entity);
     }
     return this.read(state, runtime, w, Number.NaN);
@@ -293,7 +306,14 @@ export class IndicatorEngine {
   }
 
   snapshot(): EngineSnapshot {
-    return snapshotEngineState(this.clockMs, this.stats, this.dedup, this.orgs.values(), this.runtimes, this.rollingAccess());
+    return snapshotEngineState(
+      this.clockMs,
+      this.stats,
+      this.dedup,
+      this.orgs.values(),
+      this.runtimes,
+      this.rollingAccess(),
+    );
   }
 
   static restore(
@@ -308,7 +328,8 @@ export class IndicatorEngine {
       engine.runtimes,
       (orgId) => {
         const settings = engine.orgSettings.get(orgId) ?? engine.orgSettings.get('*');
-        if (settings === undefined) throw new Error(`snapshot holds org ${orgId}, which the definitions no longer allow`);
+        if (settings === undefined)
+          throw new Error(`snapshot holds org ${orgId}, which the definitions no longer allow`);
         return engine.orgState(orgId, settings);
       },
       (org, level, id) => engine.entityIn(org, level === 'team' ? org.teams : org.agents, level, id),
@@ -378,9 +399,15 @@ export class IndicatorEngine {
         if (!runtime.levels[entity.ref.level]) continue;
         const s = this.windowStates(entity, runtime)[w] as CalendarState;
         // most events fall in the newest period: skip the map lookup for it
-        let tally = s.latest !== null && s.latest.start === period.start ? s.latest : s.periods.get(periodKey(period.start));
+        let tally =
+          s.latest !== null && s.latest.start === period.start ? s.latest : s.periods.get(periodKey(period.start));
         if (tally === undefined) {
-          tally = newPeriodTally(period.start, period.end, runtime.num?.distinct ?? false, runtime.den?.distinct ?? false);
+          tally = newPeriodTally(
+            period.start,
+            period.end,
+            runtime.num?.distinct ?? false,
+            runtime.den?.distinct ?? false,
+          );
           s.periods.set(periodKey(period.start), tally);
           this.scheduleClose(entity, runtime, w, period.start, period.end);
         }
@@ -429,7 +456,10 @@ export class IndicatorEngine {
       }
       const s = this.windowStates(entity, runtime)[w] as ManualState;
       const current = s.periods.get(periodKey(period.start));
-      if (current !== undefined && (current.timeMs > ctx.timeMs || (current.timeMs === ctx.timeMs && current.tie > tie))) {
+      if (
+        current !== undefined &&
+        (current.timeMs > ctx.timeMs || (current.timeMs === ctx.timeMs && current.tie > tie))
+      ) {
         return;
       }
       let score = current;
@@ -468,7 +498,8 @@ export class IndicatorEngine {
         delta = -amount;
         break;
       default: {
-        const known = typeof e.data.dueDate === 'string' ? dayNumberOfDate(e.data.dueDate) : org.invoiceDueDay.get(invoiceId);
+        const known =
+          typeof e.data.dueDate === 'string' ? dayNumberOfDate(e.data.dueDate) : org.invoiceDueDay.get(invoiceId);
         if (known === undefined) {
           // the write-off arrived before its invoice: apply it when the invoice comes
           const list = org.pendingWriteOffs.get(invoiceId) ?? [];
@@ -513,7 +544,13 @@ export class IndicatorEngine {
     return closed;
   }
 
-  private scheduleClose(entity: EntityState, runtime: IndicatorRuntime, windowIndex: number, start: number, end: number): void {
+  private scheduleClose(
+    entity: EntityState,
+    runtime: IndicatorRuntime,
+    windowIndex: number,
+    start: number,
+    end: number,
+  ): void {
     if (this.ignoreLateness) return;
     this.closeQueue.push(end + runtime.latenessMs, { entity, runtime, windowIndex, start });
   }
@@ -547,10 +584,17 @@ export class IndicatorEngine {
   }
 
   // numerator and denominator of a rolling window as of clockBucket (NaN: as last advanced, unmoved)
-  private rollingTotals(entity: EntityState, runtime: IndicatorRuntime, w: number, s: RollingState, clockBucket: number): [number, number | null] {
+  private rollingTotals(
+    entity: EntityState,
+    runtime: IndicatorRuntime,
+    w: number,
+    s: RollingState,
+    clockBucket: number,
+  ): [number, number | null] {
     const pair = this.columns[runtime.index]?.[w] as RollingColumnsPair;
     const side = (column: RollingColumns | null, distinct: RollingDistinct | null): number => {
-      if (column !== null) return Number.isNaN(clockBucket) ? column.current(entity.slot) : column.total(entity.slot, clockBucket);
+      if (column !== null)
+        return Number.isNaN(clockBucket) ? column.current(entity.slot) : column.total(entity.slot, clockBucket);
       if (distinct === null) return 0;
       return Number.isNaN(clockBucket) ? distinct.current : distinct.total(clockBucket);
     };
@@ -604,10 +648,21 @@ export class IndicatorEngine {
         return this.ratio(runtime, entity, window, start, end, num, den);
       }
       case 'manual': {
-        const period = Number.isNaN(periodStart) ? this.currentPeriod(org, runtime, w) : (s.periods.get(periodKey(periodStart)) as Period);
+        const period = Number.isNaN(periodStart)
+          ? this.currentPeriod(org, runtime, w)
+          : (s.periods.get(periodKey(periodStart)) as Period);
         const score = s.periods.get(periodKey(period.start));
         const value = score?.value ?? null;
-        return { indicator: runtime.def.id, entity: entity.ref, window, periodStart: period.start, periodEnd: period.end, value, numerator: value, denominator: null };
+        return {
+          indicator: runtime.def.id,
+          entity: entity.ref,
+          window,
+          periodStart: period.start,
+          periodEnd: period.end,
+          value,
+          numerator: value,
+          denominator: null,
+        };
       }
       default:
         return assertUnreachable(s);
@@ -624,7 +679,16 @@ export class IndicatorEngine {
     den: number | null,
   ): IndicatorValue {
     const value = den === null ? num * runtime.scale : den === 0 ? null : (num / den) * runtime.scale;
-    return { indicator: runtime.def.id, entity: entity.ref, window, periodStart, periodEnd, value, numerator: num, denominator: den };
+    return {
+      indicator: runtime.def.id,
+      entity: entity.ref,
+      window,
+      periodStart,
+      periodEnd,
+      value,
+      numerator: num,
+      denominator: den,
+    };
   }
 
   private currentPeriod(org: OrgState, runtime: IndicatorRuntime, w: number): Period {
@@ -647,12 +711,21 @@ export class IndicatorEngine {
       const den = m.denominator === undefined ? null : 0;
       return { ...none, value: den === null ? 0 : null, numerator: 0, denominator: den };
     }
-    return { ...none, value: null, numerator: m.kind === 'manual' ? null : 0, denominator: m.kind === 'manual' ? null : 0 };
+    return {
+      ...none,
+      value: null,
+      numerator: m.kind === 'manual' ? null : 0,
+      denominator: m.kind === 'manual' ? null : 0,
+    };
   }
 
   private rollingAccess(): RollingAccess {
     const pairOf = (runtime: IndicatorRuntime, w: number) => this.columns[runtime.index]?.[w] as RollingColumnsPair;
-    const sideSnapshot = (entity: EntityState, column: RollingColumns | null, distinct: RollingDistinct | null): SideSnapshot =>
+    const sideSnapshot = (
+      entity: EntityState,
+      column: RollingColumns | null,
+      distinct: RollingDistinct | null,
+    ): SideSnapshot =>
       column !== null
         ? { distinct: false, state: column.snapshot(entity.slot) }
         : { distinct: true, state: (distinct as RollingDistinct).snapshot() };
@@ -671,7 +744,10 @@ export class IndicatorEngine {
         const spec = runtime.rolling[w];
         if (spec === null || spec === undefined) return undefined;
         if (snap.num.distinct !== (runtime.num?.distinct ?? false)) return undefined;
-        if ((snap.den === null) !== (runtime.den === null) || (snap.den !== null && snap.den.distinct !== runtime.den?.distinct)) {
+        if (
+          (snap.den === null) !== (runtime.den === null) ||
+          (snap.den !== null && snap.den.distinct !== runtime.den?.distinct)
+        ) {
           return undefined;
         }
         const side = (column: RollingColumns | null, side: SideSnapshot | null): RollingDistinct | null => {
@@ -729,7 +805,13 @@ export class IndicatorEngine {
         invoiceDueDay: new Map(),
         pendingWriteOffs: new Map(),
       };
-      state.org = { ref: { level: 'org', id: orgId, orgId }, org: state, slot: this.nextSlot++, windows: [], ledgers: [] };
+      state.org = {
+        ref: { level: 'org', id: orgId, orgId },
+        org: state,
+        slot: this.nextSlot++,
+        windows: [],
+        ledgers: [],
+      };
       this.orgs.set(orgId, state);
       org = state;
     }

@@ -34,7 +34,11 @@ export function buildRuntimes(defs: readonly IndicatorDef[]): IndicatorRuntime[]
     return {
       index,
       def,
-      levels: { agent: def.levels.includes('agent'), team: def.levels.includes('team'), org: def.levels.includes('org') },
+      levels: {
+        agent: def.levels.includes('agent'),
+        team: def.levels.includes('team'),
+        org: def.levels.includes('org'),
+      },
       windows: def.windows,
       rolling: def.windows.map((w) => (isRolling(w) ? ROLLING_SPECS[w] : null)),
       num,

@@ -16,7 +16,12 @@ function pickChannel(draw: number): TicketChannel {
 // created → replied per customer contact (firstReply once) → solved → sometimes reopened and solved
 // again → sometimes rated.
 // first-response median per channel, as a multiple of the agent's own (60–900 s) median
-const CHANNEL_RESPONSE_FACTOR: Readonly<Record<TicketChannel, number>> = { chat: 0.03, phone: 0.02, web: 0.5, email: 2.5 };
+const CHANNEL_RESPONSE_FACTOR: Readonly<Record<TicketChannel, number>> = {
+  chat: 0.03,
+  phone: 0.02,
+  web: 0.5,
+  email: 2.5,
+};
 
 export function startTicket(ctx: SimulationContext, agent: SimAgent, createdAt: number): void {
   const { rng } = ctx;

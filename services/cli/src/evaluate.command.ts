@@ -20,7 +20,10 @@ export function registerEvaluateCommand(program: Command): void {
     .command('evaluate')
     .description('Compute every indicator value and scorecard as of a moment, from definition files and an event file.')
     .requiredOption('--definitions <path>', 'KPI definition file or directory (YAML/JSON)')
-    .requiredOption('--events <file>', "canonical events, one JSON per line, any order, duplicates allowed ('-' = stdin)")
+    .requiredOption(
+      '--events <file>',
+      "canonical events, one JSON per line, any order, duplicates allowed ('-' = stdin)",
+    )
     .requiredOption('--as-of <time>', 'RFC 3339 moment, e.g. 2026-11-30T23:59:59+08:00; later events are ignored')
     .option('--org <orgId>', 'only this org')
     .option('--compact', 'one-line JSON instead of indented')
@@ -38,8 +41,10 @@ Example:
       if (!RFC3339.test(opts.asOf) || Number.isNaN(Date.parse(opts.asOf))) {
         throw new UsageError(`--as-of: expected an RFC 3339 time with offset, got "${opts.asOf}"`);
       }
-      if (opts.events !== '-' && !existsSync(opts.events)) throw new UsageError(`--events: no such file ${opts.events}`);
-      if (!existsSync(opts.definitions)) throw new UsageError(`--definitions: no such file or directory ${opts.definitions}`);
+      if (opts.events !== '-' && !existsSync(opts.events))
+        throw new UsageError(`--events: no such file ${opts.events}`);
+      if (!existsSync(opts.definitions))
+        throw new UsageError(`--definitions: no such file or directory ${opts.definitions}`);
       const { set, issues } = loadDefinitions(opts.definitions);
       const errors = issues.filter((i) => i.severity === 'error');
       if (errors.length > 0) {

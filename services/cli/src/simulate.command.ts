@@ -3,7 +3,13 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { formatIssue, loadDefinitions } from '#libs/definitions';
-import type { ManualCadence, ManualIndicatorSpec, SimulatedLine, SimulatedLineKind, SimulationOptions } from '#libs/simulator';
+import type {
+  ManualCadence,
+  ManualIndicatorSpec,
+  SimulatedLine,
+  SimulatedLineKind,
+  SimulationOptions,
+} from '#libs/simulator';
 import { DEFAULT_TIME_ZONE, estimateTotal, simulate, SimulationOptionsError } from '#libs/simulator';
 import { createProgressBar } from './progress-bar';
 import { UsageError } from './usage-error';
@@ -103,7 +109,11 @@ function manualFromDefinitions(path: string): { indicators: ManualIndicatorSpec[
   const reviewers = new Set<string>();
   for (const indicator of loaded.set.indicators) {
     if (indicator.measure.kind !== 'manual') continue;
-    const spec: ManualIndicatorSpec = { id: indicator.id, scale: indicator.measure.scale, integer: indicator.unit === 'count' };
+    const spec: ManualIndicatorSpec = {
+      id: indicator.id,
+      scale: indicator.measure.scale,
+      integer: indicator.unit === 'count',
+    };
     const kpi = kpis.find((k) => k.indicator === indicator.id);
     if (kpi !== undefined) {
       spec.target = kpi.target;

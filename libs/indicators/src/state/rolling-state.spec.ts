@@ -6,7 +6,12 @@ import { RollingColumns } from './rolling-columns';
 // Operations on one rolling window: add to a bucket near the clock, or read at a later clock.
 const opsArb = fc.array(
   fc.oneof(
-    fc.record({ kind: fc.constant('add' as const), back: fc.integer({ min: -2, max: 8 }), key: fc.constantFrom('a', 'b', 'c', 'd'), amount: fc.integer({ min: -5, max: 20 }) }),
+    fc.record({
+      kind: fc.constant('add' as const),
+      back: fc.integer({ min: -2, max: 8 }),
+      key: fc.constantFrom('a', 'b', 'c', 'd'),
+      amount: fc.integer({ min: -5, max: 20 }),
+    }),
     fc.record({ kind: fc.constant('tick' as const), by: fc.integer({ min: 0, max: 7 }) }),
   ),
   { maxLength: 200, size: 'max' },
@@ -21,7 +26,10 @@ describe('rolling windows equal a rescan of the buckets they hold', () => {
         columns.ensure(slot);
         columns.ensure(slot + 1);
         columns.add(slot + 1, 100, 1e6); // a neighbour's row never leaks into this one
-        const ring = { add: (b: number, x: number) => columns.add(slot, b, x), total: (b: number) => columns.total(slot, b) };
+        const ring = {
+          add: (b: number, x: number) => columns.add(slot, b, x),
+          total: (b: number) => columns.total(slot, b),
+        };
         const added: { bucket: number; amount: number }[] = [];
         let clock = 100;
         let head = -Infinity; // the newest bucket the ring has been moved to
@@ -91,7 +99,10 @@ describe('rolling windows equal a rescan of the buckets they hold', () => {
     const distinct = new RollingDistinct(4);
     distinct.add(7, 0, 'a');
     distinct.add(9, 0, 'b');
-    const copy2 = RollingDistinct.restore(4, JSON.parse(JSON.stringify(distinct.snapshot())) as ReturnType<RollingDistinct['snapshot']>);
+    const copy2 = RollingDistinct.restore(
+      4,
+      JSON.parse(JSON.stringify(distinct.snapshot())) as ReturnType<RollingDistinct['snapshot']>,
+    );
     expect(copy2.total(10)).toBe(2);
     expect(copy2.total(11)).toBe(1);
   });

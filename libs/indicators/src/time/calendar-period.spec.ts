@@ -70,7 +70,8 @@ describe('calendar periods in the org time zone', () => {
           expect(first.date).not.toBe(before.date); // the instant before the start is the previous day
           expect(['00:00', '01:00']).toContain(first.time);
           if (window === 'week') expect(first.weekday).toBe('Mon');
-          if (window === 'month' || window === 'quarter' || window === 'year') expect(first.date.endsWith('-01')).toBe(true);
+          if (window === 'month' || window === 'quarter' || window === 'year')
+            expect(first.date.endsWith('-01')).toBe(true);
           if (window === 'quarter') expect(['01', '04', '07', '10']).toContain(first.date.slice(5, 7));
           if (window === 'year') expect(first.date.slice(5)).toBe('01-01');
         },
