@@ -1,16 +1,7 @@
 import type { CalendarWindow, IndicatorDef, OrgSettings, Term, WindowName } from '#libs/definitions';
 import { idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
-import {
-  compileGetter,
-  dayNumberOfDate,
-  isRolling,
-  localDayNumber,
-  maxWindowSpanMs,
-  periodOfInstant,
-  ROLLING_SPECS,
-  startOfLocalDay,
-  type EntityRef,
-} from '#libs/indicators';
+import { compileGetter, isRolling, maxWindowSpanMs, ROLLING_SPECS, type EntityRef } from '#libs/indicators';
+import { dayNumberOfDate, localDayNumber, periodOfInstant, startOfLocalDay } from '#libs/time';
 
 // The test oracle: every indicator value recomputed from the raw events by the definition, with no
 // incremental state. Slow on purpose: it rescans all events for every (indicator, entity, window).

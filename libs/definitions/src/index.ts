@@ -5,7 +5,7 @@ export type { DefinitionOrigin, DefinitionOrigins } from './definition-origins';
 export { parseDuration } from './duration';
 export { API_VERSION, parseDefinitionDocument, type DefinitionLists, type ParsedDocument } from './parse-document';
 export { parseDefinitionSource } from './parse-source';
-export { validateDefinitions, isValidTimeZone } from './validate-definitions';
+export { validateDefinitions } from './validate-definitions';
 export { lintSmart, smartFindings, type SmartProperty } from './smart-lint';
 export { combineDefinitions, type LoadedDefinitions } from './combine-definitions';
 export { loadDefinitions } from './load-definitions';

@@ -1,3 +1,4 @@
+import { isValidTimeZone } from '#libs/time';
 import { assertUnreachable } from './assert-unreachable';
 import type { DefinitionIssue, IssueSeverity } from './definition-issue';
 import { originOf, rootOf, type DefinitionKind, type DefinitionOrigins } from './definition-origins';
@@ -21,15 +22,6 @@ const EPSILON = 1e-9;
 
 function isRollingWindow(window: WindowName): boolean {
   return ROLLING_WINDOWS.some((w) => w === window);
-}
-
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat(undefined, { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // Why the measure cannot be taken over a rolling window, or undefined when it can.

@@ -1,13 +1,7 @@
 import { scorecardsInForce, type DefinitionSet, type Level } from '#libs/definitions';
 import { formatErrors, validateEvent } from '#libs/events';
-import {
-  dateOfDayNumber,
-  formatLocal,
-  IndicatorEngine,
-  localDayNumber,
-  periodOfInstant,
-  type IndicatorValue,
-} from '#libs/indicators';
+import { IndicatorEngine, type IndicatorValue } from '#libs/indicators';
+import { dateOfDayNumber, formatLocal, localDayNumber, periodOfInstant } from '#libs/time';
 import type { ScorecardScore } from '#libs/scoring';
 import { scoreEntity } from './score-entity';
 

@@ -1,7 +1,7 @@
 import type { CanonicalEvent } from '#libs/events';
 import type { Condition, FieldPath, Term } from '#libs/definitions';
 import { assertUnreachable } from './assert-unreachable';
-import { dayNumberOfDate, localDayNumber, startOfLocalDay } from './time/local-date';
+import { dayNumberOfDate, localDayNumber, startOfLocalDay } from '#libs/time';
 
 // What a term needs to know about an event beyond its fields.
 export interface EventContext {

@@ -1,4 +1,4 @@
-import { DAY_MS } from './time/local-date';
+import { DAY_MS } from '#libs/time';
 
 // Remembers the idempotency keys of the events folded within the horizon (one Set entry per event,
 // ~100 bytes). Older keys are forgotten: an event that old is too late for every window anyway.

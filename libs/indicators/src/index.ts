@@ -11,14 +11,4 @@ export type {
   TooLate,
 } from './indicator-value';
 export { ROLLING_SPECS, isRolling, isCalendar, maxWindowSpanMs, type RollingSpec } from './windows';
-export { periodOfInstant, periodOfDate, periodOfDay, type Period } from './time/calendar-period';
-export {
-  dayNumberOfDate,
-  localDayNumber,
-  startOfLocalDay,
-  formatLocal,
-  dateOfDayNumber,
-  DAY_MS,
-} from './time/local-date';
-export { zoneOffsetMs, isValidTimeZone } from './time/zone-offset';
 export { compileTerm, compileGetter, type CompiledTerm, type EventContext } from './compiled-term';

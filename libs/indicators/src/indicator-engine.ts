@@ -25,8 +25,7 @@ import { OverdueLedger } from './state/overdue-ledger';
 import { addToTally, newPeriodTally, periodKey, type PeriodTally } from './state/period-tally';
 import { RollingColumns } from './state/rolling-columns';
 import { RollingDistinct } from './state/rolling-distinct';
-import { periodOfDay, type Period } from './time/calendar-period';
-import { dayNumberOfDate, localDayNumber } from './time/local-date';
+import { dayNumberOfDate, localDayNumber, periodOfDay, type Period } from '#libs/time';
 import type { CalendarState, ManualState, RollingColumnsPair, RollingState, WindowState } from './window-state';
 import { isRolling } from './windows';
 import {

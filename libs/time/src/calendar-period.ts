@@ -1,5 +1,7 @@
-import type { CalendarWindow } from '#libs/definitions';
-import { assertUnreachable } from '../assert-unreachable';
+import { assertUnreachable } from './assert-unreachable';
+
+// The calendar windows (the same names as the definitions' CalendarWindow).
+export type CalendarWindow = 'day' | 'week' | 'month' | 'quarter' | 'year';
 import { dayNumberOfDate, localDayNumber, startOfLocalDay } from './local-date';
 
 export interface Period {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { periodOfDate, periodOfInstant } from './calendar-period';
 import { formatLocal, localDayNumber, startOfLocalDay } from './local-date';
-import { zoneOffsetMs } from './zone-offset';
+import { isValidTimeZone, zoneOffsetMs } from './zone-offset';
 
 // Local wall-clock parts straight from Intl, independent of the code under test.
 function wall(tz: string, ms: number): { date: string; time: string; weekday: string } {
@@ -78,6 +78,11 @@ describe('calendar periods in the org time zone', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it('knows an IANA zone from a made-up one', () => {
+    expect(isValidTimeZone('Asia/Shanghai')).toBe(true);
+    expect(isValidTimeZone('UTC+8')).toBe(false);
   });
 
   it('zone offsets and local days agree with Intl (property)', () => {

@@ -1,14 +1,14 @@
 // UTC offsets of IANA time zones, from Intl (no tz database of our own). Intl is slow (~10 µs), so
-// offsets are cached per zone per UTC hour (every real DST transition falls on an hour boundary in UTC):
-// the last hour asked, for runs of events, and a map of every hour seen, for due dates and the like.
-const MAX_CACHED_HOURS = 200_000; // ~23 years of hours per zone; cleared beyond that
-const HOUR_MS = 3_600_000;
+// offsets are cached per zone per UTC quarter hour, the finest step at which any zone has changed its
+// offset: the last quarter asked, for runs of events, and a map of every quarter seen, for due dates.
+const MAX_CACHED = 400_000; // ~11 years of quarter hours per zone; cleared beyond that
+const QUARTER_MS = 900_000;
 
 interface ZoneCache {
   format: Intl.DateTimeFormat;
-  hour: number;
+  quarter: number;
   offsetMs: number;
-  byHour: Map<number, number>;
+  byQuarter: Map<number, number>;
 }
 
 const zones = new Map<string, ZoneCache>();
@@ -26,7 +26,7 @@ function zoneCache(timeZone: string): ZoneCache {
       minute: 'numeric',
       second: 'numeric',
     });
-    cache = { format, hour: Number.NaN, offsetMs: 0, byHour: new Map() };
+    cache = { format, quarter: Number.NaN, offsetMs: 0, byQuarter: new Map() };
     zones.set(timeZone, cache);
   }
   return cache;
@@ -44,16 +44,16 @@ function computeOffset(format: Intl.DateTimeFormat, utcMs: number): number {
 // Offset of local time from UTC at the instant utcMs (Asia/Shanghai → +8 h).
 export function zoneOffsetMs(timeZone: string, utcMs: number): number {
   const cache = zoneCache(timeZone);
-  const hour = Math.floor(utcMs / HOUR_MS);
-  if (hour !== cache.hour) {
-    let offset = cache.byHour.get(hour);
+  const quarter = Math.floor(utcMs / QUARTER_MS);
+  if (quarter !== cache.quarter) {
+    let offset = cache.byQuarter.get(quarter);
     if (offset === undefined) {
-      offset = computeOffset(cache.format, hour * HOUR_MS);
-      if (cache.byHour.size >= MAX_CACHED_HOURS) cache.byHour.clear();
-      cache.byHour.set(hour, offset);
+      offset = computeOffset(cache.format, quarter * QUARTER_MS);
+      if (cache.byQuarter.size >= MAX_CACHED) cache.byQuarter.clear();
+      cache.byQuarter.set(quarter, offset);
     }
     cache.offsetMs = offset;
-    cache.hour = hour;
+    cache.quarter = quarter;
   }
   return cache.offsetMs;
 }

@@ -1,0 +1,3 @@
+export { zoneOffsetMs, isValidTimeZone } from './zone-offset';
+export { DAY_MS, localDayNumber, dayNumberOfDate, dateOfDayNumber, startOfLocalDay, formatLocal } from './local-date';
+export { periodOfInstant, periodOfDate, periodOfDay, type CalendarWindow, type Period } from './calendar-period';
