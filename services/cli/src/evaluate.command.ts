@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { formatIssue, loadDefinitions } from '#libs/definitions';
 import { evaluate } from '#libs/evaluation';
 import { readLines } from './read-lines';
+import { formatScorecards } from './scorecard-table';
 import { UsageError } from './usage-error';
 
 interface EvaluateOptions {
@@ -11,6 +12,7 @@ interface EvaluateOptions {
   asOf: string;
   org?: string;
   compact?: boolean;
+  format: string;
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -27,10 +29,12 @@ export function registerEvaluateCommand(program: Command): void {
     .requiredOption('--as-of <time>', 'RFC 3339 moment, e.g. 2026-11-30T23:59:59+08:00; later events are ignored')
     .option('--org <orgId>', 'only this org')
     .option('--compact', 'one-line JSON instead of indented')
+    .option('--format <json|table>', 'json (the contract) or table (the scorecards, for people)', 'json')
     .addHelpText(
       'after',
       `
-Prints one JSON document on stdout: { asOf, indicators, scorecards, rejected, summary }.
+Prints one JSON document on stdout: { asOf, indicators, scorecards, rejected, summary };
+with --format table, the scorecards as readable tables (zh and en labels) instead.
 Diagnostics go to stderr. Exit 0 on success, 2 on invalid definitions or arguments.
 
 Example:
@@ -41,10 +45,15 @@ Example:
       if (!RFC3339.test(opts.asOf) || Number.isNaN(Date.parse(opts.asOf))) {
         throw new UsageError(`--as-of: expected an RFC 3339 time with offset, got "${opts.asOf}"`);
       }
-      if (opts.events !== '-' && !existsSync(opts.events))
+      if (opts.events !== '-' && !existsSync(opts.events)) {
         throw new UsageError(`--events: no such file ${opts.events}`);
-      if (!existsSync(opts.definitions))
+      }
+      if (!existsSync(opts.definitions)) {
         throw new UsageError(`--definitions: no such file or directory ${opts.definitions}`);
+      }
+      if (opts.format !== 'json' && opts.format !== 'table') {
+        throw new UsageError(`--format: expected json or table, got "${opts.format}"`);
+      }
       const { set, issues } = loadDefinitions(opts.definitions);
       const errors = issues.filter((i) => i.severity === 'error');
       if (errors.length > 0) {
@@ -52,7 +61,11 @@ Example:
       }
       const input = { definitions: set, lines: readLines(opts.events), asOf: opts.asOf };
       const report = evaluate(opts.org === undefined ? input : { ...input, org: opts.org });
-      process.stdout.write(`${JSON.stringify(report, null, opts.compact === true ? undefined : 2)}\n`);
+      process.stdout.write(
+        opts.format === 'table'
+          ? formatScorecards(report.scorecards)
+          : `${JSON.stringify(report, null, opts.compact === true ? undefined : 2)}\n`,
+      );
       const s = report.summary;
       process.stderr.write(
         `evaluate: ${s.lines} events read, ${s.accepted} accepted, ${s.duplicates} duplicates, ${s.rejected} rejected, ` +
