@@ -69,7 +69,7 @@ Example:
       const s = report.summary;
       process.stderr.write(
         `evaluate: ${s.lines} events read, ${s.accepted} accepted, ${s.duplicates} duplicates, ${s.rejected} rejected, ` +
-          `${s.afterAsOf} after --as-of; ${report.indicators.length} indicator values, ${report.scorecards.length} scorecards\n`,
+          `${s.afterAsOf} after --as-of${opts.org === undefined ? '' : `, ${s.otherOrgs} of other orgs`}; ${report.indicators.length} indicator values, ${report.scorecards.length} scorecards\n`,
       );
     });
 }
