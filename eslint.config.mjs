@@ -20,8 +20,10 @@ export default tseslint.config(
     },
   },
   {
-    // The domain stays framework-free: NestJS, TypeORM, kafkajs and socket.io live in services/.
+    // The domain stays framework-free: NestJS, TypeORM, kafkajs and socket.io live in services/ and in
+    // the thin adapter libs (libs/postgres).
     files: ['libs/**/*.ts'],
+    ignores: ['libs/postgres/**'],
     rules: {
       'no-restricted-imports': [
         'error',

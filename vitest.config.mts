@@ -22,6 +22,15 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.spec.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
         test: { name: 'property', include: ['test/property/**/*.spec.ts'], environment: 'node', testTimeout: 120_000 },
       },
     ],

@@ -1,0 +1,36 @@
+import type { CanonicalEvent } from '#libs/events';
+
+// The durable, append-only log between ingest and the processors. Two implementations: Postgres for
+// the embedded default (libs/postgres) and Kafka for scale-out. Offsets only grow, and a reader that
+// resumes after offset N never misses an event appended later with a smaller offset.
+export interface LogRecord {
+  key: string; // the ordering key: org/team (Kafka partitions by it)
+  event: CanonicalEvent;
+}
+
+export interface LoggedRecord extends LogRecord {
+  offset: number;
+  appendedAt: Date;
+}
+
+export type AppendOutcome = { status: 'appended'; offset: number } | { status: 'duplicate'; offset: number };
+
+export interface EventLog {
+  // durable when the promise resolves; one outcome per record, in order. The same (source, id)
+  // appends once: later copies come back as duplicates with the first copy's offset.
+  append(records: readonly LogRecord[]): Promise<AppendOutcome[]>;
+  // records with offset > after, oldest first, at most `limit`
+  read(after: number, limit: number): Promise<LoggedRecord[]>;
+  // the offset of the newest record (0 when empty): end − committed is a consumer's lag
+  endOffset(): Promise<number>;
+  committedOffset(consumer: string): Promise<number>;
+  commitOffset(consumer: string, offset: number): Promise<void>;
+  // retention: forgets records appended before `before` that every consumer has read; returns how many
+  deleteReadBefore(before: Date): Promise<number>;
+}
+
+// The ordering key of an event: its team within its org, or the org for org-wide events.
+export function orderingKey(event: CanonicalEvent): string {
+  const team = event.data.teamId;
+  return typeof team === 'string' ? `${event.data.orgId}/${team}` : event.data.orgId;
+}

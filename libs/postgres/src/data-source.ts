@@ -1,0 +1,26 @@
+import { DataSource } from 'typeorm';
+import { EventLog1763884800000 } from './migrations/1763884800000-event-log';
+
+// Every migration, oldest first. A committed migration is never edited: changes come as new ones.
+export const MIGRATIONS = [EventLog1763884800000];
+
+export interface PostgresOptions {
+  url: string;
+  schema?: string; // for tests: each run in a schema of its own
+  poolSize?: number;
+}
+
+export function createDataSource(options: PostgresOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    poolSize: options.poolSize ?? 10,
+    ...(options.schema === undefined
+      ? {}
+      : { schema: options.schema, extra: { options: `-c search_path=${options.schema}` } }),
+  });
+}

@@ -1,0 +1,3 @@
+export { createDataSource, MIGRATIONS, type PostgresOptions } from './data-source';
+export { PostgresEventLog } from './postgres-event-log';
+export { RejectedEventsRepository, type RejectedEvent, type StoredRejection } from './rejected-events.repository';

@@ -1,0 +1,54 @@
+import type { DataSource } from 'typeorm';
+
+// The dead letters of ingest: what was rejected, why, and the raw payload, never dropped.
+export interface RejectedEvent {
+  source?: string;
+  eventId?: string;
+  reason: string;
+  payload: string;
+}
+
+export interface StoredRejection extends RejectedEvent {
+  id: number;
+  receivedAt: Date;
+}
+
+export class RejectedEventsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async record(rejections: readonly RejectedEvent[]): Promise<void> {
+    if (rejections.length === 0) return;
+    await this.db.query(
+      `INSERT INTO rejected_events (source, event_id, reason, payload)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+      [
+        rejections.map((r) => r.source ?? null),
+        rejections.map((r) => r.eventId ?? null),
+        rejections.map((r) => r.reason),
+        rejections.map((r) => r.payload),
+      ],
+    );
+  }
+
+  async latest(limit: number): Promise<StoredRejection[]> {
+    const rows: {
+      id: string;
+      received_at: Date;
+      source: string | null;
+      event_id: string | null;
+      reason: string;
+      payload: string;
+    }[] = await this.db.query(`SELECT * FROM rejected_events ORDER BY id DESC LIMIT $1`, [limit]);
+    return rows.map((r) => {
+      const stored: StoredRejection = {
+        id: Number(r.id),
+        receivedAt: r.received_at,
+        reason: r.reason,
+        payload: r.payload,
+      };
+      if (r.source !== null) stored.source = r.source;
+      if (r.event_id !== null) stored.eventId = r.event_id;
+      return stored;
+    });
+  }
+}
