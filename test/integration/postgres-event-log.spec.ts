@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderingKey, type LogRecord } from '#libs/event-log';
 import type { CanonicalEvent } from '#libs/events';
-import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
+import { MIGRATIONS, PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 
 function event(id: string, source = 'ticketing/zendesk', teamId = 'T1'): CanonicalEvent {
@@ -142,8 +142,8 @@ describe('Postgres event log (real Postgres, real migrations)', () => {
     });
   });
 
-  it('migrations go down as well as up', async () => {
-    await t.db.undoLastMigration({ transaction: 'each' });
+  it('every migration goes down as well as up', async () => {
+    for (let i = 0; i < MIGRATIONS.length; i++) await t.db.undoLastMigration({ transaction: 'each' });
     const tables = await t.db.query<{ table_name: string }[]>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
       [t.schema],

@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
 import { EventLog1763884800000 } from './migrations/1763884800000-event-log';
+import { IndicatorState1763884900000 } from './migrations/1763884900000-indicator-state';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
-export const MIGRATIONS = [EventLog1763884800000];
+export const MIGRATIONS = [EventLog1763884800000, IndicatorState1763884900000];
 
 export interface PostgresOptions {
   url: string;

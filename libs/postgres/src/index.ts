@@ -1,3 +1,4 @@
 export { createDataSource, MIGRATIONS, type PostgresOptions } from './data-source';
 export { PostgresEventLog } from './postgres-event-log';
 export { RejectedEventsRepository, type RejectedEvent, type StoredRejection } from './rejected-events.repository';
+export { IndicatorStateRepository, type Checkpoint } from './indicator-state.repository';

@@ -1,0 +1,1 @@
+export { IndicatorProcessor, type IndicatorStore, type PollResult, type ProcessorOptions } from './indicator-processor';

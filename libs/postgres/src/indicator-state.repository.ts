@@ -1,0 +1,105 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EngineSnapshot, IndicatorValue } from '#libs/indicators';
+
+export interface Checkpoint {
+  offset: number;
+  snapshot: EngineSnapshot;
+}
+
+// What the indicator processor persists. `save` writes the changed values and, when given, the
+// checkpoint in one transaction: after a crash the processor restores the checkpoint and replays the
+// log from its offset, rewriting the same value rows (upserts; history keyed by log offset).
+export class IndicatorStateRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async loadCheckpoint(processor: string): Promise<Checkpoint | undefined> {
+    const [row] = await this.db.query<{ offset: string; snapshot: EngineSnapshot }[]>(
+      `SELECT "offset", snapshot FROM processor_checkpoints WHERE processor = $1`,
+      [processor],
+    );
+    return row === undefined ? undefined : { offset: Number(row.offset), snapshot: row.snapshot };
+  }
+
+  async save(
+    processor: string,
+    offset: number,
+    changes: readonly IndicatorValue[],
+    checkpoint?: Checkpoint,
+  ): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.writeValues(tx, offset, changes);
+      if (checkpoint !== undefined) {
+        await tx.query(
+          `INSERT INTO processor_checkpoints (processor, "offset", snapshot) VALUES ($1, $2, $3)
+           ON CONFLICT (processor) DO UPDATE SET "offset" = excluded."offset", snapshot = excluded.snapshot, updated_at = now()`,
+          [processor, checkpoint.offset, JSON.stringify(checkpoint.snapshot)],
+        );
+      }
+    });
+  }
+
+  async latestValues(orgId: string): Promise<IndicatorValue[]> {
+    const rows = await this.db.query<ValueRow[]>(
+      `SELECT indicator, org_id, level, entity_id, "window", period_start, period_end, value, numerator, denominator
+       FROM indicator_values WHERE org_id = $1`,
+      [orgId],
+    );
+    return rows.map((r) => ({
+      indicator: r.indicator,
+      entity: { level: r.level, id: r.entity_id, orgId: r.org_id },
+      window: r.window,
+      periodStart: r.period_start.getTime(),
+      periodEnd: r.period_end.getTime(),
+      value: r.value,
+      numerator: r.numerator,
+      denominator: r.denominator,
+    }));
+  }
+
+  private async writeValues(tx: EntityManager, offset: number, changes: readonly IndicatorValue[]): Promise<void> {
+    if (changes.length === 0) return;
+    const col = <T>(f: (v: IndicatorValue) => T): T[] => changes.map(f);
+    const params = [
+      col((v) => v.indicator),
+      col((v) => v.entity.orgId),
+      col((v) => v.entity.level),
+      col((v) => v.entity.id),
+      col((v) => v.window),
+      // a rolling window is one row that moves; a calendar period is a row of its own
+      col((v) => (v.window.startsWith('rolling:') ? 'rolling' : new Date(v.periodStart).toISOString())),
+      col((v) => new Date(v.periodStart).toISOString()),
+      col((v) => new Date(v.periodEnd).toISOString()),
+      col((v) => v.value),
+      col((v) => v.numerator),
+      col((v) => v.denominator),
+    ];
+    await tx.query(
+      `INSERT INTO indicator_values (indicator, org_id, level, entity_id, "window", period, period_start, period_end, value, numerator, denominator, log_offset)
+       SELECT *, $12::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+                                         $8::timestamptz[], $9::float8[], $10::float8[], $11::float8[])
+       ON CONFLICT (indicator, org_id, level, entity_id, "window", period) DO UPDATE SET
+         period_start = excluded.period_start, period_end = excluded.period_end, value = excluded.value, numerator = excluded.numerator,
+         denominator = excluded.denominator, log_offset = excluded.log_offset, updated_at = now()`,
+      [...params, offset],
+    );
+    await tx.query(
+      `INSERT INTO indicator_value_history (indicator, org_id, level, entity_id, "window", period, period_start, value, log_offset)
+       SELECT *, $9::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::float8[])
+       ON CONFLICT DO NOTHING`,
+      [params[0], params[1], params[2], params[3], params[4], params[5], params[6], params[8], offset],
+    );
+  }
+}
+
+interface ValueRow {
+  indicator: string;
+  org_id: string;
+  level: IndicatorValue['entity']['level'];
+  entity_id: string;
+  window: IndicatorValue['window'];
+  period_start: Date;
+  period_end: Date;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+}
