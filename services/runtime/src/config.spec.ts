@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('runtime configuration from the environment', () => {
+  it('has defaults for the embedded mode', () => {
+    expect(loadConfig({})).toEqual({
+      databaseUrl: undefined,
+      kafkaBrokers: undefined,
+      dataDir: '.data',
+      embeddedPostgresPort: 54_329,
+      httpPort: 8080,
+      definitionsPath: 'definitions/seed',
+      logLevel: 'info',
+    });
+  });
+
+  it('reads a database, brokers and a port', () => {
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      KAFKA_BROKERS: 'k1:9092, k2:9092',
+      PORT: '3000',
+    });
+    expect(c.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/test');
+    expect(c.kafkaBrokers).toEqual(['k1:9092', 'k2:9092']);
+    expect(c.httpPort).toBe(3000);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT: expected a TCP port 1–65535, got "eighty"'],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL: expected a postgres:// URL, got mysql://'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL: expected a URL such as postgres://user@host:5432/db'],
+    [{ KAFKA_BROKERS: 'k1' }, 'KAFKA_BROKERS: expected host:port[,host:port…], got "k1"'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of debug, info, warn, error, got "loud"'],
+  ])('fails fast naming the variable: %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,76 @@
+// The runtime's configuration, parsed once from the environment into a typed object. A bad value
+// stops the start with the variable's name and what was expected.
+export interface RuntimeConfig {
+  databaseUrl: string | undefined; // unset: an embedded Postgres under dataDir
+  kafkaBrokers: readonly string[] | undefined; // unset: the Postgres-backed event log
+  dataDir: string;
+  embeddedPostgresPort: number;
+  httpPort: number;
+  definitionsPath: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  readonly code = 'config';
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65_535)
+    throw new ConfigError(name, `expected a TCP port 1–65535, got "${raw}"`);
+  return n;
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'expected a URL such as postgres://user@host:5432/db');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `expected a postgres:// URL, got ${url.protocol}//`);
+  }
+  return raw;
+}
+
+function brokers(env: Env): string[] | undefined {
+  const raw = env.KAFKA_BROKERS;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const list = raw.split(',').map((b) => b.trim());
+  for (const b of list) {
+    if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(b))
+      throw new ConfigError('KAFKA_BROKERS', `expected host:port[,host:port…], got "${b}"`);
+  }
+  return list;
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+export function loadConfig(env: Env = process.env): RuntimeConfig {
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  return {
+    databaseUrl: databaseUrl(env),
+    kafkaBrokers: brokers(env),
+    dataDir: env.KPI_PULSE_DATA_DIR ?? '.data',
+    embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54_329),
+    httpPort: port(env, 'PORT', 8080),
+    definitionsPath: env.KPI_PULSE_DEFINITIONS ?? 'definitions/seed',
+    logLevel: logLevel as RuntimeConfig['logLevel'],
+  };
+}

