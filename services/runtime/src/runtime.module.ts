@@ -1,0 +1,30 @@
+import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import type { DefinitionSet } from '#libs/definitions';
+import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
+import type { RuntimeConfig } from './config';
+import type { Database } from './database';
+import { CONFIG, DATABASE, DEFINITIONS, EVENT_LOG, REJECTIONS } from './tokens';
+
+// What every service shares: the configuration, the database, the event log, the dead letters and the
+// KPI definitions. Built once by the composition root (one process, or one per service).
+@Global()
+@Module({})
+export class RuntimeModule implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE) private readonly database: Database) {}
+
+  static register(config: RuntimeConfig, database: Database, definitions: DefinitionSet): DynamicModule {
+    const providers = [
+      { provide: CONFIG, useValue: config },
+      { provide: DATABASE, useValue: database },
+      { provide: DEFINITIONS, useValue: definitions },
+      { provide: EVENT_LOG, useValue: new PostgresEventLog(database.db) },
+      { provide: REJECTIONS, useValue: new RejectedEventsRepository(database.db) },
+    ];
+    return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.close();
+  }
+}

@@ -1,0 +1,98 @@
+import type { INestApplication } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDefinitions } from '#libs/definitions';
+import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
+import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
+import { loadConfig } from '../../services/runtime/src/config';
+import { createHttpApp } from '../../services/runtime/src/http-app';
+import { RuntimeModule } from '../../services/runtime/src/runtime.module';
+import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
+
+const ticket = (id: string, contacts: unknown = 1) => ({
+  specversion: '1.0',
+  id,
+  source: 'ticketing/zendesk',
+  type: 'ticket.solved',
+  time: '2026-11-02T10:00:00+08:00',
+  data: {
+    orgId: 'O1',
+    teamId: 'T1',
+    agentId: 'A1',
+    ticketId: `k-${id}`,
+    contacts,
+    handleSeconds: 60,
+    resolutionSeconds: 90,
+  },
+});
+
+describe('ingest-gateway over HTTP (real Nest app, real Postgres)', () => {
+  let t: TestDatabase;
+  let app: INestApplication;
+  let base: string;
+  beforeAll(async () => {
+    t = await migratedTestDatabase();
+    const database = { db: t.db, url: DATABASE_URL, embedded: false, close: () => Promise.resolve() }; // the test drops its schema itself
+    @Module({
+      imports: [
+        RuntimeModule.register(loadConfig({}), database, loadDefinitions('definitions/seed').set),
+        IngestGatewayModule,
+      ],
+    })
+    class TestApp {}
+    app = await createHttpApp(TestApp);
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
+  });
+  afterAll(async () => {
+    await app.close();
+    await t.drop();
+  });
+
+  const post = (body: string, type: string) =>
+    fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': type }, body });
+
+  it('answers 202 with an outcome per event for one event, an array, or NDJSON', async () => {
+    const one = await post(JSON.stringify(ticket('h1')), 'application/json');
+    expect(one.status).toBe(202);
+    expect(await one.json()).toMatchObject({
+      accepted: 1,
+      duplicates: 0,
+      rejected: 0,
+      results: [{ index: 0, status: 'accepted', id: 'h1' }],
+    });
+
+    const many = await post(JSON.stringify([ticket('h2'), ticket('h1')]), 'application/json');
+    expect(await many.json()).toMatchObject({
+      accepted: 1,
+      duplicates: 1,
+      results: [{ status: 'accepted' }, { status: 'duplicate' }],
+    });
+
+    const ndjson = [ticket('h3'), ticket('h4', 0)].map((e) => JSON.stringify(e)).join('\n') + '\n{oops\n';
+    const lines = await post(ndjson, 'application/x-ndjson');
+    expect(lines.status).toBe(202);
+    const body = (await lines.json()) as {
+      accepted: number;
+      rejected: number;
+      results: { status: string; reason?: string }[];
+    };
+    expect(body.accepted).toBe(1);
+    expect(body.rejected).toBe(2);
+    expect(body.results[1]?.reason).toBe('data.contacts: expected a positive integer');
+    expect(body.results[2]?.reason).toMatch(/^invalid JSON/);
+  });
+
+  it('has stored every accepted event in the log and every rejected one with its reason', async () => {
+    const logged = await new PostgresEventLog(t.db).read(0, 100);
+    expect(logged.map((r) => r.event.id)).toEqual(['h1', 'h2', 'h3']);
+    const dead = await new RejectedEventsRepository(t.db).latest(10);
+    expect(dead.map((d) => d.reason)).toContain('data.contacts: expected a positive integer');
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    const huge = 'x'.repeat(11 * 1024 * 1024);
+    const r = await post(huge, 'application/x-ndjson');
+    expect(r.status).toBe(413);
+  });
+});
