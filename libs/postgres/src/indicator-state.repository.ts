@@ -44,16 +44,16 @@ export class IndicatorStateRepository {
        FROM indicator_values WHERE org_id = $1`,
       [orgId],
     );
-    return rows.map((r) => ({
-      indicator: r.indicator,
-      entity: { level: r.level, id: r.entity_id, orgId: r.org_id },
-      window: r.window,
-      periodStart: r.period_start.getTime(),
-      periodEnd: r.period_end.getTime(),
-      value: r.value,
-      numerator: r.numerator,
-      denominator: r.denominator,
-    }));
+    return rows.map(toValue);
+  }
+
+  async valuesFor(entity: { orgId: string; level: string; id: string }): Promise<IndicatorValue[]> {
+    const rows = await this.db.query<ValueRow[]>(
+      `SELECT indicator, org_id, level, entity_id, "window", period_start, period_end, value, numerator, denominator
+       FROM indicator_values WHERE org_id = $1 AND level = $2 AND entity_id = $3`,
+      [entity.orgId, entity.level, entity.id],
+    );
+    return rows.map(toValue);
   }
 
   private async writeValues(tx: EntityManager, offset: number, changes: readonly IndicatorValue[]): Promise<void> {
@@ -102,4 +102,17 @@ interface ValueRow {
   value: number | null;
   numerator: number | null;
   denominator: number | null;
+}
+
+function toValue(r: ValueRow): IndicatorValue {
+  return {
+    indicator: r.indicator,
+    entity: { level: r.level, id: r.entity_id, orgId: r.org_id },
+    window: r.window,
+    periodStart: r.period_start.getTime(),
+    periodEnd: r.period_end.getTime(),
+    value: r.value,
+    numerator: r.numerator,
+    denominator: r.denominator,
+  };
 }

@@ -1,10 +1,27 @@
+import { EventEmitter } from 'node:events';
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
 import type { DefinitionSet } from '#libs/definitions';
-import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
+import { InMemoryChangeBus } from '#libs/pipeline';
+import {
+  IndicatorStateRepository,
+  PostgresEventLog,
+  RejectedEventsRepository,
+  ScorecardsRepository,
+} from '#libs/postgres';
 import type { RuntimeConfig } from './config';
 import type { Database } from './database';
-import { CONFIG, DATABASE, DEFINITIONS, EVENT_LOG, REJECTIONS } from './tokens';
+import {
+  CHANGE_BUS,
+  CONFIG,
+  DATABASE,
+  DEFINITIONS,
+  EVENT_LOG,
+  INDICATOR_STORE,
+  REJECTIONS,
+  SCORECARD_BUS,
+  SCORECARDS,
+} from './tokens';
 
 // What every service shares: the configuration, the database, the event log, the dead letters and the
 // KPI definitions. Built once by the composition root (one process, or one per service).
@@ -20,6 +37,10 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: DEFINITIONS, useValue: definitions },
       { provide: EVENT_LOG, useValue: new PostgresEventLog(database.db) },
       { provide: REJECTIONS, useValue: new RejectedEventsRepository(database.db) },
+      { provide: INDICATOR_STORE, useValue: new IndicatorStateRepository(database.db) },
+      { provide: CHANGE_BUS, useValue: new InMemoryChangeBus() },
+      { provide: SCORECARDS, useValue: new ScorecardsRepository(database.db) },
+      { provide: SCORECARD_BUS, useValue: new EventEmitter() },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -5,3 +5,7 @@ export const DATABASE = Symbol('database');
 export const EVENT_LOG = Symbol('event-log');
 export const REJECTIONS = Symbol('rejections');
 export const DEFINITIONS = Symbol('definitions');
+export const CHANGE_BUS = Symbol('change-bus');
+export const INDICATOR_STORE = Symbol('indicator-store');
+export const SCORECARDS = Symbol('scorecards');
+export const SCORECARD_BUS = Symbol('scorecard-bus');

@@ -1,0 +1,71 @@
+import { scorecardsInForce, type DefinitionSet, type ScorecardDef } from '#libs/definitions';
+import type { EntityRef, IndicatorValue } from '#libs/indicators';
+import { scoreScorecard, type ScorecardScore } from '#libs/scoring';
+import { dateOfDayNumber, localDayNumber, periodOfInstant } from '#libs/time';
+
+export interface ScoredCard {
+  entity: EntityRef;
+  periodStart: number;
+  periodEnd: number;
+  score: ScorecardScore;
+}
+
+export interface ValuesReader {
+  valuesFor(entity: EntityRef): Promise<IndicatorValue[]>;
+}
+
+const isRolling = (window: string): boolean => window.startsWith('rolling:');
+
+// The instant a change speaks for: a calendar value its period, a rolling value the clock.
+const instantOf = (v: IndicatorValue): number => (isRolling(v.window) ? v.periodEnd : v.periodStart);
+
+// Re-scores the scorecards that changed indicator values touch, with the definition version in force,
+// from the stored values of each touched entity.
+export async function rescore(
+  changes: readonly IndicatorValue[],
+  definitions: DefinitionSet,
+  values: ValuesReader,
+): Promise<ScoredCard[]> {
+  const zoneOf = (orgId: string) =>
+    (definitions.orgs.find((o) => o.id === orgId) ?? definitions.orgs.find((o) => o.id === '*'))?.timeZone ?? 'UTC';
+  // (entity) → the latest instant among its changes
+  const touched = new Map<string, { entity: EntityRef; at: number; indicators: Set<string> }>();
+  for (const c of changes) {
+    const key = `${c.entity.orgId}|${c.entity.level}|${c.entity.id}`;
+    const t = touched.get(key) ?? { entity: c.entity, at: Number.NEGATIVE_INFINITY, indicators: new Set() };
+    t.at = Math.max(t.at, instantOf(c));
+    t.indicators.add(c.indicator);
+    touched.set(key, t);
+  }
+  const out: ScoredCard[] = [];
+  for (const { entity, at, indicators } of touched.values()) {
+    const tz = zoneOf(entity.orgId);
+    const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(tz, at))).filter(
+      (def) => def.level === entity.level && def.kpis.some((k) => indicators.has(k.indicator)),
+    );
+    if (cards.length === 0) continue;
+    const stored = await values.valuesFor(entity);
+    for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored));
+  }
+  return out;
+}
+
+function scoreOne(
+  def: ScorecardDef,
+  entity: EntityRef,
+  at: number,
+  tz: string,
+  stored: readonly IndicatorValue[],
+): ScoredCard {
+  const period = periodOfInstant(def.period, tz, at);
+  const actuals = new Map<string, number | null>();
+  for (const kpi of def.kpis) {
+    const start = isRolling(kpi.window) ? undefined : periodOfInstant(kpi.window as typeof def.period, tz, at).start;
+    const row = stored.find(
+      (v) =>
+        v.indicator === kpi.indicator && v.window === kpi.window && (start === undefined || v.periodStart === start),
+    );
+    actuals.set(kpi.id, row?.value ?? null);
+  }
+  return { entity, periodStart: period.start, periodEnd: period.end, score: scoreScorecard(def, actuals) };
+}

@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { DefinitionSet } from '#libs/definitions';
+import type { EventLog } from '#libs/event-log';
+import { IndicatorProcessor, type ChangeBus, type IndicatorStore } from '#libs/pipeline';
+import { CHANGE_BUS, DEFINITIONS, EVENT_LOG, INDICATOR_STORE } from '../../runtime/src/tokens';
+
+const IDLE_MS = 50; // how long to wait when the log has nothing new
+const TICK_MS = 1000; // how often the clock moves without events (rolling values decay, periods close)
+
+// Runs the processor: poll the log, fold, persist with checkpoints, publish what changed; a clock
+// tick when idle; a last checkpoint on shutdown so a restart replays nothing.
+@Injectable()
+export class IndicatorProcessorService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('indicator-processor');
+  private processor: IndicatorProcessor | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(INDICATOR_STORE) private readonly store: IndicatorStore,
+    @Inject(DEFINITIONS) private readonly definitions: DefinitionSet,
+    @Inject(CHANGE_BUS) private readonly bus: ChangeBus,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.processor = await IndicatorProcessor.start({
+      name: 'indicator-processor',
+      log: this.log,
+      store: this.store,
+      definitions: this.definitions,
+      batchSize: 2000,
+      checkpointEvery: 20,
+    });
+    this.running = true;
+    this.loop = this.run(this.processor);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await this.processor?.checkpoint();
+  }
+
+  private async run(processor: IndicatorProcessor): Promise<void> {
+    let lastTick = 0;
+    while (this.running) {
+      try {
+        const polled = await processor.poll();
+        this.bus.publish(polled.changes);
+        const now = Date.now();
+        if (now - lastTick >= TICK_MS && processor.indicatorEngine.clock > Number.NEGATIVE_INFINITY) {
+          lastTick = now;
+          this.bus.publish(await processor.tick(now));
+        }
+        if (polled.events === 0) await sleep(IDLE_MS);
+      } catch (err) {
+        // a database hiccup: wait and retry from the same offset (nothing was committed past it)
+        this.logger.error(`poll failed, retrying: ${err instanceof Error ? err.message : String(err)}`);
+        await sleep(1000);
+      }
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,81 @@
+import type { EventEmitter } from 'node:events';
+import { Inject } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import type { EntityRef } from '#libs/indicators';
+import type { ScoredCard } from '#libs/pipeline';
+import type { ScorecardsRepository } from '#libs/postgres';
+import { SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
+
+export interface RoomSnapshot {
+  room: string;
+  seq: number; // updates after this one carry seq + 1, + 2…: a gap means a missed update → join again
+  cards: ScoredCard[];
+}
+
+export interface RoomUpdate {
+  room: string;
+  seq: number;
+  card: ScoredCard;
+}
+
+// `org:<orgId>`, `team:<orgId>:<teamId>` or `agent:<orgId>:<agentId>`
+export function parseRoom(room: unknown): EntityRef | undefined {
+  if (typeof room !== 'string') return undefined;
+  const [level, orgId, id, ...rest] = room.split(':');
+  if (rest.length > 0 || orgId === undefined || orgId === '') return undefined;
+  if (level === 'org' && id === undefined) return { level: 'org', id: orgId, orgId };
+  if ((level === 'team' || level === 'agent') && id !== undefined && id !== '') return { level, id, orgId };
+  return undefined;
+}
+
+const roomOf = (e: EntityRef): string => (e.level === 'org' ? `org:${e.orgId}` : `${e.level}:${e.orgId}:${e.id}`);
+
+// socket.io namespace /scorecards: join a room, get its snapshot as the ack, then every update of it
+// with a per-room sequence number.
+@WebSocketGateway({ namespace: '/scorecards', cors: { origin: true } })
+export class ScorecardGateway implements OnGatewayInit {
+  @WebSocketServer() private readonly server!: Namespace;
+  private readonly seq = new Map<string, number>();
+
+  constructor(
+    @Inject(SCORECARDS) private readonly scorecards: ScorecardsRepository,
+    @Inject(SCORECARD_BUS) private readonly bus: EventEmitter,
+  ) {}
+
+  afterInit(): void {
+    this.bus.on('scorecards', (cards: ScoredCard[]) => this.push(cards));
+  }
+
+  @SubscribeMessage('join')
+  async join(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: { room?: unknown },
+  ): Promise<RoomSnapshot | { error: string }> {
+    const entity = parseRoom(body?.room);
+    if (entity === undefined) return { error: 'room: expected org:<org>, team:<org>:<team> or agent:<org>:<agent>' };
+    const room = roomOf(entity);
+    await socket.join(room);
+    const cards = await this.scorecards.latestFor(entity);
+    return { room, seq: this.seq.get(room) ?? 0, cards };
+  }
+
+  private push(cards: readonly ScoredCard[]): void {
+    for (const card of cards) {
+      const rooms = new Set([roomOf(card.entity), `org:${card.entity.orgId}`]);
+      for (const room of rooms) {
+        const seq = (this.seq.get(room) ?? 0) + 1;
+        this.seq.set(room, seq);
+        const update: RoomUpdate = { room, seq, card };
+        this.server.to(room).emit('scorecard', update);
+      }
+    }
+  }
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { ScoringService } from './scoring.service';
+
+@Module({ providers: [ScoringService] })
+export class ScoringServiceModule {}

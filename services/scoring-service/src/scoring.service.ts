@@ -1,0 +1,57 @@
+import type { EventEmitter } from 'node:events';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { DefinitionSet } from '#libs/definitions';
+import type { IndicatorValue } from '#libs/indicators';
+import { rescore, type ChangeBus } from '#libs/pipeline';
+import type { IndicatorStateRepository, ScorecardsRepository } from '#libs/postgres';
+import { CHANGE_BUS, DEFINITIONS, INDICATOR_STORE, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
+
+const COALESCE_MS = 25; // changes arriving together are scored together
+
+// Re-scores the scorecards that committed indicator changes touch, stores them (with red-line
+// breaches) and hands them to the gateway as 'scorecards' on the scorecard bus.
+@Injectable()
+export class ScoringService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('scoring-service');
+  private pending: IndicatorValue[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(CHANGE_BUS) private readonly changes: ChangeBus,
+    @Inject(DEFINITIONS) private readonly definitions: DefinitionSet,
+    @Inject(INDICATOR_STORE) private readonly values: IndicatorStateRepository,
+    @Inject(SCORECARDS) private readonly scorecards: ScorecardsRepository,
+    @Inject(SCORECARD_BUS) private readonly out: EventEmitter,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe = this.changes.subscribe((changes) => {
+      this.pending.push(...changes);
+      this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.unsubscribe?.();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.chain;
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    // one scoring round at a time, in order
+    this.chain = this.chain.then(async () => {
+      try {
+        const cards = await rescore(batch, this.definitions, this.values);
+        await this.scorecards.save(cards);
+        if (cards.length > 0) this.out.emit('scorecards', cards);
+      } catch (err) {
+        this.logger.error(`scoring failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+  }
+}
