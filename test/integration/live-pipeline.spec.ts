@@ -1,0 +1,98 @@
+import type { INestApplication } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDefinitions } from '#libs/definitions';
+import { IndicatorProcessorModule } from '../../services/indicator-processor/src/indicator-processor.module';
+import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
+import { loadConfig } from '../../services/runtime/src/config';
+import { createHttpApp } from '../../services/runtime/src/http-app';
+import { RuntimeModule } from '../../services/runtime/src/runtime.module';
+import type { RoomSnapshot, RoomUpdate } from '../../services/scorecard-gateway/src/scorecard.gateway';
+import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
+import { ScoringServiceModule } from '../../services/scoring-service/src/scoring-service.module';
+import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
+
+const now = Date.now();
+const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
+const solved = (id: string, contacts: number) => ({
+  specversion: '1.0',
+  id,
+  source: 'ticketing/zendesk',
+  type: 'ticket.solved',
+  time: iso(now - 60_000),
+  data: {
+    orgId: 'O1',
+    teamId: 'T1',
+    agentId: 'A1',
+    ticketId: `k-${id}`,
+    contacts,
+    handleSeconds: 60,
+    resolutionSeconds: 90,
+  },
+});
+
+describe('live pipeline in one process: HTTP ingest → indicators → scores → socket.io', () => {
+  let t: TestDatabase;
+  let app: INestApplication;
+  let base: string;
+  let socket: Socket;
+  beforeAll(async () => {
+    t = await migratedTestDatabase();
+    const database = { db: t.db, url: DATABASE_URL, embedded: false, close: () => Promise.resolve() }; // the test drops its schema
+    @Module({
+      imports: [
+        RuntimeModule.register(loadConfig({}), database, loadDefinitions('definitions/seed').set),
+        IngestGatewayModule,
+        IndicatorProcessorModule,
+        ScoringServiceModule,
+        ScorecardGatewayModule,
+      ],
+    })
+    class LivePipeline {}
+    app = await createHttpApp(LivePipeline);
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
+    socket = io(`${base}/scorecards`, { transports: ['websocket'] });
+  });
+  afterAll(async () => {
+    socket.close();
+    await app.close();
+    await t.drop();
+  });
+
+  it('pushes the team scorecard to the team room after an event is posted', async () => {
+    const snapshot = (await socket.emitWithAck('join', { room: 'team:O1:T1' })) as RoomSnapshot;
+    expect(snapshot).toEqual({ room: 'team:O1:T1', seq: 0, cards: [] });
+
+    const received = new Promise<RoomUpdate>((resolve) => {
+      socket.on('scorecard', (u: RoomUpdate) => {
+        if (u.room === 'team:O1:T1' && u.card.score.scorecard === 'cs-supervisor-monthly') resolve(u);
+      });
+    });
+    const posted = await fetch(`${base}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([solved('p1', 1), solved('p2', 1), solved('p3', 2), solved('p4', 1)]),
+    });
+    expect(posted.status).toBe(202);
+    const update = await received;
+    expect(update.seq).toBeGreaterThanOrEqual(1);
+    const fcr = update.card.score.kpis.find((k) => k.kpi === 'fcr');
+    expect(fcr?.actual).toBe(0.75);
+    expect(update.card.entity).toEqual({ level: 'team', id: 'T1', orgId: 'O1' });
+  });
+
+  it('gives a joining socket the stored scorecards as its snapshot', async () => {
+    const late = io(`${base}/scorecards`, { transports: ['websocket'] });
+    const snapshot = (await late.emitWithAck('join', { room: 'team:O1:T1' })) as RoomSnapshot;
+    late.close();
+    expect(snapshot.seq).toBeGreaterThanOrEqual(1);
+    expect(snapshot.cards.map((c) => c.score.scorecard)).toContain('cs-supervisor-monthly');
+    const bad = io(`${base}/scorecards`, { transports: ['websocket'] });
+    expect(await bad.emitWithAck('join', { room: 'everything' })).toEqual({
+      error: 'room: expected org:<org>, team:<org>:<team> or agent:<org>:<agent>',
+    });
+    bad.close();
+  });
+});
