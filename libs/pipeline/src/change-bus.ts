@@ -2,20 +2,28 @@ import type { IndicatorValue } from '#libs/indicators';
 
 // Tells the scoring step which indicator values changed, once they are committed. In one process it
 // is an in-memory fan-out; scaled out, the same port sits on a topic.
+export interface ChangeBatch {
+  changes: readonly IndicatorValue[];
+  clock: number; // the engine's clock: scorecards are scored for the periods holding it
+  acceptedAt?: number; // when the oldest event behind the changes was durably accepted (end-to-end latency)
+}
+
+export type ChangeListener = (batch: ChangeBatch) => void;
+
 export interface ChangeBus {
-  publish(changes: readonly IndicatorValue[]): void;
-  subscribe(listener: (changes: readonly IndicatorValue[]) => void): () => void;
+  publish(batch: ChangeBatch): void;
+  subscribe(listener: ChangeListener): () => void;
 }
 
 export class InMemoryChangeBus implements ChangeBus {
-  private readonly listeners = new Set<(changes: readonly IndicatorValue[]) => void>();
+  private readonly listeners = new Set<ChangeListener>();
 
-  publish(changes: readonly IndicatorValue[]): void {
-    if (changes.length === 0) return;
-    for (const listener of this.listeners) listener(changes);
+  publish(batch: ChangeBatch): void {
+    if (batch.changes.length === 0) return;
+    for (const listener of this.listeners) listener(batch);
   }
 
-  subscribe(listener: (changes: readonly IndicatorValue[]) => void): () => void {
+  subscribe(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

@@ -26,6 +26,9 @@ export interface PollResult {
   events: number;
   changes: IndicatorValue[];
   offset: number;
+  acceptedAt?: number; // when the oldest event of the batch was appended to the log
+  tooLate: number; // events of the batch too late for some closed period
+  clock: number; // the engine's clock after the batch
 }
 
 // Log → engine → store. The engine state and the log offset are saved together, so a restart
@@ -60,9 +63,10 @@ export class IndicatorProcessor {
   // Folds the next batch of the log; saves its changes, with a checkpoint every `checkpointEvery` polls.
   async poll(): Promise<PollResult> {
     const records = await this.options.log.read(this.position, this.options.batchSize);
-    if (records.length === 0) return { events: 0, changes: [], offset: this.position };
+    if (records.length === 0)
+      return { events: 0, changes: [], offset: this.position, tooLate: 0, clock: this.engine.clock };
     const last = (records[records.length - 1] as { offset: number }).offset;
-    const { changes, closed } = this.engine.foldBatch(records.map((r) => r.event));
+    const { changes, closed, outcomes } = this.engine.foldBatch(records.map((r) => r.event));
     const all = [...changes, ...closed];
     this.pollsSinceCheckpoint++;
     const checkpointNow = this.pollsSinceCheckpoint >= this.options.checkpointEvery;
@@ -77,7 +81,14 @@ export class IndicatorProcessor {
       await this.options.log.commitOffset(this.options.name, last);
     }
     this.position = last;
-    return { events: records.length, changes: all, offset: last };
+    return {
+      events: records.length,
+      changes: all,
+      offset: last,
+      acceptedAt: (records[0] as { appendedAt: Date }).appendedAt.getTime(),
+      tooLate: outcomes.filter((o) => o.tooLate.length > 0 || o.status === 'too-late').length,
+      clock: this.engine.clock,
+    };
   }
 
   // Moves the clock without events: rolling values decay and periods close.

@@ -16,29 +16,26 @@ export interface ValuesReader {
 
 const isRolling = (window: string): boolean => window.startsWith('rolling:');
 
-// The instant a change speaks for: a calendar value its period, a rolling value the clock.
-const instantOf = (v: IndicatorValue): number => (isRolling(v.window) ? v.periodEnd : v.periodStart);
-
-// Re-scores the scorecards that changed indicator values touch, with the definition version in force,
-// from the stored values of each touched entity.
+// Re-scores the scorecards that changed indicator values touch, for the periods holding the clock,
+// with the definition version in force, from the stored values of each touched entity.
 export async function rescore(
   changes: readonly IndicatorValue[],
+  clock: number,
   definitions: DefinitionSet,
   values: ValuesReader,
 ): Promise<ScoredCard[]> {
   const zoneOf = (orgId: string) =>
     (definitions.orgs.find((o) => o.id === orgId) ?? definitions.orgs.find((o) => o.id === '*'))?.timeZone ?? 'UTC';
-  // (entity) → the latest instant among its changes
-  const touched = new Map<string, { entity: EntityRef; at: number; indicators: Set<string> }>();
+  const touched = new Map<string, { entity: EntityRef; indicators: Set<string> }>();
   for (const c of changes) {
     const key = `${c.entity.orgId}|${c.entity.level}|${c.entity.id}`;
-    const t = touched.get(key) ?? { entity: c.entity, at: Number.NEGATIVE_INFINITY, indicators: new Set() };
-    t.at = Math.max(t.at, instantOf(c));
+    const t = touched.get(key) ?? { entity: c.entity, indicators: new Set() };
     t.indicators.add(c.indicator);
     touched.set(key, t);
   }
+  const at = clock;
   const out: ScoredCard[] = [];
-  for (const { entity, at, indicators } of touched.values()) {
+  for (const { entity, indicators } of touched.values()) {
     const tz = zoneOf(entity.orgId);
     const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(tz, at))).filter(
       (def) => def.level === entity.level && def.kpis.some((k) => indicators.has(k.indicator)),

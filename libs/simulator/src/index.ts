@@ -7,3 +7,4 @@ export { MISTAKES } from './invalid-event';
 export type { Mistake } from './invalid-event';
 export { INDUSTRIES, SOURCES, TICKET_CHANNELS } from './vocabulary';
 export type { Industry, SimulatedSource, TicketChannel } from './vocabulary';
+export { manualIndicatorSpecs } from './manual-specs';

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDefinitionsCommand } from './definitions-validate.command';
 import { registerEvaluateCommand } from './evaluate.command';
 import { registerSimulateCommand } from './simulate.command';
+import { registerUpCommand } from './up.command';
 import { UsageError } from './usage-error';
 
 const program = new Command('kpi-pulse')
@@ -13,6 +14,7 @@ const program = new Command('kpi-pulse')
 registerEvaluateCommand(program);
 registerDefinitionsCommand(program);
 registerSimulateCommand(program);
+registerUpCommand(program);
 
 function fail(message: string): void {
   process.stderr.write(`kpi-pulse: ${message}\n`);

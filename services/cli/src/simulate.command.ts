@@ -10,7 +10,13 @@ import type {
   SimulatedLineKind,
   SimulationOptions,
 } from '#libs/simulator';
-import { DEFAULT_TIME_ZONE, estimateTotal, simulate, SimulationOptionsError } from '#libs/simulator';
+import {
+  DEFAULT_TIME_ZONE,
+  estimateTotal,
+  manualIndicatorSpecs,
+  simulate,
+  SimulationOptionsError,
+} from '#libs/simulator';
 import { createProgressBar } from './progress-bar';
 import { UsageError } from './usage-error';
 
@@ -104,25 +110,7 @@ function manualFromDefinitions(path: string): { indicators: ManualIndicatorSpec[
   }
   const errors = loaded.issues.filter((issue) => issue.severity === 'error');
   if (errors.length > 0) throw new UsageError(`invalid definitions:\n${errors.map(formatIssue).join('\n')}`);
-  const kpis = loaded.set.scorecards.flatMap((card) => card.kpis);
-  const indicators: ManualIndicatorSpec[] = [];
-  const reviewers = new Set<string>();
-  for (const indicator of loaded.set.indicators) {
-    if (indicator.measure.kind !== 'manual') continue;
-    const spec: ManualIndicatorSpec = {
-      id: indicator.id,
-      scale: indicator.measure.scale,
-      integer: indicator.unit === 'count',
-    };
-    const kpi = kpis.find((k) => k.indicator === indicator.id);
-    if (kpi !== undefined) {
-      spec.target = kpi.target;
-      spec.direction = kpi.direction;
-    }
-    indicators.push(spec);
-    for (const reviewer of indicator.measure.reviewers ?? []) reviewers.add(reviewer);
-  }
-  return { indicators, reviewers: [...reviewers] };
+  return manualIndicatorSpecs(loaded.set);
 }
 
 function toSimulationOptions(opts: SimulateCliOptions): SimulationOptions {

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { DefinitionSet } from '#libs/definitions';
 import type { EventLog } from '#libs/event-log';
 import { IndicatorProcessor, type ChangeBus, type IndicatorStore } from '#libs/pipeline';
-import { CHANGE_BUS, DEFINITIONS, EVENT_LOG, INDICATOR_STORE } from '../../runtime/src/tokens';
+import type { PipelineMetrics } from '../../runtime/src/metrics';
+import { CHANGE_BUS, DEFINITIONS, EVENT_LOG, INDICATOR_STORE, METRICS } from '../../runtime/src/tokens';
 
 const IDLE_MS = 50; // how long to wait when the log has nothing new
 const TICK_MS = 1000; // how often the clock moves without events (rolling values decay, periods close)
@@ -21,6 +22,7 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
     @Inject(INDICATOR_STORE) private readonly store: IndicatorStore,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionSet,
     @Inject(CHANGE_BUS) private readonly bus: ChangeBus,
+    @Inject(METRICS) private readonly metrics: PipelineMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,12 +48,22 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
     let lastTick = 0;
     while (this.running) {
       try {
+        const started = process.hrtime.bigint();
         const polled = await processor.poll();
-        this.bus.publish(polled.changes);
+        if (polled.events > 0) {
+          this.metrics.foldSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+          this.metrics.eventsByOutcome.inc({ outcome: 'late' }, polled.tooLate);
+          this.metrics.consumerLag.set(Math.max(0, (await this.log.endOffset()) - polled.offset));
+        }
+        this.bus.publish(
+          polled.acceptedAt === undefined
+            ? { changes: polled.changes, clock: polled.clock }
+            : { changes: polled.changes, clock: polled.clock, acceptedAt: polled.acceptedAt },
+        );
         const now = Date.now();
         if (now - lastTick >= TICK_MS && processor.indicatorEngine.clock > Number.NEGATIVE_INFINITY) {
           lastTick = now;
-          this.bus.publish(await processor.tick(now));
+          this.bus.publish({ changes: await processor.tick(now), clock: processor.indicatorEngine.clock });
         }
         if (polled.events === 0) await sleep(IDLE_MS);
       } catch (err) {

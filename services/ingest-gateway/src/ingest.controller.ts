@@ -3,7 +3,8 @@ import type { Request } from 'express';
 import type { DefinitionSet } from '#libs/definitions';
 import type { EventLog } from '#libs/event-log';
 import { ingest, type IngestOutcome, type RejectionSink } from '#libs/pipeline';
-import { DEFINITIONS, EVENT_LOG, REJECTIONS } from '../../runtime/src/tokens';
+import type { PipelineMetrics } from '../../runtime/src/metrics';
+import { DEFINITIONS, EVENT_LOG, METRICS, REJECTIONS } from '../../runtime/src/tokens';
 
 export interface IngestResponse {
   accepted: number;
@@ -20,6 +21,7 @@ export class IngestController {
     @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(REJECTIONS) private readonly rejections: RejectionSink,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionSet,
+    @Inject(METRICS) private readonly metrics: PipelineMetrics,
   ) {}
 
   @Post()
@@ -28,7 +30,17 @@ export class IngestController {
     const items = itemsOf(req, body);
     const results = await ingest(items, { log: this.log, rejections: this.rejections, orgs: this.definitions.orgs });
     const count = (status: IngestOutcome['status']) => results.filter((r) => r.status === status).length;
-    return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results };
+    const response = {
+      accepted: count('accepted'),
+      duplicates: count('duplicate'),
+      rejected: count('rejected'),
+      results,
+    };
+    this.metrics.eventsIn.inc(items.length);
+    this.metrics.eventsByOutcome.inc({ outcome: 'accepted' }, response.accepted);
+    this.metrics.eventsByOutcome.inc({ outcome: 'duplicate' }, response.duplicates);
+    this.metrics.eventsByOutcome.inc({ outcome: 'rejected' }, response.rejected);
+    return response;
   }
 }
 

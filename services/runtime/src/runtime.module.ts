@@ -21,12 +21,15 @@ import {
   REJECTIONS,
   SCORECARD_BUS,
   SCORECARDS,
+  METRICS,
 } from './tokens';
+import { HealthController } from './health.controller';
+import { PipelineMetrics } from './metrics';
 
 // What every service shares: the configuration, the database, the event log, the dead letters and the
 // KPI definitions. Built once by the composition root (one process, or one per service).
 @Global()
-@Module({})
+@Module({ controllers: [HealthController] })
 export class RuntimeModule implements OnApplicationShutdown {
   constructor(@Inject(DATABASE) private readonly database: Database) {}
 
@@ -41,6 +44,7 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: CHANGE_BUS, useValue: new InMemoryChangeBus() },
       { provide: SCORECARDS, useValue: new ScorecardsRepository(database.db) },
       { provide: SCORECARD_BUS, useValue: new EventEmitter() },
+      { provide: METRICS, useValue: new PipelineMetrics() },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }

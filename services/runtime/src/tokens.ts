@@ -9,3 +9,4 @@ export const CHANGE_BUS = Symbol('change-bus');
 export const INDICATOR_STORE = Symbol('indicator-store');
 export const SCORECARDS = Symbol('scorecards');
 export const SCORECARD_BUS = Symbol('scorecard-bus');
+export const METRICS = Symbol('metrics');

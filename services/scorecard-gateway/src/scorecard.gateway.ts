@@ -12,7 +12,8 @@ import type { Namespace, Socket } from 'socket.io';
 import type { EntityRef } from '#libs/indicators';
 import type { ScoredCard } from '#libs/pipeline';
 import type { ScorecardsRepository } from '#libs/postgres';
-import { SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
+import type { PipelineMetrics } from '../../runtime/src/metrics';
+import { METRICS, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
 
 export interface RoomSnapshot {
   room: string;
@@ -48,10 +49,14 @@ export class ScorecardGateway implements OnGatewayInit {
   constructor(
     @Inject(SCORECARDS) private readonly scorecards: ScorecardsRepository,
     @Inject(SCORECARD_BUS) private readonly bus: EventEmitter,
+    @Inject(METRICS) private readonly metrics: PipelineMetrics,
   ) {}
 
   afterInit(): void {
-    this.bus.on('scorecards', (cards: ScoredCard[]) => this.push(cards));
+    this.bus.on('scorecards', (cards: ScoredCard[], acceptedAt: number | undefined) => {
+      this.push(cards);
+      if (acceptedAt !== undefined) this.metrics.endToEndSeconds.observe((Date.now() - acceptedAt) / 1000);
+    });
   }
 
   @SubscribeMessage('join')

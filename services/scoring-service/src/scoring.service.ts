@@ -14,6 +14,8 @@ const COALESCE_MS = 25; // changes arriving together are scored together
 export class ScoringService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('scoring-service');
   private pending: IndicatorValue[] = [];
+  private pendingSince: number | undefined; // the oldest acceptance behind the pending changes
+  private clock = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private chain: Promise<void> = Promise.resolve();
@@ -27,8 +29,10 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.unsubscribe = this.changes.subscribe((changes) => {
+    this.unsubscribe = this.changes.subscribe(({ changes, clock, acceptedAt }) => {
       this.pending.push(...changes);
+      this.clock = Math.max(this.clock, clock);
+      if (acceptedAt !== undefined) this.pendingSince = Math.min(this.pendingSince ?? acceptedAt, acceptedAt);
       this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
     });
   }
@@ -42,13 +46,15 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
   private flush(): void {
     this.timer = undefined;
     const batch = this.pending;
+    const acceptedAt = this.pendingSince;
     this.pending = [];
+    this.pendingSince = undefined;
     // one scoring round at a time, in order
     this.chain = this.chain.then(async () => {
       try {
-        const cards = await rescore(batch, this.definitions, this.values);
+        const cards = await rescore(batch, this.clock, this.definitions, this.values);
         await this.scorecards.save(cards);
-        if (cards.length > 0) this.out.emit('scorecards', cards);
+        if (cards.length > 0) this.out.emit('scorecards', cards, acceptedAt);
       } catch (err) {
         this.logger.error(`scoring failed: ${err instanceof Error ? err.message : String(err)}`);
       }

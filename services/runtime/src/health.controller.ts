@@ -1,0 +1,48 @@
+import { Controller, Get, Header, HttpException, Inject } from '@nestjs/common';
+import type { EventLog } from '#libs/event-log';
+import type { Database } from './database';
+import type { PipelineMetrics } from './metrics';
+import { DATABASE, EVENT_LOG, METRICS } from './tokens';
+
+export interface Health {
+  status: 'ok' | 'unavailable';
+  checks: { database: string; log: { end: number; processed: number; lag: number } | string };
+}
+
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(DATABASE) private readonly database: Database,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(METRICS) private readonly metrics: PipelineMetrics,
+  ) {}
+
+  // liveness: the process answers
+  @Get('health')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  // readiness: the database answers and the log is readable; 503 otherwise
+  @Get('health/ready')
+  async ready(): Promise<Health> {
+    const health: Health = { status: 'ok', checks: { database: 'ok', log: 'unchecked' } };
+    try {
+      await this.database.db.query('SELECT 1');
+      const end = await this.log.endOffset();
+      const processed = await this.log.committedOffset('indicator-processor');
+      health.checks.log = { end, processed, lag: end - processed };
+    } catch (err) {
+      health.status = 'unavailable';
+      health.checks.database = err instanceof Error ? err.message : String(err);
+      throw new HttpException(health, 503);
+    }
+    return health;
+  }
+
+  @Get('metrics')
+  @Header('content-type', 'text/plain; version=0.0.4')
+  async prometheus(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,38 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+// Prometheus metrics of the pipeline, served at /metrics.
+export class PipelineMetrics {
+  readonly registry = new Registry();
+  readonly eventsIn = new Counter({
+    name: 'kpi_events_in_total',
+    help: 'Events received at ingest',
+    registers: [this.registry],
+  });
+  readonly eventsByOutcome = new Counter({
+    name: 'kpi_events_total',
+    help: 'Events by outcome: accepted, duplicate, rejected (ingest); late (engine: too late for a closed period)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly consumerLag = new Gauge({
+    name: 'kpi_consumer_lag_events',
+    help: 'Events in the log the indicator processor has not folded yet',
+    registers: [this.registry],
+  });
+  readonly foldSeconds = new Histogram({
+    name: 'kpi_fold_seconds',
+    help: 'Time to fold and persist one batch of the log',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly endToEndSeconds = new Histogram({
+    name: 'kpi_end_to_end_seconds',
+    help: 'From durable acceptance at ingest to the scorecard update leaving the gateway',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'kpi_process_' });
+  }
+}

@@ -1,0 +1,68 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { formatIssue, loadDefinitions, type DefinitionSet } from '#libs/definitions';
+import { IndicatorProcessorModule } from '../../indicator-processor/src/indicator-processor.module';
+import { IngestGatewayModule } from '../../ingest-gateway/src/ingest-gateway.module';
+import { ScorecardGatewayModule } from '../../scorecard-gateway/src/scorecard-gateway.module';
+import { ScoringServiceModule } from '../../scoring-service/src/scoring-service.module';
+import type { RuntimeConfig } from './config';
+import { openDatabase, type Database } from './database';
+import { createHttpApp } from './http-app';
+import { RuntimeModule } from './runtime.module';
+
+export const SERVICES = {
+  'ingest-gateway': IngestGatewayModule,
+  'indicator-processor': IndicatorProcessorModule,
+  'scoring-service': ScoringServiceModule,
+  'scorecard-gateway': ScorecardGatewayModule,
+} as const satisfies Record<string, Type>;
+export type ServiceName = keyof typeof SERVICES;
+
+export interface Running {
+  app: NestExpressApplication;
+  url: string;
+  database: Database;
+  definitions: DefinitionSet;
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  readonly code = 'startup';
+}
+
+// The composition root: one process running the given services (all four by default) on the
+// configured database — or an embedded Postgres — with health, metrics and OpenAPI docs.
+export async function up(
+  config: RuntimeConfig,
+  services: readonly ServiceName[] = Object.keys(SERVICES) as ServiceName[],
+): Promise<Running> {
+  const { set: definitions, issues } = loadDefinitions(config.definitionsPath);
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) throw new StartupError(`invalid definitions:\n${errors.map(formatIssue).join('\n')}`);
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    port: config.embeddedPostgresPort,
+  });
+
+  const imports: (Type | DynamicModule)[] = [
+    RuntimeModule.register(config, database, definitions),
+    ...services.map((s) => SERVICES[s]),
+  ];
+  @Module({ imports })
+  class KpiPulse {}
+
+  const app = await createHttpApp(KpiPulse);
+  const openapi = new DocumentBuilder()
+    .setTitle('KPI Pulse')
+    .setDescription(
+      'Ingest canonical events; read health and metrics. Scorecards stream over socket.io at /scorecards.',
+    )
+    .setVersion('0.1.0')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi));
+  await app.listen(config.httpPort, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', 'localhost');
+  return { app, url, database, definitions, close: () => app.close() };
+}
