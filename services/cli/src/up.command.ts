@@ -37,6 +37,7 @@ Configuration comes from the environment:
   PORT                    HTTP port, default 8080
   KPI_PULSE_DEFINITIONS   KPI definitions to load, default definitions/seed
   EMBEDDED_POSTGRES_PORT  default 54329
+  PROCESSOR_BATCH_SIZE, PROCESSOR_CHECKPOINT_EVERY   default 2000 events a poll, a snapshot every 20 polls
 
 Example:
   npm run demo            (the same as: kpi-pulse up --demo)`,

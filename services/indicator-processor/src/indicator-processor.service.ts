@@ -3,7 +3,8 @@ import type { DefinitionSet } from '#libs/definitions';
 import type { EventLog } from '#libs/event-log';
 import { IndicatorProcessor, type ChangeBus, type IndicatorStore } from '#libs/pipeline';
 import type { PipelineMetrics } from '../../runtime/src/metrics';
-import { CHANGE_BUS, DEFINITIONS, EVENT_LOG, INDICATOR_STORE, METRICS } from '../../runtime/src/tokens';
+import type { RuntimeConfig } from '../../runtime/src/config';
+import { CHANGE_BUS, CONFIG, DEFINITIONS, EVENT_LOG, INDICATOR_STORE, METRICS } from '../../runtime/src/tokens';
 
 const IDLE_MS = 50; // how long to wait when the log has nothing new
 const TICK_MS = 1000; // how often the clock moves without events (rolling values decay, periods close)
@@ -23,6 +24,7 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
     @Inject(DEFINITIONS) private readonly definitions: DefinitionSet,
     @Inject(CHANGE_BUS) private readonly bus: ChangeBus,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
+    @Inject(CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -31,8 +33,8 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
       log: this.log,
       store: this.store,
       definitions: this.definitions,
-      batchSize: 2000,
-      checkpointEvery: 20,
+      batchSize: this.config.processorBatchSize,
+      checkpointEvery: this.config.processorCheckpointEvery,
     });
     this.running = true;
     this.loop = this.run(this.processor);
@@ -61,7 +63,12 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
             : { changes: polled.changes, clock: polled.clock, acceptedAt: polled.acceptedAt },
         );
         const now = Date.now();
-        if (now - lastTick >= TICK_MS && processor.indicatorEngine.clock > Number.NEGATIVE_INFINITY) {
+        // only when caught up: ticking to the wall clock mid-backlog would make the backlog late
+        if (
+          polled.events === 0 &&
+          now - lastTick >= TICK_MS &&
+          processor.indicatorEngine.clock > Number.NEGATIVE_INFINITY
+        ) {
           lastTick = now;
           this.bus.publish({ changes: await processor.tick(now), clock: processor.indicatorEngine.clock });
         }

@@ -10,6 +10,8 @@ describe('runtime configuration from the environment', () => {
       embeddedPostgresPort: 54_329,
       httpPort: 8080,
       definitionsPath: 'definitions/seed',
+      processorBatchSize: 2000,
+      processorCheckpointEvery: 20,
       logLevel: 'info',
     });
   });
@@ -26,11 +28,12 @@ describe('runtime configuration from the environment', () => {
   });
 
   it.each([
-    [{ PORT: 'eighty' }, 'PORT: expected a TCP port 1–65535, got "eighty"'],
+    [{ PORT: 'eighty' }, 'PORT: expected a TCP port 0–65535 (0: any free one), got "eighty"'],
     [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL: expected a postgres:// URL, got mysql://'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL: expected a URL such as postgres://user@host:5432/db'],
     [{ KAFKA_BROKERS: 'k1' }, 'KAFKA_BROKERS: expected host:port[,host:port…], got "k1"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of debug, info, warn, error, got "loud"'],
+    [{ PROCESSOR_BATCH_SIZE: '0' }, 'PROCESSOR_BATCH_SIZE: expected a positive integer, got "0"'],
   ])('fails fast naming the variable: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -7,6 +7,8 @@ export interface RuntimeConfig {
   embeddedPostgresPort: number;
   httpPort: number;
   definitionsPath: string;
+  processorBatchSize: number; // events per poll of the log
+  processorCheckpointEvery: number; // polls between engine snapshots
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -26,8 +28,16 @@ function port(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65_535)
-    throw new ConfigError(name, `expected a TCP port 1–65535, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new ConfigError(name, `expected a TCP port 0–65535 (0: any free one), got "${raw}"`);
+  return n;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(name, `expected a positive integer, got "${raw}"`);
   return n;
 }
 
@@ -71,6 +81,8 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
     embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54_329),
     httpPort: port(env, 'PORT', 8080),
     definitionsPath: env.KPI_PULSE_DEFINITIONS ?? 'definitions/seed',
+    processorBatchSize: positiveInt(env, 'PROCESSOR_BATCH_SIZE', 2000),
+    processorCheckpointEvery: positiveInt(env, 'PROCESSOR_CHECKPOINT_EVERY', 20),
     logLevel: logLevel as RuntimeConfig['logLevel'],
   };
 }
