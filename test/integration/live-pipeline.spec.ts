@@ -37,12 +37,13 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
   let app: INestApplication;
   let base: string;
   let socket: Socket;
+  const clock = { at: now, now: () => clock.at }; // the processor's wall clock, moved by hand below
   beforeAll(async () => {
     t = await migratedTestDatabase();
     const database = { db: t.db, url: DATABASE_URL, embedded: false, close: () => Promise.resolve() }; // the test drops its schema
     @Module({
       imports: [
-        RuntimeModule.register(loadConfig({}), database, loadDefinitions('definitions/seed').set),
+        RuntimeModule.register(loadConfig({}), database, loadDefinitions('definitions/seed').set, clock),
         IngestGatewayModule,
         IndicatorProcessorModule,
         ScoringServiceModule,
@@ -94,5 +95,20 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
       error: 'room: expected org:<org>, team:<org>:<team> or agent:<org>:<agent>',
     });
     bad.close();
+  });
+
+  it('lets a rolling value decay when time passes with no new events', async () => {
+    const fcr24h = async () =>
+      (
+        await t.db.query<{ value: number | null; denominator: number }[]>(
+          `SELECT value, denominator FROM indicator_values
+           WHERE indicator = 'support.fcr' AND level = 'team' AND entity_id = 'T1' AND "window" = 'rolling:24h'`,
+        )
+      )[0];
+    expect(await fcr24h()).toEqual({ value: 0.75, denominator: 4 });
+    clock.at = now + 25 * 3_600_000; // a day and an hour later, nothing happened
+    const deadline = Date.now() + 10_000;
+    while ((await fcr24h())?.denominator !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await fcr24h()).toEqual({ value: null, denominator: 0 });
   });
 });

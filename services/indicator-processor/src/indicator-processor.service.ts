@@ -4,7 +4,8 @@ import type { EventLog } from '#libs/event-log';
 import { IndicatorProcessor, type ChangeBus, type IndicatorStore } from '#libs/pipeline';
 import type { PipelineMetrics } from '../../runtime/src/metrics';
 import type { RuntimeConfig } from '../../runtime/src/config';
-import { CHANGE_BUS, CONFIG, DEFINITIONS, EVENT_LOG, INDICATOR_STORE, METRICS } from '../../runtime/src/tokens';
+import type { Clock } from '../../runtime/src/runtime.module';
+import { CHANGE_BUS, CLOCK, CONFIG, DEFINITIONS, EVENT_LOG, INDICATOR_STORE, METRICS } from '../../runtime/src/tokens';
 
 const IDLE_MS = 50; // how long to wait when the log has nothing new
 const TICK_MS = 1000; // how often the clock moves without events (rolling values decay, periods close)
@@ -25,6 +26,7 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
     @Inject(CHANGE_BUS) private readonly bus: ChangeBus,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
     @Inject(CONFIG) private readonly config: RuntimeConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -47,7 +49,7 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
   }
 
   private async run(processor: IndicatorProcessor): Promise<void> {
-    let lastTick = 0;
+    let lastTick = Number.NEGATIVE_INFINITY;
     while (this.running) {
       try {
         const started = process.hrtime.bigint();
@@ -62,7 +64,7 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
             ? { changes: polled.changes, clock: polled.clock }
             : { changes: polled.changes, clock: polled.clock, acceptedAt: polled.acceptedAt },
         );
-        const now = Date.now();
+        const now = this.clock.now();
         // only when caught up: ticking to the wall clock mid-backlog would make the backlog late
         if (
           polled.events === 0 &&

@@ -22,19 +22,31 @@ import {
   SCORECARD_BUS,
   SCORECARDS,
   METRICS,
+  CLOCK,
 } from './tokens';
 import { HealthController } from './health.controller';
 import { PipelineMetrics } from './metrics';
 
 // What every service shares: the configuration, the database, the event log, the dead letters and the
 // KPI definitions. Built once by the composition root (one process, or one per service).
+export interface Clock {
+  now(): number;
+}
+
 @Global()
 @Module({ controllers: [HealthController] })
 export class RuntimeModule implements OnApplicationShutdown {
   constructor(@Inject(DATABASE) private readonly database: Database) {}
 
-  static register(config: RuntimeConfig, database: Database, definitions: DefinitionSet): DynamicModule {
+  // clock: the wall clock the processor ticks to when idle (tests move it by hand)
+  static register(
+    config: RuntimeConfig,
+    database: Database,
+    definitions: DefinitionSet,
+    clock: Clock = { now: () => Date.now() },
+  ): DynamicModule {
     const providers = [
+      { provide: CLOCK, useValue: clock },
       { provide: CONFIG, useValue: config },
       { provide: DATABASE, useValue: database },
       { provide: DEFINITIONS, useValue: definitions },

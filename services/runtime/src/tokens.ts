@@ -10,3 +10,4 @@ export const INDICATOR_STORE = Symbol('indicator-store');
 export const SCORECARDS = Symbol('scorecards');
 export const SCORECARD_BUS = Symbol('scorecard-bus');
 export const METRICS = Symbol('metrics');
+export const CLOCK = Symbol('clock');

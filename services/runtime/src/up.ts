@@ -53,7 +53,7 @@ export async function up(
   @Module({ imports })
   class KpiPulse {}
 
-  const app = await createHttpApp(KpiPulse);
+  const app = await createHttpApp(KpiPulse, config.logLevel);
   const openapi = new DocumentBuilder()
     .setTitle('KPI Pulse')
     .setDescription(

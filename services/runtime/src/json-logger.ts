@@ -1,0 +1,41 @@
+import type { LoggerService } from '@nestjs/common';
+
+const ORDER = { debug: 0, info: 1, warn: 2, error: 3 } as const;
+type Level = keyof typeof ORDER;
+
+// Structured logs: one JSON object a line on stderr ({time, level, context, msg}), for log shippers.
+export class JsonLogger implements LoggerService {
+  constructor(private readonly minimum: Level = 'info') {}
+
+  log(message: unknown, context?: string): void {
+    this.write('info', message, context);
+  }
+
+  error(message: unknown, trace?: string, context?: string): void {
+    this.write('error', message, context, trace);
+  }
+
+  warn(message: unknown, context?: string): void {
+    this.write('warn', message, context);
+  }
+
+  debug(message: unknown, context?: string): void {
+    this.write('debug', message, context);
+  }
+
+  verbose(message: unknown, context?: string): void {
+    this.write('debug', message, context);
+  }
+
+  private write(level: Level, message: unknown, context?: string, trace?: string): void {
+    if (ORDER[level] < ORDER[this.minimum]) return;
+    const line: Record<string, unknown> = {
+      time: new Date().toISOString(),
+      level,
+      msg: message instanceof Error ? message.message : message,
+    };
+    if (context !== undefined) line.context = context;
+    if (trace !== undefined) line.trace = trace;
+    process.stderr.write(`${JSON.stringify(line)}\n`);
+  }
+}
