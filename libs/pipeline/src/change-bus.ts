@@ -6,6 +6,7 @@ export interface ChangeBatch {
   changes: readonly IndicatorValue[];
   clock: number; // the engine's clock: scorecards are scored for the periods holding it
   acceptedAt?: number; // when the oldest event behind the changes was durably accepted (end-to-end latency)
+  offset: number; // the log offset the changes reflect events up to
 }
 
 export type ChangeListener = (batch: ChangeBatch) => void;

@@ -11,7 +11,8 @@ export interface ScoredCard {
 }
 
 export interface ValuesReader {
-  valuesFor(entity: EntityRef): Promise<IndicatorValue[]>;
+  // the stored values of these entities, in one read
+  valuesOf(entities: readonly EntityRef[]): Promise<IndicatorValue[]>;
 }
 
 const isRolling = (window: string): boolean => window.startsWith('rolling:');
@@ -34,14 +35,25 @@ export async function rescore(
     touched.set(key, t);
   }
   const at = clock;
-  const out: ScoredCard[] = [];
+  const work: { entity: EntityRef; tz: string; cards: ScorecardDef[] }[] = [];
   for (const { entity, indicators } of touched.values()) {
     const tz = zoneOf(entity.orgId);
     const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(tz, at))).filter(
       (def) => def.level === entity.level && def.kpis.some((k) => indicators.has(k.indicator)),
     );
-    if (cards.length === 0) continue;
-    const stored = await values.valuesFor(entity);
+    if (cards.length > 0) work.push({ entity, tz, cards });
+  }
+  if (work.length === 0) return [];
+  const byEntity = new Map<string, IndicatorValue[]>();
+  for (const v of await values.valuesOf(work.map((w) => w.entity))) {
+    const key = `${v.entity.orgId}|${v.entity.level}|${v.entity.id}`;
+    const list = byEntity.get(key);
+    if (list === undefined) byEntity.set(key, [v]);
+    else list.push(v);
+  }
+  const out: ScoredCard[] = [];
+  for (const { entity, tz, cards } of work) {
+    const stored = byEntity.get(`${entity.orgId}|${entity.level}|${entity.id}`) ?? [];
     for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored));
   }
   return out;

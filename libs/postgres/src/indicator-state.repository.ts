@@ -47,11 +47,13 @@ export class IndicatorStateRepository {
     return rows.map(toValue);
   }
 
-  async valuesFor(entity: { orgId: string; level: string; id: string }): Promise<IndicatorValue[]> {
+  async valuesOf(entities: readonly { orgId: string; level: string; id: string }[]): Promise<IndicatorValue[]> {
+    if (entities.length === 0) return [];
     const rows = await this.db.query<ValueRow[]>(
       `SELECT indicator, org_id, level, entity_id, "window", period_start, period_end, value, numerator, denominator
-       FROM indicator_values WHERE org_id = $1 AND level = $2 AND entity_id = $3`,
-      [entity.orgId, entity.level, entity.id],
+       FROM indicator_values
+       WHERE (org_id, level, entity_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
+      [entities.map((e) => e.orgId), entities.map((e) => e.level), entities.map((e) => e.id)],
     );
     return rows.map(toValue);
   }

@@ -11,39 +11,56 @@ export interface StoredCard extends ScoredCard {
 export class ScorecardsRepository {
   constructor(private readonly db: DataSource) {}
 
+  // all cards in one transaction and a handful of statements, whatever their number
   async save(cards: readonly ScoredCard[]): Promise<void> {
     if (cards.length === 0) return;
+    const col = <T>(f: (c: ScoredCard) => T): T[] => cards.map(f);
+    const keys = [
+      col((c) => c.score.scorecard),
+      col((c) => c.entity.orgId),
+      col((c) => c.entity.level),
+      col((c) => c.entity.id),
+      col((c) => new Date(c.periodStart).toISOString()),
+    ];
+    const hits = cards.flatMap((c, i) => c.score.redLines.map((h) => ({ i, kpi: h.kpi, effect: h.effect })));
     await this.db.transaction(async (tx) => {
-      for (const c of cards) {
-        const { entity, score } = c;
-        const start = new Date(c.periodStart).toISOString();
-        const key = [score.scorecard, entity.orgId, entity.level, entity.id, start];
+      await tx.query(
+        `INSERT INTO scorecards (scorecard, org_id, level, entity_id, period_start, version, period_end, total, grade, card)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[],
+                              $7::timestamptz[], $8::float8[], $9::text[], $10::jsonb[])
+         ON CONFLICT (scorecard, org_id, level, entity_id, period_start) DO UPDATE SET version = excluded.version,
+           period_end = excluded.period_end, total = excluded.total, grade = excluded.grade, card = excluded.card, updated_at = now()`,
+        [
+          ...keys,
+          col((c) => c.score.version),
+          col((c) => new Date(c.periodEnd).toISOString()),
+          col((c) => c.score.total),
+          col((c) => c.score.grade),
+          col((c) => JSON.stringify(c)),
+        ],
+      );
+      await tx.query(
+        `INSERT INTO scorecard_history (scorecard, org_id, level, entity_id, period_start, total, grade)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::float8[], $7::text[])`,
+        [...keys, col((c) => c.score.total), col((c) => c.score.grade)],
+      );
+      // a breach stays open while its red line holds, and is resolved when the card no longer shows it
+      await tx.query(
+        `UPDATE red_line_breaches b SET resolved_at = now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS c(scorecard, org_id, level, entity_id, period_start)
+         WHERE b.resolved_at IS NULL AND b.scorecard = c.scorecard AND b.org_id = c.org_id AND b.level = c.level
+           AND b.entity_id = c.entity_id AND b.period_start = c.period_start
+           AND (b.scorecard, b.org_id, b.level, b.entity_id, b.period_start, b.kpi, b.effect) NOT IN (
+             SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[]))`,
+        [...keys, ...keys.map((k) => hits.map((h) => k[h.i])), hits.map((h) => h.kpi), hits.map((h) => h.effect)],
+      );
+      if (hits.length > 0) {
         await tx.query(
-          `INSERT INTO scorecards (scorecard, org_id, level, entity_id, period_start, version, period_end, total, grade, card)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-           ON CONFLICT (scorecard, org_id, level, entity_id, period_start) DO UPDATE SET version = excluded.version,
-             period_end = excluded.period_end, total = excluded.total, grade = excluded.grade, card = excluded.card, updated_at = now()`,
-          [...key, score.version, new Date(c.periodEnd).toISOString(), score.total, score.grade, JSON.stringify(c)],
+          `INSERT INTO red_line_breaches (scorecard, org_id, level, entity_id, period_start, kpi, effect)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+           ON CONFLICT DO NOTHING`,
+          [...keys.map((k) => hits.map((h) => k[h.i])), hits.map((h) => h.kpi), hits.map((h) => h.effect)],
         );
-        await tx.query(
-          `INSERT INTO scorecard_history (scorecard, org_id, level, entity_id, period_start, total, grade)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [...key, score.total, score.grade],
-        );
-        const hits = score.redLines.map((h) => [h.kpi, h.effect]);
-        await tx.query(
-          `UPDATE red_line_breaches SET resolved_at = now()
-           WHERE scorecard = $1 AND org_id = $2 AND level = $3 AND entity_id = $4 AND period_start = $5 AND resolved_at IS NULL
-             AND NOT ((kpi, effect) IN (SELECT * FROM unnest($6::text[], $7::text[])))`,
-          [...key, hits.map((h) => h[0]), hits.map((h) => h[1])],
-        );
-        for (const [kpi, effect] of hits) {
-          await tx.query(
-            `INSERT INTO red_line_breaches (scorecard, org_id, level, entity_id, period_start, kpi, effect)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-            [...key, kpi, effect],
-          );
-        }
       }
     });
   }

@@ -61,8 +61,8 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
         }
         this.bus.publish(
           polled.acceptedAt === undefined
-            ? { changes: polled.changes, clock: polled.clock }
-            : { changes: polled.changes, clock: polled.clock, acceptedAt: polled.acceptedAt },
+            ? { changes: polled.changes, clock: polled.clock, offset: polled.offset }
+            : { changes: polled.changes, clock: polled.clock, offset: polled.offset, acceptedAt: polled.acceptedAt },
         );
         const now = this.clock.now();
         // only when caught up: ticking to the wall clock mid-backlog would make the backlog late
@@ -72,7 +72,11 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
           processor.indicatorEngine.clock > Number.NEGATIVE_INFINITY
         ) {
           lastTick = now;
-          this.bus.publish({ changes: await processor.tick(now), clock: processor.indicatorEngine.clock });
+          this.bus.publish({
+            changes: await processor.tick(now),
+            clock: processor.indicatorEngine.clock,
+            offset: processor.offset,
+          });
         }
         if (polled.events === 0) await sleep(IDLE_MS);
       } catch (err) {

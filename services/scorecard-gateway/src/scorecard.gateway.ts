@@ -14,6 +14,7 @@ import type { ScoredCard } from '#libs/pipeline';
 import type { ScorecardsRepository } from '#libs/postgres';
 import type { PipelineMetrics } from '../../runtime/src/metrics';
 import { METRICS, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
+import type { ScoredBatch } from '../../scoring-service/src/scoring.service';
 
 export interface RoomSnapshot {
   room: string;
@@ -25,6 +26,7 @@ export interface RoomUpdate {
   room: string;
   seq: number;
   card: ScoredCard;
+  offset: number; // the card reflects every event of the log up to this offset
 }
 
 // `org:<orgId>`, `team:<orgId>:<teamId>` or `agent:<orgId>:<agentId>`
@@ -53,8 +55,8 @@ export class ScorecardGateway implements OnGatewayInit {
   ) {}
 
   afterInit(): void {
-    this.bus.on('scorecards', (cards: ScoredCard[], acceptedAt: number | undefined) => {
-      this.push(cards);
+    this.bus.on('scorecards', ({ cards, offset, acceptedAt }: ScoredBatch) => {
+      this.push(cards, offset);
       if (acceptedAt !== undefined) this.metrics.endToEndSeconds.observe((Date.now() - acceptedAt) / 1000);
     });
   }
@@ -72,13 +74,13 @@ export class ScorecardGateway implements OnGatewayInit {
     return { room, seq: this.seq.get(room) ?? 0, cards };
   }
 
-  private push(cards: readonly ScoredCard[]): void {
+  private push(cards: readonly ScoredCard[], offset: number): void {
     for (const card of cards) {
       const rooms = new Set([roomOf(card.entity), `org:${card.entity.orgId}`]);
       for (const room of rooms) {
         const seq = (this.seq.get(room) ?? 0) + 1;
         this.seq.set(room, seq);
-        const update: RoomUpdate = { room, seq, card };
+        const update: RoomUpdate = { room, seq, card, offset };
         this.server.to(room).emit('scorecard', update);
       }
     }

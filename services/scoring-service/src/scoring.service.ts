@@ -2,11 +2,18 @@ import type { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DefinitionSet } from '#libs/definitions';
 import type { IndicatorValue } from '#libs/indicators';
-import { rescore, type ChangeBus } from '#libs/pipeline';
+import { rescore, type ChangeBus, type ScoredCard } from '#libs/pipeline';
 import type { IndicatorStateRepository, ScorecardsRepository } from '#libs/postgres';
 import { CHANGE_BUS, DEFINITIONS, INDICATOR_STORE, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
 
 const COALESCE_MS = 25; // changes arriving together are scored together
+
+// What the gateway receives: the cards, the log offset they reflect, the oldest acceptance behind them.
+export interface ScoredBatch {
+  cards: ScoredCard[];
+  offset: number;
+  acceptedAt?: number;
+}
 
 // Re-scores the scorecards that committed indicator changes touch, stores them (with red-line
 // breaches) and hands them to the gateway as 'scorecards' on the scorecard bus.
@@ -16,6 +23,7 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
   private pending: IndicatorValue[] = [];
   private pendingSince: number | undefined; // the oldest acceptance behind the pending changes
   private clock = Number.NEGATIVE_INFINITY;
+  private offset = 0;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private chain: Promise<void> = Promise.resolve();
@@ -29,9 +37,10 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.unsubscribe = this.changes.subscribe(({ changes, clock, acceptedAt }) => {
+    this.unsubscribe = this.changes.subscribe(({ changes, clock, acceptedAt, offset }) => {
       this.pending.push(...changes);
       this.clock = Math.max(this.clock, clock);
+      this.offset = Math.max(this.offset, offset);
       if (acceptedAt !== undefined) this.pendingSince = Math.min(this.pendingSince ?? acceptedAt, acceptedAt);
       this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
     });
@@ -47,6 +56,7 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
     this.timer = undefined;
     const batch = this.pending;
     const acceptedAt = this.pendingSince;
+    const offset = this.offset;
     this.pending = [];
     this.pendingSince = undefined;
     // one scoring round at a time, in order
@@ -54,7 +64,8 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
       try {
         const cards = await rescore(batch, this.clock, this.definitions, this.values);
         await this.scorecards.save(cards);
-        if (cards.length > 0) this.out.emit('scorecards', cards, acceptedAt);
+        const scored: ScoredBatch = acceptedAt === undefined ? { cards, offset } : { cards, offset, acceptedAt };
+        if (cards.length > 0) this.out.emit('scorecards', scored);
       } catch (err) {
         this.logger.error(`scoring failed: ${err instanceof Error ? err.message : String(err)}`);
       }
