@@ -17,6 +17,8 @@ export interface PipelineBenchResult {
   p50Ms: number;
   p99Ms: number;
   measured: number;
+  foldMs: number; // mean time to fold and persist one poll of the log
+  polls: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -81,6 +83,8 @@ export async function benchPipeline(rate: number, seconds: number): Promise<Pipe
   // let the pipeline drain what was accepted
   const drainUntil = performance.now() + 15_000;
   while (pending.length > 0 && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
+  const metrics = await (await fetch(`${running.url}/metrics`)).text();
+  const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN);
   socket.close();
   await running.close();
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -92,5 +96,7 @@ export async function benchPipeline(rate: number, seconds: number): Promise<Pipe
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     measured: sorted.length,
+    foldMs: (metric('kpi_fold_seconds_sum') / metric('kpi_fold_seconds_count')) * 1000,
+    polls: metric('kpi_fold_seconds_count'),
   };
 }

@@ -43,7 +43,8 @@ async function pipelineBench(): Promise<void> {
     const r = await benchPipeline(rate, seconds);
     console.log(
       `  target ${fmt(rate)}/s: accepted ${fmt(r.acceptedPerSecond)}/s (${fmt(r.accepted)} events); ` +
-        `HTTP acceptance → socket.io update p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (${fmt(r.measured)} events measured)`,
+        `HTTP acceptance → socket.io update p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (${fmt(r.measured)} events measured); ` +
+        `${fmt(r.polls)} polls of the log, ${r.foldMs.toFixed(0)} ms each to fold and persist`,
     );
   }
 }
