@@ -4,11 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefinitions } from '#libs/definitions';
 import { orderingKey } from '#libs/event-log';
 import { validateEvent, type CanonicalEvent } from '#libs/events';
-import { evaluate } from '#libs/evaluation';
 import { IndicatorStateRepository, PostgresEventLog } from '#libs/postgres';
 import { simulate } from '#libs/simulator';
-import { formatLocal } from '#libs/time';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { expectStoredEqualsEvaluate } from '../support/stored-vs-evaluate';
 import { ROOT } from './run-cli';
 
 const { set: definitions } = loadDefinitions(join(ROOT, 'definitions/seed'));
@@ -75,35 +74,11 @@ describe('crash safety: kill -9 the processor mid-stream, restart it', () => {
     expect(checkpoint?.offset).toBe(end);
     expect(checkpoint?.snapshot.stats.duplicate).toBe(0);
 
-    const asOf = formatLocal('Asia/Shanghai', Math.max(...events.map((e) => Date.parse(e.time))));
-    const report = evaluate({ definitions, lines: events.map((e) => JSON.stringify(e)), asOf });
-    const stored = new Map(
-      (await new IndicatorStateRepository(t.db).latestValues('O1')).map((v) => [
-        `${v.indicator}|${v.entity.level}|${v.entity.id}|${v.window}|${formatLocal('Asia/Shanghai', v.periodStart)}`,
-        v,
-      ]),
-    );
-    let compared = 0;
-    for (const want of report.indicators) {
-      if (want.window.startsWith('rolling:')) continue; // the live clock has moved on: rolling values decayed
-      const got = stored.get(
-        `${want.indicator}|${want.entity.level}|${want.entity.id}|${want.window}|${want.periodStart}`,
-      );
-      if (got === undefined) {
-        expect({ want, numerator: want.numerator }).toEqual({ want, numerator: want.numerator === null ? null : 0 });
-        continue;
-      }
-      compared++;
-      const close = (a: number | null, b: number | null) =>
-        a === b || (a !== null && b !== null && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)));
-      if (
-        !close(got.value, want.value) ||
-        !close(got.numerator, want.numerator) ||
-        !close(got.denominator, want.denominator)
-      ) {
-        expect({ key: want, got }).toEqual({ key: want, got: want });
-      }
-    }
+    const stored = await new IndicatorStateRepository(t.db).latestValues('O1');
+    const compared = expectStoredEqualsEvaluate(stored, events, definitions, {
+      skipRolling: true,
+      timeZone: 'Asia/Shanghai',
+    });
     expect(compared).toBeGreaterThan(500);
   });
 });

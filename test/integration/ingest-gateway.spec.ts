@@ -1,13 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { Module } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDefinitions } from '#libs/definitions';
 import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
 import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
-import { loadConfig } from '../../services/runtime/src/config';
-import { createHttpApp } from '../../services/runtime/src/http-app';
-import { RuntimeModule } from '../../services/runtime/src/runtime.module';
-import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { startTestApp } from '../support/test-app';
 
 const ticket = (id: string, contacts: unknown = 1) => ({
   specversion: '1.0',
@@ -32,17 +28,7 @@ describe('ingest-gateway over HTTP (real Nest app, real Postgres)', () => {
   let base: string;
   beforeAll(async () => {
     t = await migratedTestDatabase();
-    const database = { db: t.db, url: DATABASE_URL, embedded: false, close: () => Promise.resolve() }; // the test drops its schema itself
-    @Module({
-      imports: [
-        RuntimeModule.register(loadConfig({}), database, loadDefinitions('definitions/seed').set),
-        IngestGatewayModule,
-      ],
-    })
-    class TestApp {}
-    app = await createHttpApp(TestApp);
-    await app.listen(0, '127.0.0.1');
-    base = await app.getUrl();
+    ({ app, base } = await startTestApp(t, [IngestGatewayModule]));
   });
   afterAll(async () => {
     await app.close();

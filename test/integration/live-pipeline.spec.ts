@@ -1,17 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
-import { Module } from '@nestjs/common';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDefinitions } from '#libs/definitions';
 import { IndicatorProcessorModule } from '../../services/indicator-processor/src/indicator-processor.module';
 import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
-import { loadConfig } from '../../services/runtime/src/config';
-import { createHttpApp } from '../../services/runtime/src/http-app';
-import { RuntimeModule } from '../../services/runtime/src/runtime.module';
 import type { RoomSnapshot, RoomUpdate } from '../../services/scorecard-gateway/src/scorecard.gateway';
 import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
 import { ScoringServiceModule } from '../../services/scoring-service/src/scoring-service.module';
-import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { startTestApp } from '../support/test-app';
 
 const now = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
@@ -40,20 +36,11 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
   const clock = { at: now, now: () => clock.at }; // the processor's wall clock, moved by hand below
   beforeAll(async () => {
     t = await migratedTestDatabase();
-    const database = { db: t.db, url: DATABASE_URL, embedded: false, close: () => Promise.resolve() }; // the test drops its schema
-    @Module({
-      imports: [
-        RuntimeModule.register(loadConfig({}), database, loadDefinitions('definitions/seed').set, clock),
-        IngestGatewayModule,
-        IndicatorProcessorModule,
-        ScoringServiceModule,
-        ScorecardGatewayModule,
-      ],
-    })
-    class LivePipeline {}
-    app = await createHttpApp(LivePipeline);
-    await app.listen(0, '127.0.0.1');
-    base = await app.getUrl();
+    ({ app, base } = await startTestApp(
+      t,
+      [IngestGatewayModule, IndicatorProcessorModule, ScoringServiceModule, ScorecardGatewayModule],
+      clock,
+    ));
     socket = io(`${base}/scorecards`, { transports: ['websocket'] });
   });
   afterAll(async () => {

@@ -1,0 +1,25 @@
+import { Module, type INestApplication, type Type } from '@nestjs/common';
+import { loadDefinitions } from '#libs/definitions';
+import { loadConfig } from '../../services/runtime/src/config';
+import { createHttpApp } from '../../services/runtime/src/http-app';
+import { RuntimeModule, type Clock } from '../../services/runtime/src/runtime.module';
+import { DATABASE_URL, type TestDatabase } from './postgres';
+
+// The given services as one real Nest app on the test's database, listening on a free port.
+export async function startTestApp(
+  t: TestDatabase,
+  services: readonly Type[],
+  clock?: Clock,
+): Promise<{ app: INestApplication; base: string }> {
+  const database = { db: t.db, url: DATABASE_URL, embedded: false, close: () => Promise.resolve() }; // the test drops its schema
+  @Module({
+    imports: [
+      RuntimeModule.register(loadConfig({}), database, loadDefinitions('definitions/seed').set, clock),
+      ...services,
+    ],
+  })
+  class TestApp {}
+  const app = await createHttpApp(TestApp);
+  await app.listen(0, '127.0.0.1');
+  return { app, base: await app.getUrl() };
+}
