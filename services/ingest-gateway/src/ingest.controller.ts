@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { DefinitionSet } from '#libs/definitions';
 import type { EventLog } from '#libs/event-log';
@@ -15,6 +16,7 @@ export interface IngestResponse {
 
 // POST /v1/events: one canonical event (application/json), an array of them, or NDJSON
 // (application/x-ndjson). 202 once every event is durably in the log or in the dead letters.
+@ApiTags('ingest')
 @Controller('v1/events')
 export class IngestController {
   constructor(
@@ -26,6 +28,44 @@ export class IngestController {
 
   @Post()
   @HttpCode(202)
+  @ApiOperation({
+    summary: 'Ingest canonical events (CloudEvents 1.0, contract in docs/events.md)',
+    description:
+      'One event (application/json or application/cloudevents+json), an array of events, or NDJSON (application/x-ndjson), up to 10 MiB. ' +
+      'Answers 202 once every event is durably in the log (accepted / duplicate) or in the dead letters (rejected, with the field and the reason).',
+  })
+  @ApiConsumes('application/json', 'application/cloudevents+json', 'application/x-ndjson')
+  @ApiBody({
+    description: 'a canonical event, an array of them, or NDJSON lines',
+    schema: { oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }, { type: 'string' }] },
+  })
+  @ApiResponse({
+    status: 202,
+    description: 'an outcome per event, in request order',
+    schema: {
+      type: 'object',
+      properties: {
+        accepted: { type: 'integer' },
+        duplicates: { type: 'integer' },
+        rejected: { type: 'integer' },
+        results: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              index: { type: 'integer' },
+              status: { type: 'string', enum: ['accepted', 'duplicate', 'rejected'] },
+              id: { type: 'string' },
+              source: { type: 'string' },
+              offset: { type: 'integer', description: 'where the event sits in the log' },
+              reason: { type: 'string', example: 'data.contacts: expected a positive integer' },
+            },
+          },
+        },
+      },
+    },
+  })
+  @ApiResponse({ status: 413, description: 'the body is over 10 MiB' })
   async post(@Req() req: Request, @Body() body: unknown): Promise<IngestResponse> {
     const items = itemsOf(req, body);
     const results = await ingest(items, { log: this.log, rejections: this.rejections, orgs: this.definitions.orgs });

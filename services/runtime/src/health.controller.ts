@@ -1,4 +1,5 @@
 import { Controller, Get, Header, HttpException, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventLog } from '#libs/event-log';
 import type { Database } from './database';
 import type { PipelineMetrics } from './metrics';
@@ -9,6 +10,7 @@ export interface Health {
   checks: { database: string; log: { end: number; processed: number; lag: number } | string };
 }
 
+@ApiTags('operations')
 @Controller()
 export class HealthController {
   constructor(
@@ -19,12 +21,14 @@ export class HealthController {
 
   // liveness: the process answers
   @Get('health')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   // readiness: the database answers and the log is readable; 503 otherwise
   @Get('health/ready')
+  @ApiOperation({ summary: 'Readiness: database and event log, with the indicator processor lag; 503 when not ready' })
   async ready(): Promise<Health> {
     const health: Health = { status: 'ok', checks: { database: 'ok', log: 'unchecked' } };
     try {
@@ -41,6 +45,7 @@ export class HealthController {
   }
 
   @Get('metrics')
+  @ApiOperation({ summary: 'Prometheus metrics: events by outcome, consumer lag, fold and end-to-end latency' })
   @Header('content-type', 'text/plain; version=0.0.4')
   async prometheus(): Promise<string> {
     return this.metrics.registry.metrics();

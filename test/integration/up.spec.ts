@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../services/runtime/src/config';
+import { up, type Running } from '../../services/runtime/src/up';
+import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
+
+describe('kpi-pulse up: operability endpoints of the composed app', () => {
+  let t: TestDatabase;
+  let running: Running;
+  beforeAll(async () => {
+    t = await migratedTestDatabase();
+    const url = `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${t.schema}`)}`;
+    running = await up(loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'error' }));
+  });
+  afterAll(async () => {
+    await running.close();
+    await t.drop();
+  });
+
+  it('answers liveness, readiness with the processor lag, and Prometheus metrics', async () => {
+    expect(await (await fetch(`${running.url}/health`)).json()).toEqual({ status: 'ok' });
+    const ready = (await (await fetch(`${running.url}/health/ready`)).json()) as {
+      status: string;
+      checks: { log: unknown };
+    };
+    expect(ready.status).toBe('ok');
+    expect(ready.checks.log).toMatchObject({ end: 0, lag: 0 });
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    expect(metrics).toMatch(/^kpi_events_in_total 0$/m);
+    expect(metrics).toMatch(/^# TYPE kpi_end_to_end_seconds histogram$/m);
+  });
+
+  it('serves the OpenAPI document with the ingest endpoint', async () => {
+    const doc = (await (await fetch(`${running.url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(Object.keys(doc.paths['/v1/events'] ?? {})).toEqual(['post']);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/health/ready', '/metrics']));
+    expect((await fetch(`${running.url}/docs`)).status).toBe(200);
+  });
+});
