@@ -3,24 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
 import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { ticketSolved } from '../support/events';
 import { startTestApp } from '../support/test-app';
-
-const ticket = (id: string, contacts: unknown = 1) => ({
-  specversion: '1.0',
-  id,
-  source: 'ticketing/zendesk',
-  type: 'ticket.solved',
-  time: '2026-11-02T10:00:00+08:00',
-  data: {
-    orgId: 'O1',
-    teamId: 'T1',
-    agentId: 'A1',
-    ticketId: `k-${id}`,
-    contacts,
-    handleSeconds: 60,
-    resolutionSeconds: 90,
-  },
-});
 
 describe('ingest-gateway over HTTP (real Nest app, real Postgres)', () => {
   let t: TestDatabase;
@@ -39,7 +23,7 @@ describe('ingest-gateway over HTTP (real Nest app, real Postgres)', () => {
     fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': type }, body });
 
   it('answers 202 with an outcome per event for one event, an array, or NDJSON', async () => {
-    const one = await post(JSON.stringify(ticket('h1')), 'application/json');
+    const one = await post(JSON.stringify(ticketSolved('h1')), 'application/json');
     expect(one.status).toBe(202);
     expect(await one.json()).toMatchObject({
       accepted: 1,
@@ -48,14 +32,14 @@ describe('ingest-gateway over HTTP (real Nest app, real Postgres)', () => {
       results: [{ index: 0, status: 'accepted', id: 'h1' }],
     });
 
-    const many = await post(JSON.stringify([ticket('h2'), ticket('h1')]), 'application/json');
+    const many = await post(JSON.stringify([ticketSolved('h2'), ticketSolved('h1')]), 'application/json');
     expect(await many.json()).toMatchObject({
       accepted: 1,
       duplicates: 1,
       results: [{ status: 'accepted' }, { status: 'duplicate' }],
     });
 
-    const ndjson = [ticket('h3'), ticket('h4', 0)].map((e) => JSON.stringify(e)).join('\n') + '\n{oops\n';
+    const ndjson = [ticketSolved('h3'), ticketSolved('h4', 0)].map((e) => JSON.stringify(e)).join('\n') + '\n{oops\n';
     const lines = await post(ndjson, 'application/x-ndjson');
     expect(lines.status).toBe(202);
     const body = (await lines.json()) as {

@@ -7,26 +7,12 @@ import type { RoomSnapshot, RoomUpdate } from '../../services/scorecard-gateway/
 import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
 import { ScoringServiceModule } from '../../services/scoring-service/src/scoring-service.module';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { ticketSolved } from '../support/events';
 import { startTestApp } from '../support/test-app';
 
 const now = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
-const solved = (id: string, contacts: number) => ({
-  specversion: '1.0',
-  id,
-  source: 'ticketing/zendesk',
-  type: 'ticket.solved',
-  time: iso(now - 60_000),
-  data: {
-    orgId: 'O1',
-    teamId: 'T1',
-    agentId: 'A1',
-    ticketId: `k-${id}`,
-    contacts,
-    handleSeconds: 60,
-    resolutionSeconds: 90,
-  },
-});
+const solved = (id: string, contacts: number) => ticketSolved(id, contacts, iso(now - 60_000));
 
 describe('live pipeline in one process: HTTP ingest → indicators → scores → socket.io', () => {
   let t: TestDatabase;
