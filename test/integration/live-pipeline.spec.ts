@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import type { INestApplication } from '@nestjs/common';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,4 +87,75 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
     while ((await fcr24h())?.denominator !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(await fcr24h()).toEqual({ value: null, denominator: 0 });
   });
+
+  it('publishing a changed scorecard re-scores live; indicator changes are refused; the versions are kept', async () => {
+    // the seed definitions as one document, with the supervisor's FCR target raised from 0.75 to 0.9
+    const doc: {
+      apiVersion: string;
+      orgs: unknown[];
+      indicators: { id: string; windows?: string[] }[];
+      scorecards: SeedCard[];
+    } = {
+      apiVersion: 'kpi-pulse/v1',
+      orgs: [],
+      indicators: [],
+      scorecards: [],
+    };
+    for (const file of seedFiles('definitions/seed')) {
+      const part = parse(readFileSync(file, 'utf8')) as Partial<typeof doc>;
+      doc.orgs.push(...(part.orgs ?? []));
+      doc.indicators.push(...(part.indicators ?? []));
+      doc.scorecards.push(...(part.scorecards ?? []));
+    }
+    const card = doc.scorecards.find((c) => c.id === 'cs-supervisor-monthly') as SeedCard;
+    const fcr = card.kpis.find((k) => k.id === 'fcr') as { target: number };
+    fcr.target = 0.9;
+    const publish = (body: unknown) =>
+      fetch(`${base}/v1/definitions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-kpi-user': 'hr-admin', 'x-kpi-note': 'FCR target 90%' },
+        body: JSON.stringify(body),
+      });
+
+    const rescored = new Promise<RoomUpdate>((resolve) => {
+      socket.on('scorecard', (u: RoomUpdate) => {
+        const k = u.card.score.kpis.find((x) => x.kpi === 'fcr');
+        if (u.room === 'team:O1:T1' && k?.target === 0.9) resolve(u);
+      });
+    });
+    const published = await publish(doc);
+    expect(published.status).toBe(201);
+    expect(await published.json()).toMatchObject({ version: 1 });
+    const update = await rescored;
+    expect(update.card.score.kpis.find((k) => k.kpi === 'fcr')?.score).toBeLessThan(100);
+
+    const changedIndicator = structuredClone(doc);
+    (changedIndicator.indicators[0] as { description?: string }).description = 'counted another way';
+    const refused = await publish(changedIndicator);
+    expect(refused.status).toBe(409);
+    const invalid = await publish({ ...doc, scorecards: [{ ...card, grades: [] }] });
+    expect(invalid.status).toBe(400);
+    expect(JSON.stringify(await invalid.json())).toContain('grades');
+
+    const history = (await (await fetch(`${base}/v1/definitions`)).json()) as {
+      current: number;
+      versions: { publishedBy: string; note: string }[];
+    };
+    expect(history.current).toBe(1);
+    expect(history.versions).toMatchObject([{ publishedBy: 'hr-admin', note: 'FCR target 90%' }]);
+  });
 });
+
+interface SeedCard {
+  id: string;
+  kpis: { id: string; target: number }[];
+  grades: unknown[];
+}
+
+function seedFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) =>
+      d.isDirectory() ? seedFiles(join(dir, d.name)) : d.name.endsWith('.yaml') ? [join(dir, d.name)] : [],
+    )
+    .sort();
+}

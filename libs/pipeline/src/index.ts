@@ -1,4 +1,5 @@
 export { IndicatorProcessor, type IndicatorStore, type PollResult, type ProcessorOptions } from './indicator-processor';
 export { ingest, type IngestDeps, type IngestOutcome, type IngestStatus, type RejectionSink } from './ingest';
 export { InMemoryChangeBus, type ChangeBatch, type ChangeBus, type ChangeListener } from './change-bus';
-export { rescore, type ScoredCard, type ValuesReader } from './rescore';
+export { rescore, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
+export { DefinitionsRegistry, type PublishOutcome } from './definitions-registry';

@@ -25,21 +25,46 @@ export async function rescore(
   definitions: DefinitionSet,
   values: ValuesReader,
 ): Promise<ScoredCard[]> {
-  const zoneOf = (orgId: string) =>
-    (definitions.orgs.find((o) => o.id === orgId) ?? definitions.orgs.find((o) => o.id === '*'))?.timeZone ?? 'UTC';
   const touched = new Map<string, { entity: EntityRef; indicators: Set<string> }>();
   for (const c of changes) {
     const key = `${c.entity.orgId}|${c.entity.level}|${c.entity.id}`;
-    const t = touched.get(key) ?? { entity: c.entity, indicators: new Set() };
+    const t = touched.get(key) ?? { entity: c.entity, indicators: new Set<string>() };
     t.indicators.add(c.indicator);
     touched.set(key, t);
   }
+  return scoreTouched([...touched.values()], clock, definitions, values);
+}
+
+// Re-scores every scorecard in force of these entities: after a new definitions version is published.
+export async function rescoreEntities(
+  entities: readonly EntityRef[],
+  clock: number,
+  definitions: DefinitionSet,
+  values: ValuesReader,
+): Promise<ScoredCard[]> {
+  return scoreTouched(
+    entities.map((entity) => ({ entity, indicators: 'all' as const })),
+    clock,
+    definitions,
+    values,
+  );
+}
+
+async function scoreTouched(
+  touched: readonly { entity: EntityRef; indicators: Set<string> | 'all' }[],
+  clock: number,
+  definitions: DefinitionSet,
+  values: ValuesReader,
+): Promise<ScoredCard[]> {
+  const zoneOf = (orgId: string) =>
+    (definitions.orgs.find((o) => o.id === orgId) ?? definitions.orgs.find((o) => o.id === '*'))?.timeZone ?? 'UTC';
   const at = clock;
   const work: { entity: EntityRef; tz: string; cards: ScorecardDef[] }[] = [];
-  for (const { entity, indicators } of touched.values()) {
+  for (const { entity, indicators } of touched) {
     const tz = zoneOf(entity.orgId);
     const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(tz, at))).filter(
-      (def) => def.level === entity.level && def.kpis.some((k) => indicators.has(k.indicator)),
+      (def) =>
+        def.level === entity.level && (indicators === 'all' || def.kpis.some((k) => indicators.has(k.indicator))),
     );
     if (cards.length > 0) work.push({ entity, tz, cards });
   }

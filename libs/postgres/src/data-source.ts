@@ -2,9 +2,15 @@ import { DataSource } from 'typeorm';
 import { EventLog1763884800000 } from './migrations/1763884800000-event-log';
 import { IndicatorState1763884900000 } from './migrations/1763884900000-indicator-state';
 import { Scorecards1763885000000 } from './migrations/1763885000000-scorecards';
+import { DefinitionVersions1763885100000 } from './migrations/1763885100000-definition-versions';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
-export const MIGRATIONS = [EventLog1763884800000, IndicatorState1763884900000, Scorecards1763885000000];
+export const MIGRATIONS = [
+  EventLog1763884800000,
+  IndicatorState1763884900000,
+  Scorecards1763885000000,
+  DefinitionVersions1763885100000,
+];
 
 export interface PostgresOptions {
   url: string;

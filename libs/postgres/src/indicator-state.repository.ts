@@ -47,6 +47,10 @@ export class IndicatorStateRepository {
     return rows.map(toValue);
   }
 
+  async entities(): Promise<{ orgId: string; level: IndicatorValue['entity']['level']; id: string }[]> {
+    return this.db.query(`SELECT DISTINCT org_id AS "orgId", level, entity_id AS id FROM indicator_values`);
+  }
+
   async valuesOf(entities: readonly { orgId: string; level: string; id: string }[]): Promise<IndicatorValue[]> {
     if (entities.length === 0) return [];
     const rows = await this.db.query<ValueRow[]>(

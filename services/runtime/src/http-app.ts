@@ -22,6 +22,6 @@ export async function createHttpApp(
       type: ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json'],
     }),
   );
-  app.use(text({ limit: BODY_LIMIT, type: 'application/x-ndjson' }));
+  app.use(text({ limit: BODY_LIMIT, type: ['application/x-ndjson', 'application/yaml', 'text/yaml'] }));
   return app;
 }

@@ -2,8 +2,9 @@ import { EventEmitter } from 'node:events';
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
 import type { DefinitionSet } from '#libs/definitions';
-import { InMemoryChangeBus } from '#libs/pipeline';
+import { DefinitionsRegistry, InMemoryChangeBus } from '#libs/pipeline';
 import {
+  DefinitionVersionsRepository,
   IndicatorStateRepository,
   PostgresEventLog,
   RejectedEventsRepository,
@@ -23,6 +24,8 @@ import {
   SCORECARDS,
   METRICS,
   CLOCK,
+  REGISTRY,
+  DEFINITION_VERSIONS,
 } from './tokens';
 import { HealthController } from './health.controller';
 import { PipelineMetrics } from './metrics';
@@ -57,6 +60,8 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: SCORECARDS, useValue: new ScorecardsRepository(database.db) },
       { provide: SCORECARD_BUS, useValue: new EventEmitter() },
       { provide: METRICS, useValue: new PipelineMetrics() },
+      { provide: REGISTRY, useValue: new DefinitionsRegistry(definitions) },
+      { provide: DEFINITION_VERSIONS, useValue: new DefinitionVersionsRepository(database.db) },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }

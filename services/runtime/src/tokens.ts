@@ -11,3 +11,5 @@ export const SCORECARDS = Symbol('scorecards');
 export const SCORECARD_BUS = Symbol('scorecard-bus');
 export const METRICS = Symbol('metrics');
 export const CLOCK = Symbol('clock');
+export const REGISTRY = Symbol('definitions-registry');
+export const DEFINITION_VERSIONS = Symbol('definition-versions');

@@ -1,10 +1,9 @@
 import type { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { DefinitionSet } from '#libs/definitions';
 import type { IndicatorValue } from '#libs/indicators';
-import { rescore, type ChangeBus, type ScoredCard } from '#libs/pipeline';
+import { rescore, rescoreEntities, type ChangeBus, type DefinitionsRegistry, type ScoredCard } from '#libs/pipeline';
 import type { IndicatorStateRepository, ScorecardsRepository } from '#libs/postgres';
-import { CHANGE_BUS, DEFINITIONS, INDICATOR_STORE, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
+import { CHANGE_BUS, INDICATOR_STORE, REGISTRY, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
 
 const COALESCE_MS = 25; // changes arriving together are scored together
 
@@ -26,17 +25,32 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
   private offset = 0;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private unsubscribePublish: (() => void) | undefined;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(CHANGE_BUS) private readonly changes: ChangeBus,
-    @Inject(DEFINITIONS) private readonly definitions: DefinitionSet,
+    @Inject(REGISTRY) private readonly registry: DefinitionsRegistry,
     @Inject(INDICATOR_STORE) private readonly values: IndicatorStateRepository,
     @Inject(SCORECARDS) private readonly scorecards: ScorecardsRepository,
     @Inject(SCORECARD_BUS) private readonly out: EventEmitter,
   ) {}
 
   onApplicationBootstrap(): void {
+    // a new definitions version: every stored entity is re-scored with it, at once
+    this.unsubscribePublish = this.registry.onPublish(() => {
+      this.chain = this.chain.then(async () => {
+        try {
+          if (!Number.isFinite(this.clock)) return;
+          const entities = await this.values.entities();
+          const cards = await rescoreEntities(entities, this.clock, this.registry.current, this.values);
+          await this.scorecards.save(cards);
+          if (cards.length > 0) this.out.emit('scorecards', { cards, offset: this.offset } satisfies ScoredBatch);
+        } catch (err) {
+          this.logger.error(`re-scoring after publish failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      });
+    });
     this.unsubscribe = this.changes.subscribe(({ changes, clock, acceptedAt, offset }) => {
       this.pending.push(...changes);
       this.clock = Math.max(this.clock, clock);
@@ -48,6 +62,7 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
+    this.unsubscribePublish?.();
     if (this.timer !== undefined) clearTimeout(this.timer);
     await this.chain;
   }
@@ -62,7 +77,7 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
     // one scoring round at a time, in order
     this.chain = this.chain.then(async () => {
       try {
-        const cards = await rescore(batch, this.clock, this.definitions, this.values);
+        const cards = await rescore(batch, this.clock, this.registry.current, this.values);
         await this.scorecards.save(cards);
         const scored: ScoredBatch = acceptedAt === undefined ? { cards, offset } : { cards, offset, acceptedAt };
         if (cards.length > 0) this.out.emit('scorecards', scored);

@@ -1,0 +1,105 @@
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+} from '@nestjs/common';
+import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import {
+  combineDefinitions,
+  formatIssue,
+  parseDefinitionDocument,
+  parseDefinitionSource,
+  type DefinitionIssue,
+} from '#libs/definitions';
+import type { DefinitionsRegistry } from '#libs/pipeline';
+import type { DefinitionVersionsRepository } from '#libs/postgres';
+import { DEFINITION_VERSIONS, REGISTRY } from '../../runtime/src/tokens';
+
+interface Checked {
+  errors: string[];
+  warnings: string[];
+}
+
+// KPI-as-code over HTTP: validate, publish a new version (scorecards re-score live), read the history.
+@ApiTags('definitions')
+@Controller('v1/definitions')
+export class DefinitionsController {
+  constructor(
+    @Inject(REGISTRY) private readonly registry: DefinitionsRegistry,
+    @Inject(DEFINITION_VERSIONS) private readonly versions: DefinitionVersionsRepository,
+  ) {}
+
+  @Post('validate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Validate KPI definitions (one YAML or JSON document): errors and SMART-lint warnings' })
+  @ApiConsumes('application/yaml', 'application/json')
+  validate(@Req() req: Request, @Body() body: unknown): Checked {
+    return split(parse(req, body).issues);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Publish a new version of the definitions; the scorecards re-score at once',
+    description:
+      'Changes to scorecards take effect live. Changed indicators or orgs are refused (409): they need a replay.',
+  })
+  @ApiConsumes('application/yaml', 'application/json')
+  async publish(
+    @Req() req: Request,
+    @Body() body: unknown,
+    @Headers('x-kpi-user') user: string | undefined,
+    @Headers('x-kpi-note') note: string | undefined,
+  ): Promise<{ version: number; scorecards: { id: string; version: number }[] }> {
+    const { loaded, issues, source } = parse(req, body);
+    const checked = split(issues);
+    if (checked.errors.length > 0) throw new BadRequestException({ message: 'invalid definitions', ...checked });
+    const refusal = this.registry.check(loaded.set);
+    if (refusal !== undefined) throw new ConflictException(refusal);
+    const scorecards = loaded.set.scorecards.map((s) => ({ id: s.id, version: s.version }));
+    const entry = await this.versions.add({
+      publishedBy: user ?? 'anonymous',
+      source,
+      summary: { scorecards },
+      ...(note === undefined ? {} : { note }),
+    });
+    this.registry.publish(loaded.set, entry.version);
+    return { version: entry.version, scorecards };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The version in force and the audit trail of published versions' })
+  async history(): Promise<{
+    current: number;
+    versions: Awaited<ReturnType<DefinitionVersionsRepository['history']>>;
+  }> {
+    return { current: this.registry.version, versions: await this.versions.history() };
+  }
+}
+
+function parse(
+  req: Request,
+  body: unknown,
+): { loaded: ReturnType<typeof combineDefinitions>; issues: DefinitionIssue[]; source: string } {
+  const isText = typeof body === 'string';
+  const doc = isText
+    ? parseDefinitionSource(body, req.is('application/json') !== false ? 'published.json' : 'published.yaml')
+    : parseDefinitionDocument(body, 'published.json');
+  const loaded = combineDefinitions([doc]);
+  return { loaded, issues: loaded.issues, source: isText ? body : JSON.stringify(body, null, 2) };
+}
+
+function split(issues: readonly DefinitionIssue[]): Checked {
+  return {
+    errors: issues.filter((i) => i.severity === 'error').map(formatIssue),
+    warnings: issues.filter((i) => i.severity === 'warning').map(formatIssue),
+  };
+}
