@@ -1,6 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import type { INestApplication } from '@nestjs/common';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +8,7 @@ import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/sco
 import { ScoringServiceModule } from '../../services/scoring-service/src/scoring-service.module';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { ticketSolved } from '../support/events';
+import { seedAsOneDocument, type SeedCard } from '../support/seed-document';
 import { startTestApp } from '../support/test-app';
 
 const now = Date.now();
@@ -90,23 +88,7 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
 
   it('publishing a changed scorecard re-scores live; indicator changes are refused; the versions are kept', async () => {
     // the seed definitions as one document, with the supervisor's FCR target raised from 0.75 to 0.9
-    const doc: {
-      apiVersion: string;
-      orgs: unknown[];
-      indicators: { id: string; windows?: string[] }[];
-      scorecards: SeedCard[];
-    } = {
-      apiVersion: 'kpi-pulse/v1',
-      orgs: [],
-      indicators: [],
-      scorecards: [],
-    };
-    for (const file of seedFiles('definitions/seed')) {
-      const part = parse(readFileSync(file, 'utf8')) as Partial<typeof doc>;
-      doc.orgs.push(...(part.orgs ?? []));
-      doc.indicators.push(...(part.indicators ?? []));
-      doc.scorecards.push(...(part.scorecards ?? []));
-    }
+    const doc = seedAsOneDocument();
     const card = doc.scorecards.find((c) => c.id === 'cs-supervisor-monthly') as SeedCard;
     const fcr = card.kpis.find((k) => k.id === 'fcr') as { target: number };
     fcr.target = 0.9;
@@ -145,17 +127,3 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
     expect(history.versions).toMatchObject([{ publishedBy: 'hr-admin', note: 'FCR target 90%' }]);
   });
 });
-
-interface SeedCard {
-  id: string;
-  kpis: { id: string; target: number }[];
-  grades: unknown[];
-}
-
-function seedFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((d) =>
-      d.isDirectory() ? seedFiles(join(dir, d.name)) : d.name.endsWith('.yaml') ? [join(dir, d.name)] : [],
-    )
-    .sort();
-}

@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../services/runtime/src/config';
+import { loadConfig, type RuntimeConfig } from '../../services/runtime/src/config';
 import { up, type Running } from '../../services/runtime/src/up';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { seedAsOneDocument, type SeedCard } from '../support/seed-document';
 
 describe('kpi-pulse up: operability endpoints of the composed app', () => {
   let t: TestDatabase;
   let running: Running;
+  let config: RuntimeConfig;
   beforeAll(async () => {
     t = await migratedTestDatabase();
     const url = `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${t.schema}`)}`;
-    running = await up(loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'error' }));
+    config = loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'error' });
+    running = await up(config);
   });
   afterAll(async () => {
     await running.close();
@@ -36,5 +39,25 @@ describe('kpi-pulse up: operability endpoints of the composed app', () => {
     expect(Object.keys(doc.paths['/v1/events'] ?? {})).toEqual(['post']);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/health/ready', '/metrics']));
     expect((await fetch(`${running.url}/docs`)).status).toBe(200);
+  });
+
+  it('keeps a published definitions version across a restart', async () => {
+    const doc = seedAsOneDocument();
+    const card = doc.scorecards.find((c) => c.id === 'cs-supervisor-monthly') as SeedCard;
+    (card.kpis.find((k) => k.id === 'fcr') as { target: number }).target = 0.9;
+    const published = await fetch(`${running.url}/v1/definitions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-kpi-user': 'hr-admin' },
+      body: JSON.stringify(doc),
+    });
+    expect(published.status).toBe(201);
+    await running.close();
+    running = await up(config);
+    const history = (await (await fetch(`${running.url}/v1/definitions`)).json()) as { current: number };
+    expect(history.current).toBe(1);
+    const fcr = running.definitions.scorecards
+      .find((c) => c.id === 'cs-supervisor-monthly')
+      ?.kpis.find((k) => k.id === 'fcr');
+    expect(fcr?.target).toBe(0.9);
   });
 });

@@ -47,6 +47,7 @@ export class RuntimeModule implements OnApplicationShutdown {
     database: Database,
     definitions: DefinitionSet,
     clock: Clock = { now: () => Date.now() },
+    definitionsVersion = 0,
   ): DynamicModule {
     const providers = [
       { provide: CLOCK, useValue: clock },
@@ -60,7 +61,7 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: SCORECARDS, useValue: new ScorecardsRepository(database.db) },
       { provide: SCORECARD_BUS, useValue: new EventEmitter() },
       { provide: METRICS, useValue: new PipelineMetrics() },
-      { provide: REGISTRY, useValue: new DefinitionsRegistry(definitions) },
+      { provide: REGISTRY, useValue: new DefinitionsRegistry(definitions, definitionsVersion) },
       { provide: DEFINITION_VERSIONS, useValue: new DefinitionVersionsRepository(database.db) },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };

@@ -1,7 +1,15 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { formatIssue, loadDefinitions, type DefinitionSet } from '#libs/definitions';
+import {
+  combineDefinitions,
+  formatIssue,
+  loadDefinitions,
+  parseDefinitionSource,
+  type DefinitionSet,
+} from '#libs/definitions';
+import { DefinitionsRegistry } from '#libs/pipeline';
+import { DefinitionVersionsRepository } from '#libs/postgres';
 import { IndicatorProcessorModule } from '../../indicator-processor/src/indicator-processor.module';
 import { IngestGatewayModule } from '../../ingest-gateway/src/ingest-gateway.module';
 import { ScorecardGatewayModule } from '../../scorecard-gateway/src/scorecard-gateway.module';
@@ -45,9 +53,10 @@ export async function up(
     dataDir: config.dataDir,
     port: config.embeddedPostgresPort,
   });
+  const published = await latestPublished(database, definitions);
 
   const imports: (Type | DynamicModule)[] = [
-    RuntimeModule.register(config, database, definitions),
+    RuntimeModule.register(config, database, published.set, undefined, published.version),
     ...services.map((s) => SERVICES[s]),
   ];
   @Module({ imports })
@@ -64,5 +73,24 @@ export async function up(
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi));
   await app.listen(config.httpPort, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
-  return { app, url, database, definitions, close: () => app.close() };
+  return { app, url, database, definitions: published.set, close: () => app.close() };
+}
+
+// A version published over HTTP outlives a restart: its scorecards are used, as long as its indicators
+// and orgs are still those of the definition files (the processor's state was folded under those).
+async function latestPublished(
+  database: Database,
+  files: DefinitionSet,
+): Promise<{ set: DefinitionSet; version: number }> {
+  const latest = await new DefinitionVersionsRepository(database.db).latest();
+  if (latest === undefined) return { set: files, version: 0 };
+  const parsed = combineDefinitions([parseDefinitionSource(latest.source, 'published.yaml')]);
+  const registry = new DefinitionsRegistry(files);
+  if (parsed.issues.some((i) => i.severity === 'error') || registry.check(parsed.set) !== undefined) {
+    process.stderr.write(
+      `kpi-pulse: published definitions v${latest.version} no longer match the definition files; using the files\n`,
+    );
+    return { set: files, version: 0 };
+  }
+  return { set: parsed.set, version: latest.version };
 }
