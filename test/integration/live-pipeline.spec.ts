@@ -58,6 +58,20 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
     expect(update.card.entity).toEqual({ level: 'team', id: 'T1', orgId: 'O1' });
   });
 
+  it('serves the latest scorecards and their history over REST', async () => {
+    const latest = (await (await fetch(`${base}/v1/scorecards/team:O1:T1`)).json()) as {
+      score: { scorecard: string };
+    }[];
+    expect(latest.map((c) => c.score.scorecard)).toContain('cs-supervisor-monthly');
+    const history = (await (
+      await fetch(`${base}/v1/scorecards/team:O1:T1/cs-supervisor-monthly/history?limit=5`)
+    ).json()) as {
+      total: number | null;
+    }[];
+    expect(history.length).toBeGreaterThanOrEqual(1);
+    expect((await fetch(`${base}/v1/scorecards/everyone`)).status).toBe(400);
+  });
+
   it('gives a joining socket the stored scorecards as its snapshot', async () => {
     const late = io(`${base}/scorecards`, { transports: ['websocket'] });
     const snapshot = (await late.emitWithAck('join', { room: 'team:O1:T1' })) as RoomSnapshot;
@@ -119,6 +133,12 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
     expect(invalid.status).toBe(400);
     expect(JSON.stringify(await invalid.json())).toContain('grades');
 
+    const exported = (await (await fetch(`${base}/v1/definitions/current`)).json()) as {
+      version: number;
+      source: string;
+    };
+    expect(exported.version).toBe(1);
+    expect((JSON.parse(exported.source) as typeof doc).scorecards).toHaveLength(doc.scorecards.length);
     const history = (await (await fetch(`${base}/v1/definitions`)).json()) as {
       current: number;
       versions: { publishedBy: string; note: string }[];

@@ -75,6 +75,19 @@ export class ScorecardsRepository {
     return rows.map((r) => r.card);
   }
 
+  // total and grade over time, for one scorecard of one entity
+  async history(
+    scorecard: string,
+    entity: EntityRef,
+    limit: number,
+  ): Promise<{ periodStart: Date; total: number | null; grade: string | null; recordedAt: Date }[]> {
+    return this.db.query(
+      `SELECT period_start AS "periodStart", total, grade, recorded_at AS "recordedAt" FROM scorecard_history
+       WHERE scorecard = $1 AND org_id = $2 AND level = $3 AND entity_id = $4 ORDER BY id DESC LIMIT $5`,
+      [scorecard, entity.orgId, entity.level, entity.id, limit],
+    );
+  }
+
   async openBreaches(orgId: string): Promise<{ scorecard: string; kpi: string; effect: string; entityId: string }[]> {
     return this.db.query(
       `SELECT scorecard, kpi, effect, entity_id AS "entityId" FROM red_line_breaches WHERE org_id = $1 AND resolved_at IS NULL`,

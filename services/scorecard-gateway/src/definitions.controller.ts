@@ -7,6 +7,7 @@ import {
   Headers,
   HttpCode,
   Inject,
+  NotFoundException,
   Post,
   Req,
 } from '@nestjs/common';
@@ -73,6 +74,18 @@ export class DefinitionsController {
     });
     this.registry.publish(loaded.set, entry.version);
     return { version: entry.version, scorecards };
+  }
+
+  @Get('current')
+  @ApiOperation({ summary: 'Export: the KPI-as-code text of the published version in force' })
+  async current(): Promise<{ version: number; source: string }> {
+    const latest = await this.versions.latest();
+    if (latest === undefined || this.registry.version === 0) {
+      throw new NotFoundException(
+        'no version published yet: the definitions in force are the files the pipeline started with',
+      );
+    }
+    return { version: latest.version, source: latest.source };
   }
 
   @Get()
