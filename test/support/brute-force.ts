@@ -1,4 +1,11 @@
-import type { CalendarWindow, IndicatorDef, OrgSettings, Term, WindowName } from '#libs/definitions';
+import {
+  orgSettingsFor,
+  type CalendarWindow,
+  type IndicatorDef,
+  type OrgSettings,
+  type Term,
+  type WindowName,
+} from '#libs/definitions';
 import { idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
 import { compileGetter, isRolling, maxWindowSpanMs, ROLLING_SPECS, type EntityRef } from '#libs/indicators';
 import { dayNumberOfDate, localDayNumber, periodOfInstant, startOfLocalDay } from '#libs/time';
@@ -26,10 +33,6 @@ export interface BruteForceOptions {
   ignoreLateness: boolean;
 }
 
-function settingsOf(orgs: readonly OrgSettings[], orgId: string): OrgSettings | undefined {
-  return orgs.find((o) => o.id === orgId) ?? orgs.find((o) => o.id === '*');
-}
-
 function termTime(term: Term, e: CanonicalEvent, t: number, tz: string): number {
   if (term.timeField === 'time') return t;
   const v = compileGetter(term.timeField)(e, { timeMs: t, timeZone: tz });
@@ -55,7 +58,7 @@ export function acceptEvents(
   const seen = new Set<string>();
   const accepted: Accepted[] = [];
   for (const raw of arrivals) {
-    const org = settingsOf(orgs, raw.data.orgId);
+    const org = orgSettingsFor(orgs, raw.data.orgId);
     if (org === undefined) continue;
     let e = raw;
     if (typeof raw.data.currency === 'string') {

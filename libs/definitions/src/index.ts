@@ -10,3 +10,4 @@ export { lintSmart, smartFindings, type SmartProperty } from './smart-lint';
 export { combineDefinitions, type LoadedDefinitions } from './combine-definitions';
 export { loadDefinitions } from './load-definitions';
 export { selectScorecardVersion, scorecardsInForce } from './select-scorecard';
+export { orgSettingsFor } from './org-settings';

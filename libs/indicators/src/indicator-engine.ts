@@ -178,7 +178,7 @@ export class IndicatorEngine {
   }
 
   private foldOne(e: CanonicalEvent, timeMs: number): EventOutcome {
-    const settings = this.orgSettings.get(e.data.orgId) ?? this.orgSettings.get('*');
+    const settings = this.settingsFor(e.data.orgId);
     if (settings === undefined) return this.reject(`data.orgId: unknown org ${e.data.orgId} and no default org`);
     let event = e;
     if (typeof e.data.currency === 'string') {
@@ -297,7 +297,7 @@ export class IndicatorEngine {
   }
 
   orgTimeZone(orgId: string): string {
-    return (this.orgSettings.get(orgId) ?? this.orgSettings.get('*'))?.timeZone ?? 'UTC';
+    return this.settingsFor(orgId)?.timeZone ?? 'UTC';
   }
 
   get dedupSize(): number {
@@ -326,7 +326,7 @@ export class IndicatorEngine {
       snapshot,
       engine.runtimes,
       (orgId) => {
-        const settings = engine.orgSettings.get(orgId) ?? engine.orgSettings.get('*');
+        const settings = engine.settingsFor(orgId);
         if (settings === undefined)
           throw new Error(`snapshot holds org ${orgId}, which the definitions no longer allow`);
         return engine.orgState(orgId, settings);
@@ -767,6 +767,11 @@ export class IndicatorEngine {
         };
       },
     };
+  }
+
+  // an org's own settings, else the '*' default (a map: this is on the hot path)
+  private settingsFor(orgId: string): OrgSettings | undefined {
+    return this.orgSettings.get(orgId) ?? this.orgSettings.get('*');
   }
 
   // ---- state lookup ----

@@ -1,4 +1,4 @@
-import type { CalendarWindow, RollingWindow, WindowName } from '#libs/definitions';
+import type { RollingWindow, WindowName } from '#libs/definitions';
 
 export interface RollingSpec {
   bucketMs: number;
@@ -19,10 +19,6 @@ export const ROLLING_SPECS: Readonly<Record<RollingWindow, RollingSpec>> = {
 
 export function isRolling(window: WindowName): window is RollingWindow {
   return window.startsWith('rolling:');
-}
-
-export function isCalendar(window: WindowName): window is CalendarWindow {
-  return !isRolling(window);
 }
 
 // Longest span a period of the window can have: bounds how long an event can matter.

@@ -1,4 +1,4 @@
-import type { OrgSettings } from '#libs/definitions';
+import { orgSettingsFor, type OrgSettings } from '#libs/definitions';
 import { orderingKey, type EventLog } from '#libs/event-log';
 import { formatErrors, normalizeAmounts, validateEvent, type CanonicalEvent } from '#libs/events';
 
@@ -30,7 +30,6 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
   const outcomes: IngestOutcome[] = new Array<IngestOutcome>(items.length);
   const good: { index: number; event: CanonicalEvent }[] = [];
   const bad: { source?: string; eventId?: string; reason: string; payload: string }[] = [];
-  const orgs = new Map(deps.orgs.map((o) => [o.id, o]));
 
   items.forEach((item, index) => {
     const payload = typeof item === 'string' ? item : JSON.stringify(item);
@@ -51,7 +50,7 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
     if (!checked.ok) reason = formatErrors(checked.errors);
     else {
       event = checked.event;
-      const org = orgs.get(event.data.orgId) ?? orgs.get('*');
+      const org = orgSettingsFor(deps.orgs, event.data.orgId);
       if (org === undefined) reason = `data.orgId: unknown org ${event.data.orgId}`;
       else if (typeof event.data.currency === 'string') {
         const amounts = normalizeAmounts(event, org);

@@ -1,4 +1,4 @@
-import { scorecardsInForce, type DefinitionSet, type ScorecardDef } from '#libs/definitions';
+import { orgSettingsFor, scorecardsInForce, type DefinitionSet, type ScorecardDef } from '#libs/definitions';
 import type { EntityRef, IndicatorValue } from '#libs/indicators';
 import { scoreScorecard, type ScorecardScore } from '#libs/scoring';
 import { dateOfDayNumber, localDayNumber, periodOfInstant } from '#libs/time';
@@ -56,8 +56,7 @@ async function scoreTouched(
   definitions: DefinitionSet,
   values: ValuesReader,
 ): Promise<ScoredCard[]> {
-  const zoneOf = (orgId: string) =>
-    (definitions.orgs.find((o) => o.id === orgId) ?? definitions.orgs.find((o) => o.id === '*'))?.timeZone ?? 'UTC';
+  const zoneOf = (orgId: string) => orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC';
   const at = clock;
   const work: { entity: EntityRef; tz: string; cards: ScorecardDef[] }[] = [];
   for (const { entity, indicators } of touched) {
