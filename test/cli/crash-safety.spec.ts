@@ -21,7 +21,14 @@ for (const line of simulate({ orgs: 1, teamsPerOrg: 2, agentsPerTeam: 4, days: 1
 function startProcessor(url: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(ROOT, 'bin/kpi-pulse.js'), 'up', '--services', 'indicator-processor'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url, PORT: '0', PROCESSOR_BATCH_SIZE: '300', PROCESSOR_CHECKPOINT_EVERY: '4' },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: '0',
+      PROCESSOR_BATCH_SIZE: '300',
+      PROCESSOR_FLUSH_MS: '20',
+      PROCESSOR_CHECKPOINT_EVERY: '4',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

@@ -31,18 +31,24 @@ describe('indicator processor over the Postgres log (real Postgres)', () => {
     const store = new IndicatorStateRepository(t.db);
     const options = { name: 'indicator-processor', log, store, definitions, batchSize: 700, checkpointEvery: 3 };
 
-    // the first process folds 8 batches (checkpoints after 3 and 6), then dies without a word
+    // the first process folds and flushes 8 batches (checkpoints after 3 and 6), folds a 9th, then
+    // dies without a word
     const first = await IndicatorProcessor.start(options);
-    for (let i = 0; i < 8; i++) await first.poll();
+    for (let i = 0; i < 8; i++) {
+      await first.poll();
+      await first.flush();
+    }
+    await first.poll();
     const checkpoint = await store.loadCheckpoint('indicator-processor');
     expect(checkpoint?.offset).toBeLessThan(first.offset);
 
     // the second restores the checkpoint and replays from its offset to the end of the log
     const second = await IndicatorProcessor.start(options);
     expect(second.offset).toBe(checkpoint?.offset);
-    while ((await second.poll()).events > 0);
+    while ((await second.poll()).events > 0) await second.flush();
     const asOf = Math.max(...events.map((e) => Date.parse(e.time)));
-    await second.tick(asOf);
+    second.tick(asOf);
+    await second.flush();
     expect(second.indicatorEngine.stats.duplicate).toBe(0);
 
     const compared = expectStoredEqualsEvaluate(await store.latestValues('O1'), events, definitions, {

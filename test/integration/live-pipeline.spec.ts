@@ -93,10 +93,11 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
            WHERE indicator = 'support.fcr' AND level = 'team' AND entity_id = 'T1' AND "window" = 'rolling:24h'`,
         )
       )[0];
+    // values reach the table within PROCESSOR_FLUSH_MS of the push
+    await until(async () => (await fcr24h()) !== undefined);
     expect(await fcr24h()).toEqual({ value: 0.75, denominator: 4 });
     clock.at = now + 25 * 3_600_000; // a day and an hour later, nothing happened
-    const deadline = Date.now() + 10_000;
-    while ((await fcr24h())?.denominator !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await until(async () => (await fcr24h())?.denominator === 0);
     expect(await fcr24h()).toEqual({ value: null, denominator: 0 });
   });
 
@@ -147,3 +148,8 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
     expect(history.versions).toMatchObject([{ publishedBy: 'hr-admin', note: 'FCR target 90%' }]);
   });
 });
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}

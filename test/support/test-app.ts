@@ -14,7 +14,12 @@ export async function startTestApp(
   const database = { db: t.db, url: DATABASE_URL, embedded: false, close: () => Promise.resolve() }; // the test drops its schema
   @Module({
     imports: [
-      RuntimeModule.register(loadConfig({}), database, loadDefinitions('definitions/seed').set, clock),
+      RuntimeModule.register({
+        config: loadConfig({}),
+        database,
+        definitions: loadDefinitions('definitions/seed').set,
+        ...(clock === undefined ? {} : { clock }),
+      }),
       ...services,
     ],
   })

@@ -1,4 +1,5 @@
 import type { IndicatorValue } from '#libs/indicators';
+import type { ScoredCard } from './rescore';
 
 // Tells the scoring step which indicator values changed, once they are committed. In one process it
 // is an in-memory fan-out; scaled out, the same port sits on a topic.
@@ -28,4 +29,12 @@ export class InMemoryChangeBus implements ChangeBus {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+// What the scoring step hands to the gateways: the cards, the log offset they reflect, the oldest
+// acceptance behind them.
+export interface ScoredBatch {
+  cards: ScoredCard[];
+  offset: number;
+  acceptedAt?: number;
 }

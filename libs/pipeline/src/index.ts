@@ -1,5 +1,18 @@
-export { IndicatorProcessor, type IndicatorStore, type PollResult, type ProcessorOptions } from './indicator-processor';
+export {
+  IndicatorProcessor,
+  type IndicatorStore,
+  type PollResult,
+  type ProcessorOptions,
+  type ProcessorWrite,
+} from './indicator-processor';
 export { ingest, type IngestDeps, type IngestOutcome, type IngestStatus, type RejectionSink } from './ingest';
-export { InMemoryChangeBus, type ChangeBatch, type ChangeBus, type ChangeListener } from './change-bus';
+export {
+  InMemoryChangeBus,
+  type ChangeBatch,
+  type ChangeBus,
+  type ChangeListener,
+  type ScoredBatch,
+} from './change-bus';
 export { rescore, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
 export { DefinitionsRegistry, type PublishOutcome } from './definitions-registry';
+export { ValuesCache } from './values-cache';

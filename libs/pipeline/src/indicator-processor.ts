@@ -1,16 +1,20 @@
 import type { DefinitionSet } from '#libs/definitions';
 import type { EventLog } from '#libs/event-log';
 import { IndicatorEngine, type EngineSnapshot, type IndicatorValue } from '#libs/indicators';
+import type { ChangeBatch } from './change-bus';
 
 // Where the processor keeps its results: values, and now and then a checkpoint, in one transaction.
 export interface IndicatorStore {
   loadCheckpoint(processor: string): Promise<{ offset: number; snapshot: EngineSnapshot } | undefined>;
-  save(
-    processor: string,
-    offset: number,
-    changes: readonly IndicatorValue[],
-    checkpoint?: { offset: number; snapshot: EngineSnapshot },
-  ): Promise<void>;
+  save(write: ProcessorWrite): Promise<void>;
+}
+
+export interface ProcessorWrite {
+  processor: string;
+  offset: number; // the values reflect the log up to here
+  changes: readonly IndicatorValue[];
+  checkpoint?: { offset: number; snapshot: string }; // the engine snapshot, already serialised
+  feed?: ChangeBatch; // the changes for a scoring service in another process (an outbox row)
 }
 
 export interface ProcessorOptions {
@@ -19,7 +23,8 @@ export interface ProcessorOptions {
   store: IndicatorStore;
   definitions: DefinitionSet;
   batchSize: number; // events per poll
-  checkpointEvery: number; // polls between checkpoints (snapshots cost more than value rows)
+  checkpointEvery: number; // flushes between checkpoints (snapshots cost more than value rows)
+  durableFeed?: boolean; // write each flush's changes to the outbox for a scoring service elsewhere
 }
 
 export interface PollResult {
@@ -31,10 +36,18 @@ export interface PollResult {
   clock: number; // the engine's clock after the batch
 }
 
-// Log → engine → store. The engine state and the log offset are saved together, so a restart
-// restores the checkpoint and replays exactly the events after it: nothing lost, nothing counted twice.
+const keyOf = (v: IndicatorValue): string =>
+  `${v.indicator}|${v.entity.orgId}|${v.entity.level}|${v.entity.id}|${v.window}|${v.window.startsWith('rolling:') ? '' : v.periodStart}`;
+
+// Log → engine → store. Polls fold the log into the engine and return what changed at once (the live
+// path); flushes persist the changes, coalesced to the latest value of each row, and now and then the
+// engine snapshot with its log offset, in one transaction. A restart restores the checkpoint and
+// replays exactly the events after it: nothing lost, nothing counted twice.
 export class IndicatorProcessor {
-  private pollsSinceCheckpoint = 0;
+  private flushesSinceCheckpoint = 0;
+  private pending = new Map<string, IndicatorValue>();
+  private pendingSince: number | undefined;
+  private writes: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly options: ProcessorOptions,
@@ -60,7 +73,12 @@ export class IndicatorProcessor {
     return this.engine;
   }
 
-  // Folds the next batch of the log; saves its changes, with a checkpoint every `checkpointEvery` polls.
+  // changed rows folded but not yet handed to the store
+  get unflushed(): number {
+    return this.pending.size;
+  }
+
+  // Folds the next batch of the log. Its changes are returned and kept for the next flush.
   async poll(): Promise<PollResult> {
     const records = await this.options.log.read(this.position, this.options.batchSize);
     if (records.length === 0)
@@ -68,43 +86,63 @@ export class IndicatorProcessor {
     const last = (records[records.length - 1] as { offset: number }).offset;
     const { changes, closed, outcomes } = this.engine.foldBatch(records.map((r) => r.event));
     const all = [...changes, ...closed];
-    this.pollsSinceCheckpoint++;
-    const checkpointNow = this.pollsSinceCheckpoint >= this.options.checkpointEvery;
-    await this.options.store.save(
-      this.options.name,
-      last,
-      all,
-      checkpointNow ? { offset: last, snapshot: this.engine.snapshot() } : undefined,
-    );
-    if (checkpointNow) {
-      this.pollsSinceCheckpoint = 0;
-      await this.options.log.commitOffset(this.options.name, last);
-    }
     this.position = last;
+    const acceptedAt = (records[0] as { appendedAt: Date }).appendedAt.getTime();
+    this.keep(all, acceptedAt);
     return {
       events: records.length,
       changes: all,
       offset: last,
-      acceptedAt: (records[0] as { appendedAt: Date }).appendedAt.getTime(),
+      acceptedAt,
       tooLate: outcomes.filter((o) => o.tooLate.length > 0 || o.status === 'too-late').length,
       clock: this.engine.clock,
     };
   }
 
   // Moves the clock without events: rolling values decay and periods close.
-  async tick(now: number): Promise<IndicatorValue[]> {
+  tick(now: number): IndicatorValue[] {
     const { changes, closed } = this.engine.advanceTo(now);
     const all = [...changes, ...closed];
-    await this.options.store.save(this.options.name, this.position, all);
+    this.keep(all, undefined);
     return all;
   }
 
-  async checkpoint(): Promise<void> {
-    await this.options.store.save(this.options.name, this.position, [], {
-      offset: this.position,
-      snapshot: this.engine.snapshot(),
+  // Hands the changes folded so far to the store, with a checkpoint every `checkpointEvery` flushes
+  // (or when asked). Returns at once with the write under way; writes run one at a time, in order, so
+  // the caller may poll on while one commits. The snapshot is taken here, before the engine moves on.
+  flush(options: { checkpoint?: boolean } = {}): Promise<void> {
+    const changes = [...this.pending.values()];
+    const acceptedAt = this.pendingSince;
+    this.pending = new Map();
+    this.pendingSince = undefined;
+    this.flushesSinceCheckpoint++;
+    const checkpointNow = options.checkpoint === true || this.flushesSinceCheckpoint >= this.options.checkpointEvery;
+    if (changes.length === 0 && !checkpointNow) return this.writes;
+    const write: ProcessorWrite = { processor: this.options.name, offset: this.position, changes };
+    if (checkpointNow) {
+      this.flushesSinceCheckpoint = 0;
+      write.checkpoint = { offset: this.position, snapshot: JSON.stringify(this.engine.snapshot()) };
+    }
+    if (this.options.durableFeed === true && changes.length > 0) {
+      write.feed = { changes, clock: this.engine.clock, offset: this.position };
+      if (acceptedAt !== undefined) write.feed.acceptedAt = acceptedAt;
+    }
+    const committed = this.writes.then(async () => {
+      await this.options.store.save(write);
+      if (write.checkpoint !== undefined) await this.options.log.commitOffset(this.options.name, write.offset);
     });
-    await this.options.log.commitOffset(this.options.name, this.position);
-    this.pollsSinceCheckpoint = 0;
+    // a failed write fails this flush; the next ones still run (a restart replays from the checkpoint)
+    this.writes = committed.catch(() => undefined);
+    return committed;
+  }
+
+  // A last flush with a checkpoint: a restart replays nothing.
+  async checkpoint(): Promise<void> {
+    await this.flush({ checkpoint: true });
+  }
+
+  private keep(changes: readonly IndicatorValue[], acceptedAt: number | undefined): void {
+    for (const c of changes) this.pending.set(keyOf(c), c);
+    if (acceptedAt !== undefined && this.pendingSince === undefined) this.pendingSince = acceptedAt;
   }
 }

@@ -3,6 +3,7 @@ import { EventLog1763884800000 } from './migrations/1763884800000-event-log';
 import { IndicatorState1763884900000 } from './migrations/1763884900000-indicator-state';
 import { Scorecards1763885000000 } from './migrations/1763885000000-scorecards';
 import { DefinitionVersions1763885100000 } from './migrations/1763885100000-definition-versions';
+import { FeedsAndAlerts1763885200000 } from './migrations/1763885200000-feeds-and-alerts';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -10,6 +11,7 @@ export const MIGRATIONS = [
   IndicatorState1763884900000,
   Scorecards1763885000000,
   DefinitionVersions1763885100000,
+  FeedsAndAlerts1763885200000,
 ];
 
 export interface PostgresOptions {

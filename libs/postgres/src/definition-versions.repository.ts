@@ -1,4 +1,8 @@
 import type { DataSource } from 'typeorm';
+import { appendToFeed } from './postgres-feed';
+
+// the feed topic of published versions, for scoring services in other processes
+export const DEFINITIONS_PUBLISHED = 'definitions';
 
 export interface DefinitionVersion {
   version: number;
@@ -9,7 +13,7 @@ export interface DefinitionVersion {
   summary: unknown;
 }
 
-// The audit trail of published KPI definitions.
+// The audit trail of published KPI definitions; each new version is announced on the feed.
 export class DefinitionVersionsRepository {
   constructor(private readonly db: DataSource) {}
 
@@ -19,11 +23,15 @@ export class DefinitionVersionsRepository {
     source: string;
     summary: unknown;
   }): Promise<DefinitionVersion> {
-    const [row] = await this.db.query<Row[]>(
-      `INSERT INTO definition_versions (published_by, note, source, summary) VALUES ($1, $2, $3, $4) RETURNING *`,
-      [entry.publishedBy, entry.note ?? null, entry.source, JSON.stringify(entry.summary)],
-    );
-    return toVersion(row as Row);
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<Row[]>(
+        `INSERT INTO definition_versions (published_by, note, source, summary) VALUES ($1, $2, $3, $4) RETURNING *`,
+        [entry.publishedBy, entry.note ?? null, entry.source, JSON.stringify(entry.summary)],
+      );
+      const added = toVersion(row as Row);
+      await appendToFeed(tx, DEFINITIONS_PUBLISHED, { version: added.version });
+      return added;
+    });
   }
 
   async latest(): Promise<DefinitionVersion | undefined> {

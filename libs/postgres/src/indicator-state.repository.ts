@@ -1,5 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EngineSnapshot, IndicatorValue } from '#libs/indicators';
+import type { ProcessorWrite } from '#libs/pipeline';
+import { appendToFeed, pruneFeed } from './postgres-feed';
+
+// the feed topic of committed indicator changes, for a scoring service in another process
+export const INDICATOR_CHANGES = 'indicator-changes';
 
 export interface Checkpoint {
   offset: number;
@@ -7,7 +12,7 @@ export interface Checkpoint {
 }
 
 // What the indicator processor persists. `save` writes the changed values and, when given, the
-// checkpoint in one transaction: after a crash the processor restores the checkpoint and replays the
+// checkpoint and the feed row in one transaction: after a crash the processor restores the checkpoint and replays the
 // log from its offset, rewriting the same value rows (upserts; history keyed by log offset).
 export class IndicatorStateRepository {
   constructor(private readonly db: DataSource) {}
@@ -20,20 +25,18 @@ export class IndicatorStateRepository {
     return row === undefined ? undefined : { offset: Number(row.offset), snapshot: row.snapshot };
   }
 
-  async save(
-    processor: string,
-    offset: number,
-    changes: readonly IndicatorValue[],
-    checkpoint?: Checkpoint,
-  ): Promise<void> {
+  async save(write: ProcessorWrite): Promise<void> {
+    const { processor, offset, changes, checkpoint, feed } = write;
     await this.db.transaction(async (tx) => {
       await this.writeValues(tx, offset, changes);
+      if (feed !== undefined) await appendToFeed(tx, INDICATOR_CHANGES, feed);
       if (checkpoint !== undefined) {
         await tx.query(
           `INSERT INTO processor_checkpoints (processor, "offset", snapshot) VALUES ($1, $2, $3)
            ON CONFLICT (processor) DO UPDATE SET "offset" = excluded."offset", snapshot = excluded.snapshot, updated_at = now()`,
-          [processor, checkpoint.offset, JSON.stringify(checkpoint.snapshot)],
+          [processor, checkpoint.offset, checkpoint.snapshot],
         );
+        await pruneFeed(tx);
       }
     });
   }

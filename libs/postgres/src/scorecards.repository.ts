@@ -1,6 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { EntityRef } from '#libs/indicators';
-import type { ScoredCard } from '#libs/pipeline';
+import type { ScoredBatch, ScoredCard } from '#libs/pipeline';
+import { appendToFeed } from './postgres-feed';
+
+// the feed topic of stored scorecards, for scorecard gateways in other processes
+export const SCORECARD_UPDATES = 'scorecards';
 
 export interface StoredCard extends ScoredCard {
   updatedAt: Date;
@@ -12,7 +16,8 @@ export class ScorecardsRepository {
   constructor(private readonly db: DataSource) {}
 
   // all cards in one transaction and a handful of statements, whatever their number
-  async save(cards: readonly ScoredCard[]): Promise<void> {
+  // feed: also announce the cards to scorecard gateways in other processes, in the same transaction
+  async save(cards: readonly ScoredCard[], feed?: ScoredBatch): Promise<void> {
     if (cards.length === 0) return;
     const col = <T>(f: (c: ScoredCard) => T): T[] => cards.map(f);
     const keys = [
@@ -62,6 +67,7 @@ export class ScorecardsRepository {
           [...keys.map((k) => hits.map((h) => k[h.i])), hits.map((h) => h.kpi), hits.map((h) => h.effect)],
         );
       }
+      if (feed !== undefined) await appendToFeed(tx, SCORECARD_UPDATES, feed);
     });
   }
 

@@ -37,7 +37,9 @@ Configuration comes from the environment:
   PORT                    HTTP port, default 8080
   KPI_PULSE_DEFINITIONS   KPI definitions to load, default definitions/seed
   EMBEDDED_POSTGRES_PORT  default 54329
-  PROCESSOR_BATCH_SIZE, PROCESSOR_CHECKPOINT_EVERY   default 2000 events a poll, a snapshot every 20 polls
+  PROCESSOR_BATCH_SIZE    events a poll of the log, default 2000
+  PROCESSOR_FLUSH_MS      how often changed values are written, default 500
+  PROCESSOR_CHECKPOINT_EVERY  flushes between engine snapshots, default 10
 
 Example:
   npm run demo            (the same as: kpi-pulse up --demo)`,

@@ -1,23 +1,35 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DefinitionSet } from '#libs/definitions';
 import type { EventLog } from '#libs/event-log';
-import { IndicatorProcessor, type ChangeBus, type IndicatorStore } from '#libs/pipeline';
+import { IndicatorProcessor, type ChangeBus, type IndicatorStore, type ProcessorOptions } from '#libs/pipeline';
 import type { PipelineMetrics } from '../../runtime/src/metrics';
 import type { RuntimeConfig } from '../../runtime/src/config';
-import type { Clock } from '../../runtime/src/runtime.module';
-import { CHANGE_BUS, CLOCK, CONFIG, DEFINITIONS, EVENT_LOG, INDICATOR_STORE, METRICS } from '../../runtime/src/tokens';
+import type { Clock, Feeds } from '../../runtime/src/runtime.module';
+import {
+  CHANGE_BUS,
+  CLOCK,
+  CONFIG,
+  DEFINITIONS,
+  EVENT_LOG,
+  FEEDS,
+  INDICATOR_STORE,
+  METRICS,
+} from '../../runtime/src/tokens';
 
 const IDLE_MS = 50; // how long to wait when the log has nothing new
 const TICK_MS = 1000; // how often the clock moves without events (rolling values decay, periods close)
 
-// Runs the processor: poll the log, fold, persist with checkpoints, publish what changed; a clock
-// tick when idle; a last checkpoint on shutdown so a restart replays nothing.
+// Runs the processor: poll the log, fold, hand the changes to scoring at once; persist them (coalesced)
+// every PROCESSOR_FLUSH_MS while the next polls fold on; a clock tick when idle; a last checkpoint on
+// shutdown so a restart replays nothing. A failed write restarts the processor from its checkpoint.
 @Injectable()
 export class IndicatorProcessorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('indicator-processor');
   private processor: IndicatorProcessor | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
+  private flushing: Promise<void> | undefined;
+  private flushFailure: Error | undefined;
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
@@ -27,65 +39,93 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
     @Inject(CONFIG) private readonly config: RuntimeConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(FEEDS) private readonly feeds: Feeds,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.processor = await IndicatorProcessor.start({
+  private get options(): ProcessorOptions {
+    return {
       name: 'indicator-processor',
       log: this.log,
       store: this.store,
       definitions: this.definitions,
       batchSize: this.config.processorBatchSize,
       checkpointEvery: this.config.processorCheckpointEvery,
-    });
+      durableFeed: this.feeds.indicatorChanges === 'postgres',
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.processor = await IndicatorProcessor.start(this.options);
     this.running = true;
-    this.loop = this.run(this.processor);
+    this.loop = this.run();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
     await this.loop;
+    await this.flushing;
     await this.processor?.checkpoint();
   }
 
-  private async run(processor: IndicatorProcessor): Promise<void> {
+  private async run(): Promise<void> {
     let lastTick = Number.NEGATIVE_INFINITY;
+    let lastFlush = performance.now(); // flush cadence runs on real time, whatever the engine's clock
     while (this.running) {
+      const processor = this.processor as IndicatorProcessor;
       try {
+        if (this.flushFailure !== undefined) throw this.flushFailure;
         const started = process.hrtime.bigint();
         const polled = await processor.poll();
         if (polled.events > 0) {
           this.metrics.foldSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
           this.metrics.eventsByOutcome.inc({ outcome: 'late' }, polled.tooLate);
           this.metrics.consumerLag.set(Math.max(0, (await this.log.endOffset()) - polled.offset));
+          this.bus.publish(
+            polled.acceptedAt === undefined
+              ? { changes: polled.changes, clock: polled.clock, offset: polled.offset }
+              : { changes: polled.changes, clock: polled.clock, offset: polled.offset, acceptedAt: polled.acceptedAt },
+          );
         }
-        this.bus.publish(
-          polled.acceptedAt === undefined
-            ? { changes: polled.changes, clock: polled.clock, offset: polled.offset }
-            : { changes: polled.changes, clock: polled.clock, offset: polled.offset, acceptedAt: polled.acceptedAt },
-        );
         const now = this.clock.now();
         // only when caught up: ticking to the wall clock mid-backlog would make the backlog late
-        if (
-          polled.events === 0 &&
-          now - lastTick >= TICK_MS &&
-          processor.indicatorEngine.clock > Number.NEGATIVE_INFINITY
-        ) {
+        if (polled.events === 0 && now - lastTick >= TICK_MS && processor.indicatorEngine.clock > -Infinity) {
           lastTick = now;
-          this.bus.publish({
-            changes: await processor.tick(now),
-            clock: processor.indicatorEngine.clock,
-            offset: processor.offset,
-          });
+          const changes = processor.tick(now);
+          this.bus.publish({ changes, clock: processor.indicatorEngine.clock, offset: processor.offset });
+        }
+        if (
+          this.flushing === undefined &&
+          processor.unflushed > 0 &&
+          performance.now() - lastFlush >= this.config.processorFlushMs
+        ) {
+          lastFlush = performance.now();
+          this.flushing = processor.flush().then(
+            () => (this.flushing = undefined),
+            (err: unknown) => {
+              this.flushFailure = err instanceof Error ? err : new Error(String(err));
+              this.flushing = undefined;
+            },
+          );
         }
         if (polled.events === 0) await sleep(IDLE_MS);
       } catch (err) {
-        // a database hiccup: wait and retry from the same offset (nothing was committed past it)
-        this.logger.error(`poll failed, retrying: ${err instanceof Error ? err.message : String(err)}`);
+        // a database hiccup: start over from the checkpoint (values are upserts, so replaying rewrites them)
+        this.logger.error(`processing failed, restarting from the checkpoint: ${describe(err)}`);
+        await this.flushing;
+        this.flushFailure = undefined;
         await sleep(1000);
+        try {
+          this.processor = await IndicatorProcessor.start(this.options);
+        } catch (restartErr) {
+          this.logger.error(`restart failed, retrying: ${describe(restartErr)}`);
+        }
       }
     }
   }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -11,7 +11,8 @@ describe('runtime configuration from the environment', () => {
       httpPort: 8080,
       definitionsPath: 'definitions/seed',
       processorBatchSize: 2000,
-      processorCheckpointEvery: 20,
+      processorFlushMs: 500,
+      processorCheckpointEvery: 10,
       logLevel: 'info',
     });
   });

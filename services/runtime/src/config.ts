@@ -8,7 +8,8 @@ export interface RuntimeConfig {
   httpPort: number;
   definitionsPath: string;
   processorBatchSize: number; // events per poll of the log
-  processorCheckpointEvery: number; // polls between engine snapshots
+  processorFlushMs: number; // how often changed values are written (coalesced)
+  processorCheckpointEvery: number; // flushes between engine snapshots
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -82,7 +83,8 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
     httpPort: port(env, 'PORT', 8080),
     definitionsPath: env.KPI_PULSE_DEFINITIONS ?? 'definitions/seed',
     processorBatchSize: positiveInt(env, 'PROCESSOR_BATCH_SIZE', 2000),
-    processorCheckpointEvery: positiveInt(env, 'PROCESSOR_CHECKPOINT_EVERY', 20),
+    processorFlushMs: positiveInt(env, 'PROCESSOR_FLUSH_MS', 500),
+    processorCheckpointEvery: positiveInt(env, 'PROCESSOR_CHECKPOINT_EVERY', 10),
     logLevel: logLevel as RuntimeConfig['logLevel'],
   };
 }

@@ -26,6 +26,7 @@ import {
   CLOCK,
   REGISTRY,
   DEFINITION_VERSIONS,
+  FEEDS,
 } from './tokens';
 import { HealthController } from './health.controller';
 import { PipelineMetrics } from './metrics';
@@ -36,21 +37,35 @@ export interface Clock {
   now(): number;
 }
 
+// How changes travel between two services: in memory when both run in this process, else through
+// the Postgres feed (an outbox row written with what it announces, NOTIFY to wake the reader).
+export type FeedKind = 'memory' | 'postgres';
+export interface Feeds {
+  indicatorChanges: FeedKind; // indicator-processor → scoring-service
+  scorecards: FeedKind; // scoring-service → scorecard-gateway
+  definitions: FeedKind; // scorecard-gateway (publish) → scoring-service
+}
+
+export interface RuntimeOptions {
+  config: RuntimeConfig;
+  database: Database;
+  definitions: DefinitionSet;
+  clock?: Clock; // the wall clock the processor ticks to when idle (tests move it by hand)
+  definitionsVersion?: number; // the published version the definitions come from (0: the files)
+  feeds?: Feeds; // default: all in memory (every service in this process)
+}
+
 @Global()
 @Module({ controllers: [HealthController] })
 export class RuntimeModule implements OnApplicationShutdown {
   constructor(@Inject(DATABASE) private readonly database: Database) {}
 
-  // clock: the wall clock the processor ticks to when idle (tests move it by hand)
-  static register(
-    config: RuntimeConfig,
-    database: Database,
-    definitions: DefinitionSet,
-    clock: Clock = { now: () => Date.now() },
-    definitionsVersion = 0,
-  ): DynamicModule {
+  static register(options: RuntimeOptions): DynamicModule {
+    const { config, database, definitions, clock = { now: () => Date.now() }, definitionsVersion = 0 } = options;
+    const feeds = options.feeds ?? { indicatorChanges: 'memory', scorecards: 'memory', definitions: 'memory' };
     const providers = [
       { provide: CLOCK, useValue: clock },
+      { provide: FEEDS, useValue: feeds },
       { provide: CONFIG, useValue: config },
       { provide: DATABASE, useValue: database },
       { provide: DEFINITIONS, useValue: definitions },

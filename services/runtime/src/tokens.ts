@@ -13,3 +13,4 @@ export const METRICS = Symbol('metrics');
 export const CLOCK = Symbol('clock');
 export const REGISTRY = Symbol('definitions-registry');
 export const DEFINITION_VERSIONS = Symbol('definition-versions');
+export const FEEDS = Symbol('feeds');

@@ -1,13 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import {
-  combineDefinitions,
-  formatIssue,
-  loadDefinitions,
-  parseDefinitionSource,
-  type DefinitionSet,
-} from '#libs/definitions';
+import { formatIssue, loadDefinitions, type DefinitionSet } from '#libs/definitions';
 import { DefinitionsRegistry } from '#libs/pipeline';
 import { DefinitionVersionsRepository } from '#libs/postgres';
 import { IndicatorProcessorModule } from '../../indicator-processor/src/indicator-processor.module';
@@ -17,7 +11,8 @@ import { ScoringServiceModule } from '../../scoring-service/src/scoring-service.
 import type { RuntimeConfig } from './config';
 import { openDatabase, type Database } from './database';
 import { createHttpApp } from './http-app';
-import { RuntimeModule } from './runtime.module';
+import { parsePublished } from './published-definitions';
+import { RuntimeModule, type FeedKind, type Feeds } from './runtime.module';
 
 export const SERVICES = {
   'ingest-gateway': IngestGatewayModule,
@@ -56,7 +51,13 @@ export async function up(
   const published = await latestPublished(database, definitions);
 
   const imports: (Type | DynamicModule)[] = [
-    RuntimeModule.register(config, database, published.set, undefined, published.version),
+    RuntimeModule.register({
+      config,
+      database,
+      definitions: published.set,
+      definitionsVersion: published.version,
+      feeds: feedsFor(services),
+    }),
     ...services.map((s) => SERVICES[s]),
   ];
   @Module({ imports })
@@ -76,6 +77,17 @@ export async function up(
   return { app, url, database, definitions: published.set, close: () => app.close() };
 }
 
+// In memory between two services of this process; through Postgres when the other end runs elsewhere.
+export function feedsFor(services: readonly ServiceName[]): Feeds {
+  const here = (a: ServiceName, b: ServiceName): FeedKind =>
+    services.includes(a) && services.includes(b) ? 'memory' : 'postgres';
+  return {
+    indicatorChanges: here('indicator-processor', 'scoring-service'),
+    scorecards: here('scoring-service', 'scorecard-gateway'),
+    definitions: here('scorecard-gateway', 'scoring-service'),
+  };
+}
+
 // A version published over HTTP outlives a restart: its scorecards are used, as long as its indicators
 // and orgs are still those of the definition files (the processor's state was folded under those).
 async function latestPublished(
@@ -84,13 +96,12 @@ async function latestPublished(
 ): Promise<{ set: DefinitionSet; version: number }> {
   const latest = await new DefinitionVersionsRepository(database.db).latest();
   if (latest === undefined) return { set: files, version: 0 };
-  const parsed = combineDefinitions([parseDefinitionSource(latest.source, 'published.yaml')]);
-  const registry = new DefinitionsRegistry(files);
-  if (parsed.issues.some((i) => i.severity === 'error') || registry.check(parsed.set) !== undefined) {
+  const set = parsePublished(latest.source);
+  if (set === undefined || new DefinitionsRegistry(files).check(set) !== undefined) {
     process.stderr.write(
       `kpi-pulse: published definitions v${latest.version} no longer match the definition files; using the files\n`,
     );
     return { set: files, version: 0 };
   }
-  return { set: parsed.set, version: latest.version };
+  return { set, version: latest.version };
 }

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { Inject } from '@nestjs/common';
+import { Inject, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -10,11 +10,12 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import type { EntityRef } from '#libs/indicators';
-import type { ScoredCard } from '#libs/pipeline';
-import type { ScorecardsRepository } from '#libs/postgres';
+import type { ScoredBatch, ScoredCard } from '#libs/pipeline';
+import { PostgresFeedReader, SCORECARD_UPDATES, type ScorecardsRepository } from '#libs/postgres';
+import type { Database } from '../../runtime/src/database';
+import type { Feeds } from '../../runtime/src/runtime.module';
 import type { PipelineMetrics } from '../../runtime/src/metrics';
-import { METRICS, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
-import type { ScoredBatch } from '../../scoring-service/src/scoring.service';
+import { DATABASE, FEEDS, METRICS, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
 
 export interface RoomSnapshot {
   room: string;
@@ -44,21 +45,35 @@ const roomOf = (e: EntityRef): string => (e.level === 'org' ? `org:${e.orgId}` :
 // socket.io namespace /scorecards: join a room, get its snapshot as the ack, then every update of it
 // with a per-room sequence number.
 @WebSocketGateway({ namespace: '/scorecards', cors: { origin: true } })
-export class ScorecardGateway implements OnGatewayInit {
+export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
   @WebSocketServer() private readonly server!: Namespace;
   private readonly seq = new Map<string, number>();
+  private readonly logger = new Logger('scorecard-gateway');
+  private feed: Promise<PostgresFeedReader<ScoredBatch>> | undefined;
 
   constructor(
     @Inject(SCORECARDS) private readonly scorecards: ScorecardsRepository,
     @Inject(SCORECARD_BUS) private readonly bus: EventEmitter,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
+    @Inject(FEEDS) private readonly feeds: Feeds,
+    @Inject(DATABASE) private readonly database: Database,
   ) {}
 
   afterInit(): void {
-    this.bus.on('scorecards', ({ cards, offset, acceptedAt }: ScoredBatch) => {
+    const deliver = ({ cards, offset, acceptedAt }: ScoredBatch) => {
       this.push(cards, offset);
       if (acceptedAt !== undefined) this.metrics.endToEndSeconds.observe((Date.now() - acceptedAt) / 1000);
-    });
+    };
+    if (this.feeds.scorecards === 'memory') this.bus.on('scorecards', deliver);
+    // the scoring service runs elsewhere: its cards come through the Postgres feed, every gateway reads it all
+    else
+      this.feed = PostgresFeedReader.open(this.database.db, SCORECARD_UPDATES, deliver, (err) =>
+        this.logger.error(`reading scorecards: ${err instanceof Error ? err.message : String(err)}`),
+      );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await (await this.feed)?.close();
   }
 
   @SubscribeMessage('join')

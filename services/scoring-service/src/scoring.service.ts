@@ -1,31 +1,54 @@
 import type { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { IndicatorValue } from '#libs/indicators';
-import { rescore, rescoreEntities, type ChangeBus, type DefinitionsRegistry, type ScoredCard } from '#libs/pipeline';
-import type { IndicatorStateRepository, ScorecardsRepository } from '#libs/postgres';
-import { CHANGE_BUS, INDICATOR_STORE, REGISTRY, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
+import type { EntityRef, IndicatorValue } from '#libs/indicators';
+import {
+  rescore,
+  rescoreEntities,
+  ValuesCache,
+  type ChangeBatch,
+  type ChangeBus,
+  type DefinitionsRegistry,
+  type ScoredBatch,
+  type ScoredCard,
+} from '#libs/pipeline';
+import {
+  DEFINITIONS_PUBLISHED,
+  INDICATOR_CHANGES,
+  PostgresFeedReader,
+  type DefinitionVersionsRepository,
+  type IndicatorStateRepository,
+  type ScorecardsRepository,
+} from '#libs/postgres';
+import type { Database } from '../../runtime/src/database';
+import { parsePublished } from '../../runtime/src/published-definitions';
+import type { Feeds } from '../../runtime/src/runtime.module';
+import {
+  CHANGE_BUS,
+  DATABASE,
+  DEFINITION_VERSIONS,
+  FEEDS,
+  INDICATOR_STORE,
+  REGISTRY,
+  SCORECARD_BUS,
+  SCORECARDS,
+} from '../../runtime/src/tokens';
 
 const COALESCE_MS = 25; // changes arriving together are scored together
 
-// What the gateway receives: the cards, the log offset they reflect, the oldest acceptance behind them.
-export interface ScoredBatch {
-  cards: ScoredCard[];
-  offset: number;
-  acceptedAt?: number;
-}
-
-// Re-scores the scorecards that committed indicator changes touch, stores them (with red-line
-// breaches) and hands them to the gateway as 'scorecards' on the scorecard bus.
+// Re-scores the scorecards that indicator changes touch, from its own copy of the values (kept current
+// by the change feed), stores them with their red-line breaches, and hands them to the gateways. The
+// first round after a start re-scores every stored entity, so no change is lost across restarts.
 @Injectable()
 export class ScoringService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('scoring-service');
+  private readonly cache: ValuesCache;
   private pending: IndicatorValue[] = [];
   private pendingSince: number | undefined; // the oldest acceptance behind the pending changes
   private clock = Number.NEGATIVE_INFINITY;
   private offset = 0;
+  private caughtUp = false;
   private timer: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => void) | undefined;
-  private unsubscribePublish: (() => void) | undefined;
+  private readonly stops: (() => unknown)[] = [];
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -34,56 +57,103 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
     @Inject(INDICATOR_STORE) private readonly values: IndicatorStateRepository,
     @Inject(SCORECARDS) private readonly scorecards: ScorecardsRepository,
     @Inject(SCORECARD_BUS) private readonly out: EventEmitter,
-  ) {}
+    @Inject(FEEDS) private readonly feeds: Feeds,
+    @Inject(DATABASE) private readonly database: Database,
+    @Inject(DEFINITION_VERSIONS) private readonly versions: DefinitionVersionsRepository,
+  ) {
+    this.cache = new ValuesCache(values);
+  }
 
-  onApplicationBootstrap(): void {
-    // a new definitions version: every stored entity is re-scored with it, at once
-    this.unsubscribePublish = this.registry.onPublish(() => {
-      this.chain = this.chain.then(async () => {
-        try {
-          if (!Number.isFinite(this.clock)) return;
-          const entities = await this.values.entities();
-          const cards = await rescoreEntities(entities, this.clock, this.registry.current, this.values);
-          await this.scorecards.save(cards);
-          if (cards.length > 0) this.out.emit('scorecards', { cards, offset: this.offset } satisfies ScoredBatch);
-        } catch (err) {
-          this.logger.error(`re-scoring after publish failed: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      });
-    });
-    this.unsubscribe = this.changes.subscribe(({ changes, clock, acceptedAt, offset }) => {
-      this.pending.push(...changes);
-      this.clock = Math.max(this.clock, clock);
-      this.offset = Math.max(this.offset, offset);
-      if (acceptedAt !== undefined) this.pendingSince = Math.min(this.pendingSince ?? acceptedAt, acceptedAt);
-      this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
-    });
+  async onApplicationBootstrap(): Promise<void> {
+    // a new definitions version: every entity is re-scored with it, at once
+    this.stops.push(this.registry.onPublish(() => this.enqueue(() => this.scoreAll([]))));
+    const onError = (what: string) => (err: unknown) =>
+      this.logger.error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    if (this.feeds.indicatorChanges === 'memory') {
+      this.stops.push(this.changes.subscribe((batch) => this.receive(batch)));
+    } else {
+      const reader = await PostgresFeedReader.open<ChangeBatch>(
+        this.database.db,
+        INDICATOR_CHANGES,
+        (batch) => this.receive(batch),
+        onError('reading indicator changes'),
+      );
+      this.stops.push(() => reader.close());
+    }
+    if (this.feeds.definitions === 'postgres') {
+      const reader = await PostgresFeedReader.open<{ version: number }>(
+        this.database.db,
+        DEFINITIONS_PUBLISHED,
+        () => this.adoptLatestVersion(),
+        onError('reading published definitions'),
+      );
+      this.stops.push(() => reader.close());
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.unsubscribe?.();
-    this.unsubscribePublish?.();
+    for (const stop of this.stops) await stop();
     if (this.timer !== undefined) clearTimeout(this.timer);
     await this.chain;
+  }
+
+  private receive({ changes, clock, acceptedAt, offset }: ChangeBatch): void {
+    if (changes.length === 0) return;
+    for (const c of changes) this.pending.push(c);
+    this.clock = Math.max(this.clock, clock);
+    this.offset = Math.max(this.offset, offset);
+    if (acceptedAt !== undefined) this.pendingSince = Math.min(this.pendingSince ?? acceptedAt, acceptedAt);
+    this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
   }
 
   private flush(): void {
     this.timer = undefined;
     const batch = this.pending;
     const acceptedAt = this.pendingSince;
-    const offset = this.offset;
     this.pending = [];
     this.pendingSince = undefined;
-    // one scoring round at a time, in order
-    this.chain = this.chain.then(async () => {
-      try {
-        const cards = await rescore(batch, this.clock, this.registry.current, this.values);
-        await this.scorecards.save(cards);
-        const scored: ScoredBatch = acceptedAt === undefined ? { cards, offset } : { cards, offset, acceptedAt };
-        if (cards.length > 0) this.out.emit('scorecards', scored);
-      } catch (err) {
-        this.logger.error(`scoring failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
+    this.enqueue(async () => {
+      await this.cache.apply(batch);
+      if (!this.caughtUp)
+        return this.scoreAll(
+          batch.map((c) => c.entity),
+          acceptedAt,
+        );
+      const cards = await rescore(batch, this.clock, this.registry.current, this.cache);
+      await this.store(cards, acceptedAt);
+    });
+  }
+
+  // every stored entity (and these), with every scorecard in force
+  private async scoreAll(also: readonly EntityRef[], acceptedAt?: number): Promise<void> {
+    if (!Number.isFinite(this.clock)) return;
+    this.caughtUp = true;
+    const entities = new Map<string, EntityRef>();
+    for (const e of [...(await this.values.entities()), ...this.cache.entities, ...also]) entities.set(`${e.orgId}|${e.level}|${e.id}`, e);
+    const cards = await rescoreEntities([...entities.values()], this.clock, this.registry.current, this.cache);
+    await this.store(cards, acceptedAt);
+  }
+
+  private async store(cards: ScoredCard[], acceptedAt: number | undefined): Promise<void> {
+    if (cards.length === 0) return;
+    const scored: ScoredBatch =
+      acceptedAt === undefined ? { cards, offset: this.offset } : { cards, offset: this.offset, acceptedAt };
+    await this.scorecards.save(cards, this.feeds.scorecards === 'postgres' ? scored : undefined);
+    if (this.feeds.scorecards === 'memory') this.out.emit('scorecards', scored);
+  }
+
+  private async adoptLatestVersion(): Promise<void> {
+    const latest = await this.versions.latest();
+    if (latest === undefined || latest.version <= this.registry.version) return;
+    const set = parsePublished(latest.source);
+    const outcome = set === undefined ? undefined : this.registry.publish(set, latest.version);
+    if (outcome?.ok !== true) this.logger.warn(`published definitions v${latest.version} not adopted`);
+  }
+
+  // one scoring round at a time, in order; a failed round is logged and the next one runs
+  private enqueue(round: () => Promise<void>): void {
+    this.chain = this.chain.then(round).catch((err: unknown) => {
+      this.logger.error(`scoring failed: ${err instanceof Error ? err.message : String(err)}`);
     });
   }
 }

@@ -1,0 +1,109 @@
+import { Client } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions.js';
+
+// A feed between services in separate processes: rows of a topic in the `feed` table, appended in the
+// transaction of what they announce, read in id order by whoever listens. NOTIFY wakes the readers at
+// once; a slow poll covers a lost connection.
+const CHANNEL = 'kpi_feed';
+const POLL_MS = 1000;
+const READ_LIMIT = 100;
+const KEEP = '10 minutes'; // readers start at the end, so rows older than a slow reader's lag are of no use
+
+// Appends a row inside the caller's transaction. The topic's advisory lock makes ids commit in order,
+// so a reader resuming after id N never misses a smaller id committed later.
+export async function appendToFeed(tx: EntityManager, topic: string, payload: unknown): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('feed:' || $1))`, [topic]);
+  await tx.query(`INSERT INTO feed (topic, payload) VALUES ($1, $2)`, [topic, JSON.stringify(payload)]);
+  // the notification goes out at commit; it carries the schema so tests sharing a database stay apart
+  await tx.query(`SELECT pg_notify($1, current_schema() || ':' || $2)`, [CHANNEL, topic]);
+}
+
+export async function pruneFeed(tx: EntityManager | DataSource): Promise<void> {
+  await tx.query(`DELETE FROM feed WHERE created_at < now() - interval '${KEEP}'`);
+}
+
+export type FeedListener<T> = (payload: T) => Promise<void> | void;
+
+// Reads a topic from its end on: each row once, in order, one listener call at a time.
+export class PostgresFeedReader<T> {
+  private position = 0;
+  private listenClient: Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> = Promise.resolve();
+  private dirty = false;
+  private closed = false;
+
+  private constructor(
+    private readonly db: DataSource,
+    private readonly topic: string,
+    private readonly listener: FeedListener<T>,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  static async open<T>(
+    db: DataSource,
+    topic: string,
+    listener: FeedListener<T>,
+    onError: (err: unknown) => void,
+  ): Promise<PostgresFeedReader<T>> {
+    const reader = new PostgresFeedReader(db, topic, listener, onError);
+    await reader.start();
+    return reader;
+  }
+
+  private async start(): Promise<void> {
+    const [{ schema }] = await this.db.query<[{ schema: string }]>(`SELECT current_schema() AS schema`);
+    const [{ end }] = await this.db.query<[{ end: string }]>(
+      `SELECT coalesce(max(id), 0) AS end FROM feed WHERE topic = $1`,
+      [this.topic],
+    );
+    this.position = Number(end);
+    const options = this.db.options as PostgresConnectionOptions;
+    const client = new Client({ connectionString: options.url });
+    client.on('notification', (n) => {
+      if (n.payload === `${schema}:${this.topic}`) void this.wake();
+    });
+    // a dropped LISTEN connection only slows delivery down to the poll
+    client.on('error', () => undefined);
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.listenClient = client;
+    this.timer = setInterval(() => void this.wake(), POLL_MS);
+  }
+
+  // Resolves once every row committed before the call has been handed to the listener.
+  wake(): Promise<void> {
+    this.dirty = true;
+    this.draining = this.draining
+      .then(async () => {
+        while (this.dirty && !this.closed) {
+          this.dirty = false;
+          let rows: { id: string; payload: T }[];
+          do {
+            rows = await this.db.query<{ id: string; payload: T }[]>(
+              `SELECT id, payload FROM feed WHERE topic = $1 AND id > $2 ORDER BY id LIMIT ${READ_LIMIT}`,
+              [this.topic, this.position],
+            );
+            for (const row of rows) {
+              await this.listener(row.payload);
+              this.position = Number(row.id);
+            }
+          } while (rows.length === READ_LIMIT && !this.closed);
+        }
+      })
+      .catch((err: unknown) => {
+        // the row is read again at the next wake (the poll timer at the latest)
+        this.dirty = true;
+        this.onError(err);
+      });
+    return this.draining;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    await this.draining.catch(() => undefined);
+    await this.listenClient?.end().catch(() => undefined);
+  }
+}
