@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { ROOT } from '../support/service-process';
 
-export const ROOT = join(__dirname, '..', '..');
+export { ROOT };
+
 const BIN = join(ROOT, 'bin', 'kpi-pulse.js');
 
 export interface CliRun {

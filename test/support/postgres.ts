@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '#libs/postgres';
+import { createDataSource, migrate } from '#libs/postgres';
 
 // Integration tests run on a real Postgres: DATABASE_URL, or the one this workplace runs locally.
 // Each test file gets a schema of its own, migrated with the real migrations, dropped afterwards.
@@ -20,7 +20,7 @@ export async function migratedTestDatabase(): Promise<TestDatabase> {
   await admin.destroy();
   const db = createDataSource({ url: DATABASE_URL, schema, poolSize: 12 });
   await db.initialize();
-  await db.runMigrations({ transaction: 'each' });
+  await migrate(db);
   return {
     db,
     schema,

@@ -34,3 +34,18 @@ export function createDataSource(options: PostgresOptions): DataSource {
       : { schema: options.schema, extra: { options: `-c search_path=${options.schema}` } }),
   });
 }
+
+// Runs the pending migrations under a session advisory lock: services starting together on one
+// database migrate it once, the others wait and find nothing left to do.
+const MIGRATION_LOCK = 7_240_002;
+export async function migrate(db: DataSource): Promise<void> {
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await db.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}

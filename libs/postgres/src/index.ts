@@ -1,4 +1,4 @@
-export { createDataSource, MIGRATIONS, type PostgresOptions } from './data-source';
+export { createDataSource, migrate, MIGRATIONS, type PostgresOptions } from './data-source';
 export { PostgresEventLog } from './postgres-event-log';
 export { RejectedEventsRepository, type RejectedEvent, type StoredRejection } from './rejected-events.repository';
 export { IndicatorStateRepository, INDICATOR_CHANGES, type Checkpoint } from './indicator-state.repository';

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { manualIndicatorSpecs } from '#libs/simulator';
 import { ConfigError, loadConfig } from '../../runtime/src/config';
 import { startDemoSource } from '../../runtime/src/demo-source';
+import { signalled } from '../../runtime/src/run-services';
 import { SERVICES, StartupError, up, type ServiceName } from '../../runtime/src/up';
 import { UsageError } from './usage-error';
 
@@ -92,11 +93,7 @@ Example:
         lines.push(`  demo        ${rate} simulated events/s for ${teams} teams × ${agents} agents (org O1)`);
       }
       process.stdout.write(`${lines.join('\n')}\nCtrl-C stops (the processor checkpoints first).\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await signalled();
       source?.stop();
       await running.close();
       process.stdout.write(`stopped${source === undefined ? '' : ` after ${source.sent()} demo events`}\n`);

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '#libs/postgres';
+import { createDataSource, migrate } from '#libs/postgres';
 
 export interface Database {
   db: DataSource;
@@ -55,7 +55,7 @@ export async function openDatabase(options: { url?: string; dataDir: string; por
   }
   const db = createDataSource({ url });
   await db.initialize();
-  await db.runMigrations({ transaction: 'each' });
+  await migrate(db);
   const embedded = server;
   let stopped: Promise<void> | undefined;
   const realStop = embedded?.stop.bind(embedded);

@@ -129,7 +129,8 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
     if (!Number.isFinite(this.clock)) return;
     this.caughtUp = true;
     const entities = new Map<string, EntityRef>();
-    for (const e of [...(await this.values.entities()), ...this.cache.entities, ...also]) entities.set(`${e.orgId}|${e.level}|${e.id}`, e);
+    for (const e of [...(await this.values.entities()), ...this.cache.entities, ...also])
+      entities.set(`${e.orgId}|${e.level}|${e.id}`, e);
     const cards = await rescoreEntities([...entities.values()], this.clock, this.registry.current, this.cache);
     await this.store(cards, acceptedAt);
   }

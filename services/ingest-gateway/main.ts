@@ -1,0 +1,5 @@
+// The ingest-gateway alone (POST /v1/events: validate, append to the log, answer per event):
+// node dist/services/ingest-gateway/main.js, configured by the environment like `kpi-pulse up`.
+import { runServices } from '../runtime/src/run-services';
+
+void runServices(['ingest-gateway']);

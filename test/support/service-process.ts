@@ -1,0 +1,36 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  url: string; // where it listens (health, metrics, and its own API)
+  exited: Promise<number | null>; // the exit code
+}
+
+// A built service entry point as a real process (`node dist/services/<name>/main.js`), resolved once
+// it says it is up.
+export function startService(name: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/services', name, 'main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const url = /is up at (http:\/\/\S+)/.exec(out)?.[1];
+      if (url !== undefined) resolve({ child, url, exited });
+    });
+    child.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
+    void exited.then((code) => reject(new Error(`${name} exited with ${String(code)} before it was up: ${out}`)));
+  });
+}
+
+// DATABASE_URL for a child process, pointed at a test's own schema
+export function schemaUrl(base: string, schema: string): string {
+  return `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}
