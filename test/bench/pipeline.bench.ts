@@ -17,8 +17,12 @@ export interface PipelineBenchResult {
   p50Ms: number;
   p99Ms: number;
   measured: number;
-  foldMs: number; // mean time to fold and persist one poll of the log
+  foldMs: number; // mean time to read and fold one poll of the log
   polls: number;
+  flushes: number;
+  flushMs: number; // mean time to write one flush of changed values
+  rounds: number;
+  scoreMs: number; // mean time of one scoring round (score, store, push)
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -98,5 +102,9 @@ export async function benchPipeline(rate: number, seconds: number): Promise<Pipe
     measured: sorted.length,
     foldMs: (metric('kpi_fold_seconds_sum') / metric('kpi_fold_seconds_count')) * 1000,
     polls: metric('kpi_fold_seconds_count'),
+    flushes: metric('kpi_flush_seconds_count'),
+    rounds: metric('kpi_score_seconds_count'),
+    scoreMs: (metric('kpi_score_seconds_sum') / metric('kpi_score_seconds_count')) * 1000,
+    flushMs: (metric('kpi_flush_seconds_sum') / metric('kpi_flush_seconds_count')) * 1000,
   };
 }

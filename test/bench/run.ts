@@ -44,7 +44,9 @@ async function pipelineBench(): Promise<void> {
     console.log(
       `  target ${fmt(rate)}/s: accepted ${fmt(r.acceptedPerSecond)}/s (${fmt(r.accepted)} events); ` +
         `HTTP acceptance → socket.io update p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms (${fmt(r.measured)} events measured); ` +
-        `${fmt(r.polls)} polls of the log, ${r.foldMs.toFixed(0)} ms each to fold and persist`,
+        `${fmt(r.polls)} polls of the log, ${r.foldMs.toFixed(0)} ms each to read and fold; ` +
+        `${fmt(r.flushes)} flushes of changed values, ${r.flushMs.toFixed(0)} ms each; ` +
+        `${fmt(r.rounds)} scoring rounds, ${r.scoreMs.toFixed(0)} ms each`,
     );
   }
 }

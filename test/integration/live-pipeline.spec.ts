@@ -59,6 +59,9 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
   });
 
   it('serves the latest scorecards and their history over REST', async () => {
+    // the store follows the push by a write
+    const stored = async () => ((await (await fetch(`${base}/v1/scorecards/team:O1:T1`)).json()) as unknown[]).length;
+    await until(async () => (await stored()) > 0);
     const latest = (await (await fetch(`${base}/v1/scorecards/team:O1:T1`)).json()) as {
       score: { scorecard: string };
     }[];

@@ -68,16 +68,18 @@ async function scoreTouched(
     if (cards.length > 0) work.push({ entity, tz, cards });
   }
   if (work.length === 0) return [];
-  const byEntity = new Map<string, IndicatorValue[]>();
+  // an entity's values by indicator, window and period, for one lookup per KPI
+  const byEntity = new Map<string, Map<string, IndicatorValue>>();
   for (const v of await values.valuesOf(work.map((w) => w.entity))) {
     const key = `${v.entity.orgId}|${v.entity.level}|${v.entity.id}`;
-    const list = byEntity.get(key);
-    if (list === undefined) byEntity.set(key, [v]);
-    else list.push(v);
+    let rows = byEntity.get(key);
+    if (rows === undefined) byEntity.set(key, (rows = new Map<string, IndicatorValue>()));
+    rows.set(`${v.indicator}|${v.window}|${isRolling(v.window) ? 'rolling' : v.periodStart}`, v);
   }
+  const none = new Map<string, IndicatorValue>();
   const out: ScoredCard[] = [];
   for (const { entity, tz, cards } of work) {
-    const stored = byEntity.get(`${entity.orgId}|${entity.level}|${entity.id}`) ?? [];
+    const stored = byEntity.get(`${entity.orgId}|${entity.level}|${entity.id}`) ?? none;
     for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored));
   }
   return out;
@@ -88,16 +90,13 @@ function scoreOne(
   entity: EntityRef,
   at: number,
   tz: string,
-  stored: readonly IndicatorValue[],
+  stored: ReadonlyMap<string, IndicatorValue>,
 ): ScoredCard {
   const period = periodOfInstant(def.period, tz, at);
   const actuals = new Map<string, number | null>();
   for (const kpi of def.kpis) {
     const start = isRolling(kpi.window) ? undefined : periodOfInstant(kpi.window as typeof def.period, tz, at).start;
-    const row = stored.find(
-      (v) =>
-        v.indicator === kpi.indicator && v.window === kpi.window && (start === undefined || v.periodStart === start),
-    );
+    const row = stored.get(`${kpi.indicator}|${kpi.window}|${start ?? 'rolling'}`);
     actuals.set(kpi.id, row?.value ?? null);
   }
   return { entity, periodStart: period.start, periodEnd: period.end, score: scoreScorecard(def, actuals) };

@@ -29,25 +29,32 @@ export class ScorecardsRepository {
     ];
     const hits = cards.flatMap((c, i) => c.score.redLines.map((h) => ({ i, kpi: h.kpi, effect: h.effect })));
     await this.db.transaction(async (tx) => {
+      // the cards as one JSON parameter, parsed by Postgres; the history insert rides along as a CTE
       await tx.query(
-        `INSERT INTO scorecards (scorecard, org_id, level, entity_id, period_start, version, period_end, total, grade, card)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[],
-                              $7::timestamptz[], $8::float8[], $9::text[], $10::jsonb[])
+        `WITH c AS (
+           SELECT e->>0 AS scorecard, e->>1 AS org_id, e->>2 AS level, e->>3 AS entity_id, (e->>4)::timestamptz AS period_start,
+                  (e->>5)::int AS version, (e->>6)::timestamptz AS period_end, (e->>7)::float8 AS total, e->>8 AS grade,
+                  (e->9)::jsonb AS card
+           FROM json_array_elements($1::json) e),
+         history AS (
+           INSERT INTO scorecard_history (scorecard, org_id, level, entity_id, period_start, total, grade)
+           SELECT scorecard, org_id, level, entity_id, period_start, total, grade FROM c)
+         INSERT INTO scorecards (scorecard, org_id, level, entity_id, period_start, version, period_end, total, grade, card)
+         SELECT * FROM c
          ON CONFLICT (scorecard, org_id, level, entity_id, period_start) DO UPDATE SET version = excluded.version,
            period_end = excluded.period_end, total = excluded.total, grade = excluded.grade, card = excluded.card, updated_at = now()`,
         [
-          ...keys,
-          col((c) => c.score.version),
-          col((c) => new Date(c.periodEnd).toISOString()),
-          col((c) => c.score.total),
-          col((c) => c.score.grade),
-          col((c) => JSON.stringify(c)),
+          JSON.stringify(
+            cards.map((c, i) => [
+              ...keys.map((k) => k[i]),
+              c.score.version,
+              new Date(c.periodEnd).toISOString(),
+              c.score.total,
+              c.score.grade,
+              c,
+            ]),
+          ),
         ],
-      );
-      await tx.query(
-        `INSERT INTO scorecard_history (scorecard, org_id, level, entity_id, period_start, total, grade)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::float8[], $7::text[])`,
-        [...keys, col((c) => c.score.total), col((c) => c.score.grade)],
       );
       // a breach stays open while its red line holds, and is resolved when the card no longer shows it
       await tx.query(

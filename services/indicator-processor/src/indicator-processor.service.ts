@@ -99,8 +99,12 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
           performance.now() - lastFlush >= this.config.processorFlushMs
         ) {
           lastFlush = performance.now();
+          const stop = this.metrics.flushSeconds.startTimer();
           this.flushing = processor.flush().then(
-            () => (this.flushing = undefined),
+            () => {
+              stop();
+              this.flushing = undefined;
+            },
             (err: unknown) => {
               this.flushFailure = err instanceof Error ? err : new Error(String(err));
               this.flushing = undefined;

@@ -21,8 +21,20 @@ export class PipelineMetrics {
   });
   readonly foldSeconds = new Histogram({
     name: 'kpi_fold_seconds',
-    help: 'Time to fold and persist one batch of the log',
+    help: 'Time to read one batch of the log and fold it into the engine',
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly flushSeconds = new Histogram({
+    name: 'kpi_flush_seconds',
+    help: 'Time to write one flush of changed indicator values (and a checkpoint, every few)',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly scoreSeconds = new Histogram({
+    name: 'kpi_score_seconds',
+    help: 'Time of one scoring round: re-score the touched scorecards, store them with their breaches, push',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
   readonly endToEndSeconds = new Histogram({

@@ -48,6 +48,8 @@ const roomOf = (e: EntityRef): string => (e.level === 'org' ? `org:${e.orgId}` :
 export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
   @WebSocketServer() private readonly server!: Namespace;
   private readonly seq = new Map<string, number>();
+  // the newest card pushed per entity room and scorecard: the store may lag the push by a write
+  private readonly pushed = new Map<string, Map<string, ScoredCard>>();
   private readonly logger = new Logger('scorecard-gateway');
   private feed: Promise<PostgresFeedReader<ScoredBatch>> | undefined;
 
@@ -85,16 +87,27 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
     if (entity === undefined) return { error: 'room: expected org:<org>, team:<org>:<team> or agent:<org>:<agent>' };
     const room = roomOf(entity);
     await socket.join(room);
-    const cards = await this.scorecards.latestFor(entity);
-    return { room, seq: this.seq.get(room) ?? 0, cards };
+    const seq = this.seq.get(room) ?? 0;
+    const cards = new Map((await this.scorecards.latestFor(entity)).map((c) => [c.score.scorecard, c]));
+    for (const [scorecard, card] of this.pushed.get(room) ?? []) {
+      const stored = cards.get(scorecard);
+      if (stored === undefined || stored.periodStart <= card.periodStart) cards.set(scorecard, card);
+    }
+    return { room, seq, cards: [...cards.values()] };
   }
 
   private push(cards: readonly ScoredCard[], offset: number): void {
     for (const card of cards) {
-      const rooms = new Set([roomOf(card.entity), `org:${card.entity.orgId}`]);
+      const own = roomOf(card.entity);
+      let latest = this.pushed.get(own);
+      if (latest === undefined) this.pushed.set(own, (latest = new Map<string, ScoredCard>()));
+      latest.set(card.score.scorecard, card);
+      const rooms = new Set([own, `org:${card.entity.orgId}`]);
       for (const room of rooms) {
         const seq = (this.seq.get(room) ?? 0) + 1;
         this.seq.set(room, seq);
+        // socket.io encodes a broadcast before it looks for receivers: skip rooms nobody is in
+        if ((this.server.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
         const update: RoomUpdate = { room, seq, card, offset };
         this.server.to(room).emit('scorecard', update);
       }

@@ -21,6 +21,7 @@ import {
 } from '#libs/postgres';
 import type { Database } from '../../runtime/src/database';
 import { parsePublished } from '../../runtime/src/published-definitions';
+import type { PipelineMetrics } from '../../runtime/src/metrics';
 import type { Feeds } from '../../runtime/src/runtime.module';
 import {
   CHANGE_BUS,
@@ -28,12 +29,14 @@ import {
   DEFINITION_VERSIONS,
   FEEDS,
   INDICATOR_STORE,
+  METRICS,
   REGISTRY,
   SCORECARD_BUS,
   SCORECARDS,
 } from '../../runtime/src/tokens';
 
 const COALESCE_MS = 25; // changes arriving together are scored together
+const UNSAVED_LIMIT = 50_000; // scored cards waiting for their write before scoring waits too
 
 // Re-scores the scorecards that indicator changes touch, from its own copy of the values (kept current
 // by the change feed), stores them with their red-line breaches, and hands them to the gateways. The
@@ -50,6 +53,8 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
   private timer: NodeJS.Timeout | undefined;
   private readonly stops: (() => unknown)[] = [];
   private chain: Promise<void> = Promise.resolve();
+  private readonly unsaved = new Map<string, ScoredCard>();
+  private saving: Promise<void> | undefined;
 
   constructor(
     @Inject(CHANGE_BUS) private readonly changes: ChangeBus,
@@ -60,6 +65,7 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
     @Inject(FEEDS) private readonly feeds: Feeds,
     @Inject(DATABASE) private readonly database: Database,
     @Inject(DEFINITION_VERSIONS) private readonly versions: DefinitionVersionsRepository,
+    @Inject(METRICS) private readonly metrics: PipelineMetrics,
   ) {
     this.cache = new ValuesCache(values);
   }
@@ -95,6 +101,7 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
     for (const stop of this.stops) await stop();
     if (this.timer !== undefined) clearTimeout(this.timer);
     await this.chain;
+    await this.saving;
   }
 
   private receive({ changes, clock, acceptedAt, offset }: ChangeBatch): void {
@@ -139,8 +146,30 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
     if (cards.length === 0) return;
     const scored: ScoredBatch =
       acceptedAt === undefined ? { cards, offset: this.offset } : { cards, offset: this.offset, acceptedAt };
-    await this.scorecards.save(cards, this.feeds.scorecards === 'postgres' ? scored : undefined);
-    if (this.feeds.scorecards === 'memory') this.out.emit('scorecards', scored);
+    // another process's gateway learns of the cards from the feed row written with them
+    if (this.feeds.scorecards === 'postgres') return this.scorecards.save(cards, scored);
+    // the gateway here gets them first (it overlays what it pushed on stored snapshots); the write
+    // follows, coalesced to the latest card of each entity, scorecard and period
+    this.out.emit('scorecards', scored);
+    for (const c of cards) this.unsaved.set(cardKey(c), c);
+    this.saving ??= this.saveUnsaved();
+    if (this.unsaved.size > UNSAVED_LIMIT) await this.saving; // the database is behind: wait for it
+  }
+
+  private async saveUnsaved(): Promise<void> {
+    while (this.unsaved.size > 0) {
+      const cards = [...this.unsaved.values()];
+      this.unsaved.clear();
+      try {
+        await this.scorecards.save(cards);
+      } catch (err) {
+        // kept for the next round's write, unless a newer card took their place
+        for (const c of cards) if (!this.unsaved.has(cardKey(c))) this.unsaved.set(cardKey(c), c);
+        this.logger.error(`storing scorecards failed: ${err instanceof Error ? err.message : String(err)}`);
+        break;
+      }
+    }
+    this.saving = undefined;
   }
 
   private async adoptLatestVersion(): Promise<void> {
@@ -153,8 +182,17 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
 
   // one scoring round at a time, in order; a failed round is logged and the next one runs
   private enqueue(round: () => Promise<void>): void {
-    this.chain = this.chain.then(round).catch((err: unknown) => {
-      this.logger.error(`scoring failed: ${err instanceof Error ? err.message : String(err)}`);
-    });
+    this.chain = this.chain
+      .then(async () => {
+        const stop = this.metrics.scoreSeconds.startTimer();
+        await round();
+        stop();
+      })
+      .catch((err: unknown) => {
+        this.logger.error(`scoring failed: ${err instanceof Error ? err.message : String(err)}`);
+      });
   }
 }
+
+const cardKey = (c: ScoredCard): string =>
+  `${c.score.scorecard}|${c.entity.orgId}|${c.entity.level}|${c.entity.id}|${c.periodStart}`;
