@@ -21,13 +21,28 @@ export default tseslint.config(
   },
   {
     // The domain stays framework-free: NestJS, TypeORM, kafkajs and socket.io live in services/ and in
-    // the thin adapter libs (libs/postgres).
+    // the thin adapter libs (libs/postgres, libs/kafka).
     files: ['libs/**/*.ts'],
-    ignores: ['libs/postgres/**'],
+    ignores: ['libs/postgres/**', 'libs/kafka/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: frameworkPackages, message: 'libs/ is the pure domain: no framework imports.' }] },
+      ],
+    },
+  },
+  {
+    // kafkajs stays in its adapter: services see the event-log port and the processor's consumer only.
+    files: ['services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../../../*'], message: 'Use a #libs/* import.' },
+            { group: ['kafkajs'], message: 'kafkajs lives in libs/kafka.' },
+          ],
+        },
       ],
     },
   },

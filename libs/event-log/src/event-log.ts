@@ -13,12 +13,18 @@ export interface LoggedRecord extends LogRecord {
   appendedAt: Date;
 }
 
-export type AppendOutcome = { status: 'appended'; offset: number } | { status: 'duplicate'; offset: number };
+// Over Kafka an offset is per topic and partition, named alongside.
+export type AppendOutcome = { status: 'appended' | 'duplicate'; offset: number; topic?: string; partition?: number };
 
-export interface EventLog {
-  // durable when the promise resolves; one outcome per record, in order. The same (source, id)
-  // appends once: later copies come back as duplicates with the first copy's offset.
+// What ingest needs: durable appends.
+export interface EventAppender {
+  // durable when the promise resolves; one outcome per record, in order. On Postgres the same
+  // (source, id) appends once (later copies come back as duplicates with the first copy's offset);
+  // Kafka appends every copy and the processor's deduplication counts it once.
   append(records: readonly LogRecord[]): Promise<AppendOutcome[]>;
+}
+
+export interface EventLog extends EventAppender {
   // records with offset > after, oldest first, at most `limit`
   read(after: number, limit: number): Promise<LoggedRecord[]>;
   // the offset of the newest record (0 when empty): end − committed is a consumer's lag

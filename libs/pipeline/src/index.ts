@@ -4,6 +4,7 @@ export {
   type PollResult,
   type ProcessorOptions,
   type ProcessorWrite,
+  type StoredCheckpoint,
 } from './indicator-processor';
 export { ingest, type IngestDeps, type IngestOutcome, type IngestStatus, type RejectionSink } from './ingest';
 export {
@@ -16,3 +17,9 @@ export {
 export { rescore, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
 export { DefinitionsRegistry, type PublishOutcome } from './definitions-registry';
 export { ValuesCache } from './values-cache';
+export {
+  PartitionProcessor,
+  type FoldResult,
+  type PartitionProcessorOptions,
+  type PartitionRecord,
+} from './partition-processor';

@@ -2,18 +2,25 @@ import type { DefinitionSet } from '#libs/definitions';
 import type { EventLog } from '#libs/event-log';
 import { IndicatorEngine, type EngineSnapshot, type IndicatorValue } from '#libs/indicators';
 import type { ChangeBatch } from './change-bus';
+import { PendingChanges } from './pending-changes';
 
 // Where the processor keeps its results: values, and now and then a checkpoint, in one transaction.
 export interface IndicatorStore {
-  loadCheckpoint(processor: string): Promise<{ offset: number; snapshot: EngineSnapshot } | undefined>;
+  loadCheckpoint(processor: string): Promise<StoredCheckpoint | undefined>;
   save(write: ProcessorWrite): Promise<void>;
+}
+
+export interface StoredCheckpoint {
+  offset: number;
+  snapshot: EngineSnapshot;
+  offsets?: Record<string, number>; // over Kafka: the next offset to read, per source topic
 }
 
 export interface ProcessorWrite {
   processor: string;
   offset: number; // the values reflect the log up to here
   changes: readonly IndicatorValue[];
-  checkpoint?: { offset: number; snapshot: string }; // the engine snapshot, already serialised
+  checkpoint?: { offset: number; snapshot: string; offsets?: Record<string, number> }; // snapshot already serialised
   feed?: ChangeBatch; // the changes for a scoring service in another process (an outbox row)
 }
 
@@ -36,17 +43,13 @@ export interface PollResult {
   clock: number; // the engine's clock after the batch
 }
 
-const keyOf = (v: IndicatorValue): string =>
-  `${v.indicator}|${v.entity.orgId}|${v.entity.level}|${v.entity.id}|${v.window}|${v.window.startsWith('rolling:') ? '' : v.periodStart}`;
-
 // Log → engine → store. Polls fold the log into the engine and return what changed at once (the live
 // path); flushes persist the changes, coalesced to the latest value of each row, and now and then the
 // engine snapshot with its log offset, in one transaction. A restart restores the checkpoint and
 // replays exactly the events after it: nothing lost, nothing counted twice.
 export class IndicatorProcessor {
   private flushesSinceCheckpoint = 0;
-  private pending = new Map<string, IndicatorValue>();
-  private pendingSince: number | undefined;
+  private readonly pending = new PendingChanges();
   private writes: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -88,7 +91,7 @@ export class IndicatorProcessor {
     const all = [...changes, ...closed];
     this.position = last;
     const acceptedAt = (records[0] as { appendedAt: Date }).appendedAt.getTime();
-    this.keep(all, acceptedAt);
+    this.pending.keep(all, acceptedAt);
     return {
       events: records.length,
       changes: all,
@@ -103,7 +106,7 @@ export class IndicatorProcessor {
   tick(now: number): IndicatorValue[] {
     const { changes, closed } = this.engine.advanceTo(now);
     const all = [...changes, ...closed];
-    this.keep(all, undefined);
+    this.pending.keep(all, undefined);
     return all;
   }
 
@@ -111,10 +114,7 @@ export class IndicatorProcessor {
   // (or when asked). Returns at once with the write under way; writes run one at a time, in order, so
   // the caller may poll on while one commits. The snapshot is taken here, before the engine moves on.
   flush(options: { checkpoint?: boolean } = {}): Promise<void> {
-    const changes = [...this.pending.values()];
-    const acceptedAt = this.pendingSince;
-    this.pending = new Map();
-    this.pendingSince = undefined;
+    const { changes, acceptedAt } = this.pending.take();
     this.flushesSinceCheckpoint++;
     const checkpointNow = options.checkpoint === true || this.flushesSinceCheckpoint >= this.options.checkpointEvery;
     if (changes.length === 0 && !checkpointNow) return this.writes;
@@ -139,10 +139,5 @@ export class IndicatorProcessor {
   // A last flush with a checkpoint: a restart replays nothing.
   async checkpoint(): Promise<void> {
     await this.flush({ checkpoint: true });
-  }
-
-  private keep(changes: readonly IndicatorValue[], acceptedAt: number | undefined): void {
-    for (const c of changes) this.pending.set(keyOf(c), c);
-    if (acceptedAt !== undefined && this.pendingSince === undefined) this.pendingSince = acceptedAt;
   }
 }

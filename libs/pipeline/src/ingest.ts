@@ -1,5 +1,5 @@
 import { orgSettingsFor, type OrgSettings } from '#libs/definitions';
-import { orderingKey, type EventLog } from '#libs/event-log';
+import { orderingKey, type EventAppender } from '#libs/event-log';
 import { formatErrors, normalizeAmounts, validateEvent, type CanonicalEvent } from '#libs/events';
 
 export type IngestStatus = 'accepted' | 'duplicate' | 'rejected';
@@ -10,6 +10,8 @@ export interface IngestOutcome {
   id?: string;
   source?: string;
   offset?: number; // where the event sits in the log (accepted and duplicate)
+  topic?: string; // over Kafka: the topic and partition the offset belongs to
+  partition?: number;
   reason?: string; // rejected: the field and the reason
 }
 
@@ -18,7 +20,7 @@ export interface RejectionSink {
 }
 
 export interface IngestDeps {
-  log: EventLog;
+  log: EventAppender;
   rejections: RejectionSink;
   orgs: readonly OrgSettings[];
 }
@@ -89,6 +91,7 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
       id: event.id,
       source: event.source,
       offset: a.offset,
+      ...(a.topic === undefined ? {} : { topic: a.topic, partition: a.partition }),
     };
   });
   return outcomes;

@@ -4,6 +4,7 @@ import { IndicatorState1763884900000 } from './migrations/1763884900000-indicato
 import { Scorecards1763885000000 } from './migrations/1763885000000-scorecards';
 import { DefinitionVersions1763885100000 } from './migrations/1763885100000-definition-versions';
 import { FeedsAndAlerts1763885200000 } from './migrations/1763885200000-feeds-and-alerts';
+import { PartitionCheckpoints1763885300000 } from './migrations/1763885300000-partition-checkpoints';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   Scorecards1763885000000,
   DefinitionVersions1763885100000,
   FeedsAndAlerts1763885200000,
+  PartitionCheckpoints1763885300000,
 ];
 
 export interface PostgresOptions {

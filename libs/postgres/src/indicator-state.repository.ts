@@ -9,6 +9,7 @@ export const INDICATOR_CHANGES = 'indicator-changes';
 export interface Checkpoint {
   offset: number;
   snapshot: EngineSnapshot;
+  offsets?: Record<string, number>;
 }
 
 // What the indicator processor persists. `save` writes the changed values and, when given, the
@@ -18,11 +19,13 @@ export class IndicatorStateRepository {
   constructor(private readonly db: DataSource) {}
 
   async loadCheckpoint(processor: string): Promise<Checkpoint | undefined> {
-    const [row] = await this.db.query<{ offset: string; snapshot: EngineSnapshot }[]>(
-      `SELECT "offset", snapshot FROM processor_checkpoints WHERE processor = $1`,
-      [processor],
-    );
-    return row === undefined ? undefined : { offset: Number(row.offset), snapshot: row.snapshot };
+    const [row] = await this.db.query<
+      { offset: string; snapshot: EngineSnapshot; offsets: Record<string, number> | null }[]
+    >(`SELECT "offset", snapshot, offsets FROM processor_checkpoints WHERE processor = $1`, [processor]);
+    if (row === undefined) return undefined;
+    const checkpoint: Checkpoint = { offset: Number(row.offset), snapshot: row.snapshot };
+    if (row.offsets !== null) checkpoint.offsets = row.offsets;
+    return checkpoint;
   }
 
   async save(write: ProcessorWrite): Promise<void> {
@@ -32,9 +35,15 @@ export class IndicatorStateRepository {
       if (feed !== undefined) await appendToFeed(tx, INDICATOR_CHANGES, feed);
       if (checkpoint !== undefined) {
         await tx.query(
-          `INSERT INTO processor_checkpoints (processor, "offset", snapshot) VALUES ($1, $2, $3)
-           ON CONFLICT (processor) DO UPDATE SET "offset" = excluded."offset", snapshot = excluded.snapshot, updated_at = now()`,
-          [processor, checkpoint.offset, checkpoint.snapshot],
+          `INSERT INTO processor_checkpoints (processor, "offset", snapshot, offsets) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (processor) DO UPDATE SET "offset" = excluded."offset", snapshot = excluded.snapshot,
+             offsets = excluded.offsets, updated_at = now()`,
+          [
+            processor,
+            checkpoint.offset,
+            checkpoint.snapshot,
+            checkpoint.offsets === undefined ? null : JSON.stringify(checkpoint.offsets),
+          ],
         );
         await pruneFeed(tx);
       }

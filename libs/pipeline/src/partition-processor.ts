@@ -1,0 +1,154 @@
+import type { DefinitionSet } from '#libs/definitions';
+import type { CanonicalEvent } from '#libs/events';
+import { IndicatorEngine, type IndicatorValue } from '#libs/indicators';
+import type { IndicatorStore, ProcessorWrite } from './indicator-processor';
+import { PendingChanges } from './pending-changes';
+
+// One record of a partitioned log (Kafka): its topic, its offset in that topic's partition.
+export interface PartitionRecord {
+  topic: string;
+  offset: number;
+  event: CanonicalEvent | null; // null: not an event (dead-lettered); its offset still counts as read
+  appendedAt?: number; // the broker's timestamp (end-to-end latency)
+}
+
+export interface PartitionProcessorOptions {
+  name: string; // checkpoints are `<name>/p<partition>`
+  store: IndicatorStore;
+  definitions: DefinitionSet;
+  checkpointEvery: number; // flushes between checkpoints
+  durableFeed?: boolean; // write each flush's changes to the outbox for a scoring service elsewhere
+}
+
+interface Partition {
+  engine: IndicatorEngine;
+  next: Record<string, number>; // per source topic: the next offset to fold (what the checkpoint holds)
+  pending: PendingChanges;
+  flushes: number;
+}
+
+export interface FoldResult {
+  changes: IndicatorValue[];
+  folded: number; // records folded (the others were already in the checkpoint)
+  tooLate: number;
+  clock: number;
+  acceptedAt?: number;
+}
+
+// The indicator processor over a partitioned log. Every source topic is keyed by org and has the same
+// partition count, so partition p of every topic holds the same orgs: one engine per partition number
+// holds their whole state, checkpointed with the next offset of each topic. A partition assigned
+// after a rebalance or a crash restores its checkpoint and skips the records the checkpoint holds:
+// nothing lost, nothing counted twice, whatever offsets the broker resumes from (never later than the
+// checkpoint's: only checkpointed offsets are committed to it).
+export class PartitionProcessor {
+  private readonly partitions = new Map<number, Partition>();
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: PartitionProcessorOptions) {}
+
+  get assigned(): number[] {
+    return [...this.partitions.keys()].sort((a, b) => a - b);
+  }
+
+  get unflushed(): number {
+    let n = 0;
+    for (const p of this.partitions.values()) n += p.pending.size;
+    return n;
+  }
+
+  // Takes a partition on: its engine from the checkpoint, or a fresh one. Returns where to read from.
+  async assign(partition: number): Promise<Record<string, number>> {
+    const held = this.partitions.get(partition);
+    if (held !== undefined) return held.next;
+    const { indicators, orgs } = this.options.definitions;
+    const checkpoint = await this.options.store.loadCheckpoint(this.checkpointName(partition));
+    const engine =
+      checkpoint === undefined
+        ? new IndicatorEngine(indicators, orgs)
+        : IndicatorEngine.restore(indicators, orgs, checkpoint.snapshot);
+    const next = { ...(checkpoint?.offsets ?? {}) };
+    this.partitions.set(partition, { engine, next, pending: new PendingChanges(), flushes: 0 });
+    return next;
+  }
+
+  // Lets a partition go without writing: its new owner restores the last checkpoint and replays.
+  revoke(partition: number): void {
+    this.partitions.delete(partition);
+  }
+
+  fold(partition: number, records: readonly PartitionRecord[]): FoldResult {
+    const p = this.partitions.get(partition);
+    if (p === undefined) throw new Error(`partition ${partition} is not assigned to this processor`);
+    const fresh = records.filter((r) => r.offset >= (p.next[r.topic] ?? 0));
+    for (const r of fresh) p.next[r.topic] = Math.max(p.next[r.topic] ?? 0, r.offset + 1);
+    const events = fresh.flatMap((r) => (r.event === null ? [] : [r.event]));
+    if (events.length === 0) return { changes: [], folded: 0, tooLate: 0, clock: p.engine.clock };
+    const { changes, closed, outcomes } = p.engine.foldBatch(events);
+    const all = [...changes, ...closed];
+    const acceptedAt = Math.min(...fresh.map((r) => r.appendedAt ?? Number.POSITIVE_INFINITY));
+    const result: FoldResult = {
+      changes: all,
+      folded: events.length,
+      tooLate: outcomes.filter((o) => o.tooLate.length > 0 || o.status === 'too-late').length,
+      clock: p.engine.clock,
+    };
+    if (Number.isFinite(acceptedAt)) result.acceptedAt = acceptedAt;
+    p.pending.keep(all, result.acceptedAt);
+    return result;
+  }
+
+  // Moves every partition's clock without events: rolling values decay and periods close.
+  tick(now: number): IndicatorValue[] {
+    const out: IndicatorValue[] = [];
+    for (const p of this.partitions.values()) {
+      if (p.engine.clock === Number.NEGATIVE_INFINITY) continue;
+      const { changes, closed } = p.engine.advanceTo(now);
+      p.pending.keep([...changes, ...closed], undefined);
+      out.push(...changes, ...closed);
+    }
+    return out;
+  }
+
+  // Writes each partition's pending changes, with its checkpoint every `checkpointEvery` flushes (or
+  // when asked). Resolves with the checkpoints written, for the broker's offset commit. Writes run
+  // one at a time, in order; the snapshot is taken here, before the engine moves on.
+  flush(options: { checkpoint?: boolean } = {}): Promise<{ partition: number; offsets: Record<string, number> }[]> {
+    const writes: { partition: number; write: ProcessorWrite }[] = [];
+    for (const [partition, p] of this.partitions) {
+      const { changes, acceptedAt } = p.pending.take();
+      p.flushes++;
+      const checkpointNow = options.checkpoint === true || p.flushes >= this.options.checkpointEvery;
+      if (changes.length === 0 && !checkpointNow) continue;
+      // a number that grows with the partition's progress: the value rows' log_offset
+      const position = Object.values(p.next).reduce((a, b) => a + b, 0);
+      const write: ProcessorWrite = { processor: this.checkpointName(partition), offset: position, changes };
+      if (checkpointNow) {
+        p.flushes = 0;
+        write.checkpoint = { offset: position, snapshot: JSON.stringify(p.engine.snapshot()), offsets: { ...p.next } };
+      }
+      if (this.options.durableFeed === true && changes.length > 0) {
+        write.feed = { changes, clock: p.engine.clock, offset: position };
+        if (acceptedAt !== undefined) write.feed.acceptedAt = acceptedAt;
+      }
+      writes.push({ partition, write });
+    }
+    const committed = this.writes.then(async () => {
+      const done: { partition: number; offsets: Record<string, number> }[] = [];
+      for (const { partition, write } of writes) {
+        await this.options.store.save(write);
+        if (write.checkpoint?.offsets !== undefined) done.push({ partition, offsets: write.checkpoint.offsets });
+      }
+      return done;
+    });
+    this.writes = committed.then(
+      () => undefined,
+      () => undefined,
+    );
+    return committed;
+  }
+
+  private checkpointName(partition: number): string {
+    return `${this.options.name}/p${partition}`;
+  }
+}
