@@ -18,8 +18,9 @@ export function expectStoredEqualsEvaluate(
 ): number {
   const asOf = formatLocal(options.timeZone, Math.max(...events.map((e) => Date.parse(e.time))));
   const report = evaluate({ definitions, lines: events.map((e) => JSON.stringify(e)), asOf });
+  // a rolling window is one row, whose stored start is that of its last change: matched by window alone
   const key = (indicator: string, level: string, id: string, window: string, start: string) =>
-    `${indicator}|${level}|${id}|${window}|${start}`;
+    `${indicator}|${level}|${id}|${window}|${window.startsWith('rolling:') ? 'rolling' : start}`;
   const byKey = new Map(
     stored.map((v) => [
       key(v.indicator, v.entity.level, v.entity.id, v.window, formatLocal(options.timeZone, v.periodStart)),

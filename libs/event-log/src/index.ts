@@ -1,1 +1,8 @@
-export { orderingKey, type AppendOutcome, type EventAppender, type EventLog, type LoggedRecord, type LogRecord } from './event-log';
+export {
+  orderingKey,
+  type AppendOutcome,
+  type EventAppender,
+  type EventLog,
+  type LoggedRecord,
+  type LogRecord,
+} from './event-log';

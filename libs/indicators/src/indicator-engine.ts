@@ -230,10 +230,12 @@ export class IndicatorEngine {
     return APPLIED;
   }
 
-  // Moves the clock without events: rolling windows decay, overdue cutoffs move, periods close.
+  // Moves the clock without events (rolling windows decay, overdue cutoffs move, periods close) and
+  // reports every value that changed by the clock's moves alone, including the moves folds made:
+  // a fold reports what its events touched, not the windows of others that slid past their buckets.
   advanceTo(timeMs: number): { changes: IndicatorValue[]; closed: IndicatorValue[] } {
-    if (!(timeMs > this.clockMs)) return { changes: [], closed: [] };
-    const closed = this.moveClock(timeMs);
+    const closed = timeMs > this.clockMs ? this.moveClock(timeMs) : [];
+    if (this.clockMs === Number.NEGATIVE_INFINITY) return { changes: [], closed };
     const changes: IndicatorValue[] = [];
     for (const org of this.orgs.values()) {
       for (const entity of this.entityStates(org)) {

@@ -45,7 +45,10 @@ export class KafkaEventSink implements EventAppender {
           value: r.payload,
           headers: { reason: r.reason, ...(r.eventId === undefined ? {} : { 'event-id': r.eventId }) },
         };
-        return { topic: TOPICS.deadLetter, message: { ...message, partition: this.partitionOf(TOPICS.deadLetter, message) } };
+        return {
+          topic: TOPICS.deadLetter,
+          message: { ...message, partition: this.partitionOf(TOPICS.deadLetter, message) },
+        };
       }),
     );
   }

@@ -88,7 +88,8 @@ export class IndicatorProcessor {
       return { events: 0, changes: [], offset: this.position, tooLate: 0, clock: this.engine.clock };
     const last = (records[records.length - 1] as { offset: number }).offset;
     const { changes, closed, outcomes } = this.engine.foldBatch(records.map((r) => r.event));
-    const all = [...changes, ...closed];
+    const slid = this.engine.advanceTo(this.engine.clock); // other windows the batch's clock moved past
+    const all = [...changes, ...closed, ...slid.changes, ...slid.closed];
     this.position = last;
     const acceptedAt = (records[0] as { appendedAt: Date }).appendedAt.getTime();
     this.pending.keep(all, acceptedAt);

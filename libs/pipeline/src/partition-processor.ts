@@ -85,7 +85,8 @@ export class PartitionProcessor {
     const events = fresh.flatMap((r) => (r.event === null ? [] : [r.event]));
     if (events.length === 0) return { changes: [], folded: 0, tooLate: 0, clock: p.engine.clock };
     const { changes, closed, outcomes } = p.engine.foldBatch(events);
-    const all = [...changes, ...closed];
+    const slid = p.engine.advanceTo(p.engine.clock); // other windows the batch's clock moved past
+    const all = [...changes, ...closed, ...slid.changes, ...slid.closed];
     const acceptedAt = Math.min(...fresh.map((r) => r.appendedAt ?? Number.POSITIVE_INFINITY));
     const result: FoldResult = {
       changes: all,

@@ -66,14 +66,17 @@ export class RollingColumns {
       d.fill(0, ring, ring + this.buckets);
       d[base + SUM] = 0;
     } else {
-      let sum = d[base + SUM] as number;
+      const before = d[base + SUM] as number;
+      let sum = before;
       for (let b = head + 1; b <= bucket; b++) {
         const i = ring + (b % this.buckets);
         sum -= d[i] as number;
         d[i] = 0;
       }
-      // once a turn, re-add the ring: keeps float error from piling up over days
-      if (bucket - (d[base + RESUMMED] as number) >= this.buckets) {
+      // once a turn, re-add the ring: keeps float error from piling up over days; and re-add it when the
+      // sum nears zero, so an emptied window is exactly 0 (1e-13 of residue would make a ratio 0, not null)
+      const nearZero = Math.abs(sum) <= 1e-9 * Math.max(1, Math.abs(before));
+      if (nearZero || bucket - (d[base + RESUMMED] as number) >= this.buckets) {
         sum = 0;
         for (let i = ring; i < ring + this.buckets; i++) sum += d[i] as number;
         d[base + RESUMMED] = bucket;
