@@ -1,7 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DefinitionSet } from '#libs/definitions';
 import type { EventLog } from '#libs/event-log';
-import { IndicatorProcessor, type ChangeBus, type IndicatorStore, type ProcessorOptions } from '#libs/pipeline';
+import { KafkaIndicatorConsumer, type KafkaConnection } from '#libs/kafka';
+import {
+  IndicatorProcessor,
+  PartitionProcessor,
+  type ChangeBus,
+  type IndicatorStore,
+  type ProcessorOptions,
+  type RejectionSink,
+} from '#libs/pipeline';
 import type { PipelineMetrics } from '../../runtime/src/metrics';
 import type { RuntimeConfig } from '../../runtime/src/config';
 import type { Clock, Feeds } from '../../runtime/src/runtime.module';
@@ -13,7 +21,9 @@ import {
   EVENT_LOG,
   FEEDS,
   INDICATOR_STORE,
+  KAFKA,
   METRICS,
+  REJECTIONS,
 } from '../../runtime/src/tokens';
 
 const IDLE_MS = 50; // how long to wait when the log has nothing new
@@ -30,6 +40,7 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
   private loop: Promise<void> | undefined;
   private flushing: Promise<void> | undefined;
   private flushFailure: Error | undefined;
+  private consumer: KafkaIndicatorConsumer | undefined;
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
@@ -40,6 +51,8 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
     @Inject(CONFIG) private readonly config: RuntimeConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(FEEDS) private readonly feeds: Feeds,
+    @Inject(KAFKA) private readonly kafka: KafkaConnection | null,
+    @Inject(REJECTIONS) private readonly rejections: RejectionSink,
   ) {}
 
   private get options(): ProcessorOptions {
@@ -55,16 +68,52 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.kafka !== null) {
+      this.consumer = await this.startKafkaConsumer(this.kafka);
+      return;
+    }
     this.processor = await IndicatorProcessor.start(this.options);
     this.running = true;
     this.loop = this.run();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.consumer !== undefined) return this.consumer.stop();
     this.running = false;
     await this.loop;
     await this.flushing;
     await this.processor?.checkpoint();
+  }
+
+  // Over Kafka: one member of the processors' consumer group, an engine per partition it holds.
+  private startKafkaConsumer(kafka: KafkaConnection): Promise<KafkaIndicatorConsumer> {
+    const processor = new PartitionProcessor({
+      name: 'indicator-processor',
+      store: this.store,
+      definitions: this.definitions,
+      checkpointEvery: this.config.processorCheckpointEvery,
+      durableFeed: this.feeds.indicatorChanges === 'postgres',
+    });
+    return KafkaIndicatorConsumer.start({
+      kafka: kafka.kafka,
+      groupId: 'kpi-pulse-indicator-processors',
+      processor,
+      flushMs: this.config.processorFlushMs,
+      tickMs: TICK_MS,
+      now: () => this.clock.now(),
+      sessionTimeoutMs: this.config.kafkaSessionTimeoutMs,
+      onFolded: (result) => {
+        this.metrics.eventsByOutcome.inc({ outcome: 'late' }, result.tooLate);
+        this.bus.publish({
+          changes: result.changes,
+          clock: result.clock,
+          offset: 0,
+          ...(result.acceptedAt === undefined ? {} : { acceptedAt: result.acceptedAt }),
+        });
+      },
+      onRejected: (rejections) => this.rejections.record(rejections),
+      onError: (err) => this.logger.error(`kafka processor: ${describe(err)}`),
+    });
   }
 
   private async run(): Promise<void> {

@@ -2,10 +2,10 @@ import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { DefinitionSet } from '#libs/definitions';
-import type { EventLog } from '#libs/event-log';
+import type { EventAppender } from '#libs/event-log';
 import { ingest, type IngestOutcome, type RejectionSink } from '#libs/pipeline';
 import type { PipelineMetrics } from '../../runtime/src/metrics';
-import { DEFINITIONS, EVENT_LOG, METRICS, REJECTIONS } from '../../runtime/src/tokens';
+import { DEFINITIONS, EVENT_APPENDER, METRICS, REJECTIONS } from '../../runtime/src/tokens';
 
 export interface IngestResponse {
   accepted: number;
@@ -20,7 +20,7 @@ export interface IngestResponse {
 @Controller('v1/events')
 export class IngestController {
   constructor(
-    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(EVENT_APPENDER) private readonly log: EventAppender,
     @Inject(REJECTIONS) private readonly rejections: RejectionSink,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionSet,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,

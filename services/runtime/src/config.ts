@@ -3,6 +3,9 @@
 export interface RuntimeConfig {
   databaseUrl: string | undefined; // unset: an embedded Postgres under dataDir
   kafkaBrokers: readonly string[] | undefined; // unset: the Postgres-backed event log
+  kafkaPartitions: number; // partitions of each topic created at start
+  kafkaReplicationFactor: number;
+  kafkaSessionTimeoutMs: number; // a processor that stops heartbeating loses its partitions after this
   dataDir: string;
   embeddedPostgresPort: number;
   httpPort: number;
@@ -78,6 +81,9 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
   return {
     databaseUrl: databaseUrl(env),
     kafkaBrokers: brokers(env),
+    kafkaPartitions: positiveInt(env, 'KAFKA_PARTITIONS', 6),
+    kafkaReplicationFactor: positiveInt(env, 'KAFKA_REPLICATION_FACTOR', 1),
+    kafkaSessionTimeoutMs: positiveInt(env, 'KAFKA_SESSION_TIMEOUT_MS', 30_000),
     dataDir: env.KPI_PULSE_DATA_DIR ?? '.data',
     embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54_329),
     httpPort: port(env, 'PORT', 8080),

@@ -1,13 +1,17 @@
 import { Controller, Get, Header, HttpException, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventLog } from '#libs/event-log';
+import type { KafkaConnection } from '#libs/kafka';
 import type { Database } from './database';
 import type { PipelineMetrics } from './metrics';
-import { DATABASE, EVENT_LOG, METRICS } from './tokens';
+import { DATABASE, EVENT_LOG, KAFKA, METRICS } from './tokens';
 
 export interface Health {
   status: 'ok' | 'unavailable';
-  checks: { database: string; log: { end: number; processed: number; lag: number } | string };
+  checks: {
+    database: string;
+    log: { end: number; processed: number; lag: number } | { kafka: { brokers: number } } | string;
+  };
 }
 
 @ApiTags('operations')
@@ -17,6 +21,7 @@ export class HealthController {
     @Inject(DATABASE) private readonly database: Database,
     @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
+    @Inject(KAFKA) private readonly kafka: KafkaConnection | null,
   ) {}
 
   // liveness: the process answers
@@ -33,9 +38,13 @@ export class HealthController {
     const health: Health = { status: 'ok', checks: { database: 'ok', log: 'unchecked' } };
     try {
       await this.database.db.query('SELECT 1');
-      const end = await this.log.endOffset();
-      const processed = await this.log.committedOffset('indicator-processor');
-      health.checks.log = { end, processed, lag: end - processed };
+      if (this.kafka !== null) {
+        health.checks.log = { kafka: { brokers: (await this.kafka.describe()).brokers } };
+      } else {
+        const end = await this.log.endOffset();
+        const processed = await this.log.committedOffset('indicator-processor');
+        health.checks.log = { end, processed, lag: end - processed };
+      }
     } catch (err) {
       health.status = 'unavailable';
       health.checks.database = err instanceof Error ? err.message : String(err);

@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
 import type { DefinitionSet } from '#libs/definitions';
+import type { KafkaConnection } from '#libs/kafka';
+import type { RejectionSink } from '#libs/pipeline';
 import { DefinitionsRegistry, InMemoryChangeBus } from '#libs/pipeline';
 import {
   DefinitionVersionsRepository,
@@ -27,6 +29,8 @@ import {
   REGISTRY,
   DEFINITION_VERSIONS,
   FEEDS,
+  EVENT_APPENDER,
+  KAFKA,
 } from './tokens';
 import { HealthController } from './health.controller';
 import { PipelineMetrics } from './metrics';
@@ -53,15 +57,22 @@ export interface RuntimeOptions {
   clock?: Clock; // the wall clock the processor ticks to when idle (tests move it by hand)
   definitionsVersion?: number; // the published version the definitions come from (0: the files)
   feeds?: Feeds; // default: all in memory (every service in this process)
+  kafka?: KafkaConnection; // set: events go through Kafka instead of the Postgres log
 }
 
 @Global()
 @Module({ controllers: [HealthController] })
 export class RuntimeModule implements OnApplicationShutdown {
-  constructor(@Inject(DATABASE) private readonly database: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly database: Database,
+    @Inject(KAFKA) private readonly kafka: KafkaConnection | null,
+  ) {}
 
   static register(options: RuntimeOptions): DynamicModule {
     const { config, database, definitions, clock = { now: () => Date.now() }, definitionsVersion = 0 } = options;
+    const { kafka } = options;
+    const log = new PostgresEventLog(database.db);
+    const rejected = new RejectedEventsRepository(database.db);
     const feeds = options.feeds ?? { indicatorChanges: 'memory', scorecards: 'memory', definitions: 'memory' };
     const providers = [
       { provide: CLOCK, useValue: clock },
@@ -69,8 +80,10 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: CONFIG, useValue: config },
       { provide: DATABASE, useValue: database },
       { provide: DEFINITIONS, useValue: definitions },
-      { provide: EVENT_LOG, useValue: new PostgresEventLog(database.db) },
-      { provide: REJECTIONS, useValue: new RejectedEventsRepository(database.db) },
+      { provide: EVENT_LOG, useValue: log },
+      { provide: EVENT_APPENDER, useValue: kafka?.sink ?? log },
+      { provide: KAFKA, useValue: kafka ?? null },
+      { provide: REJECTIONS, useValue: kafka === undefined ? rejected : deadLetters(rejected, kafka) },
       { provide: INDICATOR_STORE, useValue: new IndicatorStateRepository(database.db) },
       { provide: CHANGE_BUS, useValue: new InMemoryChangeBus() },
       { provide: SCORECARDS, useValue: new ScorecardsRepository(database.db) },
@@ -83,6 +96,17 @@ export class RuntimeModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.kafka?.close();
     await this.database.close();
   }
+}
+
+// Over Kafka a rejected event is kept twice: in rejected_events (to query) and on the dead-letter topic
+// (for whoever consumes it).
+function deadLetters(table: RejectionSink, kafka: KafkaConnection): RejectionSink {
+  return {
+    async record(rejections) {
+      await Promise.all([table.record(rejections), kafka.sink.deadLetter(rejections)]);
+    },
+  };
 }

@@ -14,3 +14,5 @@ export const CLOCK = Symbol('clock');
 export const REGISTRY = Symbol('definitions-registry');
 export const DEFINITION_VERSIONS = Symbol('definition-versions');
 export const FEEDS = Symbol('feeds');
+export const EVENT_APPENDER = Symbol('event-appender'); // ingest's appends: the Postgres log or Kafka
+export const KAFKA = Symbol('kafka'); // the Kafka connection, or null on the embedded log

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { formatIssue, loadDefinitions, type DefinitionSet } from '#libs/definitions';
 import { DefinitionsRegistry } from '#libs/pipeline';
+import { KafkaConnection } from '#libs/kafka';
 import { DefinitionVersionsRepository } from '#libs/postgres';
 import { IndicatorProcessorModule } from '../../indicator-processor/src/indicator-processor.module';
 import { IngestGatewayModule } from '../../ingest-gateway/src/ingest-gateway.module';
@@ -49,6 +50,18 @@ export async function up(
     port: config.embeddedPostgresPort,
   });
   const published = await latestPublished(database, definitions);
+  const kafka =
+    config.kafkaBrokers === undefined
+      ? undefined
+      : await KafkaConnection.open({
+          brokers: config.kafkaBrokers,
+          clientId: `kpi-pulse-${services.join('+')}`,
+          partitions: config.kafkaPartitions,
+          replicationFactor: config.kafkaReplicationFactor,
+        }).catch(async (err: unknown) => {
+          await database.close();
+          throw new StartupError(`KAFKA_BROKERS: ${err instanceof Error ? err.message : String(err)}`);
+        });
 
   const imports: (Type | DynamicModule)[] = [
     RuntimeModule.register({
@@ -57,6 +70,7 @@ export async function up(
       definitions: published.set,
       definitionsVersion: published.version,
       feeds: feedsFor(services),
+      ...(kafka === undefined ? {} : { kafka }),
     }),
     ...services.map((s) => SERVICES[s]),
   ];
