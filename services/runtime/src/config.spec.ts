@@ -9,6 +9,7 @@ describe('runtime configuration from the environment', () => {
       dataDir: '.data',
       embeddedPostgresPort: 54_329,
       httpPort: 8080,
+      httpHost: '127.0.0.1',
       definitionsPath: 'definitions/seed',
       processorBatchSize: 2000,
       kafkaPartitions: 6,

@@ -9,6 +9,7 @@ export interface RuntimeConfig {
   dataDir: string;
   embeddedPostgresPort: number;
   httpPort: number;
+  httpHost: string; // 127.0.0.1 by default; 0.0.0.0 in a container
   definitionsPath: string;
   processorBatchSize: number; // events per poll of the log
   processorFlushMs: number; // how often changed values are written (coalesced)
@@ -87,6 +88,7 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
     dataDir: env.KPI_PULSE_DATA_DIR ?? '.data',
     embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54_329),
     httpPort: port(env, 'PORT', 8080),
+    httpHost: env.HOST ?? '127.0.0.1',
     definitionsPath: env.KPI_PULSE_DEFINITIONS ?? 'definitions/seed',
     processorBatchSize: positiveInt(env, 'PROCESSOR_BATCH_SIZE', 2000),
     processorFlushMs: positiveInt(env, 'PROCESSOR_FLUSH_MS', 500),

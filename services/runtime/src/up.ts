@@ -86,8 +86,8 @@ export async function up(
     .setVersion('0.1.0')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi));
-  await app.listen(config.httpPort, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', 'localhost');
+  await app.listen(config.httpPort, config.httpHost);
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', '127.0.0.1');
   return { app, url, database, definitions: published.set, close: () => app.close() };
 }
 
