@@ -104,13 +104,15 @@ export class KafkaIndicatorConsumer {
       return { topic, offset, event: checked.event, appendedAt: Number(m.timestamp) };
     });
     if (rejected.length > 0) await this.options.onRejected(rejected);
-    const result = this.options.processor.fold(partition, records);
     this.lastBatch = performance.now();
+    const result = this.options.processor.receive(partition, records, this.lastBatch);
     if (result.changes.length > 0) this.options.onFolded(result);
   }
 
   private housekeeping(): void {
     const now = performance.now();
+    // what the merge across topics held back for a topic that has gone quiet
+    for (const result of this.options.processor.releaseAll(now)) this.options.onFolded(result);
     // rolling values decay and periods close when no events come
     if (now - this.lastBatch >= this.options.tickMs && now - this.lastTick >= this.options.tickMs) {
       this.lastTick = now;

@@ -17,15 +17,25 @@ export interface PartitionProcessorOptions {
   store: IndicatorStore;
   definitions: DefinitionSet;
   checkpointEvery: number; // flushes between checkpoints
+  topics: readonly string[]; // the source topics, merged by event time
+  // how long a topic that has nothing buffered holds back the others' later events (it may still
+  // deliver earlier ones); after that it counts as idle
+  idleMs: number;
+  bufferLimit?: number; // buffered records per partition beyond which the merge stops waiting
   durableFeed?: boolean; // write each flush's changes to the outbox for a scoring service elsewhere
 }
 
 interface Partition {
   engine: IndicatorEngine;
   next: Record<string, number>; // per source topic: the next offset to fold (what the checkpoint holds)
+  received: Record<string, number>; // per source topic: the next offset to buffer
+  buffers: Map<string, PartitionRecord[]>; // received, not folded yet: merged across topics by event time
+  lastArrival: Map<string, number>; // per topic, when its last batch came (wall clock)
   pending: PendingChanges;
   flushes: number;
 }
+
+const timeOf = (r: PartitionRecord): number => (r.event === null ? Number.NEGATIVE_INFINITY : Date.parse(r.event.time));
 
 export interface FoldResult {
   changes: IndicatorValue[];
@@ -68,7 +78,15 @@ export class PartitionProcessor {
         ? new IndicatorEngine(indicators, orgs)
         : IndicatorEngine.restore(indicators, orgs, checkpoint.snapshot);
     const next = { ...(checkpoint?.offsets ?? {}) };
-    this.partitions.set(partition, { engine, next, pending: new PendingChanges(), flushes: 0 });
+    this.partitions.set(partition, {
+      engine,
+      next,
+      received: { ...next },
+      buffers: new Map(),
+      lastArrival: new Map(),
+      pending: new PendingChanges(),
+      flushes: 0,
+    });
     return next;
   }
 
@@ -77,17 +95,67 @@ export class PartitionProcessor {
     this.partitions.delete(partition);
   }
 
-  fold(partition: number, records: readonly PartitionRecord[]): FoldResult {
+  // Takes a batch of one topic of a partition (records the checkpoint already holds are skipped) and
+  // folds what the merge across topics releases.
+  receive(partition: number, records: readonly PartitionRecord[], now: number): FoldResult {
     const p = this.partitions.get(partition);
     if (p === undefined) throw new Error(`partition ${partition} is not assigned to this processor`);
-    const fresh = records.filter((r) => r.offset >= (p.next[r.topic] ?? 0));
-    for (const r of fresh) p.next[r.topic] = Math.max(p.next[r.topic] ?? 0, r.offset + 1);
-    const events = fresh.flatMap((r) => (r.event === null ? [] : [r.event]));
+    // a topic not heard from yet may still deliver earlier events: it holds back the others for idleMs
+    for (const topic of this.options.topics) {
+      if (!p.buffers.has(topic)) p.buffers.set(topic, []);
+      if (!p.lastArrival.has(topic)) p.lastArrival.set(topic, now);
+    }
+    for (const r of records) {
+      if (r.offset < (p.received[r.topic] ?? 0)) continue;
+      p.received[r.topic] = r.offset + 1;
+      const buffer = p.buffers.get(r.topic);
+      if (buffer === undefined) p.buffers.set(r.topic, [r]);
+      else buffer.push(r);
+      p.lastArrival.set(r.topic, now);
+    }
+    return this.release(partition, p, now);
+  }
+
+  // Folds, for every partition, what the merge releases by now (topics gone quiet stop holding back).
+  releaseAll(now: number): FoldResult[] {
+    return [...this.partitions].map(([partition, p]) => this.release(partition, p, now)).filter((r) => r.folded > 0);
+  }
+
+  // The topics of a partition are consumed at their own pace; folding one far ahead of another would
+  // make the other's events late. So buffered records are folded in event-time order, and only while
+  // every topic that may still deliver earlier events has something buffered (the merge's watermark).
+  private release(partition: number, p: Partition, now: number): FoldResult {
+    const out: PartitionRecord[] = [];
+    let buffered = 0;
+    for (const b of p.buffers.values()) buffered += b.length;
+    const force = buffered > (this.options.bufferLimit ?? 200_000);
+    for (;;) {
+      let head: { topic: string; record: PartitionRecord } | undefined;
+      let blocked = false;
+      for (const [topic, buffer] of p.buffers) {
+        const first = buffer[0];
+        if (first === undefined) {
+          const quietFor = now - (p.lastArrival.get(topic) ?? Number.NEGATIVE_INFINITY);
+          if (!force && quietFor < this.options.idleMs) blocked = true;
+          continue;
+        }
+        if (head === undefined || timeOf(first) < timeOf(head.record)) head = { topic, record: first };
+      }
+      if (head === undefined || (blocked && head.record.event !== null)) break;
+      (p.buffers.get(head.topic) as PartitionRecord[]).shift();
+      out.push(head.record);
+    }
+    return this.foldRecords(p, out);
+  }
+
+  private foldRecords(p: Partition, records: readonly PartitionRecord[]): FoldResult {
+    for (const r of records) p.next[r.topic] = Math.max(p.next[r.topic] ?? 0, r.offset + 1);
+    const events = records.flatMap((r) => (r.event === null ? [] : [r.event]));
     if (events.length === 0) return { changes: [], folded: 0, tooLate: 0, clock: p.engine.clock };
     const { changes, closed, outcomes } = p.engine.foldBatch(events);
     const slid = p.engine.advanceTo(p.engine.clock); // other windows the batch's clock moved past
     const all = [...changes, ...closed, ...slid.changes, ...slid.closed];
-    const acceptedAt = Math.min(...fresh.map((r) => r.appendedAt ?? Number.POSITIVE_INFINITY));
+    const acceptedAt = Math.min(...records.map((r) => r.appendedAt ?? Number.POSITIVE_INFINITY));
     const result: FoldResult = {
       changes: all,
       folded: events.length,

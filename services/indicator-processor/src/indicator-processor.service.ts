@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DefinitionSet } from '#libs/definitions';
 import type { EventLog } from '#libs/event-log';
-import { KafkaIndicatorConsumer, type KafkaConnection } from '#libs/kafka';
+import { KafkaIndicatorConsumer, SOURCE_TOPICS, type KafkaConnection } from '#libs/kafka';
 import {
   IndicatorProcessor,
   PartitionProcessor,
@@ -27,7 +27,8 @@ import {
 } from '../../runtime/src/tokens';
 
 const IDLE_MS = 50; // how long to wait when the log has nothing new
-const TICK_MS = 1000; // how often the clock moves without events (rolling values decay, periods close)
+const TICK_MS = 1000;
+const MERGE_IDLE_MS = 200; // over Kafka: how long a quiet source topic holds back the others' later events // how often the clock moves without events (rolling values decay, periods close)
 
 // Runs the processor: poll the log, fold, hand the changes to scoring at once; persist them (coalesced)
 // every PROCESSOR_FLUSH_MS while the next polls fold on; a clock tick when idle; a last checkpoint on
@@ -92,6 +93,8 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
       store: this.store,
       definitions: this.definitions,
       checkpointEvery: this.config.processorCheckpointEvery,
+      topics: SOURCE_TOPICS,
+      idleMs: MERGE_IDLE_MS,
       durableFeed: this.feeds.indicatorChanges === 'postgres',
     });
     return KafkaIndicatorConsumer.start({

@@ -20,15 +20,18 @@ export class RollingDistinct {
   // true when the distinct count of the window changed
   // the amount is unused: the same signature as RollingSum keeps the engine's call site monomorphic in shape
   add(bucket: number, _amount: number, key: string): boolean {
+    // moving the window may drop values that left it: that changes the count too
+    const before = this.sum;
     if (bucket > this.head) this.advance(bucket);
     else if (bucket <= this.head - this.buckets) return false;
+    const slid = this.sum !== before;
     const prev = this.last.get(key);
     if (prev !== undefined && prev > this.head - this.buckets) {
-      if (prev >= bucket) return false;
+      if (prev >= bucket) return slid;
       this.bump(prev, -1);
       this.bump(bucket, 1);
       this.last.set(key, bucket);
-      return false;
+      return slid;
     }
     this.last.set(key, bucket);
     this.bump(bucket, 1);
