@@ -16,7 +16,7 @@ export interface KafkaConsumerOptions {
   groupId: string;
   processor: PartitionProcessor;
   flushMs: number; // how often folded changes (and every few times a checkpoint) are written
-  tickMs: number; // how often the clock moves without events
+  tickMs: number; // how often the clock moves without events (0: never)
   now: () => number; // the wall clock the engines tick to when idle
   sessionTimeoutMs?: number;
   onFolded(result: FoldResult): void; // the live path: hand the changes to scoring
@@ -114,7 +114,8 @@ export class KafkaIndicatorConsumer {
     // what the merge across topics held back for a topic that has gone quiet
     for (const result of this.options.processor.releaseAll(now)) this.options.onFolded(result);
     // rolling values decay and periods close when no events come
-    if (now - this.lastBatch >= this.options.tickMs && now - this.lastTick >= this.options.tickMs) {
+    const { tickMs } = this.options;
+    if (tickMs > 0 && now - this.lastBatch >= tickMs && now - this.lastTick >= tickMs) {
       this.lastTick = now;
       const changes = this.options.processor.tick(this.options.now());
       if (changes.length > 0) this.options.onFolded({ changes, folded: 0, tooLate: 0, clock: this.options.now() });

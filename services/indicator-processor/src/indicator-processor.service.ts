@@ -27,8 +27,7 @@ import {
 } from '../../runtime/src/tokens';
 
 const IDLE_MS = 50; // how long to wait when the log has nothing new
-const TICK_MS = 1000;
-const MERGE_IDLE_MS = 200; // over Kafka: how long a quiet source topic holds back the others' later events // how often the clock moves without events (rolling values decay, periods close)
+const MERGE_IDLE_MS = 200; // over Kafka: how long a quiet source topic holds back the others' later events
 
 // Runs the processor: poll the log, fold, hand the changes to scoring at once; persist them (coalesced)
 // every PROCESSOR_FLUSH_MS while the next polls fold on; a clock tick when idle; a last checkpoint on
@@ -102,7 +101,7 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
       groupId: 'kpi-pulse-indicator-processors',
       processor,
       flushMs: this.config.processorFlushMs,
-      tickMs: TICK_MS,
+      tickMs: this.config.processorTickMs,
       now: () => this.clock.now(),
       sessionTimeoutMs: this.config.kafkaSessionTimeoutMs,
       onFolded: (result) => {
@@ -140,7 +139,13 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
         }
         const now = this.clock.now();
         // only when caught up: ticking to the wall clock mid-backlog would make the backlog late
-        if (polled.events === 0 && now - lastTick >= TICK_MS && processor.indicatorEngine.clock > -Infinity) {
+        const tickMs = this.config.processorTickMs;
+        if (
+          tickMs > 0 &&
+          polled.events === 0 &&
+          now - lastTick >= tickMs &&
+          processor.indicatorEngine.clock > -Infinity
+        ) {
           lastTick = now;
           const changes = processor.tick(now);
           this.bus.publish({ changes, clock: processor.indicatorEngine.clock, offset: processor.offset });

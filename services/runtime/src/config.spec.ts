@@ -16,6 +16,7 @@ describe('runtime configuration from the environment', () => {
       kafkaReplicationFactor: 1,
       kafkaSessionTimeoutMs: 30_000,
       processorFlushMs: 500,
+      processorTickMs: 1000,
       processorCheckpointEvery: 10,
       logLevel: 'info',
     });

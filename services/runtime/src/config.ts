@@ -13,6 +13,7 @@ export interface RuntimeConfig {
   definitionsPath: string;
   processorBatchSize: number; // events per poll of the log
   processorFlushMs: number; // how often changed values are written (coalesced)
+  processorTickMs: number; // how often an idle processor moves its clock to the wall clock (0: never, e.g. for a backfill)
   processorCheckpointEvery: number; // flushes between engine snapshots
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -43,6 +44,14 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(name, `expected a positive integer, got "${raw}"`);
+  return n;
+}
+
+function nonNegativeInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(name, `expected an integer ≥ 0, got "${raw}"`);
   return n;
 }
 
@@ -92,6 +101,7 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
     definitionsPath: env.KPI_PULSE_DEFINITIONS ?? 'definitions/seed',
     processorBatchSize: positiveInt(env, 'PROCESSOR_BATCH_SIZE', 2000),
     processorFlushMs: positiveInt(env, 'PROCESSOR_FLUSH_MS', 500),
+    processorTickMs: nonNegativeInt(env, 'PROCESSOR_TICK_MS', 1000),
     processorCheckpointEvery: positiveInt(env, 'PROCESSOR_CHECKPOINT_EVERY', 10),
     logLevel: logLevel as RuntimeConfig['logLevel'],
   };

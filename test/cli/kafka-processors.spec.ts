@@ -1,0 +1,129 @@
+import { Partitioners } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDefinitions } from '#libs/definitions';
+import { validateEvent, type CanonicalEvent } from '#libs/events';
+import { IndicatorStateRepository } from '#libs/postgres';
+import { simulate } from '#libs/simulator';
+import { startTestBroker, type TestBroker } from '../support/kafka-broker';
+import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { schemaUrl, startService, type ServiceProcess } from '../support/service-process';
+import { expectStoredEqualsEvaluate } from '../support/stored-vs-evaluate';
+
+const { set: definitions } = loadDefinitions('definitions/seed');
+const events: CanonicalEvent[] = [];
+for (const line of simulate({ orgs: 5, teamsPerOrg: 2, agentsPerTeam: 2, days: 4, start: '2026-11-02', seed: 9 })) {
+  const checked = validateEvent(line.event);
+  if (checked.ok) events.push(checked.event);
+}
+// The orgs of each partition, as the producer's default partitioner places them: an engine's clock is
+// its partition's last event, so each partition is compared with evaluate on its own events.
+const partitionOf = Partitioners.DefaultPartitioner();
+const byPartition = new Map<number, CanonicalEvent[]>();
+for (const e of events) {
+  const p = partitionOf({
+    topic: 'any',
+    partitionMetadata: [0, 1, 2, 3].map((partitionId) => ({
+      partitionId,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+    })),
+    message: { key: e.data.orgId, value: null },
+  });
+  byPartition.set(p, [...(byPartition.get(p) ?? []), e]);
+}
+
+// The services over the real kafkajs client, against the in-process test broker (test/support/kafka-broker):
+// two indicator processors in one consumer group, one killed with SIGKILL mid-stream.
+describe('indicator processors in a Kafka consumer group (kafkajs against the test broker)', () => {
+  let broker: TestBroker;
+  let t: TestDatabase;
+  const running: ServiceProcess[] = [];
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    t = await migratedTestDatabase();
+    env = {
+      DATABASE_URL: schemaUrl(DATABASE_URL, t.schema),
+      KAFKA_BROKERS: broker.brokers.join(','),
+      KAFKA_PARTITIONS: '4',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      PROCESSOR_FLUSH_MS: '50',
+      PROCESSOR_CHECKPOINT_EVERY: '2',
+      PROCESSOR_TICK_MS: '0', // the clock stays at the last event, as evaluate's does
+    };
+  });
+  afterAll(async () => {
+    for (const s of running) s.child.kill('SIGKILL');
+    await broker.close();
+    await t.drop();
+  });
+
+  it('a processor killed mid-stream loses its partitions to the other; the values equal evaluate', async () => {
+    const ingest = await startService('ingest-gateway', env);
+    running.push(ingest);
+    const [first, second] = await Promise.all([
+      startService('indicator-processor', env),
+      startService('indicator-processor', env),
+    ]);
+    running.push(first, second);
+
+    const post = async (batch: CanonicalEvent[]) => {
+      const r = await fetch(`${ingest.url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+      });
+      expect(r.status).toBe(202);
+      const body = (await r.json()) as { accepted: number; results: { topic?: string }[] };
+      expect(body.accepted).toBe(batch.length);
+      expect(body.results[0]?.topic).toMatch(/^kpi\.events\./);
+    };
+    const cut = Math.floor(events.length * 0.4);
+    for (let i = 0; i < cut; i += 500) await post(events.slice(i, Math.min(cut, i + 500)));
+    // let both fold for a while, then kill one without a word
+    await new Promise((r) => setTimeout(r, 1500));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const killedAt = new Date();
+    for (let i = cut; i < events.length; i += 500) await post(events.slice(i, Math.min(events.length, i + 500)));
+
+    // the survivor takes every partition once the broker expires the dead member, and catches up
+    const store = new IndicatorStateRepository(t.db);
+    const deadline = Date.now() + 60_000;
+    let lastError: unknown;
+    for (;;) {
+      try {
+        let compared = 0;
+        for (const partitionEvents of byPartition.values()) {
+          const orgs = [...new Set(partitionEvents.map((e) => e.data.orgId))];
+          const stored = (await Promise.all(orgs.map((o) => store.latestValues(o)))).flat();
+          compared += expectStoredEqualsEvaluate(stored, partitionEvents, definitions, {
+            skipRolling: false,
+            timeZone: 'Asia/Shanghai',
+          });
+        }
+        expect(compared).toBeGreaterThan(1000);
+        break;
+      } catch (err) {
+        lastError = err;
+        if (Date.now() > deadline) throw lastError;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    const checkpoints = await t.db.query<{ processor: string }[]>(
+      `SELECT processor FROM processor_checkpoints ORDER BY processor`,
+    );
+    // the 5 orgs sit in partitions 0, 1 and 3: each processor held some (0 and 2 to one member, 1 and 3 to
+    // the other), and after the kill the survivor checkpointed them all
+    const used = [...byPartition.keys()].sort((a, b) => a - b);
+    expect(used).toEqual([0, 1, 3]);
+    expect(checkpoints.map((c) => c.processor)).toEqual(used.map((p) => `indicator-processor/p${p}`));
+    const since = await t.db.query<{ processor: string }[]>(
+      `SELECT processor FROM processor_checkpoints WHERE updated_at > $1 ORDER BY processor`,
+      [killedAt],
+    );
+    expect(since.map((c) => c.processor)).toEqual(used.map((p) => `indicator-processor/p${p}`));
+  });
+});
