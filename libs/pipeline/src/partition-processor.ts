@@ -1,8 +1,8 @@
 import type { DefinitionSet } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
-import { IndicatorEngine, type IndicatorValue } from '#libs/indicators';
+import type { IndicatorValue } from '#libs/indicators';
 import type { IndicatorStore, ProcessorWrite } from './indicator-processor';
-import { PendingChanges } from './pending-changes';
+import { ProcessorEngine } from './processor-engine';
 
 // One record of a partitioned log (Kafka): its topic, its offset in that topic's partition.
 export interface PartitionRecord {
@@ -26,13 +26,11 @@ export interface PartitionProcessorOptions {
 }
 
 interface Partition {
-  engine: IndicatorEngine;
+  unit: ProcessorEngine;
   next: Record<string, number>; // per source topic: the next offset to fold (what the checkpoint holds)
   received: Record<string, number>; // per source topic: the next offset to buffer
   buffers: Map<string, PartitionRecord[]>; // received, not folded yet: merged across topics by event time
   lastArrival: Map<string, number>; // per topic, when its last batch came (wall clock)
-  pending: PendingChanges;
-  flushes: number;
 }
 
 const timeOf = (r: PartitionRecord): number => (r.event === null ? Number.NEGATIVE_INFINITY : Date.parse(r.event.time));
@@ -63,7 +61,7 @@ export class PartitionProcessor {
 
   get unflushed(): number {
     let n = 0;
-    for (const p of this.partitions.values()) n += p.pending.size;
+    for (const p of this.partitions.values()) n += p.unit.unflushed;
     return n;
   }
 
@@ -71,22 +69,10 @@ export class PartitionProcessor {
   async assign(partition: number): Promise<Record<string, number>> {
     const held = this.partitions.get(partition);
     if (held !== undefined) return held.next;
-    const { indicators, orgs } = this.options.definitions;
-    const checkpoint = await this.options.store.loadCheckpoint(this.checkpointName(partition));
-    const engine =
-      checkpoint === undefined
-        ? new IndicatorEngine(indicators, orgs)
-        : IndicatorEngine.restore(indicators, orgs, checkpoint.snapshot);
+    const { store, definitions } = this.options;
+    const { unit, checkpoint } = await ProcessorEngine.load(store, this.checkpointName(partition), definitions);
     const next = { ...(checkpoint?.offsets ?? {}) };
-    this.partitions.set(partition, {
-      engine,
-      next,
-      received: { ...next },
-      buffers: new Map(),
-      lastArrival: new Map(),
-      pending: new PendingChanges(),
-      flushes: 0,
-    });
+    this.partitions.set(partition, { unit, next, received: { ...next }, buffers: new Map(), lastArrival: new Map() });
     return next;
   }
 
@@ -151,19 +137,12 @@ export class PartitionProcessor {
   private foldRecords(p: Partition, records: readonly PartitionRecord[]): FoldResult {
     for (const r of records) p.next[r.topic] = Math.max(p.next[r.topic] ?? 0, r.offset + 1);
     const events = records.flatMap((r) => (r.event === null ? [] : [r.event]));
-    if (events.length === 0) return { changes: [], folded: 0, tooLate: 0, clock: p.engine.clock };
-    const { changes, closed, outcomes } = p.engine.foldBatch(events);
-    const slid = p.engine.advanceTo(p.engine.clock); // other windows the batch's clock moved past
-    const all = [...changes, ...closed, ...slid.changes, ...slid.closed];
-    const acceptedAt = Math.min(...records.map((r) => r.appendedAt ?? Number.POSITIVE_INFINITY));
-    const result: FoldResult = {
-      changes: all,
-      folded: events.length,
-      tooLate: outcomes.filter((o) => o.tooLate.length > 0 || o.status === 'too-late').length,
-      clock: p.engine.clock,
-    };
-    if (Number.isFinite(acceptedAt)) result.acceptedAt = acceptedAt;
-    p.pending.keep(all, result.acceptedAt);
+    if (events.length === 0) return { changes: [], folded: 0, tooLate: 0, clock: p.unit.engine.clock };
+    const oldest = Math.min(...records.map((r) => r.appendedAt ?? Number.POSITIVE_INFINITY));
+    const acceptedAt = Number.isFinite(oldest) ? oldest : undefined;
+    const { changes, tooLate } = p.unit.fold(events, acceptedAt);
+    const result: FoldResult = { changes, folded: events.length, tooLate, clock: p.unit.engine.clock };
+    if (acceptedAt !== undefined) result.acceptedAt = acceptedAt;
     return result;
   }
 
@@ -171,10 +150,7 @@ export class PartitionProcessor {
   tick(now: number): IndicatorValue[] {
     const out: IndicatorValue[] = [];
     for (const p of this.partitions.values()) {
-      if (p.engine.clock === Number.NEGATIVE_INFINITY) continue;
-      const { changes, closed } = p.engine.advanceTo(now);
-      p.pending.keep([...changes, ...closed], undefined);
-      out.push(...changes, ...closed);
+      if (p.unit.engine.clock !== Number.NEGATIVE_INFINITY) out.push(...p.unit.tick(now));
     }
     return out;
   }
@@ -185,22 +161,16 @@ export class PartitionProcessor {
   flush(options: { checkpoint?: boolean } = {}): Promise<{ partition: number; offsets: Record<string, number> }[]> {
     const writes: { partition: number; write: ProcessorWrite }[] = [];
     for (const [partition, p] of this.partitions) {
-      const { changes, acceptedAt } = p.pending.take();
-      p.flushes++;
-      const checkpointNow = options.checkpoint === true || p.flushes >= this.options.checkpointEvery;
-      if (changes.length === 0 && !checkpointNow) continue;
-      // a number that grows with the partition's progress: the value rows' log_offset
-      const position = Object.values(p.next).reduce((a, b) => a + b, 0);
-      const write: ProcessorWrite = { processor: this.checkpointName(partition), offset: position, changes };
-      if (checkpointNow) {
-        p.flushes = 0;
-        write.checkpoint = { offset: position, snapshot: JSON.stringify(p.engine.snapshot()), offsets: { ...p.next } };
-      }
-      if (this.options.durableFeed === true && changes.length > 0) {
-        write.feed = { changes, clock: p.engine.clock, offset: position };
-        if (acceptedAt !== undefined) write.feed.acceptedAt = acceptedAt;
-      }
-      writes.push({ partition, write });
+      const write = p.unit.takeWrite({
+        processor: this.checkpointName(partition),
+        // a number that grows with the partition's progress: the value rows' log_offset
+        offset: Object.values(p.next).reduce((a, b) => a + b, 0),
+        checkpointEvery: this.options.checkpointEvery,
+        forceCheckpoint: options.checkpoint === true,
+        durableFeed: this.options.durableFeed === true,
+        offsets: p.next,
+      });
+      if (write !== undefined) writes.push({ partition, write });
     }
     const committed = this.writes.then(async () => {
       const done: { partition: number; offsets: Record<string, number> }[] = [];

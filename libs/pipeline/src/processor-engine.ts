@@ -1,0 +1,83 @@
+import type { DefinitionSet } from '#libs/definitions';
+import type { CanonicalEvent } from '#libs/events';
+import { IndicatorEngine, type IndicatorValue } from '#libs/indicators';
+import type { IndicatorStore, ProcessorWrite, StoredCheckpoint } from './indicator-processor';
+import { PendingChanges } from './pending-changes';
+
+// One engine as a processor runs it, over the Postgres log or one Kafka partition: restored from its
+// checkpoint, folding batches, keeping the changes for the next flush, and shaping that flush's write.
+export class ProcessorEngine {
+  private readonly pending = new PendingChanges();
+  private flushes = 0;
+
+  private constructor(readonly engine: IndicatorEngine) {}
+
+  // The engine of a checkpoint, or a fresh one; with the checkpoint it came from.
+  static async load(
+    store: IndicatorStore,
+    checkpointName: string,
+    definitions: DefinitionSet,
+  ): Promise<{ unit: ProcessorEngine; checkpoint: StoredCheckpoint | undefined }> {
+    const { indicators, orgs } = definitions;
+    const checkpoint = await store.loadCheckpoint(checkpointName);
+    const engine =
+      checkpoint === undefined
+        ? new IndicatorEngine(indicators, orgs)
+        : IndicatorEngine.restore(indicators, orgs, checkpoint.snapshot);
+    return { unit: new ProcessorEngine(engine), checkpoint };
+  }
+
+  // changed rows folded but not yet handed to the store
+  get unflushed(): number {
+    return this.pending.size;
+  }
+
+  // Folds a batch. Its changes include the rolling values of others the batch's clock slid past (a
+  // fold reports only what its events touched); they are returned and kept for the next flush.
+  fold(
+    events: readonly CanonicalEvent[],
+    acceptedAt: number | undefined,
+  ): { changes: IndicatorValue[]; tooLate: number } {
+    const { changes, closed, outcomes } = this.engine.foldBatch(events);
+    const slid = this.engine.advanceTo(this.engine.clock);
+    const all = [...changes, ...closed, ...slid.changes, ...slid.closed];
+    this.pending.keep(all, acceptedAt);
+    return { changes: all, tooLate: outcomes.filter((o) => o.tooLate.length > 0 || o.status === 'too-late').length };
+  }
+
+  // Moves the clock without events: rolling values decay and periods close.
+  tick(now: number): IndicatorValue[] {
+    const { changes, closed } = this.engine.advanceTo(now);
+    const all = [...changes, ...closed];
+    this.pending.keep(all, undefined);
+    return all;
+  }
+
+  // The write of a flush: the pending changes; every `checkpointEvery` flushes (or when forced) the
+  // checkpoint, its snapshot taken now, before the engine moves on; the outbox row when another process
+  // scores. Undefined when there is nothing to write.
+  takeWrite(w: {
+    processor: string;
+    offset: number;
+    checkpointEvery: number;
+    forceCheckpoint: boolean;
+    durableFeed: boolean;
+    offsets?: Record<string, number>;
+  }): ProcessorWrite | undefined {
+    const { changes, acceptedAt } = this.pending.take();
+    this.flushes++;
+    const checkpointNow = w.forceCheckpoint || this.flushes >= w.checkpointEvery;
+    if (changes.length === 0 && !checkpointNow) return undefined;
+    const write: ProcessorWrite = { processor: w.processor, offset: w.offset, changes };
+    if (checkpointNow) {
+      this.flushes = 0;
+      write.checkpoint = { offset: w.offset, snapshot: JSON.stringify(this.engine.snapshot()) };
+      if (w.offsets !== undefined) write.checkpoint.offsets = { ...w.offsets };
+    }
+    if (w.durableFeed && changes.length > 0) {
+      write.feed = { changes, clock: this.engine.clock, offset: w.offset };
+      if (acceptedAt !== undefined) write.feed.acceptedAt = acceptedAt;
+    }
+    return write;
+  }
+}
