@@ -1,5 +1,5 @@
 export { CoPartitionedAssigner } from './co-partitioned-assigner';
 export { KafkaEventSink } from './kafka-event-sink';
-export { KafkaIndicatorConsumer, type KafkaConsumerOptions, type Rejection } from './kafka-indicator-consumer';
+export { KafkaIndicatorConsumer, type KafkaConsumerOptions } from './kafka-indicator-consumer';
 export { ensureTopics, SOURCE_TOPICS, sourceTopicOf, TOPICS, type TopicSettings } from './topics';
 export { KafkaConnection, type KafkaSettings } from './kafka-connection';

@@ -1,5 +1,6 @@
 import { Partitioners, type Admin, type Kafka, type Message, type PartitionerArgs, type Producer } from 'kafkajs';
 import type { AppendOutcome, EventAppender, LogRecord } from '#libs/event-log';
+import type { Rejection } from '#libs/pipeline';
 import { SOURCE_TOPICS, sourceTopicOf, TOPICS } from './topics';
 
 type PartitionMetadata = PartitionerArgs['partitionMetadata'];
@@ -36,7 +37,7 @@ export class KafkaEventSink implements EventAppender {
   }
 
   // Dead letters: the raw payload and the reason, keyed by source.
-  async deadLetter(rejections: readonly { source?: string; eventId?: string; reason: string; payload: string }[]) {
+  async deadLetter(rejections: readonly Rejection[]): Promise<void> {
     if (rejections.length === 0) return;
     await this.send(
       rejections.map((r) => {

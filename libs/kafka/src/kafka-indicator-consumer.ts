@@ -1,15 +1,8 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { validateEvent, formatErrors } from '#libs/events';
-import type { FoldResult, PartitionProcessor, PartitionRecord } from '#libs/pipeline';
+import type { FoldResult, PartitionProcessor, PartitionRecord, Rejection } from '#libs/pipeline';
 import { CoPartitionedAssigner } from './co-partitioned-assigner';
 import { SOURCE_TOPICS } from './topics';
-
-export interface Rejection {
-  source?: string;
-  eventId?: string;
-  reason: string;
-  payload: string;
-}
 
 export interface KafkaConsumerOptions {
   kafka: Kafka;

@@ -6,7 +6,14 @@ export {
   type ProcessorWrite,
   type StoredCheckpoint,
 } from './indicator-processor';
-export { ingest, type IngestDeps, type IngestOutcome, type IngestStatus, type RejectionSink } from './ingest';
+export {
+  ingest,
+  type IngestDeps,
+  type IngestOutcome,
+  type IngestStatus,
+  type Rejection,
+  type RejectionSink,
+} from './ingest';
 export {
   InMemoryChangeBus,
   type ChangeBatch,

@@ -15,8 +15,16 @@ export interface IngestOutcome {
   reason?: string; // rejected: the field and the reason
 }
 
+// What is not an event, kept with why: the raw payload, the reason naming the field, who sent it.
+export interface Rejection {
+  source?: string;
+  eventId?: string;
+  reason: string;
+  payload: string;
+}
+
 export interface RejectionSink {
-  record(rejections: readonly { source?: string; eventId?: string; reason: string; payload: string }[]): Promise<void>;
+  record(rejections: readonly Rejection[]): Promise<void>;
 }
 
 export interface IngestDeps {
@@ -31,7 +39,7 @@ export interface IngestDeps {
 export async function ingest(items: readonly unknown[], deps: IngestDeps): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = new Array<IngestOutcome>(items.length);
   const good: { index: number; event: CanonicalEvent }[] = [];
-  const bad: { source?: string; eventId?: string; reason: string; payload: string }[] = [];
+  const bad: Rejection[] = [];
 
   items.forEach((item, index) => {
     const payload = typeof item === 'string' ? item : JSON.stringify(item);
@@ -66,7 +74,7 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
       if (id !== undefined) rejected.id = id;
       if (source !== undefined) rejected.source = source;
       outcomes[index] = rejected;
-      const dead: { source?: string; eventId?: string; reason: string; payload: string } = {
+      const dead: Rejection = {
         reason: rejected.reason as string,
         payload,
       };

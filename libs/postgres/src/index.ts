@@ -1,6 +1,6 @@
 export { createDataSource, migrate, MIGRATIONS, type PostgresOptions } from './data-source';
 export { PostgresEventLog } from './postgres-event-log';
-export { RejectedEventsRepository, type RejectedEvent, type StoredRejection } from './rejected-events.repository';
+export { RejectedEventsRepository, type StoredRejection } from './rejected-events.repository';
 export { IndicatorStateRepository, INDICATOR_CHANGES, type Checkpoint } from './indicator-state.repository';
 export { ScorecardsRepository, SCORECARD_UPDATES, type StoredCard } from './scorecards.repository';
 export {

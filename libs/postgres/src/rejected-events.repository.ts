@@ -1,14 +1,9 @@
 import type { DataSource } from 'typeorm';
+import type { Rejection } from '#libs/pipeline';
 
 // The dead letters of ingest: what was rejected, why, and the raw payload, never dropped.
-export interface RejectedEvent {
-  source?: string;
-  eventId?: string;
-  reason: string;
-  payload: string;
-}
 
-export interface StoredRejection extends RejectedEvent {
+export interface StoredRejection extends Rejection {
   id: number;
   receivedAt: Date;
 }
@@ -16,7 +11,7 @@ export interface StoredRejection extends RejectedEvent {
 export class RejectedEventsRepository {
   constructor(private readonly db: DataSource) {}
 
-  async record(rejections: readonly RejectedEvent[]): Promise<void> {
+  async record(rejections: readonly Rejection[]): Promise<void> {
     if (rejections.length === 0) return;
     await this.db.query(
       `INSERT INTO rejected_events (source, event_id, reason, payload)
