@@ -39,19 +39,13 @@ function port(env: Env, name: string, fallback: number): number {
   return n;
 }
 
-function positiveInt(env: Env, name: string, fallback: number): number {
+// an integer of at least `min` (1: a positive integer; 0: zero allowed, e.g. to switch something off)
+function integer(env: Env, name: string, fallback: number, min: 0 | 1 = 1): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(name, `expected a positive integer, got "${raw}"`);
-  return n;
-}
-
-function nonNegativeInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(name, `expected an integer ≥ 0, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new ConfigError(name, `expected ${min === 1 ? 'a positive integer' : 'an integer ≥ 0'}, got "${raw}"`);
   return n;
 }
 
@@ -91,18 +85,18 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
   return {
     databaseUrl: databaseUrl(env),
     kafkaBrokers: brokers(env),
-    kafkaPartitions: positiveInt(env, 'KAFKA_PARTITIONS', 6),
-    kafkaReplicationFactor: positiveInt(env, 'KAFKA_REPLICATION_FACTOR', 1),
-    kafkaSessionTimeoutMs: positiveInt(env, 'KAFKA_SESSION_TIMEOUT_MS', 30_000),
+    kafkaPartitions: integer(env, 'KAFKA_PARTITIONS', 6),
+    kafkaReplicationFactor: integer(env, 'KAFKA_REPLICATION_FACTOR', 1),
+    kafkaSessionTimeoutMs: integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 30_000),
     dataDir: env.KPI_PULSE_DATA_DIR ?? '.data',
     embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54_329),
     httpPort: port(env, 'PORT', 8080),
     httpHost: env.HOST ?? '127.0.0.1',
     definitionsPath: env.KPI_PULSE_DEFINITIONS ?? 'definitions/seed',
-    processorBatchSize: positiveInt(env, 'PROCESSOR_BATCH_SIZE', 2000),
-    processorFlushMs: positiveInt(env, 'PROCESSOR_FLUSH_MS', 500),
-    processorTickMs: nonNegativeInt(env, 'PROCESSOR_TICK_MS', 1000),
-    processorCheckpointEvery: positiveInt(env, 'PROCESSOR_CHECKPOINT_EVERY', 10),
+    processorBatchSize: integer(env, 'PROCESSOR_BATCH_SIZE', 2000),
+    processorFlushMs: integer(env, 'PROCESSOR_FLUSH_MS', 500),
+    processorTickMs: integer(env, 'PROCESSOR_TICK_MS', 1000, 0),
+    processorCheckpointEvery: integer(env, 'PROCESSOR_CHECKPOINT_EVERY', 10),
     logLevel: logLevel as RuntimeConfig['logLevel'],
   };
 }
