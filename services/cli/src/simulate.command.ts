@@ -19,6 +19,7 @@ import {
 } from '#libs/simulator';
 import { createProgressBar } from './progress-bar';
 import { UsageError } from './usage-error';
+import { errorMessage } from '../../runtime/src/error-message';
 
 interface SimulateCliOptions {
   orgs: string;
@@ -106,7 +107,7 @@ function manualFromDefinitions(path: string): { indicators: ManualIndicatorSpec[
   try {
     loaded = loadDefinitions(path);
   } catch (err) {
-    throw new UsageError(`--definitions: cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new UsageError(`--definitions: cannot read ${path}: ${errorMessage(err)}`);
   }
   const errors = loaded.issues.filter((issue) => issue.severity === 'error');
   if (errors.length > 0) throw new UsageError(`invalid definitions:\n${errors.map(formatIssue).join('\n')}`);
@@ -146,7 +147,7 @@ async function openOutput(path: string | undefined): Promise<Writable> {
   try {
     await once(file, 'open');
   } catch (err) {
-    throw new UsageError(`--out: cannot write ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new UsageError(`--out: cannot write ${path}: ${errorMessage(err)}`);
   }
   return file;
 }

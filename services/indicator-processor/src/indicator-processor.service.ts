@@ -25,6 +25,7 @@ import {
   METRICS,
   REJECTIONS,
 } from '../../runtime/src/tokens';
+import { errorMessage } from '../../runtime/src/error-message';
 
 const IDLE_MS = 50; // how long to wait when the log has nothing new
 const MERGE_IDLE_MS = 200; // over Kafka: how long a quiet source topic holds back the others' later events
@@ -114,7 +115,7 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
         });
       },
       onRejected: (rejections) => this.rejections.record(rejections),
-      onError: (err) => this.logger.error(`kafka processor: ${describe(err)}`),
+      onError: (err) => this.logger.error(`kafka processor: ${errorMessage(err)}`),
     });
   }
 
@@ -171,22 +172,18 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
         if (polled.events === 0) await sleep(IDLE_MS);
       } catch (err) {
         // a database hiccup: start over from the checkpoint (values are upserts, so replaying rewrites them)
-        this.logger.error(`processing failed, restarting from the checkpoint: ${describe(err)}`);
+        this.logger.error(`processing failed, restarting from the checkpoint: ${errorMessage(err)}`);
         await this.flushing;
         this.flushFailure = undefined;
         await sleep(1000);
         try {
           this.processor = await IndicatorProcessor.start(this.options);
         } catch (restartErr) {
-          this.logger.error(`restart failed, retrying: ${describe(restartErr)}`);
+          this.logger.error(`restart failed, retrying: ${errorMessage(restartErr)}`);
         }
       }
     }
   }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function sleep(ms: number): Promise<void> {

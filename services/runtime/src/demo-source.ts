@@ -1,6 +1,7 @@
 import type { CanonicalEvent } from '#libs/events';
 import { simulate, type ManualIndicatorSpec } from '#libs/simulator';
 import { formatLocal } from '#libs/time';
+import { errorMessage } from './error-message';
 
 export interface DemoSourceOptions {
   url: string; // the ingest endpoint
@@ -48,9 +49,7 @@ export function startDemoSource(options: DemoSourceOptions): { stop(): void; sen
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(batch),
-    }).catch((err: unknown) =>
-      process.stderr.write(`demo source: ${err instanceof Error ? err.message : String(err)}\n`),
-    );
+    }).catch((err: unknown) => process.stderr.write(`demo source: ${errorMessage(err)}\n`));
   }, tickMs);
   return { stop: () => clearInterval(timer), sent: () => sent };
 }

@@ -5,6 +5,7 @@ import type { KafkaConnection } from '#libs/kafka';
 import type { Database } from './database';
 import type { PipelineMetrics } from './metrics';
 import { DATABASE, EVENT_LOG, KAFKA, METRICS } from './tokens';
+import { errorMessage } from './error-message';
 
 export interface Health {
   status: 'ok' | 'unavailable';
@@ -47,7 +48,7 @@ export class HealthController {
       }
     } catch (err) {
       health.status = 'unavailable';
-      health.checks.database = err instanceof Error ? err.message : String(err);
+      health.checks.database = errorMessage(err);
       throw new HttpException(health, 503);
     }
     return health;

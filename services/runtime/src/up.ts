@@ -14,6 +14,7 @@ import { openDatabase, type Database } from './database';
 import { createHttpApp } from './http-app';
 import { parsePublished } from './published-definitions';
 import { RuntimeModule, type FeedKind, type Feeds } from './runtime.module';
+import { errorMessage } from './error-message';
 
 export const SERVICES = {
   'ingest-gateway': IngestGatewayModule,
@@ -60,7 +61,7 @@ export async function up(
           replicationFactor: config.kafkaReplicationFactor,
         }).catch(async (err: unknown) => {
           await database.close();
-          throw new StartupError(`KAFKA_BROKERS: ${err instanceof Error ? err.message : String(err)}`);
+          throw new StartupError(`KAFKA_BROKERS: ${errorMessage(err)}`);
         });
 
   const imports: (Type | DynamicModule)[] = [

@@ -16,6 +16,7 @@ import type { Database } from '../../runtime/src/database';
 import type { Feeds } from '../../runtime/src/runtime.module';
 import type { PipelineMetrics } from '../../runtime/src/metrics';
 import { DATABASE, FEEDS, METRICS, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
+import { errorMessage } from '../../runtime/src/error-message';
 
 export interface RoomSnapshot {
   room: string;
@@ -70,7 +71,7 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
     // the scoring service runs elsewhere: its cards come through the Postgres feed, every gateway reads it all
     else
       this.feed = PostgresFeedReader.open(this.database.db, SCORECARD_UPDATES, deliver, (err) =>
-        this.logger.error(`reading scorecards: ${err instanceof Error ? err.message : String(err)}`),
+        this.logger.error(`reading scorecards: ${errorMessage(err)}`),
       );
   }
 

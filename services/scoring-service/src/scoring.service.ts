@@ -34,6 +34,7 @@ import {
   SCORECARD_BUS,
   SCORECARDS,
 } from '../../runtime/src/tokens';
+import { errorMessage } from '../../runtime/src/error-message';
 
 const COALESCE_MS = 25; // changes arriving together are scored together
 const UNSAVED_LIMIT = 50_000; // scored cards waiting for their write before scoring waits too
@@ -73,8 +74,7 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     // a new definitions version: every entity is re-scored with it, at once
     this.stops.push(this.registry.onPublish(() => this.enqueue(() => this.scoreAll([]))));
-    const onError = (what: string) => (err: unknown) =>
-      this.logger.error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    const onError = (what: string) => (err: unknown) => this.logger.error(`${what}: ${errorMessage(err)}`);
     if (this.feeds.indicatorChanges === 'memory') {
       this.stops.push(this.changes.subscribe((batch) => this.receive(batch)));
     } else {
@@ -165,7 +165,7 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
       } catch (err) {
         // kept for the next round's write, unless a newer card took their place
         for (const c of cards) if (!this.unsaved.has(cardKey(c))) this.unsaved.set(cardKey(c), c);
-        this.logger.error(`storing scorecards failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.logger.error(`storing scorecards failed: ${errorMessage(err)}`);
         break;
       }
     }
@@ -189,7 +189,7 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
         stop();
       })
       .catch((err: unknown) => {
-        this.logger.error(`scoring failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.logger.error(`scoring failed: ${errorMessage(err)}`);
       });
   }
 }
