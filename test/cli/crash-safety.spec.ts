@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefinitions } from '#libs/definitions';
-import { orderingKey } from '#libs/event-log';
+import { orderingKey, type EventAppender } from '#libs/event-log';
 import { validateEvent, type CanonicalEvent } from '#libs/events';
+import { KafkaConnection } from '#libs/kafka';
 import { IndicatorStateRepository, PostgresEventLog } from '#libs/postgres';
 import { simulate } from '#libs/simulator';
+import { startTestBroker, type TestBroker } from '../support/kafka-broker';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { expectStoredEqualsEvaluate } from '../support/stored-vs-evaluate';
 import { ROOT } from './run-cli';
@@ -17,53 +19,92 @@ for (const line of simulate({ orgs: 1, teamsPerOrg: 2, agentsPerTeam: 4, days: 1
   if (checked.ok) events.push(checked.event);
 }
 
-// The indicator processor as a real process of its own: `node dist/services/indicator-processor/main.js`.
-const startProcessor = (url: string) =>
-  startService('indicator-processor', {
-    DATABASE_URL: url,
-    PROCESSOR_BATCH_SIZE: '300',
-    PROCESSOR_FLUSH_MS: '20',
-    PROCESSOR_CHECKPOINT_EVERY: '4',
-  });
+// Where the processor's stored state has got to, in events: the Postgres log's offset behind the stored
+// values, or over Kafka the next offsets of the (one org's) partition checkpointed in every topic.
+const progress = {
+  postgres: `SELECT coalesce(max(log_offset), 0)::int AS n FROM indicator_values`,
+  kafka: `SELECT coalesce(sum(o.value::int), 0)::int AS n FROM processor_checkpoints, jsonb_each_text(offsets) o`,
+};
 
-describe('crash safety: kill -9 the processor mid-stream, restart it', () => {
+// The indicator processor as a real process of its own (`node dist/services/indicator-processor/main.js`),
+// killed with SIGKILL mid-stream and started again, on the embedded default's Postgres log and over Kafka.
+describe.each([
+  { backend: 'the Postgres event log', kafka: false },
+  { backend: 'Kafka (kafkajs against the test broker)', kafka: true },
+])('crash safety over $backend: kill -9 the processor mid-stream, restart it', ({ kafka }) => {
   let t: TestDatabase;
-  let url: string;
+  let broker: TestBroker | undefined;
+  let connection: KafkaConnection | undefined;
+  let appender: EventAppender;
+  let env: Record<string, string>;
   beforeAll(async () => {
     t = await migratedTestDatabase();
-    url = schemaUrl(DATABASE_URL, t.schema);
-    const log = new PostgresEventLog(t.db);
-    for (let i = 0; i < events.length; i += 2000) {
-      await log.append(events.slice(i, i + 2000).map((event) => ({ key: orderingKey(event), event })));
+    env = {
+      DATABASE_URL: schemaUrl(DATABASE_URL, t.schema),
+      PROCESSOR_BATCH_SIZE: '300',
+      PROCESSOR_FLUSH_MS: '20',
+      PROCESSOR_CHECKPOINT_EVERY: '4',
+      // the clock stays at the last event, as evaluate's does (a tick to today's wall clock would make
+      // the rest of November's stream late)
+      PROCESSOR_TICK_MS: '0',
+    };
+    if (kafka) {
+      broker = await startTestBroker();
+      Object.assign(env, { KAFKA_BROKERS: broker.brokers.join(','), KAFKA_SESSION_TIMEOUT_MS: '6000' });
+      // events go in as ingest appends them: keyed by org, acknowledged by the broker
+      connection = await KafkaConnection.open({
+        brokers: broker.brokers,
+        clientId: 'crash-safety',
+        partitions: 3,
+        replicationFactor: 1,
+      });
+      appender = connection.sink;
+    } else {
+      appender = new PostgresEventLog(t.db);
     }
   });
-  afterAll(async () => t.drop());
+  afterAll(async () => {
+    await connection?.close();
+    await broker?.close();
+    await t.drop();
+  });
 
   it('ends with the values `evaluate` computes on the same events: nothing lost, nothing doubled', async () => {
     const end = events.length;
-    const progress = async () =>
-      Number(
-        (await t.db.query<{ o: string | null }[]>(`SELECT max(log_offset) AS o FROM indicator_values`))[0]?.o ?? 0,
-      );
+    const reached = async () =>
+      (await t.db.query<{ n: number }[]>(kafka ? progress.kafka : progress.postgres))[0]?.n ?? 0;
 
-    const first = await startProcessor(url);
-    while ((await progress()) < end * 0.3) await new Promise((r) => setTimeout(r, 10));
+    // the events stream in while the processor runs, and go on streaming while it is dead
+    const first = await startService('indicator-processor', env);
+    const stream = (async () => {
+      for (let i = 0; i < end; i += 200) {
+        await appender.append(events.slice(i, i + 200).map((event) => ({ key: orderingKey(event), event })));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    while ((await reached()) < end * 0.3) await new Promise((r) => setTimeout(r, 10));
     first.child.kill('SIGKILL');
     await first.exited;
-    const killedAt = await progress();
+    const killedAt = await reached();
     expect(killedAt).toBeLessThan(end);
+    await stream;
 
-    const second = await startProcessor(url);
-    while ((await progress()) < end) await new Promise((r) => setTimeout(r, 50));
+    // over Kafka the new instance gets the partition once the broker has expired the dead member
+    const second = await startService('indicator-processor', env);
+    while ((await reached()) < end) await new Promise((r) => setTimeout(r, 50));
     second.child.kill('SIGTERM'); // graceful: a last checkpoint
     expect(await second.exited).toBe(0);
-    const checkpoint = await new IndicatorStateRepository(t.db).loadCheckpoint('indicator-processor');
-    expect(checkpoint?.offset).toBe(end);
-    expect(checkpoint?.snapshot.stats.duplicate).toBe(0);
+    expect(await reached()).toBe(end);
+    const checkpoints = await t.db.query<{ processor: string; duplicates: number }[]>(
+      `SELECT processor, (snapshot->'stats'->>'duplicate')::int AS duplicates FROM processor_checkpoints`,
+    );
+    expect(checkpoints).toHaveLength(1);
+    expect(checkpoints[0]?.processor).toMatch(kafka ? /^indicator-processor\/p\d$/ : /^indicator-processor$/);
+    expect(checkpoints[0]?.duplicates).toBe(0); // no event was folded twice
 
     const stored = await new IndicatorStateRepository(t.db).latestValues('O1');
     const compared = expectStoredEqualsEvaluate(stored, events, definitions, {
-      skipRolling: true,
+      skipRolling: false,
       timeZone: 'Asia/Shanghai',
     });
     expect(compared).toBeGreaterThan(500);

@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomUpdate } from '../../services/scorecard-gateway/src/scorecard.gateway';
 import { ticketSolved } from '../support/events';
+import { startTestBroker, type TestBroker } from '../support/kafka-broker';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { seedAsOneDocument, type SeedCard } from '../support/seed-document';
 import { schemaUrl, startService, type ServiceProcess } from '../support/service-process';
@@ -9,14 +10,11 @@ import { schemaUrl, startService, type ServiceProcess } from '../support/service
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
 const solved = (id: string, contacts: number) => ticketSolved(id, contacts, iso(Date.now() - 60_000));
 
-// The four services as four processes on one database: changes, scorecards and published definitions
-// travel through the Postgres feeds.
-describe('each service in a process of its own (node dist/services/<name>/main.js)', () => {
-  let t: TestDatabase;
-  const services: Record<string, ServiceProcess> = {};
-  let socket: Socket;
+// A socket's scorecard updates, and a wait for one that matches.
+function listen(socket: Socket) {
   const updates: RoomUpdate[] = [];
-  const next = (match: (u: RoomUpdate) => boolean, timeoutMs = 15_000) =>
+  socket.on('scorecard', (u: RoomUpdate) => updates.push(u));
+  return (match: (u: RoomUpdate) => boolean, timeoutMs = 15_000) =>
     new Promise<RoomUpdate>((resolve, reject) => {
       const found = updates.find(match);
       if (found !== undefined) return resolve(found);
@@ -27,39 +25,66 @@ describe('each service in a process of its own (node dist/services/<name>/main.j
         resolve(u);
       });
     });
+}
+
+// The four services as processes of their own on one database, plus a second scorecard gateway: on the
+// embedded default, changes, scorecards and published definitions travel through the Postgres feeds;
+// with KAFKA_BROKERS set, events, changes and scorecards travel over Kafka topics (kafkajs against the
+// test broker), published definitions through Postgres.
+describe.each([
+  { backend: 'the Postgres event log and feeds', kafka: false },
+  { backend: 'Kafka (kafkajs against the test broker)', kafka: true },
+])('each service in a process of its own, over $backend', ({ kafka }) => {
+  let t: TestDatabase;
+  let broker: TestBroker | undefined;
+  const services: Record<string, ServiceProcess> = {};
+  const sockets: Socket[] = [];
+  let next: ReturnType<typeof listen>;
+  let nextOnSecond: ReturnType<typeof listen>;
 
   beforeAll(async () => {
     t = await migratedTestDatabase();
-    const env = { DATABASE_URL: schemaUrl(DATABASE_URL, t.schema), PROCESSOR_FLUSH_MS: '100' };
-    const names = ['ingest-gateway', 'indicator-processor', 'scoring-service', 'scorecard-gateway'];
-    const started = await Promise.all(names.map((name) => startService(name, env)));
+    broker = kafka ? await startTestBroker() : undefined;
+    const env: Record<string, string> = { DATABASE_URL: schemaUrl(DATABASE_URL, t.schema), PROCESSOR_FLUSH_MS: '100' };
+    if (broker !== undefined) Object.assign(env, { KAFKA_BROKERS: broker.brokers.join(','), KAFKA_PARTITIONS: '3' });
+    // topics are provisioned at start: one process first, so the others find them
+    services['ingest-gateway'] = await startService('ingest-gateway', env);
+    const names = ['indicator-processor', 'scoring-service', 'scorecard-gateway', 'scorecard-gateway-2'];
+    const started = await Promise.all(names.map((name) => startService(name.replace(/-2$/, ''), env)));
     names.forEach((name, i) => (services[name] = started[i] as ServiceProcess));
-    socket = io(`${services['scorecard-gateway']?.url}/scorecards`, { transports: ['websocket'] });
-    socket.on('scorecard', (u: RoomUpdate) => updates.push(u));
-    await socket.emitWithAck('join', { room: 'team:O1:T1' });
+    for (const gateway of ['scorecard-gateway', 'scorecard-gateway-2']) {
+      const socket = io(`${services[gateway]?.url}/scorecards`, { transports: ['websocket'] });
+      sockets.push(socket);
+      const wait = listen(socket);
+      if (gateway === 'scorecard-gateway') next = wait;
+      else nextOnSecond = wait;
+      await socket.emitWithAck('join', { room: 'team:O1:T1' });
+    }
   });
   afterAll(async () => {
-    socket.close();
+    for (const socket of sockets) socket.close();
     for (const s of Object.values(services)) s.child.kill('SIGKILL');
+    await broker?.close();
     await t.drop();
   });
 
-  it('an event posted to the ingest process reaches a socket of the gateway process, scored', async () => {
+  it('an event posted to the ingest process reaches the sockets of both gateway processes, scored', async () => {
     const posted = await fetch(`${services['ingest-gateway']?.url}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([solved('s1', 1), solved('s2', 1), solved('s3', 2), solved('s4', 1)]),
     });
     expect(posted.status).toBe(202);
-    const update = await next(
-      (u) =>
-        u.card.score.scorecard === 'cs-supervisor-monthly' &&
-        u.card.score.kpis.find((k) => k.kpi === 'fcr')?.actual === 0.75,
-    );
-    expect(update.room).toBe('team:O1:T1');
+    const body = (await posted.json()) as { results: { topic?: string }[] };
+    expect(body.results[0]?.topic).toBe(kafka ? 'kpi.events.ticketing' : undefined);
+    const fcr = (u: RoomUpdate) =>
+      u.card.score.scorecard === 'cs-supervisor-monthly' &&
+      u.card.score.kpis.find((k) => k.kpi === 'fcr')?.actual === 0.75;
+    expect((await next(fcr)).room).toBe('team:O1:T1');
+    expect((await nextOnSecond(fcr)).room).toBe('team:O1:T1');
   });
 
-  it('a version published on the gateway process re-scores in the scoring process', async () => {
+  it('a version published on a gateway process re-scores in the scoring process', async () => {
     const doc = seedAsOneDocument();
     const card = doc.scorecards.find((c) => c.id === 'cs-supervisor-monthly') as SeedCard;
     (card.kpis.find((k) => k.id === 'fcr') as { target: number }).target = 0.9;
@@ -69,16 +94,21 @@ describe('each service in a process of its own (node dist/services/<name>/main.j
       body: JSON.stringify(doc),
     });
     expect(published.status).toBe(201);
-    await next(
-      (u) =>
-        u.card.score.scorecard === 'cs-supervisor-monthly' &&
-        u.card.score.kpis.find((k) => k.kpi === 'fcr')?.target === 0.9,
-    );
+    const target = (u: RoomUpdate) =>
+      u.card.score.scorecard === 'cs-supervisor-monthly' &&
+      u.card.score.kpis.find((k) => k.kpi === 'fcr')?.target === 0.9;
+    await next(target);
+    await nextOnSecond(target);
   });
 
   it('every process reports ready and stops cleanly on SIGTERM', async () => {
-    for (const s of Object.values(services)) expect((await fetch(`${s.url}/health/ready`)).status).toBe(200);
+    for (const s of Object.values(services)) {
+      const ready = await fetch(`${s.url}/health/ready`);
+      expect(ready.status).toBe(200);
+      const body = (await ready.json()) as { checks: { log: unknown } };
+      if (kafka) expect(body.checks.log).toEqual({ kafka: { brokers: 1 } });
+    }
     for (const s of Object.values(services)) s.child.kill('SIGTERM');
-    expect(await Promise.all(Object.values(services).map((s) => s.exited))).toEqual([0, 0, 0, 0]);
+    expect(await Promise.all(Object.values(services).map((s) => s.exited))).toEqual([0, 0, 0, 0, 0]);
   });
 });

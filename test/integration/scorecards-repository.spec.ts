@@ -34,19 +34,25 @@ describe('scorecards and red-line breaches (real Postgres)', () => {
 
   it('keeps the latest card per period, its history, and opens then resolves breaches', async () => {
     await repo.save([card(95, [])]);
-    await repo.save([
+    const opened = await repo.save([
       card(72, [
         { kpi: 'privacy_violations', effect: 'zero-kpi' },
         { kpi: 'privacy_violations', effect: 'cap-grade', grade: 'C' },
       ]),
     ]);
+    expect(opened.map((b) => `${b.orgId}/${b.entityId}/${b.kpi}/${b.effect}`).sort()).toEqual([
+      'O1/T1/privacy_violations/cap-grade',
+      'O1/T1/privacy_violations/zero-kpi',
+    ]);
+    expect(Number.isNaN(Date.parse(opened[0]?.openedAt ?? ''))).toBe(false);
     expect((await repo.openBreaches('O1')).map((b) => b.effect).sort()).toEqual(['cap-grade', 'zero-kpi']);
-    await repo.save([
+    const reopened = await repo.save([
       card(73, [
         { kpi: 'privacy_violations', effect: 'zero-kpi' },
         { kpi: 'privacy_violations', effect: 'cap-grade', grade: 'C' },
       ]),
     ]);
+    expect(reopened).toEqual([]); // already open: nothing newly opened
     expect(await repo.openBreaches('O1')).toHaveLength(2); // still the same two, not four
     await repo.save([card(91, [])]);
     expect(await repo.openBreaches('O1')).toEqual([]);

@@ -1,4 +1,4 @@
-import { Partitioners, type Admin, type Kafka, type Message, type PartitionerArgs, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Message, type PartitionerArgs, type Producer } from 'kafkajs';
 import type { AppendOutcome, EventAppender, LogRecord } from '#libs/event-log';
 import type { Rejection } from '#libs/pipeline';
 import { SOURCE_TOPICS, sourceTopicOf, TOPICS } from './topics';
@@ -17,12 +17,10 @@ export class KafkaEventSink implements EventAppender {
     private readonly partitions: ReadonlyMap<string, PartitionMetadata>,
   ) {}
 
-  static async connect(kafka: Kafka, admin: Admin): Promise<KafkaEventSink> {
+  static async connect(producer: Producer, admin: Admin): Promise<KafkaEventSink> {
     const topics = [...SOURCE_TOPICS, TOPICS.deadLetter];
     const metadata = await admin.fetchTopicMetadata({ topics });
     const partitions = new Map(metadata.topics.map((t) => [t.name, t.partitions]));
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await producer.connect();
     return new KafkaEventSink(producer, partitions);
   }
 
@@ -52,10 +50,6 @@ export class KafkaEventSink implements EventAppender {
         };
       }),
     );
-  }
-
-  async close(): Promise<void> {
-    await this.producer.disconnect();
   }
 
   private partitionOf(topic: string, message: Message): number {

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import { Partitioners, type Admin } from 'kafkajs';
 import type { CanonicalEvent } from '#libs/events';
 
 // The topics. Source topics are keyed by org: an org's events share a partition number in every
@@ -11,9 +11,14 @@ export const TOPICS = {
   finance: 'kpi.events.finance',
   reviews: 'kpi.events.reviews', // manual scores from reviewers
   deadLetter: 'kpi.events.dead-letter',
+  // between the services, keyed by org too (so partition p holds the same orgs as the sources' p)
+  indicatorChanges: 'kpi.indicator-changes', // indicator-processor → scoring-service
+  scorecardUpdates: 'kpi.scorecard-updates', // scoring-service → scorecard gateways
+  breaches: 'kpi.breaches', // red-line breaches as they open, for alerting
 } as const;
 
 export const SOURCE_TOPICS: readonly string[] = [TOPICS.crm, TOPICS.ticketing, TOPICS.finance, TOPICS.reviews];
+const ALL_TOPICS: readonly string[] = Object.values(TOPICS);
 
 export function sourceTopicOf(type: CanonicalEvent['type']): string {
   if (type.startsWith('crm.')) return TOPICS.crm;
@@ -29,9 +34,10 @@ export interface TopicSettings {
 
 // Creates the topics that do not exist yet (existing ones are left as they are; a partition count
 // that differs from the source topics' would break co-partitioning and is refused at start).
-export async function ensureTopics(admin: Admin, settings: TopicSettings): Promise<void> {
+// Returns the partition count they share.
+export async function ensureTopics(admin: Admin, settings: TopicSettings): Promise<number> {
   const existing = new Set(await admin.listTopics());
-  const missing = [...SOURCE_TOPICS, TOPICS.deadLetter].filter((t) => !existing.has(t));
+  const missing = ALL_TOPICS.filter((t) => !existing.has(t));
   if (missing.length > 0) {
     await admin.createTopics({
       waitForLeaders: true,
@@ -42,13 +48,28 @@ export async function ensureTopics(admin: Admin, settings: TopicSettings): Promi
       })),
     });
   }
-  const { topics } = await admin.fetchTopicMetadata({ topics: [...SOURCE_TOPICS] });
+  const { topics } = await admin.fetchTopicMetadata({ topics: ALL_TOPICS.filter((t) => t !== TOPICS.deadLetter) });
   const counts = new Set(topics.map((t) => t.partitions.length));
   if (counts.size > 1) {
     throw new Error(
-      `source topics must have the same partition count (co-partitioned by org): ${topics
+      `the topics must have the same partition count (co-partitioned by org): ${topics
         .map((t) => `${t.name}=${t.partitions.length}`)
         .join(', ')}`,
     );
   }
+  return topics[0]?.partitions.length ?? settings.partitions;
+}
+
+const partitioner = Partitioners.DefaultPartitioner();
+
+// The partition an org's messages go to, as the default (murmur2) partitioner places a key.
+export function partitionOfOrg(orgId: string, partitions: number): number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  return partitioner({ topic: '', partitionMetadata, message: { key: orgId, value: null } });
 }

@@ -10,6 +10,18 @@ export interface StoredCard extends ScoredCard {
   updatedAt: Date;
 }
 
+// a red line newly crossed: what alerting acts on
+export interface OpenedBreach {
+  scorecard: string;
+  kpi: string;
+  effect: string;
+  orgId: string;
+  level: string;
+  entityId: string;
+  periodStart: string;
+  openedAt: string;
+}
+
 // Latest scorecards per (scorecard, entity, period), their history, and red-line breaches opened when
 // a red line is crossed and resolved when it no longer is.
 export class ScorecardsRepository {
@@ -17,8 +29,9 @@ export class ScorecardsRepository {
 
   // all cards in one transaction and a handful of statements, whatever their number
   // feed: also announce the cards to scorecard gateways in other processes, in the same transaction
-  async save(cards: readonly ScoredCard[], feed?: ScoredBatch): Promise<void> {
-    if (cards.length === 0) return;
+  // Returns the breaches this write opened (a red line that was not already open).
+  async save(cards: readonly ScoredCard[], feed?: ScoredBatch): Promise<OpenedBreach[]> {
+    if (cards.length === 0) return [];
     const col = <T>(f: (c: ScoredCard) => T): T[] => cards.map(f);
     const keys = [
       col((c) => c.score.scorecard),
@@ -28,7 +41,7 @@ export class ScorecardsRepository {
       col((c) => new Date(c.periodStart).toISOString()),
     ];
     const hits = cards.flatMap((c, i) => c.score.redLines.map((h) => ({ i, kpi: h.kpi, effect: h.effect })));
-    await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       // the cards as one JSON parameter, parsed by Postgres; the history insert rides along as a CTE
       await tx.query(
         `WITH c AS (
@@ -66,15 +79,19 @@ export class ScorecardsRepository {
              SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[]))`,
         [...keys, ...keys.map((k) => hits.map((h) => k[h.i])), hits.map((h) => h.kpi), hits.map((h) => h.effect)],
       );
-      if (hits.length > 0) {
-        await tx.query(
-          `INSERT INTO red_line_breaches (scorecard, org_id, level, entity_id, period_start, kpi, effect)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
-           ON CONFLICT DO NOTHING`,
-          [...keys.map((k) => hits.map((h) => k[h.i])), hits.map((h) => h.kpi), hits.map((h) => h.effect)],
-        );
-      }
+      const opened =
+        hits.length === 0
+          ? []
+          : await tx.query<OpenedBreach[]>(
+              `INSERT INTO red_line_breaches (scorecard, org_id, level, entity_id, period_start, kpi, effect)
+               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+               ON CONFLICT DO NOTHING
+               RETURNING scorecard, kpi, effect, org_id AS "orgId", level, entity_id AS "entityId",
+                 to_json(period_start)#>>'{}' AS "periodStart", to_json(opened_at)#>>'{}' AS "openedAt"`,
+              [...keys.map((k) => hits.map((h) => k[h.i])), hits.map((h) => h.kpi), hits.map((h) => h.effect)],
+            );
       if (feed !== undefined) await appendToFeed(tx, SCORECARD_UPDATES, feed);
+      return opened;
     });
   }
 

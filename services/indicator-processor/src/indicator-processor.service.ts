@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DefinitionSet } from '#libs/definitions';
 import type { EventLog } from '#libs/event-log';
-import { KafkaIndicatorConsumer, SOURCE_TOPICS, type KafkaConnection } from '#libs/kafka';
+import { KafkaIndicatorConsumer, SOURCE_TOPICS, TOPICS, type KafkaConnection } from '#libs/kafka';
 import {
   IndicatorProcessor,
   PartitionProcessor,
+  type ChangeBatch,
   type ChangeBus,
   type IndicatorStore,
   type ProcessorOptions,
@@ -26,6 +27,7 @@ import {
   REJECTIONS,
 } from '../../runtime/src/tokens';
 import { errorMessage } from '../../runtime/src/error-message';
+import { byOrg } from '../../runtime/src/by-org';
 
 const IDLE_MS = 50; // how long to wait when the log has nothing new
 const MERGE_IDLE_MS = 200; // over Kafka: how long a quiet source topic holds back the others' later events
@@ -107,7 +109,7 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
       sessionTimeoutMs: this.config.kafkaSessionTimeoutMs,
       onFolded: (result) => {
         this.metrics.eventsByOutcome.inc({ outcome: 'late' }, result.tooLate);
-        this.bus.publish({
+        this.announce({
           changes: result.changes,
           clock: result.clock,
           offset: 0,
@@ -117,6 +119,20 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
       onRejected: (rejections) => this.rejections.record(rejections),
       onError: (err) => this.logger.error(`kafka processor: ${errorMessage(err)}`),
     });
+  }
+
+  // Hands changes to scoring: in memory, or on the changes topic (the Postgres feed instead rides
+  // along with the flush that stores them).
+  private announce(batch: ChangeBatch): void {
+    if (this.feeds.indicatorChanges !== 'kafka' || this.kafka === null) return this.bus.publish(batch);
+    const { changes, ...rest } = batch;
+    const messages = [...byOrg(changes, (c) => c.entity.orgId)].map(([orgId, own]) => ({
+      orgId,
+      value: { ...rest, changes: own },
+    }));
+    this.kafka.feed
+      .publish(TOPICS.indicatorChanges, messages)
+      .catch((err: unknown) => this.logger.error(`publishing indicator changes: ${errorMessage(err)}`));
   }
 
   private async run(): Promise<void> {
@@ -132,7 +148,7 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
           this.metrics.foldSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
           this.metrics.eventsByOutcome.inc({ outcome: 'late' }, polled.tooLate);
           this.metrics.consumerLag.set(Math.max(0, (await this.log.endOffset()) - polled.offset));
-          this.bus.publish(
+          this.announce(
             polled.acceptedAt === undefined
               ? { changes: polled.changes, clock: polled.clock, offset: polled.offset }
               : { changes: polled.changes, clock: polled.clock, offset: polled.offset, acceptedAt: polled.acceptedAt },
@@ -149,7 +165,7 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
         ) {
           lastTick = now;
           const changes = processor.tick(now);
-          this.bus.publish({ changes, clock: processor.indicatorEngine.clock, offset: processor.offset });
+          this.announce({ changes, clock: processor.indicatorEngine.clock, offset: processor.offset });
         }
         if (
           this.flushing === undefined &&

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, ServiceUnavailableException } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { DefinitionSet } from '#libs/definitions';
@@ -6,6 +6,7 @@ import type { EventAppender } from '#libs/event-log';
 import { ingest, type IngestOutcome, type RejectionSink } from '#libs/pipeline';
 import type { PipelineMetrics } from '../../runtime/src/metrics';
 import { DEFINITIONS, EVENT_APPENDER, METRICS, REJECTIONS } from '../../runtime/src/tokens';
+import { errorMessage } from '../../runtime/src/error-message';
 
 export interface IngestResponse {
   accepted: number;
@@ -66,9 +67,22 @@ export class IngestController {
     },
   })
   @ApiResponse({ status: 413, description: 'the body is over 10 MiB' })
+  @ApiResponse({
+    status: 503,
+    description: 'the event log (Postgres or Kafka) is unreachable: nothing was taken, retry',
+  })
   async post(@Req() req: Request, @Body() body: unknown): Promise<IngestResponse> {
     const items = itemsOf(req, body);
-    const results = await ingest(items, { log: this.log, rejections: this.rejections, orgs: this.definitions.orgs });
+    // nothing acknowledged: the sender posts again, and a repeat of an accepted event counts once
+    const results = await ingest(items, {
+      log: this.log,
+      rejections: this.rejections,
+      orgs: this.definitions.orgs,
+    }).catch((err: unknown) => {
+      throw new ServiceUnavailableException(
+        `the event log did not take the events, post them again: ${errorMessage(err)}`,
+      );
+    });
     const count = (status: IngestOutcome['status']) => results.filter((r) => r.status === status).length;
     const response = {
       accepted: count('accepted'),

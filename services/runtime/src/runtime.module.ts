@@ -41,13 +41,15 @@ export interface Clock {
   now(): number;
 }
 
-// How changes travel between two services: in memory when both run in this process, else through
-// the Postgres feed (an outbox row written with what it announces, NOTIFY to wake the reader).
-export type FeedKind = 'memory' | 'postgres';
+// How changes travel between two services: in memory when both run in this process; else over Kafka
+// topics when KAFKA_BROKERS is set, or through the Postgres feed (an outbox row written with what it
+// announces, NOTIFY to wake the reader). Published definitions always go through Postgres, where they
+// are stored.
+export type FeedKind = 'memory' | 'postgres' | 'kafka';
 export interface Feeds {
   indicatorChanges: FeedKind; // indicator-processor → scoring-service
   scorecards: FeedKind; // scoring-service → scorecard-gateway
-  definitions: FeedKind; // scorecard-gateway (publish) → scoring-service
+  definitions: 'memory' | 'postgres'; // scorecard-gateway (publish) → scoring-service
 }
 
 export interface RuntimeOptions {

@@ -70,7 +70,7 @@ export async function up(
       database,
       definitions: published.set,
       definitionsVersion: published.version,
-      feeds: feedsFor(services),
+      feeds: feedsFor(services, kafka !== undefined),
       ...(kafka === undefined ? {} : { kafka }),
     }),
     ...services.map((s) => SERVICES[s]),
@@ -92,14 +92,16 @@ export async function up(
   return { app, url, database, definitions: published.set, close: () => app.close() };
 }
 
-// In memory between two services of this process; through Postgres when the other end runs elsewhere.
-export function feedsFor(services: readonly ServiceName[]): Feeds {
-  const here = (a: ServiceName, b: ServiceName): FeedKind =>
-    services.includes(a) && services.includes(b) ? 'memory' : 'postgres';
+// In memory between two services of this process; over Kafka or through Postgres when the other end
+// runs elsewhere.
+export function feedsFor(services: readonly ServiceName[], overKafka: boolean): Feeds {
+  const together = (a: ServiceName, b: ServiceName) => services.includes(a) && services.includes(b);
+  const between = (a: ServiceName, b: ServiceName): FeedKind =>
+    together(a, b) ? 'memory' : overKafka ? 'kafka' : 'postgres';
   return {
-    indicatorChanges: here('indicator-processor', 'scoring-service'),
-    scorecards: here('scoring-service', 'scorecard-gateway'),
-    definitions: here('scorecard-gateway', 'scoring-service'),
+    indicatorChanges: between('indicator-processor', 'scoring-service'),
+    scorecards: between('scoring-service', 'scorecard-gateway'),
+    definitions: together('scorecard-gateway', 'scoring-service') ? 'memory' : 'postgres',
   };
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { Inject, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
@@ -10,12 +11,14 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import type { EntityRef } from '#libs/indicators';
+import { KafkaFeedReader, TOPICS, type KafkaConnection } from '#libs/kafka';
 import type { ScoredBatch, ScoredCard } from '#libs/pipeline';
 import { PostgresFeedReader, SCORECARD_UPDATES, type ScorecardsRepository } from '#libs/postgres';
 import type { Database } from '../../runtime/src/database';
 import type { Feeds } from '../../runtime/src/runtime.module';
 import type { PipelineMetrics } from '../../runtime/src/metrics';
-import { DATABASE, FEEDS, METRICS, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
+import type { RuntimeConfig } from '../../runtime/src/config';
+import { CONFIG, DATABASE, FEEDS, KAFKA, METRICS, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
 import { errorMessage } from '../../runtime/src/error-message';
 
 export interface RoomSnapshot {
@@ -52,7 +55,7 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
   // the newest card pushed per entity room and scorecard: the store may lag the push by a write
   private readonly pushed = new Map<string, Map<string, ScoredCard>>();
   private readonly logger = new Logger('scorecard-gateway');
-  private feed: Promise<PostgresFeedReader<ScoredBatch>> | undefined;
+  private feed: Promise<{ close(): Promise<void> }> | undefined;
 
   constructor(
     @Inject(SCORECARDS) private readonly scorecards: ScorecardsRepository,
@@ -60,6 +63,8 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
     @Inject(FEEDS) private readonly feeds: Feeds,
     @Inject(DATABASE) private readonly database: Database,
+    @Inject(KAFKA) private readonly kafka: KafkaConnection | null,
+    @Inject(CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   afterInit(): void {
@@ -67,12 +72,20 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
       this.push(cards, offset);
       if (acceptedAt !== undefined) this.metrics.endToEndSeconds.observe((Date.now() - acceptedAt) / 1000);
     };
+    const onError = (err: unknown) => this.logger.error(`reading scorecards: ${errorMessage(err)}`);
     if (this.feeds.scorecards === 'memory') this.bus.on('scorecards', deliver);
-    // the scoring service runs elsewhere: its cards come through the Postgres feed, every gateway reads it all
-    else
-      this.feed = PostgresFeedReader.open(this.database.db, SCORECARD_UPDATES, deliver, (err) =>
-        this.logger.error(`reading scorecards: ${errorMessage(err)}`),
-      );
+    // The scoring service runs elsewhere. Every gateway reads every update and pushes it to its own
+    // sockets, so a client may connect to any gateway, and each keeps its rooms' sequence numbers.
+    else if (this.feeds.scorecards === 'kafka' && this.kafka !== null)
+      this.feed = KafkaFeedReader.open<ScoredBatch>({
+        kafka: this.kafka.kafka,
+        topic: TOPICS.scorecardUpdates,
+        groupId: `kpi-pulse-gateway-${randomUUID()}`, // a group of its own: all partitions
+        sessionTimeoutMs: this.config.kafkaSessionTimeoutMs,
+        onMessage: deliver,
+        onError,
+      });
+    else this.feed = PostgresFeedReader.open(this.database.db, SCORECARD_UPDATES, deliver, onError);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EntityRef, IndicatorValue } from '#libs/indicators';
+import { KafkaFeedReader, TOPICS, type KafkaConnection } from '#libs/kafka';
 import {
   rescore,
   rescoreEntities,
@@ -23,9 +24,13 @@ import type { Database } from '../../runtime/src/database';
 import { parsePublished } from '../../runtime/src/published-definitions';
 import type { PipelineMetrics } from '../../runtime/src/metrics';
 import type { Feeds } from '../../runtime/src/runtime.module';
+import type { RuntimeConfig } from '../../runtime/src/config';
+import { byOrg } from '../../runtime/src/by-org';
 import {
   CHANGE_BUS,
+  CONFIG,
   DATABASE,
+  KAFKA,
   DEFINITION_VERSIONS,
   FEEDS,
   INDICATOR_STORE,
@@ -45,7 +50,8 @@ const UNSAVED_LIMIT = 50_000; // scored cards waiting for their write before sco
 @Injectable()
 export class ScoringService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('scoring-service');
-  private readonly cache: ValuesCache;
+  private cache: ValuesCache;
+  private owned: ReadonlySet<number> | undefined; // over Kafka: the partitions (of orgs) this instance scores
   private pending: IndicatorValue[] = [];
   private pendingSince: number | undefined; // the oldest acceptance behind the pending changes
   private clock = Number.NEGATIVE_INFINITY;
@@ -67,6 +73,8 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
     @Inject(DATABASE) private readonly database: Database,
     @Inject(DEFINITION_VERSIONS) private readonly versions: DefinitionVersionsRepository,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
+    @Inject(KAFKA) private readonly kafka: KafkaConnection | null,
+    @Inject(CONFIG) private readonly config: RuntimeConfig,
   ) {
     this.cache = new ValuesCache(values);
   }
@@ -77,6 +85,18 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
     const onError = (what: string) => (err: unknown) => this.logger.error(`${what}: ${errorMessage(err)}`);
     if (this.feeds.indicatorChanges === 'memory') {
       this.stops.push(this.changes.subscribe((batch) => this.receive(batch)));
+    } else if (this.feeds.indicatorChanges === 'kafka' && this.kafka !== null) {
+      // the instances of the scoring service share the topic's partitions, org by org
+      const reader = await KafkaFeedReader.open<Omit<ChangeBatch, 'offset'>>({
+        kafka: this.kafka.kafka,
+        topic: TOPICS.indicatorChanges,
+        groupId: 'kpi-pulse-scoring',
+        sessionTimeoutMs: this.config.kafkaSessionTimeoutMs,
+        onMessage: (batch) => this.receive({ ...batch, offset: 0 }),
+        onAssigned: (partitions) => this.enqueue(() => this.reassigned(partitions)),
+        onError: onError('reading indicator changes'),
+      });
+      this.stops.push(() => reader.close());
     } else {
       const reader = await PostgresFeedReader.open<ChangeBatch>(
         this.database.db,
@@ -131,13 +151,26 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
     });
   }
 
-  // every stored entity (and these), with every scorecard in force
+  // Another rebalance: the values of orgs held elsewhere meanwhile may have moved on, so the cache
+  // starts afresh, and the next round re-scores every entity of the orgs now held.
+  private reassigned(partitions: readonly number[]): Promise<void> {
+    this.owned = new Set(partitions);
+    this.cache = new ValuesCache(this.values);
+    this.caughtUp = false;
+    return Promise.resolve();
+  }
+
+  private owns(orgId: string): boolean {
+    return this.owned === undefined || this.kafka === null || this.owned.has(this.kafka.partitionOf(orgId));
+  }
+
+  // every stored entity (and these) of the orgs scored here, with every scorecard in force
   private async scoreAll(also: readonly EntityRef[], acceptedAt?: number): Promise<void> {
     if (!Number.isFinite(this.clock)) return;
     this.caughtUp = true;
     const entities = new Map<string, EntityRef>();
     for (const e of [...(await this.values.entities()), ...this.cache.entities, ...also])
-      entities.set(`${e.orgId}|${e.level}|${e.id}`, e);
+      if (this.owns(e.orgId)) entities.set(`${e.orgId}|${e.level}|${e.id}`, e);
     const cards = await rescoreEntities([...entities.values()], this.clock, this.registry.current, this.cache);
     await this.store(cards, acceptedAt);
   }
@@ -147,10 +180,15 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
     const scored: ScoredBatch =
       acceptedAt === undefined ? { cards, offset: this.offset } : { cards, offset: this.offset, acceptedAt };
     // another process's gateway learns of the cards from the feed row written with them
-    if (this.feeds.scorecards === 'postgres') return this.scorecards.save(cards, scored);
-    // the gateway here gets them first (it overlays what it pushed on stored snapshots); the write
+    if (this.feeds.scorecards === 'postgres') {
+      await this.scorecards.save(cards, scored);
+      return;
+    }
+    // the gateways get them first (they overlay what they pushed on stored snapshots); the write
     // follows, coalesced to the latest card of each entity, scorecard and period
-    this.out.emit('scorecards', scored);
+    if (this.feeds.scorecards === 'kafka')
+      await this.publish(TOPICS.scorecardUpdates, cards, (own) => ({ ...scored, cards: own }));
+    else this.out.emit('scorecards', scored);
     for (const c of cards) this.unsaved.set(cardKey(c), c);
     this.saving ??= this.saveUnsaved();
     if (this.unsaved.size > UNSAVED_LIMIT) await this.saving; // the database is behind: wait for it
@@ -161,7 +199,8 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
       const cards = [...this.unsaved.values()];
       this.unsaved.clear();
       try {
-        await this.scorecards.save(cards);
+        const opened = await this.scorecards.save(cards);
+        if (this.feeds.scorecards === 'kafka') await this.publish(TOPICS.breaches, opened, (own) => own);
       } catch (err) {
         // kept for the next round's write, unless a newer card took their place
         for (const c of cards) if (!this.unsaved.has(cardKey(c))) this.unsaved.set(cardKey(c), c);
@@ -170,6 +209,17 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
       }
     }
     this.saving = undefined;
+  }
+
+  // one message per org, keyed by it
+  private async publish<T extends { orgId: string } | ScoredCard>(
+    topic: string,
+    items: readonly T[],
+    value: (own: T[]) => unknown,
+  ): Promise<void> {
+    const orgOf = (item: T) => ('entity' in item ? item.entity.orgId : item.orgId);
+    const messages = [...byOrg(items, orgOf)].map(([orgId, own]) => ({ orgId, value: value(own) }));
+    await this.kafka?.feed.publish(topic, messages);
   }
 
   private async adoptLatestVersion(): Promise<void> {
