@@ -31,6 +31,16 @@ export default defineConfig({
       },
       {
         extends: true,
+        // real Kafka and Postgres in Docker: skipped, with the reason printed, where no engine runs
+        test: {
+          name: 'containers',
+          include: ['test/containers/**/*.spec.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+        },
+      },
+      {
+        extends: true,
         test: { name: 'property', include: ['test/property/**/*.spec.ts'], environment: 'node', testTimeout: 120_000 },
       },
     ],
