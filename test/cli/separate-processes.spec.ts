@@ -6,6 +6,7 @@ import { startTestBroker, type TestBroker } from '../support/kafka-broker';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { seedAsOneDocument, type SeedCard } from '../support/seed-document';
 import { schemaUrl, startService, type ServiceProcess } from '../support/service-process';
+import { AUTH_ENV, bearer, tokenFor } from '../support/tokens';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
 const solved = (id: string, contacts: number) => ticketSolved(id, contacts, iso(Date.now() - 60_000));
@@ -41,11 +42,17 @@ describe.each([
   const sockets: Socket[] = [];
   let next: ReturnType<typeof listen>;
   let nextOnSecond: ReturnType<typeof listen>;
+  let admin: string;
 
   beforeAll(async () => {
     t = await migratedTestDatabase();
+    admin = await tokenFor({ role: 'admin', org: 'O1' }, 'hr-admin');
     broker = kafka ? await startTestBroker() : undefined;
-    const env: Record<string, string> = { DATABASE_URL: schemaUrl(DATABASE_URL, t.schema), PROCESSOR_FLUSH_MS: '100' };
+    const env: Record<string, string> = {
+      DATABASE_URL: schemaUrl(DATABASE_URL, t.schema),
+      PROCESSOR_FLUSH_MS: '100',
+      ...AUTH_ENV,
+    };
     if (broker !== undefined) Object.assign(env, { KAFKA_BROKERS: broker.brokers.join(','), KAFKA_PARTITIONS: '3' });
     // topics are provisioned at start: one process first, so the others find them
     services['ingest-gateway'] = await startService('ingest-gateway', env);
@@ -53,14 +60,14 @@ describe.each([
     const started = await Promise.all(names.map((name) => startService(name.replace(/-2$/, ''), env)));
     names.forEach((name, i) => (services[name] = started[i] as ServiceProcess));
     for (const gateway of ['scorecard-gateway', 'scorecard-gateway-2']) {
-      const socket = io(`${services[gateway]?.url}/scorecards`, { transports: ['websocket'] });
+      const socket = io(`${services[gateway]?.url}/scorecards`, { transports: ['websocket'], auth: { token: admin } });
       sockets.push(socket);
       const wait = listen(socket);
       if (gateway === 'scorecard-gateway') next = wait;
       else nextOnSecond = wait;
       await socket.emitWithAck('join', { room: 'team:O1:T1' });
     }
-  });
+  }, 60_000);
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     for (const s of Object.values(services)) s.child.kill('SIGKILL');
@@ -90,7 +97,7 @@ describe.each([
     (card.kpis.find((k) => k.id === 'fcr') as { target: number }).target = 0.9;
     const published = await fetch(`${services['scorecard-gateway']?.url}/v1/definitions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-kpi-user': 'hr-admin' },
+      headers: { 'content-type': 'application/json', ...bearer(admin) },
       body: JSON.stringify(doc),
     });
     expect(published.status).toBe(201);

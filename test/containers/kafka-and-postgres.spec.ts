@@ -12,6 +12,7 @@ import { loadConfig } from '../../services/runtime/src/config';
 import { up, type Running } from '../../services/runtime/src/up';
 import { ticketSolved } from '../support/events';
 import { expectStoredEqualsEvaluate } from '../support/stored-vs-evaluate';
+import { AUTH_ENV } from '../support/tokens';
 
 // The same services on a real Kafka (KRaft) and a real Postgres, started by testcontainers. They need a
 // Docker engine: where there is none (as on this project's CI machine, where the wire-protocol test
@@ -52,6 +53,7 @@ describe('on Kafka and Postgres containers (testcontainers)', () => {
       PROCESSOR_TICK_MS: '0',
       PORT: '0',
       LOG_LEVEL: 'error',
+      ...AUTH_ENV,
     });
     running = await up(config);
   }, 300_000);

@@ -10,6 +10,7 @@ import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { ticketSolved } from '../support/events';
 import { seedAsOneDocument, type SeedCard } from '../support/seed-document';
 import { startTestApp } from '../support/test-app';
+import { bearer, tokenFor } from '../support/tokens';
 
 const now = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
@@ -20,6 +21,7 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
   let app: INestApplication;
   let base: string;
   let socket: Socket;
+  let admin: Record<string, string>; // the headers of an admin's requests
   const clock = { at: now, now: () => clock.at }; // the processor's wall clock, moved by hand below
   beforeAll(async () => {
     t = await migratedTestDatabase();
@@ -28,7 +30,9 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
       [IngestGatewayModule, IndicatorProcessorModule, ScoringServiceModule, ScorecardGatewayModule],
       clock,
     ));
-    socket = io(`${base}/scorecards`, { transports: ['websocket'] });
+    const token = await tokenFor({ role: 'admin', org: 'O1' }, 'hr-admin');
+    admin = bearer(token);
+    socket = io(`${base}/scorecards`, { transports: ['websocket'], auth: { token } });
   });
   afterAll(async () => {
     socket.close();
@@ -60,30 +64,50 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
 
   it('serves the latest scorecards and their history over REST', async () => {
     // the store follows the push by a write
-    const stored = async () => ((await (await fetch(`${base}/v1/scorecards/team:O1:T1`)).json()) as unknown[]).length;
+    const get = (path: string) => fetch(`${base}${path}`, { headers: admin });
+    const stored = async () => ((await (await get('/v1/scorecards/team:O1:T1')).json()) as unknown[]).length;
     await until(async () => (await stored()) > 0);
-    const latest = (await (await fetch(`${base}/v1/scorecards/team:O1:T1`)).json()) as {
+    const latest = (await (await get('/v1/scorecards/team:O1:T1')).json()) as {
       score: { scorecard: string };
     }[];
     expect(latest.map((c) => c.score.scorecard)).toContain('cs-supervisor-monthly');
-    const history = (await (
-      await fetch(`${base}/v1/scorecards/team:O1:T1/cs-supervisor-monthly/history?limit=5`)
-    ).json()) as {
+    const history = (await (await get('/v1/scorecards/team:O1:T1/cs-supervisor-monthly/history?limit=5')).json()) as {
       total: number | null;
+      actuals: Record<string, number | null>;
     }[];
     expect(history.length).toBeGreaterThanOrEqual(1);
-    expect((await fetch(`${base}/v1/scorecards/everyone`)).status).toBe(400);
+    expect(history[0]?.actuals.fcr).toBe(0.75); // each KPI's actual, for the page's sparklines
+    expect((await get('/v1/scorecards/everyone')).status).toBe(400);
+    // the same scorecard scored over this week so far (from the stored values): its period is the week's
+    type Card = {
+      periodStart: number;
+      periodEnd: number;
+      score: { scorecard: string; kpis: { kpi: string; actual: number | null }[] };
+    };
+    const weekly = async () =>
+      ((await (await get('/v1/scorecards/team:O1:T1?period=week')).json()) as Card[]).find(
+        (c) => c.score.scorecard === 'cs-supervisor-monthly',
+      );
+    await until(async () => (await weekly())?.score.kpis.find((k) => k.kpi === 'fcr')?.actual === 0.75);
+    const week = await weekly();
+    expect(week?.score.kpis.find((k) => k.kpi === 'fcr')?.actual).toBe(0.75);
+    expect(week && week.periodEnd - week.periodStart).toBe(7 * 86_400_000);
+    expect((await get('/v1/scorecards/team:O1:T1?period=decade')).status).toBe(400);
   });
 
   it('gives a joining socket the stored scorecards as its snapshot', async () => {
-    const late = io(`${base}/scorecards`, { transports: ['websocket'] });
+    const auth = { token: await tokenFor({ role: 'manager', org: 'O1', teams: ['T1'] }) };
+    const late = io(`${base}/scorecards`, { transports: ['websocket'], auth });
     const snapshot = (await late.emitWithAck('join', { room: 'team:O1:T1' })) as RoomSnapshot;
     late.close();
     expect(snapshot.seq).toBeGreaterThanOrEqual(1);
     expect(snapshot.cards.map((c) => c.score.scorecard)).toContain('cs-supervisor-monthly');
-    const bad = io(`${base}/scorecards`, { transports: ['websocket'] });
+    const bad = io(`${base}/scorecards`, { transports: ['websocket'], auth });
     expect(await bad.emitWithAck('join', { room: 'everything' })).toEqual({
-      error: 'room: expected org:<org>, team:<org>:<team> or agent:<org>:<agent>',
+      error: 'room: expected org:<org>, team:<org>:<team>, team-agents:<org>:<team> or agent:<org>:<agent>',
+    });
+    expect(await bad.emitWithAck('join', { room: 'team:O1:T2' })).toEqual({
+      error: 'forbidden: a manager token may not read team:O1:T2',
     });
     bad.close();
   });
@@ -113,7 +137,7 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
     const publish = (body: unknown) =>
       fetch(`${base}/v1/definitions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-kpi-user': 'hr-admin', 'x-kpi-note': 'FCR target 90%' },
+        headers: { 'content-type': 'application/json', ...admin, 'x-kpi-note': 'FCR target 90%' },
         body: JSON.stringify(body),
       });
 
@@ -137,13 +161,13 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
     expect(invalid.status).toBe(400);
     expect(JSON.stringify(await invalid.json())).toContain('grades');
 
-    const exported = (await (await fetch(`${base}/v1/definitions/current`)).json()) as {
+    const exported = (await (await fetch(`${base}/v1/definitions/current`, { headers: admin })).json()) as {
       version: number;
       source: string;
     };
     expect(exported.version).toBe(1);
     expect((JSON.parse(exported.source) as typeof doc).scorecards).toHaveLength(doc.scorecards.length);
-    const history = (await (await fetch(`${base}/v1/definitions`)).json()) as {
+    const history = (await (await fetch(`${base}/v1/definitions`, { headers: admin })).json()) as {
       current: number;
       versions: { publishedBy: string; note: string }[];
     };

@@ -3,6 +3,7 @@ import { loadConfig, type RuntimeConfig } from '../../services/runtime/src/confi
 import { up, type Running } from '../../services/runtime/src/up';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { seedAsOneDocument, type SeedCard } from '../support/seed-document';
+import { AUTH_ENV, bearer, tokenFor } from '../support/tokens';
 
 describe('kpi-pulse up: operability endpoints of the composed app', () => {
   let t: TestDatabase;
@@ -11,7 +12,7 @@ describe('kpi-pulse up: operability endpoints of the composed app', () => {
   beforeAll(async () => {
     t = await migratedTestDatabase();
     const url = `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${t.schema}`)}`;
-    config = loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'error' });
+    config = loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'error', ...AUTH_ENV });
     running = await up(config);
   });
   afterAll(async () => {
@@ -42,18 +43,21 @@ describe('kpi-pulse up: operability endpoints of the composed app', () => {
   });
 
   it('keeps a published definitions version across a restart', async () => {
+    const admin = bearer(await tokenFor({ role: 'admin', org: 'O1' }, 'hr-admin'));
     const doc = seedAsOneDocument();
     const card = doc.scorecards.find((c) => c.id === 'cs-supervisor-monthly') as SeedCard;
     (card.kpis.find((k) => k.id === 'fcr') as { target: number }).target = 0.9;
     const published = await fetch(`${running.url}/v1/definitions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-kpi-user': 'hr-admin' },
+      headers: { 'content-type': 'application/json', ...admin },
       body: JSON.stringify(doc),
     });
     expect(published.status).toBe(201);
     await running.close();
     running = await up(config);
-    const history = (await (await fetch(`${running.url}/v1/definitions`)).json()) as { current: number };
+    const history = (await (await fetch(`${running.url}/v1/definitions`, { headers: admin })).json()) as {
+      current: number;
+    };
     expect(history.current).toBe(1);
     const fcr = running.definitions.scorecards
       .find((c) => c.id === 'cs-supervisor-monthly')

@@ -4,6 +4,7 @@ import { loadConfig } from '../../services/runtime/src/config';
 import { createHttpApp } from '../../services/runtime/src/http-app';
 import { RuntimeModule, type Clock } from '../../services/runtime/src/runtime.module';
 import { DATABASE_URL, type TestDatabase } from './postgres';
+import { AUTH_ENV } from './tokens';
 
 // The given services as one real Nest app on the test's database, listening on a free port.
 export async function startTestApp(
@@ -15,7 +16,7 @@ export async function startTestApp(
   @Module({
     imports: [
       RuntimeModule.register({
-        config: loadConfig({}),
+        config: loadConfig(AUTH_ENV),
         database,
         definitions: loadDefinitions('definitions/seed').set,
         ...(clock === undefined ? {} : { clock }),

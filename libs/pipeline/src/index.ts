@@ -4,6 +4,7 @@ export {
   type PollResult,
   type ProcessorOptions,
   type ProcessorWrite,
+  type RosterEntry,
   type StoredCheckpoint,
 } from './indicator-processor';
 export {
@@ -21,7 +22,15 @@ export {
   type ChangeListener,
   type ScoredBatch,
 } from './change-bus';
-export { rescore, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
+export {
+  rescore,
+  rescoreEntities,
+  scoreOverWindow,
+  VIEW_WINDOWS,
+  type ScoredCard,
+  type ValuesReader,
+  type ViewWindow,
+} from './rescore';
 export { DefinitionsRegistry, type PublishOutcome } from './definitions-registry';
 export { ValuesCache } from './values-cache';
 export {

@@ -22,6 +22,14 @@ export interface ProcessorWrite {
   changes: readonly IndicatorValue[];
   checkpoint?: { offset: number; snapshot: string; offsets?: Record<string, number> }; // snapshot already serialised
   feed?: ChangeBatch; // the changes for a scoring service in another process (an outbox row)
+  roster?: readonly RosterEntry[]; // the agents seen since the last flush, with their team
+}
+
+// An agent's team, as their events say: who may see whose individual scores
+export interface RosterEntry {
+  orgId: string;
+  teamId: string;
+  agentId: string;
 }
 
 export interface ProcessorOptions {

@@ -1,13 +1,14 @@
 import type { DefinitionSet } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
 import { IndicatorEngine, type IndicatorValue } from '#libs/indicators';
-import type { IndicatorStore, ProcessorWrite, StoredCheckpoint } from './indicator-processor';
+import type { IndicatorStore, ProcessorWrite, RosterEntry, StoredCheckpoint } from './indicator-processor';
 import { PendingChanges } from './pending-changes';
 
 // One engine as a processor runs it, over the Postgres log or one Kafka partition: restored from its
 // checkpoint, folding batches, keeping the changes for the next flush, and shaping that flush's write.
 export class ProcessorEngine {
   private readonly pending = new PendingChanges();
+  private readonly roster = new Map<string, RosterEntry>(); // seen since the last flush
   private flushes = 0;
 
   private constructor(readonly engine: IndicatorEngine) {}
@@ -39,6 +40,13 @@ export class ProcessorEngine {
     acceptedAt: number | undefined,
   ): { changes: IndicatorValue[]; tooLate: number } {
     const { changes, closed, outcomes } = this.engine.foldBatch(events);
+    for (const { data } of events)
+      if (data.teamId !== undefined && data.agentId !== undefined)
+        this.roster.set(`${data.orgId}|${data.agentId}`, {
+          orgId: data.orgId,
+          teamId: data.teamId,
+          agentId: data.agentId,
+        });
     const slid = this.engine.advanceTo(this.engine.clock);
     const all = [...changes, ...closed, ...slid.changes, ...slid.closed];
     this.pending.keep(all, acceptedAt);
@@ -67,8 +75,12 @@ export class ProcessorEngine {
     const { changes, acceptedAt } = this.pending.take();
     this.flushes++;
     const checkpointNow = w.forceCheckpoint || this.flushes >= w.checkpointEvery;
-    if (changes.length === 0 && !checkpointNow) return undefined;
+    if (changes.length === 0 && !checkpointNow && this.roster.size === 0) return undefined;
     const write: ProcessorWrite = { processor: w.processor, offset: w.offset, changes };
+    if (this.roster.size > 0) {
+      write.roster = [...this.roster.values()];
+      this.roster.clear();
+    }
     if (checkpointNow) {
       this.flushes = 0;
       write.checkpoint = { offset: w.offset, snapshot: JSON.stringify(this.engine.snapshot()) };

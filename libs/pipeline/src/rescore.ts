@@ -50,11 +50,34 @@ export async function rescoreEntities(
   );
 }
 
+// The periods a scorecard page can switch to: the scorecard scored on the values of another window
+// (this week so far against the monthly targets, say). Its period is then that window's.
+export const VIEW_WINDOWS = ['rolling:24h', 'week', 'month', 'quarter'] as const;
+export type ViewWindow = (typeof VIEW_WINDOWS)[number];
+
+// Every scorecard in force of these entities, scored over one window instead of the KPIs' own.
+export async function scoreOverWindow(
+  entities: readonly EntityRef[],
+  window: ViewWindow,
+  clock: number,
+  definitions: DefinitionSet,
+  values: ValuesReader,
+): Promise<ScoredCard[]> {
+  return scoreTouched(
+    entities.map((entity) => ({ entity, indicators: 'all' as const })),
+    clock,
+    definitions,
+    values,
+    window,
+  );
+}
+
 async function scoreTouched(
   touched: readonly { entity: EntityRef; indicators: Set<string> | 'all' }[],
   clock: number,
   definitions: DefinitionSet,
   values: ValuesReader,
+  over?: ViewWindow,
 ): Promise<ScoredCard[]> {
   const zoneOf = (orgId: string) => orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC';
   const at = clock;
@@ -80,7 +103,7 @@ async function scoreTouched(
   const out: ScoredCard[] = [];
   for (const { entity, tz, cards } of work) {
     const stored = byEntity.get(`${entity.orgId}|${entity.level}|${entity.id}`) ?? none;
-    for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored));
+    for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored, over));
   }
   return out;
 }
@@ -91,13 +114,17 @@ function scoreOne(
   at: number,
   tz: string,
   stored: ReadonlyMap<string, IndicatorValue>,
+  over: ViewWindow | undefined,
 ): ScoredCard {
-  const period = periodOfInstant(def.period, tz, at);
   const actuals = new Map<string, number | null>();
   for (const kpi of def.kpis) {
-    const start = isRolling(kpi.window) ? undefined : periodOfInstant(kpi.window as typeof def.period, tz, at).start;
-    const row = stored.get(`${kpi.indicator}|${kpi.window}|${start ?? 'rolling'}`);
+    const window = over ?? kpi.window;
+    const start = isRolling(window) ? undefined : periodOfInstant(window as typeof def.period, tz, at).start;
+    const row = stored.get(`${kpi.indicator}|${window}|${start ?? 'rolling'}`);
     actuals.set(kpi.id, row?.value ?? null);
   }
-  return { entity, periodStart: period.start, periodEnd: period.end, score: scoreScorecard(def, actuals) };
+  const score = scoreScorecard(def, actuals);
+  if (over === 'rolling:24h') return { entity, periodStart: at - 86_400_000, periodEnd: at, score };
+  const period = periodOfInstant(over ?? def.period, tz, at);
+  return { entity, periodStart: period.start, periodEnd: period.end, score };
 }

@@ -5,6 +5,7 @@ import { Scorecards1763885000000 } from './migrations/1763885000000-scorecards';
 import { DefinitionVersions1763885100000 } from './migrations/1763885100000-definition-versions';
 import { FeedsAndAlerts1763885200000 } from './migrations/1763885200000-feeds-and-alerts';
 import { PartitionCheckpoints1763885300000 } from './migrations/1763885300000-partition-checkpoints';
+import { RosterAndKpiHistory1763885400000 } from './migrations/1763885400000-roster-and-kpi-history';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   DefinitionVersions1763885100000,
   FeedsAndAlerts1763885200000,
   PartitionCheckpoints1763885300000,
+  RosterAndKpiHistory1763885400000,
 ];
 
 export interface PostgresOptions {

@@ -2,7 +2,13 @@ export { createDataSource, migrate, MIGRATIONS, type PostgresOptions } from './d
 export { PostgresEventLog } from './postgres-event-log';
 export { RejectedEventsRepository, type StoredRejection } from './rejected-events.repository';
 export { IndicatorStateRepository, INDICATOR_CHANGES, type Checkpoint } from './indicator-state.repository';
-export { ScorecardsRepository, SCORECARD_UPDATES, type OpenedBreach, type StoredCard } from './scorecards.repository';
+export {
+  ScorecardsRepository,
+  SCORECARD_UPDATES,
+  type HistoryPoint,
+  type OpenedBreach,
+  type StoredCard,
+} from './scorecards.repository';
 export {
   DefinitionVersionsRepository,
   DEFINITIONS_PUBLISHED,

@@ -29,9 +29,16 @@ export class IndicatorStateRepository {
   }
 
   async save(write: ProcessorWrite): Promise<void> {
-    const { processor, offset, changes, checkpoint, feed } = write;
+    const { processor, offset, changes, checkpoint, feed, roster } = write;
     await this.db.transaction(async (tx) => {
       await this.writeValues(tx, offset, changes);
+      if (roster !== undefined && roster.length > 0)
+        await tx.query(
+          `INSERT INTO agent_teams (org_id, agent_id, team_id)
+           SELECT e->>'orgId', e->>'agentId', e->>'teamId' FROM json_array_elements($1::json) e
+           ON CONFLICT (org_id, agent_id) DO UPDATE SET team_id = excluded.team_id, seen_at = now()`,
+          [JSON.stringify(roster)],
+        );
       if (feed !== undefined) await appendToFeed(tx, INDICATOR_CHANGES, feed);
       if (checkpoint !== undefined) {
         await tx.query(
@@ -48,6 +55,15 @@ export class IndicatorStateRepository {
         await pruneFeed(tx);
       }
     });
+  }
+
+  // the org's agents and their teams
+  async roster(orgId: string): Promise<Map<string, string>> {
+    const rows = await this.db.query<{ agent_id: string; team_id: string }[]>(
+      `SELECT agent_id, team_id FROM agent_teams WHERE org_id = $1`,
+      [orgId],
+    );
+    return new Map(rows.map((r) => [r.agent_id, r.team_id]));
   }
 
   async latestValues(orgId: string): Promise<IndicatorValue[]> {

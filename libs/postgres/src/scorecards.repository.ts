@@ -10,6 +10,14 @@ export interface StoredCard extends ScoredCard {
   updatedAt: Date;
 }
 
+export interface HistoryPoint {
+  periodStart: Date;
+  total: number | null;
+  grade: string | null;
+  recordedAt: Date;
+  actuals: Record<string, number | null>; // by KPI id
+}
+
 // a red line newly crossed: what alerting acts on
 export interface OpenedBreach {
   scorecard: string;
@@ -50,8 +58,9 @@ export class ScorecardsRepository {
                   (e->9)::jsonb AS card
            FROM json_array_elements($1::json) e),
          history AS (
-           INSERT INTO scorecard_history (scorecard, org_id, level, entity_id, period_start, total, grade)
-           SELECT scorecard, org_id, level, entity_id, period_start, total, grade FROM c)
+           INSERT INTO scorecard_history (scorecard, org_id, level, entity_id, period_start, total, grade, actuals)
+           SELECT scorecard, org_id, level, entity_id, period_start, total, grade,
+             (SELECT jsonb_object_agg(k->>'kpi', k->'actual') FROM jsonb_array_elements(card->'score'->'kpis') k) FROM c)
          INSERT INTO scorecards (scorecard, org_id, level, entity_id, period_start, version, period_end, total, grade, card)
          SELECT * FROM c
          ON CONFLICT (scorecard, org_id, level, entity_id, period_start) DO UPDATE SET version = excluded.version,
@@ -105,14 +114,22 @@ export class ScorecardsRepository {
     return rows.map((r) => r.card);
   }
 
-  // total and grade over time, for one scorecard of one entity
-  async history(
-    scorecard: string,
-    entity: EntityRef,
-    limit: number,
-  ): Promise<{ periodStart: Date; total: number | null; grade: string | null; recordedAt: Date }[]> {
+  // the latest period's scorecards of an org's entities at these levels (all of them, or those ids)
+  async latestIn(orgId: string, levels: readonly string[], ids?: readonly string[]): Promise<ScoredCard[]> {
+    const rows = await this.db.query<{ card: ScoredCard }[]>(
+      `SELECT DISTINCT ON (level, entity_id, scorecard) card FROM scorecards
+       WHERE org_id = $1 AND level = ANY($2) AND ($3::text[] IS NULL OR entity_id = ANY($3))
+       ORDER BY level, entity_id, scorecard, period_start DESC`,
+      [orgId, levels, ids ?? null],
+    );
+    return rows.map((r) => r.card);
+  }
+
+  // total, grade and each KPI's actual over time, for one scorecard of one entity
+  async history(scorecard: string, entity: EntityRef, limit: number): Promise<HistoryPoint[]> {
     return this.db.query(
-      `SELECT period_start AS "periodStart", total, grade, recorded_at AS "recordedAt" FROM scorecard_history
+      `SELECT period_start AS "periodStart", total, grade, recorded_at AS "recordedAt", coalesce(actuals, '{}') AS actuals
+       FROM scorecard_history
        WHERE scorecard = $1 AND org_id = $2 AND level = $3 AND entity_id = $4 ORDER BY id DESC LIMIT $5`,
       [scorecard, entity.orgId, entity.level, entity.id, limit],
     );

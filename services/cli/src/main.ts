@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDefinitionsCommand } from './definitions-validate.command';
 import { registerEvaluateCommand } from './evaluate.command';
 import { registerSimulateCommand } from './simulate.command';
+import { registerTokenCommand } from './token.command';
 import { registerUpCommand } from './up.command';
 import { UsageError } from './usage-error';
 
@@ -15,6 +16,7 @@ registerEvaluateCommand(program);
 registerDefinitionsCommand(program);
 registerSimulateCommand(program);
 registerUpCommand(program);
+registerTokenCommand(program);
 
 function fail(message: string): void {
   process.stderr.write(`kpi-pulse: ${message}\n`);

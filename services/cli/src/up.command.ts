@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { manualIndicatorSpecs } from '#libs/simulator';
-import { ConfigError, loadConfig } from '../../runtime/src/config';
+import type { AccessClaims } from '#libs/access';
+import { mintToken, sharedSecret } from '../../runtime/src/auth';
+import { ConfigError, loadConfig, type RuntimeConfig } from '../../runtime/src/config';
 import { startDemoSource } from '../../runtime/src/demo-source';
 import { signalled } from '../../runtime/src/run-services';
 import { SERVICES, StartupError, up, type ServiceName } from '../../runtime/src/up';
@@ -12,6 +14,21 @@ interface UpOptions {
   teams: string;
   agents: string;
   services?: string[];
+}
+
+// Ready-made links into the scorecard page, one per role, for the demo org (the tokens last 12 hours).
+async function signInLinks(url: string, config: RuntimeConfig): Promise<string[]> {
+  if (config.auth.jwksUrl !== undefined) return [`  scorecards  ${url}/   (sign in with a token from your issuer)`];
+  const secret = sharedSecret(config);
+  const link = async (path: string, subject: string, claims: AccessClaims) =>
+    `${url}${path}?token=${await mintToken(secret, subject, claims, '12h')}`;
+  return [
+    `  scorecard page, signed in as (tokens for 12 h; more with: npx kpi-pulse token --help)`,
+    `    admin            ${await link('/', 'admin@O1', { role: 'admin', org: 'O1' })}`,
+    `    manager O1-T1    ${await link('/', 'manager@O1-T1', { role: 'manager', org: 'O1', teams: ['O1-T1'] })}`,
+    `    agent O1-T1-A1   ${await link('/', 'O1-T1-A1', { role: 'agent', org: 'O1', teams: ['O1-T1'], agent: 'O1-T1-A1' })}`,
+    `    TV (wall screen) ${await link('/tv', 'display@O1', { role: 'display', org: 'O1' })}`,
+  ];
 }
 
 function positive(name: string, text: string): number {
@@ -41,6 +58,8 @@ Configuration comes from the environment:
   PROCESSOR_BATCH_SIZE    events a poll of the log, default 2000
   PROCESSOR_FLUSH_MS      how often changed values are written, default 500
   PROCESSOR_CHECKPOINT_EVERY  flushes between engine snapshots, default 10
+  AUTH_JWT_SECRET         the tokens' shared secret (unset: one generated in KPI_PULSE_DATA_DIR/auth-secret)
+  AUTH_JWKS_URL           an OIDC issuer's keys instead (with AUTH_ISSUER, AUTH_AUDIENCE)
 
 Example:
   npm run demo            (the same as: kpi-pulse up --demo)`,
@@ -92,6 +111,7 @@ Example:
         });
         lines.push(`  demo        ${rate} simulated events/s for ${teams} teams × ${agents} agents (org O1)`);
       }
+      if (names.includes('scorecard-gateway')) lines.push(...(await signInLinks(url, config)));
       process.stdout.write(`${lines.join('\n')}\nCtrl-C stops (the processor checkpoints first).\n`);
       await signalled();
       source?.stop();

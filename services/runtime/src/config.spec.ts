@@ -19,6 +19,7 @@ describe('runtime configuration from the environment', () => {
       processorTickMs: 1000,
       processorCheckpointEvery: 10,
       logLevel: 'info',
+      auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined },
     });
   });
 
@@ -40,6 +41,8 @@ describe('runtime configuration from the environment', () => {
     [{ KAFKA_BROKERS: 'k1' }, 'KAFKA_BROKERS: expected host:port[,host:port…], got "k1"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of debug, info, warn, error, got "loud"'],
     [{ PROCESSOR_BATCH_SIZE: '0' }, 'PROCESSOR_BATCH_SIZE: expected a positive integer, got "0"'],
+    [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET: expected at least 32 characters, got 5'],
+    [{ AUTH_JWKS_URL: 'issuer.example' }, 'AUTH_JWKS_URL: expected an http(s) URL, got "issuer.example"'],
   ])('fails fast naming the variable: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -16,6 +16,12 @@ export interface RuntimeConfig {
   processorTickMs: number; // how often an idle processor moves its clock to the wall clock (0: never, e.g. for a backfill)
   processorCheckpointEvery: number; // flushes between engine snapshots
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  auth: {
+    jwtSecret: string | undefined; // HS256 shared secret; unset: one kept in dataDir/auth-secret
+    jwksUrl: string | undefined; // an OIDC issuer's keys instead of the shared secret
+    issuer: string | undefined;
+    audience: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -75,6 +81,22 @@ function brokers(env: Env): string[] | undefined {
   return list;
 }
 
+const nonEmpty = (raw: string | undefined): string | undefined => (raw === undefined || raw === '' ? undefined : raw);
+
+function secret(env: Env): string | undefined {
+  const raw = nonEmpty(env.AUTH_JWT_SECRET);
+  if (raw !== undefined && raw.length < 32)
+    throw new ConfigError('AUTH_JWT_SECRET', `expected at least 32 characters, got ${raw.length}`);
+  return raw;
+}
+
+function jwksUrl(env: Env): string | undefined {
+  const raw = nonEmpty(env.AUTH_JWKS_URL);
+  if (raw === undefined) return undefined;
+  if (!/^https?:\/\//.test(raw)) throw new ConfigError('AUTH_JWKS_URL', `expected an http(s) URL, got "${raw}"`);
+  return raw;
+}
+
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 export function loadConfig(env: Env = process.env): RuntimeConfig {
@@ -98,5 +120,11 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
     processorTickMs: integer(env, 'PROCESSOR_TICK_MS', 1000, 0),
     processorCheckpointEvery: integer(env, 'PROCESSOR_CHECKPOINT_EVERY', 10),
     logLevel: logLevel as RuntimeConfig['logLevel'],
+    auth: {
+      jwtSecret: secret(env),
+      jwksUrl: jwksUrl(env),
+      issuer: nonEmpty(env.AUTH_ISSUER),
+      audience: nonEmpty(env.AUTH_AUDIENCE),
+    },
   };
 }

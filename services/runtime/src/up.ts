@@ -9,6 +9,7 @@ import { IndicatorProcessorModule } from '../../indicator-processor/src/indicato
 import { IngestGatewayModule } from '../../ingest-gateway/src/ingest-gateway.module';
 import { ScorecardGatewayModule } from '../../scorecard-gateway/src/scorecard-gateway.module';
 import { ScoringServiceModule } from '../../scoring-service/src/scoring-service.module';
+import { serveWebApp } from '../../scorecard-gateway/src/web-app';
 import type { RuntimeConfig } from './config';
 import { openDatabase, type Database } from './database';
 import { createHttpApp } from './http-app';
@@ -79,6 +80,8 @@ export async function up(
   class KpiPulse {}
 
   const app = await createHttpApp(KpiPulse, config.logLevel);
+  if (services.includes('scorecard-gateway') && serveWebApp(app) === undefined)
+    process.stderr.write('kpi-pulse: the scorecard page is not built (npm run build): serving the API only\n');
   const openapi = new DocumentBuilder()
     .setTitle('KPI Pulse')
     .setDescription(

@@ -10,8 +10,10 @@ import {
   NotFoundException,
   Post,
   Req,
+  UseGuards,
 } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '#libs/access';
 import type { Request } from 'express';
 import {
   combineDefinitions,
@@ -23,14 +25,18 @@ import {
 import type { DefinitionsRegistry } from '#libs/pipeline';
 import type { DefinitionVersionsRepository } from '#libs/postgres';
 import { DEFINITION_VERSIONS, REGISTRY } from '../../runtime/src/tokens';
+import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
 
 interface Checked {
   errors: string[];
   warnings: string[];
 }
 
-// KPI-as-code over HTTP: validate, publish a new version (scorecards re-score live), read the history.
+// KPI-as-code over HTTP: validate, publish a new version (scorecards re-score live; admins only), read
+// the history.
 @ApiTags('definitions')
+@ApiBearerAuth()
+@UseGuards(AuthGuard)
 @Controller('v1/definitions')
 export class DefinitionsController {
   constructor(
@@ -54,10 +60,11 @@ export class DefinitionsController {
       'Changes to scorecards take effect live. Changed indicators or orgs are refused (409): they need a replay.',
   })
   @ApiConsumes('application/yaml', 'application/json')
+  @Roles(['admin'])
   async publish(
     @Req() req: Request,
     @Body() body: unknown,
-    @Headers('x-kpi-user') user: string | undefined,
+    @CurrentPrincipal() user: Principal,
     @Headers('x-kpi-note') note: string | undefined,
   ): Promise<{ version: number; scorecards: { id: string; version: number }[] }> {
     const { loaded, issues, source } = parse(req, body);
@@ -67,7 +74,7 @@ export class DefinitionsController {
     if (refusal !== undefined) throw new ConflictException(refusal);
     const scorecards = loaded.set.scorecards.map((s) => ({ id: s.id, version: s.version }));
     const entry = await this.versions.add({
-      publishedBy: user ?? 'anonymous',
+      publishedBy: user.subject,
       source,
       summary: { scorecards },
       ...(note === undefined ? {} : { note }),

@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AccessService } from './access.service';
+import { AuthGuard } from './auth.guard';
 import { DefinitionsController } from './definitions.controller';
 import { ScorecardGateway } from './scorecard.gateway';
 import { ScorecardsController } from './scorecards.controller';
 
-@Module({ providers: [ScorecardGateway], controllers: [DefinitionsController, ScorecardsController] })
+@Module({
+  providers: [AccessService, AuthGuard, ScorecardGateway],
+  controllers: [DefinitionsController, ScorecardsController],
+})
 export class ScorecardGatewayModule {}

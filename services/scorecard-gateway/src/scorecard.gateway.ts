@@ -10,6 +10,7 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
+import { parseScope, scopeName, type Principal, type Scope } from '#libs/access';
 import type { EntityRef } from '#libs/indicators';
 import { KafkaFeedReader, TOPICS, type KafkaConnection } from '#libs/kafka';
 import type { ScoredBatch, ScoredCard } from '#libs/pipeline';
@@ -20,6 +21,12 @@ import type { PipelineMetrics } from '../../runtime/src/metrics';
 import type { RuntimeConfig } from '../../runtime/src/config';
 import { CONFIG, DATABASE, FEEDS, KAFKA, METRICS, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
 import { errorMessage } from '../../runtime/src/error-message';
+import { bearerOf } from '../../runtime/src/auth';
+import { AccessService } from './access.service';
+
+interface SocketData {
+  principal: Principal;
+}
 
 export interface RoomSnapshot {
   room: string;
@@ -34,25 +41,27 @@ export interface RoomUpdate {
   offset: number; // the card reflects every event of the log up to this offset
 }
 
-// `org:<orgId>`, `team:<orgId>:<teamId>` or `agent:<orgId>:<agentId>`
+// `org:<orgId>`, `team:<orgId>:<teamId>` or `agent:<orgId>:<agentId>`: one entity's cards
 export function parseRoom(room: unknown): EntityRef | undefined {
-  if (typeof room !== 'string') return undefined;
-  const [level, orgId, id, ...rest] = room.split(':');
-  if (rest.length > 0 || orgId === undefined || orgId === '') return undefined;
-  if (level === 'org' && id === undefined) return { level: 'org', id: orgId, orgId };
-  if ((level === 'team' || level === 'agent') && id !== undefined && id !== '') return { level, id, orgId };
-  return undefined;
+  const scope = parseScope(room);
+  if (scope === undefined || scope.kind === 'team-agents') return undefined;
+  if (scope.kind === 'org') return { level: 'org', id: scope.orgId, orgId: scope.orgId };
+  return scope.kind === 'team'
+    ? { level: 'team', id: scope.teamId, orgId: scope.orgId }
+    : { level: 'agent', id: scope.agentId, orgId: scope.orgId };
 }
 
-const roomOf = (e: EntityRef): string => (e.level === 'org' ? `org:${e.orgId}` : `${e.level}:${e.orgId}:${e.id}`);
+const entityKey = (c: ScoredCard): string => `${c.entity.level}:${c.entity.id}|${c.score.scorecard}`;
 
-// socket.io namespace /scorecards: join a room, get its snapshot as the ack, then every update of it
-// with a per-room sequence number.
+// socket.io namespace /scorecards. The handshake carries a bearer token (auth.token); a socket joins
+// the rooms its role may read (libs/access), gets the room's snapshot as the ack, then every update of
+// it with a per-room sequence number. Rooms: org:<org> (org and team cards), team:<org>:<team>,
+// team-agents:<org>:<team> (its agents' individual cards), agent:<org>:<agent>.
 @WebSocketGateway({ namespace: '/scorecards', cors: { origin: true } })
 export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
   @WebSocketServer() private readonly server!: Namespace;
   private readonly seq = new Map<string, number>();
-  // the newest card pushed per entity room and scorecard: the store may lag the push by a write
+  // the newest card pushed per room, entity and scorecard: the store may lag the push by a write
   private readonly pushed = new Map<string, Map<string, ScoredCard>>();
   private readonly logger = new Logger('scorecard-gateway');
   private feed: Promise<{ close(): Promise<void> }> | undefined;
@@ -65,9 +74,22 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
     @Inject(DATABASE) private readonly database: Database,
     @Inject(KAFKA) private readonly kafka: KafkaConnection | null,
     @Inject(CONFIG) private readonly config: RuntimeConfig,
+    @Inject(AccessService) private readonly access: AccessService,
   ) {}
 
-  afterInit(): void {
+  afterInit(server: Namespace): void {
+    // no token, no socket: the client sees connect_error "unauthorized: …"
+    server.use((socket, next) => {
+      const auth: unknown = socket.handshake.auth;
+      const token = typeof auth === 'object' && auth !== null && 'token' in auth ? String(auth.token) : undefined;
+      this.access.verifier.verify(token ?? bearerOf(socket.handshake.headers.authorization)).then(
+        (principal) => {
+          (socket.data as SocketData).principal = principal;
+          next();
+        },
+        (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
+      );
+    });
     const deliver = ({ cards, offset, acceptedAt }: ScoredBatch) => {
       this.push(cards, offset);
       if (acceptedAt !== undefined) this.metrics.endToEndSeconds.observe((Date.now() - acceptedAt) / 1000);
@@ -97,27 +119,54 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
     @ConnectedSocket() socket: Socket,
     @MessageBody() body: { room?: unknown },
   ): Promise<RoomSnapshot | { error: string }> {
-    const entity = parseRoom(body?.room);
-    if (entity === undefined) return { error: 'room: expected org:<org>, team:<org>:<team> or agent:<org>:<agent>' };
-    const room = roomOf(entity);
+    const scope = parseScope(body?.room);
+    if (scope === undefined)
+      return {
+        error: 'room: expected org:<org>, team:<org>:<team>, team-agents:<org>:<team> or agent:<org>:<agent>',
+      };
+    const { principal } = socket.data as SocketData;
+    if (!(await this.access.mayRead(principal, scope)))
+      return { error: `forbidden: a ${principal.role} token may not read ${scopeName(scope)}` };
+    const room = scopeName(scope);
     await socket.join(room);
     const seq = this.seq.get(room) ?? 0;
-    const cards = new Map((await this.scorecards.latestFor(entity)).map((c) => [c.score.scorecard, c]));
-    for (const [scorecard, card] of this.pushed.get(room) ?? []) {
-      const stored = cards.get(scorecard);
-      if (stored === undefined || stored.periodStart <= card.periodStart) cards.set(scorecard, card);
+    const cards = new Map((await this.stored(scope)).map((c) => [entityKey(c), c]));
+    for (const [key, card] of this.pushed.get(room) ?? []) {
+      const stored = cards.get(key);
+      if (stored === undefined || stored.periodStart <= card.periodStart) cards.set(key, card);
     }
     return { room, seq, cards: [...cards.values()] };
   }
 
+  private async stored(scope: Scope): Promise<ScoredCard[]> {
+    switch (scope.kind) {
+      case 'org':
+        return this.scorecards.latestIn(scope.orgId, ['org', 'team']);
+      case 'team':
+        return this.scorecards.latestIn(scope.orgId, ['team'], [scope.teamId]);
+      case 'team-agents':
+        return this.scorecards.latestIn(scope.orgId, ['agent'], await this.access.agentsOf(scope.orgId, scope.teamId));
+      case 'agent':
+        return this.scorecards.latestIn(scope.orgId, ['agent'], [scope.agentId]);
+    }
+  }
+
+  // the rooms a card goes to: its entity's, and the overview above it (never an individual card in the
+  // org room: agents' cards reach only their own room and their team's agents room)
+  private roomsOf({ entity }: ScoredCard): string[] {
+    const { orgId, id } = entity;
+    if (entity.level === 'org') return [`org:${orgId}`];
+    if (entity.level === 'team') return [`team:${orgId}:${id}`, `org:${orgId}`];
+    const team = this.access.teamOfNow(orgId, id);
+    return team === undefined ? [`agent:${orgId}:${id}`] : [`agent:${orgId}:${id}`, `team-agents:${orgId}:${team}`];
+  }
+
   private push(cards: readonly ScoredCard[], offset: number): void {
     for (const card of cards) {
-      const own = roomOf(card.entity);
-      let latest = this.pushed.get(own);
-      if (latest === undefined) this.pushed.set(own, (latest = new Map<string, ScoredCard>()));
-      latest.set(card.score.scorecard, card);
-      const rooms = new Set([own, `org:${card.entity.orgId}`]);
-      for (const room of rooms) {
+      for (const room of this.roomsOf(card)) {
+        let latest = this.pushed.get(room);
+        if (latest === undefined) this.pushed.set(room, (latest = new Map<string, ScoredCard>()));
+        latest.set(entityKey(card), card);
         const seq = (this.seq.get(room) ?? 0) + 1;
         this.seq.set(room, seq);
         // socket.io encodes a broadcast before it looks for receivers: skip rooms nobody is in

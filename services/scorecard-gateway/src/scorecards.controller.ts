@@ -1,40 +1,100 @@
-import { BadRequestException, Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ScoredCard } from '#libs/pipeline';
-import type { ScorecardsRepository } from '#libs/postgres';
-import { SCORECARDS } from '../../runtime/src/tokens';
+import {
+  BadRequestException,
+  Controller,
+  ForbiddenException,
+  Get,
+  Inject,
+  Param,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { homeScopes, parseScope, scopeName, type Principal } from '#libs/access';
+import type { EntityRef } from '#libs/indicators';
+import {
+  scoreOverWindow,
+  VIEW_WINDOWS,
+  type DefinitionsRegistry,
+  type ScoredCard,
+  type ViewWindow,
+} from '#libs/pipeline';
+import type { HistoryPoint, IndicatorStateRepository, ScorecardsRepository } from '#libs/postgres';
+import { INDICATOR_STORE, REGISTRY, SCORECARDS } from '../../runtime/src/tokens';
+import { AccessService } from './access.service';
+import { AuthGuard, CurrentPrincipal } from './auth.guard';
 import { parseRoom } from './scorecard.gateway';
 
-// Scorecards over REST: the latest of an entity, a scorecard's history, the open red-line breaches.
-// Entities are named like socket rooms: org:<org>, team:<org>:<team>, agent:<org>:<agent>.
+// Scorecards over REST, for the signed-in: the latest of an entity (or re-scored over another window),
+// a scorecard's history, and who the caller is. Entities are named like socket rooms: org:<org>,
+// team:<org>:<team>, agent:<org>:<agent>; each role reads only what libs/access allows.
 @ApiTags('scorecards')
-@Controller('v1/scorecards')
+@ApiBearerAuth()
+@UseGuards(AuthGuard)
+@Controller('v1')
 export class ScorecardsController {
-  constructor(@Inject(SCORECARDS) private readonly scorecards: ScorecardsRepository) {}
+  constructor(
+    @Inject(SCORECARDS) private readonly scorecards: ScorecardsRepository,
+    @Inject(INDICATOR_STORE) private readonly values: IndicatorStateRepository,
+    @Inject(REGISTRY) private readonly registry: DefinitionsRegistry,
+    @Inject(AccessService) private readonly access: AccessService,
+  ) {}
 
-  @Get(':entity')
-  @ApiOperation({ summary: 'The latest scorecards of an entity (org:O1, team:O1:T1, agent:O1:A1)' })
-  async latest(@Param('entity') entity: string): Promise<ScoredCard[]> {
-    return this.scorecards.latestFor(entityOf(entity));
+  @Get('me')
+  @ApiOperation({ summary: "The caller's role and org, and the rooms their page starts with" })
+  me(@CurrentPrincipal() p: Principal): {
+    role: string;
+    org: string;
+    teams: readonly string[];
+    agent?: string;
+    rooms: string[];
+  } {
+    const rooms = homeScopes(p).map(scopeName);
+    return p.agentId === undefined
+      ? { role: p.role, org: p.orgId, teams: p.teams, rooms }
+      : { role: p.role, org: p.orgId, teams: p.teams, agent: p.agentId, rooms };
   }
 
-  @Get(':entity/:scorecard/history')
-  @ApiOperation({ summary: "A scorecard's total and grade over time for an entity, newest first" })
+  @Get('scorecards/:entity')
+  @ApiOperation({ summary: 'The latest scorecards of an entity (org:O1, team:O1:T1, agent:O1:A1)' })
+  @ApiQuery({
+    name: 'period',
+    required: false,
+    enum: VIEW_WINDOWS,
+    description: "re-scored over this window instead of each KPI's own (e.g. this week so far)",
+  })
+  async latest(
+    @CurrentPrincipal() p: Principal,
+    @Param('entity') text: string,
+    @Query('period') period?: string,
+  ): Promise<ScoredCard[]> {
+    const entity = await this.readable(p, text);
+    if (period === undefined) return this.scorecards.latestFor(entity);
+    if (!(VIEW_WINDOWS as readonly string[]).includes(period))
+      throw new BadRequestException(`period: expected one of ${VIEW_WINDOWS.join(', ')}`);
+    return scoreOverWindow([entity], period as ViewWindow, Date.now(), this.registry.current, this.values);
+  }
+
+  @Get('scorecards/:entity/:scorecard/history')
+  @ApiOperation({ summary: "A scorecard's total, grade and KPI actuals over time for an entity, newest first" })
   async history(
-    @Param('entity') entity: string,
+    @CurrentPrincipal() p: Principal,
+    @Param('entity') text: string,
     @Param('scorecard') scorecard: string,
     @Query('limit') limit?: string,
-  ): Promise<{ periodStart: Date; total: number | null; grade: string | null; recordedAt: Date }[]> {
+  ): Promise<HistoryPoint[]> {
     const n = limit === undefined ? 100 : Number(limit);
     if (!Number.isInteger(n) || n < 1 || n > 10_000)
       throw new BadRequestException('limit: expected an integer from 1 to 10000');
-    return this.scorecards.history(scorecard, entityOf(entity), n);
+    return this.scorecards.history(scorecard, await this.readable(p, text), n);
   }
-}
 
-function entityOf(text: string) {
-  const entity = parseRoom(text);
-  if (entity === undefined)
-    throw new BadRequestException('entity: expected org:<org>, team:<org>:<team> or agent:<org>:<agent>');
-  return entity;
+  private async readable(p: Principal, text: string): Promise<EntityRef> {
+    const scope = parseScope(text);
+    const entity = parseRoom(text);
+    if (scope === undefined || entity === undefined)
+      throw new BadRequestException('entity: expected org:<org>, team:<org>:<team> or agent:<org>:<agent>');
+    if (!(await this.access.mayRead(p, scope)))
+      throw new ForbiddenException(`forbidden: a ${p.role} token may not read ${text}`);
+    return entity;
+  }
 }

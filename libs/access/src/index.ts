@@ -1,0 +1,2 @@
+export { homeScopes, mayRead, parseScope, scopeName, type Scope } from './access';
+export { principalOf, ROLES, type AccessClaims, type ClaimsCheck, type Principal, type Role } from './principal';

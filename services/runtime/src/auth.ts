@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { principalOf, type AccessClaims, type Principal } from '#libs/access';
+import type { RuntimeConfig } from './config';
+
+export class Unauthorized extends Error {
+  readonly code = 'unauthorized';
+}
+
+// Checks bearer tokens: signed with the shared secret (HS256, the embedded default), or by an OIDC
+// issuer whose keys are at AUTH_JWKS_URL (then AUTH_ISSUER and AUTH_AUDIENCE are checked too).
+export class TokenVerifier {
+  private constructor(
+    private readonly key: Uint8Array | JWTVerifyGetKey,
+    private readonly expected: { issuer?: string; audience?: string },
+  ) {}
+
+  static fromConfig(config: RuntimeConfig): TokenVerifier {
+    const { auth } = config;
+    if (auth.jwksUrl !== undefined) {
+      const expected: { issuer?: string; audience?: string } = {};
+      if (auth.issuer !== undefined) expected.issuer = auth.issuer;
+      if (auth.audience !== undefined) expected.audience = auth.audience;
+      return new TokenVerifier(createRemoteJWKSet(new URL(auth.jwksUrl)), expected);
+    }
+    return new TokenVerifier(new TextEncoder().encode(sharedSecret(config)), {});
+  }
+
+  async verify(token: string | undefined): Promise<Principal> {
+    if (token === undefined || token === '') throw new Unauthorized('unauthorized: a bearer token is required');
+    let payload: JWTPayload;
+    try {
+      // the overloads of jwtVerify differ for a key and a key set; both verify the same way
+      payload =
+        this.key instanceof Uint8Array
+          ? (await jwtVerify(token, this.key, { ...this.expected, algorithms: ['HS256'] })).payload
+          : (await jwtVerify(token, this.key, this.expected)).payload;
+    } catch (err) {
+      throw new Unauthorized(`unauthorized: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const checked = principalOf(payload.sub, payload);
+    if (!checked.ok) throw new Unauthorized(`unauthorized: ${checked.reason}`);
+    return checked.principal;
+  }
+}
+
+// The token of an HTTP request (Authorization: Bearer …) or of a socket.io handshake (auth.token).
+export function bearerOf(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+// The shared secret: AUTH_JWT_SECRET, else one generated on first use and kept in the data directory
+// (mode 600), so the demo and `kpi-pulse token` on the same machine agree without a secret in the repo.
+export function sharedSecret(config: RuntimeConfig): string {
+  if (config.auth.jwtSecret !== undefined) return config.auth.jwtSecret;
+  const file = join(config.dataDir, 'auth-secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(config.dataDir, { recursive: true });
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
+      chmodSync(file, 0o600);
+    } catch {
+      // another process wrote it first: use theirs
+    }
+    return readFileSync(file, 'utf8').trim();
+  }
+}
+
+// A token for the shared secret: `kpi-pulse token` and the demo's links.
+export function mintToken(secret: string, subject: string, claims: AccessClaims, expiresIn: string): Promise<string> {
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(subject)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
+}
