@@ -31,6 +31,17 @@ export default defineConfig({
       },
       {
         extends: true,
+        // the scorecard page in Debian's Chromium (playwright-core), on the built app
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.spec.ts'],
+          environment: 'node',
+          globalSetup: ['test/cli/build.global-setup.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
         // real Kafka and Postgres in Docker: skipped, with the reason printed, where no engine runs
         test: {
           name: 'containers',

@@ -1,0 +1,241 @@
+import type { Localized } from './types';
+
+// Every string the page shows, in both languages. KPI and dimension names are not here: they come
+// localized in the cards (the seed documents' own terms).
+export type Lang = 'zh' | 'en';
+
+const STRINGS = {
+  appName: { zh: 'KPI Pulse', en: 'KPI Pulse' },
+  appTagline: { zh: '实时绩效计分卡', en: 'Live KPI scorecards' },
+  // sign-in
+  signinTitle: { zh: '登录', en: 'Sign in' },
+  signinIntro: {
+    zh: '粘贴访问令牌（JWT）即可查看实时计分卡。',
+    en: 'Paste an access token (JWT) to see the live scorecards.',
+  },
+  tokenLabel: { zh: '访问令牌', en: 'Access token' },
+  tokenPlaceholder: { zh: 'eyJhbGciOi…', en: 'eyJhbGciOi…' },
+  signinSubmit: { zh: '登录', en: 'Sign in' },
+  signinDemo: {
+    zh: '演示模式下，可在服务器上用以下命令生成令牌：',
+    en: 'In demo mode, mint one on the server with:',
+  },
+  signinDemoRoles: {
+    zh: '--role 可选 admin、manager、agent 或 display；agent 还需 --agent。',
+    en: '--role is one of admin, manager, agent or display; an agent also needs --agent.',
+  },
+  signinTabOnly: {
+    zh: '令牌只保存在当前浏览器标签页中，关闭即清除。',
+    en: 'The token is kept in this browser tab only and is gone when you close it.',
+  },
+  signinEmpty: { zh: '请先粘贴令牌。', en: 'Paste a token first.' },
+  signinRejected: { zh: '服务器拒绝了该令牌：', en: 'The server refused the token:' },
+  signinChecking: { zh: '正在验证…', en: 'Checking…' },
+  signOut: { zh: '退出', en: 'Sign out' },
+  loadFailed: { zh: '无法加载：', en: 'Could not load:' },
+  retry: { zh: '重试', en: 'Retry' },
+  // connection
+  connLive: { zh: '实时', en: 'Live' },
+  connConnecting: { zh: '正在连接…', en: 'Connecting…' },
+  connReconnecting: { zh: '正在重连…', en: 'Reconnecting…' },
+  connOffline: { zh: '离线', en: 'Offline' },
+  connLiveTitle: { zh: '已连接，数据实时更新', en: 'Connected: figures update as they change' },
+  connReconnectingTitle: {
+    zh: '连接中断，正在自动重连；显示的是最后收到的数据',
+    en: 'Connection lost, reconnecting by itself; showing the last figures received',
+  },
+  connOfflineTitle: {
+    zh: '未连接；显示的是最后收到的数据',
+    en: 'Not connected; showing the last figures received',
+  },
+  // periods
+  periodLabel: { zh: '统计区间', en: 'Period' },
+  period_live: { zh: '本期', en: 'Scorecard period' },
+  'period_rolling:24h': { zh: '近24小时', en: 'Rolling 24h' },
+  period_week: { zh: '本周', en: 'This week' },
+  period_month: { zh: '本月', en: 'This month' },
+  period_quarter: { zh: '本季', en: 'This quarter' },
+  periodRescored: {
+    zh: '按所选区间重新计分，随实时数据刷新',
+    en: 'Re-scored over the chosen window, refreshed with the live data',
+  },
+  // status
+  status_green: { zh: '达标', en: 'On target' },
+  status_amber: { zh: '接近', en: 'Close' },
+  status_red: { zh: '未达标', en: 'Below target' },
+  status_missing: { zh: '无数据', en: 'No data' },
+  // red lines
+  redLine: { zh: '红线', en: 'Red line' },
+  redLines: { zh: '红线', en: 'Red lines' },
+  redLineCrossed: { zh: '触碰红线', en: 'Red line crossed' },
+  redLineCount: { zh: '{n} 条红线', en: '{n} red lines' },
+  redLineCountOne: { zh: '1 条红线', en: '1 red line' },
+  redLineNone: { zh: '无红线', en: 'No red lines' },
+  redLineAlerts: { zh: '红线提醒', en: 'Red-line alerts' },
+  effect_veto: { zh: '一票否决，总分记 0', en: 'veto: the total is 0' },
+  'effect_zero-dimension': { zh: '所在维度记 0 分', en: 'its dimension scores 0' },
+  'effect_zero-kpi': { zh: '该项记 0 分', en: 'this KPI scores 0' },
+  effect_deduct: { zh: '总分扣 {points} 分', en: '{points} points off the total' },
+  'effect_cap-grade': { zh: '等级最高为 {grade}', en: 'grade capped at {grade}' },
+  // scorecard
+  total: { zh: '总分', en: 'Total' },
+  grade: { zh: '等级', en: 'Grade' },
+  gradeNone: { zh: '无等级', en: 'No grade' },
+  coefficient: { zh: '绩效系数', en: 'Coefficient' },
+  bonus: { zh: '奖金', en: 'Bonus' },
+  deducted: { zh: '红线扣分', en: 'Deducted' },
+  actual: { zh: '实际', en: 'Actual' },
+  target: { zh: '目标', en: 'Target' },
+  achievement: { zh: '达成率', en: 'Achievement' },
+  score: { zh: '得分', en: 'Score' },
+  weight: { zh: '权重', en: 'Weight' },
+  dimensions: { zh: '维度得分', en: 'Dimension scores' },
+  kpis: { zh: '指标', en: 'KPIs' },
+  kpiCount: { zh: '{n} 项指标', en: '{n} KPIs' },
+  trend: { zh: '近期走势', en: 'Recent trend' },
+  noScorecards: { zh: '暂无计分卡', en: 'No scorecards yet' },
+  noScorecardsHint: {
+    zh: '收到第一批数据后，计分卡会自动出现。',
+    en: 'Scorecards appear here as soon as the first figures arrive.',
+  },
+  loading: { zh: '加载中…', en: 'Loading…' },
+  notPermitted: { zh: '无法订阅 {room}：{error}', en: 'Cannot follow {room}: {error}' },
+  periodLoadFailed: { zh: '区间数据加载失败：{error}', en: 'Could not load the period: {error}' },
+  // org / team / agent
+  org: { zh: '组织', en: 'Organisation' },
+  orgTitle: { zh: '组织 {org}', en: 'Organisation {org}' },
+  orgCards: { zh: '组织计分卡', en: 'Organisation scorecards' },
+  teams: { zh: '团队', en: 'Teams' },
+  team: { zh: '团队', en: 'Team' },
+  teamTitle: { zh: '团队 {team}', en: 'Team {team}' },
+  teamCount: { zh: '{n} 个团队', en: '{n} teams' },
+  teamCountOne: { zh: '1 个团队', en: '1 team' },
+  noTeams: { zh: '还没有团队计分卡', en: 'No team scorecards yet' },
+  openTeam: { zh: '查看团队 {team}', en: 'Open team {team}' },
+  agents: { zh: '成员', en: 'Agents' },
+  agent: { zh: '成员', en: 'Agent' },
+  agentTitle: { zh: '成员 {agent}', en: 'Agent {agent}' },
+  agentsYou: { zh: '你的成绩', en: 'Your scores' },
+  you: { zh: '我', en: 'You' },
+  noAgents: { zh: '暂无成员计分卡', en: 'No agent scorecards yet' },
+  teamScorecards: { zh: '团队计分卡', en: 'Team scorecards' },
+  status: { zh: '状态', en: 'Status' },
+  role_admin: { zh: '管理员', en: 'Admin' },
+  role_manager: { zh: '主管', en: 'Manager' },
+  role_agent: { zh: '坐席', en: 'Agent' },
+  role_display: { zh: '看板', en: 'Display' },
+  lastUpdate: { zh: '更新于 {time}', en: 'Updated {time}' },
+  // language
+  langSwitch: { zh: 'Switch to English', en: '切换到中文' },
+  // tv
+  tvRotation: { zh: '每 {s} 秒切换团队', en: 'Next team every {s} s' },
+  tvWaiting: { zh: '等待团队数据…', en: 'Waiting for team data…' },
+} satisfies Record<string, Localized>;
+
+export type StringKey = keyof typeof STRINGS;
+
+const STORAGE_KEY = 'kpi-pulse-lang';
+let current: Lang = 'zh';
+const listeners = new Set<() => void>();
+
+function stored(): string | null {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function initLang(): Lang {
+  const saved = stored();
+  if (saved === 'zh' || saved === 'en') current = saved;
+  else current = (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
+  document.documentElement.lang = htmlLang(current);
+  return current;
+}
+
+export function getLang(): Lang {
+  return current;
+}
+
+export function htmlLang(lang: Lang): string {
+  return lang === 'zh' ? 'zh-CN' : 'en';
+}
+
+export function setLang(lang: Lang): void {
+  if (lang === current) return;
+  current = lang;
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+  document.documentElement.lang = htmlLang(lang);
+  for (const listener of listeners) listener();
+}
+
+export function onLangChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function t(key: StringKey, vars?: Record<string, string | number>): string {
+  let text = STRINGS[key][current];
+  if (vars !== undefined)
+    for (const [name, value] of Object.entries(vars)) text = text.split(`{${name}}`).join(String(value));
+  return text;
+}
+
+// a dictionary entry, or a key built at run time (status_green, period_week…) that must exist
+export function tKey(key: string, vars?: Record<string, string | number>): string {
+  return key in STRINGS ? t(key as StringKey, vars) : key;
+}
+
+export function loc(text: Localized | undefined): string {
+  if (text === undefined) return '';
+  return (current === 'zh' ? text.zh || text.en : text.en || text.zh) ?? '';
+}
+
+export function locale(): string {
+  return current === 'zh' ? 'zh-CN' : 'en-GB';
+}
+
+// The card carries no scorecard name: the seed templates' names when known, else the id made readable.
+const KNOWN_SCORECARDS: Record<string, Localized> = {
+  'cs-agent-annual': { zh: '客服年终绩效', en: 'Customer-service agent (year-end)' },
+  'cs-supervisor-monthly': { zh: '客服主管月度绩效', en: 'Customer-service supervisor (monthly)' },
+  'presales-cs-monthly': { zh: '售前客服月度绩效', en: 'Pre-sales customer service (monthly)' },
+  'sales-manager-quarterly': { zh: '销售经理季度绩效', en: 'Sales manager (quarterly)' },
+};
+
+const ACRONYMS = new Set([
+  'cs',
+  'kpi',
+  'sla',
+  'crm',
+  'ka',
+  'qa',
+  'nps',
+  'csat',
+  'fcr',
+  'aht',
+  'hr',
+  'it',
+  'b2b',
+  'b2c',
+]);
+
+export function prettifyId(id: string): string {
+  const words = id.split(/[-_.\s]+/).filter((w) => w !== '');
+  return words
+    .map((w, i) => {
+      if (ACRONYMS.has(w.toLowerCase())) return w.toUpperCase();
+      return i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w;
+    })
+    .join(' ');
+}
+
+export function scorecardName(id: string): string {
+  const known = KNOWN_SCORECARDS[id];
+  return known !== undefined ? loc(known) : prettifyId(id);
+}

@@ -1,0 +1,99 @@
+// The server's wire types (scorecard gateway, REST and socket.io). Kept in step with libs/scoring and
+// libs/pipeline by hand: the browser bundle imports nothing from the server.
+
+export type Localized = { en: string; zh: string };
+export type KpiStatus = 'green' | 'amber' | 'red' | 'missing';
+
+export interface KpiScore {
+  kpi: string;
+  indicator: string;
+  name: Localized;
+  dimension: string;
+  actual: number | null;
+  target: number;
+  achievement: number | null;
+  score: number | null;
+  weight: number;
+  status: KpiStatus;
+  redLine: boolean;
+  missing: boolean;
+  // not in the contract yet: the indicator's unit (ratio, seconds, amount…); used when present
+  unit?: string;
+}
+
+export interface DimensionScore {
+  dimension: string;
+  name: Localized;
+  weight: number;
+  score: number | null;
+}
+
+export interface RedLineHit {
+  kpi: string;
+  effect: 'veto' | 'zero-dimension' | 'zero-kpi' | 'deduct' | 'cap-grade';
+  points?: number;
+  grade?: string;
+}
+
+export interface ScorecardScore {
+  scorecard: string;
+  version: number;
+  kpis: KpiScore[];
+  dimensions: DimensionScore[];
+  total: number | null;
+  grade: string | null;
+  coefficient: number | null;
+  bonus: number | null;
+  redLines: RedLineHit[];
+  deducted: number;
+}
+
+export interface EntityRef {
+  level: 'agent' | 'team' | 'org';
+  id: string;
+  orgId: string;
+}
+
+export interface ScoredCard {
+  entity: EntityRef;
+  periodStart: number;
+  periodEnd: number;
+  score: ScorecardScore;
+}
+
+export type Role = 'admin' | 'manager' | 'agent' | 'display';
+
+export interface Me {
+  role: Role;
+  org: string;
+  teams: string[];
+  agent?: string;
+  rooms: string[];
+}
+
+export interface RoomSnapshot {
+  room: string;
+  seq: number;
+  cards: ScoredCard[];
+}
+
+export interface RoomUpdate {
+  room: string;
+  seq: number;
+  card: ScoredCard;
+  offset: number;
+}
+
+export interface HistoryPoint {
+  periodStart: number;
+  total: number | null;
+  grade: string | null;
+  recordedAt: number | string;
+  actuals: Record<string, number | null>;
+}
+
+// 'live' is the scorecard's own period as pushed over the socket; the others are re-scored on request
+export type Period = 'live' | 'rolling:24h' | 'week' | 'month' | 'quarter';
+export const PERIODS: readonly Period[] = ['live', 'rolling:24h', 'week', 'month', 'quarter'];
+
+export type ConnectionState = 'live' | 'reconnecting' | 'offline';

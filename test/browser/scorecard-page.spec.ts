@@ -1,0 +1,163 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CanonicalEvent } from '#libs/events';
+import { loadConfig } from '../../services/runtime/src/config';
+import { up, type Running } from '../../services/runtime/src/up';
+import { ticketSolved } from '../support/events';
+import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { schemaUrl } from '../support/service-process';
+import { AUTH_ENV, tokenFor } from '../support/tokens';
+
+const SHOTS = 'test-output/screenshots';
+const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
+let n = 0;
+// a solved ticket of an agent of O1, a minute ago: `contacts` 1 is a first-contact resolution
+const solved = (teamId: string, agentId: string, contacts: number): CanonicalEvent => {
+  const e = ticketSolved(`b-${++n}`, contacts, iso(Date.now() - 60_000));
+  return { ...e, data: { ...e.data, teamId, agentId } };
+};
+// compliance reports a sensitive-data violation for a team: a red line (that KPI scores 0, grade at most C)
+const violation = (teamId: string): CanonicalEvent => ({
+  specversion: '1.0',
+  id: `v-${++n}`,
+  source: 'reviews/compliance',
+  type: 'kpi.manual_score',
+  time: iso(Date.now() - 30_000),
+  data: { orgId: 'O1', teamId, indicator: 'manual.support.privacy_violations', value: 1, reviewerId: 'compliance' },
+});
+
+// The scorecard page in a real browser (Debian's Chromium driven by playwright-core) against the whole
+// pipeline in one process on the test database. Screenshots land in test-output/screenshots.
+describe('the live scorecard page in Chromium', () => {
+  let t: TestDatabase;
+  let running: Running;
+  let browser: Browser;
+  const post = async (events: CanonicalEvent[]) => {
+    const r = await fetch(`${running.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(events),
+    });
+    expect(r.status).toBe(202);
+  };
+  const open = async (path: string, token: string, viewport = { width: 1920, height: 1080 }): Promise<Page> => {
+    const page = await browser.newPage({ viewport, locale: 'zh-CN' });
+    page.on('pageerror', (err) => process.stderr.write(`page error: ${err.message}\n`));
+    await page.goto(`${running.url}${path}${path.includes('?') ? '&' : '?'}token=${token}`);
+    return page;
+  };
+  const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await migratedTestDatabase();
+    running = await up(
+      loadConfig({
+        DATABASE_URL: schemaUrl(DATABASE_URL, t.schema),
+        PORT: '0',
+        LOG_LEVEL: 'error',
+        PROCESSOR_FLUSH_MS: '100',
+        ...AUTH_ENV,
+      }),
+    );
+    // two teams of three agents; team O1-T1 resolves 3 of 4 at first contact
+    await post([
+      solved('O1-T1', 'O1-T1-A1', 1),
+      solved('O1-T1', 'O1-T1-A2', 1),
+      solved('O1-T1', 'O1-T1-A3', 2),
+      solved('O1-T1', 'O1-T1-A1', 1),
+      solved('O1-T2', 'O1-T2-A1', 1),
+      solved('O1-T2', 'O1-T2-A2', 2),
+      solved('O1-T2', 'O1-T2-A3', 1),
+    ]);
+    // the roster and the stored cards follow the push by a flush
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
+      const [row] = await t.db.query<{ n: number }[]>(
+        `SELECT count(DISTINCT entity_id)::int AS n FROM scorecards WHERE level = 'agent'`,
+      );
+      if (row?.n === 6) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+    await t?.drop();
+  });
+
+  it('loads a team scorecard with its snapshot; an event posted to ingest changes the right tile within 2 s', async () => {
+    const page = await open('/', await tokenFor({ role: 'manager', org: 'O1', teams: ['O1-T1'] }));
+    const fcr = page.locator('[data-testid="kpi-tile"][data-kpi="fcr"] [data-testid="kpi-actual"]').first();
+    await fcr.waitFor({ timeout: 15_000 });
+    await expect.poll(() => fcr.textContent(), { timeout: 5_000 }).toContain('75');
+    expect(await page.locator('[data-testid="connection"]').getAttribute('data-state')).toBe('live');
+    await shot(page, 'team-1920x1080');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await shot(page, 'team-1280x800');
+
+    const before = await fcr.textContent();
+    const posted = Date.now();
+    await post([solved('O1-T1', 'O1-T1-A2', 1)]); // 4 of 5 now
+    await expect.poll(() => fcr.textContent(), { timeout: 2_000, interval: 50 }).toContain('80');
+    expect(Date.now() - posted).toBeLessThan(2_000);
+    expect(before).not.toBe(await fcr.textContent());
+    // the manager sees the team's agents
+    await expect.poll(() => page.locator('[data-testid="agent-row"]').count(), { timeout: 5_000 }).toBe(3);
+    await page.close();
+  });
+
+  it('shows a red-line banner when a red line is crossed', async () => {
+    const page = await open('/', await tokenFor({ role: 'manager', org: 'O1', teams: ['O1-T2'] }));
+    await page.locator('[data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
+    // (a few events leave other red lines crossed already: the banner names each)
+    const banners = page.locator('[data-testid="redline-banner"]');
+    const text = async () => (await banners.allTextContents()).join(' ');
+    expect(await text()).not.toContain('敏感信息违规次数');
+    await post([violation('O1-T2')]);
+    await expect.poll(text, { timeout: 2_000, interval: 50 }).toContain('敏感信息违规次数');
+    await shot(page, 'red-line-1920x1080');
+    await page.close();
+  });
+
+  it("an agent's token shows only their own row, and the socket refuses another agent's room", async () => {
+    const token = await tokenFor({ role: 'agent', org: 'O1', teams: ['O1-T1'], agent: 'O1-T1-A1' });
+    const page = await open('/', token, { width: 1280, height: 800 });
+    await page.locator('[data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
+    const rows = page.locator('[data-testid="agent-row"]');
+    await expect.poll(() => rows.count(), { timeout: 5_000 }).toBe(1);
+    expect(await rows.first().getAttribute('data-agent')).toBe('O1-T1-A1');
+    expect(await page.content()).not.toContain('O1-T1-A2');
+    await shot(page, 'agent-1280x800');
+    await page.close();
+    const socket = io(`${running.url}/scorecards`, { transports: ['websocket'], auth: { token } });
+    try {
+      expect(await socket.emitWithAck('join', { room: 'agent:O1:O1-T1-A2' })).toEqual({
+        error: 'forbidden: a agent token may not read agent:O1:O1-T1-A2',
+      });
+      expect(await socket.emitWithAck('join', { room: 'team-agents:O1:O1-T1' })).toEqual({
+        error: 'forbidden: a agent token may not read team-agents:O1:O1-T1',
+      });
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('TV mode rotates through the teams without a sign-in prompt', async () => {
+    const page = await open('/tv?rotate=3', await tokenFor({ role: 'display', org: 'O1' }));
+    const team = page.locator('[data-testid="tv-team"]');
+    await team.waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid="signin"]').count()).toBe(0);
+    const first = await team.textContent();
+    await shot(page, 'tv-1920x1080');
+    await expect.poll(() => team.textContent(), { timeout: 8_000 }).not.toBe(first);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await shot(page, 'tv-1280x800');
+    await page.close();
+  });
+});
