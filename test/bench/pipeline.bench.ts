@@ -5,6 +5,7 @@ import { io } from 'socket.io-client';
 import type { CanonicalEvent } from '#libs/events';
 import { simulate } from '#libs/simulator';
 import { formatLocal } from '#libs/time';
+import { mintToken, sharedSecret } from '../../services/runtime/src/auth';
 import { loadConfig } from '../../services/runtime/src/config';
 import type { RoomUpdate } from '../../services/scorecard-gateway/src/scorecard.gateway';
 import { up } from '../../services/runtime/src/up';
@@ -40,7 +41,8 @@ export async function benchPipeline(rate: number, seconds: number): Promise<Pipe
     embeddedPostgresPort: 56_000 + (rate % 1000),
   };
   const running = await up(config);
-  const socket = io(`${running.url}/scorecards`, { transports: ['websocket'] });
+  const token = await mintToken(sharedSecret(config), 'bench', { role: 'admin', org: 'O1' }, '1h');
+  const socket = io(`${running.url}/scorecards`, { transports: ['websocket'], auth: { token } });
   await socket.emitWithAck('join', { room: 'org:O1' });
 
   const stream = simulate({ orgs: 1, teamsPerOrg: 10, agentsPerTeam: 10, days: 3650, start: '2026-11-23', seed: 3 });

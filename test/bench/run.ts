@@ -1,9 +1,12 @@
 import { cpus } from 'node:os';
 import { benchBruteForce, benchEngine, benchEvents } from './engine.bench';
+import { benchKafka } from './kafka.bench';
 import { benchPipeline } from './pipeline.bench';
 
 // `npm run bench`: figures for docs/benchmarks.md. Timed here, never in tests.
-// BENCH=engine|pipeline|all (default all), BENCH_DAYS, BENCH_BRUTE_EVENTS, BENCH_SECONDS, BENCH_RATES.
+// BENCH=engine|pipeline|kafka|all (default all), BENCH_DAYS, BENCH_BRUTE_EVENTS, BENCH_SECONDS, BENCH_RATES,
+// BENCH_KAFKA_EVENTS, BENCH_KAFKA_PARTITIONS, BENCH_KAFKA_ORGS, BENCH_KAFKA_BATCH, BENCH_KAFKA_CHECKPOINT_EVERY,
+// BENCH_KAFKA_COMPARE (0: skip the Postgres-log run); KAFKA_BROKERS: a real Kafka instead of the test broker.
 const which = process.env.BENCH ?? 'all';
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -51,10 +54,65 @@ async function pipelineBench(): Promise<void> {
   }
 }
 
+async function kafkaBench(): Promise<void> {
+  const r = await benchKafka({
+    events: Number(process.env.BENCH_KAFKA_EVENTS ?? 100_000),
+    partitions: Number(process.env.BENCH_KAFKA_PARTITIONS ?? 6),
+    orgs: Number(process.env.BENCH_KAFKA_ORGS ?? 30),
+    produceBatch: Number(process.env.BENCH_KAFKA_BATCH ?? 1000),
+    checkpointEvery: Number(process.env.BENCH_KAFKA_CHECKPOINT_EVERY ?? 10),
+    comparePostgresLog: process.env.BENCH_KAFKA_COMPARE !== '0',
+  });
+  console.log(`\nkafka: consume → fold → checkpoint through kafkajs, against ${r.broker}`);
+  if (!r.realKafka) {
+    console.log('  (the test broker runs in this process, on the same event loop as the consumer: not a Kafka figure)');
+  }
+  console.log(
+    `  ${fmt(r.events)} events (${fmt(r.folded)} folded), ${r.partitions} partitions per source topic (${r.busyPartitions} with events), ` +
+      `seed definitions, ${r.database}`,
+  );
+  console.log(
+    `  produce (KafkaConnection sink.append, before the clock starts): ${r.produceSeconds.toFixed(2)} s = ` +
+      `${fmt(r.producePerSecond)} events/s`,
+  );
+  console.log(
+    `  consumer: first batch after ${r.joinSeconds.toFixed(2)} s (group join); ` +
+      `all folded after ${r.foldSeconds.toFixed(2)} s = ${fmt(r.foldPerSecond)} events/s; ` +
+      `all values written after ${r.storeSeconds.toFixed(2)} s = ${fmt(r.storePerSecond)} events/s; ` +
+      `all checkpointed after ${r.checkpointSeconds.toFixed(2)} s = ${fmt(r.checkpointPerSecond)} events/s`,
+  );
+  const errors = r.errors.length > 0 ? `: ${r.errors.join('; ')}` : '';
+  console.log(
+    `  ${fmt(r.flushRounds)} flush rounds; ${fmt(r.writes.writes)} partition writes (${fmt(r.writes.rows)} value rows, ` +
+      `${r.writes.ms.toFixed(0)} ms each), ${fmt(r.writes.checkpoints)} of them checkpoints; ` +
+      `${fmt(r.valueRows)} value rows stored; ${fmt(r.tooLate)} events too late; ${r.rejected} rejected; ` +
+      `${r.errors.length} errors${errors}`,
+  );
+  const pg = r.postgresLog;
+  if (pg === undefined) return;
+  console.log(
+    `  Postgres-log processor, same events (appended in ${pg.appendSeconds.toFixed(2)} s, untimed): ` +
+      `all folded after ${pg.foldSeconds.toFixed(2)} s = ${fmt(pg.foldPerSecond)} events/s; ` +
+      `all values written after ${pg.storeSeconds.toFixed(2)} s = ${fmt(pg.storePerSecond)} events/s; ` +
+      `then a forced checkpoint after ${pg.checkpointSeconds.toFixed(2)} s`,
+  );
+  console.log(
+    `  ${fmt(pg.writes.writes)} writes (${fmt(pg.writes.rows)} value rows, ${pg.writes.ms.toFixed(0)} ms each), ` +
+      `${fmt(pg.writes.checkpoints)} of them checkpoints; ${fmt(pg.valueRows)} value rows stored; ` +
+      `${fmt(pg.tooLate)} events too late`,
+  );
+  console.log(
+    `  ratio Kafka / Postgres log: ${(r.foldPerSecond / pg.foldPerSecond).toFixed(2)}× folded, ` +
+      `${(r.storePerSecond / pg.storePerSecond).toFixed(2)}× values written ` +
+      `(checkpoints are not compared: Kafka's come on the flush cadence, the Postgres log's is forced at the end)`,
+  );
+}
+
 async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
   if (which === 'engine' || which === 'all') engineBench();
   if (which === 'pipeline' || which === 'all') await pipelineBench();
+  if (which === 'kafka' || which === 'all') await kafkaBench();
 }
 
 main().catch((err: unknown) => {

@@ -6,7 +6,7 @@ import { TokenVerifier } from '../../runtime/src/auth';
 import { CONFIG, INDICATOR_STORE } from '../../runtime/src/tokens';
 
 const ROSTER_TTL_MS = 5_000; // a change of team shows on managers' pages within this
-const RELOAD_MS = 500; // an agent not in the roster yet: read it again, at most this often
+const RELOAD_MS = 500; // a pushed card of an agent not in the roster yet: read it again, at most this often
 
 // Tokens and the roster (agent → team, learned from the events): who may read which room or entity.
 @Injectable()
@@ -27,13 +27,14 @@ export class AccessService {
     let roster: Map<string, string> | undefined;
     if (scope.kind === 'agent' && principal.role === 'manager') {
       roster = await this.roster(scope.orgId);
-      if (!roster.has(scope.agentId)) roster = await this.roster(scope.orgId, RELOAD_MS);
+      if (!roster.has(scope.agentId)) roster = await this.roster(scope.orgId, 0); // a join: read it afresh
     }
     return mayRead(principal, scope, (agentId) => roster?.get(agentId));
   }
 
+  // (for a join, a snapshot: read afresh)
   async agentsOf(orgId: string, teamId: string): Promise<string[]> {
-    return [...(await this.roster(orgId, RELOAD_MS))].filter(([, team]) => team === teamId).map(([agent]) => agent);
+    return [...(await this.roster(orgId, 0))].filter(([, team]) => team === teamId).map(([agent]) => agent);
   }
 
   // Without waiting (for a push): the team as last loaded; an unknown agent or a stale roster reloads

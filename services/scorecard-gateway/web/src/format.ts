@@ -95,15 +95,32 @@ export function formatPercent(ratio: number | null): string {
   return `${grouped(ratio * 100, 0)}%`;
 }
 
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+// Calendar periods (week, month, quarter, year) start at midnight in the org's time zone, which the card
+// does not name: that midnight gives the zone's UTC offset, so the dates read as the org's calendar
+// whatever the browser's zone. Anything else (a rolling window) is shown in the browser's zone.
+function calendarOffset(start: number, end: number): number | null {
+  if (end - start < 20 * HOUR) return null;
+  const mod = ((start % DAY) + DAY) % DAY;
+  if (mod % (15 * 60_000) !== 0) return null;
+  return mod <= 12 * HOUR ? -mod : DAY - mod;
+}
+
 // periodEnd is exclusive: a November card ends at 1 December 00:00
 export function formatPeriod(start: number, end: number): string {
-  const from = new Date(start);
-  const to = new Date(Math.max(start, end - 1));
-  const short = end - start <= 2 * 86_400_000;
-  const options: Intl.DateTimeFormatOptions = short
-    ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
-    : { year: 'numeric', month: 'short', day: 'numeric' };
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return '';
+  const offset = calendarOffset(start, end);
+  const last = Math.max(start, end - 1);
+  const options: Intl.DateTimeFormatOptions =
+    offset === null && end - start <= 2 * DAY
+      ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
+      : { year: 'numeric', month: 'short', day: 'numeric' };
+  if (offset !== null) options.timeZone = 'UTC';
   const format = new Intl.DateTimeFormat(locale(), options);
+  const from = new Date(start + (offset ?? 0));
+  const to = new Date(last + (offset ?? 0));
   try {
     return format.formatRange(from, to);
   } catch {

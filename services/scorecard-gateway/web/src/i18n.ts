@@ -21,8 +21,8 @@ const STRINGS = {
     en: 'In demo mode, mint one on the server with:',
   },
   signinDemoRoles: {
-    zh: '--role 可选 admin、manager、agent 或 display；agent 还需 --agent。',
-    en: '--role is one of admin, manager, agent or display; an agent also needs --agent.',
+    zh: '--role 可选 admin、manager、agent 或 display；agent 另需 --team 和 --agent；不带 --team 的 display 是全组织看板（/tv）。',
+    en: '--role is admin, manager, agent or display; an agent also needs --team and --agent; a display without --team shows the whole org (/tv).',
   },
   signinTabOnly: {
     zh: '令牌只保存在当前浏览器标签页中，关闭即清除。',
@@ -45,8 +45,8 @@ const STRINGS = {
     en: 'Connection lost, reconnecting by itself; showing the last figures received',
   },
   connOfflineTitle: {
-    zh: '未连接；显示的是最后收到的数据',
-    en: 'Not connected; showing the last figures received',
+    zh: '未连接（仍在自动重试）；显示的是最后收到的数据',
+    en: 'Not connected (still retrying); showing the last figures received',
   },
   // periods
   periodLabel: { zh: '统计区间', en: 'Period' },
@@ -147,8 +147,11 @@ function stored(): string | null {
 }
 
 export function initLang(): Lang {
+  // ?lang=zh|en (a wall screen's URL) wins for this page; then the saved choice; then the browser's
+  const asked = new URLSearchParams(window.location.search).get('lang');
   const saved = stored();
-  if (saved === 'zh' || saved === 'en') current = saved;
+  if (asked === 'zh' || asked === 'en') current = asked;
+  else if (saved === 'zh' || saved === 'en') current = saved;
   else current = (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
   document.documentElement.lang = htmlLang(current);
   return current;

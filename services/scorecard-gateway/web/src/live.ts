@@ -19,6 +19,7 @@ interface RoomState {
 }
 
 const JOIN_TIMEOUT_MS = 10_000;
+const OFFLINE_AFTER_MS = 30_000; // reconnecting for this long reads as offline (socket.io keeps trying)
 
 // The socket.io client: joins rooms, checks each room's sequence numbers, re-joins on a gap or after a
 // reconnect (socket.io reconnects by itself), and never reloads the page.
@@ -27,6 +28,7 @@ export class LiveClient {
   private readonly rooms = new Map<string, RoomState>();
   private closed = false;
   private current: ConnectionState = 'reconnecting';
+  private offlineTimer: number | undefined;
 
   constructor(
     token: string,
@@ -34,6 +36,8 @@ export class LiveClient {
   ) {
     this.socket = io('/scorecards', { auth: { token }, transports: ['websocket'], autoConnect: false, forceNew: true });
     this.socket.on('connect', () => {
+      window.clearTimeout(this.offlineTimer);
+      this.offlineTimer = undefined;
       this.setState('live');
       for (const room of this.rooms.keys()) this.join(room);
     });
@@ -46,7 +50,7 @@ export class LiveClient {
       }
       // the server closed this socket on purpose: socket.io does not come back by itself then
       if (reason === 'io server disconnect') window.setTimeout(() => this.reconnect(), 1000);
-      this.setState(navigator.onLine ? 'reconnecting' : 'offline');
+      this.down();
     });
     this.socket.on('connect_error', (err: Error) => {
       if (this.closed) return;
@@ -56,11 +60,24 @@ export class LiveClient {
       }
       // a middleware refusal stops socket.io's own retries; anything else it retries with backoff
       if (!this.socket.active) window.setTimeout(() => this.reconnect(), 3000);
-      this.setState(navigator.onLine ? 'reconnecting' : 'offline');
+      this.down();
     });
     this.socket.on('scorecard', (update: RoomUpdate) => this.receive(update));
     window.addEventListener('offline', this.onOffline);
     window.addEventListener('online', this.onOnline);
+  }
+
+  // not connected: reconnecting at first, offline when the browser is or after a while
+  private down(): void {
+    if (!navigator.onLine) {
+      this.setState('offline');
+      return;
+    }
+    if (this.current !== 'offline') this.setState('reconnecting');
+    this.offlineTimer ??= window.setTimeout(() => {
+      this.offlineTimer = undefined;
+      if (!this.socket.connected && !this.closed) this.setState('offline');
+    }, OFFLINE_AFTER_MS);
   }
 
   private readonly onOffline = (): void => {
@@ -167,6 +184,7 @@ export class LiveClient {
 
   close(): void {
     this.closed = true;
+    window.clearTimeout(this.offlineTimer);
     for (const state of this.rooms.values()) window.clearTimeout(state.retry);
     window.removeEventListener('offline', this.onOffline);
     window.removeEventListener('online', this.onOnline);

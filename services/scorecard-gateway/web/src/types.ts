@@ -85,7 +85,7 @@ export interface RoomUpdate {
 }
 
 export interface HistoryPoint {
-  periodStart: number;
+  periodStart: number | string;
   total: number | null;
   grade: string | null;
   recordedAt: number | string;

@@ -196,7 +196,7 @@ export class ScorecardPanel {
     this.counts.dataset.key = key;
     this.counts.replaceChildren(
       ...(['green', 'amber', 'red', 'missing'] as const)
-        .filter((status) => counts[status] > 0 || status !== 'missing')
+        .filter((status) => counts[status] > 0)
         .map((status) =>
           h(
             'span',

@@ -10,13 +10,13 @@ export class Sparkline {
   private readonly line: SVGPolylineElement;
   private readonly area: SVGPolygonElement;
   private readonly targetLine: SVGLineElement;
-  private readonly dot: SVGCircleElement;
+  private readonly dot: SVGPathElement; // a zero-length round-capped stroke: a round dot at any scale
 
   constructor(className = 'sparkline') {
     this.line = s('polyline', { class: 'spark-line', fill: 'none' });
     this.area = s('polygon', { class: 'spark-area' });
     this.targetLine = s('line', { class: 'spark-target', x1: 0, x2: W });
-    this.dot = s('circle', { class: 'spark-dot', r: 2.6 });
+    this.dot = s('path', { class: 'spark-dot' });
     this.el = s(
       'svg',
       {
@@ -41,10 +41,7 @@ export class Sparkline {
       setHidden(this.area, true);
       setHidden(this.dot, values.length === 0);
       setHidden(this.targetLine, true);
-      if (values.length === 1) {
-        setAttr(this.dot, 'cx', String(W - PAD));
-        setAttr(this.dot, 'cy', String(H / 2));
-      }
+      if (values.length === 1) setAttr(this.dot, 'd', `M${W - PAD},${H / 2}h0`);
       return;
     }
     let min = Math.min(...values);
@@ -66,8 +63,7 @@ export class Sparkline {
     setAttr(this.line, 'points', points);
     setAttr(this.area, 'points', `${x(0).toFixed(1)},${H} ${points} ${x(values.length - 1).toFixed(1)},${H}`);
     const last = values[values.length - 1] ?? 0;
-    setAttr(this.dot, 'cx', x(values.length - 1).toFixed(1));
-    setAttr(this.dot, 'cy', y(last).toFixed(1));
+    setAttr(this.dot, 'd', `M${x(values.length - 1).toFixed(1)},${y(last).toFixed(1)}h0`);
     if (target !== null && Number.isFinite(target)) {
       setHidden(this.targetLine, false);
       const ty = y(target).toFixed(1);
