@@ -31,7 +31,8 @@ function listen(socket: Socket) {
 // The four services as processes of their own on one database, plus a second scorecard gateway: on the
 // embedded default, changes, scorecards and published definitions travel through the Postgres feeds;
 // with KAFKA_BROKERS set, events, changes and scorecards travel over Kafka topics (kafkajs against the
-// test broker), published definitions through Postgres.
+// test broker), published definitions through Postgres, and a second scoring service joins the first's
+// consumer group.
 describe.each([
   { backend: 'the Postgres event log and feeds', kafka: false },
   { backend: 'Kafka (kafkajs against the test broker)', kafka: true },
@@ -56,7 +57,9 @@ describe.each([
     if (broker !== undefined) Object.assign(env, { KAFKA_BROKERS: broker.brokers.join(','), KAFKA_PARTITIONS: '3' });
     // topics are provisioned at start: one process first, so the others find them
     services['ingest-gateway'] = await startService('ingest-gateway', env);
+    // over Kafka two scoring services share the changes topic's partitions in one consumer group
     const names = ['indicator-processor', 'scoring-service', 'scorecard-gateway', 'scorecard-gateway-2'];
+    if (kafka) names.push('scoring-service-2');
     const started = await Promise.all(names.map((name) => startService(name.replace(/-2$/, ''), env)));
     names.forEach((name, i) => (services[name] = started[i] as ServiceProcess));
     for (const gateway of ['scorecard-gateway', 'scorecard-gateway-2']) {
@@ -116,6 +119,8 @@ describe.each([
       if (kafka) expect(body.checks.log).toEqual({ kafka: { brokers: 1 } });
     }
     for (const s of Object.values(services)) s.child.kill('SIGTERM');
-    expect(await Promise.all(Object.values(services).map((s) => s.exited))).toEqual([0, 0, 0, 0, 0]);
+    const codes = await Promise.all(Object.values(services).map((s) => s.exited));
+    expect(codes).toEqual(codes.map(() => 0));
+    expect(codes).toHaveLength(kafka ? 6 : 5);
   });
 });

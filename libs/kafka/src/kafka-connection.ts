@@ -64,7 +64,7 @@ export class KafkaConnection {
 // The rest goes to stderr as one JSON line, like the services' own logs.
 function writeLogEntry({ level, namespace, log }: LogEntry): void {
   const { message, timestamp, ...extra } = log;
-  if (/rebalanc/i.test(message) || extra.type === 'REBALANCE_IN_PROGRESS') return;
+  if (/rebalanc/i.test(`${message} ${String(extra.error)}`) || extra.type === 'REBALANCE_IN_PROGRESS') return;
   if (message.startsWith('Limiting retries for the idempotent producer')) return;
   const name = level === logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'info';
   process.stderr.write(
