@@ -22,15 +22,7 @@ export {
   type ChangeListener,
   type ScoredBatch,
 } from './change-bus';
-export {
-  rescore,
-  rescoreEntities,
-  scoreOverWindow,
-  VIEW_WINDOWS,
-  type ScoredCard,
-  type ValuesReader,
-  type ViewWindow,
-} from './rescore';
+export { rescore, rescoreEntities, VIEW_WINDOWS, type ScoredCard, type ValuesReader, type ViewWindow } from './rescore';
 export { DefinitionsRegistry, type PublishOutcome } from './definitions-registry';
 export { ValuesCache } from './values-cache';
 export {

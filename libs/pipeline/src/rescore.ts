@@ -35,40 +35,26 @@ export async function rescore(
   return scoreTouched([...touched.values()], clock, definitions, values);
 }
 
-// Re-scores every scorecard in force of these entities: after a new definitions version is published.
-export async function rescoreEntities(
-  entities: readonly EntityRef[],
-  clock: number,
-  definitions: DefinitionSet,
-  values: ValuesReader,
-): Promise<ScoredCard[]> {
-  return scoreTouched(
-    entities.map((entity) => ({ entity, indicators: 'all' as const })),
-    clock,
-    definitions,
-    values,
-  );
-}
-
 // The periods a scorecard page can switch to: the scorecard scored on the values of another window
 // (this week so far against the monthly targets, say). Its period is then that window's.
 export const VIEW_WINDOWS = ['rolling:24h', 'week', 'month', 'quarter'] as const;
 export type ViewWindow = (typeof VIEW_WINDOWS)[number];
 
-// Every scorecard in force of these entities, scored over one window instead of the KPIs' own.
-export async function scoreOverWindow(
+// Re-scores every scorecard in force of these entities: after a new definitions version is published;
+// or, `over` a window instead of the KPIs' own, for a page's period switcher.
+export async function rescoreEntities(
   entities: readonly EntityRef[],
-  window: ViewWindow,
   clock: number,
   definitions: DefinitionSet,
   values: ValuesReader,
+  over?: ViewWindow,
 ): Promise<ScoredCard[]> {
   return scoreTouched(
     entities.map((entity) => ({ entity, indicators: 'all' as const })),
     clock,
     definitions,
     values,
-    window,
+    over,
   );
 }
 

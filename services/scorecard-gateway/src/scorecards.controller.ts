@@ -12,7 +12,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { homeScopes, parseScope, scopeName, type Principal } from '#libs/access';
 import type { EntityRef } from '#libs/indicators';
 import {
-  scoreOverWindow,
+  rescoreEntities,
   VIEW_WINDOWS,
   type DefinitionsRegistry,
   type ScoredCard,
@@ -71,7 +71,7 @@ export class ScorecardsController {
     if (period === undefined) return this.scorecards.latestFor(entity);
     if (!(VIEW_WINDOWS as readonly string[]).includes(period))
       throw new BadRequestException(`period: expected one of ${VIEW_WINDOWS.join(', ')}`);
-    return scoreOverWindow([entity], period as ViewWindow, Date.now(), this.registry.current, this.values);
+    return rescoreEntities([entity], Date.now(), this.registry.current, this.values, period as ViewWindow);
   }
 
   @Get('scorecards/:entity/:scorecard/history')
