@@ -1,7 +1,7 @@
 import { h, setAttr, setText } from '../dom';
 import { redLineIcon, statusIcon } from '../icons';
 import { t, tKey } from '../i18n';
-import type { KpiStatus } from '../types';
+import type { KpiScore, KpiStatus } from '../types';
 
 // status: an icon of its own shape plus the word, never colour alone
 export class StatusPill {
@@ -61,4 +61,31 @@ export class RedLineCount {
       count === 0 ? t('redLineNone') : count === 1 ? t('redLineCountOne') : t('redLineCount', { n: count }),
     );
   }
+}
+
+// How many KPIs are in each status, as chips (icon, number, word; `compact` keeps the word for screen
+// readers only). Redrawn only when a count or the language changes.
+export function updateStatusCounts(el: HTMLElement, kpis: readonly KpiScore[], compact: boolean): void {
+  const counts: Record<KpiStatus, number> = { green: 0, amber: 0, red: 0, missing: 0 };
+  for (const kpi of kpis) counts[kpi.status]++;
+  const key = JSON.stringify(counts) + tKey('status_green');
+  if (el.dataset.key === key) return;
+  el.dataset.key = key;
+  el.replaceChildren(
+    ...(['green', 'amber', 'red', 'missing'] as const)
+      .filter((status) => counts[status] > 0)
+      .map((status) =>
+        h(
+          'span',
+          {
+            class: `${compact ? 'mini-count' : 'count-chip'} status-${status}`,
+            title: tKey(`status_${status}`),
+            'data-status': status,
+          },
+          statusIcon(status),
+          h('span', { class: 'num' }, String(counts[status])),
+          h('span', { class: compact ? 'visually-hidden' : 'count-label' }, tKey(`status_${status}`)),
+        ),
+      ),
+  );
 }

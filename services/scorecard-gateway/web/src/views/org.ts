@@ -1,11 +1,11 @@
 import { flash, h, Keyed, setAttr, setHidden, setText } from '../dom';
 import { formatTotal } from '../format';
-import { chevron, redLineIcon, statusIcon } from '../icons';
+import { chevron, redLineIcon } from '../icons';
 import { getLang, loc, scorecardName, t, tKey } from '../i18n';
 import type { Ctx, Heading, View } from '../context';
 import { cardStatus, entityKey, worstStatus } from '../store';
-import type { EntityRef, KpiStatus, ScoredCard } from '../types';
-import { GradeBadge, RedLineCount, StatusPill } from './badges';
+import type { EntityRef, ScoredCard } from '../types';
+import { GradeBadge, RedLineCount, StatusPill, updateStatusCounts } from './badges';
 import { lastUpdate, Notice, PanelList } from './common';
 
 class TeamScoreRow {
@@ -34,25 +34,7 @@ class TeamScoreRow {
     this.grade.update(card.score.grade);
     this.redLines.update(card.score.redLines.length);
     this.bar.style.width = `${Math.max(0, Math.min(100, card.score.total ?? 0))}%`;
-    const counts: Record<KpiStatus, number> = { green: 0, amber: 0, red: 0, missing: 0 };
-    for (const kpi of card.score.kpis) counts[kpi.status]++;
-    const key = `${JSON.stringify(counts)}${t('status_green')}`;
-    if (this.counts.dataset.key !== key) {
-      this.counts.dataset.key = key;
-      this.counts.replaceChildren(
-        ...(['green', 'amber', 'red', 'missing'] as const)
-          .filter((status) => counts[status] > 0)
-          .map((status) =>
-            h(
-              'span',
-              { class: `mini-count status-${status}`, title: tKey(`status_${status}`), 'data-status': status },
-              statusIcon(status),
-              h('span', { class: 'num' }, String(counts[status])),
-              h('span', { class: 'visually-hidden' }, tKey(`status_${status}`)),
-            ),
-          ),
-      );
-    }
+    updateStatusCounts(this.counts, card.score.kpis, true);
   }
 }
 

@@ -1,10 +1,10 @@
 import { flash, h, Keyed, setAttr, setHidden, setStyle, setText } from '../dom';
 import { formatNumber, formatPeriod, formatScore, formatTotal } from '../format';
-import { redLineIcon, statusIcon } from '../icons';
+import { redLineIcon } from '../icons';
 import { getLang, loc, prettifyId, scorecardName, t, tKey } from '../i18n';
 import type { Trends } from '../store';
-import type { DimensionScore, KpiScore, KpiStatus, RedLineHit, ScoredCard } from '../types';
-import { GradeBadge } from './badges';
+import type { DimensionScore, KpiScore, RedLineHit, ScoredCard } from '../types';
+import { GradeBadge, updateStatusCounts } from './badges';
 import { KpiTile } from './kpi-tile';
 import { Sparkline } from './sparkline';
 
@@ -169,7 +169,7 @@ export class ScorecardPanel {
       null,
     );
 
-    this.updateCounts(score.kpis);
+    updateStatusCounts(this.counts, score.kpis, false);
     const hits = score.redLines;
     setHidden(this.banner, hits.length === 0);
     this.el.classList.toggle('has-redline', hits.length > 0);
@@ -186,27 +186,6 @@ export class ScorecardPanel {
       .sort((a, b) => (order.get(a.kpi.dimension) ?? 1e9) - (order.get(b.kpi.dimension) ?? 1e9) || a.i - b.i)
       .map(({ kpi }) => kpi);
     this.tiles.sync(kpis.map((k) => [k.kpi, k] as const));
-  }
-
-  private updateCounts(kpis: readonly KpiScore[]): void {
-    const counts: Record<KpiStatus, number> = { green: 0, amber: 0, red: 0, missing: 0 };
-    for (const kpi of kpis) counts[kpi.status]++;
-    const key = JSON.stringify(counts) + tKey('status_green');
-    if (this.counts.dataset.key === key) return;
-    this.counts.dataset.key = key;
-    this.counts.replaceChildren(
-      ...(['green', 'amber', 'red', 'missing'] as const)
-        .filter((status) => counts[status] > 0)
-        .map((status) =>
-          h(
-            'span',
-            { class: `count-chip status-${status}`, title: tKey(`status_${status}`), 'data-status': status },
-            statusIcon(status),
-            h('span', { class: 'num' }, String(counts[status])),
-            h('span', { class: 'count-label' }, tKey(`status_${status}`)),
-          ),
-        ),
-    );
   }
 
   get current(): ScoredCard | null {
