@@ -9,6 +9,7 @@ import { ticketSolved } from '../support/events';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { schemaUrl } from '../support/service-process';
 import { AUTH_ENV, tokenFor } from '../support/tokens';
+import { until } from '../support/until';
 
 const SHOTS = 'test-output/screenshots';
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
@@ -73,13 +74,16 @@ describe('the live scorecard page in Chromium', () => {
       solved('O1-T2', 'O1-T2-A3', 1),
     ]);
     // the roster and the stored cards follow the push by a flush
-    for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
-      const [row] = await t.db.query<{ n: number }[]>(
-        `SELECT count(DISTINCT entity_id)::int AS n FROM scorecards WHERE level = 'agent'`,
-      );
-      if (row?.n === 6) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(
+      async () => {
+        const [row] = await t.db.query<{ n: number }[]>(
+          `SELECT count(DISTINCT entity_id)::int AS n FROM scorecards WHERE level = 'agent'`,
+        );
+        return row?.n === 6;
+      },
+      15_000,
+      100,
+    );
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],

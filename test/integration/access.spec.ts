@@ -11,6 +11,7 @@ import { ticketSolved } from '../support/events';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { startTestApp } from '../support/test-app';
 import { bearer, TEST_JWT_SECRET, tokenFor } from '../support/tokens';
+import { until } from '../support/until';
 import { mintToken } from '../../services/runtime/src/auth';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
@@ -57,15 +58,13 @@ describe('sign-in and roles (JWT bearer tokens)', () => {
     });
     expect(posted.status).toBe(202);
     // the roster (agent → team) is written with the processor's flush, the agents' cards after scoring
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
+    await until(async () => {
       const [row] = await t.db.query<{ roster: number; cards: number }[]>(
         `SELECT (SELECT count(*)::int FROM agent_teams) AS roster,
                 (SELECT count(DISTINCT entity_id)::int FROM scorecards WHERE level = 'agent') AS cards`,
       );
-      if (row?.roster === 3 && row.cards === 3) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      return row?.roster === 3 && row.cards === 3;
+    });
   });
   afterAll(async () => {
     for (const s of sockets) s.close();

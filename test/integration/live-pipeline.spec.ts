@@ -11,6 +11,7 @@ import { ticketSolved } from '../support/events';
 import { seedAsOneDocument, type SeedCard } from '../support/seed-document';
 import { startTestApp } from '../support/test-app';
 import { bearer, tokenFor } from '../support/tokens';
+import { until } from '../support/until';
 
 const now = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
@@ -175,8 +176,3 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
     expect(history.versions).toMatchObject([{ publishedBy: 'hr-admin', note: 'FCR target 90%' }]);
   });
 });
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-}
