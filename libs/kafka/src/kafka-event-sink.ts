@@ -1,6 +1,7 @@
 import { Partitioners, type Admin, type Message, type PartitionerArgs, type Producer } from 'kafkajs';
 import type { AppendOutcome, EventAppender, LogRecord } from '#libs/event-log';
 import type { Rejection } from '#libs/pipeline';
+import { groupBy } from './group-by';
 import { SOURCE_TOPICS, sourceTopicOf, TOPICS } from './topics';
 
 type PartitionMetadata = PartitionerArgs['partitionMetadata'];
@@ -59,15 +60,12 @@ export class KafkaEventSink implements EventAppender {
   }
 
   private async send(placed: { topic: string; message: Message & { partition: number } }[]): Promise<AppendOutcome[]> {
-    const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of placed) {
-      const list = byTopic.get(topic);
-      if (list === undefined) byTopic.set(topic, [message]);
-      else list.push(message);
-    }
     const answers = await this.producer.sendBatch({
       acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      topicMessages: [...groupBy(placed, (p) => p.topic)].map(([topic, own]) => ({
+        topic,
+        messages: own.map((p) => p.message),
+      })),
     });
     // a partition's messages are appended in the order sent, from its base offset on
     const next = new Map(answers.map((a) => [`${a.topicName}/${a.partition}`, Number(a.baseOffset ?? 0)]));

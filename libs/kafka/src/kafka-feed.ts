@@ -1,16 +1,23 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { groupBy } from './group-by';
 
 // Kafka topics between the services (indicator changes, scorecard updates, breaches): JSON messages keyed
 // by org, so an org's messages stay in order and sit in the partition number of its source events.
 export class KafkaFeedWriter {
   constructor(private readonly producer: Producer) {}
 
-  async publish(topic: string, messages: readonly { orgId: string; value: unknown }[]): Promise<void> {
-    if (messages.length === 0) return;
+  // One message per org, keyed by it: `value` makes it of that org's items, in their order.
+  async publishByOrg<T>(
+    topic: string,
+    items: readonly T[],
+    orgOf: (item: T) => string,
+    value: (own: T[]) => unknown,
+  ): Promise<void> {
+    if (items.length === 0) return;
     await this.producer.send({
       topic,
       acks: -1,
-      messages: messages.map((m) => ({ key: m.orgId, value: JSON.stringify(m.value) })),
+      messages: [...groupBy(items, orgOf)].map(([orgId, own]) => ({ key: orgId, value: JSON.stringify(value(own)) })),
     });
   }
 }

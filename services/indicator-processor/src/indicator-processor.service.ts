@@ -27,7 +27,6 @@ import {
   REJECTIONS,
 } from '../../runtime/src/tokens';
 import { errorMessage } from '../../runtime/src/error-message';
-import { byOrg } from '../../runtime/src/by-org';
 
 const IDLE_MS = 50; // how long to wait when the log has nothing new
 const MERGE_IDLE_MS = 200; // over Kafka: how long a quiet source topic holds back the others' later events
@@ -126,12 +125,13 @@ export class IndicatorProcessorService implements OnApplicationBootstrap, OnAppl
   private announce(batch: ChangeBatch): void {
     if (this.feeds.indicatorChanges !== 'kafka' || this.kafka === null) return this.bus.publish(batch);
     const { changes, ...rest } = batch;
-    const messages = [...byOrg(changes, (c) => c.entity.orgId)].map(([orgId, own]) => ({
-      orgId,
-      value: { ...rest, changes: own },
-    }));
     this.kafka.feed
-      .publish(TOPICS.indicatorChanges, messages)
+      .publishByOrg(
+        TOPICS.indicatorChanges,
+        changes,
+        (c) => c.entity.orgId,
+        (own) => ({ ...rest, changes: own }),
+      )
       .catch((err: unknown) => this.logger.error(`publishing indicator changes: ${errorMessage(err)}`));
   }
 

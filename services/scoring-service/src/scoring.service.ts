@@ -25,7 +25,6 @@ import { parsePublished } from '../../runtime/src/published-definitions';
 import type { PipelineMetrics } from '../../runtime/src/metrics';
 import type { Feeds } from '../../runtime/src/runtime.module';
 import type { RuntimeConfig } from '../../runtime/src/config';
-import { byOrg } from '../../runtime/src/by-org';
 import {
   CHANGE_BUS,
   CONFIG,
@@ -187,7 +186,12 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
     // the gateways get them first (they overlay what they pushed on stored snapshots); the write
     // follows, coalesced to the latest card of each entity, scorecard and period
     if (this.feeds.scorecards === 'kafka')
-      await this.publish(TOPICS.scorecardUpdates, cards, (own) => ({ ...scored, cards: own }));
+      await this.kafka?.feed.publishByOrg(
+        TOPICS.scorecardUpdates,
+        cards,
+        (c) => c.entity.orgId,
+        (own) => ({ ...scored, cards: own }),
+      );
     else this.out.emit('scorecards', scored);
     for (const c of cards) this.unsaved.set(cardKey(c), c);
     this.saving ??= this.saveUnsaved();
@@ -200,7 +204,13 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
       this.unsaved.clear();
       try {
         const opened = await this.scorecards.save(cards);
-        if (this.feeds.scorecards === 'kafka') await this.publish(TOPICS.breaches, opened, (own) => own);
+        if (this.feeds.scorecards === 'kafka')
+          await this.kafka?.feed.publishByOrg(
+            TOPICS.breaches,
+            opened,
+            (b) => b.orgId,
+            (own) => own,
+          );
       } catch (err) {
         // kept for the next round's write, unless a newer card took their place
         for (const c of cards) if (!this.unsaved.has(cardKey(c))) this.unsaved.set(cardKey(c), c);
@@ -209,17 +219,6 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
       }
     }
     this.saving = undefined;
-  }
-
-  // one message per org, keyed by it
-  private async publish<T extends { orgId: string } | ScoredCard>(
-    topic: string,
-    items: readonly T[],
-    value: (own: T[]) => unknown,
-  ): Promise<void> {
-    const orgOf = (item: T) => ('entity' in item ? item.entity.orgId : item.orgId);
-    const messages = [...byOrg(items, orgOf)].map(([orgId, own]) => ({ orgId, value: value(own) }));
-    await this.kafka?.feed.publish(topic, messages);
   }
 
   private async adoptLatestVersion(): Promise<void> {
