@@ -1,7 +1,7 @@
-import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefinitions } from '#libs/definitions';
 import { validateEvent, type CanonicalEvent } from '#libs/events';
+import { partitionOfOrg } from '#libs/kafka';
 import { IndicatorStateRepository } from '#libs/postgres';
 import { simulate } from '#libs/simulator';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker';
@@ -17,20 +17,9 @@ for (const line of simulate({ orgs: 5, teamsPerOrg: 2, agentsPerTeam: 2, days: 4
 }
 // The orgs of each partition, as the producer's default partitioner places them: an engine's clock is
 // its partition's last event, so each partition is compared with evaluate on its own events.
-const partitionOf = Partitioners.DefaultPartitioner();
 const byPartition = new Map<number, CanonicalEvent[]>();
 for (const e of events) {
-  const p = partitionOf({
-    topic: 'any',
-    partitionMetadata: [0, 1, 2, 3].map((partitionId) => ({
-      partitionId,
-      leader: 0,
-      partitionErrorCode: 0,
-      replicas: [0],
-      isr: [0],
-    })),
-    message: { key: e.data.orgId, value: null },
-  });
+  const p = partitionOfOrg(e.data.orgId, 4);
   byPartition.set(p, [...(byPartition.get(p) ?? []), e]);
 }
 
