@@ -6,15 +6,17 @@ import type { DataSource } from 'typeorm';
 import { loadDefinitions, type DefinitionSet } from '#libs/definitions';
 import { orderingKey, type LogRecord } from '#libs/event-log';
 import { validateEvent, type CanonicalEvent } from '#libs/events';
-import { KafkaConnection, KafkaIndicatorConsumer, SOURCE_TOPICS } from '#libs/kafka';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { KafkaConnection, KafkaPartitionSource, SOURCE_TOPICS } from '#libs/kafka';
 import {
-  IndicatorProcessor,
+  LogSource,
   PartitionProcessor,
-  type FoldResult,
+  ProcessorRunner,
+  type Folded,
   type IndicatorStore,
-  type PartitionProcessorOptions,
-  type PartitionRecord,
+  type ProcessorSource,
   type ProcessorWrite,
+  type RunnerMetrics,
 } from '#libs/pipeline';
 import { createDataSource, IndicatorStateRepository, migrate, PostgresEventLog } from '#libs/postgres';
 import { simulate } from '#libs/simulator';
@@ -78,7 +80,7 @@ export interface PostgresLogResult {
 }
 
 // The production defaults (PROCESSOR_FLUSH_MS, PROCESSOR_BATCH_SIZE) and the indicator processor's
-// merge window over Kafka (MERGE_IDLE_MS in indicator-processor.service.ts).
+// merge window over Kafka (MERGE_IDLE_MS in libs/kafka's connection).
 const DEFAULTS = loadConfig({});
 const MERGE_IDLE_MS = 200;
 
@@ -111,47 +113,90 @@ class CountingStore implements IndicatorStore {
   }
 }
 
-// The production partition processor, observed: when the first batch came, when the last event was
-// folded, when the flush that took the last changes had written them.
-class ObservedProcessor extends PartitionProcessor {
+// A production source, observed: when the first events were folded, when the last one was, when the
+// flush that took the last changes had written them.
+class ObservedSource implements ProcessorSource {
   folded = 0;
   tooLate = 0;
+  rejected = 0;
   flushRounds = 0;
   firstReceivedAt: number | undefined;
   allFoldedAt: number | undefined;
   allStoredAt: number | undefined;
 
   constructor(
-    options: PartitionProcessorOptions,
+    private readonly inner: ProcessorSource,
     private readonly expected: number,
-  ) {
-    super(options);
+  ) {}
+
+  get unflushed(): number {
+    return this.inner.unflushed;
   }
 
-  override receive(partition: number, records: readonly PartitionRecord[], now: number): FoldResult {
-    this.firstReceivedAt ??= performance.now();
-    return this.count(super.receive(partition, records, now));
+  get uncheckpointed(): boolean {
+    return this.inner.uncheckpointed;
   }
 
-  override releaseAll(now: number): FoldResult[] {
-    return super.releaseAll(now).map((r) => this.count(r));
+  get started(): boolean {
+    return this.inner.started;
   }
 
-  override flush(options: { checkpoint?: boolean } = {}) {
-    this.flushRounds++;
-    const last = this.allFoldedAt !== undefined; // with tickMs 0 nothing changes after the last fold
-    return super.flush(options).then((checkpoints) => {
-      if (last) this.allStoredAt ??= performance.now();
-      return checkpoints;
-    });
-  }
-
-  private count(result: FoldResult): FoldResult {
-    this.folded += result.folded;
+  async fold(): Promise<Folded> {
+    const result = await this.inner.fold();
+    if (result.events > 0) this.firstReceivedAt ??= performance.now();
+    this.folded += result.events;
     this.tooLate += result.tooLate;
+    this.rejected += result.rejected.length;
     if (this.folded >= this.expected) this.allFoldedAt ??= performance.now();
     return result;
   }
+
+  async flush(options: { checkpoint?: boolean; outbox: boolean }): Promise<void> {
+    this.flushRounds++;
+    const last = this.allFoldedAt !== undefined; // with tickMs 0 nothing changes after the last fold
+    await this.inner.flush(options);
+    if (last) this.allStoredAt ??= performance.now();
+  }
+
+  tick(now: number) {
+    return this.inner.tick(now);
+  }
+  restart() {
+    return this.inner.restart();
+  }
+  lag() {
+    return this.inner.lag();
+  }
+  stop() {
+    return this.inner.stop();
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+// The runner as the indicator processor service runs it, minus scoring: the changes are only stored.
+function runProcessor(source: ProcessorSource, errors: string[]): ProcessorRunner {
+  const ignored = { observe: () => undefined, set: () => undefined, inc: () => undefined };
+  const metrics: RunnerMetrics = {
+    eventsByOutcome: ignored,
+    rejectedByCode: ignored,
+    consumerLag: ignored,
+    foldSeconds: ignored,
+    flushSeconds: ignored,
+    scoreSeconds: ignored,
+    scoringRetries: ignored,
+  };
+  return ProcessorRunner.start({
+    source,
+    changes: { kind: 'send', send: () => Promise.resolve() },
+    rejections: { record: () => Promise.resolve() },
+    metrics,
+    logger: { error: (message) => errors.push(message), warn: () => undefined },
+    now: () => Date.now(),
+    flushMs: DEFAULTS.processorFlushMs,
+    tickMs: 0, // the clock stays at the events' time (a tick to today would make them late)
+  });
 }
 
 // N simulated events over `orgs` orgs (2 teams of 5 agents each), validated as ingest validates them.
@@ -201,10 +246,10 @@ async function benchDatabase(): Promise<BenchDatabase> {
 
 type Offsets = Map<string, Map<number, number>>; // topic → partition → high watermark
 
-async function highWatermarks(connection: KafkaConnection): Promise<Offsets> {
+async function highWatermarks(admin: Admin): Promise<Offsets> {
   const out: Offsets = new Map();
   for (const topic of SOURCE_TOPICS) {
-    const partitions = await connection.admin.fetchTopicOffsets(topic);
+    const partitions = await admin.fetchTopicOffsets(topic);
     out.set(topic, new Map(partitions.map((p) => [p.partition, Number(p.high)])));
   }
   return out;
@@ -233,9 +278,13 @@ export async function benchKafka(options: KafkaBenchOptions): Promise<KafkaBench
       replicationFactor: Number(process.env.KAFKA_REPLICATION_FACTOR ?? 1),
     });
     cleanup.push(() => connection.close());
+    const kafka = new Kafka({ clientId: `kpi-pulse-bench-${id}`, brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    cleanup.push(() => admin.disconnect());
 
     // on a real cluster the topics may hold earlier runs' messages: the new group starts after them
-    const before = await highWatermarks(connection);
+    const before = await highWatermarks(admin);
     const producing = performance.now();
     for (let i = 0; i < events.length; i += options.produceBatch) {
       const records = events
@@ -244,14 +293,14 @@ export async function benchKafka(options: KafkaBenchOptions): Promise<KafkaBench
       await connection.sink.append(records);
     }
     const produceSeconds = (performance.now() - producing) / 1000;
-    const after = await highWatermarks(connection);
+    const after = await highWatermarks(admin);
 
     const groupId = `kpi-pulse-bench-${id}`;
     for (const topic of SOURCE_TOPICS) {
       const start = [...(before.get(topic) ?? [])].filter(([, offset]) => offset > 0);
       if (start.length > 0) {
         const partitions = start.map(([partition, offset]) => ({ partition, offset: String(offset) }));
-        await connection.admin.setOffsets({ groupId, topic, partitions });
+        await admin.setOffsets({ groupId, topic, partitions });
       }
     }
     const busy = new Set<number>();
@@ -261,36 +310,26 @@ export async function benchKafka(options: KafkaBenchOptions): Promise<KafkaBench
 
     const store = new CountingStore(new IndicatorStateRepository(database.db));
     const name = `bench-kafka-${id}`; // checkpoints `<name>/p<n>`, unique to this run
-    const processor = new ObservedProcessor(
-      {
-        name,
-        store,
-        definitions,
-        checkpointEvery: options.checkpointEvery,
-        topics: SOURCE_TOPICS,
-        idleMs: MERGE_IDLE_MS,
-      },
-      events.length,
-    );
-    let rejected = 0;
     const errors: string[] = [];
     const started = performance.now();
-    const consumer = await KafkaIndicatorConsumer.start({
-      kafka: connection.kafka,
-      groupId,
-      processor,
-      flushMs: DEFAULTS.processorFlushMs,
-      tickMs: 0, // the clock stays at the events' time (a tick to today would make them late)
-      now: () => Date.now(),
-      onFolded: () => undefined, // no scoring here: the changes are only stored
-      onRejected: (rejections) => {
-        rejected += rejections.length;
-        return Promise.resolve();
-      },
-      onError: (err) => errors.push(err instanceof Error ? err.message : String(err)),
-    });
+    const processor = new ObservedSource(
+      await KafkaPartitionSource.open({
+        kafka,
+        groupId,
+        processor: new PartitionProcessor({
+          name,
+          store,
+          definitions,
+          checkpointEvery: options.checkpointEvery,
+          topics: SOURCE_TOPICS,
+          idleMs: MERGE_IDLE_MS,
+        }),
+      }),
+      events.length,
+    );
+    const runner = runProcessor(processor, errors);
     let stopped: Promise<void> | undefined;
-    const stop = () => (stopped ??= consumer.stop());
+    const stop = () => (stopped ??= runner.stop());
     cleanup.push(stop);
     const checkpointedAt = await untilCheckpointed(database.db, name, before, after, started, errors);
     await stop();
@@ -319,10 +358,10 @@ export async function benchKafka(options: KafkaBenchOptions): Promise<KafkaBench
       writes: store.stats(),
       valueRows: await valueRows(database.db),
       tooLate: processor.tooLate,
-      rejected,
+      rejected: processor.rejected,
       errors,
     };
-    if (realKafka) await connection.admin.deleteGroups([groupId]).catch(() => undefined);
+    if (realKafka) await admin.deleteGroups([groupId]).catch(() => undefined);
     if (options.comparePostgresLog) {
       // the same events, folded by the Postgres-log processor on fresh value tables
       await database.db.query(`TRUNCATE indicator_values, indicator_value_history`);
@@ -385,34 +424,26 @@ async function benchPostgresLog(
   const end = await log.endOffset();
   const store = new CountingStore(new IndicatorStateRepository(db));
   const started = performance.now();
-  const processor = await IndicatorProcessor.start({
-    name: 'bench-postgres-log',
-    log,
-    store,
-    definitions,
-    batchSize: DEFAULTS.processorBatchSize,
-    checkpointEvery,
-  });
-  let lastFlush = performance.now();
-  let flushing: Promise<void> | undefined;
-  let tooLate = 0;
-  while (processor.offset < end) {
-    tooLate += (await processor.poll()).tooLate;
-    if (
-      flushing === undefined &&
-      processor.unflushed > 0 &&
-      performance.now() - lastFlush >= DEFAULTS.processorFlushMs
-    ) {
-      lastFlush = performance.now();
-      flushing = processor.flush().finally(() => (flushing = undefined));
-    }
-  }
-  const foldSeconds = (performance.now() - started) / 1000;
-  await flushing;
-  await processor.flush();
-  const storeSeconds = (performance.now() - started) / 1000;
-  await processor.checkpoint();
+  const errors: string[] = [];
+  const source = new ObservedSource(
+    await LogSource.open({
+      name: 'bench-postgres-log',
+      log,
+      store,
+      definitions,
+      batchSize: DEFAULTS.processorBatchSize,
+      checkpointEvery,
+    }),
+    end,
+  );
+  const runner = runProcessor(source, errors);
+  while (source.allStoredAt === undefined && errors.length === 0) await sleep(5);
+  await runner.stop(); // the last checkpoint
+  if (errors.length > 0) throw new Error(`the Postgres-log processor failed: ${errors.join('; ')}`);
+  const foldSeconds = ((source.allFoldedAt ?? Number.NaN) - started) / 1000;
+  const storeSeconds = ((source.allStoredAt ?? Number.NaN) - started) / 1000;
   const checkpointSeconds = (performance.now() - started) / 1000;
+  const tooLate = source.tooLate;
   return {
     appendSeconds,
     foldSeconds,

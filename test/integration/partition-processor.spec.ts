@@ -87,14 +87,14 @@ describe('partition processor (the Kafka path) over real Postgres checkpoints', 
     let folded = 0;
     for (const { partition, records: batch } of deliveries(8)) {
       const result = second.receive(partition, batch, now++);
-      folded += result.folded;
+      folded += result.events;
       tooLate += result.tooLate;
       await second.flush();
     }
     expect(folded).toBeLessThan(events.length); // the checkpointed part was skipped, not folded again
     expect(tooLate).toBe(0); // the merge folded the topics in time order, across October's end
     // the stream ends: every topic goes quiet, and the merge lets the rest go
-    folded += second.releaseAll(Number.POSITIVE_INFINITY).reduce((n, r) => n + r.folded, 0);
+    folded += second.releaseAll(Number.POSITIVE_INFINITY).reduce((n, r) => n + r.events, 0);
     await second.flush({ checkpoint: true });
 
     // each org against evaluate on its own events (each partition's clock is its own org's last event)

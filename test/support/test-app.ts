@@ -2,7 +2,8 @@ import { Module, type INestApplication, type Type } from '@nestjs/common';
 import { loadDefinitions } from '#libs/definitions';
 import { loadConfig } from '../../services/runtime/src/config';
 import { createHttpApp } from '../../services/runtime/src/http-app';
-import { RuntimeModule, type Clock } from '../../services/runtime/src/runtime.module';
+import { RuntimeModule } from '../../services/runtime/src/runtime.module';
+import type { Clock } from '../../services/runtime/src/tokens';
 import { DATABASE_URL, type TestDatabase } from './postgres';
 import { AUTH_ENV } from './tokens';
 

@@ -1,2 +1,3 @@
 export { homeScopes, mayRead, parseScope, scopeName, type Scope } from './access';
 export { principalOf, ROLES, type AccessClaims, type ClaimsCheck, type Principal, type Role } from './principal';
+export { entityOfRoom, roomsOf, type RoomEntity } from './rooms';

@@ -1,6 +1,6 @@
 export { CoPartitionedAssigner } from './co-partitioned-assigner';
 export { KafkaEventSink } from './kafka-event-sink';
-export { KafkaIndicatorConsumer, type KafkaConsumerOptions } from './kafka-indicator-consumer';
+export { KafkaPartitionSource, type KafkaPartitionSourceOptions } from './kafka-partition-source';
 export { ensureTopics, partitionOfOrg, SOURCE_TOPICS, sourceTopicOf, TOPICS, type TopicSettings } from './topics';
 export { KafkaConnection, type KafkaSettings } from './kafka-connection';
-export { KafkaFeedReader, KafkaFeedWriter, type KafkaFeedReaderOptions } from './kafka-feed';
+export { KafkaFeedTransport } from './kafka-feed';

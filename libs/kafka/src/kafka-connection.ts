@@ -1,24 +1,33 @@
 import { Kafka, logLevel, Partitioners, type Admin, type LogEntry, type Producer } from 'kafkajs';
+import { PartitionProcessor, type PartitionProcessorOptions } from '#libs/pipeline';
 import { KafkaEventSink } from './kafka-event-sink';
-import { KafkaFeedWriter } from './kafka-feed';
-import { ensureTopics, partitionOfOrg, type TopicSettings } from './topics';
+import { KafkaFeedTransport } from './kafka-feed';
+import { KafkaPartitionSource } from './kafka-partition-source';
+import { ensureTopics, SOURCE_TOPICS, type TopicSettings } from './topics';
 
 export interface KafkaSettings extends TopicSettings {
   brokers: readonly string[];
   clientId: string;
+  sessionTimeoutMs?: number; // of the consumer groups
 }
 
-// One process's link to Kafka: the client, an admin (topics provisioned at start), and one idempotent
-// producer behind ingest's sink and the feeds between services.
+const MERGE_IDLE_MS = 200; // how long a quiet source topic holds back the others' later events
+
+// One process's link to Kafka: the client, an admin (topics provisioned at start), one idempotent
+// producer behind ingest's sink and the feeds between services, and the processors' source.
 export class KafkaConnection {
+  readonly transport: KafkaFeedTransport;
+
   private constructor(
-    readonly kafka: Kafka,
-    readonly admin: Admin,
+    private readonly kafka: Kafka,
+    private readonly admin: Admin,
     private readonly producer: Producer,
     readonly sink: KafkaEventSink,
-    readonly feed: KafkaFeedWriter,
     readonly partitions: number, // of every topic
-  ) {}
+    private readonly sessionTimeoutMs: number,
+  ) {
+    this.transport = new KafkaFeedTransport(kafka, producer, partitions, sessionTimeoutMs);
+  }
 
   static async open(settings: KafkaSettings): Promise<KafkaConnection> {
     const kafka = new Kafka({
@@ -39,11 +48,19 @@ export class KafkaConnection {
     });
     await producer.connect();
     const sink = await KafkaEventSink.connect(producer, admin);
-    return new KafkaConnection(kafka, admin, producer, sink, new KafkaFeedWriter(producer), partitions);
+    return new KafkaConnection(kafka, admin, producer, sink, partitions, settings.sessionTimeoutMs ?? 30_000);
   }
 
-  partitionOf(orgId: string): number {
-    return partitionOfOrg(orgId, this.partitions);
+  // The source topics' partitions this member of the processors' group holds, an engine each.
+  partitionSource(
+    options: Pick<PartitionProcessorOptions, 'name' | 'store' | 'definitions' | 'checkpointEvery'>,
+  ): Promise<KafkaPartitionSource> {
+    return KafkaPartitionSource.open({
+      kafka: this.kafka,
+      groupId: 'kpi-pulse-indicator-processors',
+      processor: new PartitionProcessor({ ...options, topics: SOURCE_TOPICS, idleMs: MERGE_IDLE_MS }),
+      sessionTimeoutMs: this.sessionTimeoutMs,
+    });
   }
 
   // readiness: the cluster answers

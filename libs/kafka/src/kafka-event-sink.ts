@@ -1,7 +1,6 @@
 import { Partitioners, type Admin, type Message, type PartitionerArgs, type Producer } from 'kafkajs';
 import type { AppendOutcome, EventAppender, LogRecord } from '#libs/event-log';
-import type { Rejection } from '#libs/pipeline';
-import { groupBy } from './group-by';
+import { groupBy, type Rejection } from '#libs/pipeline';
 import { SOURCE_TOPICS, sourceTopicOf, TOPICS } from './topics';
 
 type PartitionMetadata = PartitionerArgs['partitionMetadata'];

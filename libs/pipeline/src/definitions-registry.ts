@@ -1,4 +1,4 @@
-import type { DefinitionSet } from '#libs/definitions';
+import { combineDefinitions, parseDefinitionSource, type DefinitionSet } from '#libs/definitions';
 
 export type PublishOutcome = { ok: true; version: number } | { ok: false; reason: string };
 
@@ -42,8 +42,22 @@ export class DefinitionsRegistry {
     return { ok: true, version };
   }
 
+  // Takes the newest published version when it is newer than the one in force (scoring in another
+  // process than the gateway that published it). False when it cannot be taken.
+  adopt(latest: { version: number; source: string } | undefined): boolean {
+    if (latest === undefined || latest.version <= this.number) return true;
+    const set = parsePublished(latest.source);
+    return set !== undefined && this.publish(set, latest.version).ok;
+  }
+
   onPublish(listener: (set: DefinitionSet) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+// The definition set of a published version's source text, or undefined when it no longer parses.
+export function parsePublished(source: string): DefinitionSet | undefined {
+  const parsed = combineDefinitions([parseDefinitionSource(source, 'published.yaml')]);
+  return parsed.issues.some((i) => i.severity === 'error') ? undefined : parsed.set;
 }

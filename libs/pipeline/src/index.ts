@@ -1,12 +1,19 @@
 export {
-  IndicatorProcessor,
-  type IndicatorStore,
-  type PollResult,
-  type ProcessorOptions,
-  type ProcessorWrite,
-  type RosterEntry,
-  type StoredCheckpoint,
-} from './indicator-processor';
+  BY_ORG,
+  groupBy,
+  routeFeeds,
+  type ChangeBatch,
+  type FeedHandler,
+  type FeedMessages,
+  type FeedName,
+  type OpenedBreach,
+  type Outlet,
+  type ScoredBatch,
+  type SubscribeOptions,
+  type Subscription,
+  type Transport,
+} from './feeds';
+export { InProcessTransport } from './in-process-transport';
 export {
   ingest,
   type IngestDeps,
@@ -15,19 +22,15 @@ export {
   type Rejection,
   type RejectionSink,
 } from './ingest';
-export {
-  InMemoryChangeBus,
-  type ChangeBatch,
-  type ChangeBus,
-  type ChangeListener,
-  type ScoredBatch,
-} from './change-bus';
+export type { IndicatorStore, ProcessorWrite, RosterEntry, StoredCheckpoint } from './processor-store';
+export type { Folded } from './processor-engine';
+export { IndicatorProcessor, type ProcessorOptions } from './indicator-processor';
+export { PartitionProcessor, type PartitionProcessorOptions, type PartitionRecord } from './partition-processor';
+export { LogSource } from './log-source';
+export { ProcessorRunner, type ProcessorRunnerOptions, type ProcessorSource } from './processor-runner';
+export { ScoringRunner, type ScorecardStore, type ScoringRunnerOptions, type StoredValues } from './scoring-runner';
 export { rescore, rescoreEntities, VIEW_WINDOWS, type ScoredCard, type ValuesReader, type ViewWindow } from './rescore';
-export { DefinitionsRegistry, type PublishOutcome } from './definitions-registry';
+export { DefinitionsRegistry, parsePublished, type PublishOutcome } from './definitions-registry';
 export { ValuesCache } from './values-cache';
-export {
-  PartitionProcessor,
-  type FoldResult,
-  type PartitionProcessorOptions,
-  type PartitionRecord,
-} from './partition-processor';
+export { errorMessage, type RunnerLogger, type RunnerMetrics } from './ports';
+export { isTransient } from './transient-error';

@@ -1,36 +1,8 @@
 import type { DefinitionSet } from '#libs/definitions';
 import type { EventLog } from '#libs/event-log';
-import type { EngineSnapshot, IndicatorEngine, IndicatorValue } from '#libs/indicators';
-import type { ChangeBatch } from './change-bus';
-import { ProcessorEngine } from './processor-engine';
-
-// Where the processor keeps its results: values, and now and then a checkpoint, in one transaction.
-export interface IndicatorStore {
-  loadCheckpoint(processor: string): Promise<StoredCheckpoint | undefined>;
-  save(write: ProcessorWrite): Promise<void>;
-}
-
-export interface StoredCheckpoint {
-  offset: number;
-  snapshot: EngineSnapshot;
-  offsets?: Record<string, number>; // over Kafka: the next offset to read, per source topic
-}
-
-export interface ProcessorWrite {
-  processor: string;
-  offset: number; // the values reflect the log up to here
-  changes: readonly IndicatorValue[];
-  checkpoint?: { offset: number; snapshot: string; offsets?: Record<string, number> }; // snapshot already serialised
-  feed?: ChangeBatch; // the changes for a scoring service in another process (an outbox row)
-  roster?: readonly RosterEntry[]; // the agents seen since the last flush, with their team
-}
-
-// An agent's team, as their events say: who may see whose individual scores
-export interface RosterEntry {
-  orgId: string;
-  teamId: string;
-  agentId: string;
-}
+import type { IndicatorEngine, IndicatorValue } from '#libs/indicators';
+import type { IndicatorStore } from './processor-store';
+import { ProcessorEngine, type Folded } from './processor-engine';
 
 export interface ProcessorOptions {
   name: string; // the checkpoint's and the log consumer's name
@@ -39,16 +11,6 @@ export interface ProcessorOptions {
   definitions: DefinitionSet;
   batchSize: number; // events per poll
   checkpointEvery: number; // flushes between checkpoints (snapshots cost more than value rows)
-  durableFeed?: boolean; // write each flush's changes to the outbox for a scoring service elsewhere
-}
-
-export interface PollResult {
-  events: number;
-  changes: IndicatorValue[];
-  offset: number;
-  acceptedAt?: number; // when the oldest event of the batch was appended to the log
-  tooLate: number; // events of the batch too late for some closed period
-  clock: number; // the engine's clock after the batch
 }
 
 // Log → engine → store. Polls fold the log into the engine and return what changed at once (the live
@@ -82,19 +44,24 @@ export class IndicatorProcessor {
     return this.unit.unflushed;
   }
 
+  // progress a checkpoint does not hold yet
+  get uncheckpointed(): boolean {
+    return this.unit.uncheckpointed;
+  }
+
   // Folds the next batch of the log. Its changes are returned and kept for the next flush.
-  async poll(): Promise<PollResult> {
+  async poll(): Promise<Folded> {
     const records = await this.options.log.read(this.position, this.options.batchSize);
     if (records.length === 0)
-      return { events: 0, changes: [], offset: this.position, tooLate: 0, clock: this.unit.engine.clock };
+      return { events: 0, changes: [], offset: this.position, tooLate: 0, rejected: [], clock: this.unit.engine.clock };
     const last = (records[records.length - 1] as { offset: number }).offset;
     const acceptedAt = (records[0] as { appendedAt: Date }).appendedAt.getTime();
-    const { changes, tooLate } = this.unit.fold(
+    const folded = this.unit.fold(
       records.map((r) => r.event),
       acceptedAt,
     );
     this.position = last;
-    return { events: records.length, changes, offset: last, acceptedAt, tooLate, clock: this.unit.engine.clock };
+    return { events: records.length, ...folded, offset: last, acceptedAt, clock: this.unit.engine.clock };
   }
 
   // Moves the clock without events: rolling values decay and periods close.
@@ -105,13 +72,14 @@ export class IndicatorProcessor {
   // Hands the changes folded so far to the store, with a checkpoint every `checkpointEvery` flushes
   // (or when asked). Returns at once with the write under way; writes run one at a time, in order, so
   // the caller may poll on while one commits. The snapshot is taken here, before the engine moves on.
-  flush(options: { checkpoint?: boolean } = {}): Promise<void> {
+  // With `outbox`, the write carries the changes as the message announcing them to scoring.
+  flush(options: { checkpoint?: boolean; outbox?: boolean } = {}): Promise<void> {
     const write = this.unit.takeWrite({
       processor: this.options.name,
       offset: this.position,
       checkpointEvery: this.options.checkpointEvery,
       forceCheckpoint: options.checkpoint === true,
-      durableFeed: this.options.durableFeed === true,
+      outbox: options.outbox === true,
     });
     if (write === undefined) return this.writes;
     const committed = this.writes.then(async () => {

@@ -1,8 +1,8 @@
 import type { DefinitionSet } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
 import type { IndicatorValue } from '#libs/indicators';
-import type { IndicatorStore, ProcessorWrite } from './indicator-processor';
-import { ProcessorEngine } from './processor-engine';
+import { ProcessorEngine, type Folded } from './processor-engine';
+import type { IndicatorStore, ProcessorWrite } from './processor-store';
 
 // One record of a partitioned log (Kafka): its topic, its offset in that topic's partition.
 export interface PartitionRecord {
@@ -22,7 +22,6 @@ export interface PartitionProcessorOptions {
   // deliver earlier ones); after that it counts as idle
   idleMs: number;
   bufferLimit?: number; // buffered records per partition beyond which the merge stops waiting
-  durableFeed?: boolean; // write each flush's changes to the outbox for a scoring service elsewhere
 }
 
 interface Partition {
@@ -34,14 +33,6 @@ interface Partition {
 }
 
 const timeOf = (r: PartitionRecord): number => (r.event === null ? Number.NEGATIVE_INFINITY : Date.parse(r.event.time));
-
-export interface FoldResult {
-  changes: IndicatorValue[];
-  folded: number; // records folded (the others were already in the checkpoint)
-  tooLate: number;
-  clock: number;
-  acceptedAt?: number;
-}
 
 // The indicator processor over a partitioned log. Every source topic is keyed by org and has the same
 // partition count, so partition p of every topic holds the same orgs: one engine per partition number
@@ -57,6 +48,17 @@ export class PartitionProcessor {
 
   get assigned(): number[] {
     return [...this.partitions.keys()].sort((a, b) => a - b);
+  }
+
+  // the next offset to fold, per source topic, of a partition held
+  nextOffsets(partition: number): Readonly<Record<string, number>> | undefined {
+    return this.partitions.get(partition)?.next;
+  }
+
+  // progress a checkpoint does not hold yet
+  get uncheckpointed(): boolean {
+    for (const p of this.partitions.values()) if (p.unit.uncheckpointed) return true;
+    return false;
   }
 
   get unflushed(): number {
@@ -83,7 +85,7 @@ export class PartitionProcessor {
 
   // Takes a batch of one topic of a partition (records the checkpoint already holds are skipped) and
   // folds what the merge across topics releases.
-  receive(partition: number, records: readonly PartitionRecord[], now: number): FoldResult {
+  receive(partition: number, records: readonly PartitionRecord[], now: number): Folded {
     const p = this.partitions.get(partition);
     if (p === undefined) throw new Error(`partition ${partition} is not assigned to this processor`);
     // a topic not heard from yet may still deliver earlier events: it holds back the others for idleMs
@@ -103,14 +105,14 @@ export class PartitionProcessor {
   }
 
   // Folds, for every partition, what the merge releases by now (topics gone quiet stop holding back).
-  releaseAll(now: number): FoldResult[] {
-    return [...this.partitions].map(([partition, p]) => this.release(partition, p, now)).filter((r) => r.folded > 0);
+  releaseAll(now: number): Folded[] {
+    return [...this.partitions].map(([partition, p]) => this.release(partition, p, now)).filter((r) => r.events > 0);
   }
 
   // The topics of a partition are consumed at their own pace; folding one far ahead of another would
   // make the other's events late. So buffered records are folded in event-time order, and only while
   // every topic that may still deliver earlier events has something buffered (the merge's watermark).
-  private release(partition: number, p: Partition, now: number): FoldResult {
+  private release(partition: number, p: Partition, now: number): Folded {
     const out: PartitionRecord[] = [];
     let buffered = 0;
     for (const b of p.buffers.values()) buffered += b.length;
@@ -134,14 +136,19 @@ export class PartitionProcessor {
     return this.foldRecords(p, out);
   }
 
-  private foldRecords(p: Partition, records: readonly PartitionRecord[]): FoldResult {
+  private foldRecords(p: Partition, records: readonly PartitionRecord[]): Folded {
     for (const r of records) p.next[r.topic] = Math.max(p.next[r.topic] ?? 0, r.offset + 1);
     const events = records.flatMap((r) => (r.event === null ? [] : [r.event]));
-    if (events.length === 0) return { changes: [], folded: 0, tooLate: 0, clock: p.unit.engine.clock };
+    if (events.length === 0)
+      return { events: 0, changes: [], tooLate: 0, rejected: [], clock: p.unit.engine.clock, offset: 0 };
     const oldest = Math.min(...records.map((r) => r.appendedAt ?? Number.POSITIVE_INFINITY));
     const acceptedAt = Number.isFinite(oldest) ? oldest : undefined;
-    const { changes, tooLate } = p.unit.fold(events, acceptedAt);
-    const result: FoldResult = { changes, folded: events.length, tooLate, clock: p.unit.engine.clock };
+    const result: Folded = {
+      events: events.length,
+      ...p.unit.fold(events, acceptedAt),
+      clock: p.unit.engine.clock,
+      offset: 0,
+    };
     if (acceptedAt !== undefined) result.acceptedAt = acceptedAt;
     return result;
   }
@@ -158,7 +165,9 @@ export class PartitionProcessor {
   // Writes each partition's pending changes, with its checkpoint every `checkpointEvery` flushes (or
   // when asked). Resolves with the checkpoints written, for the broker's offset commit. Writes run
   // one at a time, in order; the snapshot is taken here, before the engine moves on.
-  flush(options: { checkpoint?: boolean } = {}): Promise<{ partition: number; offsets: Record<string, number> }[]> {
+  flush(
+    options: { checkpoint?: boolean; outbox?: boolean } = {},
+  ): Promise<{ partition: number; offsets: Record<string, number> }[]> {
     const writes: { partition: number; write: ProcessorWrite }[] = [];
     for (const [partition, p] of this.partitions) {
       const write = p.unit.takeWrite({
@@ -167,7 +176,7 @@ export class PartitionProcessor {
         offset: Object.values(p.next).reduce((a, b) => a + b, 0),
         checkpointEvery: this.options.checkpointEvery,
         forceCheckpoint: options.checkpoint === true,
-        durableFeed: this.options.durableFeed === true,
+        outbox: options.outbox === true,
         offsets: p.next,
       });
       if (write !== undefined) writes.push({ partition, write });

@@ -1,8 +1,20 @@
 import type { DefinitionSet } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
 import { IndicatorEngine, type IndicatorValue } from '#libs/indicators';
-import type { IndicatorStore, ProcessorWrite, RosterEntry, StoredCheckpoint } from './indicator-processor';
+import type { Rejection } from './ingest';
 import { PendingChanges } from './pending-changes';
+import type { IndicatorStore, ProcessorWrite, RosterEntry, StoredCheckpoint } from './processor-store';
+
+// What a fold did: the changes it produced, and the events it could not count.
+export interface Folded {
+  events: number; // events folded
+  changes: IndicatorValue[];
+  tooLate: number; // events too late for some closed period
+  rejected: Rejection[]; // what could not be counted (not an event, or refused by the engine): dead letters
+  clock: number; // the engine's clock after the fold
+  offset: number; // the log offset the changes reflect (0 over Kafka: offsets are per partition)
+  acceptedAt?: number; // when the oldest event folded was durably accepted (end-to-end latency)
+}
 
 // One engine as a processor runs it, over the Postgres log or one Kafka partition: restored from its
 // checkpoint, folding batches, keeping the changes for the next flush, and shaping that flush's write.
@@ -10,6 +22,7 @@ export class ProcessorEngine {
   private readonly pending = new PendingChanges();
   private readonly roster = new Map<string, RosterEntry>(); // seen since the last flush
   private flushes = 0;
+  private folded = false; // events folded (or the clock moved) since the last checkpoint
 
   private constructor(readonly engine: IndicatorEngine) {}
 
@@ -33,13 +46,31 @@ export class ProcessorEngine {
     return this.pending.size;
   }
 
+  // progress a checkpoint does not hold yet
+  get uncheckpointed(): boolean {
+    return this.folded;
+  }
+
   // Folds a batch. Its changes include the rolling values of others the batch's clock slid past (a
   // fold reports only what its events touched); they are returned and kept for the next flush.
   fold(
     events: readonly CanonicalEvent[],
     acceptedAt: number | undefined,
-  ): { changes: IndicatorValue[]; tooLate: number } {
+  ): { changes: IndicatorValue[]; tooLate: number; rejected: Rejection[] } {
     const { changes, closed, outcomes } = this.engine.foldBatch(events);
+    if (events.length > 0) this.folded = true;
+    // events the engine refuses are dead letters like those ingest refuses
+    const rejected: Rejection[] = [];
+    outcomes.forEach((o, i) => {
+      const event = events[i] as CanonicalEvent;
+      if (o.status === 'rejected')
+        rejected.push({
+          source: event.source,
+          eventId: event.id,
+          reason: o.reason ?? 'rejected',
+          payload: JSON.stringify(event),
+        });
+    });
     for (const { data } of events)
       if (data.teamId !== undefined && data.agentId !== undefined)
         this.roster.set(`${data.orgId}|${data.agentId}`, {
@@ -50,29 +81,33 @@ export class ProcessorEngine {
     const slid = this.engine.advanceTo(this.engine.clock);
     const all = [...changes, ...closed, ...slid.changes, ...slid.closed];
     this.pending.keep(all, acceptedAt);
-    return { changes: all, tooLate: outcomes.filter((o) => o.tooLate.length > 0 || o.status === 'too-late').length };
+    const tooLate = outcomes.filter((o) => o.tooLate.length > 0 || o.status === 'too-late').length;
+    return { changes: all, tooLate, rejected };
   }
 
   // Moves the clock without events: rolling values decay and periods close.
   tick(now: number): IndicatorValue[] {
     const { changes, closed } = this.engine.advanceTo(now);
     const all = [...changes, ...closed];
+    if (all.length > 0) this.folded = true;
     this.pending.keep(all, undefined);
     return all;
   }
 
   // The write of a flush: the pending changes; every `checkpointEvery` flushes (or when forced) the
-  // checkpoint, its snapshot taken now, before the engine moves on; the outbox row when another process
-  // scores. Undefined when there is nothing to write.
+  // checkpoint, its snapshot taken now, before the engine moves on; with `outbox`, the changes as the
+  // message announcing them. Undefined when there is nothing to write.
   takeWrite(w: {
     processor: string;
     offset: number;
     checkpointEvery: number;
     forceCheckpoint: boolean;
-    durableFeed: boolean;
+    outbox: boolean;
     offsets?: Record<string, number>;
   }): ProcessorWrite | undefined {
     const { changes, acceptedAt } = this.pending.take();
+    // nothing new since the last checkpoint: no write, and no checkpoint due
+    if (changes.length === 0 && this.roster.size === 0 && !this.folded && !w.forceCheckpoint) return undefined;
     this.flushes++;
     const checkpointNow = w.forceCheckpoint || this.flushes >= w.checkpointEvery;
     if (changes.length === 0 && !checkpointNow && this.roster.size === 0) return undefined;
@@ -83,12 +118,13 @@ export class ProcessorEngine {
     }
     if (checkpointNow) {
       this.flushes = 0;
+      this.folded = false;
       write.checkpoint = { offset: w.offset, snapshot: JSON.stringify(this.engine.snapshot()) };
       if (w.offsets !== undefined) write.checkpoint.offsets = { ...w.offsets };
     }
-    if (w.durableFeed && changes.length > 0) {
-      write.feed = { changes, clock: this.engine.clock, offset: w.offset };
-      if (acceptedAt !== undefined) write.feed.acceptedAt = acceptedAt;
+    if (w.outbox && changes.length > 0) {
+      write.outbox = { changes, clock: this.engine.clock, offset: w.offset };
+      if (acceptedAt !== undefined) write.outbox.acceptedAt = acceptedAt;
     }
     return write;
   }

@@ -1,9 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { appendToFeed } from './postgres-feed';
 
-// the feed topic of published versions, for scoring services in other processes
-export const DEFINITIONS_PUBLISHED = 'definitions';
-
 export interface DefinitionVersion {
   version: number;
   publishedAt: Date;
@@ -13,7 +10,8 @@ export interface DefinitionVersion {
   summary: unknown;
 }
 
-// The audit trail of published KPI definitions; each new version is announced on the feed.
+// The audit trail of published KPI definitions. With `announce`, a new version is announced to scoring
+// through the outbox, in the transaction that stores it.
 export class DefinitionVersionsRepository {
   constructor(private readonly db: DataSource) {}
 
@@ -22,6 +20,7 @@ export class DefinitionVersionsRepository {
     note?: string;
     source: string;
     summary: unknown;
+    announce: boolean;
   }): Promise<DefinitionVersion> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<Row[]>(
@@ -29,7 +28,7 @@ export class DefinitionVersionsRepository {
         [entry.publishedBy, entry.note ?? null, entry.source, JSON.stringify(entry.summary)],
       );
       const added = toVersion(row as Row);
-      await appendToFeed(tx, DEFINITIONS_PUBLISHED, { version: added.version });
+      if (entry.announce) await appendToFeed(tx, 'definitions', { version: added.version });
       return added;
     });
   }

@@ -2,9 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EngineSnapshot, IndicatorValue } from '#libs/indicators';
 import type { ProcessorWrite } from '#libs/pipeline';
 import { appendToFeed, pruneFeed } from './postgres-feed';
-
-// the feed topic of committed indicator changes, for a scoring service in another process
-export const INDICATOR_CHANGES = 'indicator-changes';
+import { writeRoster } from './roster.repository';
 
 export interface Checkpoint {
   offset: number;
@@ -13,7 +11,7 @@ export interface Checkpoint {
 }
 
 // What the indicator processor persists. `save` writes the changed values and, when given, the
-// checkpoint and the feed row in one transaction: after a crash the processor restores the checkpoint and replays the
+// checkpoint, the roster and the outbox row in one transaction: after a crash the processor restores the checkpoint and replays the
 // log from its offset, rewriting the same value rows (upserts; history keyed by log offset).
 export class IndicatorStateRepository {
   constructor(private readonly db: DataSource) {}
@@ -29,17 +27,11 @@ export class IndicatorStateRepository {
   }
 
   async save(write: ProcessorWrite): Promise<void> {
-    const { processor, offset, changes, checkpoint, feed, roster } = write;
+    const { processor, offset, changes, checkpoint, outbox, roster } = write;
     await this.db.transaction(async (tx) => {
       await this.writeValues(tx, offset, changes);
-      if (roster !== undefined && roster.length > 0)
-        await tx.query(
-          `INSERT INTO agent_teams (org_id, agent_id, team_id)
-           SELECT e->>'orgId', e->>'agentId', e->>'teamId' FROM json_array_elements($1::json) e
-           ON CONFLICT (org_id, agent_id) DO UPDATE SET team_id = excluded.team_id, seen_at = now()`,
-          [JSON.stringify(roster)],
-        );
-      if (feed !== undefined) await appendToFeed(tx, INDICATOR_CHANGES, feed);
+      if (roster !== undefined) await writeRoster(tx, roster);
+      if (outbox !== undefined) await appendToFeed(tx, 'indicator-changes', outbox);
       if (checkpoint !== undefined) {
         await tx.query(
           `INSERT INTO processor_checkpoints (processor, "offset", snapshot, offsets) VALUES ($1, $2, $3, $4)
@@ -55,15 +47,6 @@ export class IndicatorStateRepository {
         await pruneFeed(tx);
       }
     });
-  }
-
-  // the org's agents and their teams
-  async roster(orgId: string): Promise<Map<string, string>> {
-    const rows = await this.db.query<{ agent_id: string; team_id: string }[]>(
-      `SELECT agent_id, team_id FROM agent_teams WHERE org_id = $1`,
-      [orgId],
-    );
-    return new Map(rows.map((r) => [r.agent_id, r.team_id]));
   }
 
   async latestValues(orgId: string): Promise<IndicatorValue[]> {

@@ -1,6 +1,15 @@
 import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions.js';
+import type {
+  FeedHandler,
+  FeedMessages,
+  FeedName,
+  Outlet,
+  SubscribeOptions,
+  Subscription,
+  Transport,
+} from '#libs/pipeline';
 
 // A feed between services in separate processes: rows of a topic in the `feed` table, appended in the
 // transaction of what they announce, read in id order by whoever listens. NOTIFY wakes the readers at
@@ -12,7 +21,11 @@ const KEEP = '10 minutes'; // readers start at the end, so rows older than a slo
 
 // Appends a row inside the caller's transaction. The topic's advisory lock makes ids commit in order,
 // so a reader resuming after id N never misses a smaller id committed later.
-export async function appendToFeed(tx: EntityManager, topic: string, payload: unknown): Promise<void> {
+export async function appendToFeed<F extends FeedName>(
+  tx: EntityManager,
+  topic: F,
+  payload: FeedMessages[F],
+): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('feed:' || $1))`, [topic]);
   await tx.query(`INSERT INTO feed (topic, payload) VALUES ($1, $2)`, [topic, JSON.stringify(payload)]);
   // the notification goes out at commit; it carries the schema so tests sharing a database stay apart
@@ -23,10 +36,27 @@ export async function pruneFeed(tx: EntityManager | DataSource): Promise<void> {
   await tx.query(`DELETE FROM feed WHERE created_at < now() - interval '${KEEP}'`);
 }
 
-export type FeedListener<T> = (payload: T) => Promise<void> | void;
+// The feed table as the transport between services in separate processes: every message goes through
+// the outbox (the store writes it in the transaction of what it announces), and every subscriber reads
+// each message from its end on. No consumer groups: one instance of each consumer.
+export class PostgresFeedTransport implements Transport {
+  constructor(private readonly db: DataSource) {}
+
+  outlet<F extends FeedName>(_feed: F): Outlet<FeedMessages[F]> {
+    return { kind: 'outbox' };
+  }
+
+  subscribe<F extends FeedName>(
+    feed: F,
+    handler: FeedHandler<FeedMessages[F]>,
+    options: SubscribeOptions,
+  ): Promise<Subscription> {
+    return PostgresFeedReader.open(this.db, feed, handler, options.onError);
+  }
+}
 
 // Reads a topic from its end on: each row once, in order, one listener call at a time.
-export class PostgresFeedReader<T> {
+export class PostgresFeedReader<T> implements Subscription {
   private position = 0;
   private listenClient: Client | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -37,14 +67,14 @@ export class PostgresFeedReader<T> {
   private constructor(
     private readonly db: DataSource,
     private readonly topic: string,
-    private readonly listener: FeedListener<T>,
+    private readonly listener: FeedHandler<T>,
     private readonly onError: (err: unknown) => void,
   ) {}
 
   static async open<T>(
     db: DataSource,
     topic: string,
-    listener: FeedListener<T>,
+    listener: FeedHandler<T>,
     onError: (err: unknown) => void,
   ): Promise<PostgresFeedReader<T>> {
     const reader = new PostgresFeedReader(db, topic, listener, onError);

@@ -1,10 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { EntityRef } from '#libs/indicators';
-import type { ScoredBatch, ScoredCard } from '#libs/pipeline';
+import type { OpenedBreach, ScorecardStore, ScoredBatch, ScoredCard } from '#libs/pipeline';
 import { appendToFeed } from './postgres-feed';
-
-// the feed topic of stored scorecards, for scorecard gateways in other processes
-export const SCORECARD_UPDATES = 'scorecards';
 
 export interface StoredCard extends ScoredCard {
   updatedAt: Date;
@@ -18,27 +15,18 @@ export interface HistoryPoint {
   actuals: Record<string, number | null>; // by KPI id
 }
 
-// a red line newly crossed: what alerting acts on
-export interface OpenedBreach {
-  scorecard: string;
-  kpi: string;
-  effect: string;
-  orgId: string;
-  level: string;
-  entityId: string;
-  periodStart: string;
-  openedAt: string;
-}
-
 // Latest scorecards per (scorecard, entity, period), their history, and red-line breaches opened when
 // a red line is crossed and resolved when it no longer is.
-export class ScorecardsRepository {
+export class ScorecardsRepository implements ScorecardStore {
   constructor(private readonly db: DataSource) {}
 
-  // all cards in one transaction and a handful of statements, whatever their number
-  // feed: also announce the cards to scorecard gateways in other processes, in the same transaction
+  // All cards in one transaction and a handful of statements, whatever their number; with `outbox`,
+  // the feed rows announcing them to the gateways and the opened breaches to alerting, in the same one.
   // Returns the breaches this write opened (a red line that was not already open).
-  async save(cards: readonly ScoredCard[], feed?: ScoredBatch): Promise<OpenedBreach[]> {
+  async save(
+    cards: readonly ScoredCard[],
+    outbox: { updates?: ScoredBatch; breaches?: boolean } = {},
+  ): Promise<OpenedBreach[]> {
     if (cards.length === 0) return [];
     const col = <T>(f: (c: ScoredCard) => T): T[] => cards.map(f);
     const keys = [
@@ -99,7 +87,8 @@ export class ScorecardsRepository {
                  to_json(period_start)#>>'{}' AS "periodStart", to_json(opened_at)#>>'{}' AS "openedAt"`,
               [...keys.map((k) => hits.map((h) => k[h.i])), hits.map((h) => h.kpi), hits.map((h) => h.effect)],
             );
-      if (feed !== undefined) await appendToFeed(tx, SCORECARD_UPDATES, feed);
+      if (outbox.updates !== undefined) await appendToFeed(tx, 'scorecard-updates', outbox.updates);
+      if (outbox.breaches === true && opened.length > 0) await appendToFeed(tx, 'breaches', opened);
       return opened;
     });
   }

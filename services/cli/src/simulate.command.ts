@@ -17,9 +17,9 @@ import {
   simulate,
   SimulationOptionsError,
 } from '#libs/simulator';
+import { errorMessage } from '#libs/pipeline';
 import { createProgressBar } from './progress-bar';
 import { UsageError } from './usage-error';
-import { errorMessage } from '../../runtime/src/error-message';
 
 interface SimulateCliOptions {
   orgs: string;

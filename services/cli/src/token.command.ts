@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { principalOf, ROLES, type AccessClaims, type Role } from '#libs/access';
-import { mintToken, sharedSecret } from '../../runtime/src/auth';
-import { ConfigError, loadConfig } from '../../runtime/src/config';
+import { mintToken, sharedSecret } from '#runtime/auth';
+import { ConfigError, loadConfig } from '#runtime/config';
 import { UsageError } from './usage-error';
 
 interface TokenOptions {

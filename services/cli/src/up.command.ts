@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { manualIndicatorSpecs } from '#libs/simulator';
 import type { AccessClaims } from '#libs/access';
-import { mintToken, sharedSecret } from '../../runtime/src/auth';
-import { ConfigError, loadConfig, type RuntimeConfig } from '../../runtime/src/config';
-import { startDemoSource } from '../../runtime/src/demo-source';
-import { signalled } from '../../runtime/src/run-services';
-import { SERVICES, StartupError, up, type ServiceName } from '../../runtime/src/up';
+import { mintToken, sharedSecret } from '#runtime/auth';
+import { ConfigError, loadConfig, type RuntimeConfig } from '#runtime/config';
+import { startDemoSource } from '#runtime/demo-source';
+import { signalled } from '#runtime/run-services';
+import { SERVICES, StartupError, up, type ServiceName } from '#runtime/up';
 import { UsageError } from './usage-error';
 
 interface UpOptions {

@@ -3,10 +3,9 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestj
 import type { Request } from 'express';
 import type { DefinitionSet } from '#libs/definitions';
 import type { EventAppender } from '#libs/event-log';
-import { ingest, type IngestOutcome, type RejectionSink } from '#libs/pipeline';
-import type { PipelineMetrics } from '../../runtime/src/metrics';
-import { DEFINITIONS, EVENT_APPENDER, METRICS, REJECTIONS } from '../../runtime/src/tokens';
-import { errorMessage } from '../../runtime/src/error-message';
+import { errorMessage, ingest, type IngestOutcome, type RejectionSink } from '#libs/pipeline';
+import type { PipelineMetrics } from '#runtime/metrics';
+import { DEFINITIONS, EVENT_APPENDER, METRICS, REJECTIONS } from '#runtime/tokens';
 
 export interface IngestResponse {
   accepted: number;

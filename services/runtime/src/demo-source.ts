@@ -1,7 +1,7 @@
 import type { CanonicalEvent } from '#libs/events';
 import { simulate, type ManualIndicatorSpec } from '#libs/simulator';
 import { formatLocal } from '#libs/time';
-import { errorMessage } from './error-message';
+import { errorMessage } from '#libs/pipeline';
 
 export interface DemoSourceOptions {
   url: string; // the ingest endpoint

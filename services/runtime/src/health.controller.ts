@@ -1,11 +1,9 @@
 import { Controller, Get, Header, HttpException, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { EventLog } from '#libs/event-log';
-import type { KafkaConnection } from '#libs/kafka';
+import { errorMessage } from '#libs/pipeline';
 import type { Database } from './database';
 import type { PipelineMetrics } from './metrics';
-import { DATABASE, EVENT_LOG, KAFKA, METRICS } from './tokens';
-import { errorMessage } from './error-message';
+import { DATABASE, LOG_HEALTH, METRICS, type LogHealth } from './tokens';
 
 export interface Health {
   status: 'ok' | 'unavailable';
@@ -20,9 +18,8 @@ export interface Health {
 export class HealthController {
   constructor(
     @Inject(DATABASE) private readonly database: Database,
-    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(LOG_HEALTH) private readonly log: LogHealth,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
-    @Inject(KAFKA) private readonly kafka: KafkaConnection | null,
   ) {}
 
   // liveness: the process answers
@@ -39,13 +36,7 @@ export class HealthController {
     const health: Health = { status: 'ok', checks: { database: 'ok', log: 'unchecked' } };
     try {
       await this.database.db.query('SELECT 1');
-      if (this.kafka !== null) {
-        health.checks.log = { kafka: { brokers: (await this.kafka.describe()).brokers } };
-      } else {
-        const end = await this.log.endOffset();
-        const processed = await this.log.committedOffset('indicator-processor');
-        health.checks.log = { end, processed, lag: end - processed };
-      }
+      health.checks.log = await this.log.check();
     } catch (err) {
       health.status = 'unavailable';
       health.checks.database = errorMessage(err);

@@ -1,7 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RunnerMetrics } from '#libs/pipeline';
 
-// Prometheus metrics of the pipeline, served at /metrics.
-export class PipelineMetrics {
+// Prometheus metrics of the pipeline, served at /metrics: the same series on every backend.
+export class PipelineMetrics implements RunnerMetrics {
   readonly registry = new Registry();
   readonly eventsIn = new Counter({
     name: 'kpi_events_in_total',
@@ -14,14 +15,26 @@ export class PipelineMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
+  readonly rejectedByCode = new Counter({
+    name: 'kpi_rejected_total',
+    help: 'Dead letters by stage (ingest, processor, scoring) and code',
+    labelNames: ['stage', 'code'],
+    registers: [this.registry],
+  });
+  readonly scoringRetries = new Counter({
+    name: 'kpi_scoring_retries_total',
+    help: 'Scoring rounds, scorecard writes and breach sends retried after a transient failure',
+    labelNames: ['what'],
+    registers: [this.registry],
+  });
   readonly consumerLag = new Gauge({
     name: 'kpi_consumer_lag_events',
-    help: 'Events in the log the indicator processor has not folded yet',
+    help: 'Events in the log (Postgres) or the held partitions (Kafka) the indicator processor has not folded yet',
     registers: [this.registry],
   });
   readonly foldSeconds = new Histogram({
     name: 'kpi_fold_seconds',
-    help: 'Time to read one batch of the log and fold it into the engine',
+    help: 'Time to read one batch of the source and fold it into the engine',
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });

@@ -1,56 +1,39 @@
-import { EventEmitter } from 'node:events';
-import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { Inject } from '@nestjs/common';
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { DefinitionSet } from '#libs/definitions';
 import type { KafkaConnection } from '#libs/kafka';
-import type { RejectionSink } from '#libs/pipeline';
-import { DefinitionsRegistry, InMemoryChangeBus } from '#libs/pipeline';
+import { DefinitionsRegistry, InProcessTransport, LogSource, type RejectionSink, type Transport } from '#libs/pipeline';
 import {
   DefinitionVersionsRepository,
   IndicatorStateRepository,
   PostgresEventLog,
   RejectedEventsRepository,
+  RosterRepository,
   ScorecardsRepository,
 } from '#libs/postgres';
 import type { RuntimeConfig } from './config';
 import type { Database } from './database';
-import {
-  CHANGE_BUS,
-  CONFIG,
-  DATABASE,
-  DEFINITIONS,
-  EVENT_LOG,
-  INDICATOR_STORE,
-  REJECTIONS,
-  SCORECARD_BUS,
-  SCORECARDS,
-  METRICS,
-  CLOCK,
-  REGISTRY,
-  DEFINITION_VERSIONS,
-  FEEDS,
-  EVENT_APPENDER,
-  KAFKA,
-} from './tokens';
 import { HealthController } from './health.controller';
 import { PipelineMetrics } from './metrics';
-
-// What every service shares: the configuration, the database, the event log, the dead letters and the
-// KPI definitions. Built once by the composition root (one process, or one per service).
-export interface Clock {
-  now(): number;
-}
-
-// How changes travel between two services: in memory when both run in this process; else over Kafka
-// topics when KAFKA_BROKERS is set, or through the Postgres feed (an outbox row written with what it
-// announces, NOTIFY to wake the reader). Published definitions always go through Postgres, where they
-// are stored.
-export type FeedKind = 'memory' | 'postgres' | 'kafka';
-export interface Feeds {
-  indicatorChanges: FeedKind; // indicator-processor → scoring-service
-  scorecards: FeedKind; // scoring-service → scorecard-gateway
-  definitions: 'memory' | 'postgres'; // scorecard-gateway (publish) → scoring-service
-}
+import {
+  CLOCK,
+  CONFIG,
+  DATABASE,
+  DEFINITION_VERSIONS,
+  DEFINITIONS,
+  EVENT_APPENDER,
+  INDICATOR_STORE,
+  LOG_HEALTH,
+  METRICS,
+  PROCESSOR_SOURCE,
+  REGISTRY,
+  REJECTIONS,
+  ROSTER,
+  SCORECARDS,
+  TRANSPORT,
+  type Clock,
+  type LogHealth,
+  type OpenProcessorSource,
+} from './tokens';
 
 export interface RuntimeOptions {
   config: RuntimeConfig;
@@ -58,16 +41,22 @@ export interface RuntimeOptions {
   definitions: DefinitionSet;
   clock?: Clock; // the wall clock the processor ticks to when idle (tests move it by hand)
   definitionsVersion?: number; // the published version the definitions come from (0: the files)
-  feeds?: Feeds; // default: all in memory (every service in this process)
+  transport?: Transport; // the feeds between services; default: all in this process
   kafka?: KafkaConnection; // set: events go through Kafka instead of the Postgres log
 }
 
+// the runtime's own, to close it last: services never see the connection
+const KAFKA_CONNECTION = Symbol('kafka-connection');
+
+// What every service shares, built once by the composition root (one process, or one per service):
+// configuration, database, repositories, the feeds between services, the processor's source, the
+// dead letters, the definitions in force. The choice of backend is made here and nowhere else.
 @Global()
 @Module({ controllers: [HealthController] })
 export class RuntimeModule implements OnApplicationShutdown {
   constructor(
     @Inject(DATABASE) private readonly database: Database,
-    @Inject(KAFKA) private readonly kafka: KafkaConnection | null,
+    @Inject(KAFKA_CONNECTION) private readonly kafka: KafkaConnection | null,
   ) {}
 
   static register(options: RuntimeOptions): DynamicModule {
@@ -75,26 +64,49 @@ export class RuntimeModule implements OnApplicationShutdown {
     const { kafka } = options;
     const log = new PostgresEventLog(database.db);
     const rejected = new RejectedEventsRepository(database.db);
-    const feeds = options.feeds ?? { indicatorChanges: 'memory', scorecards: 'memory', definitions: 'memory' };
+    const indicators = new IndicatorStateRepository(database.db);
+    const processor = {
+      name: 'indicator-processor',
+      store: indicators,
+      definitions,
+      checkpointEvery: config.processorCheckpointEvery,
+    };
+    const openSource: OpenProcessorSource =
+      kafka === undefined
+        ? () => LogSource.open({ ...processor, log, batchSize: config.processorBatchSize })
+        : () => kafka.partitionSource(processor);
+    const logHealth: LogHealth =
+      kafka === undefined
+        ? {
+            async check() {
+              const end = await log.endOffset();
+              const processed = await log.committedOffset('indicator-processor');
+              return { end, processed, lag: end - processed };
+            },
+          }
+        : { check: async () => ({ kafka: { brokers: (await kafka.describe()).brokers } }) };
     const providers = [
-      { provide: CLOCK, useValue: clock },
-      { provide: FEEDS, useValue: feeds },
       { provide: CONFIG, useValue: config },
       { provide: DATABASE, useValue: database },
       { provide: DEFINITIONS, useValue: definitions },
-      { provide: EVENT_LOG, useValue: log },
-      { provide: EVENT_APPENDER, useValue: kafka?.sink ?? log },
-      { provide: KAFKA, useValue: kafka ?? null },
-      { provide: REJECTIONS, useValue: kafka === undefined ? rejected : deadLetters(rejected, kafka) },
-      { provide: INDICATOR_STORE, useValue: new IndicatorStateRepository(database.db) },
-      { provide: CHANGE_BUS, useValue: new InMemoryChangeBus() },
-      { provide: SCORECARDS, useValue: new ScorecardsRepository(database.db) },
-      { provide: SCORECARD_BUS, useValue: new EventEmitter() },
-      { provide: METRICS, useValue: new PipelineMetrics() },
       { provide: REGISTRY, useValue: new DefinitionsRegistry(definitions, definitionsVersion) },
+      { provide: METRICS, useValue: new PipelineMetrics() },
+      { provide: CLOCK, useValue: clock },
+      { provide: TRANSPORT, useValue: options.transport ?? new InProcessTransport() },
+      { provide: EVENT_APPENDER, useValue: kafka?.sink ?? log },
+      { provide: REJECTIONS, useValue: kafka === undefined ? rejected : deadLetters(rejected, kafka) },
+      { provide: PROCESSOR_SOURCE, useValue: openSource },
+      { provide: LOG_HEALTH, useValue: logHealth },
+      { provide: INDICATOR_STORE, useValue: indicators },
+      { provide: SCORECARDS, useValue: new ScorecardsRepository(database.db) },
+      { provide: ROSTER, useValue: new RosterRepository(database.db) },
       { provide: DEFINITION_VERSIONS, useValue: new DefinitionVersionsRepository(database.db) },
     ];
-    return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
+    return {
+      module: RuntimeModule,
+      providers: [...providers, { provide: KAFKA_CONNECTION, useValue: kafka ?? null }],
+      exports: providers.map((p) => p.provide),
+    };
   }
 
   async onApplicationShutdown(): Promise<void> {

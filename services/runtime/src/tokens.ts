@@ -1,18 +1,32 @@
-// Injection tokens: every service asks for its collaborators by these, never by class, so the same
-// modules run on the embedded default or on Kafka, in one process or many.
-export const CONFIG = Symbol('config');
-export const DATABASE = Symbol('database');
-export const EVENT_LOG = Symbol('event-log');
-export const REJECTIONS = Symbol('rejections');
-export const DEFINITIONS = Symbol('definitions');
-export const CHANGE_BUS = Symbol('change-bus');
-export const INDICATOR_STORE = Symbol('indicator-store');
-export const SCORECARDS = Symbol('scorecards');
-export const SCORECARD_BUS = Symbol('scorecard-bus');
-export const METRICS = Symbol('metrics');
-export const CLOCK = Symbol('clock');
-export const REGISTRY = Symbol('definitions-registry');
-export const DEFINITION_VERSIONS = Symbol('definition-versions');
-export const FEEDS = Symbol('feeds');
-export const EVENT_APPENDER = Symbol('event-appender'); // ingest's appends: the Postgres log or Kafka
-export const KAFKA = Symbol('kafka'); // the Kafka connection, or null on the embedded log
+import type { ProcessorSource } from '#libs/pipeline';
+
+// Injection tokens of what the composition root builds once for every service (runtime.module.ts):
+// each names one type, written beside it.
+export const CONFIG = Symbol('config'); // RuntimeConfig
+export const DATABASE = Symbol('database'); // Database
+export const DEFINITIONS = Symbol('definitions'); // DefinitionSet: the indicators and orgs the processor folds with
+export const REGISTRY = Symbol('definitions-registry'); // DefinitionsRegistry: the version in force
+export const METRICS = Symbol('metrics'); // PipelineMetrics
+export const CLOCK = Symbol('clock'); // Clock
+export const TRANSPORT = Symbol('transport'); // Transport: the feeds between services
+export const EVENT_APPENDER = Symbol('event-appender'); // EventAppender: ingest's appends (the Postgres log or Kafka)
+export const REJECTIONS = Symbol('rejections'); // RejectionSink: dead letters
+export const PROCESSOR_SOURCE = Symbol('processor-source'); // OpenProcessorSource
+export const LOG_HEALTH = Symbol('log-health'); // LogHealth
+export const INDICATOR_STORE = Symbol('indicator-store'); // IndicatorStateRepository
+export const SCORECARDS = Symbol('scorecards'); // ScorecardsRepository
+export const ROSTER = Symbol('roster'); // RosterRepository
+export const DEFINITION_VERSIONS = Symbol('definition-versions'); // DefinitionVersionsRepository
+
+// the wall clock the processor ticks to when idle (tests move it by hand)
+export interface Clock {
+  now(): number;
+}
+
+// Opens the indicator processor's source: the Postgres log, or the Kafka partitions it is assigned.
+export type OpenProcessorSource = () => Promise<ProcessorSource>;
+
+// Readiness of the event log: the Postgres log's end and the processor's position, or Kafka's brokers.
+export interface LogHealth {
+  check(): Promise<{ end: number; processed: number; lag: number } | { kafka: { brokers: number } }>;
+}

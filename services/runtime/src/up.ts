@@ -2,9 +2,17 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { formatIssue, loadDefinitions, type DefinitionSet } from '#libs/definitions';
-import { DefinitionsRegistry } from '#libs/pipeline';
 import { KafkaConnection } from '#libs/kafka';
-import { DefinitionVersionsRepository } from '#libs/postgres';
+import {
+  DefinitionsRegistry,
+  errorMessage,
+  InProcessTransport,
+  parsePublished,
+  routeFeeds,
+  type FeedName,
+  type Transport,
+} from '#libs/pipeline';
+import { DefinitionVersionsRepository, PostgresFeedTransport } from '#libs/postgres';
 import { IndicatorProcessorModule } from '../../indicator-processor/src/indicator-processor.module';
 import { IngestGatewayModule } from '../../ingest-gateway/src/ingest-gateway.module';
 import { ScorecardGatewayModule } from '../../scorecard-gateway/src/scorecard-gateway.module';
@@ -13,9 +21,7 @@ import { serveWebApp } from '../../scorecard-gateway/src/web-app';
 import type { RuntimeConfig } from './config';
 import { openDatabase, type Database } from './database';
 import { createHttpApp } from './http-app';
-import { parsePublished } from './published-definitions';
-import { RuntimeModule, type FeedKind, type Feeds } from './runtime.module';
-import { errorMessage } from './error-message';
+import { RuntimeModule } from './runtime.module';
 
 export const SERVICES = {
   'ingest-gateway': IngestGatewayModule,
@@ -60,6 +66,7 @@ export async function up(
           clientId: `kpi-pulse-${services.join('+')}`,
           partitions: config.kafkaPartitions,
           replicationFactor: config.kafkaReplicationFactor,
+          sessionTimeoutMs: config.kafkaSessionTimeoutMs,
         }).catch(async (err: unknown) => {
           await database.close();
           throw new StartupError(`KAFKA_BROKERS: ${errorMessage(err)}`);
@@ -71,7 +78,10 @@ export async function up(
       database,
       definitions: published.set,
       definitionsVersion: published.version,
-      feeds: feedsFor(services, kafka !== undefined),
+      transport: transportFor(services, {
+        postgres: new PostgresFeedTransport(database.db),
+        ...(kafka === undefined ? {} : { kafka: kafka.transport }),
+      }),
       ...(kafka === undefined ? {} : { kafka }),
     }),
     ...services.map((s) => SERVICES[s]),
@@ -95,17 +105,24 @@ export async function up(
   return { app, url, database, definitions: published.set, close: () => app.close() };
 }
 
-// In memory between two services of this process; over Kafka or through Postgres when the other end
-// runs elsewhere.
-export function feedsFor(services: readonly ServiceName[], overKafka: boolean): Feeds {
+// The one place the feeds' transport is chosen: in this process between two services it runs; else
+// over Kafka when there is one, or through the Postgres feed. Published definitions are stored in
+// Postgres and go through its feed.
+export function transportFor(
+  services: readonly ServiceName[],
+  elsewhere: { postgres: Transport; kafka?: Transport },
+): Transport {
+  const inProcess = new InProcessTransport();
   const together = (a: ServiceName, b: ServiceName) => services.includes(a) && services.includes(b);
-  const between = (a: ServiceName, b: ServiceName): FeedKind =>
-    together(a, b) ? 'memory' : overKafka ? 'kafka' : 'postgres';
-  return {
-    indicatorChanges: between('indicator-processor', 'scoring-service'),
-    scorecards: between('scoring-service', 'scorecard-gateway'),
-    definitions: together('scorecard-gateway', 'scoring-service') ? 'memory' : 'postgres',
-  };
+  const between = (a: ServiceName, b: ServiceName, feed: FeedName): Transport =>
+    together(a, b) ? inProcess : feed === 'definitions' ? elsewhere.postgres : (elsewhere.kafka ?? elsewhere.postgres);
+  return routeFeeds({
+    'indicator-changes': between('indicator-processor', 'scoring-service', 'indicator-changes'),
+    'scorecard-updates': between('scoring-service', 'scorecard-gateway', 'scorecard-updates'),
+    // for alerting consumers of the Kafka topic; on Postgres they read red_line_breaches itself
+    breaches: elsewhere.kafka ?? inProcess,
+    definitions: between('scorecard-gateway', 'scoring-service', 'definitions'),
+  });
 }
 
 // A version published over HTTP outlives a restart: its scorecards are used, as long as its indicators

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { mayRead, type Principal, type Scope } from '#libs/access';
-import type { IndicatorStateRepository } from '#libs/postgres';
-import type { RuntimeConfig } from '../../runtime/src/config';
-import { TokenVerifier } from '../../runtime/src/auth';
-import { CONFIG, INDICATOR_STORE } from '../../runtime/src/tokens';
+import type { RosterRepository } from '#libs/postgres';
+import type { RuntimeConfig } from '#runtime/config';
+import { TokenVerifier } from '#runtime/auth';
+import { CONFIG, ROSTER } from '#runtime/tokens';
 
 const ROSTER_TTL_MS = 5_000; // a change of team shows on managers' pages within this
 const RELOAD_MS = 500; // a pushed card of an agent not in the roster yet: read it again, at most this often
@@ -17,7 +17,7 @@ export class AccessService {
 
   constructor(
     @Inject(CONFIG) config: RuntimeConfig,
-    @Inject(INDICATOR_STORE) private readonly store: IndicatorStateRepository,
+    @Inject(ROSTER) private readonly rosterStore: RosterRepository,
   ) {
     this.verifier = TokenVerifier.fromConfig(config);
   }
@@ -52,7 +52,7 @@ export class AccessService {
     if (held !== undefined && Date.now() - held.loadedAt <= maxAgeMs) return held.teams;
     let load = this.loading.get(orgId);
     if (load === undefined) {
-      load = this.store.roster(orgId).finally(() => this.loading.delete(orgId));
+      load = this.rosterStore.teamsOf(orgId).finally(() => this.loading.delete(orgId));
       this.loading.set(orgId, load);
     }
     const teams = await load;

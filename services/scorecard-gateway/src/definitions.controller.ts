@@ -22,9 +22,9 @@ import {
   parseDefinitionSource,
   type DefinitionIssue,
 } from '#libs/definitions';
-import type { DefinitionsRegistry } from '#libs/pipeline';
+import type { DefinitionsRegistry, Outlet, Transport } from '#libs/pipeline';
 import type { DefinitionVersionsRepository } from '#libs/postgres';
-import { DEFINITION_VERSIONS, REGISTRY } from '../../runtime/src/tokens';
+import { DEFINITION_VERSIONS, REGISTRY, TRANSPORT } from '#runtime/tokens';
 import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
 
 interface Checked {
@@ -42,7 +42,12 @@ export class DefinitionsController {
   constructor(
     @Inject(REGISTRY) private readonly registry: DefinitionsRegistry,
     @Inject(DEFINITION_VERSIONS) private readonly versions: DefinitionVersionsRepository,
-  ) {}
+    @Inject(TRANSPORT) transport: Transport,
+  ) {
+    this.published = transport.outlet('definitions');
+  }
+
+  private readonly published: Outlet<{ version: number }>;
 
   @Post('validate')
   @HttpCode(200)
@@ -77,9 +82,11 @@ export class DefinitionsController {
       publishedBy: user.subject,
       source,
       summary: { scorecards },
+      announce: this.published.kind === 'outbox',
       ...(note === undefined ? {} : { note }),
     });
     this.registry.publish(loaded.set, entry.version);
+    if (this.published.kind === 'send') await this.published.send({ version: entry.version });
     return { version: entry.version, scorecards };
   }
 

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { EventEmitter } from 'node:events';
 import { Inject, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -10,18 +8,12 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { parseScope, scopeName, type Principal, type Scope } from '#libs/access';
-import type { EntityRef } from '#libs/indicators';
-import { KafkaFeedReader, TOPICS, type KafkaConnection } from '#libs/kafka';
-import type { ScoredBatch, ScoredCard } from '#libs/pipeline';
-import { PostgresFeedReader, SCORECARD_UPDATES, type ScorecardsRepository } from '#libs/postgres';
-import type { Database } from '../../runtime/src/database';
-import type { Feeds } from '../../runtime/src/runtime.module';
-import type { PipelineMetrics } from '../../runtime/src/metrics';
-import type { RuntimeConfig } from '../../runtime/src/config';
-import { CONFIG, DATABASE, FEEDS, KAFKA, METRICS, SCORECARD_BUS, SCORECARDS } from '../../runtime/src/tokens';
-import { errorMessage } from '../../runtime/src/error-message';
-import { bearerOf } from '../../runtime/src/auth';
+import { parseScope, roomsOf, scopeName, type Principal, type Scope } from '#libs/access';
+import type { ScoredBatch, ScoredCard, Subscription, Transport } from '#libs/pipeline';
+import type { ScorecardsRepository } from '#libs/postgres';
+import { bearerOf } from '#runtime/auth';
+import type { PipelineMetrics } from '#runtime/metrics';
+import { METRICS, SCORECARDS, TRANSPORT } from '#runtime/tokens';
 import { AccessService } from './access.service';
 
 interface SocketData {
@@ -41,16 +33,6 @@ export interface RoomUpdate {
   offset: number; // the card reflects every event of the log up to this offset
 }
 
-// `org:<orgId>`, `team:<orgId>:<teamId>` or `agent:<orgId>:<agentId>`: one entity's cards
-export function parseRoom(room: unknown): EntityRef | undefined {
-  const scope = parseScope(room);
-  if (scope === undefined || scope.kind === 'team-agents') return undefined;
-  if (scope.kind === 'org') return { level: 'org', id: scope.orgId, orgId: scope.orgId };
-  return scope.kind === 'team'
-    ? { level: 'team', id: scope.teamId, orgId: scope.orgId }
-    : { level: 'agent', id: scope.agentId, orgId: scope.orgId };
-}
-
 const entityKey = (c: ScoredCard): string => `${c.entity.level}:${c.entity.id}|${c.score.scorecard}`;
 
 // socket.io namespace /scorecards. The handshake carries a bearer token (auth.token); a socket joins
@@ -64,16 +46,12 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
   // the newest card pushed per room, entity and scorecard: the store may lag the push by a write
   private readonly pushed = new Map<string, Map<string, ScoredCard>>();
   private readonly logger = new Logger('scorecard-gateway');
-  private feed: Promise<{ close(): Promise<void> }> | undefined;
+  private updates: Promise<Subscription> | undefined;
 
   constructor(
     @Inject(SCORECARDS) private readonly scorecards: ScorecardsRepository,
-    @Inject(SCORECARD_BUS) private readonly bus: EventEmitter,
+    @Inject(TRANSPORT) private readonly transport: Transport,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
-    @Inject(FEEDS) private readonly feeds: Feeds,
-    @Inject(DATABASE) private readonly database: Database,
-    @Inject(KAFKA) private readonly kafka: KafkaConnection | null,
-    @Inject(CONFIG) private readonly config: RuntimeConfig,
     @Inject(AccessService) private readonly access: AccessService,
   ) {}
 
@@ -94,24 +72,17 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
       this.push(cards, offset);
       if (acceptedAt !== undefined) this.metrics.endToEndSeconds.observe((Date.now() - acceptedAt) / 1000);
     };
-    const onError = (err: unknown) => this.logger.error(`reading scorecards: ${errorMessage(err)}`);
-    if (this.feeds.scorecards === 'memory') this.bus.on('scorecards', deliver);
-    // The scoring service runs elsewhere. Every gateway reads every update and pushes it to its own
-    // sockets, so a client may connect to any gateway, and each keeps its rooms' sequence numbers.
-    else if (this.feeds.scorecards === 'kafka' && this.kafka !== null)
-      this.feed = KafkaFeedReader.open<ScoredBatch>({
-        kafka: this.kafka.kafka,
-        topic: TOPICS.scorecardUpdates,
-        groupId: `kpi-pulse-gateway-${randomUUID()}`, // a group of its own: all partitions
-        sessionTimeoutMs: this.config.kafkaSessionTimeoutMs,
-        onMessage: deliver,
-        onError,
-      });
-    else this.feed = PostgresFeedReader.open(this.database.db, SCORECARD_UPDATES, deliver, onError);
+    // every gateway reads every update and pushes it to its own sockets: a client may connect to any
+    // gateway, and each keeps its rooms' sequence numbers
+    this.updates = this.transport.subscribe('scorecard-updates', deliver, {
+      consumer: 'gateway',
+      mode: 'every',
+      onError: (err) => this.logger.error(`reading scorecard updates: ${String(err)}`),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await (await this.feed)?.close();
+    await (await this.updates)?.close();
   }
 
   @SubscribeMessage('join')
@@ -151,19 +122,9 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
     }
   }
 
-  // the rooms a card goes to: its entity's, and the overview above it (never an individual card in the
-  // org room: agents' cards reach only their own room and their team's agents room)
-  private roomsOf({ entity }: ScoredCard): string[] {
-    const { orgId, id } = entity;
-    if (entity.level === 'org') return [`org:${orgId}`];
-    if (entity.level === 'team') return [`team:${orgId}:${id}`, `org:${orgId}`];
-    const team = this.access.teamOfNow(orgId, id);
-    return team === undefined ? [`agent:${orgId}:${id}`] : [`agent:${orgId}:${id}`, `team-agents:${orgId}:${team}`];
-  }
-
   private push(cards: readonly ScoredCard[], offset: number): void {
     for (const card of cards) {
-      for (const room of this.roomsOf(card)) {
+      for (const room of roomsOf(card.entity, (org, agent) => this.access.teamOfNow(org, agent))) {
         let latest = this.pushed.get(room);
         if (latest === undefined) this.pushed.set(room, (latest = new Map<string, ScoredCard>()));
         latest.set(entityKey(card), card);

@@ -9,7 +9,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { homeScopes, parseScope, scopeName, type Principal } from '#libs/access';
+import { entityOfRoom, homeScopes, parseScope, scopeName, type Principal } from '#libs/access';
 import type { EntityRef } from '#libs/indicators';
 import {
   rescoreEntities,
@@ -19,10 +19,9 @@ import {
   type ViewWindow,
 } from '#libs/pipeline';
 import type { HistoryPoint, IndicatorStateRepository, ScorecardsRepository } from '#libs/postgres';
-import { INDICATOR_STORE, REGISTRY, SCORECARDS } from '../../runtime/src/tokens';
+import { INDICATOR_STORE, REGISTRY, SCORECARDS } from '#runtime/tokens';
 import { AccessService } from './access.service';
 import { AuthGuard, CurrentPrincipal } from './auth.guard';
-import { parseRoom } from './scorecard.gateway';
 
 // Scorecards over REST, for the signed-in: the latest of an entity (or re-scored over another window),
 // a scorecard's history, and who the caller is. Entities are named like socket rooms: org:<org>,
@@ -90,7 +89,7 @@ export class ScorecardsController {
 
   private async readable(p: Principal, text: string): Promise<EntityRef> {
     const scope = parseScope(text);
-    const entity = parseRoom(text);
+    const entity = entityOfRoom(text);
     if (scope === undefined || entity === undefined)
       throw new BadRequestException('entity: expected org:<org>, team:<org>:<team> or agent:<org>:<agent>');
     if (!(await this.access.mayRead(p, scope)))

@@ -1,0 +1,101 @@
+import type { IndicatorValue } from '#libs/indicators';
+import type { ScoredCard } from './rescore';
+
+// The hand-offs between services. Every message is of one org (a topic keyed by org keeps an org's
+// messages in order and in the partition number of its source events), except published versions.
+export interface FeedMessages {
+  'indicator-changes': ChangeBatch; // indicator processor → scoring
+  'scorecard-updates': ScoredBatch; // scoring → every scorecard gateway
+  breaches: OpenedBreach[]; // scoring → alerting: red lines as they are crossed
+  definitions: { version: number }; // a version published on a gateway → scoring
+}
+export type FeedName = keyof FeedMessages;
+
+export interface ChangeBatch {
+  changes: readonly IndicatorValue[];
+  clock: number; // the engine's clock: scorecards are scored for the periods holding it
+  acceptedAt?: number; // when the oldest event behind the changes was durably accepted (end-to-end latency)
+  offset: number; // the log offset the changes reflect events up to (0 over Kafka: offsets are per partition)
+}
+
+// the cards, the log offset they reflect, the oldest acceptance behind them
+export interface ScoredBatch {
+  cards: ScoredCard[];
+  offset: number;
+  acceptedAt?: number;
+}
+
+// a red line newly crossed: what alerting acts on
+export interface OpenedBreach {
+  scorecard: string;
+  kpi: string;
+  effect: string;
+  orgId: string;
+  level: string;
+  entityId: string;
+  periodStart: string;
+  openedAt: string;
+}
+
+// How a producer hands a feed's messages on. `send`: at once (in this process, or a Kafka topic).
+// `outbox`: the store writes the message in the transaction of the write it announces (the Postgres
+// feed), so nothing is announced that is not stored and nothing stored goes unannounced; the producer
+// passes the message to that write instead of sending it.
+export type Outlet<T> = { kind: 'send'; send(message: T): Promise<void> } | { kind: 'outbox' };
+
+export interface SubscribeOptions {
+  consumer: string; // who reads: names the Kafka consumer group
+  // shared: the instances of the consumer share the messages, org by org (scoring instances);
+  // every: each instance reads every message (each gateway pushes to its own sockets)
+  mode: 'shared' | 'every';
+  // shared: after each rebalance, which orgs this instance now holds (all, until told otherwise)
+  onOwnership?: (owns: (orgId: string) => boolean) => void;
+  onError: (err: unknown) => void; // a message that could not be read or handled
+}
+
+export type FeedHandler<T> = (message: T) => Promise<void> | void;
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+// One way to carry feeds: in this process, the Postgres feed table, or Kafka topics.
+export interface Transport {
+  outlet<F extends FeedName>(feed: F): Outlet<FeedMessages[F]>;
+  subscribe<F extends FeedName>(
+    feed: F,
+    handler: FeedHandler<FeedMessages[F]>,
+    options: SubscribeOptions,
+  ): Promise<Subscription>;
+}
+
+// The composition root's choice, feed by feed: in process between two services of this process, else
+// Kafka or the Postgres feed. Services see one Transport and never which.
+export function routeFeeds(routes: Readonly<Record<FeedName, Transport>>): Transport {
+  return {
+    outlet: (feed) => routes[feed].outlet(feed),
+    subscribe: (feed, handler, options) => routes[feed].subscribe(feed, handler, options),
+  };
+}
+
+// Each message split into messages of one org each, for a topic keyed by org.
+export const BY_ORG: { [F in FeedName]: (message: FeedMessages[F]) => [orgId: string | null, FeedMessages[F]][] } = {
+  'indicator-changes': (batch) =>
+    [...groupBy(batch.changes, (c) => c.entity.orgId)].map(([org, changes]) => [org, { ...batch, changes }]),
+  'scorecard-updates': (batch) =>
+    [...groupBy(batch.cards, (c) => c.entity.orgId)].map(([org, cards]) => [org, { ...batch, cards }]),
+  breaches: (breaches) => [...groupBy(breaches, (b) => b.orgId)],
+  definitions: (published) => [[null, published]],
+};
+
+// Items grouped by a key, each group in the items' order.
+export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
+}

@@ -1,0 +1,218 @@
+import type { EntityRef } from '#libs/indicators';
+import type { DefinitionsRegistry } from './definitions-registry';
+import type { ChangeBatch, OpenedBreach, Outlet, ScoredBatch } from './feeds';
+import type { RejectionSink } from './ingest';
+import { PendingChanges } from './pending-changes';
+import { errorMessage, sleep, type RunnerLogger, type RunnerMetrics } from './ports';
+import { rescore, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
+import { backoffMs, isTransient } from './transient-error';
+import { ValuesCache } from './values-cache';
+
+// The stored scorecards. `outbox`: the messages to write in the same transaction (the Postgres feed):
+// the scored batch for the gateways, and the breaches this write opens.
+export interface ScorecardStore {
+  save(cards: readonly ScoredCard[], outbox?: { updates?: ScoredBatch; breaches?: boolean }): Promise<OpenedBreach[]>;
+}
+
+export interface StoredValues extends ValuesReader {
+  entities(): Promise<EntityRef[]>; // every entity with a stored value
+}
+
+export interface ScoringRunnerOptions {
+  registry: DefinitionsRegistry;
+  values: StoredValues;
+  scorecards: ScorecardStore;
+  updates: Outlet<ScoredBatch>; // to the gateways
+  breaches: Outlet<OpenedBreach[]>; // to alerting
+  deadLetters: RejectionSink; // rounds and writes that failed for good, with the reason
+  metrics: RunnerMetrics;
+  logger: RunnerLogger;
+  coalesceMs?: number; // changes arriving together are scored together
+  retryMs?: number; // the first pause before retrying a transient failure (doubling up to 10 s)
+  unsavedLimit?: number; // scored cards waiting for their write before scoring waits too
+}
+
+const cardKey = (c: ScoredCard): string =>
+  `${c.score.scorecard}|${c.entity.orgId}|${c.entity.level}|${c.entity.id}|${c.periodStart}`;
+const entityKey = (e: EntityRef): string => `${e.orgId}|${e.level}|${e.id}`;
+
+// Re-scores the scorecards that indicator changes touch, from its own copy of the values (kept current
+// by the changes), hands them to the gateways and stores them with their red-line breaches. One round
+// at a time; changes that arrive meanwhile are coalesced into the next. A round or a write that fails
+// for a moment (the database away) is retried with backoff; one that fails for good is dead-lettered
+// with its reason. The first round after a start (or a rebalance) re-scores every stored entity of the
+// orgs held here, so no change is lost across restarts.
+export class ScoringRunner {
+  private cache: ValuesCache;
+  private owns: (orgId: string) => boolean = () => true;
+  private readonly pending = new PendingChanges();
+  private everything = true; // the next round re-scores every entity
+  private clock = Number.NEGATIVE_INFINITY;
+  private offset = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private working: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private readonly unsaved = new Map<string, ScoredCard>();
+  private saving: Promise<void> | undefined;
+  private unsentBreaches: OpenedBreach[] = [];
+
+  constructor(private readonly o: ScoringRunnerOptions) {
+    this.cache = new ValuesCache(o.values);
+  }
+
+  receive({ changes, clock, acceptedAt, offset }: ChangeBatch): void {
+    if (changes.length === 0) return;
+    this.pending.keep(changes, acceptedAt);
+    this.clock = Math.max(this.clock, clock);
+    this.offset = Math.max(this.offset, offset);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.kick();
+    }, this.o.coalesceMs ?? 25);
+  }
+
+  // A new definitions version: every entity is re-scored with it, at once.
+  rescoreAll(): void {
+    this.everything = true;
+    this.kick();
+  }
+
+  // After a rebalance: the orgs scored here now. Their values may have moved on meanwhile elsewhere,
+  // so the cache starts afresh and the next round re-scores every entity of those orgs.
+  own(owns: (orgId: string) => boolean): void {
+    this.owns = owns;
+    this.cache = new ValuesCache(this.o.values);
+    this.rescoreAll();
+  }
+
+  // What was received is scored and written; a failure now is not retried (the next start re-scores
+  // everything).
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.kick();
+    await this.working;
+    await this.saving;
+  }
+
+  private kick(): void {
+    if (this.working !== undefined) {
+      this.again = true;
+      return;
+    }
+    this.working = this.work().finally(() => (this.working = undefined));
+  }
+
+  private async work(): Promise<void> {
+    do {
+      this.again = false;
+      const { changes, acceptedAt } = this.pending.take();
+      const everything = this.everything;
+      if (changes.length === 0 && !everything) continue;
+      this.everything = false;
+      const started = performance.now();
+      const done = await this.retrying('round', async () => {
+        await this.cache.apply(changes);
+        if (everything)
+          return this.scoreAll(
+            changes.map((c) => c.entity),
+            acceptedAt,
+          );
+        await this.store(await rescore(changes, this.clock, this.o.registry.current, this.cache), acceptedAt);
+      });
+      this.o.metrics.scoreSeconds.observe((performance.now() - started) / 1000);
+      if (!done.ok) {
+        const entities = new Map(changes.map((c) => [entityKey(c.entity), c.entity]));
+        await this.deadLetter('round_failed', done.error, { everything, entities: [...entities.values()] });
+      }
+    } while (this.again || this.pending.size > 0);
+  }
+
+  // every stored entity (and these) of the orgs scored here, with every scorecard in force
+  private async scoreAll(also: readonly EntityRef[], acceptedAt: number | undefined): Promise<void> {
+    if (!Number.isFinite(this.clock)) {
+      this.everything = true; // nothing to score for yet: the first changes will
+      return;
+    }
+    const entities = new Map<string, EntityRef>();
+    for (const e of [...(await this.o.values.entities()), ...this.cache.entities, ...also])
+      if (this.owns(e.orgId)) entities.set(entityKey(e), e);
+    const cards = await rescoreEntities([...entities.values()], this.clock, this.o.registry.current, this.cache);
+    await this.store(cards, acceptedAt);
+  }
+
+  private async store(cards: ScoredCard[], acceptedAt: number | undefined): Promise<void> {
+    if (cards.length === 0) return;
+    const scored: ScoredBatch =
+      acceptedAt === undefined ? { cards, offset: this.offset } : { cards, offset: this.offset, acceptedAt };
+    const { updates, breaches } = this.o;
+    // through the outbox, the gateways learn of the cards from the row written with them
+    if (updates.kind === 'outbox') {
+      const opened = await this.o.scorecards.save(cards, { updates: scored, breaches: breaches.kind === 'outbox' });
+      return this.sendBreaches(opened);
+    }
+    // sent, the gateways get them first (they overlay what they pushed on stored snapshots); the write
+    // follows, coalesced to the latest card of each entity, scorecard and period
+    await updates.send(scored);
+    for (const c of cards) this.unsaved.set(cardKey(c), c);
+    this.saving ??= this.saveUnsaved().finally(() => (this.saving = undefined));
+    if (this.unsaved.size > (this.o.unsavedLimit ?? 50_000)) await this.saving; // the database is behind
+  }
+
+  private async saveUnsaved(): Promise<void> {
+    while (this.unsaved.size > 0) {
+      const cards = [...this.unsaved.values()];
+      this.unsaved.clear();
+      const done = await this.retrying('store', () =>
+        this.o.scorecards.save(cards, { breaches: this.o.breaches.kind === 'outbox' }),
+      );
+      if (done.ok) await this.sendBreaches(done.value);
+      else {
+        // newer cards of the same keys, scored meanwhile, are kept for the next write
+        const lost = cards.filter((c) => !this.unsaved.has(cardKey(c)));
+        await this.deadLetter('store_failed', done.error, { cards: lost.map(cardKey) });
+      }
+    }
+  }
+
+  // Breaches a write opened: sent once the write committed. A failed send is kept and tried again
+  // with the next write (the store opens a breach only once).
+  private async sendBreaches(opened: readonly OpenedBreach[]): Promise<void> {
+    const outlet = this.o.breaches;
+    if (outlet.kind === 'outbox') return;
+    this.unsentBreaches.push(...opened);
+    if (this.unsentBreaches.length === 0) return;
+    const breaches = this.unsentBreaches;
+    this.unsentBreaches = [];
+    const done = await this.retrying('breaches', () => outlet.send(breaches));
+    if (!done.ok) await this.deadLetter('breaches_not_sent', done.error, { breaches });
+  }
+
+  // Runs `attempt` until it succeeds, retrying transient failures with backoff until stopped.
+  private async retrying<T>(
+    what: string,
+    attempt: () => Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+    for (let failures = 1; ; failures++) {
+      try {
+        return { ok: true, value: await attempt() };
+      } catch (err) {
+        if (!isTransient(err) || this.stopped) return { ok: false, error: err };
+        this.o.metrics.scoringRetries.inc({ what });
+        this.o.logger.warn(`scoring: ${what} failed, retrying: ${errorMessage(err)}`);
+        await sleep(backoffMs(failures, this.o.retryMs ?? 200, 10_000));
+      }
+    }
+  }
+
+  private async deadLetter(code: string, err: unknown, payload: unknown): Promise<void> {
+    const reason = `${code}: ${errorMessage(err)}`;
+    this.o.logger.error(`scoring: ${reason}`);
+    this.o.metrics.rejectedByCode.inc({ stage: 'scoring', code });
+    await this.o.deadLetters
+      .record([{ source: 'scoring-service', reason, payload: JSON.stringify(payload) }])
+      .catch((recordErr: unknown) => this.o.logger.error(`scoring: dead letter not kept: ${errorMessage(recordErr)}`));
+  }
+}
