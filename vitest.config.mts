@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Tiers, each its own project: pure domain (microseconds, no I/O) and the CLI run as a real process.
+// Tiers, each its own project: pure domain (microseconds, no I/O; with the architecture checks, which
+// read the source tree) and the CLI run as a real process.
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
@@ -8,7 +9,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'services/**/src/**/*.spec.ts'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['libs/**/*.spec.ts', 'services/**/src/**/*.spec.ts', 'test/architecture/**/*.spec.ts'],
+          environment: 'node',
+        },
       },
       {
         extends: true,

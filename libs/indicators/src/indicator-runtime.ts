@@ -16,15 +16,6 @@ export interface IndicatorRuntime {
   horizonMs: number; // how long an event can still matter to this indicator
 }
 
-export interface TermBinding {
-  runtime: IndicatorRuntime;
-  side: 0 | 1;
-  term: CompiledTerm;
-}
-
-export const OVERDUE_EVENT_TYPES = ['invoice.issued', 'payment.received', 'invoice.written_off'] as const;
-export const MANUAL_SCORE_TYPE = 'kpi.manual_score';
-
 export function buildRuntimes(defs: readonly IndicatorDef[]): IndicatorRuntime[] {
   return defs.map((def, index) => {
     const m = def.measure;
@@ -48,19 +39,4 @@ export function buildRuntimes(defs: readonly IndicatorDef[]): IndicatorRuntime[]
       horizonMs: span + def.allowedLatenessMs,
     };
   });
-}
-
-// Which terms each event type feeds, so a fold touches only the indicators that care.
-export function bindByType(runtimes: readonly IndicatorRuntime[]): Map<string, TermBinding[]> {
-  const byType = new Map<string, TermBinding[]>();
-  const bind = (type: string, b: TermBinding): void => {
-    const list = byType.get(type);
-    if (list === undefined) byType.set(type, [b]);
-    else list.push(b);
-  };
-  for (const runtime of runtimes) {
-    if (runtime.num !== null) for (const t of runtime.num.term.types) bind(t, { runtime, side: 0, term: runtime.num });
-    if (runtime.den !== null) for (const t of runtime.den.term.types) bind(t, { runtime, side: 1, term: runtime.den });
-  }
-  return byType;
 }

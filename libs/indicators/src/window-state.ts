@@ -1,4 +1,6 @@
-import type { CalendarWindow, RollingWindow } from '#libs/definitions';
+import type { RollingWindow } from '#libs/definitions';
+import type { CalendarWindow } from '#libs/time';
+import type { OverdueLedger } from './state/overdue-ledger';
 import type { PeriodTally } from './state/period-tally';
 import type { RollingColumns } from './state/rolling-columns';
 import type { RollingDistinct } from './state/rolling-distinct';
@@ -42,4 +44,8 @@ export interface ManualState {
   periods: Map<number, ManualScore>; // by periodKey(start)
 }
 
-export type WindowState = RollingState | CalendarState | ManualState;
+// What one measure kind keeps for one (indicator, entity): a state per window for terms and manual
+// scores, one ledger for every window of an overdue indicator.
+export type TermsState = (RollingState | CalendarState)[];
+export type ManualScoreState = ManualState[];
+export type MeasureState = TermsState | ManualScoreState | OverdueLedger;

@@ -1,0 +1,52 @@
+import type { CanonicalEvent } from '#libs/events';
+import type { CalendarWindow, Period } from '#libs/time';
+import type { EventContext } from '../compiled-term';
+import type { MeasureStateSnapshot } from '../engine-snapshot';
+import type { EntityState, OrgState } from '../engine-state';
+import type { IndicatorRuntime } from '../indicator-runtime';
+import type { IndicatorValue, TooLate } from '../indicator-value';
+
+// A state the engine reports once per batch: it remembers the batch that last reported it.
+export interface Touchable {
+  touchedAt: number;
+}
+
+// What a measure kind may ask of the engine, which keeps the clock, lateness and the batch's changes.
+export interface EngineHost {
+  clock(): number;
+  // true when the period has closed for the indicator: the event is noted in tooLate, not folded
+  tooLateFor(runtime: IndicatorRuntime, window: CalendarWindow, period: Period, tooLate: TooLate[]): boolean;
+  scheduleClose(entity: EntityState, runtime: IndicatorRuntime, w: number, start: number, end: number): void;
+  // reports a window's value as changed by this fold, once per batch however often it changes
+  touch(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number, mark: Touchable): void;
+  // the same for every window of the indicator at once (one state serves them all)
+  touchEveryWindow(entity: EntityState, runtime: IndicatorRuntime, mark: Touchable): void;
+  entitiesOf(org: OrgState, e: CanonicalEvent): EntityState[];
+}
+
+// One kind of measure (terms, manual scores, overdue receivables): how its indicators fold events,
+// read values and keep state. Each keeps its state for an (indicator, entity) in entity.states.
+// periodStart is a period of a calendar window, or NaN: the current period (rolling windows, ledgers).
+export interface MeasureKind {
+  // the event types it folds; the engine calls fold only for those
+  readonly eventTypes: readonly string[];
+  // a reason to reject the event, checked before lateness and dedup (null: fine)
+  check?(e: CanonicalEvent): string | null;
+  fold(org: OrgState, entities: readonly EntityState[], e: CanonicalEvent, ctx: EventContext, tooLate: TooLate[]): void;
+  read(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): IndicatorValue;
+  // value, numerator and denominator of an entity with no state yet: nothing counted
+  empty(runtime: IndicatorRuntime): Pick<IndicatorValue, 'value' | 'numerator' | 'denominator'>;
+  // the clock moved: calls changed(w) for each window whose value moved with it
+  clockMoved(entity: EntityState, runtime: IndicatorRuntime, changed: (w: number) => void): void;
+  isOpen(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): boolean;
+  // drops a calendar period that closed (its final value has been read)
+  closePeriod(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): void;
+  openPeriods(
+    entity: EntityState,
+    runtime: IndicatorRuntime,
+    visit: (w: number, start: number, end: number) => void,
+  ): void;
+  snapshot(entity: EntityState, runtime: IndicatorRuntime): MeasureStateSnapshot;
+  // state a snapshot holds for the indicator, unless it no longer fits the definition (then dropped)
+  restore(entity: EntityState, runtime: IndicatorRuntime, s: MeasureStateSnapshot): void;
+}

@@ -1,0 +1,375 @@
+import type { CalendarWindow } from '#libs/time';
+import type { CanonicalEvent } from '#libs/events';
+import type { WindowName } from '#libs/definitions';
+import { assertUnreachable } from '../assert-unreachable';
+import type { CompiledTerm, EventContext } from '../compiled-term';
+import type { MeasureStateSnapshot, SideSnapshot, WindowSnapshot } from '../engine-snapshot';
+import { currentPeriod, periodOf, type EntityState, type OrgState } from '../engine-state';
+import type { IndicatorRuntime } from '../indicator-runtime';
+import type { IndicatorValue, TooLate } from '../indicator-value';
+import {
+  addToTally,
+  newPeriodTally,
+  periodKey,
+  restoreTally,
+  snapshotTally,
+  type PeriodTally,
+} from '../state/period-tally';
+import { RollingColumns } from '../state/rolling-columns';
+import { RollingDistinct } from '../state/rolling-distinct';
+import type { CalendarState, RollingColumnsPair, RollingState, TermsState } from '../window-state';
+import { isRolling } from '../windows';
+import type { EngineHost, MeasureKind } from './measure-kind';
+
+// count, sum, ratio, distinct and duration measures: a numerator term and an optional denominator,
+// over rolling windows (bucket rings) and calendar periods (a tally per open period).
+interface TermBinding {
+  runtime: IndicatorRuntime;
+  side: 0 | 1;
+  term: CompiledTerm;
+}
+
+// Which terms each event type feeds, so a fold touches only the indicators that care.
+function bindByType(runtimes: readonly IndicatorRuntime[]): Map<string, TermBinding[]> {
+  const byType = new Map<string, TermBinding[]>();
+  const bind = (type: string, b: TermBinding): void => {
+    const list = byType.get(type);
+    if (list === undefined) byType.set(type, [b]);
+    else list.push(b);
+  };
+  for (const runtime of runtimes) {
+    if (runtime.num !== null) for (const t of runtime.num.term.types) bind(t, { runtime, side: 0, term: runtime.num });
+    if (runtime.den !== null) for (const t of runtime.den.term.types) bind(t, { runtime, side: 1, term: runtime.den });
+  }
+  return byType;
+}
+
+export class TermsMeasure implements MeasureKind {
+  readonly eventTypes: readonly string[];
+  private readonly byType: Map<string, TermBinding[]>;
+  private readonly columns: (RollingColumnsPair | null)[][]; // [indicator index][window index]
+
+  constructor(
+    runtimes: readonly IndicatorRuntime[],
+    private readonly host: EngineHost,
+  ) {
+    this.byType = bindByType(runtimes);
+    this.eventTypes = [...this.byType.keys()];
+    this.columns = runtimes.map((r) =>
+      r.rolling.map((spec) => {
+        if (spec === null || spec === undefined) return null;
+        const column = (distinct: boolean | undefined) =>
+          distinct === false ? new RollingColumns(spec.buckets) : null;
+        return { num: column(r.num?.distinct), den: column(r.den?.distinct) };
+      }),
+    );
+  }
+
+  fold(
+    org: OrgState,
+    entities: readonly EntityState[],
+    e: CanonicalEvent,
+    ctx: EventContext,
+    tooLate: TooLate[],
+  ): void {
+    const bindings = this.byType.get(e.type);
+    if (bindings === undefined) return;
+    for (const b of bindings) this.foldTerm(org, entities, b, e, ctx, tooLate);
+  }
+
+  private foldTerm(
+    org: OrgState,
+    entities: readonly EntityState[],
+    b: TermBinding,
+    e: CanonicalEvent,
+    ctx: EventContext,
+    tooLate: TooLate[],
+  ): void {
+    const { runtime, side, term } = b;
+    if (!term.matches(e, ctx)) return;
+    const amount = term.distinct ? 0 : term.amount(e, ctx);
+    const key = term.distinct ? term.key(e, ctx) : '';
+    if (term.distinct ? key === '' : Number.isNaN(amount)) return;
+    const t = term.timeOf(e, ctx);
+    if (Number.isNaN(t)) return;
+    const host = this.host;
+    for (let w = 0; w < runtime.windows.length; w++) {
+      const spec = runtime.rolling[w];
+      if (spec !== null && spec !== undefined) {
+        const bucket = Math.floor(t / spec.bucketMs);
+        // out of the window as of the clock: it changes nothing, whatever the state last saw
+        if (bucket <= Math.floor(host.clock() / spec.bucketMs) - spec.buckets) continue;
+        const pair = this.pairOf(runtime, w);
+        const column = side === 0 ? pair.num : pair.den;
+        for (const entity of entities) {
+          if (!runtime.levels[entity.ref.level]) continue;
+          const s = this.statesOf(entity, runtime)[w] as RollingState;
+          const changed =
+            column !== null
+              ? column.add(entity.slot, bucket, amount)
+              : (side === 0 ? s.numDistinct : s.denDistinct)?.add(bucket, 0, key) === true;
+          if (changed) host.touch(entity, runtime, w, Number.NaN, s);
+        }
+        continue;
+      }
+      const window = runtime.windows[w] as CalendarWindow;
+      const period = periodOf(org, window, t);
+      if (host.tooLateFor(runtime, window, period, tooLate)) continue;
+      for (const entity of entities) {
+        if (!runtime.levels[entity.ref.level]) continue;
+        const s = this.statesOf(entity, runtime)[w] as CalendarState;
+        // most events fall in the newest period: skip the map lookup for it
+        let tally =
+          s.latest !== null && s.latest.start === period.start ? s.latest : s.periods.get(periodKey(period.start));
+        if (tally === undefined) {
+          tally = newPeriodTally(
+            period.start,
+            period.end,
+            runtime.num?.distinct ?? false,
+            runtime.den?.distinct ?? false,
+          );
+          s.periods.set(periodKey(period.start), tally);
+          host.scheduleClose(entity, runtime, w, period.start, period.end);
+        }
+        if (s.latest === null || tally.start > s.latest.start) s.latest = tally;
+        if (addToTally(tally, side, amount, key)) host.touch(entity, runtime, w, period.start, tally);
+      }
+    }
+  }
+
+  read(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): IndicatorValue {
+    const window = runtime.windows[w] as WindowName;
+    const s = (entity.states[runtime.index] as TermsState)[w] as RollingState | CalendarState;
+    const clock = this.host.clock();
+    switch (s.kind) {
+      case 'rolling': {
+        const bucket = Math.floor(clock / s.spec.bucketMs);
+        const [num, den] = this.rollingTotals(entity, runtime, w, s, bucket);
+        const periodStart = (bucket - s.spec.buckets + 1) * s.spec.bucketMs;
+        return ratio(runtime, entity, window, periodStart, clock, num, den);
+      }
+      case 'calendar': {
+        const period = Number.isNaN(periodStart) ? currentPeriod(entity.org, window, clock) : null;
+        const start = period === null ? periodStart : period.start;
+        const tally = s.latest !== null && s.latest.start === start ? s.latest : s.periods.get(periodKey(start));
+        const end = period === null ? (tally as PeriodTally).end : period.end;
+        const num = tally?.num ?? 0;
+        const den = runtime.den === null ? null : (tally?.den ?? 0);
+        return ratio(runtime, entity, window, start, end, num, den);
+      }
+      default:
+        return assertUnreachable(s);
+    }
+  }
+
+  empty(runtime: IndicatorRuntime): Pick<IndicatorValue, 'value' | 'numerator' | 'denominator'> {
+    const den = runtime.den === null ? null : 0;
+    return { value: den === null ? 0 : null, numerator: 0, denominator: den };
+  }
+
+  // rolling windows decay as the clock passes their buckets
+  clockMoved(entity: EntityState, runtime: IndicatorRuntime, changed: (w: number) => void): void {
+    const states = entity.states[runtime.index] as TermsState;
+    for (let w = 0; w < states.length; w++) {
+      const s = states[w] as RollingState | CalendarState;
+      if (s.kind === 'rolling' && this.decays(entity, runtime, w, s)) changed(w);
+    }
+  }
+
+  isOpen(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): boolean {
+    const s = (entity.states[runtime.index] as TermsState)[w] as RollingState | CalendarState;
+    return s.kind === 'rolling' || s.periods.has(periodKey(periodStart));
+  }
+
+  closePeriod(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): void {
+    const s = (entity.states[runtime.index] as TermsState)[w] as CalendarState;
+    s.periods.delete(periodKey(periodStart));
+    if (s.latest?.start === periodStart) s.latest = null;
+  }
+
+  openPeriods(
+    entity: EntityState,
+    runtime: IndicatorRuntime,
+    visit: (w: number, start: number, end: number) => void,
+  ): void {
+    (entity.states[runtime.index] as TermsState).forEach((s, w) => {
+      if (s.kind === 'rolling') return;
+      for (const p of s.periods.values()) visit(w, p.start, p.end);
+    });
+  }
+
+  snapshot(entity: EntityState, runtime: IndicatorRuntime): MeasureStateSnapshot {
+    const states = entity.states[runtime.index] as TermsState;
+    return {
+      windows: states.map((s, w): WindowSnapshot => {
+        if (s.kind === 'calendar') {
+          return { kind: 'calendar', window: s.window, periods: [...s.periods.values()].map(snapshotTally) };
+        }
+        const pair = this.pairOf(runtime, w);
+        return {
+          kind: 'rolling',
+          window: s.window,
+          num: sideSnapshot(entity, pair.num, s.numDistinct),
+          den: runtime.den === null ? null : sideSnapshot(entity, pair.den, s.denDistinct),
+        };
+      }),
+    };
+  }
+
+  restore(entity: EntityState, runtime: IndicatorRuntime, snap: MeasureStateSnapshot): void {
+    if (snap.windows === undefined || snap.windows.length !== runtime.windows.length) return;
+    const states = snap.windows.map((s, w) => this.restoreWindow(entity, runtime, w, s));
+    if (states.every((s) => s !== undefined)) entity.states[runtime.index] = states;
+  }
+
+  private restoreWindow(
+    entity: EntityState,
+    runtime: IndicatorRuntime,
+    w: number,
+    s: WindowSnapshot,
+  ): RollingState | CalendarState | undefined {
+    if (runtime.windows[w] !== s.window) return undefined;
+    switch (s.kind) {
+      case 'rolling':
+        return this.restoreRolling(entity, runtime, w, s);
+      case 'calendar': {
+        const numDistinct = runtime.num?.distinct ?? false;
+        const denDistinct = runtime.den?.distinct ?? false;
+        const periods = new Map(s.periods.map((p) => [periodKey(p.start), restoreTally(p, numDistinct, denDistinct)]));
+        let latest: PeriodTally | null = null;
+        for (const p of periods.values()) if (latest === null || p.start > latest.start) latest = p;
+        return { kind: 'calendar', window: s.window as CalendarWindow, periods, latest };
+      }
+      case 'manual':
+        return undefined; // the indicator was a manual one: its scores do not fit terms
+      default:
+        return assertUnreachable(s);
+    }
+  }
+
+  private restoreRolling(
+    entity: EntityState,
+    runtime: IndicatorRuntime,
+    w: number,
+    snap: Extract<WindowSnapshot, { kind: 'rolling' }>,
+  ): RollingState | undefined {
+    const pair = this.pairOf(runtime, w);
+    const spec = runtime.rolling[w];
+    if (spec === null || spec === undefined) return undefined;
+    if (snap.num.distinct !== (runtime.num?.distinct ?? false)) return undefined;
+    if (
+      (snap.den === null) !== (runtime.den === null) ||
+      (snap.den !== null && snap.den.distinct !== runtime.den?.distinct)
+    ) {
+      return undefined;
+    }
+    const side = (column: RollingColumns | null, side: SideSnapshot | null): RollingDistinct | null => {
+      if (side === null) return null;
+      if (!side.distinct) {
+        column?.restore(entity.slot, side.state);
+        return null;
+      }
+      return RollingDistinct.restore(spec.buckets, side.state);
+    };
+    return {
+      kind: 'rolling',
+      window: snap.window as RollingState['window'],
+      spec,
+      touchedAt: 0,
+      numDistinct: side(pair.num, snap.num),
+      denDistinct: side(pair.den, snap.den),
+    };
+  }
+
+  private pairOf(runtime: IndicatorRuntime, w: number): RollingColumnsPair {
+    return this.columns[runtime.index]?.[w] as RollingColumnsPair;
+  }
+
+  private statesOf(entity: EntityState, runtime: IndicatorRuntime): TermsState {
+    let states = entity.states[runtime.index] as TermsState | undefined;
+    if (states === undefined) {
+      states = this.newStates(entity, runtime);
+      entity.states[runtime.index] = states;
+    }
+    return states;
+  }
+
+  private newStates(entity: EntityState, runtime: IndicatorRuntime): TermsState {
+    return runtime.windows.map((window, w): RollingState | CalendarState => {
+      const spec = runtime.rolling[w];
+      if (isRolling(window) && spec !== null && spec !== undefined) {
+        const pair = this.pairOf(runtime, w);
+        pair.num?.ensure(entity.slot);
+        pair.den?.ensure(entity.slot);
+        const distinct = (d: boolean | undefined) => (d === true ? new RollingDistinct(spec.buckets) : null);
+        return {
+          kind: 'rolling',
+          window,
+          spec,
+          touchedAt: 0,
+          numDistinct: distinct(runtime.num?.distinct),
+          denDistinct: distinct(runtime.den?.distinct),
+        };
+      }
+      return { kind: 'calendar', window: window as CalendarWindow, periods: new Map(), latest: null };
+    });
+  }
+
+  private decays(entity: EntityState, runtime: IndicatorRuntime, w: number, s: RollingState): boolean {
+    const bucket = Math.floor(this.host.clock() / s.spec.bucketMs);
+    const [numBefore, denBefore] = this.rollingTotals(entity, runtime, w, s, Number.NaN);
+    const [num, den] = this.rollingTotals(entity, runtime, w, s, bucket);
+    return num !== numBefore || den !== denBefore;
+  }
+
+  // numerator and denominator of a rolling window as of clockBucket (NaN: as last advanced, unmoved)
+  private rollingTotals(
+    entity: EntityState,
+    runtime: IndicatorRuntime,
+    w: number,
+    s: RollingState,
+    clockBucket: number,
+  ): [number, number | null] {
+    const pair = this.pairOf(runtime, w);
+    const side = (column: RollingColumns | null, distinct: RollingDistinct | null): number => {
+      if (column !== null)
+        return Number.isNaN(clockBucket) ? column.current(entity.slot) : column.total(entity.slot, clockBucket);
+      if (distinct === null) return 0;
+      return Number.isNaN(clockBucket) ? distinct.current : distinct.total(clockBucket);
+    };
+    const num = side(pair.num, s.numDistinct);
+    return [num, runtime.den === null ? null : side(pair.den, s.denDistinct)];
+  }
+}
+
+function ratio(
+  runtime: IndicatorRuntime,
+  entity: EntityState,
+  window: WindowName,
+  periodStart: number,
+  periodEnd: number,
+  num: number,
+  den: number | null,
+): IndicatorValue {
+  const value = den === null ? num * runtime.scale : den === 0 ? null : (num / den) * runtime.scale;
+  return {
+    indicator: runtime.def.id,
+    entity: entity.ref,
+    window,
+    periodStart,
+    periodEnd,
+    value,
+    numerator: num,
+    denominator: den,
+  };
+}
+
+function sideSnapshot(
+  entity: EntityState,
+  column: RollingColumns | null,
+  distinct: RollingDistinct | null,
+): SideSnapshot {
+  return column !== null
+    ? { distinct: false, state: column.snapshot(entity.slot) }
+    : { distinct: true, state: (distinct as RollingDistinct).snapshot() };
+}
