@@ -1,3 +1,5 @@
+import type { CurrencySettings } from '#libs/events';
+
 // The parsed, validated KPI-as-code model. YAML/JSON files (docs/definitions.md) are parsed into
 // these shapes; the indicator engine and the scoring library consume only these.
 
@@ -68,11 +70,10 @@ export interface IndicatorDef {
   measure: Measure;
 }
 
-export interface OrgSettings {
-  id: string; // '*' is the default for orgs not listed
+// An org's reporting currency and exchange rates (CurrencySettings, libs/events) and its time zone.
+// `id` '*' is the default for orgs not listed.
+export interface OrgSettings extends CurrencySettings {
   timeZone: string; // IANA, e.g. Asia/Shanghai
-  currency: string; // ISO 4217 reporting currency
-  exchangeRates: Readonly<Record<string, number>>; // 1 unit of key currency = rate units of reporting currency
 }
 
 export type Direction = 'higher' | 'lower';

@@ -3,7 +3,7 @@ export { EVENT_TYPES, isEventType, type EventType } from './event-types';
 export { LEAD_STAGES, MAX_COMMENT_LENGTH, TICKET_CHANNELS, type LeadStage, type TicketChannel } from './data-fields';
 export { formatErrors, type FieldError } from './field-error';
 export { idempotencyKey } from './idempotency-key';
-export { normalizeAmounts, type NormalizedAmounts } from './normalize-amounts';
+export { normalizeAmounts, type CurrencySettings, type NormalizedAmounts } from './normalize-amounts';
 export { isCalendarDate, parseTimestamp } from './time-format';
 export {
   MAX_ID_LENGTH,

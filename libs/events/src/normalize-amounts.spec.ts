@@ -1,9 +1,8 @@
-import type { OrgSettings } from '#libs/definitions';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from './canonical-event';
-import { normalizeAmounts } from './normalize-amounts';
+import { normalizeAmounts, type CurrencySettings } from './normalize-amounts';
 
-const ORG: OrgSettings = { id: 'acme', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: { USD: 7.1 } };
+const ORG: CurrencySettings = { id: 'acme', currency: 'CNY', exchangeRates: { USD: 7.1 } };
 
 function invoice(amount: number, currency: string): CanonicalEvent {
   return {

@@ -1,6 +1,12 @@
-import type { OrgSettings } from '#libs/definitions';
 import type { CanonicalEvent } from './canonical-event';
 import type { FieldError } from './field-error';
+
+// What conversion needs to know of an org (the definitions' OrgSettings carries these and more).
+export interface CurrencySettings {
+  id: string;
+  currency: string; // ISO 4217 reporting currency
+  exchangeRates: Readonly<Record<string, number>>; // 1 unit of key currency = rate units of reporting currency
+}
 
 export type NormalizedAmounts = { ok: true; event: CanonicalEvent } | { ok: false; errors: FieldError[] };
 
@@ -9,7 +15,7 @@ const MICRO = 1e6;
 // Puts `data.amount` into the org's reporting currency. Events without a currency, or already in the
 // reporting currency, come back as they are; others are converted with the org's exchange rate into a
 // copy that keeps `originalAmount` / `originalCurrency`, or rejected when the org has no rate.
-export function normalizeAmounts(event: CanonicalEvent, org: OrgSettings): NormalizedAmounts {
+export function normalizeAmounts(event: CanonicalEvent, org: CurrencySettings): NormalizedAmounts {
   const { currency, amount } = event.data;
   if (currency === undefined || currency === org.currency) return { ok: true, event };
   if (typeof currency !== 'string') {
