@@ -1,4 +1,5 @@
 import type { CurrencySettings } from '#libs/events';
+import type { CalendarWindow } from '#libs/time';
 
 // The parsed, validated KPI-as-code model. YAML/JSON files (docs/definitions.md) are parsed into
 // these shapes; the indicator engine and the scoring library consume only these.
@@ -7,10 +8,17 @@ export type Level = 'agent' | 'team' | 'org';
 export const LEVELS: readonly Level[] = ['agent', 'team', 'org'];
 
 export type RollingWindow = 'rolling:1h' | 'rolling:24h' | 'rolling:7d' | 'rolling:30d';
-export type CalendarWindow = 'day' | 'week' | 'month' | 'quarter' | 'year';
+export type { CalendarWindow };
 export type WindowName = RollingWindow | CalendarWindow;
 export const ROLLING_WINDOWS: readonly RollingWindow[] = ['rolling:1h', 'rolling:24h', 'rolling:7d', 'rolling:30d'];
 export const CALENDAR_WINDOWS: readonly CalendarWindow[] = ['day', 'week', 'month', 'quarter', 'year'];
+
+const ROLLING: ReadonlySet<string> = new Set(ROLLING_WINDOWS);
+
+// Takes any string so that a window read back from storage (`rolling:7d`, `month`) can be told apart too.
+export function isRolling(window: string): window is RollingWindow {
+  return ROLLING.has(window);
+}
 
 export interface Localized {
   en: string;
