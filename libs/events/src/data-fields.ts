@@ -147,3 +147,22 @@ export const DATA_FIELDS: Readonly<Record<EventType, readonly FieldSpec[]>> = {
     optional('comment', comment),
   ],
 };
+
+// What ingest keeps in data when it converts an amount into the org's currency (normalize-amounts.ts).
+const CONVERSION_FIELDS = ['originalAmount', 'originalCurrency'] as const;
+
+function carriedNames(specs: readonly FieldSpec[]): readonly string[] {
+  const own = specs.map((s) => s.name);
+  const converted = own.includes('currency') ? CONVERSION_FIELDS : [];
+  return [...COMMON_DATA_FIELDS.map((s) => s.name), ...own, ...converted];
+}
+
+const CARRIED = new Map(
+  Object.entries(DATA_FIELDS).map(([type, specs]) => [type as EventType, carriedNames(specs)] as const),
+);
+
+// The names of the data fields an event of the type may carry: the common ones, its own, and the
+// originals kept when its amount is converted. What a definition may name as `data.<name>`.
+export function dataFieldNames(type: EventType): readonly string[] {
+  return CARRIED.get(type) ?? [];
+}
