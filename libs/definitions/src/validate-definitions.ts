@@ -1,5 +1,6 @@
 import { isValidTimeZone } from '#libs/time';
 import { assertUnreachable } from './assert-unreachable';
+import { contractProblems } from './contract-problems';
 import type { DefinitionIssue, IssueSeverity } from './definition-issue';
 import { originOf, rootOf, type DefinitionKind, type DefinitionOrigins } from './definition-origins';
 import {
@@ -133,6 +134,7 @@ function checkIndicators(set: DefinitionSet, issues: DefinitionIssue[], origins:
         if (isRolling(window)) report(`.windows[${w}]`, `${window} is not allowed: ${obstacle}`);
       });
     }
+    for (const problem of contractProblems(indicator.measure)) report(problem.path, problem.message);
     if (indicator.measure.kind === 'terms' && !(indicator.measure.scale > 0)) {
       report('.scale', `expected a positive number, got ${indicator.measure.scale}`);
     }
