@@ -8,7 +8,7 @@ export {
   type LeadStage,
   type TicketChannel,
 } from './data-fields';
-export { formatErrors, type FieldError } from './field-error';
+export { formatErrors, type FieldError, type FieldErrorCode } from './field-error';
 export { idempotencyKey } from './idempotency-key';
 export { normalizeAmounts, type CurrencySettings, type NormalizedAmounts } from './normalize-amounts';
 export { isCalendarDate, parseTimestamp } from './time-format';

@@ -57,6 +57,7 @@ describe('normalizeAmounts', () => {
       errors: [
         {
           field: 'data.currency',
+          code: 'no_exchange_rate',
           reason: "EUR differs from the org's reporting currency CNY and no exchange rate is configured",
         },
       ],
@@ -71,7 +72,13 @@ describe('normalizeAmounts', () => {
     const result = normalizeAmounts(invoice(10, 'USD'), { ...ORG, exchangeRates: { USD: 0 } });
     expect(result).toEqual({
       ok: false,
-      errors: [{ field: 'data.currency', reason: 'the exchange rate for USD in org acme is not a positive number' }],
+      errors: [
+        {
+          field: 'data.currency',
+          code: 'invalid_exchange_rate',
+          reason: 'the exchange rate for USD in org acme is not a positive number',
+        },
+      ],
     });
   });
 });
