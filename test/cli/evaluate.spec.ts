@@ -58,16 +58,25 @@ describe('kpi-pulse evaluate (contract: shared/contracts/cli-evaluate.md)', () =
     expect(card?.coefficient).toBe(1.5);
   });
 
-  it('reports rejected lines with the field and the reason, and counts duplicates and later events', () => {
+  it('reports rejected lines with the field, the code and the reason, and counts duplicates and later events', () => {
     expect(report.rejected).toEqual([
       {
         line: 11,
         id: 'e30',
         source: 'ticketing/zendesk',
+        field: 'data.contacts',
+        code: 'invalid_value',
         reason: expect.stringMatching(/^data\.contacts: /) as string,
       },
-      { line: 13, id: 'e32', source: 'crm/hubspot', reason: expect.stringMatching(/^data\.currency: GBP/) as string },
-      { line: 14, reason: expect.stringMatching(/^invalid JSON/) as string },
+      {
+        line: 13,
+        id: 'e32',
+        source: 'crm/hubspot',
+        field: 'data.currency',
+        code: 'no_exchange_rate',
+        reason: expect.stringMatching(/^data\.currency: GBP/) as string,
+      },
+      { line: 14, field: 'event', code: 'invalid_json', reason: expect.stringMatching(/^invalid JSON/) as string },
     ]);
     expect(report.summary).toMatchObject({ duplicates: 1, afterAsOf: 1, rejected: 3 });
   });

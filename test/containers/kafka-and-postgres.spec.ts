@@ -96,23 +96,36 @@ describe('on Kafka and Postgres containers (testcontainers)', () => {
       .toBeGreaterThan(500);
   });
 
-  it('an invalid event is answered with the field and the reason, and lands on the dead-letter topic', async () => {
+  it('an invalid event is answered with the field, code and reason, and lands on the dead-letter topic with them', async () => {
     const bad = ticketSolved('bad-1', -1);
     const r = await fetch(`${running.url}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([bad]),
     });
-    const body = (await r.json()) as { rejected: number; results: { reason?: string }[] };
+    const body = (await r.json()) as {
+      rejected: number;
+      results: { field?: string; code?: string; reason?: string }[];
+    };
     expect(body.rejected).toBe(1);
+    expect(body.results[0]).toMatchObject({ field: 'data.contacts', code: 'invalid_value' });
     expect(body.results[0]?.reason).toMatch(/^data\.contacts: /);
     const consumer = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }).consumer({ groupId: 'dlq-check' });
     await consumer.connect();
     await consumer.subscribe({ topics: [TOPICS.deadLetter], fromBeginning: true });
-    const reason = await new Promise<string>((resolve) => {
-      void consumer.run({ eachMessage: ({ message }) => Promise.resolve(resolve(String(message.headers?.reason))) });
+    const headers = await new Promise<Record<string, string>>((resolve) => {
+      void consumer.run({
+        eachMessage: ({ message }) =>
+          Promise.resolve(
+            resolve({
+              reason: String(message.headers?.reason),
+              field: String(message.headers?.field),
+              code: String(message.headers?.code),
+            }),
+          ),
+      });
     });
     await consumer.disconnect();
-    expect(reason).toBe(body.results[0]?.reason);
+    expect(headers).toEqual({ reason: body.results[0]?.reason, field: 'data.contacts', code: 'invalid_value' });
   });
 });

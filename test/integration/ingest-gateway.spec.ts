@@ -45,19 +45,54 @@ describe('ingest-gateway over HTTP (real Nest app, real Postgres)', () => {
     const body = (await lines.json()) as {
       accepted: number;
       rejected: number;
-      results: { status: string; reason?: string }[];
+      results: { status: string; field?: string; code?: string; reason?: string }[];
     };
     expect(body.accepted).toBe(1);
     expect(body.rejected).toBe(2);
-    expect(body.results[1]?.reason).toBe('data.contacts: expected a positive integer');
+    expect(body.results[1]).toMatchObject({
+      field: 'data.contacts',
+      code: 'invalid_value',
+      reason: 'data.contacts: expected a positive integer',
+    });
+    expect(body.results[2]).toMatchObject({ field: 'event', code: 'invalid_json' });
     expect(body.results[2]?.reason).toMatch(/^invalid JSON/);
   });
 
-  it('has stored every accepted event in the log and every rejected one with its reason', async () => {
+  it('rejects a manual score outside the scale of its indicator at once, with the field and code', async () => {
+    const score = {
+      specversion: '1.0',
+      id: 'ms-1',
+      source: 'reviews/crm',
+      type: 'kpi.manual_score',
+      time: '2026-11-05T09:00:00+08:00',
+      data: { orgId: 'O1', agentId: 'A1', indicator: 'manual.sales.renewal_rate', value: 999, reviewerId: 'mgr-1' },
+    };
+    const r = await post(JSON.stringify(score), 'application/json');
+    expect(await r.json()).toMatchObject({
+      rejected: 1,
+      results: [
+        {
+          status: 'rejected',
+          id: 'ms-1',
+          field: 'data.value',
+          code: 'out_of_scale',
+          reason: 'data.value: expected a number from 0 to 1',
+        },
+      ],
+    });
+  });
+
+  it('has stored every accepted event in the log and every rejected one with its field, code and reason', async () => {
     const logged = await new PostgresEventLog(t.db).read(0, 100);
     expect(logged.map((r) => r.event.id)).toEqual(['h1', 'h2', 'h3']);
     const dead = await new RejectedEventsRepository(t.db).latest(10);
-    expect(dead.map((d) => d.reason)).toContain('data.contacts: expected a positive integer');
+    expect(dead).toContainEqual(
+      expect.objectContaining({
+        field: 'data.contacts',
+        code: 'invalid_value',
+        reason: 'data.contacts: expected a positive integer',
+      }),
+    );
   });
 
   it('refuses a body over the size limit with 413', async () => {

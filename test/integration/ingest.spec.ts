@@ -1,10 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DefinitionSet } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
 import { ingest } from '#libs/pipeline';
 import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 
-const ORGS = [{ id: '*', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: { USD: 7.1 } }];
+const DEFINITIONS: DefinitionSet = {
+  orgs: [{ id: '*', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: { USD: 7.1 } }],
+  indicators: [
+    {
+      id: 'cs.training',
+      version: 1,
+      name: { en: 'Training', zh: '培训' },
+      description: 'Training attendance, scored by the trainer.',
+      unit: 'points',
+      levels: ['agent'],
+      windows: ['month'],
+      allowedLatenessMs: 0,
+      measure: { kind: 'manual', scale: [0, 100], reviewers: ['trainer-1'] },
+    },
+  ],
+  scorecards: [],
+};
+
+function manualScore(id: string, value: number, reviewerId: string): CanonicalEvent {
+  return {
+    specversion: '1.0',
+    id,
+    source: 'reviews/lms',
+    type: 'kpi.manual_score',
+    time: '2026-11-05T09:00:00+08:00',
+    data: { orgId: 'O1', teamId: 'T1', agentId: 'A1', indicator: 'cs.training', value, reviewerId },
+  };
+}
 
 function deal(id: string, currency = 'CNY'): CanonicalEvent {
   return {
@@ -25,7 +53,7 @@ function deal(id: string, currency = 'CNY'): CanonicalEvent {
   };
 }
 
-describe('ingest: validate, log the good, keep the bad with the reason (real Postgres)', () => {
+describe('ingest: check, log the good, keep the bad with the field, code and reason (real Postgres)', () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await migratedTestDatabase();
@@ -43,8 +71,11 @@ describe('ingest: validate, log the good, keep the bad with the reason (real Pos
       JSON.stringify(bad),
       JSON.stringify(deal('e5', 'GBP')),
       deal('e6', 'USD'), // already parsed; a currency with a rate
+      manualScore('m1', 999, 'trainer-1'), // outside the indicator's scale
+      manualScore('m2', 80, 'intern-7'), // a reviewer the indicator does not list
+      manualScore('m3', 80, 'trainer-1'),
     ];
-    const outcomes = await ingest(items, { log, rejections, orgs: ORGS });
+    const outcomes = await ingest(items, { log, rejections, definitions: DEFINITIONS });
     expect(outcomes.map((o) => o.status)).toEqual([
       'accepted',
       'duplicate',
@@ -52,19 +83,49 @@ describe('ingest: validate, log the good, keep the bad with the reason (real Pos
       'rejected',
       'rejected',
       'accepted',
+      'rejected',
+      'rejected',
+      'accepted',
     ]);
     expect(outcomes[1]?.offset).toBe(outcomes[0]?.offset);
+    expect(outcomes[2]).toMatchObject({ field: 'event', code: 'invalid_json' });
     expect(outcomes[2]?.reason).toMatch(/^invalid JSON/);
     expect(outcomes[3]).toMatchObject({
       id: 'e4',
       source: 'crm/hubspot',
+      field: 'data.amount',
+      code: 'invalid_value',
       reason: 'data.amount: expected a non-negative finite number',
     });
+    expect(outcomes[4]).toMatchObject({ field: 'data.currency', code: 'no_exchange_rate' });
     expect(outcomes[4]?.reason).toMatch(/^data\.currency: GBP differs from the org's reporting currency CNY/);
+    expect(outcomes[6]).toEqual({
+      index: 6,
+      status: 'rejected',
+      id: 'm1',
+      source: 'reviews/lms',
+      field: 'data.value',
+      code: 'out_of_scale',
+      reason: 'data.value: expected a number from 0 to 100',
+    });
+    expect(outcomes[7]).toMatchObject({
+      id: 'm2',
+      field: 'data.reviewerId',
+      code: 'reviewer_not_allowed',
+      reason: 'data.reviewerId: intern-7 may not score cs.training',
+    });
 
-    expect((await log.read(0, 10)).map((r) => r.event.id)).toEqual(['e1', 'e6']);
+    expect((await log.read(0, 10)).map((r) => r.event.id)).toEqual(['e1', 'e6', 'm3']);
     const stored = await rejections.latest(10);
-    expect(stored.map((r) => r.reason)).toEqual([outcomes[4]?.reason, outcomes[3]?.reason, outcomes[2]?.reason]);
-    expect(stored[2]?.payload).toBe('{"specversion": "1.0", ');
+    expect(stored.map((r) => [r.eventId, r.field, r.code, r.reason])).toEqual(
+      [7, 6, 4, 3, 2].map((i) => [outcomes[i]?.id, outcomes[i]?.field, outcomes[i]?.code, outcomes[i]?.reason]),
+    );
+    expect(stored[4]?.payload).toBe('{"specversion": "1.0", ');
+    expect(stored[1]).toMatchObject({
+      source: 'reviews/lms',
+      eventId: 'm1',
+      field: 'data.value',
+      code: 'out_of_scale',
+    });
   });
 });

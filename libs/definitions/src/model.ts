@@ -1,3 +1,6 @@
+import type { CurrencySettings } from '#libs/events';
+import type { CalendarWindow } from '#libs/time';
+
 // The parsed, validated KPI-as-code model. YAML/JSON files (docs/definitions.md) are parsed into
 // these shapes; the indicator engine and the scoring library consume only these.
 
@@ -5,10 +8,17 @@ export type Level = 'agent' | 'team' | 'org';
 export const LEVELS: readonly Level[] = ['agent', 'team', 'org'];
 
 export type RollingWindow = 'rolling:1h' | 'rolling:24h' | 'rolling:7d' | 'rolling:30d';
-export type CalendarWindow = 'day' | 'week' | 'month' | 'quarter' | 'year';
+export type { CalendarWindow };
 export type WindowName = RollingWindow | CalendarWindow;
 export const ROLLING_WINDOWS: readonly RollingWindow[] = ['rolling:1h', 'rolling:24h', 'rolling:7d', 'rolling:30d'];
 export const CALENDAR_WINDOWS: readonly CalendarWindow[] = ['day', 'week', 'month', 'quarter', 'year'];
+
+const ROLLING: ReadonlySet<string> = new Set(ROLLING_WINDOWS);
+
+// Takes any string so that a window read back from storage (`rolling:7d`, `month`) can be told apart too.
+export function isRolling(window: string): window is RollingWindow {
+  return ROLLING.has(window);
+}
 
 export interface Localized {
   en: string;
@@ -68,11 +78,10 @@ export interface IndicatorDef {
   measure: Measure;
 }
 
-export interface OrgSettings {
-  id: string; // '*' is the default for orgs not listed
+// An org's reporting currency and exchange rates (CurrencySettings, libs/events) and its time zone.
+// `id` '*' is the default for orgs not listed.
+export interface OrgSettings extends CurrencySettings {
   timeZone: string; // IANA, e.g. Asia/Shanghai
-  currency: string; // ISO 4217 reporting currency
-  exchangeRates: Readonly<Record<string, number>>; // 1 unit of key currency = rate units of reporting currency
 }
 
 export type Direction = 'higher' | 'lower';

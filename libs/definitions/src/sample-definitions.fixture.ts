@@ -23,10 +23,10 @@ export function sampleDocument(): SampleDocument {
       {
         id: 'support.complaints',
         name: { en: 'Complaints', zh: '投诉' },
-        description: 'Complaints received about the team.',
+        description: 'Dissatisfied customer ratings of the team (the contract has no complaint event).',
         unit: 'count',
         windows: 'month',
-        numerator: { of: 'complaint.received' },
+        numerator: { of: 'ticket.rated', where: { 'data.satisfied': false } },
       },
     ],
     scorecards: [

@@ -200,3 +200,79 @@ describe('validateDefinitions', () => {
     ]);
   });
 });
+
+describe('validateDefinitions against the event contract', () => {
+  function withTerms(indicator: Record<string, unknown>): DefinitionSet {
+    const doc = sampleDocument();
+    doc.indicators[0] = { ...doc.indicators[0], numerator: undefined, denominator: undefined, ...indicator };
+    const parsed = parseDefinitionDocument(doc, 'seed/cs.yaml');
+    expect(parsed.errors).toEqual([]);
+    return parsed.definitions;
+  }
+
+  it('rejects an event type the contract does not have, suggesting the closest', () => {
+    const set = withTerms({
+      numerator: { of: 'ticket.solvd', where: { 'data.contacts': 1 } },
+      denominator: { of: 'ticket.solved' },
+    });
+    expect(messages(set)).toEqual([
+      'error indicators[0].numerator.of: unknown event type "ticket.solvd"; did you mean "ticket.solved"?',
+    ]);
+  });
+
+  it('lists the contract types when no type is close', () => {
+    const set = withTerms({ numerator: { of: ['ticket.solved', 'complaint.received'] } });
+    expect(messages(set)).toEqual([
+      expect.stringMatching(
+        /^error indicators\[0\]\.numerator\.of\[1\]: unknown event type "complaint.received"; the contract's types: crm\.lead\.created, .*kpi\.manual_score$/,
+      ),
+    ]);
+  });
+
+  it('rejects a where field the types do not carry, suggesting the closest', () => {
+    const set = withTerms({
+      numerator: { of: 'ticket.solved', where: { 'data.contactz': 1 } },
+      denominator: { of: 'ticket.solved' },
+    });
+    expect(messages(set)).toEqual([
+      'error indicators[0].numerator.where["data.contactz"]: unknown field "data.contactz": not carried by ticket.solved; did you mean "data.contacts"?',
+    ]);
+  });
+
+  it('checks the fields of sum, distinct, duration and time', () => {
+    const set = withTerms({
+      numerator: {
+        of: 'crm.deal.won',
+        duration: { from: 'data.sqlAtt', to: 'time', unit: 'd' },
+        time: 'data.dueDate',
+      },
+      windows: 'month',
+      denominator: { of: ['crm.order.paid'], distinct: ['data.visitorId', 'data.vistorId'] },
+    });
+    expect(messages(set)).toEqual([
+      'error indicators[0].numerator.duration.from: unknown field "data.sqlAtt": not carried by crm.deal.won; did you mean "data.sqlAt"?',
+      expect.stringMatching(
+        /^error indicators\[0\]\.numerator\.time: unknown field "data\.dueDate": not carried by crm\.deal\.won; they carry data\.orgId, .*data\.sqlAt/,
+      ),
+      'error indicators[0].denominator.distinct[1]: unknown field "data.vistorId": not carried by crm.order.paid; did you mean "data.visitorId"?',
+    ]);
+    expect(messages(withTerms({ numerator: { of: 'refund.issued', sum: 'data.amout' } }))).toEqual([
+      'error indicators[0].numerator.sum: unknown field "data.amout": not carried by refund.issued; did you mean "data.amount"?',
+    ]);
+  });
+
+  it('reports an average once, at average', () => {
+    const set = withTerms({ average: { of: 'ticket.replied', sum: 'data.responseSecnds' } });
+    expect(messages(set)).toEqual([
+      'error indicators[0].average.sum: unknown field "data.responseSecnds": not carried by ticket.replied; did you mean "data.responseSeconds"?',
+    ]);
+  });
+
+  it('accepts a field carried by any of the types, the common fields and the originals of a conversion', () => {
+    const set = withTerms({
+      numerator: { of: ['ticket.created', 'ticket.replied'], where: { 'data.priority': { exists: true } } },
+      denominator: { of: 'crm.order.paid', where: { 'data.teamId': 'T1' }, sum: 'data.originalAmount' },
+    });
+    expect(messages(set)).toEqual([]);
+  });
+});

@@ -1,17 +1,17 @@
 import { isValidTimeZone } from '#libs/time';
 import { assertUnreachable } from './assert-unreachable';
+import { contractProblems } from './contract-problems';
 import type { DefinitionIssue, IssueSeverity } from './definition-issue';
 import { originOf, rootOf, type DefinitionKind, type DefinitionOrigins } from './definition-origins';
 import {
   CALENDAR_WINDOWS,
-  ROLLING_WINDOWS,
+  isRolling,
   type DefinitionSet,
   type IndicatorDef,
   type KpiDef,
   type Measure,
   type ScorecardDef,
   type ScoringRule,
-  type WindowName,
 } from './model';
 
 type Report = (path: string, message: string, severity?: IssueSeverity) => void;
@@ -19,10 +19,6 @@ type Report = (path: string, message: string, severity?: IssueSeverity) => void;
 const CURRENCY = /^[A-Z]{3}$/;
 // weights are written as decimals (6.5 + 3.5); compare sums with a tolerance
 const EPSILON = 1e-9;
-
-function isRollingWindow(window: WindowName): boolean {
-  return ROLLING_WINDOWS.some((w) => w === window);
-}
 
 // Why the measure cannot be taken over a rolling window, or undefined when it can.
 export function rollingObstacle(measure: Measure): string | undefined {
@@ -135,9 +131,10 @@ function checkIndicators(set: DefinitionSet, issues: DefinitionIssue[], origins:
     const obstacle = rollingObstacle(indicator.measure);
     if (obstacle !== undefined) {
       indicator.windows.forEach((window, w) => {
-        if (isRollingWindow(window)) report(`.windows[${w}]`, `${window} is not allowed: ${obstacle}`);
+        if (isRolling(window)) report(`.windows[${w}]`, `${window} is not allowed: ${obstacle}`);
       });
     }
+    for (const problem of contractProblems(indicator.measure)) report(problem.path, problem.message);
     if (indicator.measure.kind === 'terms' && !(indicator.measure.scale > 0)) {
       report('.scale', `expected a positive number, got ${indicator.measure.scale}`);
     }

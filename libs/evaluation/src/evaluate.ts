@@ -1,5 +1,4 @@
-import { scorecardsInForce, type DefinitionSet, type Level } from '#libs/definitions';
-import { formatErrors, validateEvent } from '#libs/events';
+import { checkEvent, scorecardsInForce, type DefinitionSet, type Level, type RejectionCode } from '#libs/definitions';
 import { IndicatorEngine, type IndicatorValue } from '#libs/indicators';
 import { dateOfDayNumber, formatLocal, localDayNumber, periodOfInstant } from '#libs/time';
 import type { ScorecardScore } from '#libs/scoring';
@@ -39,10 +38,13 @@ export interface ReportedScorecard extends Omit<ScorecardScore, 'scorecard'> {
   periodEnd: string;
 }
 
+// `reason` names every problem (`field: reason; …`); field and code are the first one's (checkEvent).
 export interface RejectedEvent {
   line: number;
   id?: string;
   source?: string;
+  field: string;
+  code: RejectionCode;
   reason: string;
 }
 
@@ -73,18 +75,13 @@ export function evaluate(input: EvaluateInput): EvaluationReport {
     lineNo++;
     if (line.trim() === '') continue;
     summary.lines++;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (err) {
-      rejected.push({ line: lineNo, reason: `invalid JSON: ${(err as Error).message}` });
-      continue;
-    }
-    const checked = validateEvent(raw);
+    // checked before the as-of and org filters: a line that cannot count is listed wherever its time falls
+    const checked = checkEvent(line, definitions);
     if (!checked.ok) {
-      const r: RejectedEvent = { line: lineNo, reason: formatErrors(checked.errors) };
-      if (checked.id !== undefined) r.id = checked.id;
-      if (checked.source !== undefined) r.source = checked.source;
+      const { id, source, field, code, message } = checked.rejection;
+      const r: RejectedEvent = { line: lineNo, field, code, reason: message };
+      if (id !== undefined) r.id = id;
+      if (source !== undefined) r.source = source;
       rejected.push(r);
       continue;
     }
@@ -96,15 +93,12 @@ export function evaluate(input: EvaluateInput): EvaluationReport {
       summary.otherOrgs++;
       continue;
     }
-    const result = engine.fold(checked.event);
+    const result = engine.fold(checked.event, checked.timeMs);
+    // the engine checks what checkEvent checked, against the same definitions
     if (result.status === 'rejected') {
-      rejected.push({
-        line: lineNo,
-        id: checked.event.id,
-        source: checked.event.source,
-        reason: result.reason ?? 'rejected',
-      });
-    } else if (result.status === 'duplicate') summary.duplicates++;
+      throw new Error(`line ${lineNo}: the engine rejected an event checkEvent took: ${result.reason ?? 'rejected'}`);
+    }
+    if (result.status === 'duplicate') summary.duplicates++;
     else summary.accepted++;
   }
   summary.rejected = rejected.length;

@@ -1,8 +1,14 @@
 import type { EventType } from './event-types';
 import { parseTimestamp, timestampProblem, isCalendarDate } from './time-format';
 
-// A check on one value: undefined when it is fine, else the reason for the FieldError.
-export type FieldCheck = (value: unknown) => string | undefined;
+// What is wrong with one value, for its FieldError.
+export interface FieldProblem {
+  code: 'invalid_type' | 'invalid_value';
+  reason: string;
+}
+
+// A check on one value: undefined when it is fine.
+export type FieldCheck = (value: unknown) => FieldProblem | undefined;
 
 export interface FieldSpec {
   name: string;
@@ -21,46 +27,46 @@ export type LeadStage = (typeof LEAD_STAGES)[number];
 
 const CURRENCY_CODE = /^[A-Z]{3}$/;
 
-function rule(test: (value: unknown) => boolean, reason: string): FieldCheck {
-  return (value) => (test(value) ? undefined : reason);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+
+// A value of the wrong JSON type is `invalid_type`; one of the right type that fails `test`, `invalid_value`.
+function rule<T>(isType: (v: unknown) => v is T, test: (value: T) => boolean, reason: string): FieldCheck {
+  const wrongType: FieldProblem = { code: 'invalid_type', reason };
+  const wrongValue: FieldProblem = { code: 'invalid_value', reason };
+  return (value) => (!isType(value) ? wrongType : test(value) ? undefined : wrongValue);
 }
 
 function oneOf(values: readonly string[]): FieldCheck {
   const allowed: ReadonlySet<unknown> = new Set(values);
-  return rule((v) => allowed.has(v), `expected one of ${values.join(', ')}`);
+  return rule(isString, (v) => allowed.has(v), `expected one of ${values.join(', ')}`);
 }
 
-const nonEmptyString = rule((v) => typeof v === 'string' && v.length > 0, 'expected a non-empty string');
-const finiteNumber = rule((v) => typeof v === 'number' && Number.isFinite(v), 'expected a finite number');
+const nonEmptyString = rule(isString, (v) => v.length > 0, 'expected a non-empty string');
+const finiteNumber = rule(isNumber, (v) => Number.isFinite(v), 'expected a finite number');
 // Amounts are decimal major units (1234.50) and durations are seconds; both may be fractional.
-const nonNegativeNumber = rule(
-  (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
-  'expected a non-negative finite number',
+const nonNegativeNumber = rule(isNumber, (v) => Number.isFinite(v) && v >= 0, 'expected a non-negative finite number');
+const positiveInteger = rule(isNumber, (v) => Number.isInteger(v) && v >= 1, 'expected a positive integer');
+const ratingScore = rule(isNumber, (v) => Number.isInteger(v) && v >= 1 && v <= 5, 'expected an integer from 1 to 5');
+const boolean = rule(
+  (v): v is boolean => typeof v === 'boolean',
+  () => true,
+  'expected true or false',
 );
-const positiveInteger = rule(
-  (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1,
-  'expected a positive integer',
-);
-const ratingScore = rule(
-  (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 5,
-  'expected an integer from 1 to 5',
-);
-const boolean = rule((v) => typeof v === 'boolean', 'expected true or false');
 const currency = rule(
-  (v) => typeof v === 'string' && CURRENCY_CODE.test(v),
+  isString,
+  (v) => CURRENCY_CODE.test(v),
   'expected an ISO 4217 currency code of 3 upper-case letters',
 );
-const calendarDate = rule(
-  (v) => typeof v === 'string' && isCalendarDate(v),
-  'expected a valid calendar date YYYY-MM-DD',
-);
+const calendarDate = rule(isString, isCalendarDate, 'expected a valid calendar date YYYY-MM-DD');
 const comment = rule(
-  (v) => typeof v === 'string' && v.length <= MAX_COMMENT_LENGTH,
+  isString,
+  (v) => v.length <= MAX_COMMENT_LENGTH,
   `expected a string of at most ${MAX_COMMENT_LENGTH} characters`,
 );
 const timestamp: FieldCheck = (v) => {
-  if (typeof v !== 'string') return 'expected an RFC 3339 timestamp string';
-  return Number.isNaN(parseTimestamp(v)) ? timestampProblem(v) : undefined;
+  if (typeof v !== 'string') return { code: 'invalid_type', reason: 'expected an RFC 3339 timestamp string' };
+  return Number.isNaN(parseTimestamp(v)) ? { code: 'invalid_value', reason: timestampProblem(v) } : undefined;
 };
 const ticketChannel = oneOf(TICKET_CHANNELS);
 const leadStage = oneOf(LEAD_STAGES);
@@ -138,8 +144,8 @@ export const DATA_FIELDS: Readonly<Record<EventType, readonly FieldSpec[]>> = {
   ],
   'invoice.written_off': [required('invoiceId', nonEmptyString), ...money],
   'refund.issued': [...money, optional('orderId', nonEmptyString)],
-  // a score for what events cannot measure (training, a manager's rating, 360 reviews); the scale
-  // is the manual indicator's, checked by the engine
+  // a score for what events cannot measure (training, a manager's rating, 360 reviews); the
+  // indicator, its scale and its reviewers are checked against the definitions (libs/definitions check-event.ts)
   'kpi.manual_score': [
     required('indicator', nonEmptyString),
     required('value', finiteNumber),
@@ -147,3 +153,22 @@ export const DATA_FIELDS: Readonly<Record<EventType, readonly FieldSpec[]>> = {
     optional('comment', comment),
   ],
 };
+
+// What ingest keeps in data when it converts an amount into the org's currency (normalize-amounts.ts).
+const CONVERSION_FIELDS = ['originalAmount', 'originalCurrency'] as const;
+
+function carriedNames(specs: readonly FieldSpec[]): readonly string[] {
+  const own = specs.map((s) => s.name);
+  const converted = own.includes('currency') ? CONVERSION_FIELDS : [];
+  return [...COMMON_DATA_FIELDS.map((s) => s.name), ...own, ...converted];
+}
+
+const CARRIED = new Map(
+  Object.entries(DATA_FIELDS).map(([type, specs]) => [type as EventType, carriedNames(specs)] as const),
+);
+
+// The names of the data fields an event of the type may carry: the common ones, its own, and the
+// originals kept when its amount is converted. What a definition may name as `data.<name>`.
+export function dataFieldNames(type: EventType): readonly string[] {
+  return CARRIED.get(type) ?? [];
+}

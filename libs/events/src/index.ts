@@ -1,9 +1,16 @@
 export type { CanonicalEvent, EventData } from './canonical-event';
 export { EVENT_TYPES, isEventType, type EventType } from './event-types';
-export { LEAD_STAGES, MAX_COMMENT_LENGTH, TICKET_CHANNELS, type LeadStage, type TicketChannel } from './data-fields';
-export { formatErrors, type FieldError } from './field-error';
+export {
+  dataFieldNames,
+  LEAD_STAGES,
+  MAX_COMMENT_LENGTH,
+  TICKET_CHANNELS,
+  type LeadStage,
+  type TicketChannel,
+} from './data-fields';
+export { formatErrors, type FieldError, type FieldErrorCode } from './field-error';
 export { idempotencyKey } from './idempotency-key';
-export { normalizeAmounts, type NormalizedAmounts } from './normalize-amounts';
+export { normalizeAmounts, type CurrencySettings, type NormalizedAmounts } from './normalize-amounts';
 export { isCalendarDate, parseTimestamp } from './time-format';
 export {
   MAX_ID_LENGTH,

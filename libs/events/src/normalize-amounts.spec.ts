@@ -1,9 +1,8 @@
-import type { OrgSettings } from '#libs/definitions';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from './canonical-event';
-import { normalizeAmounts } from './normalize-amounts';
+import { normalizeAmounts, type CurrencySettings } from './normalize-amounts';
 
-const ORG: OrgSettings = { id: 'acme', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: { USD: 7.1 } };
+const ORG: CurrencySettings = { id: 'acme', currency: 'CNY', exchangeRates: { USD: 7.1 } };
 
 function invoice(amount: number, currency: string): CanonicalEvent {
   return {
@@ -58,6 +57,7 @@ describe('normalizeAmounts', () => {
       errors: [
         {
           field: 'data.currency',
+          code: 'no_exchange_rate',
           reason: "EUR differs from the org's reporting currency CNY and no exchange rate is configured",
         },
       ],
@@ -72,7 +72,13 @@ describe('normalizeAmounts', () => {
     const result = normalizeAmounts(invoice(10, 'USD'), { ...ORG, exchangeRates: { USD: 0 } });
     expect(result).toEqual({
       ok: false,
-      errors: [{ field: 'data.currency', reason: 'the exchange rate for USD in org acme is not a positive number' }],
+      errors: [
+        {
+          field: 'data.currency',
+          code: 'invalid_exchange_rate',
+          reason: 'the exchange rate for USD in org acme is not a positive number',
+        },
+      ],
     });
   });
 });

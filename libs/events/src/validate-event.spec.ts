@@ -311,6 +311,26 @@ describe('validateEvent: reporting', () => {
     ]);
   });
 
+  it('gives every error a stable code: missing, invalid_type, invalid_value or unknown_type', () => {
+    const codeOf = (input: unknown): string[] => {
+      const result = validateEvent(input);
+      return result.ok ? [] : result.errors.map((e) => `${e.field} ${e.code}`);
+    };
+    expect(codeOf(changed('ticket.solved', 'data.contacts', undefined))).toEqual(['data.contacts missing']);
+    expect(codeOf(changed('ticket.solved', 'data.contacts', '1'))).toEqual(['data.contacts invalid_type']);
+    expect(codeOf(changed('ticket.solved', 'data.contacts', 0))).toEqual(['data.contacts invalid_value']);
+    expect(codeOf(changed('ticket.solved', 'type', 'ticket.solvd'))).toEqual(['type unknown_type']);
+    expect(codeOf(changed('ticket.solved', 'time', '2026-11-01T10:00:00'))).toEqual(['time invalid_value']);
+    expect(codeOf(changed('ticket.solved', 'time', 7))).toEqual(['time invalid_type']);
+    expect(codeOf(changed('ticket.solved', 'id', ''))).toEqual(['id invalid_value']);
+    expect(codeOf(changed('ticket.solved', 'source', 3))).toEqual(['source invalid_type']);
+    expect(codeOf(changed('ticket.solved', 'specversion', '0.3'))).toEqual(['specversion invalid_value']);
+    expect(codeOf(changed('ticket.solved', 'data', 'x'))).toEqual(['data invalid_type']);
+    expect(codeOf(changed('ticket.created', 'data.channel', 'fax'))).toEqual(['data.channel invalid_value']);
+    expect(codeOf(changed('ticket.rated', 'data.satisfied', 'yes'))).toEqual(['data.satisfied invalid_type']);
+    expect(codeOf(42)).toEqual(['event invalid_type']);
+  });
+
   it('formats errors as "field: reason" joined by "; "', () => {
     expect(
       formatErrors([
@@ -365,6 +385,9 @@ describe('validateEvent never throws', () => {
         },
       },
     );
-    expect(validateEvent(hostile)).toEqual({ ok: false, errors: [{ field: 'event', reason: 'could not be read' }] });
+    expect(validateEvent(hostile)).toEqual({
+      ok: false,
+      errors: [{ field: 'event', code: 'unreadable', reason: 'could not be read' }],
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from './canonical-event';
 import { COMMON_DATA_FIELDS, DATA_FIELDS, type FieldSpec } from './data-fields';
-import type { FieldError } from './field-error';
+import type { FieldError, FieldErrorCode } from './field-error';
 import { parseTimestamp, timestampProblem } from './time-format';
 
 export interface ValidEvent {
@@ -39,10 +39,14 @@ function isEnvelopeId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
 }
 
+function idCode(value: unknown): FieldErrorCode {
+  return typeof value === 'string' ? 'invalid_value' : 'invalid_type';
+}
+
 // The error list is created on the first error only: valid events allocate nothing but the result.
-function add(errors: FieldError[] | undefined, field: string, reason: string): FieldError[] {
+function add(errors: FieldError[] | undefined, field: string, code: FieldErrorCode, reason: string): FieldError[] {
   const list = errors ?? [];
-  list.push({ field, reason });
+  list.push({ field, code, reason });
   return list;
 }
 
@@ -56,51 +60,54 @@ function checkFields(
     const value = data[spec.name];
     // Absent means absent: null is a wrong value, not a missing one.
     if (value === undefined) {
-      if (spec.required) list = add(list, spec.path, REQUIRED);
+      if (spec.required) list = add(list, spec.path, 'missing', REQUIRED);
       continue;
     }
-    const reason = spec.check(value);
-    if (reason !== undefined) list = add(list, spec.path, reason);
+    const problem = spec.check(value);
+    if (problem !== undefined) list = add(list, spec.path, problem.code, problem.reason);
   }
   return list;
 }
 
 function validate(input: unknown): EventValidation {
-  if (!isObject(input)) return { ok: false, errors: [{ field: 'event', reason: 'expected a JSON object' }] };
+  if (!isObject(input))
+    return { ok: false, errors: [{ field: 'event', code: 'invalid_type', reason: 'expected a JSON object' }] };
   const { specversion, id, source, type, time, subject, data } = input;
   let errors: FieldError[] | undefined;
 
-  if (specversion === undefined) errors = add(errors, 'specversion', REQUIRED);
-  else if (specversion !== '1.0') errors = add(errors, 'specversion', 'expected "1.0"');
+  if (specversion === undefined) errors = add(errors, 'specversion', 'missing', REQUIRED);
+  else if (specversion !== '1.0') errors = add(errors, 'specversion', 'invalid_value', 'expected "1.0"');
 
-  if (id === undefined) errors = add(errors, 'id', REQUIRED);
-  else if (!isEnvelopeId(id)) errors = add(errors, 'id', ENVELOPE_ID_REASON);
+  if (id === undefined) errors = add(errors, 'id', 'missing', REQUIRED);
+  else if (!isEnvelopeId(id)) errors = add(errors, 'id', idCode(id), ENVELOPE_ID_REASON);
 
-  if (source === undefined) errors = add(errors, 'source', REQUIRED);
-  else if (!isEnvelopeId(source)) errors = add(errors, 'source', ENVELOPE_ID_REASON);
+  if (source === undefined) errors = add(errors, 'source', 'missing', REQUIRED);
+  else if (!isEnvelopeId(source)) errors = add(errors, 'source', idCode(source), ENVELOPE_ID_REASON);
 
   let typeFields: readonly FieldSpec[] | undefined;
-  if (type === undefined) errors = add(errors, 'type', REQUIRED);
-  else if (typeof type !== 'string') errors = add(errors, 'type', 'expected an event type string');
+  if (type === undefined) errors = add(errors, 'type', 'missing', REQUIRED);
+  else if (typeof type !== 'string') errors = add(errors, 'type', 'invalid_type', 'expected an event type string');
   else {
     typeFields = FIELDS_BY_TYPE.get(type);
     if (typeFields === undefined) {
-      errors = add(errors, 'type', `unknown event type ${JSON.stringify(type.slice(0, ECHO_LENGTH))}`);
+      errors = add(errors, 'type', 'unknown_type', `unknown event type ${JSON.stringify(type.slice(0, ECHO_LENGTH))}`);
     }
   }
 
   let timeMs = Number.NaN;
-  if (time === undefined) errors = add(errors, 'time', REQUIRED);
-  else if (typeof time !== 'string') errors = add(errors, 'time', 'expected an RFC 3339 timestamp string');
+  if (time === undefined) errors = add(errors, 'time', 'missing', REQUIRED);
+  else if (typeof time !== 'string')
+    errors = add(errors, 'time', 'invalid_type', 'expected an RFC 3339 timestamp string');
   else {
     timeMs = parseTimestamp(time);
-    if (Number.isNaN(timeMs)) errors = add(errors, 'time', timestampProblem(time));
+    if (Number.isNaN(timeMs)) errors = add(errors, 'time', 'invalid_value', timestampProblem(time));
   }
 
-  if (subject !== undefined && typeof subject !== 'string') errors = add(errors, 'subject', 'expected a string');
+  if (subject !== undefined && typeof subject !== 'string')
+    errors = add(errors, 'subject', 'invalid_type', 'expected a string');
 
-  if (data === undefined) errors = add(errors, 'data', REQUIRED);
-  else if (!isObject(data)) errors = add(errors, 'data', 'expected an object');
+  if (data === undefined) errors = add(errors, 'data', 'missing', REQUIRED);
+  else if (!isObject(data)) errors = add(errors, 'data', 'invalid_type', 'expected an object');
   else {
     errors = checkFields(errors, data, COMMON_DATA_FIELDS);
     // An unknown type has no field list: its data is checked for the common fields only.
@@ -120,6 +127,6 @@ export function validateEvent(input: unknown): EventValidation {
   try {
     return validate(input);
   } catch {
-    return { ok: false, errors: [{ field: 'event', reason: 'could not be read' }] };
+    return { ok: false, errors: [{ field: 'event', code: 'unreadable', reason: 'could not be read' }] };
   }
 }

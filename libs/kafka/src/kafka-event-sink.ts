@@ -34,16 +34,17 @@ export class KafkaEventSink implements EventAppender {
     return this.send(placed);
   }
 
-  // Dead letters: the raw payload and the reason, keyed by source.
+  // Dead letters: the raw payload, keyed by source; the reason, and the field and code to count and
+  // act on, as headers.
   async deadLetter(rejections: readonly Rejection[]): Promise<void> {
     if (rejections.length === 0) return;
     await this.send(
       rejections.map((r) => {
-        const message: Message = {
-          key: r.source ?? null,
-          value: r.payload,
-          headers: { reason: r.reason, ...(r.eventId === undefined ? {} : { 'event-id': r.eventId }) },
-        };
+        const headers: Record<string, string> = { reason: r.reason };
+        if (r.field !== undefined) headers['field'] = r.field;
+        if (r.code !== undefined) headers['code'] = r.code;
+        if (r.eventId !== undefined) headers['event-id'] = r.eventId;
+        const message: Message = { key: r.source ?? null, value: r.payload, headers };
         return {
           topic: TOPICS.deadLetter,
           message: { ...message, partition: this.partitionOf(TOPICS.deadLetter, message) },

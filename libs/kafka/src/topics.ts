@@ -1,5 +1,5 @@
 import { Partitioners, type Admin } from 'kafkajs';
-import type { CanonicalEvent } from '#libs/events';
+import { isEventType, type EventType } from '#libs/events';
 
 // The topics. Source topics are keyed by org: an org's events share a partition number in every
 // source topic (all have the same partition count), so one processor instance holds an org's whole
@@ -17,14 +17,37 @@ export const TOPICS = {
   breaches: 'kpi.breaches', // red-line breaches as they open, for alerting
 } as const;
 
-export const SOURCE_TOPICS: readonly string[] = [TOPICS.crm, TOPICS.ticketing, TOPICS.finance, TOPICS.reviews];
+export type SourceTopic = (typeof TOPICS)['crm' | 'ticketing' | 'finance' | 'reviews'];
+
+export const SOURCE_TOPICS: readonly SourceTopic[] = [TOPICS.crm, TOPICS.ticketing, TOPICS.finance, TOPICS.reviews];
 const ALL_TOPICS: readonly string[] = Object.values(TOPICS);
 
-export function sourceTopicOf(type: CanonicalEvent['type']): string {
-  if (type.startsWith('crm.')) return TOPICS.crm;
-  if (type.startsWith('ticket.') || type.startsWith('call.')) return TOPICS.ticketing;
-  if (type === 'kpi.manual_score') return TOPICS.reviews;
-  return TOPICS.finance; // invoice, payment, write-off, refund
+// A Record, so that a type added to the contract (libs/events) does not compile until it has a topic.
+const TOPIC_OF_TYPE: Readonly<Record<EventType, SourceTopic>> = {
+  'crm.lead.created': TOPICS.crm,
+  'crm.lead.qualified': TOPICS.crm,
+  'crm.deal.won': TOPICS.crm,
+  'crm.deal.lost': TOPICS.crm,
+  'crm.inquiry.received': TOPICS.crm,
+  'crm.order.paid': TOPICS.crm,
+  'ticket.created': TOPICS.ticketing,
+  'ticket.replied': TOPICS.ticketing,
+  'ticket.solved': TOPICS.ticketing,
+  'ticket.reopened': TOPICS.ticketing,
+  'ticket.rated': TOPICS.ticketing,
+  'call.ended': TOPICS.ticketing,
+  'invoice.issued': TOPICS.finance,
+  'payment.received': TOPICS.finance,
+  'invoice.written_off': TOPICS.finance,
+  'refund.issued': TOPICS.finance,
+  'kpi.manual_score': TOPICS.reviews,
+};
+
+// Only validated events are published: a type outside the contract is a bug, not a finance event.
+export function sourceTopicOf(type: string): SourceTopic {
+  if (!isEventType(type))
+    throw new Error(`no source topic for event type ${JSON.stringify(type)}: not in the contract`);
+  return TOPIC_OF_TYPE[type];
 }
 
 export interface TopicSettings {

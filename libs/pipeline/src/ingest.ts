@@ -1,6 +1,6 @@
-import { orgSettingsFor, type OrgSettings } from '#libs/definitions';
+import { checkEvent, type DefinitionSet, type RejectionCode } from '#libs/definitions';
 import { orderingKey, type EventAppender } from '#libs/event-log';
-import { formatErrors, normalizeAmounts, validateEvent, type CanonicalEvent } from '#libs/events';
+import type { CanonicalEvent } from '#libs/events';
 
 export type IngestStatus = 'accepted' | 'duplicate' | 'rejected';
 
@@ -12,13 +12,20 @@ export interface IngestOutcome {
   offset?: number; // where the event sits in the log (accepted and duplicate)
   topic?: string; // over Kafka: the topic and partition the offset belongs to
   partition?: number;
-  reason?: string; // rejected: the field and the reason
+  // rejected: the first field at fault, its stable code, and every problem as `field: reason; …`
+  field?: string;
+  code?: RejectionCode;
+  reason?: string;
 }
 
-// What is not an event, kept with why: the raw payload, the reason naming the field, who sent it.
+// What is not an event, kept with why: the raw payload, the field and code (checkEvent's), the reason
+// naming every problem, who sent it. field and code are optional only until the Kafka consumer checks
+// with checkEvent too.
 export interface Rejection {
   source?: string;
   eventId?: string;
+  field?: string;
+  code?: RejectionCode;
   reason: string;
   payload: string;
 }
@@ -30,60 +37,42 @@ export interface RejectionSink {
 export interface IngestDeps {
   log: EventAppender;
   rejections: RejectionSink;
-  orgs: readonly OrgSettings[];
+  definitions: DefinitionSet;
 }
 
-// One ingest step for a request of raw items (NDJSON lines or parsed values): validate, check the
-// org and its currency, append the good ones to the log in one durable batch, keep the bad ones with
-// their reason. Resolves only when both are durably stored: only then may the caller acknowledge.
+// One ingest step for a request of raw items (NDJSON lines or parsed values): check each (checkEvent:
+// the contract, the org and its currency, a manual score's scale and reviewers), append the good ones
+// to the log in one durable batch, keep the bad ones with their field, code and reason. Resolves only
+// when both are durably stored: only then may the caller acknowledge.
 export async function ingest(items: readonly unknown[], deps: IngestDeps): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = new Array<IngestOutcome>(items.length);
   const good: { index: number; event: CanonicalEvent }[] = [];
   const bad: Rejection[] = [];
 
   items.forEach((item, index) => {
-    const payload = typeof item === 'string' ? item : JSON.stringify(item);
-    let raw: unknown = item;
-    if (typeof item === 'string') {
-      try {
-        raw = JSON.parse(item);
-      } catch (err) {
-        const reason = `invalid JSON: ${(err as Error).message}`;
-        outcomes[index] = { index, status: 'rejected', reason };
-        bad.push({ reason, payload });
-        return;
-      }
-    }
-    const checked = validateEvent(raw);
-    let reason: string | undefined;
-    let event: CanonicalEvent | undefined;
-    if (!checked.ok) reason = formatErrors(checked.errors);
-    else {
-      event = checked.event;
-      const org = orgSettingsFor(deps.orgs, event.data.orgId);
-      if (org === undefined) reason = `data.orgId: unknown org ${event.data.orgId}`;
-      else if (typeof event.data.currency === 'string') {
-        const amounts = normalizeAmounts(event, org);
-        if (!amounts.ok) reason = formatErrors(amounts.errors);
-      }
-    }
-    const id = checked.ok ? checked.event.id : checked.id;
-    const source = checked.ok ? checked.event.source : checked.source;
-    if (reason !== undefined || event === undefined) {
-      const rejected: IngestOutcome = { index, status: 'rejected', reason: reason ?? 'rejected' };
-      if (id !== undefined) rejected.id = id;
-      if (source !== undefined) rejected.source = source;
-      outcomes[index] = rejected;
-      const dead: Rejection = {
-        reason: rejected.reason as string,
-        payload,
-      };
-      if (source !== undefined) dead.source = source;
-      if (id !== undefined) dead.eventId = id;
-      bad.push(dead);
+    const checked = checkEvent(item, deps.definitions);
+    if (checked.ok) {
+      good.push({ index, event: checked.event });
       return;
     }
-    good.push({ index, event });
+    const { id, source, field, code, message } = checked.rejection;
+    const rejected: IngestOutcome = { index, status: 'rejected', field, code, reason: message };
+    const dead: Rejection = {
+      field,
+      code,
+      reason: message,
+      payload: typeof item === 'string' ? item : JSON.stringify(item),
+    };
+    if (id !== undefined) {
+      rejected.id = id;
+      dead.eventId = id;
+    }
+    if (source !== undefined) {
+      rejected.source = source;
+      dead.source = source;
+    }
+    outcomes[index] = rejected;
+    bad.push(dead);
   });
 
   const [appended] = await Promise.all([

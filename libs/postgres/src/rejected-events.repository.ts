@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
+import type { RejectionCode } from '#libs/definitions';
 import type { Rejection } from '#libs/pipeline';
 
-// The dead letters of ingest: what was rejected, why, and the raw payload, never dropped.
+// The dead letters of ingest: what was rejected, the field and code, why, and the raw payload, never dropped.
 
 export interface StoredRejection extends Rejection {
   id: number;
@@ -14,11 +15,13 @@ export class RejectedEventsRepository {
   async record(rejections: readonly Rejection[]): Promise<void> {
     if (rejections.length === 0) return;
     await this.db.query(
-      `INSERT INTO rejected_events (source, event_id, reason, payload)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+      `INSERT INTO rejected_events (source, event_id, field, code, reason, payload)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
       [
         rejections.map((r) => r.source ?? null),
         rejections.map((r) => r.eventId ?? null),
+        rejections.map((r) => r.field ?? null),
+        rejections.map((r) => r.code ?? null),
         rejections.map((r) => r.reason),
         rejections.map((r) => r.payload),
       ],
@@ -31,6 +34,8 @@ export class RejectedEventsRepository {
       received_at: Date;
       source: string | null;
       event_id: string | null;
+      field: string | null;
+      code: string | null;
       reason: string;
       payload: string;
     }[] = await this.db.query(`SELECT * FROM rejected_events ORDER BY id DESC LIMIT $1`, [limit]);
@@ -43,6 +48,9 @@ export class RejectedEventsRepository {
       };
       if (r.source !== null) stored.source = r.source;
       if (r.event_id !== null) stored.eventId = r.event_id;
+      if (r.field !== null) stored.field = r.field;
+      // written from a RejectionCode by record()
+      if (r.code !== null) stored.code = r.code as RejectionCode;
       return stored;
     });
   }

@@ -1,6 +1,6 @@
 import { assertUnreachable } from './assert-unreachable';
 
-// The calendar windows (the same names as the definitions' CalendarWindow).
+// The calendar windows; the definitions' windows (libs/definitions model.ts) use this type.
 export type CalendarWindow = 'day' | 'week' | 'month' | 'quarter' | 'year';
 import { dayNumberOfDate, localDayNumber, startOfLocalDay } from './local-date';
 

@@ -58,6 +58,12 @@ export class IngestController {
               id: { type: 'string' },
               source: { type: 'string' },
               offset: { type: 'integer', description: 'where the event sits in the log' },
+              field: { type: 'string', description: 'rejected: the first field at fault', example: 'data.contacts' },
+              code: {
+                type: 'string',
+                description: 'rejected: a stable code (missing, invalid_type, invalid_value, out_of_scale, …)',
+                example: 'invalid_value',
+              },
               reason: { type: 'string', example: 'data.contacts: expected a positive integer' },
             },
           },
@@ -76,7 +82,7 @@ export class IngestController {
     const results = await ingest(items, {
       log: this.log,
       rejections: this.rejections,
-      orgs: this.definitions.orgs,
+      definitions: this.definitions,
     }).catch((err: unknown) => {
       throw new ServiceUnavailableException(
         `the event log did not take the events, post them again: ${errorMessage(err)}`,

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import type { CanonicalEvent } from '#libs/events';
+import { checkEvent, type EventCheck } from './check-event';
+import type { DefinitionSet, IndicatorDef } from './model';
+
+const MANUAL: IndicatorDef = {
+  id: 'cs.training',
+  version: 1,
+  name: { en: 'Training', zh: '培训' },
+  description: 'Training attendance, scored by the trainer.',
+  unit: 'points',
+  levels: ['agent'],
+  windows: ['month'],
+  allowedLatenessMs: 0,
+  measure: { kind: 'manual', scale: [0, 100], reviewers: ['trainer-1'] },
+};
+
+const SOLVED: IndicatorDef = {
+  ...MANUAL,
+  id: 'support.solved',
+  measure: {
+    kind: 'terms',
+    numerator: { types: ['ticket.solved'], where: [], timeField: 'time', aggregation: { kind: 'count' } },
+    scale: 1,
+  },
+};
+
+const DEFINITIONS: DefinitionSet = {
+  orgs: [{ id: 'acme', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: { USD: 7.1 } }],
+  indicators: [MANUAL, SOLVED],
+  scorecards: [],
+};
+
+function event(type: string, data: Record<string, unknown>): CanonicalEvent {
+  return {
+    specversion: '1.0',
+    id: 'e1',
+    source: 'test/events',
+    type,
+    time: '2026-11-01T10:00:00+08:00',
+    data: { orgId: 'acme', agentId: 'a-1', ...data },
+  };
+}
+
+function score(value: number, reviewerId = 'trainer-1', indicator = 'cs.training'): CanonicalEvent {
+  return event('kpi.manual_score', { indicator, value, reviewerId });
+}
+
+function invoice(currency: string, orgId = 'acme'): CanonicalEvent {
+  return event('invoice.issued', { orgId, invoiceId: 'I-1', amount: 10, currency, dueDate: '2026-12-01' });
+}
+
+function rejection(check: EventCheck): { field: string; code: string; message: string } | undefined {
+  return check.ok ? undefined : check.rejection;
+}
+
+describe('checkEvent', () => {
+  it('takes a valid event, from a JSON string or parsed, as sent and with its time', () => {
+    const sent = invoice('USD');
+    expect(checkEvent(sent, DEFINITIONS)).toEqual({ ok: true, event: sent, timeMs: Date.parse(sent.time) });
+    expect(checkEvent(JSON.stringify(sent), DEFINITIONS)).toEqual({
+      ok: true,
+      event: sent,
+      timeMs: Date.parse(sent.time),
+    });
+    expect(checkEvent(score(100), DEFINITIONS).ok).toBe(true);
+    expect(checkEvent(score(0), DEFINITIONS).ok).toBe(true);
+  });
+
+  it('rejects text that is not JSON: invalid_json', () => {
+    expect(rejection(checkEvent('{"specversion": "1.0", ', DEFINITIONS))).toEqual({
+      field: 'event',
+      code: 'invalid_json',
+      message: expect.stringMatching(/^invalid JSON: /) as string,
+    });
+  });
+
+  it('rejects a contract violation with the first field and code and every problem in the message', () => {
+    const broken = { ...event('ticket.solved', { ticketId: 'T', contacts: 0, handleSeconds: 1 }), time: undefined };
+    expect(checkEvent(broken, DEFINITIONS)).toEqual({
+      ok: false,
+      rejection: {
+        field: 'time',
+        code: 'missing',
+        message: 'time: is required; data.contacts: expected a positive integer; data.resolutionSeconds: is required',
+        id: 'e1',
+        source: 'test/events',
+      },
+    });
+    expect(rejection(checkEvent(event('ticket.solvd', {}), DEFINITIONS))).toMatchObject({
+      field: 'type',
+      code: 'unknown_type',
+    });
+    expect(rejection(checkEvent(score(Number.NaN), DEFINITIONS))).toMatchObject({
+      field: 'data.value',
+      code: 'invalid_value',
+    });
+    expect(rejection(checkEvent(event('ticket.reopened', { ticketId: 5 }), DEFINITIONS))).toMatchObject({
+      field: 'data.ticketId',
+      code: 'invalid_type',
+    });
+    expect(rejection(checkEvent([], DEFINITIONS))).toMatchObject({ field: 'event', code: 'invalid_type' });
+  });
+
+  it('rejects an org that is not defined, with no default org: unknown_org', () => {
+    expect(rejection(checkEvent(invoice('CNY', 'globex'), DEFINITIONS))).toEqual({
+      field: 'data.orgId',
+      code: 'unknown_org',
+      message: 'data.orgId: unknown org globex and no default org',
+      id: 'e1',
+      source: 'test/events',
+    });
+  });
+
+  it('rejects a currency the org cannot convert: no_exchange_rate, invalid_exchange_rate', () => {
+    expect(rejection(checkEvent(invoice('EUR'), DEFINITIONS))).toMatchObject({
+      field: 'data.currency',
+      code: 'no_exchange_rate',
+      message: "data.currency: EUR differs from the org's reporting currency CNY and no exchange rate is configured",
+    });
+    const zeroRate: DefinitionSet = {
+      ...DEFINITIONS,
+      orgs: [{ id: '*', timeZone: 'UTC', currency: 'CNY', exchangeRates: { USD: 0 } }],
+    };
+    expect(rejection(checkEvent(invoice('USD'), zeroRate))).toMatchObject({
+      field: 'data.currency',
+      code: 'invalid_exchange_rate',
+    });
+  });
+
+  it('rejects a manual score for an indicator that is not manual: not_manual_indicator', () => {
+    for (const id of ['support.solved', 'cs.nothing']) {
+      expect(rejection(checkEvent(score(50, 'trainer-1', id), DEFINITIONS))).toMatchObject({
+        field: 'data.indicator',
+        code: 'not_manual_indicator',
+        message: `data.indicator: ${id} is not a manual indicator`,
+      });
+    }
+  });
+
+  it('rejects a manual score outside the scale: out_of_scale', () => {
+    for (const value of [999, -0.5, 100.01]) {
+      expect(rejection(checkEvent(score(value), DEFINITIONS))).toEqual({
+        field: 'data.value',
+        code: 'out_of_scale',
+        message: 'data.value: expected a number from 0 to 100',
+        id: 'e1',
+        source: 'test/events',
+      });
+    }
+  });
+
+  it('rejects a manual score from a reviewer the indicator does not list: reviewer_not_allowed', () => {
+    expect(rejection(checkEvent(score(80, 'intern-7'), DEFINITIONS))).toMatchObject({
+      field: 'data.reviewerId',
+      code: 'reviewer_not_allowed',
+      message: 'data.reviewerId: intern-7 may not score cs.training',
+    });
+    const anyone: DefinitionSet = {
+      ...DEFINITIONS,
+      indicators: [{ ...MANUAL, measure: { kind: 'manual', scale: [0, 100] } }],
+    };
+    expect(checkEvent(score(80, 'intern-7'), anyone).ok).toBe(true);
+  });
+});

@@ -1,0 +1,108 @@
+import {
+  formatErrors,
+  normalizeAmounts,
+  validateEvent,
+  type CanonicalEvent,
+  type FieldError,
+  type FieldErrorCode,
+} from '#libs/events';
+import type { DefinitionSet, IndicatorDef } from './model';
+import { orgSettingsFor } from './org-settings';
+
+// Why an event is not taken, stable for metrics and clients: the contract's FieldErrorCode, plus
+// `invalid_json` (the text does not parse), `unknown_org` (no org and no "*" default), and for a
+// kpi.manual_score `not_manual_indicator`, `out_of_scale` and `reviewer_not_allowed`.
+export type RejectionCode =
+  FieldErrorCode | 'invalid_json' | 'unknown_org' | 'not_manual_indicator' | 'out_of_scale' | 'reviewer_not_allowed';
+
+// A rejected event: the first problem's field and code, and every problem in `message`
+// (`data.contacts: expected a positive integer; time: is required`). id and source are echoed when
+// they are valid, so that the rejection can be traced to its producer.
+export interface EventRejection {
+  field: string;
+  code: RejectionCode;
+  message: string;
+  id?: string;
+  source?: string;
+}
+
+// A taken event is the one the producer sent: amounts are checked convertible here but converted by
+// the engine when it folds, so the log keeps what was sent.
+export type EventCheck = { ok: true; event: CanonicalEvent; timeMs: number } | { ok: false; rejection: EventRejection };
+
+interface Problem {
+  field: string;
+  code: RejectionCode;
+  reason: string;
+}
+
+function rejected(problems: readonly [Problem, ...Problem[]], event?: { id?: string; source?: string }): EventCheck {
+  const [first] = problems;
+  const rejection: EventRejection = { field: first.field, code: first.code, message: formatErrors(problems) };
+  if (event?.id !== undefined) rejection.id = event.id;
+  if (event?.source !== undefined) rejection.source = event.source;
+  return { ok: false, rejection };
+}
+
+function nonEmpty(errors: readonly FieldError[]): readonly [FieldError, ...FieldError[]] {
+  const [first, ...rest] = errors;
+  // validateEvent and normalizeAmounts never fail without an error
+  return first === undefined ? [{ field: 'event', code: 'invalid_value', reason: 'rejected' }] : [first, ...rest];
+}
+
+// The definitions' side of a kpi.manual_score (the contract checked its shape): a manual indicator,
+// a value within its scale, a reviewer it allows.
+function manualProblem(event: CanonicalEvent, indicators: readonly IndicatorDef[]): Problem | undefined {
+  const { indicator: id, value, reviewerId } = event.data;
+  const def = indicators.find((d) => d.id === id);
+  if (def === undefined || def.measure.kind !== 'manual') {
+    return { field: 'data.indicator', code: 'not_manual_indicator', reason: `${String(id)} is not a manual indicator` };
+  }
+  const [low, high] = def.measure.scale;
+  if (typeof value !== 'number' || value < low || value > high) {
+    return { field: 'data.value', code: 'out_of_scale', reason: `expected a number from ${low} to ${high}` };
+  }
+  const { reviewers } = def.measure;
+  if (reviewers !== undefined && !reviewers.includes(String(reviewerId))) {
+    return {
+      field: 'data.reviewerId',
+      code: 'reviewer_not_allowed',
+      reason: `${String(reviewerId)} may not score ${def.id}`,
+    };
+  }
+  return undefined;
+}
+
+// The one check an event passes before it counts, at ingest, in the Kafka consumer and in `evaluate`:
+// a string is parsed as JSON; then the contract (validateEvent), a known org, a currency the org can
+// convert, and for a manual score the indicator's scale and reviewers. Pure; never throws.
+export function checkEvent(raw: unknown, definitions: DefinitionSet): EventCheck {
+  let input = raw;
+  if (typeof raw === 'string') {
+    try {
+      input = JSON.parse(raw);
+    } catch (err) {
+      const message = `invalid JSON: ${(err as Error).message}`;
+      return { ok: false, rejection: { field: 'event', code: 'invalid_json', message } };
+    }
+  }
+  const checked = validateEvent(input);
+  if (!checked.ok) return rejected(nonEmpty(checked.errors), checked);
+  const { event, timeMs } = checked;
+  const org = orgSettingsFor(definitions.orgs, event.data.orgId);
+  if (org === undefined) {
+    return rejected(
+      [{ field: 'data.orgId', code: 'unknown_org', reason: `unknown org ${event.data.orgId} and no default org` }],
+      event,
+    );
+  }
+  if (typeof event.data.currency === 'string') {
+    const amounts = normalizeAmounts(event, org);
+    if (!amounts.ok) return rejected(nonEmpty(amounts.errors), event);
+  }
+  if (event.type === 'kpi.manual_score') {
+    const problem = manualProblem(event, definitions.indicators);
+    if (problem !== undefined) return rejected([problem], event);
+  }
+  return { ok: true, event, timeMs };
+}
