@@ -324,6 +324,7 @@ export async function benchKafka(options: KafkaBenchOptions): Promise<KafkaBench
           topics: SOURCE_TOPICS,
           idleMs: MERGE_IDLE_MS,
         }),
+        definitions,
       }),
       events.length,
     );

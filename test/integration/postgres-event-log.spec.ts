@@ -127,17 +127,25 @@ describe('Postgres event log (real Postgres, real migrations)', () => {
       {
         source: 'ticketing/zendesk',
         eventId: 'x9',
+        field: 'data.contacts',
+        code: 'invalid_value',
         reason: 'data.contacts: expected a positive integer',
         payload: '{"id":"x9"}',
       },
-      { reason: 'invalid JSON: Unexpected token', payload: '{not json' },
+      { field: 'event', code: 'invalid_json', reason: 'invalid JSON: Unexpected token', payload: '{not json' },
     ]);
     const [last, before] = await repo.latest(2);
-    expect(last).toMatchObject({ reason: 'invalid JSON: Unexpected token', payload: '{not json' });
+    expect(last).toMatchObject({
+      code: 'invalid_json',
+      reason: 'invalid JSON: Unexpected token',
+      payload: '{not json',
+    });
     expect(last?.source).toBeUndefined();
     expect(before).toMatchObject({
       source: 'ticketing/zendesk',
       eventId: 'x9',
+      field: 'data.contacts',
+      code: 'invalid_value',
       reason: 'data.contacts: expected a positive integer',
     });
   });

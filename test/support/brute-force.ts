@@ -1,4 +1,5 @@
 import {
+  isRolling,
   orgSettingsFor,
   type CalendarWindow,
   type IndicatorDef,
@@ -7,7 +8,7 @@ import {
   type WindowName,
 } from '#libs/definitions';
 import { idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
-import { compileGetter, isRolling, maxWindowSpanMs, ROLLING_SPECS, type EntityRef } from '#libs/indicators';
+import { compileGetter, maxWindowSpanMs, ROLLING_SPECS, type EntityRef } from '#libs/indicators';
 import { dayNumberOfDate, localDayNumber, periodOfInstant, startOfLocalDay } from '#libs/time';
 
 // The test oracle: every indicator value recomputed from the raw events by the definition, with no

@@ -30,13 +30,17 @@ export interface EventRejection {
 // the engine when it folds, so the log keeps what was sent.
 export type EventCheck = { ok: true; event: CanonicalEvent; timeMs: number } | { ok: false; rejection: EventRejection };
 
-interface Problem {
+// One problem of an event: where, which, why.
+export interface EventProblem {
   field: string;
   code: RejectionCode;
   reason: string;
 }
 
-function rejected(problems: readonly [Problem, ...Problem[]], event?: { id?: string; source?: string }): EventCheck {
+function rejected(
+  problems: readonly [EventProblem, ...EventProblem[]],
+  event?: { id?: string; source?: string },
+): EventCheck {
   const [first] = problems;
   const rejection: EventRejection = { field: first.field, code: first.code, message: formatErrors(problems) };
   if (event?.id !== undefined) rejection.id = event.id;
@@ -51,8 +55,11 @@ function nonEmpty(errors: readonly FieldError[]): readonly [FieldError, ...Field
 }
 
 // The definitions' side of a kpi.manual_score (the contract checked its shape): a manual indicator,
-// a value within its scale, a reviewer it allows.
-function manualProblem(event: CanonicalEvent, indicators: readonly IndicatorDef[]): Problem | undefined {
+// a value within its scale, a reviewer it allows. The engine asks it too, before it folds a score.
+export function manualScoreProblem(
+  event: CanonicalEvent,
+  indicators: readonly IndicatorDef[],
+): EventProblem | undefined {
   const { indicator: id, value, reviewerId } = event.data;
   const def = indicators.find((d) => d.id === id);
   if (def === undefined || def.measure.kind !== 'manual') {
@@ -101,7 +108,7 @@ export function checkEvent(raw: unknown, definitions: DefinitionSet): EventCheck
     if (!amounts.ok) return rejected(nonEmpty(amounts.errors), event);
   }
   if (event.type === 'kpi.manual_score') {
-    const problem = manualProblem(event, definitions.indicators);
+    const problem = manualScoreProblem(event, definitions.indicators);
     if (problem !== undefined) return rejected([problem], event);
   }
   return { ok: true, event, timeMs };

@@ -11,4 +11,11 @@ export { combineDefinitions, type LoadedDefinitions } from './combine-definition
 export { loadDefinitions } from './load-definitions';
 export { selectScorecardVersion, scorecardsInForce } from './select-scorecard';
 export { orgSettingsFor } from './org-settings';
-export { checkEvent, type EventCheck, type EventRejection, type RejectionCode } from './check-event';
+export {
+  checkEvent,
+  manualScoreProblem,
+  type EventCheck,
+  type EventProblem,
+  type EventRejection,
+  type RejectionCode,
+} from './check-event';

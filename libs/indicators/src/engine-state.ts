@@ -1,9 +1,8 @@
-import type { OrgSettings, WindowName } from '#libs/definitions';
+import { isRolling, type OrgSettings, type WindowName } from '#libs/definitions';
 import { localDayNumber, periodOfDay, type CalendarWindow, type Period } from '#libs/time';
 import type { EntityRef } from './indicator-value';
 import type { InvoiceBook } from './state/invoice-book';
 import type { MeasureState } from './window-state';
-import { isRolling } from './windows';
 
 export interface EntityState {
   ref: EntityRef;

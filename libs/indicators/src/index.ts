@@ -10,5 +10,5 @@ export type {
   IndicatorValue,
   TooLate,
 } from './indicator-value';
-export { ROLLING_SPECS, isRolling, maxWindowSpanMs, type RollingSpec } from './windows';
+export { ROLLING_SPECS, maxWindowSpanMs, type RollingSpec } from './windows';
 export { compileTerm, compileGetter, type CompiledTerm, type EventContext } from './compiled-term';

@@ -1,4 +1,4 @@
-import type { IndicatorDef, Level, OrgSettings, WindowName } from '#libs/definitions';
+import type { EventProblem, IndicatorDef, Level, OrgSettings, WindowName } from '#libs/definitions';
 import { formatErrors, idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
 import { CloseQueue } from './close-queue';
 import type { EventContext } from './compiled-term';
@@ -156,18 +156,30 @@ export class IndicatorEngine {
 
   private foldOne(e: CanonicalEvent, timeMs: number): EventOutcome {
     const settings = this.settingsFor(e.data.orgId);
-    if (settings === undefined) return this.reject(`data.orgId: unknown org ${e.data.orgId} and no default org`);
+    if (settings === undefined)
+      return this.reject({
+        field: 'data.orgId',
+        code: 'unknown_org',
+        reason: `unknown org ${e.data.orgId} and no default org`,
+      });
     let event = e;
     if (typeof e.data.currency === 'string') {
       const normalized = normalizeAmounts(e, settings);
-      if (!normalized.ok) return this.reject(formatErrors(normalized.errors));
+      if (!normalized.ok) {
+        const [first] = normalized.errors;
+        return this.reject({
+          field: first?.field ?? 'data.currency',
+          code: first?.code ?? 'invalid_value',
+          reason: formatErrors(normalized.errors),
+        });
+      }
       event = normalized.event;
     }
     const route = this.routes.get(event.type);
     if (route !== undefined) {
       for (const kind of route.checks) {
-        const reason = kind.check?.(event) ?? null;
-        if (reason !== null) return this.reject(reason);
+        const problem = kind.check?.(event);
+        if (problem !== undefined) return this.reject(problem);
       }
     }
 
@@ -479,8 +491,10 @@ export class IndicatorEngine {
     return (level === 'team' ? org.teams : org.agents).get(id);
   }
 
-  private reject(reason: string): EventOutcome {
+  // reason: `field: why`, as ingest words it
+  private reject({ field, code, reason }: EventProblem): EventOutcome {
     this.stats.rejected++;
-    return { status: 'rejected', reason, tooLate: NONE_LATE };
+    const whole = reason.startsWith(`${field}: `) ? reason : `${field}: ${reason}`;
+    return { status: 'rejected', reason: whole, field, code, tooLate: NONE_LATE };
   }
 }

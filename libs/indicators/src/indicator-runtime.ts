@@ -1,6 +1,6 @@
-import type { IndicatorDef, Level, WindowName } from '#libs/definitions';
+import { isRolling, type IndicatorDef, type Level, type WindowName } from '#libs/definitions';
 import { compileTerm, type CompiledTerm } from './compiled-term';
-import { isRolling, maxWindowSpanMs, ROLLING_SPECS, type RollingSpec } from './windows';
+import { maxWindowSpanMs, ROLLING_SPECS, type RollingSpec } from './windows';
 
 // An indicator definition prepared for folding: compiled terms and window specs, looked up by index.
 export interface IndicatorRuntime {

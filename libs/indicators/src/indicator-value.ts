@@ -1,3 +1,4 @@
+import type { RejectionCode } from '#libs/definitions';
 import type { Level, WindowName } from '#libs/definitions';
 
 export interface EntityRef {
@@ -29,6 +30,8 @@ export type FoldStatus = 'applied' | 'ignored' | 'duplicate' | 'too-late' | 'rej
 export interface EventOutcome {
   status: FoldStatus;
   reason?: string; // for rejected and too-late
+  field?: string; // rejected: the field at fault
+  code?: RejectionCode; // rejected: why, as a stable code
   tooLate: readonly TooLate[]; // closed periods the event would have changed: counted here, not folded in
 }
 

@@ -1,4 +1,4 @@
-import type { RollingWindow, WindowName } from '#libs/definitions';
+import { isRolling, type RollingWindow, type WindowName } from '#libs/definitions';
 
 export interface RollingSpec {
   bucketMs: number;
@@ -16,10 +16,6 @@ export const ROLLING_SPECS: Readonly<Record<RollingWindow, RollingSpec>> = {
   'rolling:7d': { bucketMs: HOUR, buckets: 168 },
   'rolling:30d': { bucketMs: 6 * HOUR, buckets: 120 },
 };
-
-export function isRolling(window: WindowName): window is RollingWindow {
-  return window.startsWith('rolling:');
-}
 
 // Longest span a period of the window can have: bounds how long an event can matter.
 export function maxWindowSpanMs(window: WindowName): number {

@@ -59,6 +59,7 @@ export class KafkaConnection {
       kafka: this.kafka,
       groupId: 'kpi-pulse-indicator-processors',
       processor: new PartitionProcessor({ ...options, topics: SOURCE_TOPICS, idleMs: MERGE_IDLE_MS }),
+      definitions: options.definitions,
       sessionTimeoutMs: this.sessionTimeoutMs,
     });
   }

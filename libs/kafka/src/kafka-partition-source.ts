@@ -1,5 +1,5 @@
 import type { Batch, Consumer, Kafka } from 'kafkajs';
-import { formatErrors, validateEvent } from '#libs/events';
+import { checkEvent, type DefinitionSet } from '#libs/definitions';
 import type { IndicatorValue } from '#libs/indicators';
 import type { Folded, PartitionProcessor, PartitionRecord, ProcessorSource, Rejection } from '#libs/pipeline';
 import { CoPartitionedAssigner } from './co-partitioned-assigner';
@@ -9,6 +9,7 @@ export interface KafkaPartitionSourceOptions {
   kafka: Kafka;
   groupId: string;
   processor: PartitionProcessor;
+  definitions: DefinitionSet; // ingest's check, again: a producer may write to the topics directly
   sessionTimeoutMs?: number;
   waitMs?: number; // how long `fold` waits for a batch when nothing is queued
 }
@@ -171,16 +172,18 @@ export class KafkaPartitionSource implements ProcessorSource {
   ): PartitionRecord {
     const offset = Number(m.offset);
     const text = m.value?.toString('utf8') ?? '';
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      rejected.push({ reason: `${topic}[${partition}]@${offset}: not JSON`, payload: text });
-      return { topic, offset, event: null };
-    }
-    const checked = validateEvent(raw);
+    const checked = checkEvent(text, this.options.definitions);
     if (!checked.ok) {
-      rejected.push({ reason: formatErrors(checked.errors), payload: text });
+      const { field, code, message, id, source } = checked.rejection;
+      const rejection: Rejection = {
+        field,
+        code,
+        reason: `${topic}[${partition}]@${offset}: ${message}`,
+        payload: text,
+      };
+      if (id !== undefined) rejection.eventId = id;
+      if (source !== undefined) rejection.source = source;
+      rejected.push(rejection);
       return { topic, offset, event: null };
     }
     return { topic, offset, event: checked.event, appendedAt: Number(m.timestamp) };

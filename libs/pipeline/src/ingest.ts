@@ -19,16 +19,18 @@ export interface IngestOutcome {
 }
 
 // What is not an event, kept with why: the raw payload, the field and code (checkEvent's), the reason
-// naming every problem, who sent it. field and code are optional only until the Kafka consumer checks
-// with checkEvent too.
+// naming every problem, who sent it.
 export interface Rejection {
   source?: string;
   eventId?: string;
-  field?: string;
-  code?: RejectionCode;
+  field: string;
+  code: RejectionCode | ScoringFailure;
   reason: string;
   payload: string;
 }
+
+// what the scoring runner dead-letters: a round or a write that failed for good
+export type ScoringFailure = 'round_failed' | 'store_failed' | 'breaches_not_sent';
 
 export interface RejectionSink {
   record(rejections: readonly Rejection[]): Promise<void>;

@@ -67,6 +67,8 @@ export class ProcessorEngine {
         rejected.push({
           source: event.source,
           eventId: event.id,
+          field: o.field ?? 'event',
+          code: o.code ?? 'invalid_value',
           reason: o.reason ?? 'rejected',
           payload: JSON.stringify(event),
         });

@@ -26,9 +26,6 @@ export interface ProcessorSource {
   close(): Promise<void>;
 }
 
-// the field an engine's reason names ("data.value: expected…"): a label of few values
-const fieldOf = (reason: string): string => /^[\w.]+(?=:)/.exec(reason)?.[0] ?? 'event';
-
 const MAX_SENDS = 64; // announcements under way before the fold waits for them
 
 export interface ProcessorRunnerOptions {
@@ -146,7 +143,7 @@ export class ProcessorRunner {
     if (rejected.length === 0) return;
     await this.o.rejections.record(rejected);
     this.o.metrics.eventsByOutcome.inc({ outcome: 'rejected' }, rejected.length);
-    for (const r of rejected) this.o.metrics.rejectedByCode.inc({ stage: 'processor', code: fieldOf(r.reason) });
+    for (const r of rejected) this.o.metrics.rejectedByCode.inc({ stage: 'processor', code: r.code });
   }
 
   // The live path: changes go to scoring as they are folded (through the outbox they ride the flush).

@@ -1,4 +1,4 @@
-import { orgSettingsFor, scorecardsInForce, type DefinitionSet, type ScorecardDef } from '#libs/definitions';
+import { isRolling, orgSettingsFor, scorecardsInForce, type DefinitionSet, type ScorecardDef } from '#libs/definitions';
 import type { EntityRef, IndicatorValue } from '#libs/indicators';
 import { scoreScorecard, type ScorecardScore } from '#libs/scoring';
 import { dateOfDayNumber, localDayNumber, periodOfInstant } from '#libs/time';
@@ -14,8 +14,6 @@ export interface ValuesReader {
   // the stored values of these entities, in one read
   valuesOf(entities: readonly EntityRef[]): Promise<IndicatorValue[]>;
 }
-
-const isRolling = (window: string): boolean => window.startsWith('rolling:');
 
 // Re-scores the scorecards that changed indicator values touch, for the periods holding the clock,
 // with the definition version in force, from the stored values of each touched entity.
@@ -105,7 +103,7 @@ function scoreOne(
   const actuals = new Map<string, number | null>();
   for (const kpi of def.kpis) {
     const window = over ?? kpi.window;
-    const start = isRolling(window) ? undefined : periodOfInstant(window as typeof def.period, tz, at).start;
+    const start = isRolling(window) ? undefined : periodOfInstant(window, tz, at).start;
     const row = stored.get(`${kpi.indicator}|${window}|${start ?? 'rolling'}`);
     actuals.set(kpi.id, row?.value ?? null);
   }

@@ -1,7 +1,7 @@
 import type { EntityRef } from '#libs/indicators';
 import type { DefinitionsRegistry } from './definitions-registry';
 import type { ChangeBatch, OpenedBreach, Outlet, ScoredBatch } from './feeds';
-import type { RejectionSink } from './ingest';
+import type { RejectionSink, ScoringFailure } from './ingest';
 import { PendingChanges } from './pending-changes';
 import { errorMessage, sleep, type RunnerLogger, type RunnerMetrics } from './ports';
 import { rescore, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
@@ -207,12 +207,12 @@ export class ScoringRunner {
     }
   }
 
-  private async deadLetter(code: string, err: unknown, payload: unknown): Promise<void> {
+  private async deadLetter(code: ScoringFailure, err: unknown, payload: unknown): Promise<void> {
     const reason = `${code}: ${errorMessage(err)}`;
     this.o.logger.error(`scoring: ${reason}`);
     this.o.metrics.rejectedByCode.inc({ stage: 'scoring', code });
     await this.o.deadLetters
-      .record([{ source: 'scoring-service', reason, payload: JSON.stringify(payload) }])
+      .record([{ source: 'scoring-service', field: 'scoring', code, reason, payload: JSON.stringify(payload) }])
       .catch((recordErr: unknown) => this.o.logger.error(`scoring: dead letter not kept: ${errorMessage(recordErr)}`));
   }
 }

@@ -6,7 +6,7 @@ import { DefinitionVersions1763885100000 } from './migrations/1763885100000-defi
 import { FeedsAndAlerts1763885200000 } from './migrations/1763885200000-feeds-and-alerts';
 import { PartitionCheckpoints1763885300000 } from './migrations/1763885300000-partition-checkpoints';
 import { RosterAndKpiHistory1763885400000 } from './migrations/1763885400000-roster-and-kpi-history';
-import { RejectionCodes1796139487000 } from './migrations/1796139487000-rejection-codes';
+import { RejectionCodes1763885500000 } from './migrations/1763885500000-rejection-codes';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -17,7 +17,7 @@ export const MIGRATIONS = [
   FeedsAndAlerts1763885200000,
   PartitionCheckpoints1763885300000,
   RosterAndKpiHistory1763885400000,
-  RejectionCodes1796139487000,
+  RejectionCodes1763885500000,
 ];
 
 export interface PostgresOptions {

@@ -4,7 +4,8 @@ import type { Rejection } from '#libs/pipeline';
 
 // The dead letters of ingest: what was rejected, the field and code, why, and the raw payload, never dropped.
 
-export interface StoredRejection extends Rejection {
+// field and code: absent on rows from before they were kept
+export interface StoredRejection extends Omit<Rejection, 'field' | 'code'>, Partial<Pick<Rejection, 'field' | 'code'>> {
   id: number;
   receivedAt: Date;
 }

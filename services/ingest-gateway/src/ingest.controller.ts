@@ -99,6 +99,8 @@ export class IngestController {
     this.metrics.eventsByOutcome.inc({ outcome: 'accepted' }, response.accepted);
     this.metrics.eventsByOutcome.inc({ outcome: 'duplicate' }, response.duplicates);
     this.metrics.eventsByOutcome.inc({ outcome: 'rejected' }, response.rejected);
+    for (const r of results)
+      if (r.code !== undefined) this.metrics.rejectedByCode.inc({ stage: 'ingest', code: r.code });
     return response;
   }
 }

@@ -1,4 +1,11 @@
-import type { Level, WindowName } from '#libs/definitions';
+import {
+  isRolling,
+  manualScoreProblem,
+  type EventProblem,
+  type IndicatorDef,
+  type Level,
+  type WindowName,
+} from '#libs/definitions';
 import { idempotencyKey, type CanonicalEvent } from '#libs/events';
 import type { CalendarWindow, Period } from '#libs/time';
 import type { EventContext } from '../compiled-term';
@@ -8,7 +15,6 @@ import type { IndicatorRuntime } from '../indicator-runtime';
 import type { IndicatorValue, TooLate } from '../indicator-value';
 import { periodKey } from '../state/period-tally';
 import type { ManualScoreState, ManualState } from '../window-state';
-import { isRolling } from '../windows';
 import type { EngineHost, MeasureKind } from './measure-kind';
 
 export const MANUAL_SCORE_TYPE = 'kpi.manual_score';
@@ -18,34 +24,22 @@ export const MANUAL_SCORE_TYPE = 'kpi.manual_score';
 export class ManualScoreMeasure implements MeasureKind {
   readonly eventTypes: readonly string[] = [MANUAL_SCORE_TYPE];
   private readonly byId = new Map<string, IndicatorRuntime>();
+  private readonly defs: IndicatorDef[] = [];
 
   constructor(
     runtimes: readonly IndicatorRuntime[],
     private readonly host: EngineHost,
   ) {
-    for (const r of runtimes) if (r.def.measure.kind === 'manual') this.byId.set(r.def.id, r);
+    for (const r of runtimes)
+      if (r.def.measure.kind === 'manual') {
+        this.byId.set(r.def.id, r);
+        this.defs.push(r.def);
+      }
   }
 
-  check(e: CanonicalEvent): string | null {
-    const checked = this.checkScore(e);
-    return typeof checked === 'string' ? checked : null;
-  }
-
-  private checkScore(e: CanonicalEvent): { runtime: IndicatorRuntime; value: number } | string {
-    const id = e.data.indicator;
-    const runtime = typeof id === 'string' ? this.byId.get(id) : undefined;
-    if (runtime === undefined) return `data.indicator: ${String(id)} is not a manual indicator`;
-    const m = runtime.def.measure;
-    if (m.kind !== 'manual') return `data.indicator: ${String(id)} is not a manual indicator`;
-    const value = e.data.value;
-    if (typeof value !== 'number' || value < m.scale[0] || value > m.scale[1]) {
-      return `data.value: expected a number from ${m.scale[0]} to ${m.scale[1]}`;
-    }
-    const reviewer = e.data.reviewerId;
-    if (m.reviewers !== undefined && !m.reviewers.includes(String(reviewer))) {
-      return `data.reviewerId: ${String(reviewer)} may not score ${runtime.def.id}`;
-    }
-    return { runtime, value };
+  // the same rules as ingest's check (scale, reviewers): a score that slipped past it is refused here
+  check(e: CanonicalEvent): EventProblem | undefined {
+    return manualScoreProblem(e, this.defs);
   }
 
   fold(
@@ -55,9 +49,9 @@ export class ManualScoreMeasure implements MeasureKind {
     ctx: EventContext,
     tooLate: TooLate[],
   ): void {
-    const checked = this.checkScore(e);
-    if (typeof checked === 'string') return; // the engine rejected it already
-    const { runtime, value } = checked;
+    const runtime = this.byId.get(String(e.data.indicator));
+    const value = e.data.value;
+    if (runtime === undefined || typeof value !== 'number') return; // the engine rejected it already
     // a manual score is about one entity: the deepest one the event names
     const level: Level = e.data.agentId !== undefined ? 'agent' : e.data.teamId !== undefined ? 'team' : 'org';
     if (!runtime.levels[level]) return;

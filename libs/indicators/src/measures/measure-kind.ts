@@ -1,3 +1,4 @@
+import type { EventProblem } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
 import type { CalendarWindow, Period } from '#libs/time';
 import type { EventContext } from '../compiled-term';
@@ -30,8 +31,8 @@ export interface EngineHost {
 export interface MeasureKind {
   // the event types it folds; the engine calls fold only for those
   readonly eventTypes: readonly string[];
-  // a reason to reject the event, checked before lateness and dedup (null: fine)
-  check?(e: CanonicalEvent): string | null;
+  // why the event cannot be folded, checked before lateness and dedup (undefined: fine)
+  check?(e: CanonicalEvent): EventProblem | undefined;
   fold(org: OrgState, entities: readonly EntityState[], e: CanonicalEvent, ctx: EventContext, tooLate: TooLate[]): void;
   read(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): IndicatorValue;
   // value, numerator and denominator of an entity with no state yet: nothing counted

@@ -1,6 +1,6 @@
 import type { CalendarWindow } from '#libs/time';
 import type { CanonicalEvent } from '#libs/events';
-import type { WindowName } from '#libs/definitions';
+import { isRolling, type WindowName } from '#libs/definitions';
 import { assertUnreachable } from '../assert-unreachable';
 import type { CompiledTerm, EventContext } from '../compiled-term';
 import type { MeasureStateSnapshot, SideSnapshot, WindowSnapshot } from '../engine-snapshot';
@@ -18,7 +18,6 @@ import {
 import { RollingColumns } from '../state/rolling-columns';
 import { RollingDistinct } from '../state/rolling-distinct';
 import type { CalendarState, RollingColumnsPair, RollingState, TermsState } from '../window-state';
-import { isRolling } from '../windows';
 import type { EngineHost, MeasureKind } from './measure-kind';
 
 // count, sum, ratio, distinct and duration measures: a numerator term and an optional denominator,

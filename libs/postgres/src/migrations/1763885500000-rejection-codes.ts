@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 // A rejection's field and stable code (checkEvent's), so that dead letters can be counted by code.
 // Nullable: rows from before this migration have neither.
-export class RejectionCodes1796139487000 implements MigrationInterface {
-  name = 'RejectionCodes1796139487000';
+export class RejectionCodes1763885500000 implements MigrationInterface {
+  name = 'RejectionCodes1763885500000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE rejected_events ADD COLUMN field text, ADD COLUMN code text`);
