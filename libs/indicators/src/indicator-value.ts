@@ -1,5 +1,4 @@
-import type { RejectionCode } from '#libs/definitions';
-import type { Level, WindowName } from '#libs/definitions';
+import type { Level, RejectionCode, WindowName } from '#libs/definitions';
 
 export interface EntityRef {
   level: Level;

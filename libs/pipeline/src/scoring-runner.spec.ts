@@ -1,0 +1,161 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { combineDefinitions, parseDefinitionDocument } from '#libs/definitions';
+import type { EntityRef, IndicatorValue } from '#libs/indicators';
+import { periodOfInstant } from '#libs/time';
+import { sampleDocument } from '../../definitions/src/sample-definitions.fixture';
+import { DefinitionsRegistry } from './definitions-registry';
+import type { OpenedBreach, ScoredBatch } from './feeds';
+import type { Rejection } from './ingest';
+import type { ScoredCard } from './rescore';
+import { fakeMetrics, until } from './runner-test-support';
+import { ScoringRunner, type ScorecardStore, type StoredValues } from './scoring-runner';
+
+const definitions = combineDefinitions([parseDefinitionDocument(sampleDocument(), 'sample.json')]).set;
+const clock = Date.parse('2026-11-15T04:00:00Z');
+const month = periodOfInstant('month', 'Asia/Shanghai', clock);
+const team = (id: string): EntityRef => ({ level: 'team', id, orgId: 'O1' });
+const fcr = (id: string, value: number): IndicatorValue => ({
+  indicator: 'support.fcr',
+  entity: team(id),
+  window: 'month',
+  periodStart: month.start,
+  periodEnd: month.end,
+  value,
+  numerator: value,
+  denominator: 1,
+});
+
+const transient = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+
+class FakeValues implements StoredValues {
+  stored: IndicatorValue[] = [fcr('T2', 0.7)];
+  failures: Error[] = [];
+  entities(): Promise<EntityRef[]> {
+    return Promise.resolve(this.stored.map((v) => v.entity));
+  }
+  valuesOf(entities: readonly EntityRef[]): Promise<IndicatorValue[]> {
+    const failure = this.failures.shift();
+    if (failure !== undefined) return Promise.reject(failure);
+    return Promise.resolve(this.stored.filter((v) => entities.some((e) => e.id === v.entity.id)));
+  }
+}
+
+class FakeScorecards implements ScorecardStore {
+  saves: { cards: readonly ScoredCard[]; outbox?: { updates?: ScoredBatch; breaches?: boolean } }[] = [];
+  failures: Error[] = [];
+  opens: OpenedBreach[] = [];
+  save(cards: readonly ScoredCard[], outbox?: { updates?: ScoredBatch; breaches?: boolean }): Promise<OpenedBreach[]> {
+    const failure = this.failures.shift();
+    if (failure !== undefined) return Promise.reject(failure);
+    this.saves.push(outbox === undefined ? { cards } : { cards, outbox });
+    return Promise.resolve(this.opens.splice(0));
+  }
+}
+
+const runners: ScoringRunner[] = [];
+afterEach(async () => {
+  for (const r of runners.splice(0)) await r.stop();
+});
+
+function setup(mode: 'send' | 'outbox' = 'send') {
+  const values = new FakeValues();
+  const scorecards = new FakeScorecards();
+  const sent: ScoredBatch[] = [];
+  const breaches: OpenedBreach[][] = [];
+  const dead: Rejection[] = [];
+  const metrics = fakeMetrics();
+  const runner = new ScoringRunner({
+    registry: new DefinitionsRegistry(definitions),
+    values,
+    scorecards,
+    updates: mode === 'send' ? { kind: 'send', send: (b) => Promise.resolve(void sent.push(b)) } : { kind: 'outbox' },
+    breaches: { kind: 'send', send: (b) => Promise.resolve(void breaches.push(b)) },
+    deadLetters: { record: (r) => Promise.resolve(void dead.push(...r)) },
+    metrics,
+    logger: { error: () => undefined, warn: () => undefined },
+    coalesceMs: 5,
+    retryMs: 1,
+  });
+  runners.push(runner);
+  return { runner, values, scorecards, sent, breaches, dead, metrics };
+}
+
+const entitiesOf = (cards: readonly ScoredCard[]) => cards.map((c) => c.entity.id).sort();
+
+describe('ScoringRunner', () => {
+  it('scores changes received together in one round; the first round scores every stored entity too', async () => {
+    const { runner, sent, scorecards } = setup();
+    runner.receive({ changes: [fcr('T1', 0.6)], clock, offset: 1 });
+    runner.receive({ changes: [fcr('T1', 0.8)], clock, offset: 2, acceptedAt: 10 });
+    await until(() => scorecards.saves.length === 1);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ offset: 2, acceptedAt: 10 });
+    expect(entitiesOf(sent[0]?.cards ?? [])).toEqual(['T1', 'T2']);
+    const t1 = sent[0]?.cards.find((c) => c.entity.id === 'T1');
+    expect(t1?.score.kpis.find((k) => k.kpi === 'fcr')?.actual).toBe(0.8); // the newest value of the round
+
+    runner.receive({ changes: [fcr('T1', 0.9)], clock, offset: 3 });
+    await until(() => scorecards.saves.length === 2);
+    expect(entitiesOf(sent[1]?.cards ?? [])).toEqual(['T1']); // caught up: only what changed
+  });
+
+  it('retries a write that fails for a moment, and stores the cards once the database is back', async () => {
+    const { runner, scorecards, dead, metrics } = setup();
+    scorecards.failures.push(transient, transient);
+    runner.receive({ changes: [fcr('T1', 0.6)], clock, offset: 1 });
+    await until(() => scorecards.saves.length === 1);
+    expect(dead).toEqual([]);
+    expect(metrics.values.scoringRetries).toEqual([
+      { labels: { what: 'store' }, value: 1 },
+      { labels: { what: 'store' }, value: 1 },
+    ]);
+  });
+
+  it('dead-letters a round that fails for good, with its reason, and scores the next one', async () => {
+    const { runner, values, sent, dead, metrics } = setup();
+    values.failures.push(new TypeError('a bug'));
+    runner.receive({ changes: [fcr('T1', 0.6)], clock, offset: 1 });
+    await until(() => dead.length === 1);
+    expect(dead[0]).toMatchObject({ source: 'scoring-service', code: 'round_failed', reason: 'round_failed: a bug' });
+    expect(JSON.parse(dead[0]?.payload ?? '{}')).toMatchObject({ entities: [team('T1')] });
+    expect(metrics.values.rejectedByCode).toEqual([{ labels: { stage: 'scoring', code: 'round_failed' }, value: 1 }]);
+    runner.receive({ changes: [fcr('T1', 0.7)], clock, offset: 2 });
+    await until(() => sent.length === 1);
+  });
+
+  it('through the outbox writes the cards with the message for the gateways, and sends nothing', async () => {
+    const { runner, scorecards, sent } = setup('outbox');
+    runner.receive({ changes: [fcr('T1', 0.6)], clock, offset: 4 });
+    await until(() => scorecards.saves.length === 1);
+    expect(sent).toEqual([]);
+    expect(scorecards.saves[0]?.outbox?.updates?.offset).toBe(4);
+    expect(entitiesOf(scorecards.saves[0]?.outbox?.updates?.cards ?? [])).toEqual(['T1', 'T2']);
+  });
+
+  it('sends the breaches a write opened once it committed', async () => {
+    const { runner, scorecards, breaches } = setup();
+    const breach: OpenedBreach = {
+      scorecard: 'cs-supervisor-monthly',
+      kpi: 'complaints',
+      effect: 'veto',
+      orgId: 'O1',
+      level: 'team',
+      entityId: 'T1',
+      periodStart: new Date(month.start).toISOString(),
+      openedAt: new Date(clock).toISOString(),
+    };
+    scorecards.opens.push(breach);
+    runner.receive({ changes: [fcr('T1', 0.6)], clock, offset: 1 });
+    await until(() => breaches.length === 1);
+    expect(breaches[0]).toEqual([breach]);
+  });
+
+  it('re-scores every entity with a newly published version', async () => {
+    const { runner, sent } = setup();
+    runner.receive({ changes: [fcr('T1', 0.6)], clock, offset: 1 });
+    await until(() => sent.length === 1);
+    runner.rescoreAll();
+    await until(() => sent.length === 2);
+    expect(entitiesOf(sent[1]?.cards ?? [])).toEqual(['T1', 'T2']);
+  });
+});
