@@ -7,7 +7,7 @@ import { simulate } from '#libs/simulator';
 import { formatLocal } from '#libs/time';
 import { mintToken, sharedSecret } from '../../services/runtime/src/auth';
 import { loadConfig } from '../../services/runtime/src/config';
-import type { RoomUpdate } from '../../services/scorecard-gateway/src/scorecard.gateway';
+import type { RoomUpdate } from '#libs/pipeline';
 import { up } from '../../services/runtime/src/up';
 
 export interface PipelineBenchResult {

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoomUpdate } from '../../services/scorecard-gateway/src/scorecard.gateway';
+import type { RoomUpdate } from '#libs/pipeline';
 import { ticketSolved } from '../support/events';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '#libs/events';
 import { IndicatorProcessorModule } from '../../services/indicator-processor/src/indicator-processor.module';
 import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
-import type { RoomSnapshot, RoomUpdate } from '../../services/scorecard-gateway/src/scorecard.gateway';
+import type { RoomSnapshot, RoomUpdate } from '#libs/pipeline';
 import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
 import { ScoringServiceModule } from '../../services/scoring-service/src/scoring-service.module';
 import { ticketSolved } from '../support/events';

@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorProcessorModule } from '../../services/indicator-processor/src/indicator-processor.module';
 import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
-import type { RoomSnapshot, RoomUpdate } from '../../services/scorecard-gateway/src/scorecard.gateway';
+import type { RoomSnapshot, RoomUpdate } from '#libs/pipeline';
 import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
 import { ScoringServiceModule } from '../../services/scoring-service/src/scoring-service.module';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';

@@ -32,5 +32,6 @@ export { ScoringRunner, type ScorecardStore, type ScoringRunnerOptions, type Sto
 export { rescore, rescoreEntities, VIEW_WINDOWS, type ScoredCard, type ValuesReader, type ViewWindow } from './rescore';
 export { DefinitionsRegistry, parsePublished, type PublishOutcome } from './definitions-registry';
 export { ValuesCache } from './values-cache';
+export { RoomLedger, type RoomSnapshot, type RoomUpdate } from './room-updates';
 export { errorMessage, type RunnerLogger, type RunnerMetrics } from './ports';
 export { isTransient } from './transient-error';

@@ -8,8 +8,15 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { parseScope, roomsOf, scopeName, type Principal, type Scope } from '#libs/access';
-import type { ScoredBatch, ScoredCard, Subscription, Transport } from '#libs/pipeline';
+import { parseScope, scopeName, type Principal, type Scope } from '#libs/access';
+import {
+  RoomLedger,
+  type RoomSnapshot,
+  type ScoredBatch,
+  type ScoredCard,
+  type Subscription,
+  type Transport,
+} from '#libs/pipeline';
 import type { ScorecardsRepository } from '#libs/postgres';
 import { bearerOf } from '#runtime/auth';
 import type { PipelineMetrics } from '#runtime/metrics';
@@ -20,21 +27,6 @@ interface SocketData {
   principal: Principal;
 }
 
-export interface RoomSnapshot {
-  room: string;
-  seq: number; // updates after this one carry seq + 1, + 2…: a gap means a missed update → join again
-  cards: ScoredCard[];
-}
-
-export interface RoomUpdate {
-  room: string;
-  seq: number;
-  card: ScoredCard;
-  offset: number; // the card reflects every event of the log up to this offset
-}
-
-const entityKey = (c: ScoredCard): string => `${c.entity.level}:${c.entity.id}|${c.score.scorecard}`;
-
 // socket.io namespace /scorecards. The handshake carries a bearer token (auth.token); a socket joins
 // the rooms its role may read (libs/access), gets the room's snapshot as the ack, then every update of
 // it with a per-room sequence number. Rooms: org:<org> (org and team cards), team:<org>:<team>,
@@ -42,9 +34,7 @@ const entityKey = (c: ScoredCard): string => `${c.entity.level}:${c.entity.id}|$
 @WebSocketGateway({ namespace: '/scorecards', cors: { origin: true } })
 export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
   @WebSocketServer() private readonly server!: Namespace;
-  private readonly seq = new Map<string, number>();
-  // the newest card pushed per room, entity and scorecard: the store may lag the push by a write
-  private readonly pushed = new Map<string, Map<string, ScoredCard>>();
+  private readonly ledger: RoomLedger;
   private readonly logger = new Logger('scorecard-gateway');
   private updates: Promise<Subscription> | undefined;
 
@@ -53,7 +43,9 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
     @Inject(TRANSPORT) private readonly transport: Transport,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
     @Inject(AccessService) private readonly access: AccessService,
-  ) {}
+  ) {
+    this.ledger = new RoomLedger((org, agent) => access.teamOfNow(org, agent));
+  }
 
   afterInit(server: Namespace): void {
     // no token, no socket: the client sees connect_error "unauthorized: …"
@@ -69,7 +61,11 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
       );
     });
     const deliver = ({ cards, offset, acceptedAt }: ScoredBatch) => {
-      this.push(cards, offset);
+      for (const update of this.ledger.record(cards, offset)) {
+        // socket.io encodes a broadcast before it looks for receivers: skip rooms nobody is in
+        if ((this.server.adapter.rooms.get(update.room)?.size ?? 0) > 0)
+          this.server.to(update.room).emit('scorecard', update);
+      }
       if (acceptedAt !== undefined) this.metrics.endToEndSeconds.observe((Date.now() - acceptedAt) / 1000);
     };
     // every gateway reads every update and pushes it to its own sockets: a client may connect to any
@@ -100,13 +96,7 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
       return { error: `forbidden: a ${principal.role} token may not read ${scopeName(scope)}` };
     const room = scopeName(scope);
     await socket.join(room);
-    const seq = this.seq.get(room) ?? 0;
-    const cards = new Map((await this.stored(scope)).map((c) => [entityKey(c), c]));
-    for (const [key, card] of this.pushed.get(room) ?? []) {
-      const stored = cards.get(key);
-      if (stored === undefined || stored.periodStart <= card.periodStart) cards.set(key, card);
-    }
-    return { room, seq, cards: [...cards.values()] };
+    return this.ledger.snapshot(room, await this.stored(scope));
   }
 
   private async stored(scope: Scope): Promise<ScoredCard[]> {
@@ -119,22 +109,6 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
         return this.scorecards.latestIn(scope.orgId, ['agent'], await this.access.agentsOf(scope.orgId, scope.teamId));
       case 'agent':
         return this.scorecards.latestIn(scope.orgId, ['agent'], [scope.agentId]);
-    }
-  }
-
-  private push(cards: readonly ScoredCard[], offset: number): void {
-    for (const card of cards) {
-      for (const room of roomsOf(card.entity, (org, agent) => this.access.teamOfNow(org, agent))) {
-        let latest = this.pushed.get(room);
-        if (latest === undefined) this.pushed.set(room, (latest = new Map<string, ScoredCard>()));
-        latest.set(entityKey(card), card);
-        const seq = (this.seq.get(room) ?? 0) + 1;
-        this.seq.set(room, seq);
-        // socket.io encodes a broadcast before it looks for receivers: skip rooms nobody is in
-        if ((this.server.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
-        const update: RoomUpdate = { room, seq, card, offset };
-        this.server.to(room).emit('scorecard', update);
-      }
     }
   }
 }
