@@ -1,14 +1,29 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomUpdate } from '#libs/pipeline';
-import { ticketSolved } from '../support/events';
+import { orderingKey } from '#libs/event-log';
+import { KafkaConnection } from '#libs/kafka';
+import { manualScore, ticketSolved } from '../support/events';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker';
+import { PostgresEventLog } from '#libs/postgres';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { until } from '../support/until';
 import { seedAsOneDocument, type SeedCard } from '../support/seed-document';
 import { schemaUrl, startService, type ServiceProcess } from '../support/service-process';
 import { AUTH_ENV, bearer, tokenFor } from '../support/tokens';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
+
+// The series of a process's /metrics with their labels, and each one's value.
+async function metricsOf(url: string | undefined): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const series = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^(kpi_[a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (m !== null) series.set(m[1] as string, Number(m[2]));
+  }
+  return series;
+}
 const solved = (id: string, contacts: number) => ticketSolved(id, contacts, iso(Date.now() - 60_000));
 
 // A socket's scorecard updates, and a wait for one that matches.
@@ -109,6 +124,55 @@ describe.each([
       u.card.score.kpis.find((k) => k.kpi === 'fcr')?.target === 0.9;
     await next(target);
     await nextOnSecond(target);
+  });
+
+  it('refuses an out-of-scale manual score by name at ingest; one that reaches the log anyway is a dead letter', async () => {
+    const score = manualScore('ms-999', 'manual.sales.key_account_csat', 999, 'qa-lead', iso(Date.now() - 60_000));
+    const posted = await fetch(`${services['ingest-gateway']?.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(score),
+    });
+    const body = (await posted.json()) as { rejected: number; results: { field?: string; code?: string }[] };
+    expect(body.rejected).toBe(1);
+    expect(body.results[0]).toMatchObject({ field: 'data.value', code: 'out_of_scale' });
+    expect(
+      (await metricsOf(services['ingest-gateway']?.url)).get('kpi_rejected_total{stage="ingest",code="out_of_scale"}'),
+    ).toBe(1);
+
+    // written straight into the log, past ingest (a producer of its own, or an older ingest)
+    const direct = { ...score, id: 'ms-direct' };
+    const record = { key: orderingKey(direct), event: direct };
+    if (broker === undefined) await new PostgresEventLog(t.db).append([record]);
+    else {
+      const producer = await KafkaConnection.open({
+        brokers: broker.brokers,
+        clientId: 'direct',
+        partitions: 3,
+        replicationFactor: 1,
+      });
+      await producer.sink.append([record]);
+      await producer.close();
+    }
+    const processor = services['indicator-processor']?.url;
+    await until(
+      async () => (await metricsOf(processor)).get('kpi_rejected_total{stage="processor",code="out_of_scale"}') === 1,
+    );
+    const [kept] = await t.db.query<{ code: string; field: string }[]>(
+      `SELECT code, field FROM rejected_events WHERE event_id = 'ms-direct'`,
+    );
+    expect(kept).toEqual({ code: 'out_of_scale', field: 'data.value' });
+  });
+
+  it("the processor's /metrics has the same series on either backend", async () => {
+    const series = await metricsOf(services['indicator-processor']?.url);
+    for (const name of ['kpi_fold_seconds_count', 'kpi_flush_seconds_count', 'kpi_consumer_lag_events'])
+      expect(series.get(name), name).toBeGreaterThanOrEqual(name === 'kpi_consumer_lag_events' ? 0 : 1);
+    expect(series.has('kpi_events_total{outcome="late"}')).toBe(true);
+    const scoring = await metricsOf(services['scoring-service']?.url);
+    expect(scoring.get('kpi_score_seconds_count')).toBeGreaterThanOrEqual(1);
+    const gateway = await metricsOf(services['scorecard-gateway']?.url);
+    expect(gateway.get('kpi_end_to_end_seconds_count')).toBeGreaterThanOrEqual(1);
   });
 
   it('every process reports ready and stops cleanly on SIGTERM', async () => {

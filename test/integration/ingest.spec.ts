@@ -4,6 +4,7 @@ import type { CanonicalEvent } from '#libs/events';
 import { ingest } from '#libs/pipeline';
 import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { manualScore } from '../support/events';
 
 const DEFINITIONS: DefinitionSet = {
   orgs: [{ id: '*', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: { USD: 7.1 } }],
@@ -22,17 +23,6 @@ const DEFINITIONS: DefinitionSet = {
   ],
   scorecards: [],
 };
-
-function manualScore(id: string, value: number, reviewerId: string): CanonicalEvent {
-  return {
-    specversion: '1.0',
-    id,
-    source: 'reviews/lms',
-    type: 'kpi.manual_score',
-    time: '2026-11-05T09:00:00+08:00',
-    data: { orgId: 'O1', teamId: 'T1', agentId: 'A1', indicator: 'cs.training', value, reviewerId },
-  };
-}
 
 function deal(id: string, currency = 'CNY'): CanonicalEvent {
   return {
@@ -71,9 +61,9 @@ describe('ingest: check, log the good, keep the bad with the field, code and rea
       JSON.stringify(bad),
       JSON.stringify(deal('e5', 'GBP')),
       deal('e6', 'USD'), // already parsed; a currency with a rate
-      manualScore('m1', 999, 'trainer-1'), // outside the indicator's scale
-      manualScore('m2', 80, 'intern-7'), // a reviewer the indicator does not list
-      manualScore('m3', 80, 'trainer-1'),
+      manualScore('m1', 'cs.training', 999, 'trainer-1'), // outside the indicator's scale
+      manualScore('m2', 'cs.training', 80, 'intern-7'), // a reviewer the indicator does not list
+      manualScore('m3', 'cs.training', 80, 'trainer-1'),
     ];
     const outcomes = await ingest(items, { log, rejections, definitions: DEFINITIONS });
     expect(outcomes.map((o) => o.status)).toEqual([

@@ -19,3 +19,21 @@ export function ticketSolved(id: string, contacts: unknown = 1, time = '2026-11-
     },
   };
 }
+
+// A reviewer's `kpi.manual_score` of agent A1 (team T1, org O1).
+export function manualScore(
+  id: string,
+  indicator: string,
+  value: number,
+  reviewerId: string,
+  time = '2026-11-05T09:00:00+08:00',
+): CanonicalEvent {
+  return {
+    specversion: '1.0',
+    id,
+    source: 'reviews/lms',
+    type: 'kpi.manual_score',
+    time,
+    data: { orgId: 'O1', teamId: 'T1', agentId: 'A1', indicator, value, reviewerId },
+  };
+}
