@@ -10,5 +10,6 @@ export type {
   IndicatorValue,
   TooLate,
 } from './indicator-value';
+export { entityKey, valueRowKey } from './indicator-value';
 export { ROLLING_SPECS, maxWindowSpanMs, type RollingSpec } from './windows';
 export { compileTerm, compileGetter, type CompiledTerm, type EventContext } from './compiled-term';

@@ -1,10 +1,17 @@
-import type { Level, RejectionCode, WindowName } from '#libs/definitions';
+import { isRolling, type Level, type RejectionCode, type WindowName } from '#libs/definitions';
 
 export interface EntityRef {
   level: Level;
   id: string; // agentId, teamId or orgId
   orgId: string;
 }
+
+// An entity's identity, as a map key
+export const entityKey = (e: EntityRef): string => `${e.orgId}|${e.level}|${e.id}`;
+
+// A value row's identity within its entity: a rolling window is one row, a calendar period one of its own
+export const valueRowKey = (indicator: string, window: WindowName, periodStart: number): string =>
+  `${indicator}|${window}|${isRolling(window) ? 'rolling' : periodStart}`;
 
 // One indicator's value for one entity in one window, as of the engine's clock.
 export interface IndicatorValue {

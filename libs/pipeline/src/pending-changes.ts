@@ -1,7 +1,7 @@
-import type { IndicatorValue } from '#libs/indicators';
+import { entityKey, valueRowKey, type IndicatorValue } from '#libs/indicators';
 
 const keyOf = (v: IndicatorValue): string =>
-  `${v.indicator}|${v.entity.orgId}|${v.entity.level}|${v.entity.id}|${v.window}|${v.window.startsWith('rolling:') ? '' : v.periodStart}`;
+  `${entityKey(v.entity)}|${valueRowKey(v.indicator, v.window, v.periodStart)}`;
 
 // Changes folded but not yet written, coalesced to the newest value of each stored row (a rolling
 // window is one row; a calendar period is a row of its own).

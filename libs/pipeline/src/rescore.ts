@@ -1,5 +1,5 @@
 import { isRolling, orgSettingsFor, scorecardsInForce, type DefinitionSet, type ScorecardDef } from '#libs/definitions';
-import type { EntityRef, IndicatorValue } from '#libs/indicators';
+import { entityKey, valueRowKey, type EntityRef, type IndicatorValue } from '#libs/indicators';
 import { scoreScorecard, type ScorecardScore } from '#libs/scoring';
 import { dateOfDayNumber, localDayNumber, periodOfInstant } from '#libs/time';
 
@@ -25,7 +25,7 @@ export async function rescore(
 ): Promise<ScoredCard[]> {
   const touched = new Map<string, { entity: EntityRef; indicators: Set<string> }>();
   for (const c of changes) {
-    const key = `${c.entity.orgId}|${c.entity.level}|${c.entity.id}`;
+    const key = entityKey(c.entity);
     const t = touched.get(key) ?? { entity: c.entity, indicators: new Set<string>() };
     t.indicators.add(c.indicator);
     touched.set(key, t);
@@ -78,15 +78,15 @@ async function scoreTouched(
   // an entity's values by indicator, window and period, for one lookup per KPI
   const byEntity = new Map<string, Map<string, IndicatorValue>>();
   for (const v of await values.valuesOf(work.map((w) => w.entity))) {
-    const key = `${v.entity.orgId}|${v.entity.level}|${v.entity.id}`;
+    const key = entityKey(v.entity);
     let rows = byEntity.get(key);
     if (rows === undefined) byEntity.set(key, (rows = new Map<string, IndicatorValue>()));
-    rows.set(`${v.indicator}|${v.window}|${isRolling(v.window) ? 'rolling' : v.periodStart}`, v);
+    rows.set(valueRowKey(v.indicator, v.window, v.periodStart), v);
   }
   const none = new Map<string, IndicatorValue>();
   const out: ScoredCard[] = [];
   for (const { entity, tz, cards } of work) {
-    const stored = byEntity.get(`${entity.orgId}|${entity.level}|${entity.id}`) ?? none;
+    const stored = byEntity.get(entityKey(entity)) ?? none;
     for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored, over));
   }
   return out;
@@ -104,7 +104,7 @@ function scoreOne(
   for (const kpi of def.kpis) {
     const window = over ?? kpi.window;
     const start = isRolling(window) ? undefined : periodOfInstant(window, tz, at).start;
-    const row = stored.get(`${kpi.indicator}|${window}|${start ?? 'rolling'}`);
+    const row = stored.get(valueRowKey(kpi.indicator, window, start ?? Number.NaN));
     actuals.set(kpi.id, row?.value ?? null);
   }
   const score = scoreScorecard(def, actuals);

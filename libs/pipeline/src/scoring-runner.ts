@@ -1,4 +1,4 @@
-import type { EntityRef } from '#libs/indicators';
+import { entityKey, type EntityRef } from '#libs/indicators';
 import type { DefinitionsRegistry } from './definitions-registry';
 import type { ChangeBatch, OpenedBreach, Outlet, ScoredBatch } from './feeds';
 import type { RejectionSink, ScoringFailure } from './ingest';
@@ -34,7 +34,6 @@ export interface ScoringRunnerOptions {
 
 const cardKey = (c: ScoredCard): string =>
   `${c.score.scorecard}|${c.entity.orgId}|${c.entity.level}|${c.entity.id}|${c.periodStart}`;
-const entityKey = (e: EntityRef): string => `${e.orgId}|${e.level}|${e.id}`;
 
 // Re-scores the scorecards that indicator changes touch, from its own copy of the values (kept current
 // by the changes), hands them to the gateways and stores them with their red-line breaches. One round

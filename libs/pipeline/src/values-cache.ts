@@ -1,7 +1,6 @@
-import type { EntityRef, IndicatorValue } from '#libs/indicators';
+import { entityKey, type EntityRef, type IndicatorValue } from '#libs/indicators';
 import type { ValuesReader } from './rescore';
 
-const entityKey = (e: EntityRef): string => `${e.orgId}|${e.level}|${e.id}`;
 const rowKey = (v: IndicatorValue): string => `${v.indicator}|${v.window}`;
 
 // The scoring step's copy of the indicator values: loaded from the store once per entity, then kept
