@@ -16,6 +16,7 @@ const adapterImport = (adapter, message) => [
   { regex: `^#libs/${adapter}(/|$)`, message },
   { regex: `^\\.\\.?/(.*/)?${adapter}/src(/|$)`, message },
 ];
+const noKafkajs = { group: ['kafkajs'], message: 'kafkajs lives in libs/kafka.' };
 const domainMessage = 'Domain libs import only domain libs: the adapters (libs/postgres, libs/kafka) import them.';
 
 export default tseslint.config(
@@ -89,13 +90,27 @@ export default tseslint.config(
     },
   },
   {
-    // kafkajs stays in its adapter: services see the event-log port and the processor's consumer only.
+    // kafkajs stays in its adapter
     files: ['services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [noDeepRelative, noKafkajs] }],
+    },
+  },
+  {
+    // A service sees ports: the backend (Postgres log or Kafka) and each feed's transport are chosen once,
+    // in the composition root (services/runtime), which services reach as #runtime/*.
+    files: ['services/**/*.ts'],
+    ignores: ['services/runtime/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: [noDeepRelative, { group: ['kafkajs'], message: 'kafkajs lives in libs/kafka.' }],
+          patterns: [
+            noDeepRelative,
+            noKafkajs,
+            { regex: '^#libs/kafka(/|$)', message: 'Only the composition root (services/runtime) chooses Kafka.' },
+            { regex: '(^|/)runtime/src(/|$)', message: 'Use a #runtime/* import.' },
+          ],
         },
       ],
     },

@@ -57,6 +57,17 @@ describe('import boundaries between libs and services (eslint.config.mjs)', () =
     expect(errors.every((e) => e.startsWith('no-restricted-imports: '))).toBe(true);
   });
 
+  it.each([
+    ['services/compute/src/x.ts', '#libs/kafka'],
+    ['services/compute/src/x.ts', 'kafkajs'],
+    ['services/runtime/src/x.ts', 'kafkajs'],
+    ['services/compute/src/x.ts', '../../runtime/src/tokens'],
+  ])('a service (%s) leaves the backend to the composition root: not %s', async (file, from) => {
+    const errors = await boundaryErrors(file, uses(from));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^no-restricted-imports: /);
+  });
+
   it('keeps ../../../ chains out of libs and services alike', async () => {
     for (const file of ['libs/scoring/src/x.ts', 'libs/postgres/src/x.ts', 'services/compute/src/x.ts']) {
       expect(await boundaryErrors(file, uses('../../../test/support/until'))).toEqual([
@@ -73,6 +84,8 @@ describe('import boundaries between libs and services (eslint.config.mjs)', () =
     ['libs/kafka/src/x.ts', '#libs/event-log'],
     ['libs/kafka/src/x.ts', 'kafkajs'],
     ['services/compute/src/x.ts', '#libs/postgres'],
+    ['services/compute/src/x.ts', '#runtime/tokens'],
+    ['services/runtime/src/x.ts', '#libs/kafka'],
   ])('%s may import %s', async (file, from) => {
     expect(await boundaryErrors(file, uses(from))).toEqual([]);
   });
