@@ -1,4 +1,12 @@
-import { isRolling, orgSettingsFor, scorecardsInForce, type DefinitionSet, type ScorecardDef } from '#libs/definitions';
+import {
+  isRolling,
+  orgSettingsFor,
+  scorecardsInForce,
+  type DefinitionSet,
+  type Localized,
+  type ScorecardDef,
+  type WindowName,
+} from '#libs/definitions';
 import type { EntityRef, IndicatorValue } from '#libs/indicators';
 import { scoreScorecard, type ScorecardScore } from '#libs/scoring';
 import { dateOfDayNumber, localDayNumber, periodOfInstant } from '#libs/time';
@@ -6,9 +14,16 @@ import { dateOfDayNumber, localDayNumber, periodOfInstant } from '#libs/time';
 export interface ScoredCard {
   entity: EntityRef;
   periodStart: number;
-  periodEnd: number;
+  periodEnd: number; // exclusive
+  timeZone: string; // the org's, IANA: the calendar the period's dates are read in
+  window: WindowName; // the scorecard's period ('month'…), or the view window it was re-scored over
+  scorecardName: Localized;
   score: ScorecardScore;
 }
+
+// The org's time zone (UTC for an org without settings, as the engine does).
+export const zoneOf = (definitions: DefinitionSet, orgId: string): string =>
+  orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC';
 
 export interface ValuesReader {
   // the stored values of these entities, in one read
@@ -63,11 +78,10 @@ async function scoreTouched(
   values: ValuesReader,
   over?: ViewWindow,
 ): Promise<ScoredCard[]> {
-  const zoneOf = (orgId: string) => orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC';
   const at = clock;
   const work: { entity: EntityRef; tz: string; cards: ScorecardDef[] }[] = [];
   for (const { entity, indicators } of touched) {
-    const tz = zoneOf(entity.orgId);
+    const tz = zoneOf(definitions, entity.orgId);
     const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(tz, at))).filter(
       (def) =>
         def.level === entity.level && (indicators === 'all' || def.kpis.some((k) => indicators.has(k.indicator))),
@@ -108,7 +122,9 @@ function scoreOne(
     actuals.set(kpi.id, row?.value ?? null);
   }
   const score = scoreScorecard(def, actuals);
-  if (over === 'rolling:24h') return { entity, periodStart: at - 86_400_000, periodEnd: at, score };
-  const period = periodOfInstant(over ?? def.period, tz, at);
-  return { entity, periodStart: period.start, periodEnd: period.end, score };
+  const window = over ?? def.period;
+  const card = { entity, timeZone: tz, window, scorecardName: def.name, score };
+  if (window === 'rolling:24h') return { ...card, periodStart: at - 86_400_000, periodEnd: at };
+  const period = periodOfInstant(window, tz, at);
+  return { ...card, periodStart: period.start, periodEnd: period.end };
 }

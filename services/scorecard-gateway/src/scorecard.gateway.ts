@@ -9,11 +9,19 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { parseScope, roomsOf, scopeName, type Principal, type Scope } from '#libs/access';
-import type { ScoredBatch, ScoredCard, Subscription, Transport } from '#libs/pipeline';
+import {
+  completeStoredCard,
+  type DefinitionsRegistry,
+  type ScoredBatch,
+  type ScoredCard,
+  type StoredScoredCard,
+  type Subscription,
+  type Transport,
+} from '#libs/pipeline';
 import type { ScorecardsRepository } from '#libs/postgres';
 import { bearerOf } from '#runtime/auth';
 import type { PipelineMetrics } from '#runtime/metrics';
-import { METRICS, SCORECARDS, TRANSPORT } from '#runtime/tokens';
+import { METRICS, REGISTRY, SCORECARDS, TRANSPORT } from '#runtime/tokens';
 import { AccessService } from './access.service';
 
 interface SocketData {
@@ -53,6 +61,7 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
     @Inject(TRANSPORT) private readonly transport: Transport,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
     @Inject(AccessService) private readonly access: AccessService,
+    @Inject(REGISTRY) private readonly registry: DefinitionsRegistry,
   ) {}
 
   afterInit(server: Namespace): void {
@@ -110,6 +119,10 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
   }
 
   private async stored(scope: Scope): Promise<ScoredCard[]> {
+    return (await this.storedAsWritten(scope)).map((c) => completeStoredCard(c, this.registry.current));
+  }
+
+  private async storedAsWritten(scope: Scope): Promise<StoredScoredCard[]> {
     switch (scope.kind) {
       case 'org':
         return this.scorecards.latestIn(scope.orgId, ['org', 'team']);
