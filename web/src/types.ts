@@ -54,10 +54,17 @@ export interface EntityRef {
   orgId: string;
 }
 
+// The scorecard's own period, or the view window it was re-scored over
+export type Window =
+  'rolling:1h' | 'rolling:24h' | 'rolling:7d' | 'rolling:30d' | 'day' | 'week' | 'month' | 'quarter' | 'year';
+
 export interface ScoredCard {
   entity: EntityRef;
   periodStart: number;
-  periodEnd: number;
+  periodEnd: number; // exclusive
+  timeZone: string; // the org's, IANA: the period's dates are shown in it, whatever the browser's zone
+  window: Window;
+  scorecardName: Localized;
   score: ScorecardScore;
 }
 
