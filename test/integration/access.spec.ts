@@ -140,7 +140,10 @@ describe('sign-in and roles (JWT bearer tokens)', () => {
 
   it('completes a card stored before cards named their time zone, window and scorecard', async () => {
     await t.db.query(
-      `UPDATE scorecards SET card = card - 'timeZone' - 'window' - 'scorecardName' WHERE entity_id = 'B1'`,
+      `UPDATE scorecards SET card = card - 'timeZone' - 'window' - 'scorecardName'
+         || jsonb_build_object('score', jsonb_set(card->'score', '{kpis}',
+              (SELECT jsonb_agg(k - 'unit') FROM jsonb_array_elements(card->'score'->'kpis') k)))
+       WHERE entity_id = 'B1'`,
     );
     const admin = await tokenFor({ role: 'admin', org: 'O1' });
     const r = await fetch(`${base}/v1/scorecards/agent:O1:B1`, { headers: bearer(admin) });
@@ -150,6 +153,7 @@ describe('sign-in and roles (JWT bearer tokens)', () => {
     for (const card of cards) {
       expect(card).toMatchObject({ timeZone: 'Asia/Shanghai', window: periods[card.score.scorecard] });
       expect(card.scorecardName.zh).not.toBe('');
+      for (const kpi of card.score.kpis) expect(kpi.unit).toMatch(/^[a-z]+$/);
     }
   });
 });

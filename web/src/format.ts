@@ -5,12 +5,8 @@ export const DASH = '–';
 
 type Kind = 'ratio' | 'seconds' | 'money' | 'hours' | 'days' | 'number';
 
-const RATIO_NAME =
-  /fcr|csat|rate|ratio|sla|coverage|compliance|accuracy|adoption|share|margin|mape|deviation|percent|pct/;
-const COUNT_NAME = /count|cases|docs|accounts|wins|violations|errors|complaints|reviews|items|faults|per_/;
-
-// The card does not carry the indicator's unit (yet): guess it from the indicator id and the target.
-export function kindOf(kpi: Pick<KpiScore, 'indicator' | 'target' | 'unit'>): Kind {
+// how a KPI's values read, from its indicator's unit
+export function kindOf(kpi: Pick<KpiScore, 'unit'>): Kind {
   switch (kpi.unit) {
     case 'ratio':
       return 'ratio';
@@ -22,20 +18,12 @@ export function kindOf(kpi: Pick<KpiScore, 'indicator' | 'target' | 'unit'>): Ki
       return 'hours';
     case 'days':
       return 'days';
-    case undefined:
-      break;
-    default:
+    case 'count':
+    case 'minutes':
+    case 'points':
+    case 'number':
       return 'number';
   }
-  const id = kpi.indicator.toLowerCase();
-  const target = kpi.target;
-  if (id.includes('seconds') || /(^|[._])aht$/.test(id)) return 'seconds';
-  if (/amount|revenue|receivable/.test(id)) return 'money';
-  if ((target <= 1.5 && RATIO_NAME.test(id)) || (target > 0 && target < 1)) return 'ratio';
-  if (target === 1 && !COUNT_NAME.test(id)) return 'ratio';
-  if (id.endsWith('_hours')) return 'hours';
-  if (id.endsWith('_days')) return 'days';
-  return 'number';
 }
 
 function grouped(value: number, maxFraction: number, minFraction = 0): string {
@@ -60,7 +48,7 @@ function clock(seconds: number): string {
   return negative ? `-${text}` : text;
 }
 
-export function formatValue(kpi: Pick<KpiScore, 'indicator' | 'target' | 'unit'>, value: number | null): string {
+export function formatValue(kpi: Pick<KpiScore, 'unit'>, value: number | null): string {
   if (value === null || !Number.isFinite(value)) return DASH;
   switch (kindOf(kpi)) {
     case 'ratio': {

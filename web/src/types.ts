@@ -17,9 +17,11 @@ export interface KpiScore {
   status: KpiStatus;
   redLine: boolean;
   missing: boolean;
-  // not in the contract yet: the indicator's unit (ratio, seconds, amount…); used when present
-  unit?: string;
+  unit: IndicatorUnit; // the indicator's, from the definitions
 }
+
+export type IndicatorUnit =
+  'ratio' | 'count' | 'amount' | 'seconds' | 'minutes' | 'hours' | 'days' | 'points' | 'number';
 
 export interface DimensionScore {
   dimension: string;

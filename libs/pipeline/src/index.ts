@@ -34,6 +34,8 @@ export {
   rescoreEntities,
   VIEW_WINDOWS,
   zoneOf,
+  type CardKpi,
+  type CardScore,
   type ScoredCard,
   type ValuesReader,
   type ViewWindow,

@@ -61,6 +61,7 @@ describe('a scored card names its zone, window and scorecard', () => {
       periodStart: Date.parse('2026-11-01T00:00:00+08:00'),
       periodEnd: Date.parse('2026-12-01T00:00:00+08:00'),
     });
+    expect(card?.score.kpis.map((k) => [k.kpi, k.unit])).toEqual([['fcr', 'ratio']]);
   });
 
   it('the view window it was re-scored over', async () => {
@@ -79,20 +80,22 @@ describe('completeStoredCard', () => {
   const stored = async (): Promise<StoredScoredCard> => {
     const [card] = await rescoreEntities([team], clock, definitions(), none);
     if (card === undefined) throw new Error('no card');
-    const old: StoredScoredCard = { ...card };
+    const old: StoredScoredCard = { ...card, score: { ...card.score, kpis: card.score.kpis.map((k) => ({ ...k })) } };
     delete old.timeZone;
     delete old.window;
     delete old.scorecardName;
+    for (const kpi of old.score.kpis) delete kpi.unit;
     return old;
   };
 
-  it("fills a card stored before the fields from the org's zone and the scorecard's period and name", async () => {
+  it("fills a card stored before the fields from the org's zone, the scorecard's period and name, the units", async () => {
     const old = await stored();
     expect(completeStoredCard(old, definitions())).toEqual({
       ...old,
       timeZone: 'Asia/Shanghai',
       window: 'month',
       scorecardName: { en: 'Support team (monthly)', zh: '客服团队月度' },
+      score: { ...old.score, kpis: old.score.kpis.map((k) => ({ ...k, unit: 'ratio' })) },
     });
   });
 

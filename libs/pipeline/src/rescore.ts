@@ -3,12 +3,13 @@ import {
   orgSettingsFor,
   scorecardsInForce,
   type DefinitionSet,
+  type IndicatorUnit,
   type Localized,
   type ScorecardDef,
   type WindowName,
 } from '#libs/definitions';
 import type { EntityRef, IndicatorValue } from '#libs/indicators';
-import { scoreScorecard, type ScorecardScore } from '#libs/scoring';
+import { scoreScorecard, type KpiScore, type ScorecardScore } from '#libs/scoring';
 import { dateOfDayNumber, localDayNumber, periodOfInstant } from '#libs/time';
 
 export interface ScoredCard {
@@ -18,7 +19,17 @@ export interface ScoredCard {
   timeZone: string; // the org's, IANA: the calendar the period's dates are read in
   window: WindowName; // the scorecard's period ('month'…), or the view window it was re-scored over
   scorecardName: Localized;
-  score: ScorecardScore;
+  score: CardScore;
+}
+
+// A KPI's line on a card carries its indicator's unit (ratio, seconds, amount…), for the page's formats.
+export type CardKpi = KpiScore & { unit: IndicatorUnit };
+export type CardScore = Omit<ScorecardScore, 'kpis'> & { kpis: CardKpi[] };
+
+// the units of the indicators, by id ('number' for one not defined: validation keeps that from happening)
+export function unitsOf(definitions: DefinitionSet): (indicator: string) => IndicatorUnit {
+  const units = new Map(definitions.indicators.map((i) => [i.id, i.unit]));
+  return (indicator) => units.get(indicator) ?? 'number';
 }
 
 // The org's time zone (UTC for an org without settings, as the engine does).
@@ -98,10 +109,11 @@ async function scoreTouched(
     rows.set(`${v.indicator}|${v.window}|${isRolling(v.window) ? 'rolling' : v.periodStart}`, v);
   }
   const none = new Map<string, IndicatorValue>();
+  const unitOf = unitsOf(definitions);
   const out: ScoredCard[] = [];
   for (const { entity, tz, cards } of work) {
     const stored = byEntity.get(`${entity.orgId}|${entity.level}|${entity.id}`) ?? none;
-    for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored, over));
+    for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored, over, unitOf));
   }
   return out;
 }
@@ -113,6 +125,7 @@ function scoreOne(
   tz: string,
   stored: ReadonlyMap<string, IndicatorValue>,
   over: ViewWindow | undefined,
+  unitOf: (indicator: string) => IndicatorUnit,
 ): ScoredCard {
   const actuals = new Map<string, number | null>();
   for (const kpi of def.kpis) {
@@ -121,7 +134,8 @@ function scoreOne(
     const row = stored.get(`${kpi.indicator}|${window}|${start ?? 'rolling'}`);
     actuals.set(kpi.id, row?.value ?? null);
   }
-  const score = scoreScorecard(def, actuals);
+  const scored = scoreScorecard(def, actuals);
+  const score = { ...scored, kpis: scored.kpis.map((k) => ({ ...k, unit: unitOf(k.indicator) })) };
   const window = over ?? def.period;
   const card = { entity, timeZone: tz, window, scorecardName: def.name, score };
   if (window === 'rolling:24h') return { ...card, periodStart: at - 86_400_000, periodEnd: at };

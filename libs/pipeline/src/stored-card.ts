@@ -1,21 +1,23 @@
-import type { CalendarWindow, DefinitionSet } from '#libs/definitions';
-import { zoneOf, type ScoredCard } from './rescore';
+import type { CalendarWindow, DefinitionSet, IndicatorUnit } from '#libs/definitions';
+import type { KpiScore } from '#libs/scoring';
+import { unitsOf, zoneOf, type CardScore, type ScoredCard } from './rescore';
 
 type Added = 'timeZone' | 'window' | 'scorecardName';
 
-// A card as read back from `scorecards.card`: rows written before cards carried their zone, window and
-// scorecard name lack them.
-export type StoredScoredCard = Omit<ScoredCard, Added> & Partial<Pick<ScoredCard, Added>>;
+// A card as read back from `scorecards.card`: rows written before cards carried their zone, window,
+// scorecard name and KPI units lack them.
+export type StoredScoredCard = Omit<ScoredCard, Added | 'score'> &
+  Partial<Pick<ScoredCard, Added>> & {
+    score: Omit<CardScore, 'kpis'> & { kpis: (KpiScore & { unit?: IndicatorUnit })[] };
+  };
 
 const DAY = 86_400_000;
 
 // Fills in what an older stored card lacks, from the definitions in force: the org's zone (org settings
-// cannot change without a replay, so it is the zone the card was scored in), and the scorecard's period
-// and name (stored cards are always of the scorecard's own period, never re-scored over a view window).
+// cannot change without a replay, so it is the zone the card was scored in), the scorecard's period and
+// name (stored cards are always of the scorecard's own period, never re-scored over a view window), and
+// the indicators' units.
 export function completeStoredCard(card: StoredScoredCard, definitions: DefinitionSet): ScoredCard {
-  const { timeZone, window, scorecardName } = card;
-  if (timeZone !== undefined && window !== undefined && scorecardName !== undefined)
-    return { ...card, timeZone, window, scorecardName };
   const id = card.score.scorecard;
   const versions = definitions.scorecards.filter((d) => d.id === id);
   const def =
@@ -24,11 +26,13 @@ export function completeStoredCard(card: StoredScoredCard, definitions: Definiti
       (a, d) => (a === undefined || d.version > a.version ? d : a),
       undefined,
     );
+  const unitOf = unitsOf(definitions);
   return {
     ...card,
-    timeZone: timeZone ?? zoneOf(definitions, card.entity.orgId),
-    window: window ?? def?.period ?? calendarWindowSpanning(card.periodEnd - card.periodStart),
-    scorecardName: scorecardName ?? def?.name ?? { en: id, zh: id },
+    timeZone: card.timeZone ?? zoneOf(definitions, card.entity.orgId),
+    window: card.window ?? def?.period ?? calendarWindowSpanning(card.periodEnd - card.periodStart),
+    scorecardName: card.scorecardName ?? def?.name ?? { en: id, zh: id },
+    score: { ...card.score, kpis: card.score.kpis.map((k) => ({ ...k, unit: k.unit ?? unitOf(k.indicator) })) },
   };
 }
 
