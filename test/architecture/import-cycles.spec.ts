@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
-const SKIP = new Set(['node_modules', 'dist', 'web']); // web/: the browser bundle's own tree
+const SKIP = new Set(['node_modules', 'dist']);
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];

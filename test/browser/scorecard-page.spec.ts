@@ -12,6 +12,9 @@ import { AUTH_ENV, tokenFor } from '../support/tokens';
 import { until } from '../support/until';
 
 const SHOTS = 'test-output/screenshots';
+// the browser sits in Los Angeles, 15 or 16 hours behind the org (O1 is on Beijing time in the seeds)
+const BROWSER_ZONE = 'America/Los_Angeles';
+const ORG_ZONE = 'Asia/Shanghai';
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
 let n = 0;
 // a solved ticket of an agent of O1, a minute ago: `contacts` 1 is a first-contact resolution
@@ -44,7 +47,7 @@ describe('the live scorecard page in Chromium', () => {
     expect(r.status).toBe(202);
   };
   const open = async (path: string, token: string, viewport = { width: 1920, height: 1080 }): Promise<Page> => {
-    const page = await browser.newPage({ viewport, locale: 'zh-CN' });
+    const page = await browser.newPage({ viewport, locale: 'zh-CN', timezoneId: BROWSER_ZONE });
     page.on('pageerror', (err) => process.stderr.write(`page error: ${err.message}\n`));
     await page.goto(`${running.url}${path}${path.includes('?') ? '&' : '?'}token=${token}`);
     return page;
@@ -113,6 +116,47 @@ describe('the live scorecard page in Chromium', () => {
     expect(before).not.toBe(await fcr.textContent());
     // the manager sees the team's agents
     await expect.poll(() => page.locator('[data-testid="agent-row"]').count(), { timeout: 5_000 }).toBe(3);
+    await page.close();
+  });
+
+  it("shows the period in the org's time zone, not the browser's", async () => {
+    const page = await open('/', await tokenFor({ role: 'manager', org: 'O1', teams: ['O1-T1'] }));
+    const monthly = page.locator('[data-testid="scorecard-period"][data-window="month"]').first();
+    await monthly.waitFor({ timeout: 15_000 });
+    // this month in Beijing: 1 to its last day; in the browser's zone the same period would start on the
+    // last day of the month before
+    const local = (zone: string, at: number) => {
+      const parts = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: '2-digit',
+        hourCycle: 'h23',
+      }).formatToParts(at);
+      const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+      return { year: Number(part('year')), month: Number(part('month')), hour: part('hour') };
+    };
+    const { year, month } = local(ORG_ZONE, Date.now());
+    const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    const numbers = async (text: Promise<string | null>) => ((await text) ?? '').match(/\d+/g)?.map(Number) ?? [];
+    const shown = await numbers(monthly.textContent());
+    expect(shown).toEqual(expect.arrayContaining([month, 1, lastDay]));
+    expect(shown).not.toContain(month === 1 ? 12 : month - 1);
+    expect(await monthly.textContent()).toContain('月度');
+    expect(await monthly.getAttribute('title')).toBe(ORG_ZONE);
+
+    // the last 24 hours, as times in Beijing with the zone named
+    const before = Date.now();
+    await page.locator('[data-testid="period-switcher"] [data-period="rolling:24h"]').click();
+    const rolling = page.locator('[data-testid="scorecard-period"][data-window="rolling:24h"]').first();
+    await rolling.waitFor({ timeout: 5_000 });
+    const text = (await rolling.textContent()) ?? '';
+    const after = Date.now();
+    expect(text).toContain('GMT+8');
+    expect([local(ORG_ZONE, before).hour, local(ORG_ZONE, after).hour].some((h) => text.includes(`${h}:`))).toBe(true);
+    expect(text).not.toContain(`${local(BROWSER_ZONE, after).hour}:`);
+    await shot(page, 'team-rolling-24h-1920x1080');
     await page.close();
   });
 

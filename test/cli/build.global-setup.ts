@@ -9,6 +9,6 @@ export default function setup(): void {
   if (process.env.KPI_PULSE_TEST_BUILD === 'done') return;
   const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
   run([join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
-  run([join(ROOT, 'services', 'scorecard-gateway', 'web', 'build.mjs')]);
+  run([join(ROOT, 'web', 'build.mjs')]);
   process.env.KPI_PULSE_TEST_BUILD = 'done';
 }

@@ -4,13 +4,13 @@ import { loadDefinitions } from '#libs/definitions';
 import { orderingKey, type EventAppender } from '#libs/event-log';
 import { validateEvent, type CanonicalEvent } from '#libs/events';
 import { KafkaConnection } from '#libs/kafka';
-import { IndicatorStateRepository, PostgresEventLog } from '#libs/postgres';
+import { IndicatorStateRepository, PostgresEventLog, ScorecardsRepository } from '#libs/postgres';
 import { simulate } from '#libs/simulator';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
-import { expectStoredEqualsEvaluate } from '../support/stored-vs-evaluate';
+import { expectCardsEqualEvaluate, expectStoredEqualsEvaluate } from '../support/stored-vs-evaluate';
 import { ROOT } from './run-cli';
-import { schemaUrl, startService } from '../support/service-process';
+import { schemaUrl, startAll, startService } from '../support/service-process';
 
 const { set: definitions } = loadDefinitions(join(ROOT, 'definitions/seed'));
 const events: CanonicalEvent[] = [];
@@ -27,11 +27,14 @@ const progress = {
 };
 
 // The indicator processor as a real process of its own (`node dist/services/indicator-processor/main.js`),
-// killed with SIGKILL mid-stream and started again, on the embedded default's Postgres log and over Kafka.
+// killed with SIGKILL mid-stream and started again, on the embedded default's Postgres log and over Kafka;
+// and every service in one process (`kpi-pulse up`, the feeds in process), whose stored scorecards must
+// then be evaluate's too.
 describe.each([
-  { backend: 'the Postgres event log', kafka: false },
-  { backend: 'Kafka (kafkajs against the test broker)', kafka: true },
-])('crash safety over $backend: kill -9 the processor mid-stream, restart it', ({ kafka }) => {
+  { backend: 'the Postgres event log', kafka: false, together: false },
+  { backend: 'Kafka (kafkajs against the test broker)', kafka: true, together: false },
+  { backend: 'the Postgres event log, every service in one process', kafka: false, together: true },
+])('crash safety over $backend: kill -9 the processor mid-stream, restart it', ({ kafka, together }) => {
   let t: TestDatabase;
   let broker: TestBroker | undefined;
   let connection: KafkaConnection | undefined;
@@ -75,7 +78,8 @@ describe.each([
       (await t.db.query<{ n: number }[]>(kafka ? progress.kafka : progress.postgres))[0]?.n ?? 0;
 
     // the events stream in while the processor runs, and go on streaming while it is dead
-    const first = await startService('indicator-processor', env);
+    const start = () => (together ? startAll(env) : startService('indicator-processor', env));
+    const first = await start();
     const stream = (async () => {
       for (let i = 0; i < end; i += 200) {
         await appender.append(events.slice(i, i + 200).map((event) => ({ key: orderingKey(event), event })));
@@ -90,7 +94,7 @@ describe.each([
     await stream;
 
     // over Kafka the new instance gets the partition once the broker has expired the dead member
-    const second = await startService('indicator-processor', env);
+    const second = await start();
     while ((await reached()) < end) await new Promise((r) => setTimeout(r, 50));
     second.child.kill('SIGTERM'); // graceful: a last checkpoint
     expect(await second.exited).toBe(0);
@@ -108,5 +112,9 @@ describe.each([
       timeZone: 'Asia/Shanghai',
     });
     expect(compared).toBeGreaterThan(500);
+    if (together) {
+      const cards = await new ScorecardsRepository(t.db).latestIn('O1', ['org', 'team', 'agent']);
+      expect(expectCardsEqualEvaluate(cards, events, definitions, 'Asia/Shanghai')).toBeGreaterThan(10);
+    }
   });
 });

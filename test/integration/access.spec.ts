@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '#libs/events';
+import type { ScoredCard } from '#libs/pipeline';
 import { IndicatorProcessorModule } from '../../services/indicator-processor/src/indicator-processor.module';
 import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
 import type { RoomSnapshot, RoomUpdate } from '#libs/pipeline';
@@ -135,5 +136,24 @@ describe('sign-in and roles (JWT bearer tokens)', () => {
     });
     expect(publish.status).toBe(403);
     expect(((await publish.json()) as { message: string }).message).toBe('forbidden: this needs the role admin');
+  });
+
+  it('completes a card stored before cards named their time zone, window and scorecard', async () => {
+    await t.db.query(
+      `UPDATE scorecards SET card = card - 'timeZone' - 'window' - 'scorecardName'
+         || jsonb_build_object('score', jsonb_set(card->'score', '{kpis}',
+              (SELECT jsonb_agg(k - 'unit') FROM jsonb_array_elements(card->'score'->'kpis') k)))
+       WHERE entity_id = 'B1'`,
+    );
+    const admin = await tokenFor({ role: 'admin', org: 'O1' });
+    const r = await fetch(`${base}/v1/scorecards/agent:O1:B1`, { headers: bearer(admin) });
+    const cards = (await r.json()) as ScoredCard[];
+    expect(cards.length).toBeGreaterThan(0);
+    const periods: Record<string, string> = { 'cs-agent-annual': 'year', 'presales-cs-monthly': 'month' };
+    for (const card of cards) {
+      expect(card).toMatchObject({ timeZone: 'Asia/Shanghai', window: periods[card.score.scorecard] });
+      expect(card.scorecardName.zh).not.toBe('');
+      for (const kpi of card.score.kpis) expect(kpi.unit).toMatch(/^[a-z]+$/);
+    }
   });
 });

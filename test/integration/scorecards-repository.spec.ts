@@ -8,6 +8,9 @@ function card(total: number, redLines: ScoredCard['score']['redLines']): ScoredC
     entity: { level: 'team', id: 'T1', orgId: 'O1' },
     periodStart: Date.parse('2026-11-01T00:00:00+08:00'),
     periodEnd: Date.parse('2026-12-01T00:00:00+08:00'),
+    timeZone: 'Asia/Shanghai',
+    window: 'month',
+    scorecardName: { en: 'Customer-service supervisor (monthly)', zh: '客服主管月度绩效' },
     score: {
       scorecard: 'cs-supervisor-monthly',
       version: 1,
@@ -58,6 +61,7 @@ describe('scorecards and red-line breaches (real Postgres)', () => {
     expect(await repo.openBreaches('O1')).toEqual([]);
     const latest = await repo.latestFor({ level: 'team', id: 'T1', orgId: 'O1' });
     expect(latest.map((c) => c.score.total)).toEqual([91]);
+    expect(latest[0]).toMatchObject({ timeZone: 'Asia/Shanghai', window: 'month' });
     const [history] = await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM scorecard_history`);
     expect(history?.n).toBe(4);
     const [resolved] = await t.db.query<{ n: number }[]>(

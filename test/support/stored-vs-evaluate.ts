@@ -3,6 +3,7 @@ import type { CanonicalEvent } from '#libs/events';
 import type { DefinitionSet } from '#libs/definitions';
 import { evaluate } from '#libs/evaluation';
 import type { IndicatorValue } from '#libs/indicators';
+import type { ScoredCard } from '#libs/pipeline';
 import { formatLocal } from '#libs/time';
 
 const close = (a: number | null, b: number | null): boolean =>
@@ -45,6 +46,37 @@ export function expectStoredEqualsEvaluate(
     ) {
       expect({ key: want, got }).toEqual({ key: want, got: want });
     }
+  }
+  return compared;
+}
+
+// The live pipeline's stored scorecards against `kpi-pulse evaluate`'s, as of the last event: every stored
+// card of the period evaluate scores has its total and grade. Returns how many were compared.
+export function expectCardsEqualEvaluate(
+  stored: readonly Pick<ScoredCard, 'entity' | 'periodStart' | 'score'>[],
+  events: readonly CanonicalEvent[],
+  definitions: DefinitionSet,
+  timeZone: string,
+): number {
+  const asOf = formatLocal(timeZone, Math.max(...events.map((e) => Date.parse(e.time))));
+  const report = evaluate({ definitions, lines: events.map((e) => JSON.stringify(e)), asOf });
+  const key = (scorecard: string, level: string, id: string, start: string) => `${scorecard}|${level}|${id}|${start}`;
+  const want = new Map(report.scorecards.map((c) => [key(c.scorecard, c.entity.level, c.entity.id, c.periodStart), c]));
+  let compared = 0;
+  for (const card of stored) {
+    const start = formatLocal(timeZone, card.periodStart);
+    const expected = want.get(key(card.score.scorecard, card.entity.level, card.entity.id, start));
+    if (expected === undefined) continue; // an earlier period's card
+    compared++;
+    const actuals = (kpis: readonly { kpi: string; actual: number | null }[]) =>
+      Object.fromEntries(kpis.map((k) => [k.kpi, k.actual === null ? null : Math.round(k.actual * 1e6) / 1e6]));
+    const got = {
+      card: `${card.score.scorecard} ${card.entity.level}:${card.entity.id} ${start}`,
+      total: card.score.total,
+      grade: card.score.grade,
+      actuals: actuals(card.score.kpis),
+    };
+    expect(got).toEqual({ ...got, total: expected.total, grade: expected.grade, actuals: actuals(expected.kpis) });
   }
   return compared;
 }

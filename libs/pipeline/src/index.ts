@@ -29,7 +29,18 @@ export { PartitionProcessor, type PartitionProcessorOptions, type PartitionRecor
 export { LogSource } from './log-source';
 export { ProcessorRunner, type ProcessorRunnerOptions, type ProcessorSource } from './processor-runner';
 export { ScoringRunner, type ScorecardStore, type ScoringRunnerOptions, type StoredValues } from './scoring-runner';
-export { rescore, rescoreEntities, VIEW_WINDOWS, type ScoredCard, type ValuesReader, type ViewWindow } from './rescore';
+export {
+  rescore,
+  rescoreEntities,
+  VIEW_WINDOWS,
+  zoneOf,
+  type CardKpi,
+  type CardScore,
+  type ScoredCard,
+  type ValuesReader,
+  type ViewWindow,
+} from './rescore';
+export { completeStoredCard, type StoredScoredCard } from './stored-card';
 export { DefinitionsRegistry, parsePublished, type PublishOutcome } from './definitions-registry';
 export { ValuesCache } from './values-cache';
 export { RoomLedger, type RoomSnapshot, type RoomUpdate } from './room-updates';

@@ -1,14 +1,40 @@
-import { isRolling, orgSettingsFor, scorecardsInForce, type DefinitionSet, type ScorecardDef } from '#libs/definitions';
+import {
+  isRolling,
+  orgSettingsFor,
+  scorecardsInForce,
+  type DefinitionSet,
+  type IndicatorUnit,
+  type Localized,
+  type ScorecardDef,
+  type WindowName,
+} from '#libs/definitions';
 import { entityKey, valueRowKey, type EntityRef, type IndicatorValue } from '#libs/indicators';
-import { scoreScorecard, type ScorecardScore } from '#libs/scoring';
+import { scoreScorecard, type KpiScore, type ScorecardScore } from '#libs/scoring';
 import { dateOfDayNumber, localDayNumber, periodOfInstant } from '#libs/time';
 
 export interface ScoredCard {
   entity: EntityRef;
   periodStart: number;
-  periodEnd: number;
-  score: ScorecardScore;
+  periodEnd: number; // exclusive
+  timeZone: string; // the org's, IANA: the calendar the period's dates are read in
+  window: WindowName; // the scorecard's period ('month'…), or the view window it was re-scored over
+  scorecardName: Localized;
+  score: CardScore;
 }
+
+// A KPI's line on a card carries its indicator's unit (ratio, seconds, amount…), for the page's formats.
+export type CardKpi = KpiScore & { unit: IndicatorUnit };
+export type CardScore = Omit<ScorecardScore, 'kpis'> & { kpis: CardKpi[] };
+
+// the units of the indicators, by id ('number' for one not defined: validation keeps that from happening)
+export function unitsOf(definitions: DefinitionSet): (indicator: string) => IndicatorUnit {
+  const units = new Map(definitions.indicators.map((i) => [i.id, i.unit]));
+  return (indicator) => units.get(indicator) ?? 'number';
+}
+
+// The org's time zone (UTC for an org without settings, as the engine does).
+export const zoneOf = (definitions: DefinitionSet, orgId: string): string =>
+  orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC';
 
 export interface ValuesReader {
   // the stored values of these entities, in one read
@@ -63,11 +89,10 @@ async function scoreTouched(
   values: ValuesReader,
   over?: ViewWindow,
 ): Promise<ScoredCard[]> {
-  const zoneOf = (orgId: string) => orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC';
   const at = clock;
   const work: { entity: EntityRef; tz: string; cards: ScorecardDef[] }[] = [];
   for (const { entity, indicators } of touched) {
-    const tz = zoneOf(entity.orgId);
+    const tz = zoneOf(definitions, entity.orgId);
     const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(tz, at))).filter(
       (def) =>
         def.level === entity.level && (indicators === 'all' || def.kpis.some((k) => indicators.has(k.indicator))),
@@ -84,10 +109,11 @@ async function scoreTouched(
     rows.set(valueRowKey(v.indicator, v.window, v.periodStart), v);
   }
   const none = new Map<string, IndicatorValue>();
+  const unitOf = unitsOf(definitions);
   const out: ScoredCard[] = [];
   for (const { entity, tz, cards } of work) {
     const stored = byEntity.get(entityKey(entity)) ?? none;
-    for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored, over));
+    for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored, over, unitOf));
   }
   return out;
 }
@@ -99,6 +125,7 @@ function scoreOne(
   tz: string,
   stored: ReadonlyMap<string, IndicatorValue>,
   over: ViewWindow | undefined,
+  unitOf: (indicator: string) => IndicatorUnit,
 ): ScoredCard {
   const actuals = new Map<string, number | null>();
   for (const kpi of def.kpis) {
@@ -107,8 +134,11 @@ function scoreOne(
     const row = stored.get(valueRowKey(kpi.indicator, window, start ?? Number.NaN));
     actuals.set(kpi.id, row?.value ?? null);
   }
-  const score = scoreScorecard(def, actuals);
-  if (over === 'rolling:24h') return { entity, periodStart: at - 86_400_000, periodEnd: at, score };
-  const period = periodOfInstant(over ?? def.period, tz, at);
-  return { entity, periodStart: period.start, periodEnd: period.end, score };
+  const scored = scoreScorecard(def, actuals);
+  const score = { ...scored, kpis: scored.kpis.map((k) => ({ ...k, unit: unitOf(k.indicator) })) };
+  const window = over ?? def.period;
+  const card = { entity, timeZone: tz, window, scorecardName: def.name, score };
+  if (window === 'rolling:24h') return { ...card, periodStart: at - 86_400_000, periodEnd: at };
+  const period = periodOfInstant(window, tz, at);
+  return { ...card, periodStart: period.start, periodEnd: period.end };
 }

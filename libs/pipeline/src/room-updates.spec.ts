@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ScorecardScore } from '#libs/scoring';
 import type { ScoredCard } from './rescore';
 import { RoomLedger } from './room-updates';
 
@@ -7,7 +6,7 @@ const card = (level: 'team' | 'agent', id: string, periodStart: number, total: n
   entity: { level, id, orgId: 'O1' },
   periodStart,
   periodEnd: periodStart + 1,
-  score: { scorecard: 'cs', total } as ScorecardScore,
+  score: { scorecard: 'cs', total } as ScoredCard['score'],
 });
 
 describe('RoomLedger', () => {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { EntityRef } from '#libs/indicators';
-import type { OpenedBreach, ScorecardStore, ScoredBatch, ScoredCard } from '#libs/pipeline';
+import type { OpenedBreach, ScorecardStore, ScoredBatch, ScoredCard, StoredScoredCard } from '#libs/pipeline';
 import { appendToFeed } from './postgres-feed';
 
 export interface StoredCard extends ScoredCard {
@@ -93,9 +93,9 @@ export class ScorecardsRepository implements ScorecardStore {
     });
   }
 
-  // the latest period's scorecards of an entity, for a socket's snapshot on join
-  async latestFor(entity: EntityRef): Promise<ScoredCard[]> {
-    const rows = await this.db.query<{ card: ScoredCard }[]>(
+  // the latest period's scorecards of an entity, as stored (older rows lack fields: completeStoredCard)
+  async latestFor(entity: EntityRef): Promise<StoredScoredCard[]> {
+    const rows = await this.db.query<{ card: StoredScoredCard }[]>(
       `SELECT DISTINCT ON (scorecard) card FROM scorecards
        WHERE org_id = $1 AND level = $2 AND entity_id = $3 ORDER BY scorecard, period_start DESC`,
       [entity.orgId, entity.level, entity.id],
@@ -104,8 +104,8 @@ export class ScorecardsRepository implements ScorecardStore {
   }
 
   // the latest period's scorecards of an org's entities at these levels (all of them, or those ids)
-  async latestIn(orgId: string, levels: readonly string[], ids?: readonly string[]): Promise<ScoredCard[]> {
-    const rows = await this.db.query<{ card: ScoredCard }[]>(
+  async latestIn(orgId: string, levels: readonly string[], ids?: readonly string[]): Promise<StoredScoredCard[]> {
+    const rows = await this.db.query<{ card: StoredScoredCard }[]>(
       `SELECT DISTINCT ON (level, entity_id, scorecard) card FROM scorecards
        WHERE org_id = $1 AND level = ANY($2) AND ($3::text[] IS NULL OR entity_id = ANY($3))
        ORDER BY level, entity_id, scorecard, period_start DESC`,

@@ -10,17 +10,20 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { parseScope, scopeName, type Principal, type Scope } from '#libs/access';
 import {
+  completeStoredCard,
   RoomLedger,
+  type DefinitionsRegistry,
   type RoomSnapshot,
   type ScoredBatch,
   type ScoredCard,
+  type StoredScoredCard,
   type Subscription,
   type Transport,
 } from '#libs/pipeline';
 import type { ScorecardsRepository } from '#libs/postgres';
 import { bearerOf } from '#runtime/auth';
 import type { PipelineMetrics } from '#runtime/metrics';
-import { METRICS, SCORECARDS, TRANSPORT } from '#runtime/tokens';
+import { METRICS, REGISTRY, SCORECARDS, TRANSPORT } from '#runtime/tokens';
 import { AccessService } from './access.service';
 
 interface SocketData {
@@ -43,6 +46,7 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
     @Inject(TRANSPORT) private readonly transport: Transport,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
     @Inject(AccessService) private readonly access: AccessService,
+    @Inject(REGISTRY) private readonly registry: DefinitionsRegistry,
   ) {
     this.ledger = new RoomLedger((org, agent) => access.teamOfNow(org, agent));
   }
@@ -100,6 +104,10 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
   }
 
   private async stored(scope: Scope): Promise<ScoredCard[]> {
+    return (await this.storedAsWritten(scope)).map((c) => completeStoredCard(c, this.registry.current));
+  }
+
+  private async storedAsWritten(scope: Scope): Promise<StoredScoredCard[]> {
     switch (scope.kind) {
       case 'org':
         return this.scorecards.latestIn(scope.orgId, ['org', 'team']);

@@ -12,6 +12,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { entityOfRoom, homeScopes, parseScope, scopeName, type Principal } from '#libs/access';
 import type { EntityRef } from '#libs/indicators';
 import {
+  completeStoredCard,
   rescoreEntities,
   VIEW_WINDOWS,
   type DefinitionsRegistry,
@@ -67,7 +68,8 @@ export class ScorecardsController {
     @Query('period') period?: string,
   ): Promise<ScoredCard[]> {
     const entity = await this.readable(p, text);
-    if (period === undefined) return this.scorecards.latestFor(entity);
+    if (period === undefined)
+      return (await this.scorecards.latestFor(entity)).map((c) => completeStoredCard(c, this.registry.current));
     if (!(VIEW_WINDOWS as readonly string[]).includes(period))
       throw new BadRequestException(`period: expected one of ${VIEW_WINDOWS.join(', ')}`);
     return rescoreEntities([entity], Date.now(), this.registry.current, this.values, period as ViewWindow);

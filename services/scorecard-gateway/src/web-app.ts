@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 
-// The scorecard page (services/scorecard-gateway/web, built into dist/web by `npm run build`): served
-// at / and, in TV mode, at /tv. Found from this file upwards, whether it runs from the sources or dist/.
+// The scorecard page (web/, built into dist/web by `npm run build`): served at / and, in TV mode, at
+// /tv. Found from this file upwards, whether it runs from the sources or dist/.
 export function serveWebApp(app: NestExpressApplication): string | undefined {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);

@@ -1,4 +1,4 @@
-import type { Localized } from './types';
+import type { Localized, ScoredCard } from './types';
 
 // Every string the page shows, in both languages. KPI and dimension names are not here: they come
 // localized in the cards (the seed documents' own terms).
@@ -55,6 +55,16 @@ const STRINGS = {
   period_week: { zh: '本周', en: 'This week' },
   period_month: { zh: '本月', en: 'This month' },
   period_quarter: { zh: '本季', en: 'This quarter' },
+  // the window a card was scored over (its `window`)
+  window_day: { zh: '日', en: 'Day' },
+  window_week: { zh: '周', en: 'Week' },
+  window_month: { zh: '月度', en: 'Month' },
+  window_quarter: { zh: '季度', en: 'Quarter' },
+  window_year: { zh: '年度', en: 'Year' },
+  'window_rolling:1h': { zh: '近1小时', en: 'Last hour' },
+  'window_rolling:24h': { zh: '近24小时', en: 'Last 24 hours' },
+  'window_rolling:7d': { zh: '近7天', en: 'Last 7 days' },
+  'window_rolling:30d': { zh: '近30天', en: 'Last 30 days' },
   periodRescored: {
     zh: '按所选区间重新计分，随实时数据刷新',
     en: 'Re-scored over the chosen window, refreshed with the live data',
@@ -203,14 +213,6 @@ export function locale(): string {
   return current === 'zh' ? 'zh-CN' : 'en-GB';
 }
 
-// The card carries no scorecard name: the seed templates' names when known, else the id made readable.
-const KNOWN_SCORECARDS: Record<string, Localized> = {
-  'cs-agent-annual': { zh: '客服年终绩效', en: 'Customer-service agent (year-end)' },
-  'cs-supervisor-monthly': { zh: '客服主管月度绩效', en: 'Customer-service supervisor (monthly)' },
-  'presales-cs-monthly': { zh: '售前客服月度绩效', en: 'Pre-sales customer service (monthly)' },
-  'sales-manager-quarterly': { zh: '销售经理季度绩效', en: 'Sales manager (quarterly)' },
-};
-
 const ACRONYMS = new Set([
   'cs',
   'kpi',
@@ -238,7 +240,7 @@ export function prettifyId(id: string): string {
     .join(' ');
 }
 
-export function scorecardName(id: string): string {
-  const known = KNOWN_SCORECARDS[id];
-  return known !== undefined ? loc(known) : prettifyId(id);
+// the scorecard's name from the definitions, in the page's language
+export function scorecardName(card: Pick<ScoredCard, 'scorecardName' | 'score'>): string {
+  return loc(card.scorecardName) || prettifyId(card.score.scorecard);
 }

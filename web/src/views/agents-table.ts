@@ -115,6 +115,7 @@ export class AgentsTable {
     setText(this.empty, t('noAgents'));
     setHidden(this.empty, rows.length > 0);
     const columns = [...new Set(rows.flatMap((r) => r.cards.map((c) => c.score.scorecard)))].sort();
+    const names = new Map(rows.flatMap((r) => r.cards.map((c) => [c.score.scorecard, scorecardName(c)] as const)));
     if (this.rows === null || columns.join('|') !== this.columns.join('|')) {
       this.columns = columns;
       this.head.replaceChildren(
@@ -122,7 +123,7 @@ export class AgentsTable {
           'tr',
           {},
           h('th', { scope: 'col' }, t('agent')),
-          ...columns.map((c) => h('th', { scope: 'col', class: 'col-score', title: c }, scorecardName(c))),
+          ...columns.map((c) => h('th', { scope: 'col', class: 'col-score', title: c }, names.get(c) ?? c)),
           h('th', { scope: 'col' }, t('status')),
           h('th', { scope: 'col' }, t('redLines')),
         ),

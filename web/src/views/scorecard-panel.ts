@@ -55,7 +55,7 @@ function hitText(hit: RedLineHit, kpis: readonly KpiScore[]): string {
 export class ScorecardPanel {
   readonly el: HTMLElement;
   private readonly title = h('h2', { class: 'panel-title' });
-  private readonly period = h('span', { class: 'panel-period' });
+  private readonly period = h('span', { class: 'panel-period', 'data-testid': 'scorecard-period' });
   private readonly id = h('span', { class: 'panel-id' });
   private readonly counts = h('div', { class: 'status-counts' });
   private readonly total = h('span', { class: 'total num', 'data-testid': 'scorecard-total' });
@@ -150,8 +150,10 @@ export class ScorecardPanel {
   update(card: ScoredCard): void {
     this.card = card;
     const score = card.score;
-    setText(this.title, scorecardName(score.scorecard));
-    setText(this.period, formatPeriod(card.periodStart, card.periodEnd));
+    setText(this.title, scorecardName(card));
+    setText(this.period, `${tKey(`window_${card.window}`)} · ${formatPeriod(card)}`);
+    setAttr(this.period, 'title', card.timeZone);
+    setAttr(this.period, 'data-window', card.window);
     setText(this.id, `${prettifyId(score.scorecard)} · v${score.version}`);
     setAttr(this.id, 'title', score.scorecard);
     if (setText(this.total, formatTotal(score.total)) && this.el.isConnected) flash(this.total);

@@ -17,9 +17,11 @@ export interface KpiScore {
   status: KpiStatus;
   redLine: boolean;
   missing: boolean;
-  // not in the contract yet: the indicator's unit (ratio, seconds, amount…); used when present
-  unit?: string;
+  unit: IndicatorUnit; // the indicator's, from the definitions
 }
+
+export type IndicatorUnit =
+  'ratio' | 'count' | 'amount' | 'seconds' | 'minutes' | 'hours' | 'days' | 'points' | 'number';
 
 export interface DimensionScore {
   dimension: string;
@@ -54,10 +56,17 @@ export interface EntityRef {
   orgId: string;
 }
 
+// The scorecard's own period, or the view window it was re-scored over
+export type Window =
+  'rolling:1h' | 'rolling:24h' | 'rolling:7d' | 'rolling:30d' | 'day' | 'week' | 'month' | 'quarter' | 'year';
+
 export interface ScoredCard {
   entity: EntityRef;
   periodStart: number;
-  periodEnd: number;
+  periodEnd: number; // exclusive
+  timeZone: string; // the org's, IANA: the period's dates are shown in it, whatever the browser's zone
+  window: Window;
+  scorecardName: Localized;
   score: ScorecardScore;
 }
 

@@ -1,16 +1,12 @@
 import { getLang, locale } from './i18n';
-import type { KpiScore } from './types';
+import type { KpiScore, ScoredCard } from './types';
 
 export const DASH = '–';
 
 type Kind = 'ratio' | 'seconds' | 'money' | 'hours' | 'days' | 'number';
 
-const RATIO_NAME =
-  /fcr|csat|rate|ratio|sla|coverage|compliance|accuracy|adoption|share|margin|mape|deviation|percent|pct/;
-const COUNT_NAME = /count|cases|docs|accounts|wins|violations|errors|complaints|reviews|items|faults|per_/;
-
-// The card does not carry the indicator's unit (yet): guess it from the indicator id and the target.
-export function kindOf(kpi: Pick<KpiScore, 'indicator' | 'target' | 'unit'>): Kind {
+// how a KPI's values read, from its indicator's unit
+export function kindOf(kpi: Pick<KpiScore, 'unit'>): Kind {
   switch (kpi.unit) {
     case 'ratio':
       return 'ratio';
@@ -22,20 +18,12 @@ export function kindOf(kpi: Pick<KpiScore, 'indicator' | 'target' | 'unit'>): Ki
       return 'hours';
     case 'days':
       return 'days';
-    case undefined:
-      break;
-    default:
+    case 'count':
+    case 'minutes':
+    case 'points':
+    case 'number':
       return 'number';
   }
-  const id = kpi.indicator.toLowerCase();
-  const target = kpi.target;
-  if (id.includes('seconds') || /(^|[._])aht$/.test(id)) return 'seconds';
-  if (/amount|revenue|receivable/.test(id)) return 'money';
-  if ((target <= 1.5 && RATIO_NAME.test(id)) || (target > 0 && target < 1)) return 'ratio';
-  if (target === 1 && !COUNT_NAME.test(id)) return 'ratio';
-  if (id.endsWith('_hours')) return 'hours';
-  if (id.endsWith('_days')) return 'days';
-  return 'number';
 }
 
 function grouped(value: number, maxFraction: number, minFraction = 0): string {
@@ -60,7 +48,7 @@ function clock(seconds: number): string {
   return negative ? `-${text}` : text;
 }
 
-export function formatValue(kpi: Pick<KpiScore, 'indicator' | 'target' | 'unit'>, value: number | null): string {
+export function formatValue(kpi: Pick<KpiScore, 'unit'>, value: number | null): string {
   if (value === null || !Number.isFinite(value)) return DASH;
   switch (kindOf(kpi)) {
     case 'ratio': {
@@ -95,37 +83,38 @@ export function formatPercent(ratio: number | null): string {
   return `${grouped(ratio * 100, 0)}%`;
 }
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-// Calendar periods (week, month, quarter, year) start at midnight in the org's time zone, which the card
-// does not name: that midnight gives the zone's UTC offset, so the dates read as the org's calendar
-// whatever the browser's zone. Anything else (a rolling window) is shown in the browser's zone.
-function calendarOffset(start: number, end: number): number | null {
-  if (end - start < 20 * HOUR) return null;
-  const mod = ((start % DAY) + DAY) % DAY;
-  if (mod % (15 * 60_000) !== 0) return null;
-  return mod <= 12 * HOUR ? -mod : DAY - mod;
+// A card's period in the org's calendar (its time zone), whatever the browser's zone: a calendar window
+// as dates, a rolling one as times with the zone's name. periodEnd is exclusive: a November card ends at
+// 1 December 00:00.
+export function formatPeriod(card: Pick<ScoredCard, 'periodStart' | 'periodEnd' | 'timeZone' | 'window'>): string {
+  const { periodStart: start, periodEnd: end, timeZone } = card;
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return '';
+  const rolling = card.window.startsWith('rolling:');
+  const options: Intl.DateTimeFormatOptions = rolling
+    ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
+    : { year: 'numeric', month: 'short', day: 'numeric' };
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat(locale(), { ...options, timeZone });
+  } catch {
+    format = new Intl.DateTimeFormat(locale(), options); // a zone this browser does not know
+  }
+  const from = new Date(start);
+  const to = new Date(rolling ? end : Math.max(start, end - 1));
+  let text: string;
+  try {
+    text = format.formatRange(from, to);
+  } catch {
+    text = `${format.format(from)} – ${format.format(to)}`;
+  }
+  return rolling ? `${text} (${zoneName(format, to)})` : text;
 }
 
-// periodEnd is exclusive: a November card ends at 1 December 00:00
-export function formatPeriod(start: number, end: number): string {
-  if (!Number.isFinite(start) || !Number.isFinite(end)) return '';
-  const offset = calendarOffset(start, end);
-  const last = Math.max(start, end - 1);
-  const options: Intl.DateTimeFormatOptions =
-    offset === null && end - start <= 2 * DAY
-      ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
-      : { year: 'numeric', month: 'short', day: 'numeric' };
-  if (offset !== null) options.timeZone = 'UTC';
-  const format = new Intl.DateTimeFormat(locale(), options);
-  const from = new Date(start + (offset ?? 0));
-  const to = new Date(last + (offset ?? 0));
-  try {
-    return format.formatRange(from, to);
-  } catch {
-    return `${format.format(from)} – ${format.format(to)}`;
-  }
+// the zone's short name at that instant (GMT+8, CET…), once after the range rather than at both ends
+function zoneName(format: Intl.DateTimeFormat, at: Date): string {
+  const { timeZone } = format.resolvedOptions();
+  const parts = new Intl.DateTimeFormat(locale(), { timeZone, timeZoneName: 'short' }).formatToParts(at);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }
 
 export function formatTime(at: Date): string {

@@ -28,7 +28,7 @@ class TeamScoreRow {
   }
 
   update(card: ScoredCard): void {
-    setText(this.name, scorecardName(card.score.scorecard));
+    setText(this.name, scorecardName(card));
     setAttr(this.name, 'title', card.score.scorecard);
     if (setText(this.total, formatTotal(card.score.total)) && this.el.isConnected) flash(this.total);
     this.grade.update(card.score.grade);
@@ -147,7 +147,7 @@ export class OrgView implements View {
           const kpi = card.score.kpis.find((k) => k.kpi === hit.kpi);
           rows.push({
             team: team.id,
-            scorecard: scorecardName(card.score.scorecard),
+            scorecard: scorecardName(card),
             kpi: kpi === undefined ? hit.kpi : loc(kpi.name),
             effect: tKey(`effect_${hit.effect}`, { points: hit.points ?? '', grade: hit.grade ?? '' }),
           });

@@ -1,6 +1,6 @@
 /// <reference types="node" />
 // Bundles the scorecard page: src/main.ts → dist/web/app.js, with index.html and styles.css beside it.
-// `node services/scorecard-gateway/web/build.mjs` (from `npm run build`); exits non-zero on any error.
+// `node web/build.mjs` (from `npm run build`); exits non-zero on any error.
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import process from 'node:process';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const webDir = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(webDir, '../../..');
+const repoRoot = path.resolve(webDir, '..');
 const outDir = path.join(repoRoot, 'dist/web');
 
 try {
