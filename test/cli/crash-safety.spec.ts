@@ -4,6 +4,7 @@ import { loadDefinitions } from '#libs/definitions';
 import { orderingKey, type EventAppender } from '#libs/event-log';
 import { validateEvent, type CanonicalEvent } from '#libs/events';
 import { KafkaConnection } from '#libs/kafka';
+import { completeStoredCard } from '#libs/pipeline';
 import { IndicatorStateRepository, PostgresEventLog, ScorecardsRepository } from '#libs/postgres';
 import { simulate } from '#libs/simulator';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker';
@@ -113,7 +114,8 @@ describe.each([
     });
     expect(compared).toBeGreaterThan(500);
     if (together) {
-      const cards = await new ScorecardsRepository(t.db).latestIn('O1', ['org', 'team', 'agent']);
+      const stored = await new ScorecardsRepository(t.db).latestIn('O1', ['org', 'team', 'agent']);
+      const cards = stored.map((c) => completeStoredCard(c, definitions));
       expect(expectCardsEqualEvaluate(cards, events, definitions, 'Asia/Shanghai')).toBeGreaterThan(10);
     }
   });

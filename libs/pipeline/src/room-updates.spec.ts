@@ -6,6 +6,9 @@ const card = (level: 'team' | 'agent', id: string, periodStart: number, total: n
   entity: { level, id, orgId: 'O1' },
   periodStart,
   periodEnd: periodStart + 1,
+  timeZone: 'Asia/Shanghai',
+  window: 'month',
+  scorecardName: { en: 'CS', zh: '客服' },
   score: { scorecard: 'cs', total } as ScoredCard['score'],
 });
 
