@@ -1,8 +1,8 @@
 import { checkEvent, scorecardsInForce, type DefinitionSet, type Level, type RejectionCode } from '#libs/definitions';
 import { IndicatorEngine, type IndicatorValue } from '#libs/indicators';
-import { dateOfDayNumber, formatLocal, localDayNumber, periodOfInstant } from '#libs/time';
+import { dateOfDayNumber, formatLocal, localDayNumber } from '#libs/time';
 import type { ScorecardScore } from '#libs/scoring';
-import { scoreEntity } from './score-entity';
+import { scoreCardAt } from './score-card';
 
 // The output of `kpi-pulse evaluate` (contract: shared/contracts/cli-evaluate.md).
 export interface EvaluationReport {
@@ -120,17 +120,22 @@ export function evaluate(input: EvaluateInput): EvaluationReport {
     const tz = engine.orgTimeZone(orgRef.orgId);
     const localDate = dateOfDayNumber(localDayNumber(tz, asOfMs));
     for (const def of scorecardsInForce(definitions, localDate)) {
-      const period = periodOfInstant(def.period, tz, asOfMs);
       const entities = engine
         .entities(def.level, orgRef.orgId)
         .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
       for (const entity of entities) {
-        const score = scoreEntity(engine, def, entity);
+        // the engine's clock is at asOf: its current values are the periods holding asOf
+        const card = scoreCardAt(
+          def,
+          asOfMs,
+          tz,
+          (indicator, window) => engine.value(indicator, entity, window)?.value ?? null,
+        );
         scorecards.push({
-          ...score,
+          ...card.score,
           entity: { level: entity.level, id: entity.id, orgId: entity.orgId },
-          periodStart: formatLocal(tz, period.start),
-          periodEnd: formatLocal(tz, period.end),
+          periodStart: formatLocal(tz, card.periodStart),
+          periodEnd: formatLocal(tz, card.periodEnd),
         });
       }
     }

@@ -6,4 +6,4 @@ export {
   type ReportedScorecard,
   type RejectedEvent,
 } from './evaluate';
-export { scoreEntity } from './score-entity';
+export { scoreCardAt, type CardAt, type ReadActual } from './score-card';

@@ -11,5 +11,6 @@ export type {
   TooLate,
 } from './indicator-value';
 export { entityKey, valueRowKey } from './indicator-value';
+export { emptyReading } from './empty-reading';
 export { ROLLING_SPECS, maxWindowSpanMs, type RollingSpec } from './windows';
 export { compileTerm, compileGetter, type CompiledTerm, type EventContext } from './compiled-term';

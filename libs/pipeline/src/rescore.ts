@@ -1,16 +1,17 @@
 import {
-  isRolling,
   orgSettingsFor,
   scorecardsInForce,
   type DefinitionSet,
+  type IndicatorDef,
   type IndicatorUnit,
   type Localized,
   type ScorecardDef,
   type WindowName,
 } from '#libs/definitions';
-import { entityKey, valueRowKey, type EntityRef, type IndicatorValue } from '#libs/indicators';
-import { scoreScorecard, type KpiScore, type ScorecardScore } from '#libs/scoring';
-import { dateOfDayNumber, localDayNumber, periodOfInstant } from '#libs/time';
+import { scoreCardAt } from '#libs/evaluation';
+import { emptyReading, entityKey, valueRowKey, type EntityRef, type IndicatorValue } from '#libs/indicators';
+import type { KpiScore, ScorecardScore } from '#libs/scoring';
+import { dateOfDayNumber, localDayNumber } from '#libs/time';
 
 export interface ScoredCard {
   entity: EntityRef;
@@ -25,6 +26,8 @@ export interface ScoredCard {
 // A KPI's line on a card carries its indicator's unit (ratio, seconds, amount…), for the page's formats.
 export type CardKpi = KpiScore & { unit: IndicatorUnit };
 export type CardScore = Omit<ScorecardScore, 'kpis'> & { kpis: CardKpi[] };
+
+type IndicatorsById = ReadonlyMap<string, IndicatorDef>;
 
 // the units of the indicators, by id ('number' for one not defined: validation keeps that from happening)
 export function unitsOf(definitions: DefinitionSet): (indicator: string) => IndicatorUnit {
@@ -109,11 +112,11 @@ async function scoreTouched(
     rows.set(valueRowKey(v.indicator, v.window, v.periodStart), v);
   }
   const none = new Map<string, IndicatorValue>();
-  const unitOf = unitsOf(definitions);
+  const indicators: IndicatorsById = new Map(definitions.indicators.map((i) => [i.id, i]));
   const out: ScoredCard[] = [];
   for (const { entity, tz, cards } of work) {
     const stored = byEntity.get(entityKey(entity)) ?? none;
-    for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored, over, unitOf));
+    for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored, over, indicators));
   }
   return out;
 }
@@ -125,20 +128,29 @@ function scoreOne(
   tz: string,
   stored: ReadonlyMap<string, IndicatorValue>,
   over: ViewWindow | undefined,
-  unitOf: (indicator: string) => IndicatorUnit,
+  indicators: IndicatorsById,
 ): ScoredCard {
-  const actuals = new Map<string, number | null>();
-  for (const kpi of def.kpis) {
-    const window = over ?? kpi.window;
-    const start = isRolling(window) ? undefined : periodOfInstant(window, tz, at).start;
-    const row = stored.get(valueRowKey(kpi.indicator, window, start ?? Number.NaN));
-    actuals.set(kpi.id, row?.value ?? null);
-  }
-  const scored = scoreScorecard(def, actuals);
-  const score = { ...scored, kpis: scored.kpis.map((k) => ({ ...k, unit: unitOf(k.indicator) })) };
-  const window = over ?? def.period;
-  const card = { entity, timeZone: tz, window, scorecardName: def.name, score };
-  if (window === 'rolling:24h') return { ...card, periodStart: at - 86_400_000, periodEnd: at };
-  const period = periodOfInstant(window, tz, at);
-  return { ...card, periodStart: period.start, periodEnd: period.end };
+  // no row: nothing was counted for the entity in that period (a count reads 0, a ratio no data)
+  const card = scoreCardAt(
+    def,
+    at,
+    tz,
+    (indicator, window, start) => {
+      const row = stored.get(valueRowKey(indicator, window, start));
+      if (row !== undefined) return row.value;
+      const measure = indicators.get(indicator)?.measure;
+      return measure === undefined ? null : emptyReading(measure).value;
+    },
+    over,
+  );
+  const kpis = card.score.kpis.map((k) => ({ ...k, unit: indicators.get(k.indicator)?.unit ?? 'number' }));
+  return {
+    entity,
+    timeZone: tz,
+    window: card.window,
+    scorecardName: def.name,
+    periodStart: card.periodStart,
+    periodEnd: card.periodEnd,
+    score: { ...card.score, kpis },
+  };
 }

@@ -150,6 +150,16 @@ describe('ScoringRunner', () => {
     expect(breaches[0]).toEqual([breach]);
   });
 
+  it('reads a count with no row as 0 (nothing counted), as evaluate does, and a ratio with none as no data', async () => {
+    const { runner, sent } = setup();
+    runner.receive({ changes: [fcr('T1', 0.6)], clock, offset: 1 });
+    await until(() => sent.length === 1);
+    const t2 = sent[0]?.cards.find((c) => c.entity.id === 'T2');
+    const actual = (kpi: string) => t2?.score.kpis.find((k) => k.kpi === kpi)?.actual;
+    expect(actual('complaints')).toBe(0); // support.complaints: a count, no row for T2
+    expect(actual('fcr')).toBe(0.7);
+  });
+
   it('re-scores every entity with a newly published version', async () => {
     const { runner, sent } = setup();
     runner.receive({ changes: [fcr('T1', 0.6)], clock, offset: 1 });

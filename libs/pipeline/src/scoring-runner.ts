@@ -113,7 +113,7 @@ export class ScoringRunner {
       this.everything = false;
       const started = performance.now();
       const done = await this.retrying('round', async () => {
-        await this.cache.apply(changes);
+        await this.cache.apply(changes, this.clock);
         if (everything)
           return this.scoreAll(
             changes.map((c) => c.entity),

@@ -1,14 +1,16 @@
-import { entityKey, type EntityRef, type IndicatorValue } from '#libs/indicators';
+import { isRolling } from '#libs/definitions';
+import { entityKey, valueRowKey, type EntityRef, type IndicatorValue } from '#libs/indicators';
 import type { ValuesReader } from './rescore';
 
-const rowKey = (v: IndicatorValue): string => `${v.indicator}|${v.window}`;
-
 // The scoring step's copy of the indicator values: loaded from the store once per entity, then kept
-// current from the change feed, so scoring never waits for the processor's writes. Of a calendar
-// window it keeps the newest period only: scorecards are scored for the periods holding the clock.
+// current from the change feed, so scoring never waits for the processor's writes. A row per rolling
+// window and per calendar period: an indicator timed by a date in the event (a payment by its invoice's
+// due date) has rows in periods ahead of the clock, and the one holding the clock must stay. Periods that
+// ended before the clock are let go: scorecards are scored for the periods holding it.
 export class ValuesCache implements ValuesReader {
   private readonly byEntity = new Map<string, Map<string, IndicatorValue>>();
   private readonly refs = new Map<string, EntityRef>();
+  private clock = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly store: ValuesReader) {}
 
@@ -17,9 +19,16 @@ export class ValuesCache implements ValuesReader {
     return [...this.refs.values()];
   }
 
-  async apply(changes: readonly IndicatorValue[]): Promise<void> {
+  async apply(changes: readonly IndicatorValue[], clock: number): Promise<void> {
+    this.clock = Math.max(this.clock, clock);
     await this.load(changes.map((c) => c.entity));
-    for (const c of changes) this.put(this.byEntity.get(entityKey(c.entity)) as Map<string, IndicatorValue>, c);
+    const touched = new Set<Map<string, IndicatorValue>>();
+    for (const c of changes) {
+      const rows = this.byEntity.get(entityKey(c.entity)) as Map<string, IndicatorValue>;
+      this.put(rows, c);
+      touched.add(rows);
+    }
+    for (const rows of touched) for (const [key, v] of rows) if (this.ended(v)) rows.delete(key);
   }
 
   async valuesOf(entities: readonly EntityRef[]): Promise<IndicatorValue[]> {
@@ -44,9 +53,10 @@ export class ValuesCache implements ValuesReader {
   }
 
   private put(rows: Map<string, IndicatorValue>, v: IndicatorValue): void {
-    const key = rowKey(v);
-    const held = rows.get(key);
-    // a late change to an earlier period does not displace the current one
-    if (held === undefined || v.periodStart >= held.periodStart) rows.set(key, v);
+    if (!this.ended(v)) rows.set(valueRowKey(v.indicator, v.window, v.periodStart), v);
+  }
+
+  private ended(v: IndicatorValue): boolean {
+    return !isRolling(v.window) && v.periodEnd <= this.clock;
   }
 }

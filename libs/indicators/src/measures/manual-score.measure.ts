@@ -15,6 +15,7 @@ import type { IndicatorRuntime } from '../indicator-runtime';
 import type { IndicatorValue, TooLate } from '../indicator-value';
 import { periodKey } from '../state/period-tally';
 import type { ManualScoreState, ManualState } from '../window-state';
+import { emptyReading } from '../empty-reading';
 import type { EngineHost, MeasureKind } from './measure-kind';
 
 export const MANUAL_SCORE_TYPE = 'kpi.manual_score';
@@ -103,8 +104,8 @@ export class ManualScoreMeasure implements MeasureKind {
     };
   }
 
-  empty(): Pick<IndicatorValue, 'value' | 'numerator' | 'denominator'> {
-    return { value: null, numerator: null, denominator: null };
+  empty(runtime: IndicatorRuntime): Pick<IndicatorValue, 'value' | 'numerator' | 'denominator'> {
+    return emptyReading(runtime.def.measure);
   }
 
   clockMoved(): void {

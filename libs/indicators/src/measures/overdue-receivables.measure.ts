@@ -6,6 +6,7 @@ import { currentPeriod, type EntityState, type OrgState } from '../engine-state'
 import type { IndicatorRuntime } from '../indicator-runtime';
 import type { IndicatorValue } from '../indicator-value';
 import { OverdueLedger } from '../state/overdue-ledger';
+import { emptyReading } from '../empty-reading';
 import type { EngineHost, MeasureKind } from './measure-kind';
 
 export const OVERDUE_EVENT_TYPES = ['invoice.issued', 'payment.received', 'invoice.written_off'] as const;
@@ -91,8 +92,8 @@ export class OverdueReceivablesMeasure implements MeasureKind {
     };
   }
 
-  empty(): Pick<IndicatorValue, 'value' | 'numerator' | 'denominator'> {
-    return { value: null, numerator: 0, denominator: 0 };
+  empty(runtime: IndicatorRuntime): Pick<IndicatorValue, 'value' | 'numerator' | 'denominator'> {
+    return emptyReading(runtime.def.measure);
   }
 
   // the overdue cutoff moves with the clock's local date: every window reads the moved ledger

@@ -18,6 +18,7 @@ import {
 import { RollingColumns } from '../state/rolling-columns';
 import { RollingDistinct } from '../state/rolling-distinct';
 import type { CalendarState, RollingColumnsPair, RollingState, TermsState } from '../window-state';
+import { emptyReading } from '../empty-reading';
 import type { EngineHost, MeasureKind } from './measure-kind';
 
 // count, sum, ratio, distinct and duration measures: a numerator term and an optional denominator,
@@ -162,8 +163,7 @@ export class TermsMeasure implements MeasureKind {
   }
 
   empty(runtime: IndicatorRuntime): Pick<IndicatorValue, 'value' | 'numerator' | 'denominator'> {
-    const den = runtime.den === null ? null : 0;
-    return { value: den === null ? 0 : null, numerator: 0, denominator: den };
+    return emptyReading(runtime.def.measure);
   }
 
   // rolling windows decay as the clock passes their buckets

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { IndicatorValue } from '#libs/indicators';
+import { ValuesCache } from './values-cache';
+
+const DAY = 86_400_000;
+const row = (
+  window: IndicatorValue['window'],
+  periodStart: number,
+  periodEnd: number,
+  value: number,
+): IndicatorValue => ({
+  indicator: 'finance.collection_rate',
+  entity: { level: 'team', id: 'T1', orgId: 'O1' },
+  window,
+  periodStart,
+  periodEnd,
+  value,
+  numerator: value,
+  denominator: 1,
+});
+
+describe('ValuesCache', () => {
+  it('keeps the period holding the clock when a change lands in a later one (timed by a due date)', async () => {
+    const cache = new ValuesCache({ valuesOf: () => Promise.resolve([]) });
+    const clock = 40 * DAY;
+    const current = row('month', 30 * DAY, 60 * DAY, 0.4);
+    const next = row('month', 60 * DAY, 90 * DAY, 0.9);
+    await cache.apply([current, next], clock);
+    const held = await cache.valuesOf([current.entity]);
+    expect(held.map((v) => v.value).sort()).toEqual([0.4, 0.9]);
+  });
+
+  it('lets go of periods that ended before the clock, whether changed or loaded from the store', async () => {
+    const old = row('month', 0, 30 * DAY, 0.1);
+    const cache = new ValuesCache({ valuesOf: () => Promise.resolve([old]) });
+    await cache.apply([row('month', 30 * DAY, 60 * DAY, 0.5), row('rolling:24h', 39 * DAY, 40 * DAY, 0.7)], 40 * DAY);
+    const held = await cache.valuesOf([old.entity]);
+    expect(held.map((v) => `${v.window}:${v.value}`).sort()).toEqual(['month:0.5', 'rolling:24h:0.7']);
+    await cache.apply([row('month', 60 * DAY, 90 * DAY, 0.6)], 61 * DAY);
+    expect((await cache.valuesOf([old.entity])).map((v) => `${v.window}:${v.value}`).sort()).toEqual([
+      'month:0.6',
+      'rolling:24h:0.7',
+    ]);
+  });
+});
