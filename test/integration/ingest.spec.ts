@@ -1,28 +1,12 @@
+import { trainingDefinitions } from '../../libs/definitions/src/sample-definitions.fixture';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DefinitionSet } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
 import { ingest } from '#libs/pipeline';
 import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { manualScore } from '../support/events';
 
-const DEFINITIONS: DefinitionSet = {
-  orgs: [{ id: '*', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: { USD: 7.1 } }],
-  indicators: [
-    {
-      id: 'cs.training',
-      version: 1,
-      name: { en: 'Training', zh: '培训' },
-      description: 'Training attendance, scored by the trainer.',
-      unit: 'points',
-      levels: ['agent'],
-      windows: ['month'],
-      allowedLatenessMs: 0,
-      measure: { kind: 'manual', scale: [0, 100], reviewers: ['trainer-1'] },
-    },
-  ],
-  scorecards: [],
-};
+const DEFINITIONS = trainingDefinitions();
 
 function deal(id: string, currency = 'CNY'): CanonicalEvent {
   return {

@@ -1,19 +1,10 @@
+import { TRAINING_SCORE } from './sample-definitions.fixture';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '#libs/events';
 import { checkEvent, type EventCheck } from './check-event';
 import type { DefinitionSet, IndicatorDef } from './model';
 
-const MANUAL: IndicatorDef = {
-  id: 'cs.training',
-  version: 1,
-  name: { en: 'Training', zh: '培训' },
-  description: 'Training attendance, scored by the trainer.',
-  unit: 'points',
-  levels: ['agent'],
-  windows: ['month'],
-  allowedLatenessMs: 0,
-  measure: { kind: 'manual', scale: [0, 100], reviewers: ['trainer-1'] },
-};
+const MANUAL = TRAINING_SCORE;
 
 const SOLVED: IndicatorDef = {
   ...MANUAL,

@@ -1,3 +1,4 @@
+import type { DefinitionSet, IndicatorDef } from './model';
 // A small, fully valid definition document for the specs: each spec copies it and breaks one thing.
 export interface SampleDocument {
   apiVersion: string;
@@ -69,5 +70,27 @@ export function sampleDocument(): SampleDocument {
         ],
       },
     ],
+  };
+}
+
+// A manual indicator scored by one trainer, 0 to 100: what the event check's specs score against.
+export const TRAINING_SCORE: IndicatorDef = {
+  id: 'cs.training',
+  version: 1,
+  name: { en: 'Training', zh: '培训' },
+  description: 'Training attendance, scored by the trainer.',
+  unit: 'points',
+  levels: ['agent'],
+  windows: ['month'],
+  allowedLatenessMs: 0,
+  measure: { kind: 'manual', scale: [0, 100], reviewers: ['trainer-1'] },
+};
+
+// One org (any id) in Shanghai, paid in CNY or USD, with the training score as its only indicator.
+export function trainingDefinitions(): DefinitionSet {
+  return {
+    orgs: [{ id: '*', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: { USD: 7.1 } }],
+    indicators: [TRAINING_SCORE],
+    scorecards: [],
   };
 }

@@ -1,23 +1,10 @@
+import { trainingDefinitions } from '../../definitions/src/sample-definitions.fixture';
 import { describe, expect, it } from 'vitest';
-import type { DefinitionSet } from '#libs/definitions';
 import { evaluate } from './evaluate';
 
-const DEFINITIONS: DefinitionSet = {
+const DEFINITIONS = {
+  ...trainingDefinitions(),
   orgs: [{ id: '*', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: {} }],
-  indicators: [
-    {
-      id: 'cs.training',
-      version: 1,
-      name: { en: 'Training', zh: '培训' },
-      description: 'Training attendance, scored by the trainer.',
-      unit: 'points',
-      levels: ['agent'],
-      windows: ['month'],
-      allowedLatenessMs: 0,
-      measure: { kind: 'manual', scale: [0, 100], reviewers: ['trainer-1'] },
-    },
-  ],
-  scorecards: [],
 };
 
 function score(id: string, value: number, time = '2026-11-05T09:00:00+08:00', reviewerId = 'trainer-1'): string {
