@@ -7,7 +7,9 @@ import { simulate } from '#libs/simulator';
 import { formatLocal } from '#libs/time';
 import { mintToken, sharedSecret } from '../../services/runtime/src/auth';
 import { loadConfig } from '../../services/runtime/src/config';
-import type { RoomUpdate } from '#libs/pipeline';
+import { groupBy, type RoomUpdate } from '#libs/pipeline';
+import { SourcesRepository } from '#libs/postgres';
+import { demoSourceTokens } from '../../services/runtime/src/demo-source';
 import { up } from '../../services/runtime/src/up';
 
 export interface PipelineBenchResult {
@@ -41,6 +43,7 @@ export async function benchPipeline(rate: number, seconds: number): Promise<Pipe
     embeddedPostgresPort: 56_000 + (rate % 1000),
   };
   const running = await up(config);
+  const tokens = await demoSourceTokens(new SourcesRepository(running.database.db), 'O1');
   const token = await mintToken(sharedSecret(config), 'bench', { role: 'admin', org: 'O1' }, '1h');
   const socket = io(`${running.url}/scorecards`, { transports: ['websocket'], auth: { token } });
   await socket.emitWithAck('join', { room: 'org:O1' });
@@ -58,6 +61,7 @@ export async function benchPipeline(rate: number, seconds: number): Promise<Pipe
   const perTick = Math.max(1, Math.round(rate / 20));
   let accepted = 0;
   const inFlight: Promise<void>[] = [];
+  let ticks = 0;
   const started = performance.now();
   while (performance.now() - started < seconds * 1000) {
     const batch: CanonicalEvent[] = [];
@@ -67,21 +71,24 @@ export async function benchPipeline(rate: number, seconds: number): Promise<Pipe
       if (next.value.kind !== 'invalid')
         batch.push({ ...next.value.event, time: formatLocal('Asia/Shanghai', Date.now()) });
     }
-    inFlight.push(
-      fetch(`${running.url}/v1/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(batch),
-      })
-        .then((r) => r.json() as Promise<{ accepted: number; results: { offset?: number }[] }>)
-        .then((body) => {
-          const ackedAt = performance.now();
-          accepted += body.accepted;
-          for (const r of body.results) if (r.offset !== undefined) pending.push({ offset: r.offset, ackedAt });
-          pending.sort((a, b) => a.offset - b.offset);
-        }),
-    );
-    const next = started + (inFlight.length * 1000) / 20;
+    // each simulated system posts its own events with its own token
+    for (const [uri, events] of groupBy(batch, (e) => e.source))
+      inFlight.push(
+        fetch(`${running.url}/v1/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(uri) ?? ''}` },
+          body: JSON.stringify(events),
+        })
+          .then((r) => r.json() as Promise<{ accepted: number; results: { offset?: number }[] }>)
+          .then((body) => {
+            const ackedAt = performance.now();
+            accepted += body.accepted;
+            for (const r of body.results) if (r.offset !== undefined) pending.push({ offset: r.offset, ackedAt });
+            pending.sort((a, b) => a.offset - b.offset);
+          }),
+      );
+    ticks++;
+    const next = started + (ticks * 1000) / 20;
     await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
   }
   await Promise.all(inFlight);

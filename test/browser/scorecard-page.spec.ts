@@ -9,6 +9,7 @@ import { ticketSolved } from '../support/events';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { schemaUrl } from '../support/service-process';
 import { AUTH_ENV, tokenFor } from '../support/tokens';
+import { postAsSources } from '../support/sources';
 import { until } from '../support/until';
 
 const SHOTS = 'test-output/screenshots';
@@ -38,13 +39,9 @@ describe('the live scorecard page in Chromium', () => {
   let t: TestDatabase;
   let running: Running;
   let browser: Browser;
+  const tokens = new Map<string, string>(); // write tokens, per source
   const post = async (events: CanonicalEvent[]) => {
-    const r = await fetch(`${running.url}/v1/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(events),
-    });
-    expect(r.status).toBe(202);
+    for (const r of await postAsSources(t.db, running.url, events, tokens)) expect(r.status).toBe(202);
   };
   const open = async (path: string, token: string, viewport = { width: 1920, height: 1080 }): Promise<Page> => {
     const page = await browser.newPage({ viewport, locale: 'zh-CN', timezoneId: BROWSER_ZONE });

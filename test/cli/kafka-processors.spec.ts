@@ -7,14 +7,17 @@ import { simulate } from '#libs/simulator';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { schemaUrl, startService, type ServiceProcess } from '../support/service-process';
+import { ownSources, postAsSources } from '../support/sources';
 import { expectStoredEqualsEvaluate } from '../support/stored-vs-evaluate';
 
 const { set: definitions } = loadDefinitions('definitions/seed');
-const events: CanonicalEvent[] = [];
+const simulated: CanonicalEvent[] = [];
 for (const line of simulate({ orgs: 5, teamsPerOrg: 2, agentsPerTeam: 2, days: 4, start: '2026-11-02', seed: 9 })) {
   const checked = validateEvent(line.event);
-  if (checked.ok) events.push(checked.event);
+  if (checked.ok) simulated.push(checked.event);
 }
+// each org's systems are sources of its own
+const events = ownSources(simulated);
 // The orgs of each partition, as the producer's default partitioner places them: an engine's clock is
 // its partition's last event, so each partition is compared with evaluate on its own events.
 const byPartition = new Map<number, CanonicalEvent[]>();
@@ -58,16 +61,14 @@ describe('indicator processors in a Kafka consumer group (kafkajs against the te
     ]);
     running.push(first, second);
 
+    const tokens = new Map<string, string>();
     const post = async (batch: CanonicalEvent[]) => {
-      const r = await fetch(`${ingest.url}/v1/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(batch),
-      });
-      expect(r.status).toBe(202);
-      const body = (await r.json()) as { accepted: number; results: { topic?: string }[] };
-      expect(body.accepted).toBe(batch.length);
-      expect(body.results[0]?.topic).toMatch(/^kpi\.events\./);
+      for (const r of await postAsSources(t.db, ingest.url, batch, tokens)) {
+        expect(r.status).toBe(202);
+        const body = (await r.json()) as { rejected: number; results: { topic?: string }[] };
+        expect(body.rejected).toBe(0);
+        expect(body.results[0]?.topic).toMatch(/^kpi\.events\./);
+      }
     };
     const cut = Math.floor(events.length * 0.4);
     for (let i = 0; i < cut; i += 500) await post(events.slice(i, Math.min(cut, i + 500)));

@@ -7,6 +7,7 @@ import { manualScore, ticketSolved } from '../support/events';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker';
 import { PostgresEventLog } from '#libs/postgres';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { asSource, sourceToken } from '../support/sources';
 import { until } from '../support/until';
 import { seedAsOneDocument, type SeedCard } from '../support/seed-document';
 import { schemaUrl, startService, type ServiceProcess } from '../support/service-process';
@@ -59,10 +60,14 @@ describe.each([
   let next: ReturnType<typeof listen>;
   let nextOnSecond: ReturnType<typeof listen>;
   let admin: string;
+  let zendesk: string; // write tokens of two sources
+  let lms: string;
 
   beforeAll(async () => {
     t = await migratedTestDatabase();
     admin = await tokenFor({ role: 'admin', org: 'O1' }, 'hr-admin');
+    zendesk = await sourceToken(t.db, 'ticketing/zendesk');
+    lms = await sourceToken(t.db, 'reviews/lms');
     broker = kafka ? await startTestBroker() : undefined;
     const env: Record<string, string> = {
       DATABASE_URL: schemaUrl(DATABASE_URL, t.schema),
@@ -96,7 +101,7 @@ describe.each([
   it('an event posted to the ingest process reaches the sockets of both gateway processes, scored', async () => {
     const posted = await fetch(`${services['ingest-gateway']?.url}/v1/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: asSource(zendesk),
       body: JSON.stringify([solved('s1', 1), solved('s2', 1), solved('s3', 2), solved('s4', 1)]),
     });
     expect(posted.status).toBe(202);
@@ -130,7 +135,7 @@ describe.each([
     const score = manualScore('ms-999', 'manual.sales.key_account_csat', 999, 'qa-lead', iso(Date.now() - 60_000));
     const posted = await fetch(`${services['ingest-gateway']?.url}/v1/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: asSource(lms),
       body: JSON.stringify(score),
     });
     const body = (await posted.json()) as { rejected: number; results: { field?: string; code?: string }[] };

@@ -11,6 +11,7 @@ import { simulate } from '#libs/simulator';
 import { loadConfig } from '../../services/runtime/src/config';
 import { up, type Running } from '../../services/runtime/src/up';
 import { ticketSolved } from '../support/events';
+import { ownSources, postAsSources } from '../support/sources';
 import { expectStoredEqualsEvaluate } from '../support/stored-vs-evaluate';
 import { AUTH_ENV } from '../support/tokens';
 
@@ -24,11 +25,13 @@ const docker = getContainerRuntimeClient().then(
 );
 
 const { set: definitions } = loadDefinitions('definitions/seed');
-const events: CanonicalEvent[] = [];
+const simulated: CanonicalEvent[] = [];
 for (const line of simulate({ orgs: 3, teamsPerOrg: 2, agentsPerTeam: 3, days: 3, start: '2026-11-02', seed: 21 })) {
   const checked = validateEvent(line.event);
-  if (checked.ok) events.push(checked.event);
+  if (checked.ok) simulated.push(checked.event);
 }
+const events = ownSources(simulated); // each org's systems are sources of its own
+const tokens = new Map<string, string>(); // their write tokens
 
 describe('on Kafka and Postgres containers (testcontainers)', () => {
   let kafka: StartedKafkaContainer | undefined;
@@ -69,12 +72,8 @@ describe('on Kafka and Postgres containers (testcontainers)', () => {
 
   it('events posted over HTTP go through Kafka; the stored values equal evaluate', async () => {
     for (let i = 0; i < events.length; i += 500) {
-      const r = await fetch(`${running.url}/v1/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(events.slice(i, i + 500)),
-      });
-      expect(r.status).toBe(202);
+      for (const r of await postAsSources(running.database.db, running.url, events.slice(i, i + 500), tokens))
+        expect(r.status).toBe(202);
     }
     const store = new IndicatorStateRepository(running.database.db);
     const orgs = [...new Set(events.map((e) => e.data.orgId))];
@@ -98,11 +97,8 @@ describe('on Kafka and Postgres containers (testcontainers)', () => {
 
   it('an invalid event is answered with the field, code and reason, and lands on the dead-letter topic with them', async () => {
     const bad = ticketSolved('bad-1', -1);
-    const r = await fetch(`${running.url}/v1/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([bad]),
-    });
+    const [r] = await postAsSources(running.database.db, running.url, [bad], tokens);
+    if (r === undefined) throw new Error('no answer');
     const body = (await r.json()) as {
       rejected: number;
       results: { field?: string; code?: string; reason?: string }[];

@@ -10,6 +10,7 @@ import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/sco
 import { ScoringServiceModule } from '../../services/scoring-service/src/scoring-service.module';
 import { ticketSolved } from '../support/events';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { asSource, sourceToken } from '../support/sources';
 import { startTestApp } from '../support/test-app';
 import { bearer, TEST_JWT_SECRET, tokenFor } from '../support/tokens';
 import { until } from '../support/until';
@@ -27,6 +28,7 @@ describe('sign-in and roles (JWT bearer tokens)', () => {
   let t: TestDatabase;
   let app: INestApplication;
   let base: string;
+  let zendesk: string;
   const sockets: Socket[] = [];
   const connect = async (token?: string): Promise<Socket> => {
     const socket = io(`${base}/scorecards`, {
@@ -46,6 +48,7 @@ describe('sign-in and roles (JWT bearer tokens)', () => {
 
   beforeAll(async () => {
     t = await migratedTestDatabase();
+    zendesk = await sourceToken(t.db, 'ticketing/zendesk');
     ({ app, base } = await startTestApp(t, [
       IngestGatewayModule,
       IndicatorProcessorModule,
@@ -54,7 +57,7 @@ describe('sign-in and roles (JWT bearer tokens)', () => {
     ]));
     const posted = await fetch(`${base}/v1/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: asSource(zendesk),
       body: JSON.stringify([solvedBy('e1', 'T1', 'A1'), solvedBy('e2', 'T1', 'A2'), solvedBy('e3', 'T2', 'B1')]),
     });
     expect(posted.status).toBe(202);
@@ -117,7 +120,7 @@ describe('sign-in and roles (JWT bearer tokens)', () => {
     );
     await fetch(`${base}/v1/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: asSource(zendesk),
       body: JSON.stringify([solvedBy('e4', 'T1', 'A2')]),
     });
     expect((await update).card.entity).toEqual({ level: 'agent', id: 'A2', orgId: 'O1' });

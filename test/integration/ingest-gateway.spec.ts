@@ -1,26 +1,29 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
+import { PostgresEventLog, RejectedEventsRepository, SourcesRepository } from '#libs/postgres';
 import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { ticketSolved } from '../support/events';
+import { asSource, sourceToken } from '../support/sources';
 import { startTestApp } from '../support/test-app';
 
 describe('ingest-gateway over HTTP (real Nest app, real Postgres)', () => {
   let t: TestDatabase;
   let app: INestApplication;
   let base: string;
+  let zendesk: string;
   beforeAll(async () => {
     t = await migratedTestDatabase();
     ({ app, base } = await startTestApp(t, [IngestGatewayModule]));
+    zendesk = await sourceToken(t.db, 'ticketing/zendesk');
   });
   afterAll(async () => {
     await app.close();
     await t.drop();
   });
 
-  const post = (body: string, type: string) =>
-    fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': type }, body });
+  const post = (body: string, type: string, token = zendesk) =>
+    fetch(`${base}/v1/events`, { method: 'POST', headers: asSource(token, type), body });
 
   it('answers 202 with an outcome per event for one event, an array, or NDJSON', async () => {
     const one = await post(JSON.stringify(ticketSolved('h1')), 'application/json');
@@ -67,7 +70,7 @@ describe('ingest-gateway over HTTP (real Nest app, real Postgres)', () => {
       time: '2026-11-05T09:00:00+08:00',
       data: { orgId: 'O1', agentId: 'A1', indicator: 'manual.sales.renewal_rate', value: 999, reviewerId: 'mgr-1' },
     };
-    const r = await post(JSON.stringify(score), 'application/json');
+    const r = await post(JSON.stringify(score), 'application/json', await sourceToken(t.db, 'reviews/crm'));
     expect(await r.json()).toMatchObject({
       rejected: 1,
       results: [
@@ -93,6 +96,31 @@ describe('ingest-gateway over HTTP (real Nest app, real Postgres)', () => {
         reason: 'data.contacts: expected a positive integer',
       }),
     );
+  });
+
+  it('takes nothing without a valid source token: none, a forged one, a revoked one; 401 alike, counted', async () => {
+    const log = new PostgresEventLog(t.db);
+    const end = await log.endOffset();
+    const revokedToken = await sourceToken(t.db, 'crm/hubspot');
+    const sources = new SourcesRepository(t.db);
+    const hubspot = await sources.byUri('crm/hubspot');
+    const [credential] = (await sources.ofOrg('O1')).find((s) => s.uri === 'crm/hubspot')?.credentials ?? [];
+    expect(await sources.revoke(hubspot?.id ?? '', credential?.id ?? '')).toBe(true);
+    const forged = `${zendesk.slice(0, -4)}AAAA`;
+    const body = JSON.stringify(ticketSolved('u1'));
+    const answers = [
+      await fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+      await post(body, 'application/json', forged),
+      await post(body, 'application/json', revokedToken),
+      await post(body, 'application/json', 'eyJhbGciOiJIUzI1NiJ9.e30.x'),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401]);
+    const messages = await Promise.all(answers.map(async (a) => ((await a.json()) as { message: string }).message));
+    expect(new Set(messages).size).toBe(1); // the same answer whatever was wrong: a guess learns nothing
+    expect(await log.endOffset()).toBe(end);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^kpi_ingest_unauthorized_total 4$/m);
+    expect(metrics).toMatch(/^kpi_source_events_total\{source="ticketing\/zendesk",outcome="accepted"\} [1-9]/m);
   });
 
   it('refuses a body over the size limit with 413', async () => {

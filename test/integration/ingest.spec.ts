@@ -1,12 +1,16 @@
 import { trainingDefinitions } from '../../libs/definitions/src/sample-definitions.fixture';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '#libs/events';
-import { ingest } from '#libs/pipeline';
+import { EVENT_TYPES } from '#libs/events';
+import { ingest, type Source } from '#libs/pipeline';
 import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { manualScore } from '../support/events';
 
 const DEFINITIONS = trainingDefinitions();
+
+// A source of org O1 that may send every event type of the contract.
+const source = (uri: string): Source => ({ id: `src-${uri}`, orgId: 'O1', uri, name: uri, eventTypes: EVENT_TYPES });
 
 function deal(id: string, currency = 'CNY'): CanonicalEvent {
   return {
@@ -49,7 +53,20 @@ describe('ingest: check, log the good, keep the bad with the field, code and rea
       manualScore('m2', 'cs.training', 80, 'intern-7'), // a reviewer the indicator does not list
       manualScore('m3', 'cs.training', 80, 'trainer-1'),
     ];
-    const outcomes = await ingest(items, { log, rejections, definitions: DEFINITIONS });
+    // one request per source, as each source's credential sends its own
+    const crm = await ingest(items.slice(0, 6), {
+      log,
+      rejections,
+      definitions: DEFINITIONS,
+      source: source('crm/hubspot'),
+    });
+    const reviews = await ingest(items.slice(6), {
+      log,
+      rejections,
+      definitions: DEFINITIONS,
+      source: source('reviews/lms'),
+    });
+    const outcomes = [...crm, ...reviews.map((o) => ({ ...o, index: o.index + 6 }))];
     expect(outcomes.map((o) => o.status)).toEqual([
       'accepted',
       'duplicate',
@@ -101,5 +118,37 @@ describe('ingest: check, log the good, keep the bad with the field, code and rea
       field: 'data.value',
       code: 'out_of_scale',
     });
+  });
+
+  it("refuses what the request's source may not send: another source's events, another org's, other types", async () => {
+    const log = new PostgresEventLog(t.db);
+    const before = await log.endOffset();
+    const hubspot = { ...source('crm/hubspot'), eventTypes: ['crm.deal.won'] };
+    const items = [
+      { ...deal('x1'), source: 'crm/salesforce' },
+      { ...deal('x2'), data: { ...deal('x2').data, orgId: 'O2' } },
+      { ...deal('x3'), type: 'crm.deal.lost', data: { ...deal('x3').data, reason: 'price' } },
+      deal('x4'),
+    ];
+    const outcomes = await ingest(items, {
+      log,
+      rejections: new RejectedEventsRepository(t.db),
+      definitions: DEFINITIONS,
+      source: hubspot,
+    });
+    expect(outcomes.map((o) => [o.status, o.field, o.code])).toEqual([
+      ['rejected', 'source', 'source_mismatch'],
+      ['rejected', 'data.orgId', 'org_not_allowed'],
+      ['rejected', 'type', 'type_not_allowed'],
+      ['accepted', undefined, undefined],
+    ]);
+    expect((await log.read(before, 10)).map((r) => r.event.id)).toEqual(['x4']);
+    const stored = await new RejectedEventsRepository(t.db).latest(3);
+    // kept under the source the credential proves, whatever the payload claims
+    expect(stored.map((r) => [r.eventId, r.source, r.code])).toEqual([
+      ['x3', 'crm/hubspot', 'type_not_allowed'],
+      ['x2', 'crm/hubspot', 'org_not_allowed'],
+      ['x1', 'crm/hubspot', 'source_mismatch'],
+    ]);
   });
 });

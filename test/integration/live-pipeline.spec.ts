@@ -9,6 +9,7 @@ import { ScoringServiceModule } from '../../services/scoring-service/src/scoring
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { ticketSolved } from '../support/events';
 import { seedAsOneDocument, type SeedCard } from '../support/seed-document';
+import { asSource, sourceToken } from '../support/sources';
 import { startTestApp } from '../support/test-app';
 import { bearer, tokenFor } from '../support/tokens';
 import { until } from '../support/until';
@@ -21,11 +22,13 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
   let t: TestDatabase;
   let app: INestApplication;
   let base: string;
+  let zendesk: string;
   let socket: Socket;
   let admin: Record<string, string>; // the headers of an admin's requests
   const clock = { at: now, now: () => clock.at }; // the processor's wall clock, moved by hand below
   beforeAll(async () => {
     t = await migratedTestDatabase();
+    zendesk = await sourceToken(t.db, 'ticketing/zendesk');
     ({ app, base } = await startTestApp(
       t,
       [IngestGatewayModule, IndicatorProcessorModule, ScoringServiceModule, ScorecardGatewayModule],
@@ -52,7 +55,7 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
     });
     const posted = await fetch(`${base}/v1/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: asSource(zendesk),
       body: JSON.stringify([solved('p1', 1), solved('p2', 1), solved('p3', 2), solved('p4', 1)]),
     });
     expect(posted.status).toBe(202);

@@ -46,3 +46,11 @@ export { ValuesCache } from './values-cache';
 export { RoomLedger, type RoomSnapshot, type RoomUpdate } from './room-updates';
 export { errorMessage, type RunnerLogger, type RunnerMetrics } from './ports';
 export { isTransient } from './transient-error';
+export {
+  ACTIVE_CREDENTIALS,
+  authenticateSource,
+  issueCredential,
+  type Source,
+  type SourceCredential,
+  type SourceStore,
+} from './sources';

@@ -1,6 +1,7 @@
-import { checkEvent, type DefinitionSet, type RejectionCode } from '#libs/definitions';
+import { checkEvent, type DefinitionSet, type EventRejection, type RejectionCode } from '#libs/definitions';
 import { orderingKey, type EventAppender } from '#libs/event-log';
 import type { CanonicalEvent } from '#libs/events';
+import type { Source } from './sources';
 
 export type IngestStatus = 'accepted' | 'duplicate' | 'rejected';
 
@@ -14,7 +15,7 @@ export interface IngestOutcome {
   partition?: number;
   // rejected: the first field at fault, its stable code, and every problem as `field: reason; …`
   field?: string;
-  code?: RejectionCode;
+  code?: RejectionCode | SourceRefusal;
   reason?: string;
 }
 
@@ -24,7 +25,7 @@ export interface Rejection {
   source?: string;
   eventId?: string;
   field: string;
-  code: RejectionCode | ScoringFailure;
+  code: RejectionCode | SourceRefusal | ScoringFailure;
   reason: string;
   payload: string;
 }
@@ -40,6 +41,28 @@ export interface IngestDeps {
   log: EventAppender;
   rejections: RejectionSink;
   definitions: DefinitionSet;
+  source: Source; // who sends, as the request's credential proves
+}
+
+// What a source may not send: another source's events, another org's, types it is not registered for.
+export type SourceRefusal = 'source_mismatch' | 'org_not_allowed' | 'type_not_allowed';
+
+type Refusal = Omit<EventRejection, 'code'> & { code: RejectionCode | SourceRefusal };
+
+function refusedBySource(event: CanonicalEvent, source: Source): Refusal | undefined {
+  const refuse = (field: string, code: SourceRefusal, why: string): Refusal => ({
+    field,
+    code,
+    message: `${field}: ${why}`,
+    id: event.id,
+    source: event.source,
+  });
+  if (event.source !== source.uri) return refuse('source', 'source_mismatch', `this credential sends as ${source.uri}`);
+  if (event.data.orgId !== source.orgId)
+    return refuse('data.orgId', 'org_not_allowed', `not the org of source ${source.uri}`);
+  if (!source.eventTypes.includes(event.type))
+    return refuse('type', 'type_not_allowed', `source ${source.uri} is not registered to send ${event.type}`);
+  return undefined;
 }
 
 // One ingest step for a request of raw items (NDJSON lines or parsed values): check each (checkEvent:
@@ -53,13 +76,19 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
 
   items.forEach((item, index) => {
     const checked = checkEvent(item, deps.definitions);
+    let refusal: Refusal | undefined;
     if (checked.ok) {
-      good.push({ index, event: checked.event });
-      return;
-    }
-    const { id, source, field, code, message } = checked.rejection;
+      refusal = refusedBySource(checked.event, deps.source);
+      if (refusal === undefined) {
+        good.push({ index, event: checked.event });
+        return;
+      }
+    } else refusal = checked.rejection;
+    const { id, source, field, code, message } = refusal;
     const rejected: IngestOutcome = { index, status: 'rejected', field, code, reason: message };
+    // the dead letter names the source the credential proves, not the one the payload claims
     const dead: Rejection = {
+      source: deps.source.uri,
       field,
       code,
       reason: message,
@@ -69,10 +98,7 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
       rejected.id = id;
       dead.eventId = id;
     }
-    if (source !== undefined) {
-      rejected.source = source;
-      dead.source = source;
-    }
+    if (source !== undefined) rejected.source = source;
     outcomes[index] = rejected;
     bad.push(dead);
   });

@@ -6,3 +6,4 @@ export { RosterRepository } from './roster.repository';
 export { ScorecardsRepository, type HistoryPoint, type StoredCard } from './scorecards.repository';
 export { DefinitionVersionsRepository, type DefinitionVersion } from './definition-versions.repository';
 export { PostgresFeedTransport } from './postgres-feed';
+export { SourcesRepository } from './sources.repository';

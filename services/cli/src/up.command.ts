@@ -3,7 +3,8 @@ import { manualIndicatorSpecs } from '#libs/simulator';
 import type { AccessClaims } from '#libs/access';
 import { mintToken, sharedSecret } from '#runtime/auth';
 import { ConfigError, loadConfig, type RuntimeConfig } from '#runtime/config';
-import { startDemoSource } from '#runtime/demo-source';
+import { SourcesRepository } from '#libs/postgres';
+import { demoSourceTokens, startDemoSource } from '#runtime/demo-source';
 import { signalled } from '#runtime/run-services';
 import { SERVICES, StartupError, up, type ServiceName } from '#runtime/up';
 import { UsageError } from './usage-error';
@@ -28,6 +29,19 @@ async function signInLinks(url: string, config: RuntimeConfig): Promise<string[]
     `    manager O1-T1    ${await link('/', 'manager@O1-T1', { role: 'manager', org: 'O1', teams: ['O1-T1'] })}`,
     `    agent O1-T1-A1   ${await link('/', 'O1-T1-A1', { role: 'agent', org: 'O1', teams: ['O1-T1'], agent: 'O1-T1-A1' })}`,
     `    TV (wall screen) ${await link('/tv', 'display@O1', { role: 'display', org: 'O1' })}`,
+  ];
+}
+
+// The demo's write tokens, and a curl that posts with one.
+function ingestTokenLines(url: string, tokens: ReadonlyMap<string, string>): string[] {
+  const zendesk = tokens.get('ticketing/zendesk') ?? '';
+  return [
+    `  ingest tokens (one per simulated source; new ones at every start, the old ones revoked):`,
+    ...[...tokens].map(([uri, token]) => `    ${uri.padEnd(18)} ${token}`),
+    `  try:  curl -X POST ${url}/v1/events -H 'authorization: Bearer ${zendesk}' \\`,
+    `          -H 'content-type: application/json' -d '{"specversion":"1.0","id":"try-1","source":"ticketing/zendesk",` +
+      `"type":"ticket.solved","time":"<now, RFC 3339>","data":{"orgId":"O1","teamId":"O1-T1","agentId":"O1-T1-A1",` +
+      `"ticketId":"T-1","contacts":1,"handleSeconds":300,"resolutionSeconds":900}}'`,
   ];
 }
 
@@ -100,8 +114,10 @@ Example:
       if (opts.demo === true) {
         const manual = manualIndicatorSpecs(definitions);
         const zone = definitions.orgs.find((o) => o.id === '*')?.timeZone ?? 'Asia/Shanghai';
+        const tokens = await demoSourceTokens(new SourcesRepository(database.db), 'O1');
         source = startDemoSource({
           url: `${url}/v1/events`,
+          tokens,
           rate,
           teams,
           agents,
@@ -110,8 +126,10 @@ Example:
           timeZone: zone,
         });
         lines.push(`  demo        ${rate} simulated events/s for ${teams} teams × ${agents} agents (org O1)`);
+        lines.push(...ingestTokenLines(url, tokens));
+        // tokens are printed for the demo only: a real start prints no credential
+        if (names.includes('scorecard-gateway')) lines.push(...(await signInLinks(url, config)));
       }
-      if (names.includes('scorecard-gateway')) lines.push(...(await signInLinks(url, config)));
       process.stdout.write(`${lines.join('\n')}\nCtrl-C stops (the processor checkpoints first).\n`);
       await signalled();
       source?.stop();

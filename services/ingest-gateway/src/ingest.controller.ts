@@ -1,11 +1,28 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, ServiceUnavailableException } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { DefinitionSet } from '#libs/definitions';
 import type { EventAppender } from '#libs/event-log';
-import { errorMessage, ingest, type IngestOutcome, type RejectionSink } from '#libs/pipeline';
+import {
+  authenticateSource,
+  errorMessage,
+  ingest,
+  type IngestOutcome,
+  type RejectionSink,
+  type SourceStore,
+} from '#libs/pipeline';
+import { bearerOf } from '#runtime/auth';
 import type { PipelineMetrics } from '#runtime/metrics';
-import { DEFINITIONS, EVENT_APPENDER, METRICS, REJECTIONS } from '#runtime/tokens';
+import { DEFINITIONS, EVENT_APPENDER, METRICS, REJECTIONS, SOURCES } from '#runtime/tokens';
 
 export interface IngestResponse {
   accepted: number;
@@ -17,6 +34,7 @@ export interface IngestResponse {
 // POST /v1/events: one canonical event (application/json), an array of them, or NDJSON
 // (application/x-ndjson). 202 once every event is durably in the log or in the dead letters.
 @ApiTags('ingest')
+@ApiBearerAuth('source-token')
 @Controller('v1/events')
 export class IngestController {
   constructor(
@@ -24,6 +42,7 @@ export class IngestController {
     @Inject(REJECTIONS) private readonly rejections: RejectionSink,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionSet,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
+    @Inject(SOURCES) private readonly sources: SourceStore,
   ) {}
 
   @Post()
@@ -32,7 +51,8 @@ export class IngestController {
     summary: 'Ingest canonical events (CloudEvents 1.0, contract in docs/events.md)',
     description:
       'One event (application/json or application/cloudevents+json), an array of events, or NDJSON (application/x-ndjson), up to 10 MiB. ' +
-      'Answers 202 once every event is durably in the log (accepted / duplicate) or in the dead letters (rejected, with the field and the reason).',
+      'Answers 202 once every event is durably in the log (accepted / duplicate) or in the dead letters (rejected, with the field, a stable code and the reason). ' +
+      'Requires a source token (Authorization: Bearer kps_…, from POST /v1/sources): events may only be of that source, its org and its event types.',
   })
   @ApiConsumes('application/json', 'application/cloudevents+json', 'application/x-ndjson')
   @ApiBody({
@@ -71,18 +91,28 @@ export class IngestController {
       },
     },
   })
+  @ApiResponse({
+    status: 401,
+    description: 'no valid source token (missing, unknown, revoked or wrong): nothing was taken',
+  })
   @ApiResponse({ status: 413, description: 'the body is over 10 MiB' })
   @ApiResponse({
     status: 503,
     description: 'the event log (Postgres or Kafka) is unreachable: nothing was taken, retry',
   })
   async post(@Req() req: Request, @Body() body: unknown): Promise<IngestResponse> {
+    const source = await authenticateSource(bearerOf(req.headers.authorization), this.sources);
+    if (source === undefined) {
+      this.metrics.ingestRefused.inc();
+      throw new UnauthorizedException('unauthorized: a valid source token is required (Authorization: Bearer kps_…)');
+    }
     const items = itemsOf(req, body);
     // nothing acknowledged: the sender posts again, and a repeat of an accepted event counts once
     const results = await ingest(items, {
       log: this.log,
       rejections: this.rejections,
       definitions: this.definitions,
+      source,
     }).catch((err: unknown) => {
       throw new ServiceUnavailableException(
         `the event log did not take the events, post them again: ${errorMessage(err)}`,
@@ -96,9 +126,11 @@ export class IngestController {
       results,
     };
     this.metrics.eventsIn.inc(items.length);
-    this.metrics.eventsByOutcome.inc({ outcome: 'accepted' }, response.accepted);
-    this.metrics.eventsByOutcome.inc({ outcome: 'duplicate' }, response.duplicates);
-    this.metrics.eventsByOutcome.inc({ outcome: 'rejected' }, response.rejected);
+    for (const outcome of ['accepted', 'duplicate', 'rejected'] as const) {
+      const n = count(outcome);
+      this.metrics.eventsByOutcome.inc({ outcome }, n);
+      this.metrics.eventsBySource.inc({ source: source.uri, outcome }, n);
+    }
     for (const r of results)
       if (r.code !== undefined) this.metrics.rejectedByCode.inc({ stage: 'ingest', code: r.code });
     return response;

@@ -1,10 +1,29 @@
-import type { CanonicalEvent } from '#libs/events';
-import { simulate, type ManualIndicatorSpec } from '#libs/simulator';
+import { EVENT_TYPES, type CanonicalEvent } from '#libs/events';
+import { errorMessage, groupBy, issueCredential } from '#libs/pipeline';
+import type { SourcesRepository } from '#libs/postgres';
+import { simulate, SOURCES, type ManualIndicatorSpec } from '#libs/simulator';
 import { formatLocal } from '#libs/time';
-import { errorMessage } from '#libs/pipeline';
+
+// The demo's simulated systems as sources of the org, each with a fresh write token (the demo's earlier
+// tokens are revoked): the source's `source` → its token.
+export async function demoSourceTokens(sources: SourcesRepository, orgId: string): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  for (const uri of Object.values(SOURCES)) {
+    const source =
+      (await sources.byUri(uri)) ??
+      (await sources.create({ uri, orgId, name: `${uri} (demo)`, eventTypes: [...EVENT_TYPES], createdBy: 'demo' }));
+    if (source === undefined || source.orgId !== orgId) throw new Error(`demo source ${uri} belongs to another org`);
+    await sources.revokeAll(source.id);
+    const issued = await issueCredential(sources, source.id, 'demo');
+    if (!issued.ok) throw new Error(`demo source ${uri}: ${issued.reason}`);
+    tokens.set(uri, issued.token);
+  }
+  return tokens;
+}
 
 export interface DemoSourceOptions {
   url: string; // the ingest endpoint
+  tokens: ReadonlyMap<string, string>; // each simulated source's write token
   rate: number; // events per second
   teams: number;
   agents: number; // per team
@@ -43,13 +62,14 @@ export function startDemoSource(options: DemoSourceOptions): { stop(): void; sen
       const event = next.value.event;
       batch.push({ ...event, time: formatLocal(options.timeZone, Date.now()) });
     }
-    if (batch.length === 0) return;
     sent += batch.length;
-    fetch(options.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(batch),
-    }).catch((err: unknown) => process.stderr.write(`demo source: ${errorMessage(err)}\n`));
+    // each system posts its own events with its own token, as webhooks would
+    for (const [uri, events] of groupBy(batch, (e) => e.source))
+      fetch(options.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.tokens.get(uri) ?? ''}` },
+        body: JSON.stringify(events),
+      }).catch((err: unknown) => process.stderr.write(`demo source: ${errorMessage(err)}\n`));
   }, tickMs);
   return { stop: () => clearInterval(timer), sent: () => sent };
 }

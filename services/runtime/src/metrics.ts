@@ -15,6 +15,17 @@ export class PipelineMetrics implements RunnerMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
+  readonly eventsBySource = new Counter({
+    name: 'kpi_source_events_total',
+    help: 'Events received at ingest by the source their credential proves, and outcome',
+    labelNames: ['source', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly ingestRefused = new Counter({
+    name: 'kpi_ingest_unauthorized_total',
+    help: 'Ingest requests refused without a valid source token (401): nothing taken',
+    registers: [this.registry],
+  });
   readonly rejectedByCode = new Counter({
     name: 'kpi_rejected_total',
     help: 'Dead letters by stage (ingest, processor, scoring) and code',

@@ -9,6 +9,7 @@ import {
   RejectedEventsRepository,
   RosterRepository,
   ScorecardsRepository,
+  SourcesRepository,
 } from '#libs/postgres';
 import type { RuntimeConfig } from './config';
 import type { Database } from './database';
@@ -29,6 +30,7 @@ import {
   REJECTIONS,
   ROSTER,
   SCORECARDS,
+  SOURCES,
   TRANSPORT,
   type Clock,
   type LogHealth,
@@ -100,6 +102,7 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: INDICATOR_STORE, useValue: indicators },
       { provide: SCORECARDS, useValue: new ScorecardsRepository(database.db) },
       { provide: ROSTER, useValue: new RosterRepository(database.db) },
+      { provide: SOURCES, useValue: new SourcesRepository(database.db) },
       { provide: DEFINITION_VERSIONS, useValue: new DefinitionVersionsRepository(database.db) },
     ];
     return {

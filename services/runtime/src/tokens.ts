@@ -16,6 +16,7 @@ export const LOG_HEALTH = Symbol('log-health'); // LogHealth
 export const INDICATOR_STORE = Symbol('indicator-store'); // IndicatorStateRepository
 export const SCORECARDS = Symbol('scorecards'); // ScorecardsRepository
 export const ROSTER = Symbol('roster'); // RosterRepository
+export const SOURCES = Symbol('sources'); // SourcesRepository: who may write events
 export const DEFINITION_VERSIONS = Symbol('definition-versions'); // DefinitionVersionsRepository
 
 // the wall clock the processor ticks to when idle (tests move it by hand)
