@@ -7,6 +7,7 @@ import {
   IndicatorStateRepository,
   PostgresEventLog,
   RejectedEventsRepository,
+  RevokedTokensRepository,
   RosterRepository,
   ScorecardsRepository,
 } from '#libs/postgres';
@@ -27,6 +28,7 @@ import {
   PROCESSOR_SOURCE,
   REGISTRY,
   REJECTIONS,
+  REVOKED_TOKENS,
   ROSTER,
   SCORECARDS,
   TRANSPORT,
@@ -101,6 +103,7 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: SCORECARDS, useValue: new ScorecardsRepository(database.db) },
       { provide: ROSTER, useValue: new RosterRepository(database.db) },
       { provide: DEFINITION_VERSIONS, useValue: new DefinitionVersionsRepository(database.db) },
+      { provide: REVOKED_TOKENS, useValue: new RevokedTokensRepository(database.db) },
     ];
     return {
       module: RuntimeModule,

@@ -17,6 +17,7 @@ export const INDICATOR_STORE = Symbol('indicator-store'); // IndicatorStateRepos
 export const SCORECARDS = Symbol('scorecards'); // ScorecardsRepository
 export const ROSTER = Symbol('roster'); // RosterRepository
 export const DEFINITION_VERSIONS = Symbol('definition-versions'); // DefinitionVersionsRepository
+export const REVOKED_TOKENS = Symbol('revoked-tokens'); // RevokedTokensRepository
 
 // the wall clock the processor ticks to when idle (tests move it by hand)
 export interface Clock {
