@@ -4,9 +4,10 @@ import { AuthGuard } from './auth.guard';
 import { DefinitionsController } from './definitions.controller';
 import { ScorecardGateway } from './scorecard.gateway';
 import { ScorecardsController } from './scorecards.controller';
+import { TokensController } from './tokens.controller';
 
 @Module({
   providers: [AccessService, AuthGuard, ScorecardGateway],
-  controllers: [DefinitionsController, ScorecardsController],
+  controllers: [DefinitionsController, ScorecardsController, TokensController],
 })
 export class ScorecardGatewayModule {}
