@@ -40,12 +40,19 @@ describe('the live scorecard page in Chromium', () => {
   let running: Running;
   let browser: Browser;
   const tokens = new Map<string, string>(); // write tokens, per source
+  // what the Content-Security-Policy refused, on any page (it must refuse nothing of ours)
+  const refusedByCsp: string[] = [];
+  const watchCsp = (page: Page) =>
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) refusedByCsp.push(m.text());
+    });
   const post = async (events: CanonicalEvent[]) => {
     for (const r of await postAsSources(t.db, running.url, events, tokens)) expect(r.status).toBe(202);
   };
   const open = async (path: string, token: string, viewport = { width: 1920, height: 1080 }): Promise<Page> => {
     const page = await browser.newPage({ viewport, locale: 'zh-CN', timezoneId: BROWSER_ZONE });
     page.on('pageerror', (err) => process.stderr.write(`page error: ${err.message}\n`));
+    watchCsp(page);
     await page.goto(`${running.url}${path}${path.includes('?') ? '&' : '?'}token=${token}`);
     return page;
   };
@@ -90,6 +97,7 @@ describe('the live scorecard page in Chromium', () => {
     });
   }, 120_000);
   afterAll(async () => {
+    expect(refusedByCsp).toEqual([]);
     await browser?.close();
     await running?.close();
     await t?.drop();
@@ -203,6 +211,27 @@ describe('the live scorecard page in Chromium', () => {
     await expect.poll(() => team.textContent(), { timeout: 8_000 }).not.toBe(first);
     await page.setViewportSize({ width: 1280, height: 800 });
     await shot(page, 'tv-1280x800');
+    await page.close();
+  });
+
+  it('the page and the API docs work under their Content-Security-Policy', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    watchCsp(page);
+    const token = await tokenFor({ role: 'manager', org: 'O1', teams: ['O1-T1'] });
+    const answer = await page.goto(`${running.url}/?token=${token}`);
+    expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(answer?.headers()['x-powered-by']).toBeUndefined();
+    await page.locator('[data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid="connection"]').getAttribute('data-state')).toBe('live');
+    // Swagger UI: its own scripts, inline styles allowed on /docs only
+    const docs = await page.goto(`${running.url}/docs`);
+    expect(docs?.headers()['content-security-policy']).toContain("style-src 'self' 'unsafe-inline'");
+    await page.locator('.swagger-ui .info .title').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.swagger-ui .info .title').textContent()).toContain('KPI Pulse');
+    await page.locator('.opblock-tag-section').first().waitFor({ timeout: 5_000 });
+    expect(await page.locator('.opblock-summary-path').allTextContents()).toContain('/v1/tokens/{jti}/revoke');
+    await shot(page, 'docs-1280x800');
+    expect(refusedByCsp).toEqual([]);
     await page.close();
   });
 });

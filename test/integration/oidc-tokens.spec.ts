@@ -34,13 +34,20 @@ describe('tokens from an OIDC issuer (AUTH_JWKS_URL)', () => {
         AUTH_ISSUER: 'https://id.example',
         AUTH_AUDIENCE: 'kpi-pulse',
       }),
+      { isRevoked: (_org, jti) => Promise.resolve(jti === 'revoked-1') }, // the list, without a database
     );
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it("accepts the issuer's token with its role claims", async () => {
     const principal = await verifier.verify(await sign({ role: 'manager', org: 'O1', teams: ['O1-T1'] }));
-    expect(principal).toEqual({ subject: 'li.wei@example.com', role: 'manager', orgId: 'O1', teams: ['O1-T1'] });
+    expect(principal).toEqual({
+      subject: 'li.wei@example.com',
+      role: 'manager',
+      orgId: 'O1',
+      teams: ['O1-T1'],
+      expiresAt: expect.any(Number) as number,
+    });
   });
 
   it('refuses another issuer, another audience, or a token without the role claims', async () => {
@@ -54,5 +61,29 @@ describe('tokens from an OIDC issuer (AUTH_JWKS_URL)', () => {
     await expect(verifier.verify(await sign({ org: 'O1' }))).rejects.toThrow(
       'unauthorized: role: expected one of admin, manager, agent, display',
     );
+  });
+
+  it("refuses the issuer's token without an expiry, living too long for its role, or revoked", async () => {
+    const claims = { role: 'agent', org: 'O1', teams: ['O1-T1'], agent: 'A1' };
+    const issued = (exp: string | undefined, jti?: string) => {
+      const jwt = new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer('https://id.example')
+        .setAudience('kpi-pulse')
+        .setIssuedAt();
+      if (exp !== undefined) jwt.setExpirationTime(exp);
+      if (jti !== undefined) jwt.setJti(jti);
+      return jwt.sign(privateKey);
+    };
+    await expect(verifier.verify(await issued(undefined))).rejects.toThrow(
+      'unauthorized: exp: a token needs an expiry time (exp)',
+    );
+    await expect(verifier.verify(await issued('13h'))).rejects.toThrow(
+      'unauthorized: exp: a agent token may live at most 12h, this one 13h',
+    );
+    await expect(verifier.verify(await issued('1h', 'revoked-1'))).rejects.toThrow(
+      'unauthorized: the token was revoked',
+    );
+    expect(await verifier.verify(await issued('1h', 'kept-1'))).toMatchObject({ tokenId: 'kept-1' });
   });
 });

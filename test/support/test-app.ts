@@ -7,17 +7,19 @@ import type { Clock } from '../../services/runtime/src/tokens';
 import { DATABASE_URL, type TestDatabase } from './postgres';
 import { AUTH_ENV } from './tokens';
 
-// The given services as one real Nest app on the test's database, listening on a free port.
+// The given services as one real Nest app on the test's database, listening on a free port; `env`: more
+// settings (the test tokens' secret is always set).
 export async function startTestApp(
   t: TestDatabase,
   services: readonly Type[],
   clock?: Clock,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<{ app: INestApplication; base: string }> {
   const database = { db: t.db, url: DATABASE_URL, embedded: false, close: () => Promise.resolve() }; // the test drops its schema
   @Module({
     imports: [
       RuntimeModule.register({
-        config: loadConfig(AUTH_ENV),
+        config: loadConfig({ ...AUTH_ENV, ...env }),
         database,
         definitions: loadDefinitions('definitions/seed').set,
         ...(clock === undefined ? {} : { clock }),

@@ -5,8 +5,15 @@ import { mintToken } from '../../services/runtime/src/auth';
 export const TEST_JWT_SECRET = 'kpi-pulse-tests-only-secret-0123456789abcdef';
 export const AUTH_ENV = { AUTH_JWT_SECRET: TEST_JWT_SECRET };
 
-export function tokenFor(claims: AccessClaims, subject = `${claims.role}@${claims.org}`): Promise<string> {
-  return mintToken(TEST_JWT_SECRET, subject, claims, '1h');
+// A token as `kpi-pulse token` mints it: it expires (in an hour unless told: a span, or an exp in epoch
+// seconds) and carries a jti.
+export function tokenFor(
+  claims: AccessClaims,
+  subject = `${claims.role}@${claims.org}`,
+  expires: string | number = '1h',
+  jti?: string,
+): Promise<string> {
+  return mintToken(TEST_JWT_SECRET, subject, claims, expires, jti);
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { homeScopes, mayRead, parseScope, scopeName, type Scope } from './access';
-import { principalOf, type Principal } from './principal';
+import { DEFAULT_MAX_LIFETIMES, principalOf, type Principal } from './principal';
 
+const NOW = Date.UTC(2025, 5, 2, 8); // epoch ms
+const policy = { now: NOW, maxLifetimes: DEFAULT_MAX_LIFETIMES };
+const inAnHour = { iat: NOW / 1000, exp: NOW / 1000 + 3600 };
 const principal = (claims: Record<string, unknown>): Principal => {
-  const checked = principalOf('someone', claims);
+  const checked = principalOf('someone', { ...inAnHour, ...claims }, policy);
   if (!checked.ok) throw new Error(checked.reason);
   return checked.principal;
 };
@@ -60,6 +63,60 @@ describe('token claims', () => {
     [{ role: 'agent', org: 'O1', teams: ['T1'] }, 'an agent token needs agent and exactly one team'],
     [{ role: 'display', org: 'O1', teams: ['T1', 'T2'] }, 'teams: a display shows one team or the org'],
   ])('%j is refused: %s', (claims, reason) => {
-    expect(principalOf('x', claims)).toEqual({ ok: false, reason });
+    expect(principalOf('x', { ...inAnHour, ...claims }, policy)).toEqual({ ok: false, reason });
+  });
+
+  const at = NOW / 1000;
+  it.each([
+    [{ role: 'admin', org: 'O1' }, 'exp: a token needs an expiry time (exp)'],
+    [{ role: 'admin', org: 'O1', exp: String(at + 60) }, 'exp: a token needs an expiry time (exp)'],
+    [{ role: 'admin', org: 'O1', exp: at - 1 }, 'exp: the token has expired'],
+    [
+      { role: 'admin', org: 'O1', iat: at, exp: at + 13 * 3600 },
+      'exp: a admin token may live at most 12h, this one 13h',
+    ],
+    // without iat the lifetime counts from now; an iat in the future cannot shorten it
+    [
+      { role: 'agent', org: 'O1', teams: ['T1'], agent: 'A1', exp: at + 86_400 },
+      'exp: a agent token may live at most 12h, this one 1d',
+    ],
+    [
+      { role: 'manager', org: 'O1', teams: ['T1'], iat: at + 80_000, exp: at + 86_400 },
+      'exp: a manager token may live at most 12h, this one 1d',
+    ],
+    [
+      { role: 'display', org: 'O1', iat: at, exp: at + 91 * 86_400 },
+      'exp: a display token may live at most 90d, this one 91d',
+    ],
+    [
+      { role: 'display', org: 'O1', iat: at, exp: at + 3600, jti: '' },
+      'jti: expected a token id of 1 to 200 characters',
+    ],
+  ])('%j is refused: %s', (claims, reason) => {
+    expect(principalOf('x', claims, policy)).toEqual({ ok: false, reason });
+  });
+
+  it('takes exp and jti into the principal; a display token may live 90 days', () => {
+    const checked = principalOf(
+      'wall',
+      { role: 'display', org: 'O1', iat: at - 60, exp: at + 90 * 86_400 - 60, jti: 'j1' },
+      policy,
+    );
+    expect(checked).toEqual({
+      ok: true,
+      principal: {
+        subject: 'wall',
+        role: 'display',
+        orgId: 'O1',
+        teams: [],
+        expiresAt: NOW + (90 * 86_400 - 60) * 1000,
+        tokenId: 'j1',
+      },
+    });
+    const short = { ...policy, maxLifetimes: { ...DEFAULT_MAX_LIFETIMES, display: 3600 } };
+    expect(principalOf('wall', { role: 'display', org: 'O1', iat: at, exp: at + 7200 }, short)).toEqual({
+      ok: false,
+      reason: 'exp: a display token may live at most 1h, this one 2h',
+    });
   });
 });

@@ -7,6 +7,7 @@ import { FeedsAndAlerts1763885200000 } from './migrations/1763885200000-feeds-an
 import { PartitionCheckpoints1763885300000 } from './migrations/1763885300000-partition-checkpoints';
 import { RosterAndKpiHistory1763885400000 } from './migrations/1763885400000-roster-and-kpi-history';
 import { RejectionCodes1763885500000 } from './migrations/1763885500000-rejection-codes';
+import { RevokedTokens1763885600000 } from './migrations/1763885600000-revoked-tokens';
 import { Sources1763885700000 } from './migrations/1763885700000-sources';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   PartitionCheckpoints1763885300000,
   RosterAndKpiHistory1763885400000,
   RejectionCodes1763885500000,
+  RevokedTokens1763885600000,
   Sources1763885700000,
 ];
 

@@ -1,31 +1,39 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { principalOf, type AccessClaims, type Principal } from '#libs/access';
+import { principalOf, type AccessClaims, type Lifetimes, type Principal } from '#libs/access';
 import type { RuntimeConfig } from './config';
 
 export class Unauthorized extends Error {
   readonly code = 'unauthorized';
 }
 
+// The revocation list (revoked_tokens): the jti an org's admin revoked.
+export interface RevocationList {
+  isRevoked(orgId: string, jti: string): Promise<boolean>;
+}
+
 // Checks bearer tokens: signed with the shared secret (HS256, the embedded default), or by an OIDC
-// issuer whose keys are at AUTH_JWKS_URL (then AUTH_ISSUER and AUTH_AUDIENCE are checked too).
+// issuer whose keys are at AUTH_JWKS_URL (then AUTH_ISSUER and AUTH_AUDIENCE are checked too). Every
+// token has an expiry within its role's longest lifetime, and is not revoked.
 export class TokenVerifier {
   private constructor(
     private readonly key: Uint8Array | JWTVerifyGetKey,
     private readonly expected: { issuer?: string; audience?: string },
+    private readonly maxLifetimes: Lifetimes,
+    private readonly revoked: RevocationList,
   ) {}
 
-  static fromConfig(config: RuntimeConfig): TokenVerifier {
+  static fromConfig(config: RuntimeConfig, revoked: RevocationList): TokenVerifier {
     const { auth } = config;
     if (auth.jwksUrl !== undefined) {
       const expected: { issuer?: string; audience?: string } = {};
       if (auth.issuer !== undefined) expected.issuer = auth.issuer;
       if (auth.audience !== undefined) expected.audience = auth.audience;
-      return new TokenVerifier(createRemoteJWKSet(new URL(auth.jwksUrl)), expected);
+      return new TokenVerifier(createRemoteJWKSet(new URL(auth.jwksUrl)), expected, auth.maxLifetimes, revoked);
     }
-    return new TokenVerifier(new TextEncoder().encode(sharedSecret(config)), {});
+    return new TokenVerifier(new TextEncoder().encode(sharedSecret(config)), {}, auth.maxLifetimes, revoked);
   }
 
   async verify(token: string | undefined): Promise<Principal> {
@@ -40,9 +48,12 @@ export class TokenVerifier {
     } catch (err) {
       throw new Unauthorized(`unauthorized: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const checked = principalOf(payload.sub, payload);
+    const checked = principalOf(payload.sub, payload, { now: Date.now(), maxLifetimes: this.maxLifetimes });
     if (!checked.ok) throw new Unauthorized(`unauthorized: ${checked.reason}`);
-    return checked.principal;
+    const { principal } = checked;
+    if (principal.tokenId !== undefined && (await this.revoked.isRevoked(principal.orgId, principal.tokenId)))
+      throw new Unauthorized('unauthorized: the token was revoked');
+    return principal;
   }
 }
 
@@ -71,12 +82,20 @@ export function sharedSecret(config: RuntimeConfig): string {
   }
 }
 
-// A token for the shared secret: `kpi-pulse token` and the demo's links.
-export function mintToken(secret: string, subject: string, claims: AccessClaims, expiresIn: string): Promise<string> {
+// A token for the shared secret: `kpi-pulse token` and the demo's links. It expires (expiresIn: a span
+// such as 12h, or an exp in epoch seconds) and carries a jti of its own, by which an admin revokes it.
+export function mintToken(
+  secret: string,
+  subject: string,
+  claims: AccessClaims,
+  expiresIn: string | number,
+  jti: string = randomUUID(),
+): Promise<string> {
   return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(subject)
     .setIssuedAt()
     .setExpirationTime(expiresIn)
+    .setJti(jti)
     .sign(new TextEncoder().encode(secret));
 }

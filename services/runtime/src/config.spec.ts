@@ -19,7 +19,14 @@ describe('runtime configuration from the environment', () => {
       processorTickMs: 1000,
       processorCheckpointEvery: 10,
       logLevel: 'info',
-      auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined },
+      auth: {
+        jwtSecret: undefined,
+        jwksUrl: undefined,
+        issuer: undefined,
+        audience: undefined,
+        maxLifetimes: { admin: 43_200, manager: 43_200, agent: 43_200, display: 7_776_000 },
+      },
+      allowedOrigins: [],
     });
   });
 
@@ -34,6 +41,16 @@ describe('runtime configuration from the environment', () => {
     expect(c.httpPort).toBe(3000);
   });
 
+  it('reads token lifetimes per role and the allowed origins', () => {
+    const c = loadConfig({
+      AUTH_MAX_LIFETIME_AGENT: '8h',
+      AUTH_MAX_LIFETIME_DISPLAY: '30d',
+      ALLOWED_ORIGINS: 'https://kpi.example.com, http://wall.local:8080',
+    });
+    expect(c.auth.maxLifetimes).toEqual({ admin: 43_200, manager: 43_200, agent: 28_800, display: 2_592_000 });
+    expect(c.allowedOrigins).toEqual(['https://kpi.example.com', 'http://wall.local:8080']);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT: expected a TCP port 0–65535 (0: any free one), got "eighty"'],
     [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL: expected a postgres:// URL, got mysql://'],
@@ -43,6 +60,13 @@ describe('runtime configuration from the environment', () => {
     [{ PROCESSOR_BATCH_SIZE: '0' }, 'PROCESSOR_BATCH_SIZE: expected a positive integer, got "0"'],
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET: expected at least 32 characters, got 5'],
     [{ AUTH_JWKS_URL: 'issuer.example' }, 'AUTH_JWKS_URL: expected an http(s) URL, got "issuer.example"'],
+    [{ AUTH_MAX_LIFETIME_DISPLAY: '90 days' }, 'AUTH_MAX_LIFETIME_DISPLAY: expected a span such as 90d, got "90 days"'],
+    [{ AUTH_MAX_LIFETIME_ADMIN: '0h' }, 'AUTH_MAX_LIFETIME_ADMIN: expected a span such as 12h, got "0h"'],
+    [
+      { ALLOWED_ORIGINS: 'https://kpi.example.com/' },
+      'ALLOWED_ORIGINS: expected origins such as https://kpi.example.com[,…], got "https://kpi.example.com/"',
+    ],
+    [{ ALLOWED_ORIGINS: '*' }, 'ALLOWED_ORIGINS: expected origins such as https://kpi.example.com[,…], got "*"'],
   ])('fails fast naming the variable: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

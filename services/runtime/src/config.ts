@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_LIFETIMES, formatSpan, type Lifetimes, type Role } from '#libs/access';
+
 // The runtime's configuration, parsed once from the environment into a typed object. A bad value
 // stops the start with the variable's name and what was expected.
 export interface RuntimeConfig {
@@ -21,7 +23,11 @@ export interface RuntimeConfig {
     jwksUrl: string | undefined; // an OIDC issuer's keys instead of the shared secret
     issuer: string | undefined;
     audience: string | undefined;
+    maxLifetimes: Lifetimes; // seconds per role: a token living longer (exp − iat) is refused
   };
+  // origins (scheme://host[:port]) whose pages may open the socket and call the API, besides the
+  // gateway's own; a request without Origin (not a browser) is not concerned
+  allowedOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -97,6 +103,46 @@ function jwksUrl(env: Env): string | undefined {
   return raw;
 }
 
+// "90d", "12h", "30m", "45s", "2w" → seconds
+export function parseSpan(text: string): number | undefined {
+  const match = /^(\d+)([smhdw])$/.exec(text.trim());
+  if (match === null) return undefined;
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[match[2] as 's' | 'm' | 'h' | 'd' | 'w'];
+  const seconds = Number(match[1]) * unit;
+  return seconds > 0 ? seconds : undefined;
+}
+
+function lifetimes(env: Env): Lifetimes {
+  const read = (role: Role): number => {
+    const name = `AUTH_MAX_LIFETIME_${role.toUpperCase()}`;
+    const raw = nonEmpty(env[name]);
+    if (raw === undefined) return DEFAULT_MAX_LIFETIMES[role];
+    const seconds = parseSpan(raw);
+    if (seconds === undefined)
+      throw new ConfigError(name, `expected a span such as ${formatSpan(DEFAULT_MAX_LIFETIMES[role])}, got "${raw}"`);
+    return seconds;
+  };
+  return { admin: read('admin'), manager: read('manager'), agent: read('agent'), display: read('display') };
+}
+
+function origins(env: Env): string[] {
+  const raw = nonEmpty(env.ALLOWED_ORIGINS);
+  if (raw === undefined) return [];
+  return raw.split(',').map((text) => {
+    const o = text.trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(o);
+    } catch {
+      url = undefined;
+    }
+    // an origin is exactly scheme://host[:port], as a browser sends it
+    if (url === undefined || !/^https?:$/.test(url.protocol) || url.origin !== o)
+      throw new ConfigError('ALLOWED_ORIGINS', `expected origins such as https://kpi.example.com[,…], got "${o}"`);
+    return o;
+  });
+}
+
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 export function loadConfig(env: Env = process.env): RuntimeConfig {
@@ -125,6 +171,8 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
       jwksUrl: jwksUrl(env),
       issuer: nonEmpty(env.AUTH_ISSUER),
       audience: nonEmpty(env.AUTH_AUDIENCE),
+      maxLifetimes: lifetimes(env),
     },
+    allowedOrigins: origins(env),
   };
 }

@@ -3,7 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, text } from 'express';
 import type { DynamicModule, Type } from '@nestjs/common';
+import type { RuntimeConfig } from './config';
+import { SecureIoAdapter, securityHeaders } from './http-security';
 import { JsonLogger } from './json-logger';
+import { CONFIG } from './tokens';
 
 // Request size limits: a batch of NDJSON events up to 10 MiB, a JSON body up to 10 MiB.
 export const BODY_LIMIT = '10mb';
@@ -16,6 +19,13 @@ export async function createHttpApp(
     bodyParser: false,
     logger: new JsonLogger(logLevel),
   });
+  // every answer: security headers, no X-Powered-By; pages of other origins only if listed
+  const { allowedOrigins } = app.get<RuntimeConfig>(CONFIG);
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
+  if (allowedOrigins.length > 0)
+    app.enableCors({ origin: [...allowedOrigins], allowedHeaders: ['authorization', 'content-type', 'x-kpi-note'] });
+  app.useWebSocketAdapter(new SecureIoAdapter(app, allowedOrigins));
   app.use(
     json({
       limit: BODY_LIMIT,

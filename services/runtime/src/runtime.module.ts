@@ -7,6 +7,7 @@ import {
   IndicatorStateRepository,
   PostgresEventLog,
   RejectedEventsRepository,
+  RevokedTokensRepository,
   RosterRepository,
   ScorecardsRepository,
   SourcesRepository,
@@ -28,6 +29,7 @@ import {
   PROCESSOR_SOURCE,
   REGISTRY,
   REJECTIONS,
+  REVOKED_TOKENS,
   ROSTER,
   SCORECARDS,
   SOURCES,
@@ -104,6 +106,7 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: ROSTER, useValue: new RosterRepository(database.db) },
       { provide: SOURCES, useValue: new SourcesRepository(database.db) },
       { provide: DEFINITION_VERSIONS, useValue: new DefinitionVersionsRepository(database.db) },
+      { provide: REVOKED_TOKENS, useValue: new RevokedTokensRepository(database.db) },
     ];
     return {
       module: RuntimeModule,

@@ -18,6 +18,7 @@ export const SCORECARDS = Symbol('scorecards'); // ScorecardsRepository
 export const ROSTER = Symbol('roster'); // RosterRepository
 export const SOURCES = Symbol('sources'); // SourcesRepository: who may write events
 export const DEFINITION_VERSIONS = Symbol('definition-versions'); // DefinitionVersionsRepository
+export const REVOKED_TOKENS = Symbol('revoked-tokens'); // RevokedTokensRepository
 
 // the wall clock the processor ticks to when idle (tests move it by hand)
 export interface Clock {

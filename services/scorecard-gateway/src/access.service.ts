@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { mayRead, type Principal, type Scope } from '#libs/access';
-import type { RosterRepository } from '#libs/postgres';
+import type { RevokedTokensRepository, RosterRepository } from '#libs/postgres';
 import type { RuntimeConfig } from '#runtime/config';
 import { TokenVerifier } from '#runtime/auth';
-import { CONFIG, ROSTER } from '#runtime/tokens';
+import { CONFIG, REVOKED_TOKENS, ROSTER } from '#runtime/tokens';
 
 const ROSTER_TTL_MS = 5_000; // a change of team shows on managers' pages within this
 const RELOAD_MS = 500; // a pushed card of an agent not in the roster yet: read it again, at most this often
@@ -18,8 +18,9 @@ export class AccessService {
   constructor(
     @Inject(CONFIG) config: RuntimeConfig,
     @Inject(ROSTER) private readonly rosterStore: RosterRepository,
+    @Inject(REVOKED_TOKENS) revoked: RevokedTokensRepository,
   ) {
-    this.verifier = TokenVerifier.fromConfig(config);
+    this.verifier = TokenVerifier.fromConfig(config, revoked);
   }
 
   async mayRead(principal: Principal, scope: Scope): Promise<boolean> {

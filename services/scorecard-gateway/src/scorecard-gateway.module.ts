@@ -5,9 +5,10 @@ import { DefinitionsController } from './definitions.controller';
 import { ScorecardGateway } from './scorecard.gateway';
 import { ScorecardsController } from './scorecards.controller';
 import { SourcesController } from './sources.controller';
+import { TokensController } from './tokens.controller';
 
 @Module({
   providers: [AccessService, AuthGuard, ScorecardGateway],
-  controllers: [DefinitionsController, ScorecardsController, SourcesController],
+  controllers: [DefinitionsController, ScorecardsController, SourcesController, TokensController],
 })
 export class ScorecardGatewayModule {}

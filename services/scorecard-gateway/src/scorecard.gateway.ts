@@ -5,6 +5,8 @@ import {
   SubscribeMessage,
   WebSocketGateway,
   WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
@@ -20,26 +22,41 @@ import {
   type Subscription,
   type Transport,
 } from '#libs/pipeline';
-import type { ScorecardsRepository } from '#libs/postgres';
-import { bearerOf } from '#runtime/auth';
+import type { RevokedTokensRepository, ScorecardsRepository } from '#libs/postgres';
+import { bearerOf, Unauthorized } from '#runtime/auth';
 import type { PipelineMetrics } from '#runtime/metrics';
-import { METRICS, REGISTRY, SCORECARDS, TRANSPORT } from '#runtime/tokens';
+import { METRICS, REGISTRY, REVOKED_TOKENS, SCORECARDS, TRANSPORT } from '#runtime/tokens';
 import { AccessService } from './access.service';
+import { JoinBudget } from './join-budget';
 
 interface SocketData {
   principal: Principal;
+  token: string; // verified again at every join
+  budget: JoinBudget;
+  expiry?: NodeJS.Timeout;
 }
+
+// setTimeout takes at most 2^31 − 1 ms (24.8 days); a display token lives longer: the timer is re-armed
+const MAX_TIMER_MS = 2 ** 31 - 1;
+// how often the tokens of the connected sockets are looked up in the revocation list (one query), so a
+// token revoked through another gateway closes its sockets here too
+const REVOCATION_SWEEP_MS = 30_000;
 
 // socket.io namespace /scorecards. The handshake carries a bearer token (auth.token); a socket joins
 // the rooms its role may read (libs/access), gets the room's snapshot as the ack, then every update of
 // it with a per-room sequence number. Rooms: org:<org> (org and team cards), team:<org>:<team>,
 // team-agents:<org>:<team> (its agents' individual cards), agent:<org>:<agent>.
-@WebSocketGateway({ namespace: '/scorecards', cors: { origin: true } })
-export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
+// A socket lives as long as its token: closed at its exp, or when it is revoked; every join checks the
+// token again. Origins, message size: SecureIoAdapter (services/runtime/src/http-security.ts).
+@WebSocketGateway({ namespace: '/scorecards' })
+export class ScorecardGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown
+{
   @WebSocketServer() private readonly server!: Namespace;
   private readonly ledger: RoomLedger;
   private readonly logger = new Logger('scorecard-gateway');
   private updates: Promise<Subscription> | undefined;
+  private sweep: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(SCORECARDS) private readonly scorecards: ScorecardsRepository,
@@ -47,6 +64,7 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(REGISTRY) private readonly registry: DefinitionsRegistry,
+    @Inject(REVOKED_TOKENS) private readonly revoked: RevokedTokensRepository,
   ) {
     this.ledger = new RoomLedger((org, agent) => access.teamOfNow(org, agent));
   }
@@ -55,10 +73,12 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
     // no token, no socket: the client sees connect_error "unauthorized: …"
     server.use((socket, next) => {
       const auth: unknown = socket.handshake.auth;
-      const token = typeof auth === 'object' && auth !== null && 'token' in auth ? String(auth.token) : undefined;
-      this.access.verifier.verify(token ?? bearerOf(socket.handshake.headers.authorization)).then(
+      const given = typeof auth === 'object' && auth !== null && 'token' in auth ? String(auth.token) : undefined;
+      const token = given ?? bearerOf(socket.handshake.headers.authorization);
+      this.access.verifier.verify(token).then(
         (principal) => {
-          (socket.data as SocketData).principal = principal;
+          const data: SocketData = { principal, token: token ?? '', budget: new JoinBudget(Date.now()) };
+          socket.data = data;
           next();
         },
         (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
@@ -81,8 +101,49 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
     });
   }
 
+  handleConnection(socket: Socket): void {
+    this.armExpiry(socket);
+    this.sweep ??= setInterval(() => void this.sweepRevoked(), REVOCATION_SWEEP_MS).unref();
+  }
+
+  handleDisconnect(socket: Socket): void {
+    clearTimeout((socket.data as Partial<SocketData>).expiry);
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweep);
     await (await this.updates)?.close();
+  }
+
+  // An admin revoked this token (POST /v1/tokens/<jti>/revoke): this gateway's sockets holding it close
+  // now; other gateways' at their next sweep or join.
+  signOutToken(orgId: string, jti: string): void {
+    for (const socket of this.server.sockets.values()) {
+      const { principal } = socket.data as SocketData;
+      if (principal.orgId === orgId && principal.tokenId === jti)
+        signOut(socket, 'unauthorized: the token was revoked');
+    }
+  }
+
+  private armExpiry(socket: Socket): void {
+    const data = socket.data as SocketData;
+    const left = data.principal.expiresAt - Date.now();
+    if (left <= 0) return signOut(socket, 'unauthorized: the token has expired');
+    data.expiry = setTimeout(() => this.armExpiry(socket), Math.min(left, MAX_TIMER_MS));
+  }
+
+  private async sweepRevoked(): Promise<void> {
+    const held = new Map<string, { orgId: string; jti: string }>();
+    for (const socket of this.server.sockets.values()) {
+      const { orgId, tokenId } = (socket.data as SocketData).principal;
+      if (tokenId !== undefined) held.set(JSON.stringify([orgId, tokenId]), { orgId, jti: tokenId });
+    }
+    if (held.size === 0) return;
+    try {
+      for (const { orgId, jti } of await this.revoked.revokedAmong([...held.values()])) this.signOutToken(orgId, jti);
+    } catch (err) {
+      this.logger.warn(`checking revoked tokens: ${String(err)}`); // the next sweep or join checks again
+    }
   }
 
   @SubscribeMessage('join')
@@ -90,17 +151,35 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
     @ConnectedSocket() socket: Socket,
     @MessageBody() body: { room?: unknown },
   ): Promise<RoomSnapshot | { error: string }> {
+    const data = socket.data as SocketData;
+    // the bounds first: a flood of joins reaches neither the token check nor the database
+    const limited = data.budget.take(Date.now());
+    if (limited !== undefined) return { error: limited };
     const scope = parseScope(body?.room);
     if (scope === undefined)
       return {
         error: 'room: expected org:<org>, team:<org>:<team>, team-agents:<org>:<team> or agent:<org>:<agent>',
       };
-    const { principal } = socket.data as SocketData;
-    if (!(await this.access.mayRead(principal, scope)))
-      return { error: `forbidden: a ${principal.role} token may not read ${scopeName(scope)}` };
     const room = scopeName(scope);
-    await socket.join(room);
-    return this.ledger.snapshot(room, await this.stored(scope));
+    const full = data.budget.hold(room);
+    if (full !== undefined) return { error: full };
+    try {
+      // the token again: expired or revoked since the handshake, the socket is closed after this answer
+      let principal: Principal;
+      try {
+        principal = await this.access.verifier.verify(data.token);
+      } catch (err) {
+        if (!(err instanceof Unauthorized)) throw err;
+        setImmediate(() => signOut(socket, err.message));
+        return { error: err.message };
+      }
+      if (!(await this.access.mayRead(principal, scope)))
+        return { error: `forbidden: a ${principal.role} token may not read ${scopeName(scope)}` };
+      await socket.join(room);
+      return this.ledger.snapshot(room, await this.stored(scope));
+    } finally {
+      if (!socket.rooms.has(room)) data.budget.release(room);
+    }
   }
 
   private async stored(scope: Scope): Promise<ScoredCard[]> {
@@ -119,4 +198,12 @@ export class ScorecardGateway implements OnGatewayInit, OnApplicationShutdown {
         return this.scorecards.latestIn(scope.orgId, ['agent'], [scope.agentId]);
     }
   }
+}
+
+// The socket's token no longer holds: the client is told why ('signed-out'), then disconnected (socket.io
+// does not reconnect by itself after a server disconnect; the page tries once and is refused).
+function signOut(socket: Socket, reason: string): void {
+  if (!socket.connected) return;
+  socket.emit('signed-out', { reason });
+  socket.disconnect(true);
 }
