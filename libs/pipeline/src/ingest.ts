@@ -1,4 +1,10 @@
-import { checkEvent, type DefinitionSet, type RejectionCode } from '#libs/definitions';
+import {
+  checkEvent,
+  DEFAULT_EVENT_TIME_TOLERANCE_MS,
+  type DefinitionSet,
+  type ReceiverClock,
+  type RejectionCode,
+} from '#libs/definitions';
 import { orderingKey, type EventAppender } from '#libs/event-log';
 import type { CanonicalEvent } from '#libs/events';
 
@@ -40,10 +46,15 @@ export interface IngestDeps {
   log: EventAppender;
   rejections: RejectionSink;
   definitions: DefinitionSet;
+  // the wall clock events may not be timed ahead of by more than the tolerance (default: this
+  // machine's, EVENT_TIME_TOLERANCE_MS's default)
+  time?: ReceiverClock;
 }
 
+const WALL_CLOCK: ReceiverClock = { now: () => Date.now(), toleranceMs: DEFAULT_EVENT_TIME_TOLERANCE_MS };
+
 // One ingest step for a request of raw items (NDJSON lines or parsed values): check each (checkEvent:
-// the contract, the org and its currency, a manual score's scale and reviewers), append the good ones
+// the contract, a time not too far ahead of the wall clock, the org and its currency, a manual score's scale and reviewers), append the good ones
 // to the log in one durable batch, keep the bad ones with their field, code and reason. Resolves only
 // when both are durably stored: only then may the caller acknowledge.
 export async function ingest(items: readonly unknown[], deps: IngestDeps): Promise<IngestOutcome[]> {
@@ -51,8 +62,10 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
   const good: { index: number; event: CanonicalEvent }[] = [];
   const bad: Rejection[] = [];
 
+  const time = deps.time ?? WALL_CLOCK;
+  const bound = { now: time.now(), toleranceMs: time.toleranceMs }; // one reading for the request
   items.forEach((item, index) => {
-    const checked = checkEvent(item, deps.definitions);
+    const checked = checkEvent(item, deps.definitions, bound);
     if (checked.ok) {
       good.push({ index, event: checked.event });
       return;
