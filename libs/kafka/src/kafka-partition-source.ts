@@ -201,6 +201,8 @@ function merged(results: readonly Folded[], rejected: Rejection[]): Folded {
     out.tooLate += r.tooLate;
     out.rejected.push(...r.rejected);
     out.clock = Math.max(out.clock, r.clock);
+    // each org lives in one partition: its clock is that partition engine's
+    if (r.clocks !== undefined) out.clocks = { ...out.clocks, ...r.clocks };
     if (r.acceptedAt !== undefined) out.acceptedAt = Math.min(out.acceptedAt ?? r.acceptedAt, r.acceptedAt);
   }
   return out;

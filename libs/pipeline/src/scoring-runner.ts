@@ -46,7 +46,8 @@ export class ScoringRunner {
   private owns: (orgId: string) => boolean = () => true;
   private readonly pending = new PendingChanges();
   private everything = true; // the next round re-scores every entity
-  private clock = Number.NEGATIVE_INFINITY;
+  private clock = Number.NEGATIVE_INFINITY; // the newest clock of every org
+  private readonly clocks = new Map<string, number>(); // each org's (its scorecards are scored at it)
   private offset = 0;
   private timer: NodeJS.Timeout | undefined;
   private working: Promise<void> | undefined;
@@ -60,16 +61,20 @@ export class ScoringRunner {
     this.cache = new ValuesCache(o.values);
   }
 
-  receive({ changes, clock, acceptedAt, offset }: ChangeBatch): void {
+  receive({ changes, clock, clocks, acceptedAt, offset }: ChangeBatch): void {
     if (changes.length === 0) return;
     this.pending.keep(changes, acceptedAt);
     this.clock = Math.max(this.clock, clock);
+    for (const [org, c] of Object.entries(clocks ?? {})) this.clocks.set(org, Math.max(this.clocks.get(org) ?? c, c));
     this.offset = Math.max(this.offset, offset);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.kick();
     }, this.o.coalesceMs ?? 25);
   }
+
+  // An org's clock; the newest of all for an org no change has told (messages older than per-org clocks)
+  private readonly clockOf = (orgId: string): number => this.clocks.get(orgId) ?? this.clock;
 
   // A new definitions version: every entity is re-scored with it, at once.
   rescoreAll(): void {
@@ -113,13 +118,13 @@ export class ScoringRunner {
       this.everything = false;
       const started = performance.now();
       const done = await this.retrying('round', async () => {
-        await this.cache.apply(changes, this.clock);
+        await this.cache.apply(changes, this.clock, Object.fromEntries(this.clocks));
         if (everything)
           return this.scoreAll(
             changes.map((c) => c.entity),
             acceptedAt,
           );
-        await this.store(await rescore(changes, this.clock, this.o.registry.current, this.cache), acceptedAt);
+        await this.store(await rescore(changes, this.clockOf, this.o.registry.current, this.cache), acceptedAt);
       });
       this.o.metrics.scoreSeconds.observe((performance.now() - started) / 1000);
       if (!done.ok) {
@@ -138,7 +143,7 @@ export class ScoringRunner {
     const entities = new Map<string, EntityRef>();
     for (const e of [...(await this.o.values.entities()), ...this.cache.entities, ...also])
       if (this.owns(e.orgId)) entities.set(entityKey(e), e);
-    const cards = await rescoreEntities([...entities.values()], this.clock, this.o.registry.current, this.cache);
+    const cards = await rescoreEntities([...entities.values()], this.clockOf, this.o.registry.current, this.cache);
     await this.store(cards, acceptedAt);
   }
 
