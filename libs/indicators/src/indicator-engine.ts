@@ -88,6 +88,7 @@ export class IndicatorEngine {
   // the latest time the engine was moved to (advanceTo): every org's clock is at least this, and a new
   // org's clock starts here
   private floorMs = Number.NEGATIVE_INFINITY;
+  private batchLimit = Number.POSITIVE_INFINITY; // the time bound as of the batch under way
   private foldSeq = 0;
   // what the current fold changed: a reused pool, touchedCount entries long
   private readonly touched: Touched[] = [];
@@ -167,6 +168,7 @@ export class IndicatorEngine {
   }
 
   private beginBatch(): void {
+    this.batchLimit = this.limit(); // the wall clock read once a batch
     this.foldSeq++;
     this.touchedCount = 0;
     this.batchClosed = [];
@@ -188,9 +190,9 @@ export class IndicatorEngine {
   }
 
   private foldOne(e: CanonicalEvent, timeMs: number): EventOutcome {
-    if (this.timeBound !== undefined) {
-      const { now, toleranceMs } = this.timeBound;
-      const ahead = timeAheadProblem(timeMs, { now: now(), toleranceMs });
+    if (timeMs > this.batchLimit && this.timeBound !== undefined) {
+      const { toleranceMs } = this.timeBound;
+      const ahead = timeAheadProblem(timeMs, { now: this.batchLimit - toleranceMs, toleranceMs });
       if (ahead !== undefined) return this.reject(ahead);
     }
     const settings = this.settingsFor(e.data.orgId);
