@@ -48,6 +48,9 @@ export class ScoringRunner {
   private everything = true; // the next round re-scores every entity
   private clock = Number.NEGATIVE_INFINITY; // the newest clock of every org
   private readonly clocks = new Map<string, number>(); // each org's (its scorecards are scored at it)
+  // every org's clock is at least this: the clock of batches without per-org clocks (a tick that moved
+  // every org there, or a message of an engine with one clock)
+  private floor = Number.NEGATIVE_INFINITY;
   private offset = 0;
   private timer: NodeJS.Timeout | undefined;
   private working: Promise<void> | undefined;
@@ -65,7 +68,8 @@ export class ScoringRunner {
     if (changes.length === 0) return;
     this.pending.keep(changes, acceptedAt);
     this.clock = Math.max(this.clock, clock);
-    for (const [org, c] of Object.entries(clocks ?? {})) this.clocks.set(org, Math.max(this.clocks.get(org) ?? c, c));
+    if (clocks === undefined) this.floor = Math.max(this.floor, clock);
+    else for (const [org, c] of Object.entries(clocks)) this.clocks.set(org, Math.max(this.clocks.get(org) ?? c, c));
     this.offset = Math.max(this.offset, offset);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
@@ -73,8 +77,11 @@ export class ScoringRunner {
     }, this.o.coalesceMs ?? 25);
   }
 
-  // An org's clock; the newest of all for an org no change has told (messages older than per-org clocks)
-  private readonly clockOf = (orgId: string): number => this.clocks.get(orgId) ?? this.clock;
+  // An org's clock; the newest of all for an org no change has told of
+  private readonly clockOf = (orgId: string): number => {
+    const own = this.clocks.get(orgId);
+    return own === undefined ? this.clock : Math.max(own, this.floor);
+  };
 
   // A new definitions version: every entity is re-scored with it, at once.
   rescoreAll(): void {
@@ -118,7 +125,8 @@ export class ScoringRunner {
       this.everything = false;
       const started = performance.now();
       const done = await this.retrying('round', async () => {
-        await this.cache.apply(changes, this.clock, Object.fromEntries(this.clocks));
+        const clocks = Object.fromEntries([...this.clocks.keys()].map((org) => [org, this.clockOf(org)]));
+        await this.cache.apply(changes, this.clock, clocks);
         if (everything)
           return this.scoreAll(
             changes.map((c) => c.entity),
