@@ -55,7 +55,8 @@ export function acceptEvents(
   options: BruteForceOptions,
 ): Accepted[] {
   const horizon = Math.max(0, ...defs.map((d) => Math.max(...d.windows.map(maxWindowSpanMs)) + d.allowedLatenessMs));
-  let watermark = Number.NEGATIVE_INFINITY;
+  // each org's own watermark: another org's events never make an org's late
+  const watermarks = new Map<string, number>();
   const seen = new Set<string>();
   const accepted: Accepted[] = [];
   for (const raw of arrivals) {
@@ -69,11 +70,13 @@ export function acceptEvents(
     }
     if (e.type === 'kpi.manual_score' && manualProblem(defs, e)) continue;
     const t = Date.parse(e.time);
-    if (!options.ignoreLateness && t < watermark - horizon) continue;
-    const key = idempotencyKey(e);
+    const orgId = e.data.orgId;
+    if (!options.ignoreLateness && t < (watermarks.get(orgId) ?? Number.NEGATIVE_INFINITY) - horizon) continue;
+    const key = idempotencyKey(e); // (source, id) counts once, whatever the org
     if (seen.has(key)) continue;
     seen.add(key);
-    watermark = Math.max(watermark, t);
+    const watermark = Math.max(watermarks.get(orgId) ?? Number.NEGATIVE_INFINITY, t);
+    watermarks.set(orgId, watermark);
     const late = new Set<string>();
     if (!options.ignoreLateness) {
       for (const d of defs) {

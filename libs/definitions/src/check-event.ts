@@ -10,10 +10,45 @@ import type { DefinitionSet, IndicatorDef } from './model';
 import { orgSettingsFor } from './org-settings';
 
 // Why an event is not taken, stable for metrics and clients: the contract's FieldErrorCode, plus
-// `invalid_json` (the text does not parse), `unknown_org` (no org and no "*" default), and for a
-// kpi.manual_score `not_manual_indicator`, `out_of_scale` and `reviewer_not_allowed`.
+// `invalid_json` (the text does not parse), `too_far_ahead` (timed beyond the receiver's clock + the
+// tolerance), `unknown_org` (no org and no "*" default), and for a kpi.manual_score
+// `not_manual_indicator`, `out_of_scale` and `reviewer_not_allowed`.
 export type RejectionCode =
-  FieldErrorCode | 'invalid_json' | 'unknown_org' | 'not_manual_indicator' | 'out_of_scale' | 'reviewer_not_allowed';
+  | FieldErrorCode
+  | 'invalid_json'
+  | 'too_far_ahead'
+  | 'unknown_org'
+  | 'not_manual_indicator'
+  | 'out_of_scale'
+  | 'reviewer_not_allowed';
+
+// The receiver's wall clock and how far ahead of it an event may be timed (clocks of producers drift).
+// An event timed later is refused: folded, it would move its org's clock into the future, and every
+// real event after it would be late.
+export interface EventTimeBound {
+  now: number; // the receiver's wall clock, ms since the epoch
+  toleranceMs: number;
+}
+
+export const DEFAULT_EVENT_TIME_TOLERANCE_MS = 5 * 60_000;
+
+// The same for a long-running receiver: its wall clock read at each check.
+export interface ReceiverClock {
+  now: () => number;
+  toleranceMs: number;
+}
+
+// The too_far_ahead problem of an event timed timeMs, if it has one.
+export function timeAheadProblem(timeMs: number, bound: EventTimeBound): EventProblem | undefined {
+  if (timeMs <= bound.now + bound.toleranceMs) return undefined;
+  return {
+    field: 'time',
+    code: 'too_far_ahead',
+    reason:
+      `${new Date(timeMs).toISOString()} is more than ${bound.toleranceMs / 1000} s ahead of ` +
+      `the receiver's clock (${new Date(bound.now).toISOString()})`,
+  };
+}
 
 // A rejected event: the first problem's field and code, and every problem in `message`
 // (`data.contacts: expected a positive integer; time: is required`). id and source are echoed when
@@ -81,9 +116,11 @@ export function manualScoreProblem(
 }
 
 // The one check an event passes before it counts, at ingest, in the Kafka consumer and in `evaluate`:
-// a string is parsed as JSON; then the contract (validateEvent), a known org, a currency the org can
-// convert, and for a manual score the indicator's scale and reviewers. Pure; never throws.
-export function checkEvent(raw: unknown, definitions: DefinitionSet): EventCheck {
+// a string is parsed as JSON; then the contract (validateEvent), a time not beyond the receiver's clock
+// + tolerance, a known org, a currency the org can convert, and for a manual score the indicator's scale
+// and reviewers. `time`: the receiver's clock, given by the caller; null for a batch as of a date
+// (`evaluate`, which ignores events after its --as-of). Pure; never throws.
+export function checkEvent(raw: unknown, definitions: DefinitionSet, time: EventTimeBound | null): EventCheck {
   let input = raw;
   if (typeof raw === 'string') {
     try {
@@ -96,6 +133,8 @@ export function checkEvent(raw: unknown, definitions: DefinitionSet): EventCheck
   const checked = validateEvent(input);
   if (!checked.ok) return rejected(nonEmpty(checked.errors), checked);
   const { event, timeMs } = checked;
+  const ahead = time === null ? undefined : timeAheadProblem(timeMs, time);
+  if (ahead !== undefined) return rejected([ahead], event);
   const org = orgSettingsFor(definitions.orgs, event.data.orgId);
   if (org === undefined) {
     return rejected(

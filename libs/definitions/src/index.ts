@@ -13,8 +13,12 @@ export { selectScorecardVersion, scorecardsInForce } from './select-scorecard';
 export { orgSettingsFor } from './org-settings';
 export {
   checkEvent,
+  DEFAULT_EVENT_TIME_TOLERANCE_MS,
   manualScoreProblem,
+  timeAheadProblem,
   type EventCheck,
+  type EventTimeBound,
+  type ReceiverClock,
   type EventProblem,
   type EventRejection,
   type RejectionCode,

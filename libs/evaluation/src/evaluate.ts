@@ -75,8 +75,9 @@ export function evaluate(input: EvaluateInput): EvaluationReport {
     lineNo++;
     if (line.trim() === '') continue;
     summary.lines++;
-    // checked before the as-of and org filters: a line that cannot count is listed wherever its time falls
-    const checked = checkEvent(line, definitions);
+    // checked before the as-of and org filters: a line that cannot count is listed wherever its time falls.
+    // No time bound: the receiver's clock of a batch is --as-of, and events after it are ignored anyway
+    const checked = checkEvent(line, definitions, null);
     if (!checked.ok) {
       const { id, source, field, code, message } = checked.rejection;
       const r: RejectedEvent = { line: lineNo, field, code, reason: message };

@@ -8,21 +8,36 @@ import type { ManualScore } from './window-state';
 
 // A JSON-safe image of the engine's state, for checkpoints. Restoring it into an engine built from the
 // same indicator definitions gives the same values; state of indicators or windows that were removed
-// from the definitions is dropped (those need a replay). Checkpoints in the databases hold this shape:
-// change it only with a new version.
-export interface EngineSnapshot {
-  version: 1;
-  clockMs: number | null;
+// from the definitions is dropped (those need a replay). Checkpoints in the databases hold these shapes:
+// change them only with a new version, and keep reading the old ones.
+export type EngineSnapshot = EngineSnapshotV2 | EngineSnapshotV1;
+
+// Version 2: a clock per org.
+export interface EngineSnapshotV2 {
+  version: 2;
+  floorMs: number | null; // the latest time the engine was moved to (advanceTo): where a new org's clock starts
   stats: EngineStats;
+  // idempotency keys of a version-1 snapshot, whose org is not known: forgotten by the floor
   dedup: [number, string[]][];
   orgs: OrgSnapshot[];
 }
 
 export interface OrgSnapshot {
   id: string;
+  clockMs: number | null;
+  dedup: [number, string[]][]; // the org's idempotency keys by day of event time
   invoiceDueDay: [string, number][];
   pendingWriteOffs: [string, CanonicalEvent[]][];
   entities: EntitySnapshot[];
+}
+
+// Version 1 (checkpoints written before clocks were per org): one clock for every org.
+export interface EngineSnapshotV1 {
+  version: 1;
+  clockMs: number | null;
+  stats: EngineStats;
+  dedup: [number, string[]][];
+  orgs: Omit<OrgSnapshot, 'clockMs' | 'dedup'>[];
 }
 
 export interface EntitySnapshot {

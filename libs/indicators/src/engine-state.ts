@@ -1,5 +1,7 @@
 import { isRolling, type OrgSettings, type WindowName } from '#libs/definitions';
 import { localDayNumber, periodOfDay, type CalendarWindow, type Period } from '#libs/time';
+import type { CloseQueue } from './close-queue';
+import type { IndicatorRuntime } from './indicator-runtime';
 import type { EntityRef } from './indicator-value';
 import type { InvoiceBook } from './state/invoice-book';
 import type { MeasureState } from './window-state';
@@ -11,8 +13,21 @@ export interface EntityState {
   states: (MeasureState | undefined)[]; // per indicator index, kept by the indicator's measure kind
 }
 
+// a calendar period waiting for its deadline (end + allowed lateness) on its org's clock
+export interface ClosingPeriod {
+  entity: EntityState;
+  runtime: IndicatorRuntime;
+  windowIndex: number;
+  start: number;
+}
+
 export interface OrgState {
   settings: OrgSettings;
+  // the org's own event-time clock (watermark): its latest event time folded, or later if the engine
+  // was moved (advanceTo). Lateness, closing, rolling windows and the dedup horizon of the org go by it
+  // alone, so one org's events never make another's late.
+  clockMs: number;
+  closeQueue: CloseQueue<ClosingPeriod>;
   org: EntityState;
   teams: Map<string, EntityState>;
   agents: Map<string, EntityState>;

@@ -1,10 +1,24 @@
-import type { EventProblem, IndicatorDef, Level, OrgSettings, WindowName } from '#libs/definitions';
+import {
+  timeAheadProblem,
+  type EventProblem,
+  type ReceiverClock,
+  type IndicatorDef,
+  type Level,
+  type OrgSettings,
+  type WindowName,
+} from '#libs/definitions';
 import { formatErrors, idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
 import { CloseQueue } from './close-queue';
 import type { EventContext } from './compiled-term';
 import { Deduplicator } from './deduplicator';
-import type { EngineSnapshot, EntitySnapshot, IndicatorStateSnapshot, OrgSnapshot } from './engine-snapshot';
-import { currentPeriod, entityStates, type EntityState, type OrgState } from './engine-state';
+import type {
+  EngineSnapshot,
+  EngineSnapshotV2,
+  EntitySnapshot,
+  IndicatorStateSnapshot,
+  OrgSnapshot,
+} from './engine-snapshot';
+import { currentPeriod, entityStates, type ClosingPeriod, type EntityState, type OrgState } from './engine-state';
 import { buildRuntimes, type IndicatorRuntime } from './indicator-runtime';
 import type {
   BatchResult,
@@ -26,7 +40,15 @@ export interface EngineOptions {
   ignoreLateness?: boolean;
   // The live pipeline dedups at ingest (a unique index on source + id) and may turn this off.
   dedup?: boolean;
+  // The receiver's wall clock and the tolerance ahead of it (the live pipeline's): no org's clock ever
+  // passes now() + toleranceMs. An event timed later is rejected (too_far_ahead), advanceTo stops there,
+  // and a restored clock beyond it is clamped. Defence in depth behind checkEvent, for events that
+  // reached the log before ingest checked their time. Unset: unbounded (batch runs, tests).
+  timeBound?: ReceiverClock;
 }
+
+// the org of idempotency keys restored from a version-1 snapshot (no org id is empty)
+const LEGACY_KEYS = '';
 
 // shared outcomes: most events need no object of their own
 const NONE_LATE: readonly TooLate[] = Object.freeze([]);
@@ -41,13 +63,6 @@ interface Touched {
   periodStart: number; // NaN for rolling windows and ledgers
 }
 
-interface ClosingPeriod {
-  entity: EntityState;
-  runtime: IndicatorRuntime;
-  windowIndex: number;
-  start: number;
-}
-
 // the measure kinds an event type goes to, and those that may reject it first
 interface Route {
   kinds: MeasureKind[];
@@ -55,8 +70,8 @@ interface Route {
 }
 
 // The indicator engine: folds canonical events into rolling and calendar window state per
-// (indicator, entity, window), O(1) per affected state, and answers their values as of its clock.
-// It keeps the clock, dedup, lateness, the entities and the batch's changes; the measure kinds in
+// (indicator, entity, window), O(1) per affected state, and answers their values as of its org's clock.
+// It keeps a clock per org, dedup, lateness, the entities and the batch's changes; the measure kinds in
 // measures/ keep the state and the arithmetic of their indicators.
 export class IndicatorEngine {
   readonly runtimes: readonly IndicatorRuntime[];
@@ -64,13 +79,16 @@ export class IndicatorEngine {
   private readonly routes = new Map<string, Route>();
   private readonly orgSettings: Map<string, OrgSettings>;
   private readonly orgs = new Map<string, OrgState>();
-  private readonly closeQueue = new CloseQueue<ClosingPeriod>();
   private nextSlot = 0;
   private readonly ignoreLateness: boolean;
   private readonly dedupOn: boolean;
   private readonly horizonMs: number;
-  private dedup = new Deduplicator();
-  private clockMs = Number.NEGATIVE_INFINITY;
+  private readonly timeBound: EngineOptions['timeBound'];
+  private readonly dedup = new Deduplicator();
+  // the latest time the engine was moved to (advanceTo): every org's clock is at least this, and a new
+  // org's clock starts here
+  private floorMs = Number.NEGATIVE_INFINITY;
+  private batchLimit = Number.POSITIVE_INFINITY; // the time bound as of the batch under way
   private foldSeq = 0;
   // what the current fold changed: a reused pool, touchedCount entries long
   private readonly touched: Touched[] = [];
@@ -84,6 +102,7 @@ export class IndicatorEngine {
     this.orgSettings = new Map(orgs.map((o) => [o.id, o]));
     this.ignoreLateness = options.ignoreLateness ?? false;
     this.dedupOn = options.dedup ?? true;
+    this.timeBound = options.timeBound;
     this.horizonMs = Math.max(0, ...this.runtimes.map((r) => r.horizonMs));
 
     const host = this.host();
@@ -109,8 +128,23 @@ export class IndicatorEngine {
     this.routes.set(MANUAL_SCORE_TYPE, { kinds: [byMeasure.manual], checks: [byMeasure.manual] });
   }
 
+  // The newest org clock (or the floor): for "has it started", not for reading an org's values.
   get clock(): number {
-    return this.clockMs;
+    let clock = this.floorMs;
+    for (const org of this.orgs.values()) if (org.clockMs > clock) clock = org.clockMs;
+    return clock;
+  }
+
+  // The org's clock: its values are as of it (the floor for an org not seen yet).
+  clockOf(orgId: string): number {
+    return this.orgs.get(orgId)?.clockMs ?? this.floorMs;
+  }
+
+  // Every org's clock that has one, by org id.
+  clocks(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [id, org] of this.orgs) if (Number.isFinite(org.clockMs)) out[id] = org.clockMs;
+    return out;
   }
 
   // timeMs: the event time when the caller has parsed it already (validateEvent returns it)
@@ -134,6 +168,7 @@ export class IndicatorEngine {
   }
 
   private beginBatch(): void {
+    this.batchLimit = this.limit(); // the wall clock read once a batch
     this.foldSeq++;
     this.touchedCount = 0;
     this.batchClosed = [];
@@ -155,6 +190,11 @@ export class IndicatorEngine {
   }
 
   private foldOne(e: CanonicalEvent, timeMs: number): EventOutcome {
+    if (timeMs > this.batchLimit && this.timeBound !== undefined) {
+      const { toleranceMs } = this.timeBound;
+      const ahead = timeAheadProblem(timeMs, { now: this.batchLimit - toleranceMs, toleranceMs });
+      if (ahead !== undefined) return this.reject(ahead);
+    }
     const settings = this.settingsFor(e.data.orgId);
     if (settings === undefined)
       return this.reject({
@@ -183,17 +223,18 @@ export class IndicatorEngine {
       }
     }
 
-    if (!this.ignoreLateness && timeMs < this.clockMs - this.horizonMs) {
+    const orgId = event.data.orgId;
+    if (!this.ignoreLateness && timeMs < this.clockOf(orgId) - this.horizonMs) {
       this.stats.tooLate++;
       return { status: 'too-late', reason: 'older than every window and its allowed lateness', tooLate: NONE_LATE };
     }
-    if (this.dedupOn && !this.dedup.remember(idempotencyKey(event), timeMs)) {
+    if (this.dedupOn && !this.dedup.remember(orgId, idempotencyKey(event), timeMs)) {
       this.stats.duplicate++;
       return DUPLICATE;
     }
 
-    if (timeMs > this.clockMs) for (const c of this.moveClock(timeMs)) this.batchClosed.push(c);
-    const org = this.orgState(event.data.orgId, settings);
+    const org = this.orgState(orgId, settings);
+    if (timeMs > org.clockMs) for (const c of this.moveClock(org, timeMs)) this.batchClosed.push(c);
     const ctx: EventContext = { timeMs, timeZone: settings.timeZone };
     const entities = this.entitiesOf(org, event);
     this.eventChanged = false;
@@ -213,12 +254,24 @@ export class IndicatorEngine {
     return APPLIED;
   }
 
-  // Moves the clock without events (rolling windows decay, overdue cutoffs move, periods close) and
-  // reports every value that changed by the clock's moves alone, including the moves folds made:
-  // a fold reports what its events touched, not the windows of others that slid past their buckets.
+  // Moves every org's clock that is behind timeMs to it (the idle tick to the wall clock: rolling windows
+  // decay, overdue cutoffs move, periods close), never beyond the time bound, and reports every value
+  // that changed by the clocks' moves alone (settle).
   advanceTo(timeMs: number): { changes: IndicatorValue[]; closed: IndicatorValue[] } {
-    const closed = timeMs > this.clockMs ? this.moveClock(timeMs) : [];
-    if (this.clockMs === Number.NEGATIVE_INFINITY) return { changes: [], closed };
+    const to = this.timeBound === undefined ? timeMs : Math.min(timeMs, this.limit());
+    const closed: IndicatorValue[] = [];
+    if (to > this.floorMs) {
+      this.floorMs = to;
+      if (this.dedupOn && !this.ignoreLateness) this.dedup.forgetBefore(LEGACY_KEYS, to - this.horizonMs);
+      for (const org of this.orgs.values()) if (to > org.clockMs) closed.push(...this.moveClock(org, to));
+    }
+    return { changes: this.settle(), closed };
+  }
+
+  // Every value that changed by the clocks' moves alone, including the moves folds made, moving no
+  // clock: a fold reports what its events touched, not the rolling windows of others in its org that
+  // slid past their buckets.
+  settle(): IndicatorValue[] {
     const changes: IndicatorValue[] = [];
     for (const org of this.orgs.values()) {
       for (const entity of entityStates(org)) {
@@ -230,7 +283,7 @@ export class IndicatorEngine {
         }
       }
     }
-    return { changes, closed };
+    return changes;
   }
 
   // Every (indicator, entity, window) value as of the clock, current periods only.
@@ -278,7 +331,7 @@ export class IndicatorEngine {
     return this.dedup.size;
   }
 
-  snapshot(): EngineSnapshot {
+  snapshot(): EngineSnapshotV2 {
     const orgs: OrgSnapshot[] = [];
     for (const org of this.orgs.values()) {
       const entities: EntitySnapshot[] = [];
@@ -292,16 +345,18 @@ export class IndicatorEngine {
       }
       orgs.push({
         id: org.org.ref.orgId,
+        clockMs: Number.isFinite(org.clockMs) ? org.clockMs : null,
+        dedup: this.dedup.snapshot(org.org.ref.orgId),
         invoiceDueDay: [...org.invoices.dueDay],
         pendingWriteOffs: [...org.invoices.pendingWriteOffs],
         entities,
       });
     }
     return {
-      version: 1,
-      clockMs: Number.isFinite(this.clockMs) ? this.clockMs : null,
+      version: 2,
+      floorMs: Number.isFinite(this.floorMs) ? this.floorMs : null,
       stats: { ...this.stats },
-      dedup: this.dedup.snapshot(),
+      dedup: this.dedup.snapshot(LEGACY_KEYS),
       orgs,
     };
   }
@@ -313,12 +368,21 @@ export class IndicatorEngine {
     options: EngineOptions = {},
   ): IndicatorEngine {
     const engine = new IndicatorEngine(indicators, orgs, options);
-    if (snapshot.version !== 1) throw new Error(`unsupported engine snapshot version ${String(snapshot.version)}`);
+    const version = (snapshot as { version: unknown }).version;
+    if (version !== 1 && version !== 2) throw new Error(`unsupported engine snapshot version ${String(version)}`);
+    // version 1: one clock for every org, and idempotency keys of unknown orgs (forgotten by the floor)
+    engine.floorMs = (snapshot.version === 1 ? snapshot.clockMs : snapshot.floorMs) ?? Number.NEGATIVE_INFINITY;
+    const single = snapshot.version === 1 ? engine.floorMs : undefined;
+    engine.dedup.restore(LEGACY_KEYS, snapshot.dedup);
     const byId = new Map(engine.runtimes.map((r) => [r.def.id, r]));
     for (const o of snapshot.orgs) {
       const settings = engine.settingsFor(o.id);
       if (settings === undefined) throw new Error(`snapshot holds org ${o.id}, which the definitions no longer allow`);
       const org = engine.orgState(o.id, settings);
+      if ('clockMs' in o) {
+        org.clockMs = o.clockMs ?? Number.NEGATIVE_INFINITY;
+        engine.dedup.restore(o.id, o.dedup);
+      } else org.clockMs = single ?? Number.NEGATIVE_INFINITY;
       for (const [invoice, day] of o.invoiceDueDay) org.invoices.dueDay.set(invoice, day);
       for (const [invoice, events] of o.pendingWriteOffs) org.invoices.pendingWriteOffs.set(invoice, events);
       for (const e of o.entities) {
@@ -332,9 +396,8 @@ export class IndicatorEngine {
         }
       }
     }
-    engine.clockMs = snapshot.clockMs ?? Number.NEGATIVE_INFINITY;
     Object.assign(engine.stats, { ...snapshot.stats });
-    engine.dedup = Deduplicator.restore(snapshot.dedup);
+    engine.clampClocks();
     for (const org of engine.orgs.values()) {
       for (const entity of entityStates(org)) {
         for (const runtime of engine.runtimes) {
@@ -352,9 +415,9 @@ export class IndicatorEngine {
 
   private host(): EngineHost {
     return {
-      clock: () => this.clockMs,
-      tooLateFor: (runtime, window, period, tooLate) => {
-        if (!this.ignoreLateness && period.end + runtime.latenessMs <= this.clockMs) {
+      clock: (org) => org.clockMs,
+      tooLateFor: (org, runtime, window, period, tooLate) => {
+        if (!this.ignoreLateness && period.end + runtime.latenessMs <= org.clockMs) {
           tooLate.push({ indicator: runtime.def.id, window, periodStart: period.start });
           return true;
         }
@@ -378,12 +441,18 @@ export class IndicatorEngine {
 
   // ---- clock and periods ----
 
-  private moveClock(timeMs: number): IndicatorValue[] {
-    this.clockMs = timeMs;
-    if (this.dedupOn && !this.ignoreLateness) this.dedup.forgetBefore(timeMs - this.horizonMs);
+  // the latest time an org's clock may reach now
+  private limit(): number {
+    if (this.timeBound === undefined) return Number.POSITIVE_INFINITY;
+    return this.timeBound.now() + this.timeBound.toleranceMs;
+  }
+
+  private moveClock(org: OrgState, timeMs: number): IndicatorValue[] {
+    org.clockMs = timeMs;
+    if (this.dedupOn && !this.ignoreLateness) this.dedup.forgetBefore(org.org.ref.orgId, timeMs - this.horizonMs);
     if (this.ignoreLateness) return [];
     const closed: IndicatorValue[] = [];
-    for (const c of this.closeQueue.popDue(timeMs)) {
+    for (const c of org.closeQueue.popDue(timeMs)) {
       const kind = this.kindOf(c.runtime);
       if (!kind.isOpen(c.entity, c.runtime, c.windowIndex, c.start)) continue;
       closed.push(this.read(c.entity, c.runtime, c.windowIndex, c.start));
@@ -400,7 +469,22 @@ export class IndicatorEngine {
     end: number,
   ): void {
     if (this.ignoreLateness) return;
-    this.closeQueue.push(end + runtime.latenessMs, { entity, runtime, windowIndex, start });
+    entity.org.closeQueue.push(end + runtime.latenessMs, { entity, runtime, windowIndex, start });
+  }
+
+  // Repairs a restored clock beyond the bound (a checkpoint poisoned by an event timed far ahead, folded
+  // before the bound existed): the org's clock is set back to the bound, and each indicator drops what
+  // lies ahead of it (rolling buckets, the overdue cutoff). Periods the far clock closed stay closed.
+  private clampClocks(): void {
+    const limit = this.limit();
+    if (this.floorMs > limit) this.floorMs = limit;
+    for (const org of this.orgs.values()) {
+      if (org.clockMs <= limit) continue;
+      org.clockMs = limit;
+      for (const entity of entityStates(org))
+        for (const runtime of this.runtimes)
+          if (entity.states[runtime.index] !== undefined) this.kindOf(runtime).clockSetBack(entity, runtime);
+    }
   }
 
   // ---- reading ----
@@ -415,8 +499,8 @@ export class IndicatorEngine {
     const spec = runtime.rolling[w];
     const period =
       spec !== null && spec !== undefined
-        ? { start: (Math.floor(this.clockMs / spec.bucketMs) - spec.buckets + 1) * spec.bucketMs, end: this.clockMs }
-        : currentPeriod(org, window, this.clockMs);
+        ? { start: (Math.floor(org.clockMs / spec.bucketMs) - spec.buckets + 1) * spec.bucketMs, end: org.clockMs }
+        : currentPeriod(org, window, org.clockMs);
     const none = { indicator: runtime.def.id, entity, window, periodStart: period.start, periodEnd: period.end };
     return { ...none, ...this.kindOf(runtime).empty(runtime) };
   }
@@ -455,6 +539,8 @@ export class IndicatorEngine {
     if (org === undefined) {
       const state: OrgState = {
         settings,
+        clockMs: this.floorMs,
+        closeQueue: new CloseQueue<ClosingPeriod>(),
         org: undefined as unknown as EntityState, // set just below: the entity points back at its org
         teams: new Map(),
         agents: new Map(),

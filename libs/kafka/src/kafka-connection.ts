@@ -53,13 +53,14 @@ export class KafkaConnection {
 
   // The source topics' partitions this member of the processors' group holds, an engine each.
   partitionSource(
-    options: Pick<PartitionProcessorOptions, 'name' | 'store' | 'definitions' | 'checkpointEvery'>,
+    options: Pick<PartitionProcessorOptions, 'name' | 'store' | 'definitions' | 'checkpointEvery' | 'time'>,
   ): Promise<KafkaPartitionSource> {
     return KafkaPartitionSource.open({
       kafka: this.kafka,
       groupId: 'kpi-pulse-indicator-processors',
       processor: new PartitionProcessor({ ...options, topics: SOURCE_TOPICS, idleMs: MERGE_IDLE_MS }),
       definitions: options.definitions,
+      ...(options.time === undefined ? {} : { time: options.time }),
       sessionTimeoutMs: this.sessionTimeoutMs,
     });
   }

@@ -1,5 +1,5 @@
 import type { Batch, Consumer, Kafka } from 'kafkajs';
-import { checkEvent, type DefinitionSet } from '#libs/definitions';
+import { checkEvent, DEFAULT_EVENT_TIME_TOLERANCE_MS, type DefinitionSet, type ReceiverClock } from '#libs/definitions';
 import type { IndicatorValue } from '#libs/indicators';
 import type { Folded, PartitionProcessor, PartitionRecord, ProcessorSource, Rejection } from '#libs/pipeline';
 import { CoPartitionedAssigner } from './co-partitioned-assigner';
@@ -10,6 +10,7 @@ export interface KafkaPartitionSourceOptions {
   groupId: string;
   processor: PartitionProcessor;
   definitions: DefinitionSet; // ingest's check, again: a producer may write to the topics directly
+  time?: ReceiverClock; // ingest's time bound too (default: this machine's clock, the default tolerance)
   sessionTimeoutMs?: number;
   waitMs?: number; // how long `fold` waits for a batch when nothing is queued
 }
@@ -172,7 +173,8 @@ export class KafkaPartitionSource implements ProcessorSource {
   ): PartitionRecord {
     const offset = Number(m.offset);
     const text = m.value?.toString('utf8') ?? '';
-    const checked = checkEvent(text, this.options.definitions);
+    const time = this.options.time ?? { now: () => Date.now(), toleranceMs: DEFAULT_EVENT_TIME_TOLERANCE_MS };
+    const checked = checkEvent(text, this.options.definitions, { now: time.now(), toleranceMs: time.toleranceMs });
     if (!checked.ok) {
       const { field, code, message, id, source } = checked.rejection;
       const rejection: Rejection = {
@@ -199,6 +201,8 @@ function merged(results: readonly Folded[], rejected: Rejection[]): Folded {
     out.tooLate += r.tooLate;
     out.rejected.push(...r.rejected);
     out.clock = Math.max(out.clock, r.clock);
+    // each org lives in one partition: its clock is that partition engine's
+    if (r.clocks !== undefined) out.clocks = { ...out.clocks, ...r.clocks };
     if (r.acceptedAt !== undefined) out.acceptedAt = Math.min(out.acceptedAt ?? r.acceptedAt, r.acceptedAt);
   }
   return out;

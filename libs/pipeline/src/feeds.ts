@@ -13,7 +13,10 @@ export type FeedName = keyof FeedMessages;
 
 export interface ChangeBatch {
   changes: readonly IndicatorValue[];
-  clock: number; // the engine's clock: scorecards are scored for the periods holding it
+  clock: number; // the newest org clock of the engine (older messages: the engine's one clock)
+  // each org's clock: an org's scorecards are scored for the periods holding its own clock (absent in
+  // messages written before clocks were per org: `clock` then)
+  clocks?: Record<string, number>;
   acceptedAt?: number; // when the oldest event behind the changes was durably accepted (end-to-end latency)
   offset: number; // the log offset the changes reflect events up to (0 over Kafka: offsets are per partition)
 }
@@ -81,7 +84,10 @@ export function routeFeeds(routes: Readonly<Record<FeedName, Transport>>): Trans
 // Each message split into messages of one org each, for a topic keyed by org.
 export const BY_ORG: { [F in FeedName]: (message: FeedMessages[F]) => [orgId: string | null, FeedMessages[F]][] } = {
   'indicator-changes': (batch) =>
-    [...groupBy(batch.changes, (c) => c.entity.orgId)].map(([org, changes]) => [org, { ...batch, changes }]),
+    [...groupBy(batch.changes, (c) => c.entity.orgId)].map(([org, changes]) => [
+      org,
+      { ...batch, changes, clocks: onlyOrg(batch.clocks, org) },
+    ]),
   'scorecard-updates': (batch) =>
     [...groupBy(batch.cards, (c) => c.entity.orgId)].map(([org, cards]) => [org, { ...batch, cards }]),
   breaches: (breaches) => [...groupBy(breaches, (b) => b.orgId)],
@@ -98,4 +104,10 @@ export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map
     else group.push(item);
   }
   return groups;
+}
+
+// an org's clock alone, for a message of that org
+function onlyOrg(clocks: Record<string, number> | undefined, orgId: string): Record<string, number> | undefined {
+  const clock = clocks?.[orgId];
+  return clock === undefined ? undefined : { [orgId]: clock };
 }

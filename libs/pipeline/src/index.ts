@@ -37,6 +37,7 @@ export {
   type CardKpi,
   type CardScore,
   type ScoredCard,
+  type ScoringClock,
   type ValuesReader,
   type ViewWindow,
 } from './rescore';

@@ -1,4 +1,4 @@
-import type { DefinitionSet } from '#libs/definitions';
+import type { DefinitionSet, ReceiverClock } from '#libs/definitions';
 import type { EventLog } from '#libs/event-log';
 import type { IndicatorEngine, IndicatorValue } from '#libs/indicators';
 import type { IndicatorStore } from './processor-store';
@@ -11,6 +11,7 @@ export interface ProcessorOptions {
   definitions: DefinitionSet;
   batchSize: number; // events per poll
   checkpointEvery: number; // flushes between checkpoints (snapshots cost more than value rows)
+  time?: ReceiverClock; // no org clock of the engine passes its now + tolerance (unset: unbounded)
 }
 
 // Log → engine → store. Polls fold the log into the engine and return what changed at once (the live
@@ -27,7 +28,8 @@ export class IndicatorProcessor {
   ) {}
 
   static async start(options: ProcessorOptions): Promise<IndicatorProcessor> {
-    const { unit, checkpoint } = await ProcessorEngine.load(options.store, options.name, options.definitions);
+    const { store, name, definitions, time } = options;
+    const { unit, checkpoint } = await ProcessorEngine.load(store, name, definitions, time);
     return new IndicatorProcessor(options, unit, checkpoint?.offset ?? 0);
   }
 
@@ -61,7 +63,15 @@ export class IndicatorProcessor {
       acceptedAt,
     );
     this.position = last;
-    return { events: records.length, ...folded, offset: last, acceptedAt, clock: this.unit.engine.clock };
+    const { engine } = this.unit;
+    return {
+      events: records.length,
+      ...folded,
+      offset: last,
+      acceptedAt,
+      clock: engine.clock,
+      clocks: engine.clocks(),
+    };
   }
 
   // Moves the clock without events: rolling values decay and periods close.

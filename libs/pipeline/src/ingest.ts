@@ -1,4 +1,11 @@
-import { checkEvent, type DefinitionSet, type EventRejection, type RejectionCode } from '#libs/definitions';
+import {
+  checkEvent,
+  DEFAULT_EVENT_TIME_TOLERANCE_MS,
+  type DefinitionSet,
+  type EventRejection,
+  type ReceiverClock,
+  type RejectionCode,
+} from '#libs/definitions';
 import { orderingKey, type EventAppender } from '#libs/event-log';
 import type { CanonicalEvent } from '#libs/events';
 import type { Source } from './sources';
@@ -42,6 +49,9 @@ export interface IngestDeps {
   rejections: RejectionSink;
   definitions: DefinitionSet;
   source: Source; // who sends, as the request's credential proves
+  // the wall clock events may not be timed ahead of by more than the tolerance (default: this
+  // machine's, EVENT_TIME_TOLERANCE_MS's default)
+  time?: ReceiverClock;
 }
 
 // What a source may not send: another source's events, another org's, types it is not registered for.
@@ -65,8 +75,10 @@ function refusedBySource(event: CanonicalEvent, source: Source): Refusal | undef
   return undefined;
 }
 
+const WALL_CLOCK: ReceiverClock = { now: () => Date.now(), toleranceMs: DEFAULT_EVENT_TIME_TOLERANCE_MS };
+
 // One ingest step for a request of raw items (NDJSON lines or parsed values): check each (checkEvent:
-// the contract, the org and its currency, a manual score's scale and reviewers), append the good ones
+// the contract, a time not too far ahead of the wall clock, the org and its currency, a manual score's scale and reviewers), append the good ones
 // to the log in one durable batch, keep the bad ones with their field, code and reason. Resolves only
 // when both are durably stored: only then may the caller acknowledge.
 export async function ingest(items: readonly unknown[], deps: IngestDeps): Promise<IngestOutcome[]> {
@@ -74,8 +86,10 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
   const good: { index: number; event: CanonicalEvent }[] = [];
   const bad: Rejection[] = [];
 
+  const time = deps.time ?? WALL_CLOCK;
+  const bound = { now: time.now(), toleranceMs: time.toleranceMs }; // one reading for the request
   items.forEach((item, index) => {
-    const checked = checkEvent(item, deps.definitions);
+    const checked = checkEvent(item, deps.definitions, bound);
     let refusal: Refusal | undefined;
     if (checked.ok) {
       refusal = refusedBySource(checked.event, deps.source);

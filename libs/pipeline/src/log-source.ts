@@ -30,8 +30,10 @@ export class LogSource implements ProcessorSource {
     return this.processor.poll();
   }
 
-  tick(now: number): { changes: IndicatorValue[]; clock: number } {
-    return { changes: this.processor.tick(now), clock: this.processor.indicatorEngine.clock };
+  tick(now: number): { changes: IndicatorValue[]; clock: number; clocks: Record<string, number> } {
+    const changes = this.processor.tick(now);
+    const engine = this.processor.indicatorEngine;
+    return { changes, clock: engine.clock, clocks: engine.clocks() };
   }
 
   flush(options: { checkpoint?: boolean; outbox: boolean }): Promise<void> {

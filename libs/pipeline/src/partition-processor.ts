@@ -1,4 +1,4 @@
-import type { DefinitionSet } from '#libs/definitions';
+import type { DefinitionSet, ReceiverClock } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
 import type { IndicatorValue } from '#libs/indicators';
 import { ProcessorEngine, type Folded } from './processor-engine';
@@ -17,6 +17,7 @@ export interface PartitionProcessorOptions {
   store: IndicatorStore;
   definitions: DefinitionSet;
   checkpointEvery: number; // flushes between checkpoints
+  time?: ReceiverClock; // no org clock of the engines passes its now + tolerance (unset: unbounded)
   topics: readonly string[]; // the source topics, merged by event time
   // how long a topic that has nothing buffered holds back the others' later events (it may still
   // deliver earlier ones); after that it counts as idle
@@ -71,8 +72,8 @@ export class PartitionProcessor {
   async assign(partition: number): Promise<Record<string, number>> {
     const held = this.partitions.get(partition);
     if (held !== undefined) return held.next;
-    const { store, definitions } = this.options;
-    const { unit, checkpoint } = await ProcessorEngine.load(store, this.checkpointName(partition), definitions);
+    const { store, definitions, time } = this.options;
+    const { unit, checkpoint } = await ProcessorEngine.load(store, this.checkpointName(partition), definitions, time);
     const next = { ...(checkpoint?.offsets ?? {}) };
     this.partitions.set(partition, { unit, next, received: { ...next }, buffers: new Map(), lastArrival: new Map() });
     return next;
@@ -147,6 +148,7 @@ export class PartitionProcessor {
       events: events.length,
       ...p.unit.fold(events, acceptedAt),
       clock: p.unit.engine.clock,
+      clocks: p.unit.engine.clocks(),
       offset: 0,
     };
     if (acceptedAt !== undefined) result.acceptedAt = acceptedAt;

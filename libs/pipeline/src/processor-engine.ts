@@ -1,4 +1,4 @@
-import type { DefinitionSet } from '#libs/definitions';
+import type { DefinitionSet, ReceiverClock } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
 import { IndicatorEngine, type IndicatorValue } from '#libs/indicators';
 import type { Rejection } from './ingest';
@@ -11,7 +11,8 @@ export interface Folded {
   changes: IndicatorValue[];
   tooLate: number; // events too late for some closed period
   rejected: Rejection[]; // what could not be counted (not an event, or refused by the engine): dead letters
-  clock: number; // the engine's clock after the fold
+  clock: number; // the engine's newest org clock after the fold
+  clocks?: Record<string, number>; // each org's clock after the fold: its scorecards are scored at it
   offset: number; // the log offset the changes reflect (0 over Kafka: offsets are per partition)
   acceptedAt?: number; // when the oldest event folded was durably accepted (end-to-end latency)
 }
@@ -26,18 +27,21 @@ export class ProcessorEngine {
 
   private constructor(readonly engine: IndicatorEngine) {}
 
-  // The engine of a checkpoint, or a fresh one; with the checkpoint it came from.
+  // The engine of a checkpoint, or a fresh one; with the checkpoint it came from. `time` bounds every org
+  // clock (a checkpoint's clock beyond it is clamped on restore).
   static async load(
     store: IndicatorStore,
     checkpointName: string,
     definitions: DefinitionSet,
+    time?: ReceiverClock,
   ): Promise<{ unit: ProcessorEngine; checkpoint: StoredCheckpoint | undefined }> {
     const { indicators, orgs } = definitions;
     const checkpoint = await store.loadCheckpoint(checkpointName);
+    const options = time === undefined ? {} : { timeBound: time };
     const engine =
       checkpoint === undefined
-        ? new IndicatorEngine(indicators, orgs)
-        : IndicatorEngine.restore(indicators, orgs, checkpoint.snapshot);
+        ? new IndicatorEngine(indicators, orgs, options)
+        : IndicatorEngine.restore(indicators, orgs, checkpoint.snapshot, options);
     return { unit: new ProcessorEngine(engine), checkpoint };
   }
 
@@ -80,8 +84,8 @@ export class ProcessorEngine {
           teamId: data.teamId,
           agentId: data.agentId,
         });
-    const slid = this.engine.advanceTo(this.engine.clock);
-    const all = [...changes, ...closed, ...slid.changes, ...slid.closed];
+    // what the fold's clock moves slid in its orgs (each org's clock is its own: no org is moved here)
+    const all = [...changes, ...closed, ...this.engine.settle()];
     this.pending.keep(all, acceptedAt);
     const tooLate = outcomes.filter((o) => o.tooLate.length > 0 || o.status === 'too-late').length;
     return { changes: all, tooLate, rejected };
@@ -125,7 +129,7 @@ export class ProcessorEngine {
       if (w.offsets !== undefined) write.checkpoint.offsets = { ...w.offsets };
     }
     if (w.outbox && changes.length > 0) {
-      write.outbox = { changes, clock: this.engine.clock, offset: w.offset };
+      write.outbox = { changes, clock: this.engine.clock, clocks: this.engine.clocks(), offset: w.offset };
       if (acceptedAt !== undefined) write.outbox.acceptedAt = acceptedAt;
     }
     return write;

@@ -13,7 +13,7 @@ export interface ProcessorSource {
   // Folds nothing (events: 0) when idle.
   fold(): Promise<Folded>;
   // Moves the clock of every engine that has one to `now`: rolling values decay, periods close.
-  tick(now: number): { changes: IndicatorValue[]; clock: number };
+  tick(now: number): { changes: IndicatorValue[]; clock: number; clocks?: Record<string, number> };
   readonly unflushed: number; // changed rows folded, not yet written
   readonly uncheckpointed: boolean; // progress no checkpoint holds yet
   readonly started: boolean; // some engine has folded an event (a clock to move)
@@ -93,8 +93,7 @@ export class ProcessorRunner {
         // only when caught up: ticking to the wall clock mid-backlog would make the backlog late
         if (this.o.tickMs > 0 && folded.events === 0 && now - lastTick >= this.o.tickMs && source.started) {
           lastTick = now;
-          const { changes, clock } = source.tick(now);
-          this.announce({ changes, clock, offset: folded.offset });
+          this.announce({ ...source.tick(now), offset: folded.offset });
         }
         if (this.sends.length >= MAX_SENDS) await this.sent();
         // idle, flushes go on until a checkpoint holds everything folded (Kafka commits offsets only then)

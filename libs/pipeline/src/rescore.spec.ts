@@ -76,6 +76,18 @@ describe('a scored card names its zone, window and scorecard', () => {
   });
 });
 
+describe('each org is scored at its own clock', () => {
+  it("an org whose clock is still in November gets November's card while another's is in December", async () => {
+    const other: EntityRef = { level: 'team', id: 'T1', orgId: 'O2' };
+    const clocks: Record<string, number> = { O1: clock, O2: Date.parse('2026-12-01T09:00:00+08:00') };
+    const cards = await rescoreEntities([team, other], (org) => clocks[org] ?? clock, definitions(), none);
+    expect(cards.map((c) => [c.entity.orgId, new Date(c.periodStart).toISOString()])).toEqual([
+      ['O1', '2026-10-31T16:00:00.000Z'],
+      ['O2', '2026-11-30T16:00:00.000Z'],
+    ]);
+  });
+});
+
 describe('completeStoredCard', () => {
   const stored = async (): Promise<StoredScoredCard> => {
     const [card] = await rescoreEntities([team], clock, definitions(), none);

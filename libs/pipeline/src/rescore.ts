@@ -39,16 +39,20 @@ export function unitsOf(definitions: DefinitionSet): (indicator: string) => Indi
 export const zoneOf = (definitions: DefinitionSet, orgId: string): string =>
   orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC';
 
+// The moment scorecards are scored at: one for every org, or each org's own clock (the engine keeps a
+// clock per org, and an org's current periods are those holding its clock).
+export type ScoringClock = number | ((orgId: string) => number);
+
 export interface ValuesReader {
   // the stored values of these entities, in one read
   valuesOf(entities: readonly EntityRef[]): Promise<IndicatorValue[]>;
 }
 
-// Re-scores the scorecards that changed indicator values touch, for the periods holding the clock,
+// Re-scores the scorecards that changed indicator values touch, for the periods holding the org's clock,
 // with the definition version in force, from the stored values of each touched entity.
 export async function rescore(
   changes: readonly IndicatorValue[],
-  clock: number,
+  clock: ScoringClock,
   definitions: DefinitionSet,
   values: ValuesReader,
 ): Promise<ScoredCard[]> {
@@ -71,7 +75,7 @@ export type ViewWindow = (typeof VIEW_WINDOWS)[number];
 // or, `over` a window instead of the KPIs' own, for a page's period switcher.
 export async function rescoreEntities(
   entities: readonly EntityRef[],
-  clock: number,
+  clock: ScoringClock,
   definitions: DefinitionSet,
   values: ValuesReader,
   over?: ViewWindow,
@@ -87,20 +91,20 @@ export async function rescoreEntities(
 
 async function scoreTouched(
   touched: readonly { entity: EntityRef; indicators: Set<string> | 'all' }[],
-  clock: number,
+  clock: ScoringClock,
   definitions: DefinitionSet,
   values: ValuesReader,
   over?: ViewWindow,
 ): Promise<ScoredCard[]> {
-  const at = clock;
-  const work: { entity: EntityRef; tz: string; cards: ScorecardDef[] }[] = [];
+  const work: { entity: EntityRef; at: number; tz: string; cards: ScorecardDef[] }[] = [];
   for (const { entity, indicators } of touched) {
+    const at = typeof clock === 'number' ? clock : clock(entity.orgId);
     const tz = zoneOf(definitions, entity.orgId);
     const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(tz, at))).filter(
       (def) =>
         def.level === entity.level && (indicators === 'all' || def.kpis.some((k) => indicators.has(k.indicator))),
     );
-    if (cards.length > 0) work.push({ entity, tz, cards });
+    if (cards.length > 0) work.push({ entity, at, tz, cards });
   }
   if (work.length === 0) return [];
   // an entity's values by indicator, window and period, for one lookup per KPI
@@ -114,7 +118,7 @@ async function scoreTouched(
   const none = new Map<string, IndicatorValue>();
   const indicators: IndicatorsById = new Map(definitions.indicators.map((i) => [i.id, i]));
   const out: ScoredCard[] = [];
-  for (const { entity, tz, cards } of work) {
+  for (const { entity, at, tz, cards } of work) {
     const stored = byEntity.get(entityKey(entity)) ?? none;
     for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored, over, indicators));
   }

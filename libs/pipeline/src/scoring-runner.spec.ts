@@ -99,6 +99,20 @@ describe('ScoringRunner', () => {
     expect(entitiesOf(sent[1]?.cards ?? [])).toEqual(['T1']); // caught up: only what changed
   });
 
+  it("scores an org at its own clock, and at a tick's clock once a tick moved every org there", async () => {
+    const { runner, sent, scorecards } = setup();
+    const later = Date.parse('2026-12-02T04:00:00Z'); // another org's clock, in December already
+    runner.receive({ changes: [fcr('T1', 0.6)], clock: later, clocks: { O1: clock, O2: later }, offset: 1 });
+    await until(() => scorecards.saves.length === 1);
+    const t1 = sent[0]?.cards.find((c) => c.entity.id === 'T1');
+    expect(t1?.periodStart).toBe(month.start); // O1's November, not O2's December
+
+    // a tick (no per-org clocks) moved every org to its clock: O1 is in December now
+    runner.receive({ changes: [{ ...fcr('T1', 0.7), periodStart: month.end }], clock: later, offset: 2 });
+    await until(() => scorecards.saves.length === 2);
+    expect(sent[1]?.cards.find((c) => c.entity.id === 'T1')?.periodStart).toBe(month.end);
+  });
+
   it('retries a write that fails for a moment, and stores the cards once the database is back', async () => {
     const { runner, scorecards, dead, metrics } = setup();
     scorecards.failures.push(transient, transient);

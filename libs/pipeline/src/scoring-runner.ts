@@ -46,7 +46,11 @@ export class ScoringRunner {
   private owns: (orgId: string) => boolean = () => true;
   private readonly pending = new PendingChanges();
   private everything = true; // the next round re-scores every entity
-  private clock = Number.NEGATIVE_INFINITY;
+  private clock = Number.NEGATIVE_INFINITY; // the newest clock of every org
+  private readonly clocks = new Map<string, number>(); // each org's (its scorecards are scored at it)
+  // every org's clock is at least this: the clock of batches without per-org clocks (a tick that moved
+  // every org there, or a message of an engine with one clock)
+  private floor = Number.NEGATIVE_INFINITY;
   private offset = 0;
   private timer: NodeJS.Timeout | undefined;
   private working: Promise<void> | undefined;
@@ -60,16 +64,24 @@ export class ScoringRunner {
     this.cache = new ValuesCache(o.values);
   }
 
-  receive({ changes, clock, acceptedAt, offset }: ChangeBatch): void {
+  receive({ changes, clock, clocks, acceptedAt, offset }: ChangeBatch): void {
     if (changes.length === 0) return;
     this.pending.keep(changes, acceptedAt);
     this.clock = Math.max(this.clock, clock);
+    if (clocks === undefined) this.floor = Math.max(this.floor, clock);
+    else for (const [org, c] of Object.entries(clocks)) this.clocks.set(org, Math.max(this.clocks.get(org) ?? c, c));
     this.offset = Math.max(this.offset, offset);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.kick();
     }, this.o.coalesceMs ?? 25);
   }
+
+  // An org's clock; the newest of all for an org no change has told of
+  private readonly clockOf = (orgId: string): number => {
+    const own = this.clocks.get(orgId);
+    return own === undefined ? this.clock : Math.max(own, this.floor);
+  };
 
   // A new definitions version: every entity is re-scored with it, at once.
   rescoreAll(): void {
@@ -113,13 +125,14 @@ export class ScoringRunner {
       this.everything = false;
       const started = performance.now();
       const done = await this.retrying('round', async () => {
-        await this.cache.apply(changes, this.clock);
+        const clocks = Object.fromEntries([...this.clocks.keys()].map((org) => [org, this.clockOf(org)]));
+        await this.cache.apply(changes, this.clock, clocks);
         if (everything)
           return this.scoreAll(
             changes.map((c) => c.entity),
             acceptedAt,
           );
-        await this.store(await rescore(changes, this.clock, this.o.registry.current, this.cache), acceptedAt);
+        await this.store(await rescore(changes, this.clockOf, this.o.registry.current, this.cache), acceptedAt);
       });
       this.o.metrics.scoreSeconds.observe((performance.now() - started) / 1000);
       if (!done.ok) {
@@ -138,7 +151,7 @@ export class ScoringRunner {
     const entities = new Map<string, EntityRef>();
     for (const e of [...(await this.o.values.entities()), ...this.cache.entities, ...also])
       if (this.owns(e.orgId)) entities.set(entityKey(e), e);
-    const cards = await rescoreEntities([...entities.values()], this.clock, this.o.registry.current, this.cache);
+    const cards = await rescoreEntities([...entities.values()], this.clockOf, this.o.registry.current, this.cache);
     await this.store(cards, acceptedAt);
   }
 

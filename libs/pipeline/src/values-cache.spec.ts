@@ -42,4 +42,20 @@ describe('ValuesCache', () => {
       'rolling:24h:0.7',
     ]);
   });
+
+  it("lets go of an org's periods by that org's clock: another org's later clock drops nothing of it", async () => {
+    const cache = new ValuesCache({ valuesOf: () => Promise.resolve([]) });
+    const mine = row('month', 30 * DAY, 60 * DAY, 0.4);
+    const theirs = {
+      ...row('month', 60 * DAY, 90 * DAY, 0.9),
+      entity: { level: 'team' as const, id: 'T1', orgId: 'O2' },
+    };
+    // O2's clock is in the next month already; O1's is still in this one
+    await cache.apply([mine, theirs], 61 * DAY, { O1: 59 * DAY, O2: 61 * DAY });
+    expect((await cache.valuesOf([mine.entity])).map((v) => v.value)).toEqual([0.4]);
+    await cache.apply([theirs], 61 * DAY, { O2: 62 * DAY });
+    expect((await cache.valuesOf([mine.entity])).map((v) => v.value)).toEqual([0.4]);
+    await cache.apply([row('month', 60 * DAY, 90 * DAY, 0.1)], 61 * DAY, { O1: 60 * DAY });
+    expect((await cache.valuesOf([mine.entity])).map((v) => v.value)).toEqual([0.1]);
+  });
 });

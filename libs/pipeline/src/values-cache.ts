@@ -6,11 +6,12 @@ import type { ValuesReader } from './rescore';
 // current from the change feed, so scoring never waits for the processor's writes. A row per rolling
 // window and per calendar period: an indicator timed by a date in the event (a payment by its invoice's
 // due date) has rows in periods ahead of the clock, and the one holding the clock must stay. Periods that
-// ended before the clock are let go: scorecards are scored for the periods holding it.
+// ended before their org's clock are let go: scorecards are scored for the periods holding it.
 export class ValuesCache implements ValuesReader {
   private readonly byEntity = new Map<string, Map<string, IndicatorValue>>();
   private readonly refs = new Map<string, EntityRef>();
-  private clock = Number.NEGATIVE_INFINITY;
+  private clock = Number.NEGATIVE_INFINITY; // the newest clock of every org
+  private readonly clocks = new Map<string, number>(); // each org's, when the changes told it
 
   constructor(private readonly store: ValuesReader) {}
 
@@ -19,8 +20,13 @@ export class ValuesCache implements ValuesReader {
     return [...this.refs.values()];
   }
 
-  async apply(changes: readonly IndicatorValue[], clock: number): Promise<void> {
+  async apply(
+    changes: readonly IndicatorValue[],
+    clock: number,
+    clocks: Readonly<Record<string, number>> = {},
+  ): Promise<void> {
     this.clock = Math.max(this.clock, clock);
+    for (const [org, c] of Object.entries(clocks)) this.clocks.set(org, Math.max(this.clocks.get(org) ?? c, c));
     await this.load(changes.map((c) => c.entity));
     const touched = new Set<Map<string, IndicatorValue>>();
     for (const c of changes) {
@@ -56,7 +62,8 @@ export class ValuesCache implements ValuesReader {
     if (!this.ended(v)) rows.set(valueRowKey(v.indicator, v.window, v.periodStart), v);
   }
 
+  // ended on its org's clock: another org's later clock must not drop the period this one is in
   private ended(v: IndicatorValue): boolean {
-    return !isRolling(v.window) && v.periodEnd <= this.clock;
+    return !isRolling(v.window) && v.periodEnd <= (this.clocks.get(v.entity.orgId) ?? this.clock);
   }
 }

@@ -22,7 +22,8 @@ import {
 } from '#libs/pipeline';
 import { bearerOf } from '#runtime/auth';
 import type { PipelineMetrics } from '#runtime/metrics';
-import { DEFINITIONS, EVENT_APPENDER, METRICS, REJECTIONS, SOURCES } from '#runtime/tokens';
+import type { RuntimeConfig } from '#runtime/config';
+import { CLOCK, CONFIG, DEFINITIONS, EVENT_APPENDER, METRICS, REJECTIONS, SOURCES, type Clock } from '#runtime/tokens';
 
 export interface IngestResponse {
   accepted: number;
@@ -43,6 +44,8 @@ export class IngestController {
     @Inject(DEFINITIONS) private readonly definitions: DefinitionSet,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
     @Inject(SOURCES) private readonly sources: SourceStore,
+    @Inject(CONFIG) private readonly config: RuntimeConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -113,6 +116,7 @@ export class IngestController {
       rejections: this.rejections,
       definitions: this.definitions,
       source,
+      time: { now: () => this.clock.now(), toleranceMs: this.config.eventTimeToleranceMs },
     }).catch((err: unknown) => {
       throw new ServiceUnavailableException(
         `the event log did not take the events, post them again: ${errorMessage(err)}`,

@@ -18,6 +18,7 @@ describe('runtime configuration from the environment', () => {
       processorFlushMs: 500,
       processorTickMs: 1000,
       processorCheckpointEvery: 10,
+      eventTimeToleranceMs: 300_000,
       logLevel: 'info',
       auth: {
         jwtSecret: undefined,
@@ -58,6 +59,7 @@ describe('runtime configuration from the environment', () => {
     [{ KAFKA_BROKERS: 'k1' }, 'KAFKA_BROKERS: expected host:port[,host:port…], got "k1"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of debug, info, warn, error, got "loud"'],
     [{ PROCESSOR_BATCH_SIZE: '0' }, 'PROCESSOR_BATCH_SIZE: expected a positive integer, got "0"'],
+    [{ EVENT_TIME_TOLERANCE_MS: '5m' }, 'EVENT_TIME_TOLERANCE_MS: expected an integer ≥ 0, got "5m"'],
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET: expected at least 32 characters, got 5'],
     [{ AUTH_JWKS_URL: 'issuer.example' }, 'AUTH_JWKS_URL: expected an http(s) URL, got "issuer.example"'],
     [{ AUTH_MAX_LIFETIME_DISPLAY: '90 days' }, 'AUTH_MAX_LIFETIME_DISPLAY: expected a span such as 90d, got "90 days"'],

@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_LIFETIMES, formatSpan, type Lifetimes, type Role } from '#libs/access';
+import { DEFAULT_EVENT_TIME_TOLERANCE_MS } from '#libs/definitions';
 
 // The runtime's configuration, parsed once from the environment into a typed object. A bad value
 // stops the start with the variable's name and what was expected.
@@ -17,6 +18,9 @@ export interface RuntimeConfig {
   processorFlushMs: number; // how often changed values are written (coalesced)
   processorTickMs: number; // how often an idle processor moves its clock to the wall clock (0: never, e.g. for a backfill)
   processorCheckpointEvery: number; // flushes between engine snapshots
+  // how far ahead of this machine's clock an event may be timed (ms): later ones are refused
+  // (too_far_ahead), and no org's event-time clock in the processor ever passes now + this
+  eventTimeToleranceMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   auth: {
     jwtSecret: string | undefined; // HS256 shared secret; unset: one kept in dataDir/auth-secret
@@ -165,6 +169,7 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
     processorFlushMs: integer(env, 'PROCESSOR_FLUSH_MS', 500),
     processorTickMs: integer(env, 'PROCESSOR_TICK_MS', 1000, 0),
     processorCheckpointEvery: integer(env, 'PROCESSOR_CHECKPOINT_EVERY', 10),
+    eventTimeToleranceMs: integer(env, 'EVENT_TIME_TOLERANCE_MS', DEFAULT_EVENT_TIME_TOLERANCE_MS, 0),
     logLevel: logLevel as RuntimeConfig['logLevel'],
     auth: {
       jwtSecret: secret(env),

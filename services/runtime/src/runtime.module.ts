@@ -74,6 +74,8 @@ export class RuntimeModule implements OnApplicationShutdown {
       store: indicators,
       definitions,
       checkpointEvery: config.processorCheckpointEvery,
+      // no org's clock passes the wall clock + tolerance (checkpoints beyond it are clamped at start)
+      time: { now: () => clock.now(), toleranceMs: config.eventTimeToleranceMs },
     };
     const openSource: OpenProcessorSource =
       kafka === undefined

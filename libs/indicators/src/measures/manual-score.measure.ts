@@ -61,7 +61,7 @@ export class ManualScoreMeasure implements MeasureKind {
     runtime.windows.forEach((window, w) => {
       if (isRolling(window)) return;
       const period = periodOf(org, window, ctx.timeMs);
-      if (this.host.tooLateFor(runtime, window, period, tooLate)) return;
+      if (this.host.tooLateFor(org, runtime, window, period, tooLate)) return;
       const s = this.statesOf(entity, runtime)[w] as ManualState;
       const current = s.periods.get(periodKey(period.start));
       if (
@@ -88,7 +88,7 @@ export class ManualScoreMeasure implements MeasureKind {
     const window = runtime.windows[w] as WindowName;
     const s = this.stateOf(entity, runtime, w);
     const period = Number.isNaN(periodStart)
-      ? currentPeriod(entity.org, window, this.host.clock())
+      ? currentPeriod(entity.org, window, this.host.clock(entity.org))
       : (s.periods.get(periodKey(periodStart)) as Period);
     const score = s.periods.get(periodKey(period.start));
     const value = score?.value ?? null;
@@ -107,6 +107,9 @@ export class ManualScoreMeasure implements MeasureKind {
   empty(runtime: IndicatorRuntime): Pick<IndicatorValue, 'value' | 'numerator' | 'denominator'> {
     return emptyReading(runtime.def.measure);
   }
+
+  // a score ahead of the clock sits in its own period: the current ones do not read it
+  clockSetBack(): void {}
 
   clockMoved(): void {
     // a score holds until its period closes

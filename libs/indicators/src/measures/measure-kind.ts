@@ -14,9 +14,16 @@ export interface Touchable {
 
 // What a measure kind may ask of the engine, which keeps the clock, lateness and the batch's changes.
 export interface EngineHost {
-  clock(): number;
-  // true when the period has closed for the indicator: the event is noted in tooLate, not folded
-  tooLateFor(runtime: IndicatorRuntime, window: CalendarWindow, period: Period, tooLate: TooLate[]): boolean;
+  clock(org: OrgState): number; // the org's event-time clock
+  // true when the period has closed for the indicator on the org's clock: the event is noted in
+  // tooLate, not folded
+  tooLateFor(
+    org: OrgState,
+    runtime: IndicatorRuntime,
+    window: CalendarWindow,
+    period: Period,
+    tooLate: TooLate[],
+  ): boolean;
   scheduleClose(entity: EntityState, runtime: IndicatorRuntime, w: number, start: number, end: number): void;
   // reports a window's value as changed by this fold, once per batch however often it changes
   touch(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number, mark: Touchable): void;
@@ -37,6 +44,9 @@ export interface MeasureKind {
   read(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): IndicatorValue;
   // value, numerator and denominator of an entity with no state yet: nothing counted
   empty(runtime: IndicatorRuntime): Pick<IndicatorValue, 'value' | 'numerator' | 'denominator'>;
+  // the org's clock was set back at restore (clamped to the bound): drops what lies ahead of it that
+  // would keep counting or block new events (rolling buckets, an overdue cutoff)
+  clockSetBack(entity: EntityState, runtime: IndicatorRuntime): void;
   // the clock moved: calls changed(w) for each window whose value moved with it
   clockMoved(entity: EntityState, runtime: IndicatorRuntime, changed: (w: number) => void): void;
   isOpen(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): boolean;

@@ -77,7 +77,7 @@ export class OverdueReceivablesMeasure implements MeasureKind {
     const window = runtime.windows[w] as WindowName;
     const ledger = entity.states[runtime.index] as OverdueLedger;
     this.moveCutoff(entity.org, runtime, ledger);
-    const period = currentPeriod(entity.org, window, this.host.clock());
+    const period = currentPeriod(entity.org, window, this.host.clock(entity.org));
     const open = ledger.openBalance;
     const hasOpen = Math.abs(open) > 1e-9;
     return {
@@ -94,6 +94,12 @@ export class OverdueReceivablesMeasure implements MeasureKind {
 
   empty(runtime: IndicatorRuntime): Pick<IndicatorValue, 'value' | 'numerator' | 'denominator'> {
     return emptyReading(runtime.def.measure);
+  }
+
+  clockSetBack(entity: EntityState, runtime: IndicatorRuntime): void {
+    const ledger = entity.states[runtime.index] as OverdueLedger;
+    ledger.resetCutoff();
+    this.moveCutoff(entity.org, runtime, ledger);
   }
 
   // the overdue cutoff moves with the clock's local date: every window reads the moved ledger
@@ -131,6 +137,6 @@ export class OverdueReceivablesMeasure implements MeasureKind {
   private moveCutoff(org: OrgState, runtime: IndicatorRuntime, ledger: OverdueLedger): boolean {
     const m = runtime.def.measure;
     if (m.kind !== 'overdue-ratio') return false;
-    return ledger.moveCutoff(localDayNumber(org.settings.timeZone, this.host.clock()) - m.afterDays);
+    return ledger.moveCutoff(localDayNumber(org.settings.timeZone, this.host.clock(org)) - m.afterDays);
   }
 }

@@ -98,7 +98,7 @@ export class TermsMeasure implements MeasureKind {
       if (spec !== null && spec !== undefined) {
         const bucket = Math.floor(t / spec.bucketMs);
         // out of the window as of the clock: it changes nothing, whatever the state last saw
-        if (bucket <= Math.floor(host.clock() / spec.bucketMs) - spec.buckets) continue;
+        if (bucket <= Math.floor(host.clock(org) / spec.bucketMs) - spec.buckets) continue;
         const pair = this.pairOf(runtime, w);
         const column = side === 0 ? pair.num : pair.den;
         for (const entity of entities) {
@@ -114,7 +114,7 @@ export class TermsMeasure implements MeasureKind {
       }
       const window = runtime.windows[w] as CalendarWindow;
       const period = periodOf(org, window, t);
-      if (host.tooLateFor(runtime, window, period, tooLate)) continue;
+      if (host.tooLateFor(org, runtime, window, period, tooLate)) continue;
       for (const entity of entities) {
         if (!runtime.levels[entity.ref.level]) continue;
         const s = this.statesOf(entity, runtime)[w] as CalendarState;
@@ -140,7 +140,7 @@ export class TermsMeasure implements MeasureKind {
   read(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): IndicatorValue {
     const window = runtime.windows[w] as WindowName;
     const s = (entity.states[runtime.index] as TermsState)[w] as RollingState | CalendarState;
-    const clock = this.host.clock();
+    const clock = this.host.clock(entity.org);
     switch (s.kind) {
       case 'rolling': {
         const bucket = Math.floor(clock / s.spec.bucketMs);
@@ -164,6 +164,22 @@ export class TermsMeasure implements MeasureKind {
 
   empty(runtime: IndicatorRuntime): Pick<IndicatorValue, 'value' | 'numerator' | 'denominator'> {
     return emptyReading(runtime.def.measure);
+  }
+
+  // rolling buckets ahead of the clock are dropped; calendar periods ahead are kept (an indicator timed by
+  // a due date holds periods ahead of the clock by design, and the current periods do not read them)
+  clockSetBack(entity: EntityState, runtime: IndicatorRuntime): void {
+    const states = entity.states[runtime.index] as TermsState;
+    const clock = this.host.clock(entity.org);
+    states.forEach((s, w) => {
+      if (s.kind !== 'rolling') return;
+      const bucket = Math.floor(clock / s.spec.bucketMs);
+      const pair = this.pairOf(runtime, w);
+      pair.num?.clip(entity.slot, bucket);
+      pair.den?.clip(entity.slot, bucket);
+      s.numDistinct?.clip(bucket);
+      s.denDistinct?.clip(bucket);
+    });
   }
 
   // rolling windows decay as the clock passes their buckets
@@ -315,7 +331,7 @@ export class TermsMeasure implements MeasureKind {
   }
 
   private decays(entity: EntityState, runtime: IndicatorRuntime, w: number, s: RollingState): boolean {
-    const bucket = Math.floor(this.host.clock() / s.spec.bucketMs);
+    const bucket = Math.floor(this.host.clock(entity.org) / s.spec.bucketMs);
     const [numBefore, denBefore] = this.rollingTotals(entity, runtime, w, s, Number.NaN);
     const [num, den] = this.rollingTotals(entity, runtime, w, s, bucket);
     return num !== numBefore || den !== denBefore;

@@ -34,6 +34,12 @@ export class OverdueLedger {
     return this.overdue !== before;
   }
 
+  // Forgets the cutoff (the clock was set back): the next moveCutoff counts the overdue days afresh.
+  resetCutoff(): void {
+    this.cutoff = Number.NEGATIVE_INFINITY;
+    this.overdue = 0;
+  }
+
   get openBalance(): number {
     return this.open;
   }

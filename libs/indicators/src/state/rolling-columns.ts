@@ -86,6 +86,21 @@ export class RollingColumns {
     d[base + HEAD] = bucket;
   }
 
+  // Drops the buckets after `bucket`: the clock was set back (a restored clock beyond the bound was
+  // clamped), so what lies ahead of it must not count, nor keep the ring from taking real events.
+  clip(slot: number, bucket: number): void {
+    const base = slot * this.stride;
+    const head = this.data[base + HEAD] as number;
+    if (!(bucket < head)) return;
+    const ring = base + HEADER;
+    for (let b = Math.max(bucket, head - this.buckets) + 1; b <= head; b++) this.data[ring + (b % this.buckets)] = 0;
+    let sum = 0;
+    for (let i = ring; i < ring + this.buckets; i++) sum += this.data[i] as number;
+    this.data[base + SUM] = sum;
+    this.data[base + HEAD] = bucket;
+    this.data[base + RESUMMED] = bucket;
+  }
+
   snapshot(slot: number): RollingSumSnapshot {
     const base = slot * this.stride;
     const head = this.data[base + HEAD] as number;

@@ -76,6 +76,23 @@ export class RollingDistinct {
     this.purgedAt = this.head;
   }
 
+  // Drops the values seen after `bucket` (the clock was set back, see RollingColumns.clip), and those
+  // the window had already let go of, which the older window would otherwise count again.
+  clip(bucket: number): void {
+    if (!(bucket < this.head)) return;
+    const oldest = this.head - this.buckets;
+    for (const [key, b] of this.last) {
+      if (b > oldest && b <= bucket) continue;
+      if (b > oldest) {
+        this.bump(b, -1);
+        this.sum -= 1;
+      }
+      this.last.delete(key);
+    }
+    this.head = bucket;
+    this.purgedAt = bucket;
+  }
+
   snapshot(): RollingDistinctSnapshot {
     this.purge();
     return { head: Number.isFinite(this.head) ? this.head : null, last: [...this.last] };
