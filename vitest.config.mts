@@ -36,6 +36,16 @@ export default defineConfig({
       },
       {
         extends: true,
+        // the trust boundary replayed as a hostile tester would: each refusal, and that nothing changed
+        test: {
+          name: 'security',
+          include: ['test/security/**/*.spec.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
         // the scorecard page in Debian's Chromium (playwright-core), on the built app
         test: {
           name: 'browser',
