@@ -13,37 +13,31 @@ const BASIC_HEADERS = {
 
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
-// The scorecard page: its own script and stylesheet only (it sets element.style from script, which CSP
-// allows, and has no inline <style> or style=""), the favicon a data: URL, the socket to its own origin
-// ('self' covers ws: and wss: of the same host in CSP 3; named as well for browsers before it).
-function pageCsp(host: string | undefined): string {
-  const sockets = host !== undefined && HOST.test(host) ? ` ws://${host} wss://${host}` : '';
-  return [
+// One policy for every page: its own scripts only, never framed, no plugins, no base or foreign forms.
+const csp = (style: string, connect: string): string =>
+  [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self'",
-    `connect-src 'self'${sockets}`,
+    `style-src ${style}`,
+    `connect-src ${connect}`,
     "img-src 'self' data:",
     "object-src 'none'",
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "form-action 'self'",
   ].join('; ');
+
+// The scorecard page: its own stylesheet only (it sets element.style from script, which CSP allows, and
+// has no inline <style> or style=""), the favicon a data: URL, the socket to its own origin ('self'
+// covers ws: and wss: of the same host in CSP 3; named as well for browsers before it).
+function pageCsp(host: string | undefined): string {
+  const sockets = host !== undefined && HOST.test(host) ? ` ws://${host} wss://${host}` : '';
+  return csp("'self'", `'self'${sockets}`);
 }
 
 // Swagger UI at /docs: its scripts are files of its own, but its page has an inline <style> and style=""
 // attributes, so styles may be inline there, and only there.
-const DOCS_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "object-src 'none'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+const DOCS_CSP = csp("'self' 'unsafe-inline'", "'self'");
 
 export function securityHeaders(req: Request, res: Response, next: NextFunction): void {
   const docs = req.path === '/docs' || req.path.startsWith('/docs/');
