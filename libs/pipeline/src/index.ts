@@ -21,6 +21,9 @@ export {
   type IngestStatus,
   type Rejection,
   type RejectionSink,
+  type RosterRefusal,
+  type UnknownMemberSighting,
+  type UnknownMemberSink,
 } from './ingest';
 export type { IndicatorStore, ProcessorWrite, StoredCheckpoint } from './processor-store';
 export type { Folded } from './processor-engine';
