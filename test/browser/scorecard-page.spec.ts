@@ -7,6 +7,7 @@ import { loadConfig } from '../../services/runtime/src/config';
 import { up, type Running } from '../../services/runtime/src/up';
 import { ticketSolved } from '../support/events';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { importRoster } from '../support/roster';
 import { schemaUrl } from '../support/service-process';
 import { AUTH_ENV, tokenFor } from '../support/tokens';
 import { postAsSources } from '../support/sources';
@@ -70,7 +71,15 @@ describe('the live scorecard page in Chromium', () => {
         ...AUTH_ENV,
       }),
     );
-    // two teams of three agents; team O1-T1 resolves 3 of 4 at first contact
+    // two teams of three agents, in the roster of record; team O1-T1 resolves 3 of 4 at first contact
+    await importRoster(t.db, 'O1', [
+      ['O1-T1-A1', 'O1-T1'],
+      ['O1-T1-A2', 'O1-T1'],
+      ['O1-T1-A3', 'O1-T1'],
+      ['O1-T2-A1', 'O1-T2'],
+      ['O1-T2-A2', 'O1-T2'],
+      ['O1-T2-A3', 'O1-T2'],
+    ]);
     await post([
       solved('O1-T1', 'O1-T1-A1', 1),
       solved('O1-T1', 'O1-T1-A2', 1),
@@ -80,7 +89,7 @@ describe('the live scorecard page in Chromium', () => {
       solved('O1-T2', 'O1-T2-A2', 2),
       solved('O1-T2', 'O1-T2-A3', 1),
     ]);
-    // the roster and the stored cards follow the push by a flush
+    // the stored cards follow the push by a flush
     await until(
       async () => {
         const [row] = await t.db.query<{ n: number }[]>(

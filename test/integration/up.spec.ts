@@ -39,6 +39,9 @@ describe('kpi-pulse up: operability endpoints of the composed app', () => {
     };
     expect(Object.keys(doc.paths['/v1/events'] ?? {})).toEqual(['post']);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/health/ready', '/metrics']));
+    expect(Object.keys(doc.paths['/v1/roster'] ?? {}).sort()).toEqual(['get', 'put']);
+    for (const path of ['/v1/roster/moves', '/v1/roster/settings', '/v1/roster/unknown'])
+      expect(doc.paths).toHaveProperty([path]);
     expect((await fetch(`${running.url}/docs`)).status).toBe(200);
   });
 

@@ -13,3 +13,24 @@ export {
 } from './principal';
 export { entityOfRoom, roomsOf, type RoomEntity } from './rooms';
 export { newSourceToken, parseSourceToken, secretMatches, type NewSourceToken } from './source-token';
+export {
+  applyMoves,
+  isRosterDate,
+  MAX_MOVES,
+  MAX_ROSTER_ROWS,
+  membershipsOn,
+  parseMoves,
+  parseRosterCsv,
+  parseRosterJson,
+  RosterError,
+  UNKNOWN_MEMBER_POLICIES,
+  unknownMembersOf,
+  type Membership,
+  type RosterErrorCode,
+  type RosterImport,
+  type RosterMember,
+  type RosterMove,
+  type RosterSnapshot,
+  type RosterTeam,
+  type UnknownMemberPolicy,
+} from './roster';

@@ -21,8 +21,11 @@ export {
   type IngestStatus,
   type Rejection,
   type RejectionSink,
+  type RosterRefusal,
+  type UnknownMemberSighting,
+  type UnknownMemberSink,
 } from './ingest';
-export type { IndicatorStore, ProcessorWrite, RosterEntry, StoredCheckpoint } from './processor-store';
+export type { IndicatorStore, ProcessorWrite, StoredCheckpoint } from './processor-store';
 export type { Folded } from './processor-engine';
 export { IndicatorProcessor, type ProcessorOptions } from './indicator-processor';
 export { PartitionProcessor, type PartitionProcessorOptions, type PartitionRecord } from './partition-processor';
@@ -55,3 +58,4 @@ export {
   type SourceCredential,
   type SourceStore,
 } from './sources';
+export { RosterCache, ROSTER_TTL_MS, type RosterStore } from './roster-cache';

@@ -7,6 +7,7 @@ import {
   type RejectionCode,
 } from '#libs/definitions';
 import { orderingKey, type EventAppender } from '#libs/event-log';
+import { unknownMembersOf, type RosterSnapshot } from '#libs/access';
 import type { CanonicalEvent } from '#libs/events';
 import type { Source } from './sources';
 
@@ -22,7 +23,7 @@ export interface IngestOutcome {
   partition?: number;
   // rejected: the first field at fault, its stable code, and every problem as `field: reason; …`
   field?: string;
-  code?: RejectionCode | SourceRefusal;
+  code?: RejectionCode | SourceRefusal | RosterRefusal;
   reason?: string;
 }
 
@@ -32,7 +33,7 @@ export interface Rejection {
   source?: string;
   eventId?: string;
   field: string;
-  code: RejectionCode | SourceRefusal | ScoringFailure;
+  code: RejectionCode | SourceRefusal | RosterRefusal | ScoringFailure;
   reason: string;
   payload: string;
 }
@@ -52,12 +53,29 @@ export interface IngestDeps {
   // the wall clock events may not be timed ahead of by more than the tolerance (default: this
   // machine's, EVENT_TIME_TOLERANCE_MS's default)
   time?: ReceiverClock;
+  // the roster of record of the source's org, and where events naming members it does not know are
+  // counted (its policy 'accept') — under 'reject' they are refused with code unknown_member
+  roster?: { snapshot: RosterSnapshot; unknown: UnknownMemberSink };
 }
+
+// An agent or team id events named that the roster did not know, with how many of the accepted events.
+export interface UnknownMemberSighting {
+  kind: 'agent' | 'team';
+  id: string;
+  events: number;
+}
+
+export interface UnknownMemberSink {
+  record(orgId: string, seen: readonly UnknownMemberSighting[]): Promise<void>;
+}
+
+// What the roster of record refuses (its org's policy 'reject'): an agent or team it does not know.
+export type RosterRefusal = 'unknown_member';
 
 // What a source may not send: another source's events, another org's, types it is not registered for.
 export type SourceRefusal = 'source_mismatch' | 'org_not_allowed' | 'type_not_allowed';
 
-type Refusal = Omit<EventRejection, 'code'> & { code: RejectionCode | SourceRefusal };
+type Refusal = Omit<EventRejection, 'code'> & { code: RejectionCode | SourceRefusal | RosterRefusal };
 
 function refusedBySource(event: CanonicalEvent, source: Source): Refusal | undefined {
   const refuse = (field: string, code: SourceRefusal, why: string): Refusal => ({
@@ -88,13 +106,25 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
 
   const time = deps.time ?? WALL_CLOCK;
   const bound = { now: time.now(), toleranceMs: time.toleranceMs }; // one reading for the request
+  const unknown = new Map<number, { kind: 'agent' | 'team'; id: string }[]>(); // per good event, by index
   items.forEach((item, index) => {
     const checked = checkEvent(item, deps.definitions, bound);
     let refusal: Refusal | undefined;
     if (checked.ok) {
       refusal = refusedBySource(checked.event, deps.source);
+      const strangers = deps.roster === undefined ? [] : unknownMembersOf(checked.event.data, deps.roster.snapshot);
+      const first = strangers[0];
+      if (refusal === undefined && first !== undefined && deps.roster?.snapshot.policy === 'reject')
+        refusal = {
+          field: first.field,
+          code: 'unknown_member',
+          message: `${first.field}: ${first.kind} ${first.id} is not in the roster of ${deps.source.orgId}`,
+          id: checked.event.id,
+          source: checked.event.source,
+        };
       if (refusal === undefined) {
         good.push({ index, event: checked.event });
+        if (strangers.length > 0) unknown.set(index, strangers);
         return;
       }
     } else refusal = checked.rejection;
@@ -121,6 +151,18 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
     deps.log.append(good.map(({ event }) => ({ key: orderingKey(event), event }))),
     deps.rejections.record(bad),
   ]);
+  // accepted events naming members the roster does not know are counted (a repeat is not)
+  const seen = new Map<string, UnknownMemberSighting>();
+  good.forEach(({ index }, i) => {
+    if (appended[i]?.status !== 'appended') return;
+    for (const { kind, id } of unknown.get(index) ?? []) {
+      const held = seen.get(`${kind}|${id}`) ?? { kind, id, events: 0 };
+      held.events++;
+      seen.set(`${kind}|${id}`, held);
+    }
+  });
+  if (seen.size > 0 && deps.roster !== undefined)
+    await deps.roster.unknown.record(deps.source.orgId, [...seen.values()]);
   good.forEach(({ index, event }, i) => {
     const a = appended[i];
     if (a === undefined) throw new Error('the log answered fewer outcomes than records');

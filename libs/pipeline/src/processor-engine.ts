@@ -3,7 +3,7 @@ import type { CanonicalEvent } from '#libs/events';
 import { IndicatorEngine, type IndicatorValue } from '#libs/indicators';
 import type { Rejection } from './ingest';
 import { PendingChanges } from './pending-changes';
-import type { IndicatorStore, ProcessorWrite, RosterEntry, StoredCheckpoint } from './processor-store';
+import type { IndicatorStore, ProcessorWrite, StoredCheckpoint } from './processor-store';
 
 // What a fold did: the changes it produced, and the events it could not count.
 export interface Folded {
@@ -21,7 +21,6 @@ export interface Folded {
 // checkpoint, folding batches, keeping the changes for the next flush, and shaping that flush's write.
 export class ProcessorEngine {
   private readonly pending = new PendingChanges();
-  private readonly roster = new Map<string, RosterEntry>(); // seen since the last flush
   private flushes = 0;
   private folded = false; // events folded (or the clock moved) since the last checkpoint
 
@@ -77,13 +76,6 @@ export class ProcessorEngine {
           payload: JSON.stringify(event),
         });
     });
-    for (const { data } of events)
-      if (data.teamId !== undefined && data.agentId !== undefined)
-        this.roster.set(`${data.orgId}|${data.agentId}`, {
-          orgId: data.orgId,
-          teamId: data.teamId,
-          agentId: data.agentId,
-        });
     // what the fold's clock moves slid in its orgs (each org's clock is its own: no org is moved here)
     const all = [...changes, ...closed, ...this.engine.settle()];
     this.pending.keep(all, acceptedAt);
@@ -113,15 +105,11 @@ export class ProcessorEngine {
   }): ProcessorWrite | undefined {
     const { changes, acceptedAt } = this.pending.take();
     // nothing new since the last checkpoint: no write, and no checkpoint due
-    if (changes.length === 0 && this.roster.size === 0 && !this.folded && !w.forceCheckpoint) return undefined;
+    if (changes.length === 0 && !this.folded && !w.forceCheckpoint) return undefined;
     this.flushes++;
     const checkpointNow = w.forceCheckpoint || this.flushes >= w.checkpointEvery;
-    if (changes.length === 0 && !checkpointNow && this.roster.size === 0) return undefined;
+    if (changes.length === 0 && !checkpointNow) return undefined;
     const write: ProcessorWrite = { processor: w.processor, offset: w.offset, changes };
-    if (this.roster.size > 0) {
-      write.roster = [...this.roster.values()];
-      this.roster.clear();
-    }
     if (checkpointNow) {
       this.flushes = 0;
       this.folded = false;

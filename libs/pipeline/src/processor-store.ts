@@ -19,12 +19,4 @@ export interface ProcessorWrite {
   changes: readonly IndicatorValue[];
   checkpoint?: { offset: number; snapshot: string; offsets?: Record<string, number> }; // snapshot already serialised
   outbox?: ChangeBatch; // the changes announced to scoring in this write's transaction (the Postgres feed)
-  roster?: readonly RosterEntry[]; // the agents seen since the last flush, with their team
-}
-
-// An agent's team, as their events say: who may see whose individual scores
-export interface RosterEntry {
-  orgId: string;
-  teamId: string;
-  agentId: string;
 }

@@ -2,7 +2,7 @@ export { createDataSource, migrate, MIGRATIONS, type PostgresOptions } from './d
 export { PostgresEventLog } from './postgres-event-log';
 export { RejectedEventsRepository, type StoredRejection } from './rejected-events.repository';
 export { IndicatorStateRepository, type Checkpoint } from './indicator-state.repository';
-export { RosterRepository } from './roster.repository';
+export { RosterRepository, type RosterAsOf, type UnknownMember } from './roster.repository';
 export { RevokedTokensRepository, type Revocation } from './revoked-tokens.repository';
 export { ScorecardsRepository, type HistoryPoint, type StoredCard } from './scorecards.repository';
 export { DefinitionVersionsRepository, type DefinitionVersion } from './definition-versions.repository';

@@ -2,7 +2,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EngineSnapshot, IndicatorValue } from '#libs/indicators';
 import type { ProcessorWrite } from '#libs/pipeline';
 import { appendToFeed, pruneFeed } from './postgres-feed';
-import { writeRoster } from './roster.repository';
 
 export interface Checkpoint {
   offset: number;
@@ -11,7 +10,7 @@ export interface Checkpoint {
 }
 
 // What the indicator processor persists. `save` writes the changed values and, when given, the
-// checkpoint, the roster and the outbox row in one transaction: after a crash the processor restores the checkpoint and replays the
+// checkpoint and the outbox row in one transaction: after a crash the processor restores the checkpoint and replays the
 // log from its offset, rewriting the same value rows (upserts; history keyed by log offset).
 export class IndicatorStateRepository {
   constructor(private readonly db: DataSource) {}
@@ -27,10 +26,9 @@ export class IndicatorStateRepository {
   }
 
   async save(write: ProcessorWrite): Promise<void> {
-    const { processor, offset, changes, checkpoint, outbox, roster } = write;
+    const { processor, offset, changes, checkpoint, outbox } = write;
     await this.db.transaction(async (tx) => {
       await this.writeValues(tx, offset, changes);
-      if (roster !== undefined) await writeRoster(tx, roster);
       if (outbox !== undefined) await appendToFeed(tx, 'indicator-changes', outbox);
       if (checkpoint !== undefined) {
         await tx.query(

@@ -1,4 +1,5 @@
 export { simulate } from './simulate';
+export { agentIdOf, teamIdOf } from './organisation';
 export type { SimulatedLine, SimulatedLineKind } from './simulate';
 export { estimateTotal } from './estimate-total';
 export { DEFAULT_TIME_ZONE, SimulationOptionsError } from './simulation-options';

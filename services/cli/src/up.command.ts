@@ -3,8 +3,8 @@ import { manualIndicatorSpecs } from '#libs/simulator';
 import type { AccessClaims } from '#libs/access';
 import { mintToken, sharedSecret } from '#runtime/auth';
 import { ConfigError, loadConfig, type RuntimeConfig } from '#runtime/config';
-import { SourcesRepository } from '#libs/postgres';
-import { demoSourceTokens, startDemoSource } from '#runtime/demo-source';
+import { RosterRepository, SourcesRepository } from '#libs/postgres';
+import { demoSourceTokens, importDemoRoster, startDemoSource } from '#runtime/demo-source';
 import { signalled } from '#runtime/run-services';
 import { SERVICES, StartupError, up, type ServiceName } from '#runtime/up';
 import { UsageError } from './usage-error';
@@ -117,6 +117,7 @@ Example:
         const manual = manualIndicatorSpecs(definitions);
         const zone = definitions.orgs.find((o) => o.id === '*')?.timeZone ?? 'Asia/Shanghai';
         const tokens = await demoSourceTokens(new SourcesRepository(database.db), 'O1');
+        await importDemoRoster(new RosterRepository(database.db), teams, agents);
         source = startDemoSource({
           url: `${url}/v1/events`,
           tokens,
@@ -128,6 +129,7 @@ Example:
           timeZone: zone,
         });
         lines.push(`  demo        ${rate} simulated events/s for ${teams} teams × ${agents} agents (org O1)`);
+        lines.push(`  roster      O1's roster of record replaced by the demo's teams and agents (GET /v1/roster)`);
         lines.push(...ingestTokenLines(url, tokens));
         // tokens are printed for the demo only: a real start prints no credential
         if (names.includes('scorecard-gateway')) lines.push(...(await signInLinks(url, config)));

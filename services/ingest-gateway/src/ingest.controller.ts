@@ -18,12 +18,25 @@ import {
   ingest,
   type IngestOutcome,
   type RejectionSink,
+  type RosterCache,
   type SourceStore,
 } from '#libs/pipeline';
+import type { RosterRepository } from '#libs/postgres';
 import { bearerOf } from '#runtime/auth';
 import type { PipelineMetrics } from '#runtime/metrics';
 import type { RuntimeConfig } from '#runtime/config';
-import { CLOCK, CONFIG, DEFINITIONS, EVENT_APPENDER, METRICS, REJECTIONS, SOURCES, type Clock } from '#runtime/tokens';
+import {
+  CLOCK,
+  CONFIG,
+  DEFINITIONS,
+  EVENT_APPENDER,
+  METRICS,
+  REJECTIONS,
+  ROSTER,
+  ROSTER_CACHE,
+  SOURCES,
+  type Clock,
+} from '#runtime/tokens';
 
 export interface IngestResponse {
   accepted: number;
@@ -46,6 +59,8 @@ export class IngestController {
     @Inject(SOURCES) private readonly sources: SourceStore,
     @Inject(CONFIG) private readonly config: RuntimeConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ROSTER_CACHE) private readonly rosters: RosterCache,
+    @Inject(ROSTER) private readonly roster: RosterRepository,
   ) {}
 
   @Post()
@@ -55,7 +70,8 @@ export class IngestController {
     description:
       'One event (application/json or application/cloudevents+json), an array of events, or NDJSON (application/x-ndjson), up to 10 MiB. ' +
       'Answers 202 once every event is durably in the log (accepted / duplicate) or in the dead letters (rejected, with the field, a stable code and the reason). ' +
-      'Requires a source token (Authorization: Bearer kps_…, from POST /v1/sources): events may only be of that source, its org and its event types.',
+      'Requires a source token (Authorization: Bearer kps_…, from POST /v1/sources): events may only be of that source, its org and its event types. ' +
+      "An agent or team the org's roster of record does not know is counted (GET /v1/roster/unknown), or refused (unknown_member) under the org's policy 'reject'.",
   })
   @ApiConsumes('application/json', 'application/cloudevents+json', 'application/x-ndjson')
   @ApiBody({
@@ -84,7 +100,8 @@ export class IngestController {
               field: { type: 'string', description: 'rejected: the first field at fault', example: 'data.contacts' },
               code: {
                 type: 'string',
-                description: 'rejected: a stable code (missing, invalid_type, invalid_value, out_of_scale, …)',
+                description:
+                  'rejected: a stable code (missing, invalid_type, invalid_value, out_of_scale, unknown_member, …)',
                 example: 'invalid_value',
               },
               reason: { type: 'string', example: 'data.contacts: expected a positive integer' },
@@ -111,17 +128,31 @@ export class IngestController {
     }
     const items = itemsOf(req, body);
     // nothing acknowledged: the sender posts again, and a repeat of an accepted event counts once
-    const results = await ingest(items, {
-      log: this.log,
-      rejections: this.rejections,
-      definitions: this.definitions,
-      source,
-      time: { now: () => this.clock.now(), toleranceMs: this.config.eventTimeToleranceMs },
-    }).catch((err: unknown) => {
-      throw new ServiceUnavailableException(
-        `the event log did not take the events, post them again: ${errorMessage(err)}`,
-      );
-    });
+    const results = await this.rosters
+      .of(source.orgId)
+      .then((snapshot) =>
+        ingest(items, {
+          log: this.log,
+          rejections: this.rejections,
+          definitions: this.definitions,
+          source,
+          time: { now: () => this.clock.now(), toleranceMs: this.config.eventTimeToleranceMs },
+          roster: {
+            snapshot,
+            unknown: {
+              record: async (orgId, seen) => {
+                for (const s of seen) this.metrics.unknownMembers.inc({ org: orgId, kind: s.kind }, s.events);
+                await this.roster.recordUnknown(orgId, seen);
+              },
+            },
+          },
+        }),
+      )
+      .catch((err: unknown) => {
+        throw new ServiceUnavailableException(
+          `the event log did not take the events, post them again: ${errorMessage(err)}`,
+        );
+      });
     const count = (status: IngestOutcome['status']) => results.filter((r) => r.status === status).length;
     const response = {
       accepted: count('accepted'),

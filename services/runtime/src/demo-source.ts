@@ -1,7 +1,8 @@
+import { parseRosterJson } from '#libs/access';
 import { EVENT_TYPES, type CanonicalEvent } from '#libs/events';
 import { errorMessage, groupBy, issueCredential } from '#libs/pipeline';
-import type { SourcesRepository } from '#libs/postgres';
-import { simulate, SOURCES, type ManualIndicatorSpec } from '#libs/simulator';
+import type { RosterRepository, SourcesRepository } from '#libs/postgres';
+import { agentIdOf, simulate, SOURCES, teamIdOf, type ManualIndicatorSpec } from '#libs/simulator';
 import { formatLocal } from '#libs/time';
 
 // The demo's simulated systems as sources of the org, each with a fresh write token (the demo's earlier
@@ -19,6 +20,16 @@ export async function demoSourceTokens(sources: SourcesRepository, orgId: string
     tokens.set(uri, issued.token);
   }
   return tokens;
+}
+
+// The demo org's roster of record: the simulator's teams and agents of its org 1 (O1-T1, O1-T1-A1, …),
+// members since 2020; it replaces the org's roster, so the demo's manager and agent links see them.
+export async function importDemoRoster(roster: RosterRepository, teams: number, agents: number): Promise<void> {
+  const memberships = [];
+  for (let team = 1; team <= teams; team++)
+    for (let agent = 1; agent <= agents; agent++)
+      memberships.push({ agent: agentIdOf(1, team, agent), team: teamIdOf(1, team), from: '2020-01-01' });
+  await roster.replace('O1', parseRosterJson({ memberships }));
 }
 
 export interface DemoSourceOptions {

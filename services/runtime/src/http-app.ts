@@ -10,6 +10,7 @@ import { CONFIG } from './tokens';
 
 // Request size limits: a batch of NDJSON events up to 10 MiB, a JSON body up to 10 MiB.
 export const BODY_LIMIT = '10mb';
+export const CSV_LIMIT = '2mb'; // a roster as CSV (PUT /v1/roster)
 
 export async function createHttpApp(
   root: Type | DynamicModule,
@@ -33,5 +34,6 @@ export async function createHttpApp(
     }),
   );
   app.use(text({ limit: BODY_LIMIT, type: ['application/x-ndjson', 'application/yaml', 'text/yaml'] }));
+  app.use(text({ limit: CSV_LIMIT, type: ['text/csv'] }));
   return app;
 }

@@ -26,6 +26,12 @@ export class PipelineMetrics implements RunnerMetrics {
     help: 'Ingest requests refused without a valid source token (401): nothing taken',
     registers: [this.registry],
   });
+  readonly unknownMembers = new Counter({
+    name: 'kpi_roster_unknown_member_events_total',
+    help: 'Events accepted at ingest naming an agent or team the roster of record does not know (they grant nobody access)',
+    labelNames: ['org', 'kind'],
+    registers: [this.registry],
+  });
   readonly rejectedByCode = new Counter({
     name: 'kpi_rejected_total',
     help: 'Dead letters by stage (ingest, processor, scoring) and code',

@@ -1,7 +1,14 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import type { DefinitionSet } from '#libs/definitions';
+import { orgSettingsFor, type DefinitionSet } from '#libs/definitions';
 import type { KafkaConnection } from '#libs/kafka';
-import { DefinitionsRegistry, InProcessTransport, LogSource, type RejectionSink, type Transport } from '#libs/pipeline';
+import {
+  DefinitionsRegistry,
+  InProcessTransport,
+  LogSource,
+  RosterCache,
+  type RejectionSink,
+  type Transport,
+} from '#libs/pipeline';
 import {
   DefinitionVersionsRepository,
   IndicatorStateRepository,
@@ -12,6 +19,7 @@ import {
   ScorecardsRepository,
   SourcesRepository,
 } from '#libs/postgres';
+import { formatLocal } from '#libs/time';
 import type { RuntimeConfig } from './config';
 import type { Database } from './database';
 import { HealthController } from './health.controller';
@@ -31,6 +39,7 @@ import {
   REJECTIONS,
   REVOKED_TOKENS,
   ROSTER,
+  ROSTER_CACHE,
   SCORECARDS,
   SOURCES,
   TRANSPORT,
@@ -69,6 +78,10 @@ export class RuntimeModule implements OnApplicationShutdown {
     const log = new PostgresEventLog(database.db);
     const rejected = new RejectedEventsRepository(database.db);
     const indicators = new IndicatorStateRepository(database.db);
+    const roster = new RosterRepository(database.db);
+    // the roster's today is the org's (its time zone, as the definitions set it)
+    const rosterDay = (orgId: string, now: number) =>
+      formatLocal(orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC', now).slice(0, 10);
     const processor = {
       name: 'indicator-processor',
       store: indicators,
@@ -105,7 +118,8 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: LOG_HEALTH, useValue: logHealth },
       { provide: INDICATOR_STORE, useValue: indicators },
       { provide: SCORECARDS, useValue: new ScorecardsRepository(database.db) },
-      { provide: ROSTER, useValue: new RosterRepository(database.db) },
+      { provide: ROSTER, useValue: roster },
+      { provide: ROSTER_CACHE, useValue: new RosterCache(roster, rosterDay) },
       { provide: SOURCES, useValue: new SourcesRepository(database.db) },
       { provide: DEFINITION_VERSIONS, useValue: new DefinitionVersionsRepository(database.db) },
       { provide: REVOKED_TOKENS, useValue: new RevokedTokensRepository(database.db) },

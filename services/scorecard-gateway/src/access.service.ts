@@ -1,23 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { mayRead, type Principal, type Scope } from '#libs/access';
-import type { RevokedTokensRepository, RosterRepository } from '#libs/postgres';
+import type { RosterCache } from '#libs/pipeline';
+import type { RevokedTokensRepository } from '#libs/postgres';
 import type { RuntimeConfig } from '#runtime/config';
 import { TokenVerifier } from '#runtime/auth';
-import { CONFIG, REVOKED_TOKENS, ROSTER } from '#runtime/tokens';
+import { CONFIG, REVOKED_TOKENS, ROSTER_CACHE } from '#runtime/tokens';
 
-const ROSTER_TTL_MS = 5_000; // a change of team shows on managers' pages within this
-const RELOAD_MS = 500; // a pushed card of an agent not in the roster yet: read it again, at most this often
+const RELOAD_MS = 500; // a pushed card of an agent not in the roster: read it again, at most this often
 
-// Tokens and the roster (agent → team, learned from the events): who may read which room or entity.
+// Tokens and the roster of record as of today (never event payloads): who may read which room or entity.
 @Injectable()
 export class AccessService {
   readonly verifier: TokenVerifier;
-  private readonly rosters = new Map<string, { loadedAt: number; teams: Map<string, string> }>();
-  private readonly loading = new Map<string, Promise<Map<string, string>>>();
 
   constructor(
     @Inject(CONFIG) config: RuntimeConfig,
-    @Inject(ROSTER) private readonly rosterStore: RosterRepository,
+    @Inject(ROSTER_CACHE) private readonly rosters: RosterCache,
     @Inject(REVOKED_TOKENS) revoked: RevokedTokensRepository,
   ) {
     this.verifier = TokenVerifier.fromConfig(config, revoked);
@@ -25,39 +23,25 @@ export class AccessService {
 
   async mayRead(principal: Principal, scope: Scope): Promise<boolean> {
     if (principal.orgId !== scope.orgId) return false;
-    let roster: Map<string, string> | undefined;
+    let teamOf: ReadonlyMap<string, string> | undefined;
     if (scope.kind === 'agent' && principal.role === 'manager') {
-      roster = await this.roster(scope.orgId);
-      if (!roster.has(scope.agentId)) roster = await this.roster(scope.orgId, 0); // a join: read it afresh
+      teamOf = (await this.rosters.of(scope.orgId)).teamOf;
+      if (!teamOf.has(scope.agentId)) teamOf = (await this.rosters.of(scope.orgId, 0)).teamOf; // a join: read it afresh
     }
-    return mayRead(principal, scope, (agentId) => roster?.get(agentId));
+    return mayRead(principal, scope, (agentId) => teamOf?.get(agentId));
   }
 
-  // (for a join, a snapshot: read afresh)
+  // a team's agents today (for a join, a snapshot: read afresh)
   async agentsOf(orgId: string, teamId: string): Promise<string[]> {
-    return [...(await this.roster(orgId, 0))].filter(([, team]) => team === teamId).map(([agent]) => agent);
+    const { teamOf } = await this.rosters.of(orgId, 0);
+    return [...teamOf].filter(([, team]) => team === teamId).map(([agent]) => agent);
   }
 
-  // Without waiting (for a push): the team as last loaded; an unknown agent or a stale roster reloads
-  // in the background.
+  // Without waiting (for a push): the agent's team today as last read; an agent not in it, or a stale
+  // copy, is read again in the background.
   teamOfNow(orgId: string, agentId: string): string | undefined {
-    const held = this.rosters.get(orgId);
-    const team = held?.teams.get(agentId);
-    if (held === undefined || team === undefined || Date.now() - held.loadedAt > ROSTER_TTL_MS)
-      void this.roster(orgId, team === undefined ? RELOAD_MS : ROSTER_TTL_MS).catch(() => undefined);
+    const team = this.rosters.peek(orgId)?.teamOf.get(agentId);
+    if (team === undefined) this.rosters.peek(orgId, RELOAD_MS);
     return team;
-  }
-
-  private async roster(orgId: string, maxAgeMs = ROSTER_TTL_MS): Promise<Map<string, string>> {
-    const held = this.rosters.get(orgId);
-    if (held !== undefined && Date.now() - held.loadedAt <= maxAgeMs) return held.teams;
-    let load = this.loading.get(orgId);
-    if (load === undefined) {
-      load = this.rosterStore.teamsOf(orgId).finally(() => this.loading.delete(orgId));
-      this.loading.set(orgId, load);
-    }
-    const teams = await load;
-    this.rosters.set(orgId, { loadedAt: Date.now(), teams });
-    return teams;
   }
 }

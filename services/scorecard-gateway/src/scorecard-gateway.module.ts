@@ -3,12 +3,13 @@ import { AccessService } from './access.service';
 import { AuthGuard } from './auth.guard';
 import { DefinitionsController } from './definitions.controller';
 import { ScorecardGateway } from './scorecard.gateway';
+import { RosterController } from './roster.controller';
 import { ScorecardsController } from './scorecards.controller';
 import { SourcesController } from './sources.controller';
 import { TokensController } from './tokens.controller';
 
 @Module({
   providers: [AccessService, AuthGuard, ScorecardGateway],
-  controllers: [DefinitionsController, ScorecardsController, SourcesController, TokensController],
+  controllers: [DefinitionsController, RosterController, ScorecardsController, SourcesController, TokensController],
 })
 export class ScorecardGatewayModule {}
