@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 // org's roster settings (what to do with events naming members the roster does not know) and the
 // unknown members seen. agent_teams (the roster learned from event payloads) is dropped: access reads
 // the roster of record only.
-export class RosterOfRecord1763885800000 implements MigrationInterface {
-  name = 'RosterOfRecord1763885800000';
+export class RosterOfRecord1763885900000 implements MigrationInterface {
+  name = 'RosterOfRecord1763885900000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
