@@ -67,7 +67,7 @@ describe('definitions per org: one org publishing never changes another (all ser
 
   beforeAll(async () => {
     t = await migratedTestDatabase();
-    for (const org of ['O1', 'O2']) sources[org] = await sourceToken(t.db, `ticketing/zendesk/${org}`, org);
+    for (const org of ['O1', 'O2', 'O3']) sources[org] = await sourceToken(t.db, `ticketing/zendesk/${org}`, org);
     ({ app, base } = await startTestApp(t, [
       IngestGatewayModule,
       IndicatorProcessorModule,
@@ -221,6 +221,55 @@ describe('definitions per org: one org publishing never changes another (all ser
       current: number;
     };
     expect(trail.current).toBe(2);
+  });
+
+  it("a platform default applies to the orgs without their own version, and reads no org's scores", async () => {
+    const platform = bearer(await tokenFor({ role: 'platform', org: 'ops' }, 'kpi-ops'));
+    const o3Token = await tokenFor({ role: 'admin', org: 'O3' });
+    const o3Socket = io(`${base}/scorecards`, { transports: ['websocket'], auth: { token: o3Token } });
+    sockets.push(o3Socket);
+    const o3 = listen(o3Socket);
+    await o3Socket.emitWithAck('join', { room: 'org:O3' });
+    const before = { o1: o1.updates.length, o2: o2.updates.length };
+
+    const published = await publish(platform, withFcrTarget(0.6));
+    expect(published.status).toBe(201);
+    expect(((await published.json()) as { version: number }).version).toBe(3);
+    // O3 never published: its cards are scored with the platform default. Its card comes after the
+    // round the publish started, which re-scored O1 and O2 with their own versions
+    const scoredO3 = o3.next(teamCard('O3', 0.6));
+    expect((await post('O3', [solved('O3', 'a', 1)])).status).toBe(202);
+    await scoredO3;
+    const targets = (updates: RoomUpdate[]) => updates.map((u) => fcrOf(u.card)?.target);
+    expect(targets(o1.updates.slice(before.o1))).not.toContain(0.6);
+    expect(targets(o2.updates.slice(before.o2))).not.toContain(0.6);
+    expect((await storedFcr('O1')).map((k) => k.target)).not.toContain(0.6);
+
+    type Trail = { current: number; versions: { version: number; orgId: string | null; platformDefault: boolean }[] };
+    // the platform reads the platform defaults alone; an org's admin sees them marked, next to its own
+    expect((await (await get('/v1/definitions', platform)).json()) as Trail).toEqual({
+      current: 3,
+      versions: [expect.objectContaining({ version: 3, orgId: null, platformDefault: true })],
+    });
+    const trailO1 = (await (await get('/v1/definitions', admins.O1 as Record<string, string>)).json()) as Trail;
+    expect(trailO1.current).toBe(2);
+    expect(trailO1.versions.map((v) => [v.version, v.orgId, v.platformDefault])).toEqual([
+      [3, null, true],
+      [2, 'O1', false],
+    ]);
+    expect(await (await get('/v1/definitions/current', bearer(o3Token))).json()).toMatchObject({
+      version: 3,
+      platformDefault: true,
+    });
+
+    // a platform token reads no scores, not even of the org it names
+    const platformO1 = await tokenFor({ role: 'platform', org: 'O1' });
+    expect((await get('/v1/scorecards/org:O1', bearer(platformO1))).status).toBe(403);
+    const socket = io(`${base}/scorecards`, { transports: ['websocket'], auth: { token: platformO1 } });
+    sockets.push(socket);
+    expect(await socket.emitWithAck('join', { room: 'org:O1' })).toEqual({
+      error: 'forbidden: a platform token may not read org:O1',
+    });
   });
 });
 

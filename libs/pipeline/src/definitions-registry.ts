@@ -44,9 +44,9 @@ export class DefinitionsRegistry {
 
   readonly definitionsFor: DefinitionsFor = (orgId) => this.forOrg(orgId);
 
-  // the published version in force for an org (0: the files)
-  versionOf(orgId: string): number {
-    return (this.byOrg.get(orgId) ?? this.platform)?.version ?? 0;
+  // the published version in force for an org (0: the files); null: the platform default's
+  versionOf(orgId: string | null): number {
+    return ((orgId === null ? undefined : this.byOrg.get(orgId)) ?? this.platform)?.version ?? 0;
   }
 
   check(next: DefinitionSet): string | undefined {

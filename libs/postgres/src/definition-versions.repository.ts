@@ -53,8 +53,8 @@ export class DefinitionVersionsRepository {
     return rows.map(toVersion);
   }
 
-  // an org's versions and the platform defaults, newest first, without their source text
-  async history(orgId: string): Promise<Omit<DefinitionVersion, 'source'>[]> {
+  // an org's versions and the platform defaults (null: those alone), newest first, without their source
+  async history(orgId: string | null): Promise<Omit<DefinitionVersion, 'source'>[]> {
     const rows = await this.db.query<Omit<Row, 'source'>[]>(
       `SELECT version, org_id, published_at, published_by, note, summary FROM definition_versions
        WHERE org_id = $1 OR org_id IS NULL ORDER BY version DESC`,

@@ -35,8 +35,12 @@ interface Checked {
 // an entry of the audit trail: the org's own, or a platform default (for every org without its own)
 type Listed = Omit<DefinitionVersion, 'source'> & { platformDefault: boolean };
 
+// the definitions a caller publishes and reads: their org's (an admin), or the platform defaults (null)
+const whose = (user: Principal): string | null => (user.role === 'platform' ? null : user.orgId);
+
 // KPI-as-code over HTTP: validate, publish a new version of the caller's org (its scorecards re-score
-// live; admins only), read the org's history and export (admins of the org only). Other orgs keep theirs.
+// live; admins only) or a platform default (the platform role: every org without its own version),
+// read the history and export (the org's admins, with the platform defaults). Other orgs keep theirs.
 @ApiTags('definitions')
 @ApiBearerAuth()
 @UseGuards(AuthGuard)
@@ -65,10 +69,10 @@ export class DefinitionsController {
   @ApiOperation({
     summary: "Publish a new version of the caller's org's definitions; its scorecards re-score at once",
     description:
-      "The version applies to the admin's org only; other orgs keep theirs. Changes to scorecards take effect live. Changed indicators or orgs are refused (409): they need a replay.",
+      "An admin's version applies to the admin's org only; other orgs keep theirs. A platform token's is a default for every org without a version of its own. Changes to scorecards take effect live. Changed indicators or orgs are refused (409): they need a replay.",
   })
   @ApiConsumes('application/yaml', 'application/json')
-  @Roles(['admin'])
+  @Roles(['admin', 'platform'])
   async publish(
     @Req() req: Request,
     @Body() body: unknown,
@@ -81,7 +85,7 @@ export class DefinitionsController {
     const refusal = this.registry.check(loaded.set);
     if (refusal !== undefined) throw new ConflictException(refusal);
     const scorecards = loaded.set.scorecards.map((s) => ({ id: s.id, version: s.version }));
-    const orgId = user.orgId;
+    const orgId = whose(user);
     const entry = await this.versions.add({
       orgId,
       publishedBy: user.subject,
@@ -98,14 +102,16 @@ export class DefinitionsController {
   @Get('current')
   @ApiOperation({
     summary: "Export: the KPI-as-code text of the published version in force for the caller's org",
-    description: "The org's newest version, else the newest platform default (platformDefault: true).",
+    description:
+      "The org's newest version, else the newest platform default (platformDefault: true); for a platform token, the newest platform default.",
   })
-  @Roles(['admin'])
+  @Roles(['admin', 'platform'])
   async current(
     @CurrentPrincipal() user: Principal,
   ): Promise<{ version: number; platformDefault: boolean; source: string }> {
-    const latest = (await this.versions.latest(user.orgId)) ?? (await this.versions.latest(null));
-    if (latest === undefined || this.registry.versionOf(user.orgId) === 0) {
+    const orgId = whose(user);
+    const latest = (await this.versions.latest(orgId)) ?? (await this.versions.latest(null));
+    if (latest === undefined || this.registry.versionOf(orgId) === 0) {
       throw new NotFoundException(
         'no version published yet: the definitions in force are the files the pipeline started with',
       );
@@ -116,12 +122,14 @@ export class DefinitionsController {
   @Get()
   @ApiOperation({
     summary: "The version in force for the caller's org and its audit trail, with the platform defaults (marked)",
+    description: 'For a platform token: the platform defaults alone.',
   })
-  @Roles(['admin'])
+  @Roles(['admin', 'platform'])
   async history(@CurrentPrincipal() user: Principal): Promise<{ current: number; versions: Listed[] }> {
-    const versions = await this.versions.history(user.orgId);
+    const orgId = whose(user);
+    const versions = await this.versions.history(orgId);
     return {
-      current: this.registry.versionOf(user.orgId),
+      current: this.registry.versionOf(orgId),
       versions: versions.map((v) => ({ ...v, platformDefault: v.orgId === null })),
     };
   }
