@@ -31,7 +31,7 @@ const solved = (id: string, contacts: number) => ticketSolved(id, contacts, iso(
 function listen(socket: Socket) {
   const updates: RoomUpdate[] = [];
   socket.on('scorecard', (u: RoomUpdate) => updates.push(u));
-  return (match: (u: RoomUpdate) => boolean, timeoutMs = 15_000) =>
+  const wait = (match: (u: RoomUpdate) => boolean, timeoutMs = 15_000) =>
     new Promise<RoomUpdate>((resolve, reject) => {
       const found = updates.find(match);
       if (found !== undefined) return resolve(found);
@@ -42,6 +42,7 @@ function listen(socket: Socket) {
         resolve(u);
       });
     });
+  return Object.assign(wait, { updates });
 }
 
 // The four services as processes of their own on one database, plus a second scorecard gateway: on the
@@ -114,21 +115,32 @@ describe.each([
     expect((await nextOnSecond(fcr)).room).toBe('team:O1:T1');
   });
 
-  it('a version published on a gateway process re-scores in the scoring process', async () => {
-    const doc = seedAsOneDocument();
-    const card = doc.scorecards.find((c) => c.id === 'cs-supervisor-monthly') as SeedCard;
-    (card.kpis.find((k) => k.id === 'fcr') as { target: number }).target = 0.9;
-    const published = await fetch(`${services['scorecard-gateway']?.url}/v1/definitions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(admin) },
-      body: JSON.stringify(doc),
-    });
-    expect(published.status).toBe(201);
-    const target = (u: RoomUpdate) =>
-      u.card.score.scorecard === 'cs-supervisor-monthly' &&
-      u.card.score.kpis.find((k) => k.kpi === 'fcr')?.target === 0.9;
-    await next(target);
-    await nextOnSecond(target);
+  it("a version published on a gateway process re-scores its org's cards in the scoring process, and no other org's", async () => {
+    const withTarget = (target: number) => {
+      const doc = seedAsOneDocument();
+      const card = doc.scorecards.find((c) => c.id === 'cs-supervisor-monthly') as SeedCard;
+      (card.kpis.find((k) => k.id === 'fcr') as { target: number }).target = target;
+      return doc;
+    };
+    const publish = async (gateway: string, token: string, target: number) =>
+      (
+        await fetch(`${services[gateway]?.url}/v1/definitions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...bearer(token) },
+          body: JSON.stringify(withTarget(target)),
+        })
+      ).status;
+    // O2's admin first, on the other gateway: announced before O1's version, so read first by scoring
+    expect(await publish('scorecard-gateway-2', await tokenFor({ role: 'admin', org: 'O2' }), 0.6)).toBe(201);
+    expect(await publish('scorecard-gateway', admin, 0.9)).toBe(201);
+    const fcrTarget = (u: RoomUpdate) =>
+      u.card.score.scorecard === 'cs-supervisor-monthly'
+        ? u.card.score.kpis.find((k) => k.kpi === 'fcr')?.target
+        : undefined;
+    await next((u) => fcrTarget(u) === 0.9);
+    await nextOnSecond((u) => fcrTarget(u) === 0.9);
+    // had O2's version re-scored O1, its cards would have come before O1's own version's
+    for (const updates of [next.updates, nextOnSecond.updates]) expect(updates.map(fcrTarget)).not.toContain(0.6);
   });
 
   it('refuses an out-of-scale manual score by name at ingest; one that reaches the log anyway is a dead letter', async () => {

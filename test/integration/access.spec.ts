@@ -144,7 +144,9 @@ describe('sign-in and roles (JWT bearer tokens)', () => {
       body: '{}',
     });
     expect(publish.status).toBe(403);
-    expect(((await publish.json()) as { message: string }).message).toBe('forbidden: this needs the role admin');
+    expect(((await publish.json()) as { message: string }).message).toBe(
+      'forbidden: this needs the role admin or platform',
+    );
   });
 
   it('completes a card stored before cards named their time zone, window and scorecard', async () => {

@@ -132,7 +132,7 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
     expect(await fcr24h()).toEqual({ value: null, denominator: 0 });
   });
 
-  it('publishing a changed scorecard re-scores live; indicator changes are refused; the versions are kept', async () => {
+  it("publishing a changed scorecard re-scores the org's cards live; indicator changes are refused; the versions are kept", async () => {
     // the seed definitions as one document, with the supervisor's FCR target raised from 0.75 to 0.9
     const doc = seedAsOneDocument();
     const card = doc.scorecards.find((c) => c.id === 'cs-supervisor-monthly') as SeedCard;
@@ -176,6 +176,9 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
       versions: { publishedBy: string; note: string }[];
     };
     expect(history.current).toBe(1);
-    expect(history.versions).toMatchObject([{ publishedBy: 'hr-admin', note: 'FCR target 90%' }]);
+    // the version belongs to the publisher's org
+    expect(history.versions).toMatchObject([
+      { publishedBy: 'hr-admin', note: 'FCR target 90%', orgId: 'O1', platformDefault: false },
+    ]);
   });
 });

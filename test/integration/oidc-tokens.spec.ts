@@ -59,7 +59,7 @@ describe('tokens from an OIDC issuer (AUTH_JWKS_URL)', () => {
       'unauthorized: unexpected "aud" claim value',
     );
     await expect(verifier.verify(await sign({ org: 'O1' }))).rejects.toThrow(
-      'unauthorized: role: expected one of admin, manager, agent, display',
+      'unauthorized: role: expected one of admin, manager, agent, display, platform',
     );
   });
 

@@ -62,8 +62,9 @@ describe('kpi-pulse up: operability endpoints of the composed app', () => {
       current: number;
     };
     expect(history.current).toBe(1);
-    const fcr = running.definitions.scorecards
-      .find((c) => c.id === 'cs-supervisor-monthly')
+    const fcr = running.registry
+      .forOrg('O1')
+      .scorecards.find((c) => c.id === 'cs-supervisor-monthly')
       ?.kpis.find((k) => k.id === 'fcr');
     expect(fcr?.target).toBe(0.9);
   });

@@ -134,6 +134,7 @@ const STRINGS = {
   role_manager: { zh: '主管', en: 'Manager' },
   role_agent: { zh: '坐席', en: 'Agent' },
   role_display: { zh: '看板', en: 'Display' },
+  role_platform: { zh: '平台', en: 'Platform' },
   lastUpdate: { zh: '更新于 {time}', en: 'Updated {time}' },
   // language
   langSwitch: { zh: 'Switch to English', en: '切换到中文' },

@@ -70,7 +70,7 @@ export interface ScoredCard {
   score: ScorecardScore;
 }
 
-export type Role = 'admin' | 'manager' | 'agent' | 'display';
+export type Role = 'admin' | 'manager' | 'agent' | 'display' | 'platform';
 
 export interface Me {
   role: Role;

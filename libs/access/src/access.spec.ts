@@ -38,6 +38,13 @@ describe('who may read what', () => {
     expect(who.map((p) => mayRead(p, scope(text), teamOf))).toEqual(expected);
   });
 
+  it("a platform token reads no org's scores, not even of the org it names, and starts nowhere", () => {
+    const platform = principal({ role: 'platform', org: 'O1' });
+    for (const text of ['org:O1', 'team:O1:T1', 'team-agents:O1:T1', 'agent:O1:A1', 'org:O2'])
+      expect(mayRead(platform, scope(text), teamOf), text).toBe(false);
+    expect(homeScopes(platform)).toEqual([]);
+  });
+
   it('starts each role where it may look', () => {
     expect(homeScopes(admin).map(scopeName)).toEqual(['org:O1']);
     expect(homeScopes(manager).map(scopeName)).toEqual(['team:O1:T1', 'team-agents:O1:T1']);
@@ -55,13 +62,14 @@ describe('who may read what', () => {
 
 describe('token claims', () => {
   it.each([
-    [{ org: 'O1' }, 'role: expected one of admin, manager, agent, display'],
-    [{ role: 'boss', org: 'O1' }, 'role: expected one of admin, manager, agent, display'],
+    [{ org: 'O1' }, 'role: expected one of admin, manager, agent, display, platform'],
+    [{ role: 'boss', org: 'O1' }, 'role: expected one of admin, manager, agent, display, platform'],
     [{ role: 'admin' }, 'org: expected the org id'],
     [{ role: 'manager', org: 'O1' }, 'teams: a manager needs at least one team'],
     [{ role: 'manager', org: 'O1', teams: 'T1' }, 'teams: expected a list of team ids'],
     [{ role: 'agent', org: 'O1', teams: ['T1'] }, 'an agent token needs agent and exactly one team'],
     [{ role: 'display', org: 'O1', teams: ['T1', 'T2'] }, 'teams: a display shows one team or the org'],
+    [{ role: 'platform', org: 'ops', teams: ['T1'] }, 'a platform token reads no org: it takes no teams and no agent'],
   ])('%j is refused: %s', (claims, reason) => {
     expect(principalOf('x', { ...inAnHour, ...claims }, policy)).toEqual({ ok: false, reason });
   });

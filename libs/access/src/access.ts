@@ -39,6 +39,7 @@ export function scopeName(scope: Scope): string {
 export function mayRead(p: Principal, scope: Scope, teamOf: (agentId: string) => string | undefined): boolean {
   if (p.orgId !== scope.orgId) return false;
   if (p.role === 'admin') return true;
+  if (p.role === 'platform') return false; // publishes defaults for every org; reads no org's scores
   switch (scope.kind) {
     case 'org':
       return p.role === 'display' && p.teams.length === 0;
@@ -57,6 +58,7 @@ export function mayRead(p: Principal, scope: Scope, teamOf: (agentId: string) =>
 // Where a principal's page starts: the scopes it may open first.
 export function homeScopes(p: Principal): Scope[] {
   const { orgId } = p;
+  if (p.role === 'platform') return [];
   if (p.role === 'admin' || (p.role === 'display' && p.teams.length === 0)) return [{ kind: 'org', orgId }];
   const teams = p.teams.map((teamId): Scope => ({ kind: 'team', orgId, teamId }));
   if (p.role === 'manager')

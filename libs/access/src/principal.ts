@@ -2,15 +2,17 @@
 // - admin: everything, and publishing definitions;
 // - manager: the teams listed, their agents, the team aggregates;
 // - agent: their own individual scores and their team's aggregates;
-// - display: read-only team aggregates of one org (every team) or one team, for a wall screen.
-export const ROLES = ['admin', 'manager', 'agent', 'display'] as const;
+// - display: read-only team aggregates of one org (every team) or one team, for a wall screen;
+// - platform: the installation's operators: publishing default definitions for every org without its
+//   own version; no org's scores (`org`: the operators' own org, whose admins may revoke the token).
+export const ROLES = ['admin', 'manager', 'agent', 'display', 'platform'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {
   subject: string;
   role: Role;
   orgId: string;
-  teams: readonly string[]; // manager: theirs; agent, team display: theirs (one); org display, admin: none
+  teams: readonly string[]; // manager: theirs; agent, team display: theirs (one); org display, admin, platform: none
   agentId?: string; // agent: who they are
   expiresAt: number; // the token's exp, epoch ms: a socket is closed then
   tokenId?: string; // the token's jti: what an admin revokes
@@ -34,6 +36,7 @@ export const DEFAULT_MAX_LIFETIMES: Lifetimes = {
   manager: 12 * 3600,
   agent: 12 * 3600,
   display: 90 * 86_400,
+  platform: 12 * 3600,
 };
 
 export interface TokenPolicy {
@@ -85,6 +88,8 @@ export function principalOf(
   if (role === 'agent' && (principal.agentId === undefined || list.length !== 1))
     return { ok: false, reason: 'an agent token needs agent and exactly one team' };
   if (role === 'display' && list.length > 1) return { ok: false, reason: 'teams: a display shows one team or the org' };
+  if (role === 'platform' && (list.length > 0 || principal.agentId !== undefined))
+    return { ok: false, reason: 'a platform token reads no org: it takes no teams and no agent' };
   return { ok: true, principal };
 }
 

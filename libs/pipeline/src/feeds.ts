@@ -2,12 +2,12 @@ import type { IndicatorValue } from '#libs/indicators';
 import type { ScoredCard } from './rescore';
 
 // The hand-offs between services. Every message is of one org (a topic keyed by org keeps an org's
-// messages in order and in the partition number of its source events), except published versions.
+// messages in order and in the partition number of its source events), except a platform default.
 export interface FeedMessages {
   'indicator-changes': ChangeBatch; // indicator processor → scoring
   'scorecard-updates': ScoredBatch; // scoring → every scorecard gateway
   breaches: OpenedBreach[]; // scoring → alerting: red lines as they are crossed
-  definitions: { version: number }; // a version published on a gateway → scoring
+  definitions: PublishedNotice; // a version published on a gateway → scoring
 }
 export type FeedName = keyof FeedMessages;
 
@@ -19,6 +19,13 @@ export interface ChangeBatch {
   clocks?: Record<string, number>;
   acceptedAt?: number; // when the oldest event behind the changes was durably accepted (end-to-end latency)
   offset: number; // the log offset the changes reflect events up to (0 over Kafka: offsets are per partition)
+}
+
+// A version was published for an org (null: a platform default, for every org without its own version).
+// Older messages carry no org: they were published for every org.
+export interface PublishedNotice {
+  version: number;
+  orgId?: string | null;
 }
 
 // the cards, the log offset they reflect, the oldest acceptance behind them
@@ -91,7 +98,7 @@ export const BY_ORG: { [F in FeedName]: (message: FeedMessages[F]) => [orgId: st
   'scorecard-updates': (batch) =>
     [...groupBy(batch.cards, (c) => c.entity.orgId)].map(([org, cards]) => [org, { ...batch, cards }]),
   breaches: (breaches) => [...groupBy(breaches, (b) => b.orgId)],
-  definitions: (published) => [[null, published]],
+  definitions: (published) => [[published.orgId ?? null, published]],
 };
 
 // Items grouped by a key, each group in the items' order.

@@ -8,6 +8,7 @@ export {
   type FeedName,
   type OpenedBreach,
   type Outlet,
+  type PublishedNotice,
   type ScoredBatch,
   type SubscribeOptions,
   type Subscription,
@@ -45,7 +46,13 @@ export {
   type ViewWindow,
 } from './rescore';
 export { completeStoredCard, type StoredScoredCard } from './stored-card';
-export { DefinitionsRegistry, parsePublished, type PublishOutcome } from './definitions-registry';
+export {
+  DefinitionsRegistry,
+  parsePublished,
+  type DefinitionsFor,
+  type PublishedSet,
+  type PublishOutcome,
+} from './definitions-registry';
 export { ValuesCache } from './values-cache';
 export { RoomLedger, type RoomSnapshot, type RoomUpdate } from './room-updates';
 export { errorMessage, type RunnerLogger, type RunnerMetrics } from './ports';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DefinitionSet } from '#libs/definitions';
 import type { EntityRef, IndicatorValue } from '#libs/indicators';
-import { parsePublished } from './definitions-registry';
+import { DefinitionsRegistry, parsePublished, type DefinitionsFor } from './definitions-registry';
 import { rescoreEntities, type ValuesReader } from './rescore';
 import { completeStoredCard, type StoredScoredCard } from './stored-card';
 
@@ -46,6 +46,12 @@ function definitions(): DefinitionSet {
   return set;
 }
 
+// the same definitions for every org
+function everyOrg(): DefinitionsFor {
+  const set = definitions();
+  return () => set;
+}
+
 const team: EntityRef = { level: 'team', id: 'T1', orgId: 'O1' };
 const none: ValuesReader = { valuesOf: () => Promise.resolve([] as IndicatorValue[]) };
 // 30 November 2026, 20:00 in Shanghai: still November there, already 1 December nowhere west of UTC+4
@@ -53,7 +59,7 @@ const clock = Date.parse('2026-11-30T20:00:00+08:00');
 
 describe('a scored card names its zone, window and scorecard', () => {
   it("the scorecard's own period, in the org's zone", async () => {
-    const [card] = await rescoreEntities([team], clock, definitions(), none);
+    const [card] = await rescoreEntities([team], clock, everyOrg(), none);
     expect(card).toMatchObject({
       timeZone: 'Asia/Shanghai',
       window: 'month',
@@ -65,9 +71,9 @@ describe('a scored card names its zone, window and scorecard', () => {
   });
 
   it('the view window it was re-scored over', async () => {
-    const [day] = await rescoreEntities([team], clock, definitions(), none, 'rolling:24h');
+    const [day] = await rescoreEntities([team], clock, everyOrg(), none, 'rolling:24h');
     expect(day).toMatchObject({ window: 'rolling:24h', periodStart: clock - 86_400_000, periodEnd: clock });
-    const [week] = await rescoreEntities([team], clock, definitions(), none, 'week');
+    const [week] = await rescoreEntities([team], clock, everyOrg(), none, 'week');
     expect(week).toMatchObject({
       timeZone: 'Asia/Shanghai',
       window: 'week',
@@ -80,7 +86,7 @@ describe('each org is scored at its own clock', () => {
   it("an org whose clock is still in November gets November's card while another's is in December", async () => {
     const other: EntityRef = { level: 'team', id: 'T1', orgId: 'O2' };
     const clocks: Record<string, number> = { O1: clock, O2: Date.parse('2026-12-01T09:00:00+08:00') };
-    const cards = await rescoreEntities([team, other], (org) => clocks[org] ?? clock, definitions(), none);
+    const cards = await rescoreEntities([team, other], (org) => clocks[org] ?? clock, everyOrg(), none);
     expect(cards.map((c) => [c.entity.orgId, new Date(c.periodStart).toISOString()])).toEqual([
       ['O1', '2026-10-31T16:00:00.000Z'],
       ['O2', '2026-11-30T16:00:00.000Z'],
@@ -88,9 +94,26 @@ describe('each org is scored at its own clock', () => {
   });
 });
 
+describe("each org is scored with its own org's scorecards", () => {
+  it("a version published for O2 changes O2's target and no other org's", async () => {
+    const registry = new DefinitionsRegistry(definitions());
+    const raised = parsePublished(SOURCE.replace('target: 0.75', 'target: 0.9'));
+    if (raised === undefined) throw new Error('no set');
+    expect(registry.publish({ version: 7, orgId: 'O2', set: raised })).toEqual({ ok: true, version: 7 });
+    const o2: EntityRef = { level: 'team', id: 'T1', orgId: 'O2' };
+    const o3: EntityRef = { level: 'team', id: 'T1', orgId: 'O3' };
+    const cards = await rescoreEntities([team, o2, o3], clock, registry.definitionsFor, none);
+    expect(cards.map((c) => [c.entity.orgId, c.score.kpis[0]?.target])).toEqual([
+      ['O1', 0.75],
+      ['O2', 0.9],
+      ['O3', 0.75],
+    ]);
+  });
+});
+
 describe('completeStoredCard', () => {
   const stored = async (): Promise<StoredScoredCard> => {
-    const [card] = await rescoreEntities([team], clock, definitions(), none);
+    const [card] = await rescoreEntities([team], clock, everyOrg(), none);
     if (card === undefined) throw new Error('no card');
     const old: StoredScoredCard = { ...card, score: { ...card.score, kpis: card.score.kpis.map((k) => ({ ...k })) } };
     delete old.timeZone;

@@ -12,6 +12,7 @@ import { scoreCardAt } from '#libs/evaluation';
 import { emptyReading, entityKey, valueRowKey, type EntityRef, type IndicatorValue } from '#libs/indicators';
 import type { KpiScore, ScorecardScore } from '#libs/scoring';
 import { dateOfDayNumber, localDayNumber } from '#libs/time';
+import type { DefinitionsFor } from './definitions-registry';
 
 export interface ScoredCard {
   entity: EntityRef;
@@ -28,6 +29,15 @@ export type CardKpi = KpiScore & { unit: IndicatorUnit };
 export type CardScore = Omit<ScorecardScore, 'kpis'> & { kpis: CardKpi[] };
 
 type IndicatorsById = ReadonlyMap<string, IndicatorDef>;
+
+// the indicators of a definition set by id, built once per set
+const indicatorMaps = new WeakMap<DefinitionSet, IndicatorsById>();
+function indicatorsOf(definitions: DefinitionSet): IndicatorsById {
+  let byId = indicatorMaps.get(definitions);
+  if (byId === undefined)
+    indicatorMaps.set(definitions, (byId = new Map(definitions.indicators.map((i) => [i.id, i]))));
+  return byId;
+}
 
 // the units of the indicators, by id ('number' for one not defined: validation keeps that from happening)
 export function unitsOf(definitions: DefinitionSet): (indicator: string) => IndicatorUnit {
@@ -49,11 +59,11 @@ export interface ValuesReader {
 }
 
 // Re-scores the scorecards that changed indicator values touch, for the periods holding the org's clock,
-// with the definition version in force, from the stored values of each touched entity.
+// with the definitions in force for the entity's org, from the stored values of each touched entity.
 export async function rescore(
   changes: readonly IndicatorValue[],
   clock: ScoringClock,
-  definitions: DefinitionSet,
+  definitions: DefinitionsFor,
   values: ValuesReader,
 ): Promise<ScoredCard[]> {
   const touched = new Map<string, { entity: EntityRef; indicators: Set<string> }>();
@@ -76,7 +86,7 @@ export type ViewWindow = (typeof VIEW_WINDOWS)[number];
 export async function rescoreEntities(
   entities: readonly EntityRef[],
   clock: ScoringClock,
-  definitions: DefinitionSet,
+  definitions: DefinitionsFor,
   values: ValuesReader,
   over?: ViewWindow,
 ): Promise<ScoredCard[]> {
@@ -92,19 +102,21 @@ export async function rescoreEntities(
 async function scoreTouched(
   touched: readonly { entity: EntityRef; indicators: Set<string> | 'all' }[],
   clock: ScoringClock,
-  definitions: DefinitionSet,
+  definitionsFor: DefinitionsFor,
   values: ValuesReader,
   over?: ViewWindow,
 ): Promise<ScoredCard[]> {
-  const work: { entity: EntityRef; at: number; tz: string; cards: ScorecardDef[] }[] = [];
+  const work: { entity: EntityRef; at: number; tz: string; cards: ScorecardDef[]; indicators: IndicatorsById }[] = [];
   for (const { entity, indicators } of touched) {
+    // each org's own scorecards (its published version); indicators and orgs are every org's
+    const definitions = definitionsFor(entity.orgId);
     const at = typeof clock === 'number' ? clock : clock(entity.orgId);
     const tz = zoneOf(definitions, entity.orgId);
     const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(tz, at))).filter(
       (def) =>
         def.level === entity.level && (indicators === 'all' || def.kpis.some((k) => indicators.has(k.indicator))),
     );
-    if (cards.length > 0) work.push({ entity, at, tz, cards });
+    if (cards.length > 0) work.push({ entity, at, tz, cards, indicators: indicatorsOf(definitions) });
   }
   if (work.length === 0) return [];
   // an entity's values by indicator, window and period, for one lookup per KPI
@@ -116,9 +128,8 @@ async function scoreTouched(
     rows.set(valueRowKey(v.indicator, v.window, v.periodStart), v);
   }
   const none = new Map<string, IndicatorValue>();
-  const indicators: IndicatorsById = new Map(definitions.indicators.map((i) => [i.id, i]));
   const out: ScoredCard[] = [];
-  for (const { entity, at, tz, cards } of work) {
+  for (const { entity, at, tz, cards, indicators } of work) {
     const stored = byEntity.get(entityKey(entity)) ?? none;
     for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored, over, indicators));
   }

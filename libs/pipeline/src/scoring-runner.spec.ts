@@ -13,10 +13,10 @@ import { ScoringRunner, type ScorecardStore, type StoredValues } from './scoring
 const definitions = combineDefinitions([parseDefinitionDocument(sampleDocument(), 'sample.json')]).set;
 const clock = Date.parse('2026-11-15T04:00:00Z');
 const month = periodOfInstant('month', 'Asia/Shanghai', clock);
-const team = (id: string): EntityRef => ({ level: 'team', id, orgId: 'O1' });
-const fcr = (id: string, value: number): IndicatorValue => ({
+const team = (id: string, orgId = 'O1'): EntityRef => ({ level: 'team', id, orgId });
+const fcr = (id: string, value: number, orgId = 'O1'): IndicatorValue => ({
   indicator: 'support.fcr',
-  entity: team(id),
+  entity: team(id, orgId),
   window: 'month',
   periodStart: month.start,
   periodEnd: month.end,
@@ -36,7 +36,9 @@ class FakeValues implements StoredValues {
   valuesOf(entities: readonly EntityRef[]): Promise<IndicatorValue[]> {
     const failure = this.failures.shift();
     if (failure !== undefined) return Promise.reject(failure);
-    return Promise.resolve(this.stored.filter((v) => entities.some((e) => e.id === v.entity.id)));
+    return Promise.resolve(
+      this.stored.filter((v) => entities.some((e) => e.id === v.entity.id && e.orgId === v.entity.orgId)),
+    );
   }
 }
 
@@ -57,7 +59,7 @@ afterEach(async () => {
   for (const r of runners.splice(0)) await r.stop();
 });
 
-function setup(mode: 'send' | 'outbox' = 'send') {
+function setup(mode: 'send' | 'outbox' = 'send', registry = new DefinitionsRegistry(definitions)) {
   const values = new FakeValues();
   const scorecards = new FakeScorecards();
   const sent: ScoredBatch[] = [];
@@ -65,7 +67,7 @@ function setup(mode: 'send' | 'outbox' = 'send') {
   const dead: Rejection[] = [];
   const metrics = fakeMetrics();
   const runner = new ScoringRunner({
-    registry: new DefinitionsRegistry(definitions),
+    registry,
     values,
     scorecards,
     updates: mode === 'send' ? { kind: 'send', send: (b) => Promise.resolve(void sent.push(b)) } : { kind: 'outbox' },
@@ -181,5 +183,29 @@ describe('ScoringRunner', () => {
     runner.rescoreAll();
     await until(() => sent.length === 2);
     expect(entitiesOf(sent[1]?.cards ?? [])).toEqual(['T1', 'T2']);
+  });
+
+  it("re-scores only an org's entities with a version published for it, each org with its own scorecards", async () => {
+    const registry = new DefinitionsRegistry(definitions);
+    const { runner, sent, values } = setup('send', registry);
+    values.stored.push(fcr('T9', 0.7, 'O2'));
+    runner.receive({ changes: [fcr('T1', 0.6)], clock, offset: 1 });
+    await until(() => sent.length === 1);
+    expect(sent[0]?.cards.map((c) => c.entity.orgId).sort()).toEqual(['O1', 'O1', 'O2']);
+
+    const raised = {
+      ...definitions,
+      scorecards: definitions.scorecards.map((c) => ({ ...c, kpis: c.kpis.map((k) => ({ ...k, target: 0.99 })) })),
+    };
+    registry.publish({ version: 1, orgId: 'O2', set: raised });
+    runner.receive({ changes: [fcr('T1', 0.65)], clock, offset: 2 }); // O1's change, in the same round
+    runner.rescoreOrg('O2');
+    await until(() => sent.length >= 2);
+    const cards = sent[1]?.cards ?? [];
+    expect(cards.map((c) => `${c.entity.orgId}:${c.entity.id}`).sort()).toEqual(['O1:T1', 'O2:T9']);
+    const targets = (org: string) =>
+      new Set(cards.filter((c) => c.entity.orgId === org).flatMap((c) => c.score.kpis.map((k) => k.target)));
+    expect(targets('O2')).toEqual(new Set([0.99]));
+    expect(targets('O1').has(0.99)).toBe(false);
   });
 });

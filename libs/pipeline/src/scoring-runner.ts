@@ -1,4 +1,4 @@
-import { entityKey, type EntityRef } from '#libs/indicators';
+import { entityKey, type EntityRef, type IndicatorValue } from '#libs/indicators';
 import type { DefinitionsRegistry } from './definitions-registry';
 import type { ChangeBatch, OpenedBreach, Outlet, ScoredBatch } from './feeds';
 import type { RejectionSink, ScoringFailure } from './ingest';
@@ -45,7 +45,9 @@ export class ScoringRunner {
   private cache: ValuesCache;
   private owns: (orgId: string) => boolean = () => true;
   private readonly pending = new PendingChanges();
-  private everything = true; // the next round re-scores every entity
+  // the next round re-scores every entity of these orgs ('all': of every org held here), not only the
+  // ones changes touch
+  private rescoring: 'all' | Set<string> | undefined = 'all';
   private clock = Number.NEGATIVE_INFINITY; // the newest clock of every org
   private readonly clocks = new Map<string, number>(); // each org's (its scorecards are scored at it)
   // every org's clock is at least this: the clock of batches without per-org clocks (a tick that moved
@@ -83,9 +85,15 @@ export class ScoringRunner {
     return own === undefined ? this.clock : Math.max(own, this.floor);
   };
 
-  // A new definitions version: every entity is re-scored with it, at once.
+  // A new platform default: every entity is re-scored with the definitions in force for its org, at once.
   rescoreAll(): void {
-    this.everything = true;
+    this.rescoring = 'all';
+    this.kick();
+  }
+
+  // A new version of an org's definitions: that org's entities are re-scored with it, at once.
+  rescoreOrg(orgId: string): void {
+    this.rescoreLater(new Set([orgId]));
     this.kick();
   }
 
@@ -120,39 +128,51 @@ export class ScoringRunner {
     do {
       this.again = false;
       const { changes, acceptedAt } = this.pending.take();
-      const everything = this.everything;
-      if (changes.length === 0 && !everything) continue;
-      this.everything = false;
+      const orgs = this.rescoring;
+      if (changes.length === 0 && orgs === undefined) continue;
+      this.rescoring = undefined;
       const started = performance.now();
       const done = await this.retrying('round', async () => {
         const clocks = Object.fromEntries([...this.clocks.keys()].map((org) => [org, this.clockOf(org)]));
         await this.cache.apply(changes, this.clock, clocks);
-        if (everything)
-          return this.scoreAll(
-            changes.map((c) => c.entity),
-            acceptedAt,
-          );
-        await this.store(await rescore(changes, this.clockOf, this.o.registry.current, this.cache), acceptedAt);
+        if (orgs !== undefined) return this.scoreAll(orgs, changes, acceptedAt);
+        await this.store(await rescore(changes, this.clockOf, this.o.registry.definitionsFor, this.cache), acceptedAt);
       });
       this.o.metrics.scoreSeconds.observe((performance.now() - started) / 1000);
       if (!done.ok) {
         const entities = new Map(changes.map((c) => [entityKey(c.entity), c.entity]));
+        const everything = orgs === undefined ? false : orgs === 'all' ? true : [...orgs];
         await this.deadLetter('round_failed', done.error, { everything, entities: [...entities.values()] });
       }
     } while (this.again || this.pending.size > 0);
   }
 
-  // every stored entity (and these) of the orgs scored here, with every scorecard in force
-  private async scoreAll(also: readonly EntityRef[], acceptedAt: number | undefined): Promise<void> {
+  // every stored entity (and the changed ones) of these orgs scored here, with every scorecard in force
+  // for its org; the changes of other orgs as any round scores them
+  private async scoreAll(
+    orgs: 'all' | ReadonlySet<string>,
+    changes: readonly IndicatorValue[],
+    acceptedAt: number | undefined,
+  ): Promise<void> {
     if (!Number.isFinite(this.clock)) {
-      this.everything = true; // nothing to score for yet: the first changes will
+      this.rescoreLater(orgs); // nothing to score for yet: the first changes will
       return;
     }
+    const all = (orgId: string) => orgs === 'all' || orgs.has(orgId);
     const entities = new Map<string, EntityRef>();
-    for (const e of [...(await this.o.values.entities()), ...this.cache.entities, ...also])
-      if (this.owns(e.orgId)) entities.set(entityKey(e), e);
-    const cards = await rescoreEntities([...entities.values()], this.clockOf, this.o.registry.current, this.cache);
+    for (const e of [...(await this.o.values.entities()), ...this.cache.entities, ...changes.map((c) => c.entity)])
+      if (this.owns(e.orgId) && all(e.orgId)) entities.set(entityKey(e), e);
+    const { definitionsFor } = this.o.registry;
+    const cards = await rescoreEntities([...entities.values()], this.clockOf, definitionsFor, this.cache);
+    const others = changes.filter((c) => !all(c.entity.orgId));
+    if (others.length > 0) cards.push(...(await rescore(others, this.clockOf, definitionsFor, this.cache)));
     await this.store(cards, acceptedAt);
+  }
+
+  // these orgs' entities are re-scored whole in the next round
+  private rescoreLater(orgs: 'all' | ReadonlySet<string>): void {
+    const pending = this.rescoring;
+    this.rescoring = orgs === 'all' || pending === 'all' ? 'all' : new Set([...(pending ?? []), ...orgs]);
   }
 
   private async store(cards: ScoredCard[], acceptedAt: number | undefined): Promise<void> {

@@ -9,6 +9,7 @@ import { RosterAndKpiHistory1763885400000 } from './migrations/1763885400000-ros
 import { RejectionCodes1763885500000 } from './migrations/1763885500000-rejection-codes';
 import { RevokedTokens1763885600000 } from './migrations/1763885600000-revoked-tokens';
 import { Sources1763885700000 } from './migrations/1763885700000-sources';
+import { DefinitionVersionsOrg1763885800000 } from './migrations/1763885800000-definition-versions-org';
 import { RosterOfRecord1763885900000 } from './migrations/1763885900000-roster-of-record';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   RejectionCodes1763885500000,
   RevokedTokens1763885600000,
   Sources1763885700000,
+  DefinitionVersionsOrg1763885800000,
   RosterOfRecord1763885900000,
 ];
 

@@ -31,13 +31,14 @@ The secret is AUTH_JWT_SECRET, else the one \`kpi-pulse up\` keeps in KPI_PULSE_
 .data). Services configured with AUTH_JWKS_URL take their issuer's tokens instead.
 
 Every token expires and carries a jti (printed on stderr): an admin of the org revokes it with
-POST /v1/tokens/<jti>/revoke. The longest lifetimes are 12h for admin, manager and agent and 90d for display,
-unless AUTH_MAX_LIFETIME_ADMIN, _MANAGER, _AGENT or _DISPLAY say otherwise.
+POST /v1/tokens/<jti>/revoke. The longest lifetimes are 12h for admin, manager, agent and platform and 90d for
+display, unless AUTH_MAX_LIFETIME_ADMIN, _MANAGER, _AGENT, _DISPLAY or _PLATFORM say otherwise.
 
 Examples:
   kpi-pulse token --role manager --team O1-T1
   kpi-pulse token --role agent --team O1-T1 --agent O1-T1-A1
-  kpi-pulse token --role display --expires 30d          (a wall screen: /tv?token=…)`,
+  kpi-pulse token --role display --expires 30d          (a wall screen: /tv?token=…)
+  kpi-pulse token --role platform --org ops             (publishes default definitions for every org)`,
     )
     .action(async (opts: TokenOptions) => {
       let config;

@@ -25,7 +25,7 @@ describe('runtime configuration from the environment', () => {
         jwksUrl: undefined,
         issuer: undefined,
         audience: undefined,
-        maxLifetimes: { admin: 43_200, manager: 43_200, agent: 43_200, display: 7_776_000 },
+        maxLifetimes: { admin: 43_200, manager: 43_200, agent: 43_200, display: 7_776_000, platform: 43_200 },
       },
       allowedOrigins: [],
     });
@@ -48,7 +48,13 @@ describe('runtime configuration from the environment', () => {
       AUTH_MAX_LIFETIME_DISPLAY: '30d',
       ALLOWED_ORIGINS: 'https://kpi.example.com, http://wall.local:8080',
     });
-    expect(c.auth.maxLifetimes).toEqual({ admin: 43_200, manager: 43_200, agent: 28_800, display: 2_592_000 });
+    expect(c.auth.maxLifetimes).toEqual({
+      admin: 43_200,
+      manager: 43_200,
+      agent: 28_800,
+      display: 2_592_000,
+      platform: 43_200,
+    });
     expect(c.allowedOrigins).toEqual(['https://kpi.example.com', 'http://wall.local:8080']);
   });
 

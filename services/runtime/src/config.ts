@@ -126,7 +126,13 @@ function lifetimes(env: Env): Lifetimes {
       throw new ConfigError(name, `expected a span such as ${formatSpan(DEFAULT_MAX_LIFETIMES[role])}, got "${raw}"`);
     return seconds;
   };
-  return { admin: read('admin'), manager: read('manager'), agent: read('agent'), display: read('display') };
+  return {
+    admin: read('admin'),
+    manager: read('manager'),
+    agent: read('agent'),
+    display: read('display'),
+    platform: read('platform'),
+  };
 }
 
 function origins(env: Env): string[] {

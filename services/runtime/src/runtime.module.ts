@@ -6,6 +6,7 @@ import {
   InProcessTransport,
   LogSource,
   RosterCache,
+  type PublishedSet,
   type RejectionSink,
   type Transport,
 } from '#libs/pipeline';
@@ -51,9 +52,9 @@ import {
 export interface RuntimeOptions {
   config: RuntimeConfig;
   database: Database;
-  definitions: DefinitionSet;
+  definitions: DefinitionSet; // the files: every org's indicators and orgs, and the scorecards by default
   clock?: Clock; // the wall clock the processor ticks to when idle (tests move it by hand)
-  definitionsVersion?: number; // the published version the definitions come from (0: the files)
+  published?: readonly PublishedSet[]; // the published versions in force: each org's newest, the platform default
   transport?: Transport; // the feeds between services; default: all in this process
   kafka?: KafkaConnection; // set: events go through Kafka instead of the Postgres log
 }
@@ -73,7 +74,7 @@ export class RuntimeModule implements OnApplicationShutdown {
   ) {}
 
   static register(options: RuntimeOptions): DynamicModule {
-    const { config, database, definitions, clock = { now: () => Date.now() }, definitionsVersion = 0 } = options;
+    const { config, database, definitions, clock = { now: () => Date.now() }, published = [] } = options;
     const { kafka } = options;
     const log = new PostgresEventLog(database.db);
     const rejected = new RejectedEventsRepository(database.db);
@@ -108,7 +109,7 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: CONFIG, useValue: config },
       { provide: DATABASE, useValue: database },
       { provide: DEFINITIONS, useValue: definitions },
-      { provide: REGISTRY, useValue: new DefinitionsRegistry(definitions, definitionsVersion) },
+      { provide: REGISTRY, useValue: new DefinitionsRegistry(definitions, published) },
       { provide: METRICS, useValue: new PipelineMetrics() },
       { provide: CLOCK, useValue: clock },
       { provide: TRANSPORT, useValue: options.transport ?? new InProcessTransport() },

@@ -10,6 +10,7 @@ import {
   parsePublished,
   routeFeeds,
   type FeedName,
+  type PublishedSet,
   type Transport,
 } from '#libs/pipeline';
 import { DefinitionVersionsRepository, PostgresFeedTransport } from '#libs/postgres';
@@ -22,6 +23,7 @@ import type { RuntimeConfig } from './config';
 import { openDatabase, type Database } from './database';
 import { createHttpApp } from './http-app';
 import { RuntimeModule } from './runtime.module';
+import { REGISTRY } from './tokens';
 
 export const SERVICES = {
   'ingest-gateway': IngestGatewayModule,
@@ -35,7 +37,8 @@ export interface Running {
   app: NestExpressApplication;
   url: string;
   database: Database;
-  definitions: DefinitionSet;
+  definitions: DefinitionSet; // the files
+  registry: DefinitionsRegistry; // the definitions in force, org by org
   close(): Promise<void>;
 }
 
@@ -57,7 +60,7 @@ export async function up(
     dataDir: config.dataDir,
     port: config.embeddedPostgresPort,
   });
-  const published = await latestPublished(database, definitions);
+  const published = await publishedInForce(database, definitions);
   const kafka =
     config.kafkaBrokers === undefined
       ? undefined
@@ -76,8 +79,8 @@ export async function up(
     RuntimeModule.register({
       config,
       database,
-      definitions: published.set,
-      definitionsVersion: published.version,
+      definitions,
+      published,
       transport: transportFor(services, {
         postgres: new PostgresFeedTransport(database.db),
         ...(kafka === undefined ? {} : { kafka: kafka.transport }),
@@ -102,7 +105,8 @@ export async function up(
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi));
   await app.listen(config.httpPort, config.httpHost);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', '127.0.0.1');
-  return { app, url, database, definitions: published.set, close: () => app.close() };
+  const registry = app.get<DefinitionsRegistry>(REGISTRY);
+  return { app, url, database, definitions, registry, close: () => app.close() };
 }
 
 // The one place the feeds' transport is chosen: in this process between two services it runs; else
@@ -125,20 +129,23 @@ export function transportFor(
   });
 }
 
-// A version published over HTTP outlives a restart: its scorecards are used, as long as its indicators
-// and orgs are still those of the definition files (the processor's state was folded under those).
-async function latestPublished(
-  database: Database,
-  files: DefinitionSet,
-): Promise<{ set: DefinitionSet; version: number }> {
-  const latest = await new DefinitionVersionsRepository(database.db).latest();
-  if (latest === undefined) return { set: files, version: 0 };
-  const set = parsePublished(latest.source);
-  if (set === undefined || new DefinitionsRegistry(files).check(set) !== undefined) {
-    process.stderr.write(
-      `kpi-pulse: published definitions v${latest.version} no longer match the definition files; using the files\n`,
-    );
-    return { set: files, version: 0 };
+// Versions published over HTTP outlive a restart: each org's newest, and the newest platform default,
+// are in force again, as long as their indicators and orgs are still those of the definition files (the
+// processor's state was folded under those). An org whose version no longer matches is scored with the
+// platform default, else the files.
+async function publishedInForce(database: Database, files: DefinitionSet): Promise<PublishedSet[]> {
+  const check = new DefinitionsRegistry(files);
+  const kept: PublishedSet[] = [];
+  for (const latest of await new DefinitionVersionsRepository(database.db).latestOfEach()) {
+    const set = parsePublished(latest.source);
+    if (set === undefined || check.check(set) !== undefined) {
+      const whose = latest.orgId === null ? 'the platform default' : `org ${latest.orgId}`;
+      process.stderr.write(
+        `kpi-pulse: published definitions v${latest.version} (${whose}) no longer match the definition files; not in force\n`,
+      );
+      continue;
+    }
+    kept.push({ version: latest.version, orgId: latest.orgId, set });
   }
-  return { set, version: latest.version };
+  return kept;
 }

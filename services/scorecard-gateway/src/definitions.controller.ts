@@ -22,8 +22,8 @@ import {
   parseDefinitionSource,
   type DefinitionIssue,
 } from '#libs/definitions';
-import type { DefinitionsRegistry, Outlet, Transport } from '#libs/pipeline';
-import type { DefinitionVersionsRepository } from '#libs/postgres';
+import type { DefinitionsRegistry, Outlet, PublishedNotice, Transport } from '#libs/pipeline';
+import type { DefinitionVersion, DefinitionVersionsRepository } from '#libs/postgres';
 import { DEFINITION_VERSIONS, REGISTRY, TRANSPORT } from '#runtime/tokens';
 import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
 
@@ -32,8 +32,15 @@ interface Checked {
   warnings: string[];
 }
 
-// KPI-as-code over HTTP: validate, publish a new version (scorecards re-score live; admins only), read
-// the history.
+// an entry of the audit trail: the org's own, or a platform default (for every org without its own)
+type Listed = Omit<DefinitionVersion, 'source'> & { platformDefault: boolean };
+
+// the definitions a caller publishes and reads: their org's (an admin), or the platform defaults (null)
+const whose = (user: Principal): string | null => (user.role === 'platform' ? null : user.orgId);
+
+// KPI-as-code over HTTP: validate, publish a new version of the caller's org (its scorecards re-score
+// live; admins only) or a platform default (the platform role: every org without its own version),
+// read the history and export (the org's admins, with the platform defaults). Other orgs keep theirs.
 @ApiTags('definitions')
 @ApiBearerAuth()
 @UseGuards(AuthGuard)
@@ -47,7 +54,7 @@ export class DefinitionsController {
     this.published = transport.outlet('definitions');
   }
 
-  private readonly published: Outlet<{ version: number }>;
+  private readonly published: Outlet<PublishedNotice>;
 
   @Post('validate')
   @HttpCode(200)
@@ -60,12 +67,12 @@ export class DefinitionsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
-    summary: 'Publish a new version of the definitions; the scorecards re-score at once',
+    summary: "Publish a new version of the caller's org's definitions; its scorecards re-score at once",
     description:
-      'Changes to scorecards take effect live. Changed indicators or orgs are refused (409): they need a replay.',
+      "An admin's version applies to the admin's org only; other orgs keep theirs. A platform token's is a default for every org without a version of its own. Changes to scorecards take effect live. Changed indicators or orgs are refused (409): they need a replay.",
   })
   @ApiConsumes('application/yaml', 'application/json')
-  @Roles(['admin'])
+  @Roles(['admin', 'platform'])
   async publish(
     @Req() req: Request,
     @Body() body: unknown,
@@ -78,37 +85,53 @@ export class DefinitionsController {
     const refusal = this.registry.check(loaded.set);
     if (refusal !== undefined) throw new ConflictException(refusal);
     const scorecards = loaded.set.scorecards.map((s) => ({ id: s.id, version: s.version }));
+    const orgId = whose(user);
     const entry = await this.versions.add({
+      orgId,
       publishedBy: user.subject,
       source,
       summary: { scorecards },
       announce: this.published.kind === 'outbox',
       ...(note === undefined ? {} : { note }),
     });
-    this.registry.publish(loaded.set, entry.version);
-    if (this.published.kind === 'send') await this.published.send({ version: entry.version });
+    this.registry.publish({ version: entry.version, orgId, set: loaded.set });
+    if (this.published.kind === 'send') await this.published.send({ version: entry.version, orgId });
     return { version: entry.version, scorecards };
   }
 
   @Get('current')
-  @ApiOperation({ summary: 'Export: the KPI-as-code text of the published version in force' })
-  async current(): Promise<{ version: number; source: string }> {
-    const latest = await this.versions.latest();
-    if (latest === undefined || this.registry.version === 0) {
+  @ApiOperation({
+    summary: "Export: the KPI-as-code text of the published version in force for the caller's org",
+    description:
+      "The org's newest version, else the newest platform default (platformDefault: true); for a platform token, the newest platform default.",
+  })
+  @Roles(['admin', 'platform'])
+  async current(
+    @CurrentPrincipal() user: Principal,
+  ): Promise<{ version: number; platformDefault: boolean; source: string }> {
+    const orgId = whose(user);
+    const latest = (await this.versions.latest(orgId)) ?? (await this.versions.latest(null));
+    if (latest === undefined || this.registry.versionOf(orgId) === 0) {
       throw new NotFoundException(
         'no version published yet: the definitions in force are the files the pipeline started with',
       );
     }
-    return { version: latest.version, source: latest.source };
+    return { version: latest.version, platformDefault: latest.orgId === null, source: latest.source };
   }
 
   @Get()
-  @ApiOperation({ summary: 'The version in force and the audit trail of published versions' })
-  async history(): Promise<{
-    current: number;
-    versions: Awaited<ReturnType<DefinitionVersionsRepository['history']>>;
-  }> {
-    return { current: this.registry.version, versions: await this.versions.history() };
+  @ApiOperation({
+    summary: "The version in force for the caller's org and its audit trail, with the platform defaults (marked)",
+    description: 'For a platform token: the platform defaults alone.',
+  })
+  @Roles(['admin', 'platform'])
+  async history(@CurrentPrincipal() user: Principal): Promise<{ current: number; versions: Listed[] }> {
+    const orgId = whose(user);
+    const versions = await this.versions.history(orgId);
+    return {
+      current: this.registry.versionOf(orgId),
+      versions: versions.map((v) => ({ ...v, platformDefault: v.orgId === null })),
+    };
   }
 }
 

@@ -183,7 +183,8 @@ export class ScorecardGateway
   }
 
   private async stored(scope: Scope): Promise<ScoredCard[]> {
-    return (await this.storedAsWritten(scope)).map((c) => completeStoredCard(c, this.registry.current));
+    const definitions = this.registry.forOrg(scope.orgId);
+    return (await this.storedAsWritten(scope)).map((c) => completeStoredCard(c, definitions));
   }
 
   private async storedAsWritten(scope: Scope): Promise<StoredScoredCard[]> {

@@ -69,10 +69,12 @@ export class ScorecardsController {
   ): Promise<ScoredCard[]> {
     const entity = await this.readable(p, text);
     if (period === undefined)
-      return (await this.scorecards.latestFor(entity)).map((c) => completeStoredCard(c, this.registry.current));
+      return (await this.scorecards.latestFor(entity)).map((c) =>
+        completeStoredCard(c, this.registry.forOrg(entity.orgId)),
+      );
     if (!(VIEW_WINDOWS as readonly string[]).includes(period))
       throw new BadRequestException(`period: expected one of ${VIEW_WINDOWS.join(', ')}`);
-    return rescoreEntities([entity], Date.now(), this.registry.current, this.values, period as ViewWindow);
+    return rescoreEntities([entity], Date.now(), this.registry.definitionsFor, this.values, period as ViewWindow);
   }
 
   @Get('scorecards/:entity/:scorecard/history')

@@ -19,7 +19,8 @@ import {
 } from '#runtime/tokens';
 
 // The scoring service: indicator changes in, scored cards out to the gateways and stored with their
-// breaches (libs/pipeline ScoringRunner). Its instances share the orgs; a published version re-scores.
+// breaches (libs/pipeline ScoringRunner). Its instances share the orgs; a version published for an org
+// re-scores that org's entities (a platform default: every org's).
 @Injectable()
 export class ScoringService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('scoring-service');
@@ -49,7 +50,9 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.unsubscribe = this.registry.onPublish(() => this.runner.rescoreAll());
+    this.unsubscribe = this.registry.onPublish((orgId) =>
+      orgId === null ? this.runner.rescoreAll() : this.runner.rescoreOrg(orgId),
+    );
     const onError = (err: unknown) => this.logger.error(String(err));
     this.subscriptions.push(
       await this.transport.subscribe('indicator-changes', (batch) => this.runner.receive(batch), {
@@ -58,11 +61,13 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
         onOwnership: (owns) => this.runner.own(owns),
         onError,
       }),
-      // a version published on a gateway elsewhere: taken from the store, where it is kept whole
+      // a version published on a gateway elsewhere: its org's newest, taken from the store, where it is
+      // kept whole (a message without an org is older than orgs' versions: a platform default)
       await this.transport.subscribe(
         'definitions',
-        async () => {
-          if (!this.registry.adopt(await this.versions.latest())) this.logger.warn('published definitions not adopted');
+        async ({ orgId = null }) => {
+          if (!this.registry.adopt(await this.versions.latest(orgId)))
+            this.logger.warn(`published definitions of ${orgId ?? 'the platform'} not adopted`);
         },
         { consumer: 'scoring', mode: 'every', onError },
       ),
