@@ -141,6 +141,15 @@ describe.each([
     await nextOnSecond((u) => fcrTarget(u) === 0.9);
     // had O2's version re-scored O1, its cards would have come before O1's own version's
     for (const updates of [next.updates, nextOnSecond.updates]) expect(updates.map(fcrTarget)).not.toContain(0.6);
+    // the other gateway follows the version O1 published on the first: its audit trail and export say so
+    const current = async () =>
+      (
+        (await (
+          await fetch(`${services['scorecard-gateway-2']?.url}/v1/definitions`, { headers: bearer(admin) })
+        ).json()) as { current: number }
+      ).current;
+    await until(async () => (await current()) > 0);
+    expect(await current()).toBeGreaterThan(0);
   });
 
   it('refuses an out-of-scale manual score by name at ingest; one that reaches the log anyway is a dead letter', async () => {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccessService } from './access.service';
 import { AuthGuard } from './auth.guard';
 import { DefinitionsController } from './definitions.controller';
+import { DefinitionsFollower } from './definitions-follower';
 import { ScorecardGateway } from './scorecard.gateway';
 import { RosterController } from './roster.controller';
 import { ScorecardsController } from './scorecards.controller';
@@ -9,7 +10,7 @@ import { SourcesController } from './sources.controller';
 import { TokensController } from './tokens.controller';
 
 @Module({
-  providers: [AccessService, AuthGuard, ScorecardGateway],
+  providers: [AccessService, AuthGuard, DefinitionsFollower, ScorecardGateway],
   controllers: [DefinitionsController, RosterController, ScorecardsController, SourcesController, TokensController],
 })
 export class ScorecardGatewayModule {}

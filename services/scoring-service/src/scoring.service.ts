@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
+  followPublished,
   ScoringRunner,
   type DefinitionsRegistry,
   type RejectionSink,
@@ -61,16 +62,8 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
         onOwnership: (owns) => this.runner.own(owns),
         onError,
       }),
-      // a version published on a gateway elsewhere: its org's newest, taken from the store, where it is
-      // kept whole (a message without an org is older than orgs' versions: a platform default)
-      await this.transport.subscribe(
-        'definitions',
-        async ({ orgId = null }) => {
-          if (!this.registry.adopt(await this.versions.latest(orgId)))
-            this.logger.warn(`published definitions of ${orgId ?? 'the platform'} not adopted`);
-        },
-        { consumer: 'scoring', mode: 'every', onError },
-      ),
+      // a version published on a gateway elsewhere re-scores here (registry.onPublish above)
+      await followPublished(this.transport, this.registry, this.versions, 'scoring', this.logger),
     );
   }
 
