@@ -66,3 +66,4 @@ export {
   type SourceStore,
 } from './sources';
 export { RosterCache, ROSTER_TTL_MS, type RosterStore } from './roster-cache';
+export { RosterHistory, type MembershipStore, type TeamRoster } from './roster-history';
