@@ -9,7 +9,7 @@ import {
 } from '#libs/definitions';
 import { idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
 import { compileGetter, maxWindowSpanMs, ROLLING_SPECS, type EntityRef } from '#libs/indicators';
-import { dayNumberOfDate, localDayNumber, periodOfInstant, startOfLocalDay } from '#libs/time';
+import { dateOfDayNumber, dayNumberOfDate, localDayNumber, periodOfInstant, startOfLocalDay } from '#libs/time';
 
 // The test oracle: every indicator value recomputed from the raw events by the definition, with no
 // incremental state. Slow on purpose: it rescans all events for every (indicator, entity, window).
@@ -32,6 +32,16 @@ interface Accepted {
 
 export interface BruteForceOptions {
   ignoreLateness: boolean;
+  // the roster's team of an agent on a local day: an event naming an agent counts for it (else the payload's)
+  teamOf?: (orgId: string, agentId: string, localDay: string) => string | undefined;
+}
+
+// the event as it counts: with the team the roster holds its agent in on its local day, if any
+function attributed(e: CanonicalEvent, t: number, tz: string, options: BruteForceOptions): CanonicalEvent {
+  const { agentId } = e.data;
+  if (options.teamOf === undefined || typeof agentId !== 'string') return e;
+  const team = options.teamOf(e.data.orgId, agentId, dateOfDayNumber(localDayNumber(tz, t)));
+  return team === undefined ? e : { ...e, data: { ...e.data, teamId: team } };
 }
 
 function termTime(term: Term, e: CanonicalEvent, t: number, tz: string): number {
@@ -102,7 +112,7 @@ export function acceptEvents(
         }
       }
     }
-    accepted.push({ e, t, org, key, late });
+    accepted.push({ e: attributed(e, t, org.timeZone, options), t, org, key, late });
   }
   return accepted;
 }

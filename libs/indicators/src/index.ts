@@ -1,4 +1,4 @@
-export { IndicatorEngine, type EngineOptions } from './indicator-engine';
+export { IndicatorEngine, type EngineOptions, type TeamOf } from './indicator-engine';
 export type { EngineSnapshot } from './engine-snapshot';
 export type {
   BatchResult,

@@ -8,6 +8,7 @@ import {
   type WindowName,
 } from '#libs/definitions';
 import { formatErrors, idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
+import { dateOfDayNumber, localDayNumber } from '#libs/time';
 import { CloseQueue } from './close-queue';
 import type { EventContext } from './compiled-term';
 import { Deduplicator } from './deduplicator';
@@ -45,7 +46,14 @@ export interface EngineOptions {
   // and a restored clock beyond it is clamped. Defence in depth behind checkEvent, for events that
   // reached the log before ingest checked their time. Unset: unbounded (batch runs, tests).
   timeBound?: ReceiverClock;
+  // The team the roster of record holds the agent in on a local day (YYYY-MM-DD in the org's zone, the
+  // date the event's time falls on there): an event naming an agent counts for that team, not the one
+  // its payload names. Undefined (the agent unknown to the roster that day): the payload's team. It must
+  // answer from memory: the engine is synchronous. Unset: the payload's team (batch runs, tests).
+  teamOf?: TeamOf;
 }
+
+export type TeamOf = (orgId: string, agentId: string, localDay: string) => string | undefined;
 
 // the org of idempotency keys restored from a version-1 snapshot (no org id is empty)
 const LEGACY_KEYS = '';
@@ -84,6 +92,7 @@ export class IndicatorEngine {
   private readonly dedupOn: boolean;
   private readonly horizonMs: number;
   private readonly timeBound: EngineOptions['timeBound'];
+  private readonly teamOf: TeamOf | undefined;
   private readonly dedup = new Deduplicator();
   // the latest time the engine was moved to (advanceTo): every org's clock is at least this, and a new
   // org's clock starts here
@@ -103,6 +112,7 @@ export class IndicatorEngine {
     this.ignoreLateness = options.ignoreLateness ?? false;
     this.dedupOn = options.dedup ?? true;
     this.timeBound = options.timeBound;
+    this.teamOf = options.teamOf;
     this.horizonMs = Math.max(0, ...this.runtimes.map((r) => r.horizonMs));
 
     const host = this.host();
@@ -236,7 +246,7 @@ export class IndicatorEngine {
     const org = this.orgState(orgId, settings);
     if (timeMs > org.clockMs) for (const c of this.moveClock(org, timeMs)) this.batchClosed.push(c);
     const ctx: EventContext = { timeMs, timeZone: settings.timeZone };
-    const entities = this.entitiesOf(org, event);
+    const entities = this.entitiesOf(org, event, timeMs);
     this.eventChanged = false;
     const tooLate: TooLate[] = [];
     if (route !== undefined) for (const kind of route.kinds) kind.fold(org, entities, event, ctx, tooLate);
@@ -431,7 +441,7 @@ export class IndicatorEngine {
         mark.touchedAt = this.foldSeq;
         for (let w = 0; w < runtime.windows.length; w++) this.record(entity, runtime, w, Number.NaN);
       },
-      entitiesOf: (org, e) => this.entitiesOf(org, e),
+      entitiesOf: (org, e) => this.entitiesOf(org, e, Date.parse(e.time)),
     };
   }
 
@@ -555,12 +565,22 @@ export class IndicatorEngine {
     return org;
   }
 
-  private entitiesOf(org: OrgState, e: CanonicalEvent): EntityState[] {
+  private entitiesOf(org: OrgState, e: CanonicalEvent, timeMs: number): EntityState[] {
     const list = [org.org];
-    const { teamId, agentId } = e.data;
-    if (typeof teamId === 'string') list.push(this.entityIn(org, org.teams, 'team', teamId));
+    const { agentId } = e.data;
+    const teamId = this.teamOfEvent(org, e, timeMs);
+    if (teamId !== undefined) list.push(this.entityIn(org, org.teams, 'team', teamId));
     if (typeof agentId === 'string') list.push(this.entityIn(org, org.agents, 'agent', agentId));
     return list;
+  }
+
+  // the roster's team of the event's agent on the event's local day, else the payload's
+  private teamOfEvent(org: OrgState, e: CanonicalEvent, timeMs: number): string | undefined {
+    const { teamId, agentId } = e.data;
+    const payload = typeof teamId === 'string' ? teamId : undefined;
+    if (this.teamOf === undefined || typeof agentId !== 'string') return payload;
+    const day = dateOfDayNumber(localDayNumber(org.settings.timeZone, timeMs));
+    return this.teamOf(org.org.ref.orgId, agentId, day) ?? payload;
   }
 
   private entityIn(org: OrgState, map: Map<string, EntityState>, level: Level, id: string): EntityState {

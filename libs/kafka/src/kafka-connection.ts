@@ -53,7 +53,7 @@ export class KafkaConnection {
 
   // The source topics' partitions this member of the processors' group holds, an engine each.
   partitionSource(
-    options: Pick<PartitionProcessorOptions, 'name' | 'store' | 'definitions' | 'checkpointEvery' | 'time'>,
+    options: Pick<PartitionProcessorOptions, 'name' | 'store' | 'definitions' | 'checkpointEvery' | 'time' | 'roster'>,
   ): Promise<KafkaPartitionSource> {
     return KafkaPartitionSource.open({
       kafka: this.kafka,

@@ -67,3 +67,4 @@ export {
 } from './sources';
 export { RosterCache, ROSTER_TTL_MS, type RosterStore } from './roster-cache';
 export { followPublished, type PublishedVersions } from './follow-published';
+export { RosterHistory, type MembershipStore, type TeamRoster } from './roster-history';

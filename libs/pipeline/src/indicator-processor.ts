@@ -3,6 +3,7 @@ import type { EventLog } from '#libs/event-log';
 import type { IndicatorEngine, IndicatorValue } from '#libs/indicators';
 import type { IndicatorStore } from './processor-store';
 import { ProcessorEngine, type Folded } from './processor-engine';
+import type { TeamRoster } from './roster-history';
 
 export interface ProcessorOptions {
   name: string; // the checkpoint's and the log consumer's name
@@ -12,6 +13,7 @@ export interface ProcessorOptions {
   batchSize: number; // events per poll
   checkpointEvery: number; // flushes between checkpoints (snapshots cost more than value rows)
   time?: ReceiverClock; // no org clock of the engine passes its now + tolerance (unset: unbounded)
+  roster?: TeamRoster; // events count for the team it holds their agent in (unset: the payload's team)
 }
 
 // Log → engine → store. Polls fold the log into the engine and return what changed at once (the live
@@ -28,8 +30,8 @@ export class IndicatorProcessor {
   ) {}
 
   static async start(options: ProcessorOptions): Promise<IndicatorProcessor> {
-    const { store, name, definitions, time } = options;
-    const { unit, checkpoint } = await ProcessorEngine.load(store, name, definitions, time);
+    const { store, name, definitions, time, roster } = options;
+    const { unit, checkpoint } = await ProcessorEngine.load(store, name, definitions, time, roster?.teamOf);
     return new IndicatorProcessor(options, unit, checkpoint?.offset ?? 0);
   }
 
@@ -56,6 +58,8 @@ export class IndicatorProcessor {
     const records = await this.options.log.read(this.position, this.options.batchSize);
     if (records.length === 0)
       return { events: 0, changes: [], offset: this.position, tooLate: 0, rejected: [], clock: this.unit.engine.clock };
+    // the roster of the batch's orgs, read again when its TTL passed (a failure: nothing folded)
+    await this.options.roster?.prepare(records.map((r) => r.event.data.orgId));
     const last = (records[records.length - 1] as { offset: number }).offset;
     const acceptedAt = (records[0] as { appendedAt: Date }).appendedAt.getTime();
     const folded = this.unit.fold(

@@ -3,6 +3,7 @@ import type { CanonicalEvent } from '#libs/events';
 import type { IndicatorValue } from '#libs/indicators';
 import { ProcessorEngine, type Folded } from './processor-engine';
 import type { IndicatorStore, ProcessorWrite } from './processor-store';
+import type { TeamRoster } from './roster-history';
 
 // One record of a partitioned log (Kafka): its topic, its offset in that topic's partition.
 export interface PartitionRecord {
@@ -18,6 +19,7 @@ export interface PartitionProcessorOptions {
   definitions: DefinitionSet;
   checkpointEvery: number; // flushes between checkpoints
   time?: ReceiverClock; // no org clock of the engines passes its now + tolerance (unset: unbounded)
+  roster?: TeamRoster; // events count for the team it holds their agent in (unset: the payload's team)
   topics: readonly string[]; // the source topics, merged by event time
   // how long a topic that has nothing buffered holds back the others' later events (it may still
   // deliver earlier ones); after that it counts as idle
@@ -72,8 +74,9 @@ export class PartitionProcessor {
   async assign(partition: number): Promise<Record<string, number>> {
     const held = this.partitions.get(partition);
     if (held !== undefined) return held.next;
-    const { store, definitions, time } = this.options;
-    const { unit, checkpoint } = await ProcessorEngine.load(store, this.checkpointName(partition), definitions, time);
+    const { store, definitions, time, roster } = this.options;
+    const checkpointName = this.checkpointName(partition);
+    const { unit, checkpoint } = await ProcessorEngine.load(store, checkpointName, definitions, time, roster?.teamOf);
     const next = { ...(checkpoint?.offsets ?? {}) };
     this.partitions.set(partition, { unit, next, received: { ...next }, buffers: new Map(), lastArrival: new Map() });
     return next;
@@ -82,6 +85,16 @@ export class PartitionProcessor {
   // Lets a partition go without writing: its new owner restores the last checkpoint and replays.
   revoke(partition: number): void {
     this.partitions.delete(partition);
+  }
+
+  // Reads the roster of the records' orgs again when its TTL passed, before they are received (the
+  // engines ask it synchronously). Records buffered by the merge are folded by the copy held then.
+  async prepare(records: readonly PartitionRecord[]): Promise<void> {
+    const { roster } = this.options;
+    if (roster === undefined) return;
+    const orgs = new Set<string>();
+    for (const r of records) if (r.event !== null) orgs.add(r.event.data.orgId);
+    await roster.prepare(orgs);
   }
 
   // Takes a batch of one topic of a partition (records the checkpoint already holds are skipped) and

@@ -1,6 +1,6 @@
 import type { DefinitionSet, ReceiverClock } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
-import { IndicatorEngine, type IndicatorValue } from '#libs/indicators';
+import { IndicatorEngine, type EngineOptions, type IndicatorValue, type TeamOf } from '#libs/indicators';
 import type { Rejection } from './ingest';
 import { PendingChanges } from './pending-changes';
 import type { IndicatorStore, ProcessorWrite, StoredCheckpoint } from './processor-store';
@@ -27,16 +27,20 @@ export class ProcessorEngine {
   private constructor(readonly engine: IndicatorEngine) {}
 
   // The engine of a checkpoint, or a fresh one; with the checkpoint it came from. `time` bounds every org
-  // clock (a checkpoint's clock beyond it is clamped on restore).
+  // clock (a checkpoint's clock beyond it is clamped on restore); `teamOf`, the roster of record, decides
+  // the team of an event naming an agent.
   static async load(
     store: IndicatorStore,
     checkpointName: string,
     definitions: DefinitionSet,
     time?: ReceiverClock,
+    teamOf?: TeamOf,
   ): Promise<{ unit: ProcessorEngine; checkpoint: StoredCheckpoint | undefined }> {
     const { indicators, orgs } = definitions;
     const checkpoint = await store.loadCheckpoint(checkpointName);
-    const options = time === undefined ? {} : { timeBound: time };
+    const options: EngineOptions = {};
+    if (time !== undefined) options.timeBound = time;
+    if (teamOf !== undefined) options.teamOf = teamOf;
     const engine =
       checkpoint === undefined
         ? new IndicatorEngine(indicators, orgs, options)

@@ -136,6 +136,23 @@ export class RosterRepository {
     };
   }
 
+  // Every membership of the orgs, with its dates: what the processors attribute events to teams by.
+  async memberships(orgIds: readonly string[]): Promise<Map<string, Membership[]>> {
+    const rows = await this.db.query<(Membership & { orgId: string })[]>(
+      `SELECT org_id AS "orgId", agent_id AS "agentId", team_id AS "teamId",
+              valid_from::text AS "from", valid_to::text AS "to"
+       FROM roster_memberships WHERE org_id = ANY($1::text[]) ORDER BY org_id, agent_id, valid_from`,
+      [orgIds],
+    );
+    const out = new Map<string, Membership[]>();
+    for (const { orgId, ...m } of rows) {
+      const list = out.get(orgId);
+      if (list === undefined) out.set(orgId, [m]);
+      else list.push(m);
+    }
+    return out;
+  }
+
   async policy(orgId: string): Promise<UnknownMemberPolicy> {
     const [row] = await this.db.query<{ unknown_members: UnknownMemberPolicy }[]>(
       `SELECT unknown_members FROM roster_settings WHERE org_id = $1`,

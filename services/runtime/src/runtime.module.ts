@@ -6,6 +6,7 @@ import {
   InProcessTransport,
   LogSource,
   RosterCache,
+  RosterHistory,
   type PublishedSet,
   type RejectionSink,
   type Transport,
@@ -90,6 +91,9 @@ export class RuntimeModule implements OnApplicationShutdown {
       checkpointEvery: config.processorCheckpointEvery,
       // no org's clock passes the wall clock + tolerance (checkpoints beyond it are clamped at start)
       time: { now: () => clock.now(), toleranceMs: config.eventTimeToleranceMs },
+      // events count for the team the roster of record holds their agent in on their day (read again
+      // every ROSTER_TTL_MS: the roster is written by the gateway, perhaps in another process)
+      roster: new RosterHistory(roster),
     };
     const openSource: OpenProcessorSource =
       kafka === undefined
