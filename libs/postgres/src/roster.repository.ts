@@ -170,7 +170,8 @@ export class RosterRepository {
     );
   }
 
-  // Counts events naming members the roster does not know (accepted under the 'accept' policy).
+  // Counts events naming members the roster does not know (accepted under the 'accept' policy). Rows are
+  // upserted in key order: concurrent requests naming the same members in another order would deadlock.
   async recordUnknown(
     orgId: string,
     seen: readonly { kind: 'agent' | 'team'; id: string; events: number }[],
@@ -179,6 +180,7 @@ export class RosterRepository {
     await this.db.query(
       `INSERT INTO roster_unknown_members (org_id, kind, member_id, events, first_seen, last_seen)
        SELECT $1, k, i, n, now(), now() FROM unnest($2::text[], $3::text[], $4::bigint[]) AS x(k, i, n)
+       
        ON CONFLICT (org_id, kind, member_id) DO UPDATE SET
          events = roster_unknown_members.events + excluded.events, last_seen = excluded.last_seen`,
       [orgId, seen.map((s) => s.kind), seen.map((s) => s.id), seen.map((s) => s.events)],
