@@ -180,7 +180,7 @@ export class RosterRepository {
     await this.db.query(
       `INSERT INTO roster_unknown_members (org_id, kind, member_id, events, first_seen, last_seen)
        SELECT $1, k, i, n, now(), now() FROM unnest($2::text[], $3::text[], $4::bigint[]) AS x(k, i, n)
-       
+       ORDER BY k, i
        ON CONFLICT (org_id, kind, member_id) DO UPDATE SET
          events = roster_unknown_members.events + excluded.events, last_seen = excluded.last_seen`,
       [orgId, seen.map((s) => s.kind), seen.map((s) => s.id), seen.map((s) => s.events)],
