@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '#libs/postgres';
 
-// Integration tests run on a real Postgres: DATABASE_URL, or the one this workplace runs locally.
-// Each test file gets a schema of its own, migrated with the real migrations, dropped afterwards.
+// Integration tests run on a real Postgres: DATABASE_URL, set by database.global-setup.ts (the given one,
+// the local server, or an embedded one). Each test file gets a schema of its own, migrated with the real
+// migrations, dropped afterwards.
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface TestDatabase {
