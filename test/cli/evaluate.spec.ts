@@ -119,6 +119,7 @@ describe('kpi-pulse evaluate (contract: shared/contracts/cli-evaluate.md)', () =
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--as-of <time>');
     expect(help.stdout).toContain('Example');
+    expect(help.stdout).toContain('printed unrounded');
   });
 });
 

@@ -12,7 +12,7 @@ export interface RuleScore {
   achievement: number | null; // reported for every rule; null when the ratio divides by zero
 }
 
-// Unrounded: scoreScorecard rounds what it reports.
+// Unrounded, and so is everything scoreScorecard reports: only a display rounds.
 export function scoreRule(rule: ScoringRule, actual: number, target: number, direction: Direction): RuleScore {
   return {
     score: ruleScore(rule, actual, target, direction),

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { KpiDef, MissingPolicy, ScorecardDef, ScoringRule } from '#libs/definitions';
+import type { GradeDef, KpiDef, MissingPolicy, RedLine, ScorecardDef, ScoringRule } from '#libs/definitions';
 import { assertUnreachable } from './assert-unreachable';
 import { missingScore } from './missing-policy';
+import { gradeOf } from './grade';
 import { dimension, kpi, scorecard } from './scorecard.fixture';
 import { scoreRule } from './score-rule';
 import { scoreScorecard } from './score-scorecard';
@@ -147,10 +148,11 @@ describe('scoreScorecard (property)', () => {
         }
         expect(s.total).not.toBeNull();
         const total = s.total ?? Number.NaN;
-        expect(Math.abs(total - want)).toBeLessThanOrEqual(0.005 + 1e-9);
+        // unrounded: only the order of the float additions differs from the oracle's
+        expect(Math.abs(total - want)).toBeLessThanOrEqual(1e-9);
         const best = Math.max(...card.kpis.map((k) => Math.max(ruleMax(k.rule), missingScore(k.missing) ?? 0)));
         expect(total).toBeGreaterThanOrEqual(0);
-        expect(total).toBeLessThanOrEqual(best + 0.005);
+        expect(total).toBeLessThanOrEqual(best + 1e-9);
         expect(s.grade).not.toBeNull();
       }),
       { numRuns: 500 },
@@ -205,6 +207,103 @@ describe('scoreScorecard (property)', () => {
         expect(withMissing.grade).toBe(without.grade);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+// Issue 12, "exact at the boundaries": a KPI whose score is its actual (linear, 1 point per unit from 0),
+// so the total is the actual up to float noise (~1e-14), far below the offsets tried here.
+const passThrough: ScoringRule = { kind: 'linear', step: 1, pointsPerStep: 1, base: 0, min: 0, max: 1000, outOf: 100 };
+
+// 2–5 grades best first: strictly decreasing integer bounds 1–100 at least 1 apart, the last at 0, each
+// inclusive or exclusive, with a coefficient or a bonus.
+const gradesArb: fc.Arbitrary<GradeDef[]> = fc
+  .uniqueArray(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 4 })
+  .chain((mins) => {
+    const bounds = [...mins.sort((a, b) => b - a), 0];
+    return fc
+      .tuple(
+        fc.array(fc.boolean(), { minLength: bounds.length, maxLength: bounds.length }),
+        fc.boolean(),
+        fc.array(fc.integer({ min: -500, max: 500 }), { minLength: bounds.length, maxLength: bounds.length }),
+      )
+      .map(([exclusive, withCoefficient, amounts]) =>
+        bounds.map((min, i): GradeDef => {
+          const grade: GradeDef = { grade: `G${i}`, min };
+          // the last bound stays inclusive at 0 so that every total ≥ 0 holds one
+          if (exclusive[i] === true && i < bounds.length - 1) grade.minExclusive = true;
+          if (withCoefficient) grade.coefficient = (amounts[i] ?? 0) / 100;
+          else grade.bonus = amounts[i] ?? 0;
+          return grade;
+        }),
+      );
+  });
+
+// 0 (exactly on the boundary) or ±10^-9…10^-2
+const offsetArb: fc.Arbitrary<number> = fc.oneof(
+  fc.constant(0),
+  fc
+    .tuple(fc.constantFrom(-1, 1), fc.double({ min: -9, max: -2, noNaN: true }))
+    .map(([sign, exponent]) => sign * 10 ** exponent),
+);
+
+// The brute force: a bound holds above it, on it only when inclusive.
+function holds(exclusive: boolean, boundaryOffset: number): boolean {
+  return boundaryOffset > 0 || (boundaryOffset === 0 && !exclusive);
+}
+
+describe('grades and statuses at their boundaries (property)', () => {
+  it('the grade, coefficient and bonus are those of the exact total, however close to a bound', () => {
+    fc.assert(
+      fc.property(gradesArb, fc.nat(), offsetArb, (grades, pick, offset) => {
+        const i = pick % (grades.length - 1); // a boundary between two grades
+        const boundary = grades[i]?.min ?? Number.NaN;
+        const card = scorecard([kpi('k', { target: 0, rule: passThrough })], undefined, { grades });
+        const s = scoreScorecard(card, new Map([['k', boundary + offset]]));
+        const total = s.total ?? Number.NaN;
+        expect(Math.abs(total - (boundary + offset))).toBeLessThan(1e-12);
+        // the grade of the exact total…
+        const exact = gradeOf(grades, total);
+        expect([s.grade, s.coefficient, s.bonus]).toEqual([
+          exact?.grade,
+          exact?.coefficient ?? null,
+          exact?.bonus ?? null,
+        ]);
+        // …which is the boundary's grade on its side, the next one below it
+        const want = holds(grades[i]?.minExclusive === true, offset) ? grades[i] : grades[i + 1];
+        expect(s.grade).toBe(want?.grade);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("a KPI's status is that of its exact score, whether or not a red line is crossed", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.boolean(),
+        fc.boolean(),
+        offsetArb,
+        (x, y, onGreen, crossed, offset) => {
+          const [amber, green] = x <= y ? [x, y] : [y, x];
+          const threshold = onGreen ? green : amber;
+          const redLines: RedLine[] = crossed
+            ? [{ when: { op: 'gte', value: 0 }, effects: [{ kind: 'deduct', points: 1 }] }]
+            : [];
+          const card = scorecard([kpi('k', { target: 0, rule: passThrough, redLines })], undefined, {
+            status: { green, amber },
+          });
+          const [k] = scoreScorecard(card, new Map([['k', threshold + offset]])).kpis;
+          const score = k?.score ?? Number.NaN;
+          const want = score >= green ? 'green' : score >= amber ? 'amber' : 'red';
+          expect(k?.status).toBe(want);
+          expect(k?.redLine).toBe(crossed);
+          // on the boundary's side: at or above it reaches it, below does not
+          expect(k?.status === 'red' || (onGreen && k?.status === 'amber')).toBe(offset < 0);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });

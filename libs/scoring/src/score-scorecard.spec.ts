@@ -32,7 +32,7 @@ describe('scoreScorecard aggregation', () => {
     expect(s.deducted).toBe(0);
   });
 
-  it('reports every KPI in definition order with its definition and rounded numbers', () => {
+  it('reports every KPI in definition order with its definition and exact numbers', () => {
     const card = scorecard([
       kpi('collection', {
         target: 0.95,
@@ -48,8 +48,8 @@ describe('scoreScorecard aggregation', () => {
       dimension: 'main',
       actual: 0.9,
       target: 0.95,
-      achievement: 0.9474,
-      score: 94.74,
+      achievement: 0.9 / 0.95,
+      score: (0.9 / 0.95) * 100,
       weight: 1,
       status: 'amber',
       redLine: false,
@@ -57,12 +57,13 @@ describe('scoreScorecard aggregation', () => {
     });
   });
 
-  it('computes the total on unrounded KPI scores', () => {
+  it('reports the total, dimension scores and KPI scores unrounded', () => {
     const card = scorecard([kpi('a'), kpi('b'), kpi('c')]);
     const s = scoreScorecard(card, actuals({ a: 10.006, b: 10.006, c: 10.001 }));
-    expect(s.kpis.map((k) => k.score)).toEqual([10.01, 10.01, 10]);
-    // 30.013 ÷ 3 = 10.0043 → 10; averaging the rounded scores would give 10.0067 → 10.01
-    expect(s.total).toBe(10);
+    expect(s.kpis.map((k) => k.score)).toEqual([10.006, 10.006, 10.001]);
+    // 30.013 ÷ 3 = 10.00433…, not 10 (rounded) nor 10.0067 (the mean of rounded scores)
+    expect(s.total).toBeCloseTo(10.004333333, 9);
+    expect(s.dimensions[0]?.score).toBe(s.total);
   });
 });
 
@@ -149,13 +150,36 @@ describe('status', () => {
     [94.99, 'amber'],
     [80, 'amber'],
     [79.99, 'red'],
-    [130, 'red'], // a crossed red line is red whatever the score
   ])('actual %d is %s', (actual, status) => {
     expect(scoreScorecard(card, actuals({ k: actual })).kpis[0]?.status).toBe(status);
   });
 
-  it('compares the reported score: 94.999 shows as 95.00 and is green', () => {
-    expect(scoreScorecard(card, actuals({ k: 94.999 })).kpis[0]?.status).toBe('green');
+  it('compares the exact score: 94.999 shows as 95.00 and is amber', () => {
+    expect(scoreScorecard(card, actuals({ k: 94.999 })).kpis[0]?.status).toBe('amber');
+  });
+
+  it('issue 12: a KPI score of 99.9977 with green at 100 is not green', () => {
+    const greenAt100 = scorecard([kpi('k')], undefined, { status: { green: 100, amber: 80 } });
+    const [k] = scoreScorecard(greenAt100, actuals({ k: 99.9977 })).kpis;
+    expect(k?.score).toBe(99.9977);
+    expect(k?.status).toBe('amber');
+  });
+
+  // docs/definitions.md: the status follows the score alone; the red line is flagged, not coloured
+  it('a crossed red line leaves the status to the score', () => {
+    const s = scoreScorecard(card, actuals({ k: 130 }));
+    expect(s.kpis[0]).toMatchObject({ redLine: true, status: 'green' });
+    expect(s.redLines).toEqual([{ kpi: 'k', effect: 'deduct', points: 1 }]);
+  });
+
+  it('issue 12: a compliance KPI at 98.32 with a crossed red line is amber, not red', () => {
+    const compliance = scorecard(
+      [kpi('compliance', { redLines: [{ when: 'target-missed', effects: [{ kind: 'deduct', points: 5 }] }] })],
+      undefined,
+      { status: { green: 100, amber: 95 } },
+    );
+    const [k] = scoreScorecard(compliance, actuals({ compliance: 98.32 })).kpis;
+    expect(k).toMatchObject({ score: 98.32, redLine: true, status: 'amber' });
   });
 });
 
@@ -188,7 +212,8 @@ describe('red lines', () => {
     expect(s.deducted).toBe(5);
     // results (100 + 98.947…) ÷ 2 = 99.47…; total (30 × 99.47… + 7 × 100) ÷ 37 − 5
     expect(s.total).toBeCloseTo(((30 * (100 + (0.94 / 0.95) * 100)) / 2 + 700) / 37 - 5, 2);
-    expect(s.kpis[1]).toMatchObject({ redLine: true, status: 'red' });
+    // 0.94 ÷ 0.95 = 98.95 is at least amber (80): the red line deducts, it does not recolour the KPI
+    expect(s.kpis[1]).toMatchObject({ redLine: true, status: 'amber' });
   });
 
   it('seed 000 销售经理: two red lines missed deduct 10, three are still capped at 10', () => {
@@ -309,7 +334,8 @@ describe('red lines', () => {
     expect(scoreScorecard(card, actuals({ cycle: 40 })).grade).toBe('A');
     const missed = scoreScorecard(card, actuals({ cycle: 46 }));
     // 45 ÷ 46 = 97.83 would be an A: the cap makes it a C
-    expect([missed.total, missed.grade]).toEqual([97.83, 'C']);
+    expect(missed.total).toBeCloseTo(97.826, 3);
+    expect(missed.grade).toBe('C');
   });
 });
 
@@ -334,8 +360,14 @@ describe('grades', () => {
     expect([s.total, s.grade, s.bonus, s.coefficient]).toEqual([total, grade, bonus, null]);
   });
 
-  it('grades the reported total: 89.999 shows as 90.00 and is an A', () => {
-    const s = scoreScorecard(single(), actuals({ k: 89.999 }));
-    expect([s.total, s.grade]).toEqual([90, 'A']);
+  it('issue 12: grades the exact total, 89.9962 (shown as 90.00) is a B ×1.2', () => {
+    const s = scoreScorecard(single(), actuals({ k: 89.9962 }));
+    expect([s.total, s.grade, s.coefficient]).toEqual([89.9962, 'B', 1.2]);
+  });
+
+  it('issue 12: on seed 003 (A above 95) 95.004 (shown as 95.00) is an A with bonus 300', () => {
+    const s = scoreScorecard(single(SEED_003_GRADES), actuals({ k: 95.004 }));
+    expect(s.total).toBeCloseTo(95.004, 9);
+    expect([s.grade, s.bonus]).toEqual(['A', 300]);
   });
 });

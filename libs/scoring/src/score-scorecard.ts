@@ -2,7 +2,6 @@ import type { GradeDef, KpiDef, ScorecardDef } from '#libs/definitions';
 import { capGrade, gradeOf } from './grade';
 import { missingScore } from './missing-policy';
 import { redLineHits } from './red-lines';
-import { roundAchievement, roundScore } from './round';
 import type { DimensionScore, KpiScore, KpiStatus, RedLineHit, ScorecardScore } from './scorecard-score';
 import { scoreRule } from './score-rule';
 import { weightedMean } from './weighted-mean';
@@ -11,7 +10,7 @@ interface ScoredKpi {
   def: KpiDef;
   actual: number | null;
   achievement: number | null;
-  score: number | null; // unrounded
+  score: number | null;
   hits: RedLineHit[];
 }
 
@@ -39,7 +38,7 @@ export function scoreScorecard(def: ScorecardDef, actuals: ReadonlyMap<string, n
     total = Math.max(0, total - deducted);
   }
 
-  const grade = total === null ? null : gradeTotal(def, roundScore(total), hits);
+  const grade = total === null ? null : gradeTotal(def, total, hits);
   return {
     scorecard: def.id,
     version: def.version,
@@ -48,14 +47,14 @@ export function scoreScorecard(def: ScorecardDef, actuals: ReadonlyMap<string, n
       dimension: dimension.id,
       name: dimension.name,
       weight: dimension.weight,
-      score: score === null ? null : roundScore(score),
+      score,
     })),
-    total: total === null ? null : roundScore(total),
+    total,
     grade: grade?.grade ?? null,
     coefficient: grade?.coefficient ?? null,
     bonus: grade?.bonus ?? null,
     redLines: hits,
-    deducted: roundScore(deducted),
+    deducted,
   };
 }
 
@@ -70,8 +69,7 @@ function scoreKpi(kpi: KpiDef, value: number | null | undefined): ScoredKpi {
   return { def: kpi, actual: value, achievement, score: zeroed ? 0 : score, hits };
 }
 
-// Graded on the reported (rounded) total, so that a total shown as 90.00 is never a B because of float
-// noise underneath (89.99999999999999).
+// Graded on the exact total: 89.9962 is a B although a report to two decimals shows 90.00.
 function gradeTotal(def: ScorecardDef, total: number, hits: readonly RedLineHit[]): GradeDef | undefined {
   const grade = gradeOf(def.grades, total);
   if (grade === undefined) return undefined;
@@ -80,7 +78,6 @@ function gradeTotal(def: ScorecardDef, total: number, hits: readonly RedLineHit[
 }
 
 function reportKpi(def: ScorecardDef, k: ScoredKpi): KpiScore {
-  const score = k.score === null ? null : roundScore(k.score);
   const redLine = k.hits.length > 0;
   return {
     kpi: k.def.id,
@@ -89,19 +86,20 @@ function reportKpi(def: ScorecardDef, k: ScoredKpi): KpiScore {
     dimension: k.def.dimension,
     actual: k.actual,
     target: k.def.target,
-    achievement: k.achievement === null ? null : roundAchievement(k.achievement),
-    score,
+    achievement: k.achievement,
+    score: k.score,
     weight: k.def.weight,
-    status: statusOf(def, k.actual === null, redLine, score),
+    status: k.actual === null ? 'missing' : statusOf(def.status, k.score),
     redLine,
     missing: k.actual === null,
   };
 }
 
-function statusOf(def: ScorecardDef, missing: boolean, redLine: boolean, score: number | null): KpiStatus {
-  if (missing || score === null) return 'missing';
-  if (redLine) return 'red';
-  if (score >= def.status.green) return 'green';
-  if (score >= def.status.amber) return 'amber';
+// docs/definitions.md (status, red lines): the exact KPI score alone decides, ≥ green is green, ≥ amber
+// amber, else red. A crossed red line shows as `redLine`, not in the status; zero-kpi zeroes the score.
+function statusOf(thresholds: ScorecardDef['status'], score: number | null): KpiStatus {
+  if (score === null) return 'missing';
+  if (score >= thresholds.green) return 'green';
+  if (score >= thresholds.amber) return 'amber';
   return 'red';
 }

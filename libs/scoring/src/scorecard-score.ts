@@ -2,6 +2,9 @@ import type { Localized } from '#libs/definitions';
 
 export type KpiStatus = 'green' | 'amber' | 'red' | 'missing';
 
+// Every number here is exact (unrounded IEEE doubles): grades, statuses and bonuses are decided on them,
+// and only a display (the web page, `evaluate --format table`) rounds.
+
 export interface KpiScore {
   kpi: string;
   indicator: string;

@@ -35,6 +35,9 @@ export function registerEvaluateCommand(program: Command): void {
       `
 Prints one JSON document on stdout: { asOf, indicators, scorecards, rejected, summary };
 with --format table, the scorecards as readable tables (zh and en labels) instead.
+Scorecard numbers (achievement, scores, totals) are printed unrounded, as computed: grades and statuses
+are decided on them. The table rounds for reading only: scores and totals to 2 decimals, actuals and
+targets to 3 (docs/definitions.md, "Status, grades and rounding").
 Diagnostics go to stderr. Exit 0 on success, 2 on invalid definitions or arguments.
 
 Example:
