@@ -166,6 +166,23 @@ describe('receivables are kept per invoice', () => {
       { numRuns: 300 },
     );
   });
+  it('for finance streams, after a snapshot and restore at any point, as if never interrupted', () => {
+    fc.assert(
+      fc.property(financeArrivalsArb, fc.nat(), (arrivals, cutAt) => {
+        const cut = arrivals.length === 0 ? 0 : cutAt % arrivals.length;
+        const first = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+        for (const e of arrivals.slice(0, cut)) first.fold(e);
+        const image = JSON.parse(JSON.stringify(first.snapshot())) as ReturnType<IndicatorEngine['snapshot']>;
+        const second = IndicatorEngine.restore(TEST_INDICATORS, TEST_ORGS, image);
+        for (const e of arrivals.slice(cut)) second.fold(e);
+        expectEqualToBruteForce(second, arrivals, false);
+        const whole = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+        for (const e of arrivals) whole.fold(e);
+        expect(second.stats).toEqual(whole.stats);
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
 
 describe('duplicates and lateness are counted, never silently dropped', () => {
