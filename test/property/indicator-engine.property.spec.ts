@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { IndicatorEngine, type EntityRef, type IndicatorValue } from '#libs/indicators';
 import type { CanonicalEvent } from '#libs/events';
 import { acceptEvents, bruteForceValue, entitiesOf } from '../support/brute-force';
-import { arrivalsArb } from '../support/event-arbitraries';
+import { arrivalsArb, financeArrivalsArb } from '../support/event-arbitraries';
 import { TEST_INDICATORS, TEST_ORGS } from '../support/test-definitions';
 
 function close(a: number | null, b: number | null): boolean {
@@ -135,6 +135,52 @@ describe('indicator engine equals a brute-force recomputation from the raw event
         }
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('receivables are kept per invoice', () => {
+  // payments before their invoice or of invoices never issued, overpayments, re-issues, payments from
+  // another agent or none: the engine against the brute force, and the ratio within [0, 1]
+  it('for finance streams, as the brute force says, the ratio within [0, 1]', () => {
+    fc.assert(
+      fc.property(financeArrivalsArb, fc.boolean(), (arrivals, ignoreLateness) => {
+        const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS, { ignoreLateness });
+        for (const e of arrivals) engine.fold(e);
+        expectEqualToBruteForce(engine, arrivals, ignoreLateness);
+        for (const v of engine.values()) {
+          if (v.indicator !== 't.overdue' || v.value === null) continue;
+          expect(v.value).toBeGreaterThanOrEqual(0);
+          expect(v.value).toBeLessThanOrEqual(1);
+        }
+        // every payment folded while its invoice was not yet seen is counted
+        const issued = new Set<string>();
+        let unknown = 0;
+        for (const { e } of acceptEvents(TEST_INDICATORS, TEST_ORGS, arrivals, { ignoreLateness })) {
+          const id = `${e.data.orgId}|${String(e.data.invoiceId)}`;
+          if (e.type === 'invoice.issued') issued.add(id);
+          else if (e.type === 'payment.received' && !issued.has(id)) unknown++;
+        }
+        expect(engine.stats.unknownInvoicePayments).toBe(unknown);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('for finance streams, after a snapshot and restore at any point, as if never interrupted', () => {
+    fc.assert(
+      fc.property(financeArrivalsArb, fc.nat(), (arrivals, cutAt) => {
+        const cut = arrivals.length === 0 ? 0 : cutAt % arrivals.length;
+        const first = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+        for (const e of arrivals.slice(0, cut)) first.fold(e);
+        const image = JSON.parse(JSON.stringify(first.snapshot())) as ReturnType<IndicatorEngine['snapshot']>;
+        const second = IndicatorEngine.restore(TEST_INDICATORS, TEST_ORGS, image);
+        for (const e of arrivals.slice(cut)) second.fold(e);
+        expectEqualToBruteForce(second, arrivals, false);
+        const whole = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+        for (const e of arrivals) whole.fold(e);
+        expect(second.stats).toEqual(whole.stats);
+      }),
+      { numRuns: 150 },
     );
   });
 });

@@ -254,32 +254,30 @@ export function bruteForceValue(
       return { value, numerator: value, denominator: null, periodStart: period.start, periodEnd: period.end };
     }
     case 'overdue-ratio': {
-      const dueOf = new Map<string, number>();
+      // The org's invoices by id, rebuilt from every accepted event: an invoice is its invoice.issued
+      // (the latest in time, ties: the larger idempotency key), less every payment and write-off naming
+      // it, whoever sent them and in whatever order; it counts for its invoice.issued's entities only.
+      const invoices = new Map<string, { issue: Accepted | undefined; paid: number; writtenOff: number }>();
       for (const a of accepted) {
-        if (a.e.type === 'invoice.issued' && a.e.data.orgId === entity.orgId) {
-          dueOf.set(String(a.e.data.invoiceId), dayNumberOfDate(String(a.e.data.dueDate)));
-        }
+        const { orgId, invoiceId, amount } = a.e.data;
+        if (orgId !== entity.orgId || typeof invoiceId !== 'string' || typeof amount !== 'number') continue;
+        const invoice = invoices.get(invoiceId) ?? { issue: undefined, paid: 0, writtenOff: 0 };
+        invoices.set(invoiceId, invoice);
+        if (a.e.type === 'invoice.issued') {
+          if (Number.isNaN(dayNumberOfDate(String(a.e.data.dueDate)))) continue;
+          const last = invoice.issue;
+          if (last === undefined || a.t > last.t || (a.t === last.t && a.key > last.key)) invoice.issue = a;
+        } else if (a.e.type === 'payment.received') invoice.paid += amount;
+        else if (a.e.type === 'invoice.written_off') invoice.writtenOff += amount;
       }
       const cutoff = localDayNumber(tz, asOf) - m.afterDays;
       let open = 0;
       let overdue = 0;
-      for (const a of mine) {
-        const amount = a.e.data.amount as number;
-        let day: number | undefined;
-        let delta = -amount;
-        if (a.e.type === 'invoice.issued') {
-          day = dayNumberOfDate(String(a.e.data.dueDate));
-          delta = amount;
-        } else if (a.e.type === 'payment.received') day = dayNumberOfDate(String(a.e.data.invoiceDueDate));
-        else if (a.e.type === 'invoice.written_off') {
-          day =
-            typeof a.e.data.dueDate === 'string'
-              ? dayNumberOfDate(a.e.data.dueDate)
-              : dueOf.get(String(a.e.data.invoiceId));
-        } else continue;
-        if (day === undefined) continue;
-        open += delta;
-        if (day < cutoff) overdue += delta;
+      for (const { issue, paid, writtenOff } of invoices.values()) {
+        if (issue === undefined || !belongs(issue, entity)) continue;
+        const balance = Math.max(0, (issue.e.data.amount as number) - paid - writtenOff);
+        open += balance;
+        if (dayNumberOfDate(String(issue.e.data.dueDate)) < cutoff) overdue += balance;
       }
       const has = Math.abs(open) > 1e-9;
       return {

@@ -39,6 +39,33 @@ const who = fc.record({
   agentId: fc.constantFrom('A1', 'A2', 'A3', undefined),
 });
 
+// Finance: invoices i1–i3 (each with one due date), payments and write-offs of them and of invoices
+// never issued (i8, i9). Arrival orders put payments before their invoice; a payment names whoever sent it
+// (often no agent, or another agent than the invoice's); payments up to 1200 overpay an invoice.
+const financeArbs = [
+  fc.record({
+    type: fc.constant('invoice.issued'),
+    invoiceId: fc.constantFrom('i1', 'i2', 'i3'),
+    amount: fc.integer({ min: 1, max: 1000 }),
+    currency: fc.constantFrom('CNY', 'USD'),
+    dueDays: fc.integer({ min: -70, max: 40 }),
+  }),
+  fc.record({
+    type: fc.constant('payment.received'),
+    paymentId: fc.constant('p'),
+    invoiceId: fc.constantFrom('i1', 'i2', 'i3', 'i8'),
+    amount: fc.integer({ min: 1, max: 1200 }),
+    currency: fc.constantFrom('CNY', 'USD'),
+    dueDays: fc.integer({ min: -70, max: 40 }),
+  }),
+  fc.record({
+    type: fc.constant('invoice.written_off'),
+    invoiceId: fc.constantFrom('i1', 'i2', 'i3', 'i9'),
+    amount: fc.integer({ min: 1, max: 300 }),
+    currency: fc.constantFrom('CNY', 'USD'),
+  }),
+];
+
 const dataArb = fc.oneof(
   fc.record({
     type: fc.constant('ticket.solved'),
@@ -82,27 +109,7 @@ const dataArb = fc.oneof(
     currency: fc.constantFrom('CNY', 'USD'),
     sqlDaysBefore: fc.integer({ min: 0, max: 90 }),
   }),
-  fc.record({
-    type: fc.constant('invoice.issued'),
-    invoiceId: fc.constantFrom('i1', 'i2', 'i3'),
-    amount: fc.integer({ min: 1, max: 1000 }),
-    currency: fc.constantFrom('CNY', 'USD'),
-    dueDays: fc.integer({ min: -70, max: 40 }),
-  }),
-  fc.record({
-    type: fc.constant('payment.received'),
-    paymentId: fc.constant('p'),
-    invoiceId: fc.constantFrom('i1', 'i2', 'i3', 'i8'),
-    amount: fc.integer({ min: 1, max: 500 }),
-    currency: fc.constantFrom('CNY', 'USD'),
-    dueDays: fc.integer({ min: -70, max: 40 }),
-  }),
-  fc.record({
-    type: fc.constant('invoice.written_off'),
-    invoiceId: fc.constantFrom('i1', 'i2', 'i3', 'i9'),
-    amount: fc.integer({ min: 1, max: 300 }),
-    currency: fc.constantFrom('CNY', 'USD'),
-  }),
+  ...financeArbs,
   fc.record({
     type: fc.constant('kpi.manual_score'),
     indicator: fc.constantFrom('t.manual', 't.manual', 't.fcr'),
@@ -111,9 +118,9 @@ const dataArb = fc.oneof(
   }),
 );
 
-export const eventArb = (anchor: number) =>
+export const eventArb = (anchor: number, data: fc.Arbitrary<Record<string, unknown>> = dataArb) =>
   fc
-    .tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 40 }), timeArb(anchor), who, dataArb)
+    .tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 40 }), timeArb(anchor), who, data)
     .map(([src, n, time, w, d]): CanonicalEvent => {
       const { type, sqlDaysBefore, dueDays, ...rest } = d as Record<string, unknown> & {
         type: string;
@@ -141,24 +148,30 @@ export const eventArb = (anchor: number) =>
     });
 
 // Arrival orders: fully shuffled, or nearly in time order with some stragglers; with duplicates.
-export const arrivalsArb = fc
-  .constantFrom(...ANCHORS)
-  .chain((anchor) =>
-    fc.tuple(
-      fc.array(fc.tuple(eventArb(anchor), fc.integer(), fc.integer({ min: 0, max: 9 })), {
-        maxLength: 120,
-        size: 'max',
-      }),
-      fc.boolean(),
-    ),
-  )
-  .map(([items, shuffled]) => {
-    const keyed = items.flatMap(([e, k, dup]) => {
-      const key = shuffled ? k : Date.parse(e.time) + (k % 7 === 0 ? -Math.abs(k) * 1000 : 0);
-      const copies = [{ e, key }];
-      if (dup === 0) copies.push({ e: { ...e }, key: key + 1 });
-      return copies;
+const arrivalsOf = (data: fc.Arbitrary<Record<string, unknown>>) =>
+  fc
+    .constantFrom(...ANCHORS)
+    .chain((anchor) =>
+      fc.tuple(
+        fc.array(fc.tuple(eventArb(anchor, data), fc.integer(), fc.integer({ min: 0, max: 9 })), {
+          maxLength: 120,
+          size: 'max',
+        }),
+        fc.boolean(),
+      ),
+    )
+    .map(([items, shuffled]) => {
+      const keyed = items.flatMap(([e, k, dup]) => {
+        const key = shuffled ? k : Date.parse(e.time) + (k % 7 === 0 ? -Math.abs(k) * 1000 : 0);
+        const copies = [{ e, key }];
+        if (dup === 0) copies.push({ e: { ...e }, key: key + 1 });
+        return copies;
+      });
+      keyed.sort((a, b) => a.key - b.key);
+      return keyed.map((x) => x.e);
     });
-    keyed.sort((a, b) => a.key - b.key);
-    return keyed.map((x) => x.e);
-  });
+
+export const arrivalsArb = arrivalsOf(dataArb);
+
+// finance events only: many payments, write-offs and re-issues per invoice
+export const financeArrivalsArb = arrivalsOf(fc.oneof(...financeArbs));

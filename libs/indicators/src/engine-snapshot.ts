@@ -1,5 +1,6 @@
 import type { CanonicalEvent } from '#libs/events';
 import type { EngineStats } from './indicator-value';
+import type { InvoiceSnapshot } from './state/invoice-book';
 import type { OverdueLedgerSnapshot } from './state/overdue-ledger';
 import type { PeriodTallySnapshot } from './state/period-tally';
 import type { RollingDistinctSnapshot } from './state/rolling-distinct';
@@ -26,8 +27,11 @@ export interface OrgSnapshot {
   id: string;
   clockMs: number | null;
   dedup: [number, string[]][]; // the org's idempotency keys by day of event time
-  invoiceDueDay: [string, number][];
-  pendingWriteOffs: [string, CanonicalEvent[]][];
+  // the org's invoices, each with what was paid and written off against it; absent in checkpoints
+  // written before invoices were kept by id, whose two fields below are read once (see restore)
+  invoices?: InvoiceSnapshot[];
+  invoiceDueDay?: [string, number][];
+  pendingWriteOffs?: [string, CanonicalEvent[]][];
   entities: EntitySnapshot[];
 }
 

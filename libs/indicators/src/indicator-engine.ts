@@ -34,7 +34,7 @@ import { MANUAL_SCORE_TYPE, ManualScoreMeasure } from './measures/manual-score.m
 import type { EngineHost, MeasureKind, Touchable } from './measures/measure-kind';
 import { OverdueReceivablesMeasure } from './measures/overdue-receivables.measure';
 import { TermsMeasure } from './measures/terms.measure';
-import { newInvoiceBook } from './state/invoice-book';
+import { newInvoiceBook, restoreInvoices, restoreLegacyInvoices, snapshotInvoices } from './state/invoice-book';
 
 export interface EngineOptions {
   // Batch runs (evaluate) read the whole file first: nothing is late and no period ever closes.
@@ -104,7 +104,14 @@ export class IndicatorEngine {
   private touchedCount = 0;
   private eventChanged = false;
   private batchClosed: IndicatorValue[] = [];
-  readonly stats: EngineStats = { applied: 0, ignored: 0, duplicate: 0, tooLate: 0, rejected: 0 };
+  readonly stats: EngineStats = {
+    applied: 0,
+    ignored: 0,
+    duplicate: 0,
+    tooLate: 0,
+    rejected: 0,
+    unknownInvoicePayments: 0,
+  };
 
   constructor(indicators: readonly IndicatorDef[], orgs: readonly OrgSettings[], options: EngineOptions = {}) {
     this.runtimes = buildRuntimes(indicators);
@@ -357,8 +364,7 @@ export class IndicatorEngine {
         id: org.org.ref.orgId,
         clockMs: Number.isFinite(org.clockMs) ? org.clockMs : null,
         dedup: this.dedup.snapshot(org.org.ref.orgId),
-        invoiceDueDay: [...org.invoices.dueDay],
-        pendingWriteOffs: [...org.invoices.pendingWriteOffs],
+        invoices: snapshotInvoices(org.invoices),
         entities,
       });
     }
@@ -393,8 +399,8 @@ export class IndicatorEngine {
         org.clockMs = o.clockMs ?? Number.NEGATIVE_INFINITY;
         engine.dedup.restore(o.id, o.dedup);
       } else org.clockMs = single ?? Number.NEGATIVE_INFINITY;
-      for (const [invoice, day] of o.invoiceDueDay) org.invoices.dueDay.set(invoice, day);
-      for (const [invoice, events] of o.pendingWriteOffs) org.invoices.pendingWriteOffs.set(invoice, events);
+      if (o.invoices !== undefined) restoreInvoices(org.invoices, o.invoices);
+      else restoreLegacyInvoices(org.invoices, o.pendingWriteOffs ?? []);
       for (const e of o.entities) {
         const entity =
           e.level === 'org'
@@ -441,7 +447,11 @@ export class IndicatorEngine {
         mark.touchedAt = this.foldSeq;
         for (let w = 0; w < runtime.windows.length; w++) this.record(entity, runtime, w, Number.NaN);
       },
-      entitiesOf: (org, e) => this.entitiesOf(org, e, Date.parse(e.time)),
+      entity: (org, level, id) =>
+        level === 'org' ? org.org : this.entityIn(org, level === 'team' ? org.teams : org.agents, level, id),
+      notePaymentOfUnknownInvoice: () => {
+        this.stats.unknownInvoicePayments++;
+      },
     };
   }
 

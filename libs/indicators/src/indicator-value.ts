@@ -58,4 +58,7 @@ export interface EngineStats {
   duplicate: number;
   tooLate: number; // events too late for at least one window
   rejected: number;
+  // payments folded before their invoice was seen (or of an invoice never seen): held for that invoice,
+  // never taken from another's balance
+  unknownInvoicePayments: number;
 }

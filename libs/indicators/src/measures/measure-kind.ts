@@ -1,4 +1,4 @@
-import type { EventProblem } from '#libs/definitions';
+import type { EventProblem, Level } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
 import type { CalendarWindow, Period } from '#libs/time';
 import type { EventContext } from '../compiled-term';
@@ -29,7 +29,10 @@ export interface EngineHost {
   touch(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number, mark: Touchable): void;
   // the same for every window of the indicator at once (one state serves them all)
   touchEveryWindow(entity: EntityState, runtime: IndicatorRuntime, mark: Touchable): void;
-  entitiesOf(org: OrgState, e: CanonicalEvent): EntityState[];
+  // the org's entity of that level and id (created if new): where an invoice's balance counts
+  entity(org: OrgState, level: Level, id: string): EntityState;
+  // a payment of an invoice not seen (yet): held for it, never taken from another invoice's balance
+  notePaymentOfUnknownInvoice(): void;
 }
 
 // One kind of measure (terms, manual scores, overdue receivables): how its indicators fold events,

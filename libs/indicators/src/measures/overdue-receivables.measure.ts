@@ -1,18 +1,23 @@
 import type { WindowName } from '#libs/definitions';
-import type { CanonicalEvent } from '#libs/events';
+import { idempotencyKey, type CanonicalEvent } from '#libs/events';
 import { dayNumberOfDate, localDayNumber } from '#libs/time';
+import type { EventContext } from '../compiled-term';
 import type { MeasureStateSnapshot } from '../engine-snapshot';
 import { currentPeriod, type EntityState, type OrgState } from '../engine-state';
 import type { IndicatorRuntime } from '../indicator-runtime';
 import type { IndicatorValue } from '../indicator-value';
+import { openBalance, supersedes, type InvoiceIssue } from '../state/invoice-book';
 import { OverdueLedger } from '../state/overdue-ledger';
 import { emptyReading } from '../empty-reading';
 import type { EngineHost, MeasureKind } from './measure-kind';
 
 export const OVERDUE_EVENT_TYPES = ['invoice.issued', 'payment.received', 'invoice.written_off'] as const;
 
-// Overdue receivables: one ledger per (indicator, entity) of open balances by due day, whatever the
-// window; the value is the balance more than afterDays past due over the open balance, as of the clock.
+// Overdue receivables: the org's invoices by id (state/invoice-book.ts), each open for
+// max(0, issued − paid − written off), and one ledger per (indicator, entity) of those open balances by
+// due day, whatever the window: an invoice counts for the org, team and agent of its invoice.issued, a
+// payment or write-off only moves the balance of the invoice it names. The value is the balance more than
+// afterDays past due over the open balance, as of the clock.
 export class OverdueReceivablesMeasure implements MeasureKind {
   readonly eventTypes: readonly string[];
   private readonly runtimes: IndicatorRuntime[];
@@ -25,48 +30,57 @@ export class OverdueReceivablesMeasure implements MeasureKind {
     this.eventTypes = this.runtimes.length > 0 ? OVERDUE_EVENT_TYPES : [];
   }
 
-  fold(org: OrgState, entities: readonly EntityState[], e: CanonicalEvent): void {
-    const invoiceId = String(e.data.invoiceId);
-    const amount = e.data.amount as number;
-    const invoices = org.invoices;
-    let dueDay: number;
-    let delta: number;
+  fold(org: OrgState, entities: readonly EntityState[], e: CanonicalEvent, ctx: EventContext): void {
+    const { invoiceId, amount } = e.data;
+    if (typeof invoiceId !== 'string' || typeof amount !== 'number' || Number.isNaN(amount)) return;
+    let invoice = org.invoices.invoices.get(invoiceId);
+    if (invoice === undefined) {
+      invoice = { issue: undefined, paid: 0, writtenOff: 0 };
+      org.invoices.invoices.set(invoiceId, invoice);
+    }
+    const before = invoice.issue;
+    const openBefore = openBalance(invoice);
     switch (e.type) {
       case 'invoice.issued': {
-        dueDay = dayNumberOfDate(String(e.data.dueDate));
-        delta = amount;
-        invoices.dueDay.set(invoiceId, dueDay);
-        const pending = invoices.pendingWriteOffs.get(invoiceId);
-        if (pending !== undefined) {
-          invoices.pendingWriteOffs.delete(invoiceId);
-          for (const w of pending) this.fold(org, this.host.entitiesOf(org, w), w);
-        }
+        const dueDay = dayNumberOfDate(String(e.data.dueDate));
+        if (Number.isNaN(dueDay)) return;
+        // the invoice counts for its own event's team and agent, whoever later pays it
+        const issue: InvoiceIssue = {
+          amount,
+          dueDay,
+          timeMs: ctx.timeMs,
+          key: idempotencyKey(e),
+          team: entities.find((x) => x.ref.level === 'team')?.ref.id,
+          agent: entities.find((x) => x.ref.level === 'agent')?.ref.id,
+        };
+        if (!supersedes(issue, invoice.issue)) return;
+        invoice.issue = issue;
         break;
       }
       case 'payment.received':
-        dueDay = dayNumberOfDate(String(e.data.invoiceDueDate));
-        delta = -amount;
+        if (invoice.issue === undefined) this.host.notePaymentOfUnknownInvoice();
+        invoice.paid += amount;
         break;
-      default: {
-        const known =
-          typeof e.data.dueDate === 'string' ? dayNumberOfDate(e.data.dueDate) : invoices.dueDay.get(invoiceId);
-        if (known === undefined) {
-          // the write-off arrived before its invoice: apply it when the invoice comes
-          const list = invoices.pendingWriteOffs.get(invoiceId) ?? [];
-          list.push(e);
-          invoices.pendingWriteOffs.set(invoiceId, list);
-          return;
-        }
-        dueDay = known;
-        delta = -amount;
-      }
+      default:
+        invoice.writtenOff += amount;
     }
-    if (Number.isNaN(dueDay) || Number.isNaN(delta)) return;
+    // the invoice's old balance leaves its old owner and due day, the new one enters the new
+    if (before !== undefined && openBefore !== 0) this.apply(org, before, -openBefore);
+    if (invoice.issue !== undefined) {
+      const open = openBalance(invoice);
+      if (open !== 0) this.apply(org, invoice.issue, open);
+    }
+  }
+
+  private apply(org: OrgState, issue: InvoiceIssue, delta: number): void {
+    const owners = [org.org];
+    if (issue.team !== undefined) owners.push(this.host.entity(org, 'team', issue.team));
+    if (issue.agent !== undefined) owners.push(this.host.entity(org, 'agent', issue.agent));
     for (const runtime of this.runtimes) {
-      for (const entity of entities) {
+      for (const entity of owners) {
         if (!runtime.levels[entity.ref.level]) continue;
         const ledger = this.ledgerOf(entity, runtime);
-        ledger.apply(dueDay, delta);
+        ledger.apply(issue.dueDay, delta);
         // one ledger serves every window of the indicator: report each window once per batch
         this.host.touchEveryWindow(entity, runtime, ledger);
       }
@@ -80,13 +94,14 @@ export class OverdueReceivablesMeasure implements MeasureKind {
     const period = currentPeriod(entity.org, window, this.host.clock(entity.org));
     const open = ledger.openBalance;
     const hasOpen = Math.abs(open) > 1e-9;
+    // each invoice's open balance is ≥ 0 and overdue is a part of it: within [0, 1] up to rounding
     return {
       indicator: runtime.def.id,
       entity: entity.ref,
       window,
       periodStart: period.start,
       periodEnd: period.end,
-      value: hasOpen ? ledger.overdueBalance / open : null,
+      value: hasOpen ? Math.min(1, Math.max(0, ledger.overdueBalance / open)) : null,
       numerator: ledger.overdueBalance,
       denominator: open,
     };
@@ -121,7 +136,8 @@ export class OverdueReceivablesMeasure implements MeasureKind {
   }
 
   restore(entity: EntityState, runtime: IndicatorRuntime, snap: MeasureStateSnapshot): void {
-    if (snap.ledger !== undefined) entity.states[runtime.index] = OverdueLedger.restore(snap.ledger);
+    // a ledger of a checkpoint from before invoices were kept by id (no basis) is dropped with its invoices
+    if (snap.ledger?.basis === 'invoice') entity.states[runtime.index] = OverdueLedger.restore(snap.ledger);
   }
 
   private ledgerOf(entity: EntityState, runtime: IndicatorRuntime): OverdueLedger {

@@ -1,7 +1,10 @@
-// Open receivables of one entity, by the local due date (day number) of the invoices.
+// Open receivables of one entity, by the local due date (day number) of the invoices: each day the sum of
+// its invoices' open balances (state/invoice-book.ts), so never below 0.
 // Overdue = balance of the days before the cutoff (as-of date − afterDays). Moving the cutoff adds the
 // days it passes; an event adds its amount to its day and, if that day is already overdue, to overdue.
 export interface OverdueLedgerSnapshot {
+  // 'invoice': the sums of the org's invoices' open balances (absent: a checkpoint from before, dropped)
+  basis?: 'invoice';
   cutoff: number | null;
   days: [number, number][];
 }
@@ -14,7 +17,10 @@ export class OverdueLedger {
   touchedAt = 0; // the engine's batch that last reported it
 
   apply(dueDay: number, amount: number): void {
-    this.days.set(dueDay, (this.days.get(dueDay) ?? 0) + amount);
+    const day = (this.days.get(dueDay) ?? 0) + amount;
+    // a day whose invoices are all settled leaves the map (rounding aside), which stays as small as the open days
+    if (Math.abs(day) < 1e-9) this.days.delete(dueDay);
+    else this.days.set(dueDay, day);
     this.open += amount;
     if (dueDay < this.cutoff) this.overdue += amount;
   }
@@ -49,7 +55,7 @@ export class OverdueLedger {
   }
 
   snapshot(): OverdueLedgerSnapshot {
-    return { cutoff: Number.isFinite(this.cutoff) ? this.cutoff : null, days: [...this.days] };
+    return { basis: 'invoice', cutoff: Number.isFinite(this.cutoff) ? this.cutoff : null, days: [...this.days] };
   }
 
   static restore(s: OverdueLedgerSnapshot): OverdueLedger {

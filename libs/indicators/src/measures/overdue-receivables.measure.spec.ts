@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import type { IndicatorDef, OrgSettings } from '#libs/definitions';
+import type { CanonicalEvent } from '#libs/events';
+import type { EngineSnapshotV2 } from '../engine-snapshot';
+import { IndicatorEngine } from '../indicator-engine';
+import type { EntityRef } from '../indicator-value';
+
+const ORGS: OrgSettings[] = [{ id: 'O1', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: {} }];
+const OVERDUE: IndicatorDef = {
+  id: 'overdue',
+  version: 1,
+  name: { en: 'overdue', zh: 'overdue' },
+  description: 'overdue',
+  unit: 'ratio',
+  levels: ['agent', 'team', 'org'],
+  windows: ['month'],
+  allowedLatenessMs: 0,
+  measure: { kind: 'overdue-ratio', afterDays: 30 },
+};
+
+// the clock is 2026-03-10 (Shanghai): due 2026-01-01 is more than 30 days past, due 2026-03-01 is not
+const NOW = '2026-03-10T10:00:00+08:00';
+const OLD = '2026-01-01';
+const RECENT = '2026-03-01';
+
+let n = 0;
+const event = (type: string, data: Record<string, unknown>, time = NOW): CanonicalEvent => ({
+  specversion: '1.0',
+  id: `e${++n}`,
+  source: 'finance/test',
+  type,
+  time,
+  data: { orgId: 'O1', currency: 'CNY', ...data },
+});
+const invoice = (invoiceId: string, amount: number, dueDate: string, who: Record<string, string> = {}, time = NOW) =>
+  event('invoice.issued', { invoiceId, amount, dueDate, ...who }, time);
+const payment = (invoiceId: string, amount: number, dueDate: string, who: Record<string, string> = {}) =>
+  event('payment.received', { paymentId: `p${n}`, invoiceId, amount, invoiceDueDate: dueDate, ...who });
+const writeOff = (invoiceId: string, amount: number) => event('invoice.written_off', { invoiceId, amount });
+
+const org: EntityRef = { level: 'org', id: 'O1', orgId: 'O1' };
+const agent = (id: string): EntityRef => ({ level: 'agent', id, orgId: 'O1' });
+const read = (engine: IndicatorEngine, entity: EntityRef = org) => {
+  const v = engine.value('overdue', entity, 'month');
+  return { value: v?.value, overdue: v?.numerator, open: v?.denominator };
+};
+const engineWith = (...events: CanonicalEvent[]) => {
+  const engine = new IndicatorEngine([OVERDUE], ORGS);
+  for (const e of events) engine.fold(e);
+  return engine;
+};
+
+describe('overdue receivables, per invoice', () => {
+  it('a payment of an invoice never seen is counted, held, and taken from no other invoice', () => {
+    // the stream started after INV-0 was issued: its payment used to make the ratio negative
+    const engine = engineWith(invoice('i1', 100, RECENT), payment('i0', 40, OLD));
+    expect(read(engine)).toEqual({ value: 0, overdue: 0, open: 100 });
+    expect(engine.stats.unknownInvoicePayments).toBe(1);
+  });
+
+  it('a payment before its invoice applies when the invoice comes', () => {
+    const engine = engineWith(payment('i1', 30, OLD));
+    expect(read(engine)).toEqual({ value: null, overdue: 0, open: 0 });
+    engine.fold(invoice('i1', 100, OLD));
+    engine.fold(invoice('i2', 70, RECENT));
+    expect(read(engine)).toEqual({ value: 0.5, overdue: 70, open: 140 });
+    expect(engine.stats.unknownInvoicePayments).toBe(1);
+  });
+
+  it("an overpayment closes its invoice and never another's", () => {
+    const engine = engineWith(invoice('i1', 100, RECENT), invoice('i2', 50, OLD), payment('i1', 130, RECENT));
+    expect(read(engine)).toEqual({ value: 1, overdue: 50, open: 50 });
+    // nor does it carry over to a later re-payment: i1 stays closed, i2 open
+    engine.fold(payment('i2', 10, OLD));
+    expect(read(engine)).toEqual({ value: 1, overdue: 40, open: 40 });
+  });
+
+  it("a payment without agent closes the agent's invoice: the invoice's owner is its own event's", () => {
+    const engine = engineWith(invoice('i1', 100, OLD, { teamId: 'T1', agentId: 'A1' }));
+    expect(read(engine, agent('A1'))).toEqual({ value: 1, overdue: 100, open: 100 });
+    engine.fold(payment('i1', 100, OLD));
+    expect(read(engine, agent('A1'))).toEqual({ value: null, overdue: 0, open: 0 });
+    expect(read(engine, { level: 'team', id: 'T1', orgId: 'O1' }).open).toBe(0);
+  });
+
+  it("a payment naming another agent moves only the invoice owner's balance", () => {
+    const engine = engineWith(
+      invoice('i1', 100, OLD, { agentId: 'A1' }),
+      invoice('i2', 80, OLD, { agentId: 'A2' }),
+      payment('i1', 60, OLD, { agentId: 'A2' }),
+    );
+    expect(read(engine, agent('A1')).open).toBe(40);
+    expect(read(engine, agent('A2')).open).toBe(80);
+  });
+
+  it('write-offs apply to their invoice by id, also when they come first', () => {
+    const engine = engineWith(writeOff('i2', 20), invoice('i1', 100, OLD), invoice('i2', 50, RECENT));
+    engine.fold(writeOff('i1', 150));
+    expect(read(engine)).toEqual({ value: 0, overdue: 0, open: 30 });
+  });
+
+  it('a re-issued invoice is its latest invoice.issued, whatever the arrival order', () => {
+    const later = invoice('i1', 80, RECENT, { agentId: 'A2' }, '2026-03-09T10:00:00+08:00');
+    const earlier = invoice('i1', 100, OLD, { agentId: 'A1' }, '2026-03-08T10:00:00+08:00');
+    for (const engine of [engineWith(earlier, later), engineWith(later, earlier)]) {
+      expect(read(engine)).toEqual({ value: 0, overdue: 0, open: 80 });
+      expect(read(engine, agent('A1')).open).toBe(0);
+      expect(read(engine, agent('A2')).open).toBe(80);
+    }
+  });
+
+  it('a refund names no invoice: it moves no receivable', () => {
+    const engine = engineWith(invoice('i1', 100, OLD), event('refund.issued', { amount: 100, orderId: 'i1' }));
+    expect(read(engine)).toEqual({ value: 1, overdue: 100, open: 100 });
+  });
+});
+
+describe('overdue receivables in checkpoints', () => {
+  it('restore continues per invoice', () => {
+    const first = engineWith(invoice('i1', 100, OLD, { agentId: 'A1' }), payment('i9', 5, OLD));
+    const image = JSON.parse(JSON.stringify(first.snapshot())) as EngineSnapshotV2;
+    const second = IndicatorEngine.restore([OVERDUE], ORGS, image);
+    second.fold(payment('i1', 100, OLD));
+    second.fold(invoice('i9', 50, RECENT));
+    expect(read(second)).toEqual({ value: 0, overdue: 0, open: 45 });
+    expect(read(second, agent('A1')).open).toBe(0);
+    expect(second.stats.unknownInvoicePayments).toBe(1);
+  });
+
+  it('a checkpoint from before invoices were kept by id restores with the overdue ratio started afresh', () => {
+    // the old shape: a ledger by due day per entity, the org's due days and held write-offs
+    const old = JSON.parse(
+      JSON.stringify({
+        version: 2,
+        floorMs: null,
+        stats: { applied: 2, ignored: 0, duplicate: 0, tooLate: 0, rejected: 0 },
+        dedup: [],
+        orgs: [
+          {
+            id: 'O1',
+            clockMs: Date.parse(NOW),
+            dedup: [],
+            invoiceDueDay: [['i1', 20454]],
+            pendingWriteOffs: [['i2', [writeOff('i2', 20)]]],
+            entities: [
+              {
+                level: 'org',
+                id: 'O1',
+                indicators: [{ indicator: 'overdue', ledger: { cutoff: 20491, days: [[20454, -40]] } }],
+              },
+            ],
+          },
+        ],
+      }),
+    ) as EngineSnapshotV2;
+    const engine = IndicatorEngine.restore([OVERDUE], ORGS, old);
+    expect(read(engine)).toEqual({ value: null, overdue: 0, open: 0 });
+    expect(engine.stats.unknownInvoicePayments).toBe(0);
+    // i1's balance left with the old ledger: its payment is now one of an invoice not seen
+    engine.fold(payment('i1', 10, OLD));
+    expect(engine.stats.unknownInvoicePayments).toBe(1);
+    // the held write-off still waits for its invoice
+    engine.fold(invoice('i2', 50, OLD));
+    expect(read(engine)).toEqual({ value: 1, overdue: 30, open: 30 });
+  });
+});
