@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type RuntimeConfig } from '../../services/runtime/src/config';
 import { up, type Running } from '../../services/runtime/src/up';
+import { schemaUrl } from '../support/service-process';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { seedAsOneDocument, type SeedCard } from '../support/seed-document';
 import { AUTH_ENV, bearer, tokenFor } from '../support/tokens';
@@ -11,7 +12,7 @@ describe('kpi-pulse up: operability endpoints of the composed app', () => {
   let config: RuntimeConfig;
   beforeAll(async () => {
     t = await migratedTestDatabase();
-    const url = `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${t.schema}`)}`;
+    const url = schemaUrl(DATABASE_URL, t.schema);
     config = loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'error', ...AUTH_ENV });
     running = await up(config);
   });

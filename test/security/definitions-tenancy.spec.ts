@@ -11,6 +11,7 @@ import { DefinitionVersionsRepository } from '#libs/postgres';
 import { loadConfig, type RuntimeConfig } from '../../services/runtime/src/config';
 import { up, type Running } from '../../services/runtime/src/up';
 import { ticketSolved } from '../support/events';
+import { schemaUrl } from '../support/service-process';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { seedAsOneDocument, type SeedCard, type SeedDocument } from '../support/seed-document';
 import { asSource, sourceToken } from '../support/sources';
@@ -279,7 +280,7 @@ describe('definitions per org across a restart (kpi-pulse up)', () => {
   let config: RuntimeConfig;
   beforeAll(async () => {
     t = await migratedTestDatabase();
-    const url = `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${t.schema}`)}`;
+    const url = schemaUrl(DATABASE_URL, t.schema);
     config = loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'error', ...AUTH_ENV });
     running = await up(config);
   });
