@@ -2,44 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IndicatorEngine, type EntityRef, type IndicatorValue } from '#libs/indicators';
 import type { CanonicalEvent } from '#libs/events';
-import { acceptEvents, bruteForceValue, entitiesOf } from '../support/brute-force';
 import { arrivalsArb, financeArrivalsArb } from '../support/event-arbitraries';
+import { acceptEvents } from '../support/brute-force';
+import { close, expectEqualToBruteForce } from '../support/expect-brute-force';
 import { TEST_INDICATORS, TEST_ORGS } from '../support/test-definitions';
-
-function close(a: number | null, b: number | null): boolean {
-  if (a === null || b === null) return a === b;
-  return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
-}
-
-// Every (indicator, entity, window) of the engine against the brute-force recomputation.
-function expectEqualToBruteForce(engine: IndicatorEngine, arrivals: CanonicalEvent[], ignoreLateness: boolean): void {
-  const accepted = acceptEvents(TEST_INDICATORS, TEST_ORGS, arrivals, { ignoreLateness });
-  for (const entity of entitiesOf(accepted)) {
-    // values are as of the entity's org clock: its own latest event
-    const asOf = engine.clockOf(entity.orgId);
-    const tz = TEST_ORGS.find((o) => o.id === entity.orgId)?.timeZone as string;
-    for (const def of TEST_INDICATORS) {
-      if (!def.levels.includes(entity.level)) continue;
-      for (const window of def.windows) {
-        const got = engine.value(def.id, entity, window) as IndicatorValue;
-        const want = bruteForceValue(def, accepted, entity, window, asOf, tz);
-        const where = `${def.id} ${entity.level}:${entity.id}@${entity.orgId} ${window}`;
-        expect({ where, start: got.periodStart, end: got.periodEnd }).toEqual({
-          where,
-          start: want.periodStart,
-          end: want.periodEnd,
-        });
-        if (
-          !close(got.value, want.value) ||
-          !close(got.numerator, want.numerator) ||
-          !close(got.denominator, want.denominator)
-        ) {
-          expect({ where, got }).toEqual({ where, got: { ...got, ...want } });
-        }
-      }
-    }
-  }
-}
 
 function keyOf(v: IndicatorValue): string {
   return `${v.indicator}|${v.entity.level}|${v.entity.orgId}|${v.entity.id}|${v.window}|${v.periodStart}`;
@@ -54,7 +20,7 @@ function expectRestoredAsUninterrupted(arrivals: CanonicalEvent[], cutAt: number
   const image = JSON.parse(JSON.stringify(first.snapshot())) as ReturnType<IndicatorEngine['snapshot']>;
   const second = IndicatorEngine.restore(TEST_INDICATORS, TEST_ORGS, image);
   for (const e of arrivals.slice(cut)) second.fold(e);
-  expectEqualToBruteForce(second, arrivals, false);
+  expectEqualToBruteForce(second, arrivals, { ignoreLateness: false });
   const whole = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
   for (const e of arrivals) whole.fold(e);
   expect(second.stats).toEqual(whole.stats);
@@ -66,7 +32,7 @@ describe('indicator engine equals a brute-force recomputation from the raw event
       fc.property(arrivalsArb, (arrivals) => {
         const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
         for (const e of arrivals) engine.fold(e);
-        expectEqualToBruteForce(engine, arrivals, false);
+        expectEqualToBruteForce(engine, arrivals, { ignoreLateness: false });
       }),
       { numRuns: 300 },
     );
@@ -77,7 +43,7 @@ describe('indicator engine equals a brute-force recomputation from the raw event
       fc.property(arrivalsArb, (arrivals) => {
         const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS, { ignoreLateness: true });
         for (const e of arrivals) engine.fold(e);
-        expectEqualToBruteForce(engine, arrivals, true);
+        expectEqualToBruteForce(engine, arrivals, { ignoreLateness: true });
       }),
       { numRuns: 300 },
     );
@@ -105,7 +71,7 @@ describe('indicator engine equals a brute-force recomputation from the raw event
           for (const c of result.changes)
             if (now.has(keyOf(c))) expect(close(now.get(keyOf(c)) ?? null, c.value)).toBe(true);
         }
-        expectEqualToBruteForce(engine, arrivals, false);
+        expectEqualToBruteForce(engine, arrivals, { ignoreLateness: false });
         expect(engine.stats).toEqual(single.stats);
       }),
       { numRuns: 150 },
@@ -144,7 +110,7 @@ describe('receivables are kept per invoice', () => {
       fc.property(financeArrivalsArb, fc.boolean(), (arrivals, ignoreLateness) => {
         const engine = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS, { ignoreLateness });
         for (const e of arrivals) engine.fold(e);
-        expectEqualToBruteForce(engine, arrivals, ignoreLateness);
+        expectEqualToBruteForce(engine, arrivals, { ignoreLateness });
         for (const v of engine.values()) {
           if (v.indicator !== 't.overdue' || v.value === null) continue;
           expect(v.value).toBeGreaterThanOrEqual(0);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { IndicatorEngine, type EngineSnapshot, type EntityRef, type IndicatorValue } from '#libs/indicators';
 import type { CanonicalEvent } from '#libs/events';
 import { acceptEvents, bruteForceValue, entitiesOf } from '../support/brute-force';
+import { close } from '../support/expect-brute-force';
 import { arrivalsArb } from '../support/event-arbitraries';
 import { TEST_INDICATORS, TEST_ORGS } from '../support/test-definitions';
 
@@ -12,11 +13,6 @@ import { TEST_INDICATORS, TEST_ORGS } from '../support/test-definitions';
 const DAY = 86_400_000;
 const YEAR = 365 * DAY;
 const LAST_EVENT = Date.parse('2026-12-31T16:00:00Z') + 80 * 3_600_000; // no arbitrary event is later
-
-function close(a: number | null, b: number | null): boolean {
-  if (a === null || b === null) return a === b;
-  return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
-}
 
 const keyOf = (v: IndicatorValue): string =>
   `${v.indicator}|${v.entity.level}|${v.entity.orgId}|${v.entity.id}|${v.window}|${v.periodStart}`;
