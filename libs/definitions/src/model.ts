@@ -138,12 +138,13 @@ export interface KpiDef {
   indicator: string;
   window: WindowName; // defaults to the scorecard's period
   dimension: string;
-  weight: number;
+  weight: number; // 0: scored and shown, outside the graded total (a row the seed's points table lacks)
   direction: Direction;
   target: number;
   rule: ScoringRule;
   missing: MissingPolicy;
   redLines: readonly RedLine[];
+  status?: StatusThresholds; // this KPI's own RAG thresholds instead of the scorecard's
   source: string; // the seed line it comes from
 }
 
@@ -161,6 +162,12 @@ export interface GradeDef {
   bonus?: number; // bonus amount in the org currency (seed 003: A 300 …)
 }
 
+// KPI score ≥ green → green, ≥ amber → amber, else red
+export interface StatusThresholds {
+  green: number;
+  amber: number;
+}
+
 export interface ScorecardDef {
   id: string;
   version: number;
@@ -172,7 +179,7 @@ export interface ScorecardDef {
   dimensions: readonly DimensionDef[];
   kpis: readonly KpiDef[];
   grades: readonly GradeDef[]; // best first
-  status: { green: number; amber: number }; // KPI score thresholds for RAG
+  status: StatusThresholds; // for every KPI without its own
   maxDeduction?: number; // cap on red-line point deductions in total (seed 000: 5–10)
   source: string;
 }

@@ -1,4 +1,4 @@
-import type { CalendarWindow, Direction, KpiDef, MissingPolicy, RedLine, ScoringRule } from './model';
+import type { CalendarWindow, Direction, KpiDef, MissingPolicy, RedLine, ScoringRule, StatusThresholds } from './model';
 import {
   childPath,
   expected,
@@ -16,6 +16,7 @@ import {
 import { WINDOWS } from './parse-indicator';
 import { parseRedLine } from './parse-red-line';
 import { parseRule } from './parse-rule';
+import { parseStatus } from './parse-status';
 
 const KPI_KEYS = [
   'id',
@@ -29,6 +30,7 @@ const KPI_KEYS = [
   'rule',
   'missing',
   'redLines',
+  'status',
   'source',
 ] as const;
 const DIRECTIONS: readonly Direction[] = ['higher', 'lower'];
@@ -54,8 +56,15 @@ function parseMissing(ctx: ParseContext, value: unknown, path: string): MissingP
 }
 
 // One entry of a scorecard's `kpis:`; undefined when it lacks what the cross-checks key on (id,
-// indicator, dimension), so a broken KPI adds no follow-on errors.
-export function parseKpi(ctx: ParseContext, value: unknown, path: string, period: CalendarWindow): KpiDef | undefined {
+// indicator, dimension), so a broken KPI adds no follow-on errors. A `status` key it leaves out is the
+// scorecard's.
+export function parseKpi(
+  ctx: ParseContext,
+  value: unknown,
+  path: string,
+  period: CalendarWindow,
+  scorecardStatus: StatusThresholds,
+): KpiDef | undefined {
   const map = readMapping(ctx, value, path, KPI_KEYS);
   if (map === undefined) return undefined;
   const id = readString(ctx, map, 'id', path, true);
@@ -63,7 +72,8 @@ export function parseKpi(ctx: ParseContext, value: unknown, path: string, period
   const indicator = readString(ctx, map, 'indicator', path, true);
   const window = readEnum(ctx, map, 'window', path, WINDOWS, false) ?? period;
   const dimension = readString(ctx, map, 'dimension', path, true);
-  const weight = readNumber(ctx, map, 'weight', path, 'positive', false) ?? 1;
+  // weight 0: shown and scored, but outside the graded total
+  const weight = readNumber(ctx, map, 'weight', path, 'non-negative', false) ?? 1;
   const direction = readEnum(ctx, map, 'direction', path, DIRECTIONS, true) ?? 'higher';
   const target = readNumber(ctx, map, 'target', path, 'any', true) ?? Number.NaN;
   let rule: ScoringRule | undefined;
@@ -78,9 +88,13 @@ export function parseKpi(ctx: ParseContext, value: unknown, path: string, period
       if (line !== undefined) redLines.push(line);
     });
   }
+  const status =
+    map['status'] === undefined
+      ? undefined
+      : parseStatus(ctx, map['status'], childPath(path, 'status'), scorecardStatus);
   const source = readString(ctx, map, 'source', path, false) ?? '';
   if (id === undefined || indicator === undefined || dimension === undefined) return undefined;
-  return {
+  const kpi: KpiDef = {
     id,
     name,
     indicator,
@@ -95,4 +109,6 @@ export function parseKpi(ctx: ParseContext, value: unknown, path: string, period
     redLines,
     source,
   };
+  if (status !== undefined) kpi.status = status;
+  return kpi;
 }

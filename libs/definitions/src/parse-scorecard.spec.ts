@@ -96,6 +96,20 @@ describe('KPI fields', () => {
     expect(kpi).toMatchObject({ window: 'month', weight: 1, missing: { kind: 'exclude' }, redLines: [], source: '' });
   });
 
+  it('reads weight 0, a KPI outside the graded total (seed 003: a row the 100-point table lacks)', () => {
+    expect(parseWithKpi({ weight: 0 })).toMatchObject({ kpi: { weight: 0 }, messages: [] });
+  });
+
+  it("has no status of its own unless given; a threshold left out is the scorecard's", () => {
+    expect(parseWithKpi({}).kpi?.status).toBeUndefined();
+    const { kpi, messages } = parseWithKpi({ status: { amber: 95 } });
+    expect(messages).toEqual([]);
+    expect(kpi?.status).toEqual({ green: 100, amber: 95 });
+    expect(parseWithKpi({ status: { red: 50 } }).messages).toEqual([
+      'scorecards[0].kpis[0].status.red: unknown key "red"; allowed: green, amber',
+    ]);
+  });
+
   it('reads the missing policies', () => {
     expect(parseWithKpi({ missing: 'zero' }).kpi?.missing).toEqual({ kind: 'zero' });
     expect(parseWithKpi({ missing: 'full' }).kpi?.missing).toEqual({ kind: 'full' });
@@ -182,8 +196,8 @@ describe('scorecard fields', () => {
 
 describe('scorecard errors name the path', () => {
   const kpiCases: [string, Record<string, unknown>, string][] = [
-    ['weight', { weight: 'x' }, 'scorecards[0].kpis[0].weight: expected a positive number, got "x"'],
-    ['negative weight', { weight: -2 }, 'scorecards[0].kpis[0].weight: expected a positive number, got -2'],
+    ['weight', { weight: 'x' }, 'scorecards[0].kpis[0].weight: expected a non-negative number, got "x"'],
+    ['negative weight', { weight: -2 }, 'scorecards[0].kpis[0].weight: expected a non-negative number, got -2'],
     ['direction', { direction: 'up' }, 'scorecards[0].kpis[0].direction: expected one of higher, lower, got "up"'],
     ['target', { target: '75%' }, 'scorecards[0].kpis[0].target: expected a number, got "75%"'],
     ['missing target', { target: undefined }, 'scorecards[0].kpis[0].target: missing required key "target"'],

@@ -15,6 +15,7 @@ import {
   type ParseContext,
 } from './parse-context';
 import { parseKpi } from './parse-kpi';
+import { parseStatus } from './parse-status';
 
 const SCORECARD_KEYS = [
   'id',
@@ -106,16 +107,6 @@ function parseDimension(ctx: ParseContext, value: unknown, path: string): Dimens
   return id === undefined ? undefined : { id, name, weight };
 }
 
-function parseStatus(ctx: ParseContext, value: unknown, path: string): ScorecardDef['status'] {
-  if (value === undefined) return DEFAULT_STATUS;
-  const map = readMapping(ctx, value, path, ['green', 'amber']);
-  if (map === undefined) return DEFAULT_STATUS;
-  return {
-    green: readNumber(ctx, map, 'green', path, 'non-negative', false) ?? DEFAULT_STATUS.green,
-    amber: readNumber(ctx, map, 'amber', path, 'non-negative', false) ?? DEFAULT_STATUS.amber,
-  };
-}
-
 // One entry of `scorecards:`; undefined when it has no id or effective date (what versions key on).
 export function parseScorecard(ctx: ParseContext, value: unknown, path: string): ScorecardDef | undefined {
   const map = readMapping(ctx, value, path, SCORECARD_KEYS);
@@ -128,11 +119,11 @@ export function parseScorecard(ctx: ParseContext, value: unknown, path: string):
   const level = readEnum(ctx, map, 'level', path, LEVELS, true) ?? 'agent';
   const period = readEnum(ctx, map, 'period', path, CALENDAR_WINDOWS, true) ?? 'month';
   const source = readString(ctx, map, 'source', path, false) ?? '';
-  const status = parseStatus(ctx, map['status'], childPath(path, 'status'));
+  const status = parseStatus(ctx, map['status'], childPath(path, 'status'), DEFAULT_STATUS);
   const maxDeduction = readNumber(ctx, map, 'maxDeduction', path, 'positive', false);
   const grades = readItems(ctx, map, 'grades', path, (v, p) => parseGrade(ctx, v, p));
   const dimensions = readItems(ctx, map, 'dimensions', path, (v, p) => parseDimension(ctx, v, p));
-  const kpis: KpiDef[] = readItems(ctx, map, 'kpis', path, (v, p) => parseKpi(ctx, v, p, period));
+  const kpis: KpiDef[] = readItems(ctx, map, 'kpis', path, (v, p) => parseKpi(ctx, v, p, period, status));
   if (id === undefined || effectiveFrom === undefined) return undefined;
   const def: ScorecardDef = {
     id,

@@ -86,6 +86,8 @@ describe('lintSmart', () => {
     expect(messages(weightless)).toEqual([
       'warning scorecards[0].kpis[0]: kpi "fcr" has no Relevant dimension: its dimension "efficiency" has no positive weight',
     ]);
+    // weight 0 is a KPI shown outside the graded total on purpose
+    expect(messages(change(same, (k) => ({ ...k, weight: 0 })))).toEqual([]);
   });
 
   it('flags a KPI that is not Time-bound', () => {

@@ -87,7 +87,8 @@ function relevant(kpi: KpiDef, scorecard: ScorecardDef): string[] {
   if (dimension === undefined) return [`it sits in no dimension of scorecard ${scorecard.id} ("${kpi.dimension}")`];
   const reasons: string[] = [];
   if (!(dimension.weight > 0)) reasons.push(`its dimension "${dimension.id}" has no positive weight`);
-  if (!(kpi.weight > 0)) reasons.push(`its weight ${kpi.weight} is not positive`);
+  // weight 0 is a deliberate choice (shown, outside the graded total), not a lapse
+  if (!(kpi.weight >= 0)) reasons.push(`its weight ${kpi.weight} is negative`);
   return reasons;
 }
 

@@ -110,8 +110,12 @@ describe('validateDefinitions', () => {
     expect(messages(withKpi((k) => ({ ...k, dimension: 'speed' })))).toContain(
       'error scorecards[0].kpis[0].dimension: no dimension "speed" in this scorecard; its dimensions: efficiency, quality',
     );
-    expect(messages(withKpi((k) => ({ ...k, weight: 0 })))).toContain(
-      'error scorecards[0].kpis[0].weight: expected a positive number, got 0',
+    expect(messages(withKpi((k) => ({ ...k, weight: -1 })))).toContain(
+      'error scorecards[0].kpis[0].weight: expected a non-negative number, got -1',
+    );
+    expect(messages(withKpi((k) => ({ ...k, weight: 0 }))).filter((m) => m.includes('.weight'))).toEqual([]);
+    expect(messages(withKpi((k) => ({ ...k, status: { green: 90, amber: 95 } })))).toContain(
+      'error scorecards[0].kpis[0].status: expected amber ≤ green, got amber 95 and green 90',
     );
     const dimensions = messages(
       withScorecard((s) => ({

@@ -209,7 +209,10 @@ function checkKpi(
       `no dimension "${kpi.dimension}" in this scorecard; its dimensions: ${scorecard.dimensions.map((d) => d.id).join(', ')}`,
     );
   }
-  if (!(kpi.weight > 0)) report('.weight', `expected a positive number, got ${kpi.weight}`);
+  if (!(kpi.weight >= 0)) report('.weight', `expected a non-negative number, got ${kpi.weight}`);
+  if (kpi.status !== undefined && !(kpi.status.amber <= kpi.status.green)) {
+    report('.status', `expected amber ≤ green, got amber ${kpi.status.amber} and green ${kpi.status.green}`);
+  }
   checkRule(kpi.rule, report);
   kpi.redLines.forEach((line, l) => {
     line.effects.forEach((effect, e) => {

@@ -1,4 +1,4 @@
-import type { GradeDef, KpiDef, ScorecardDef } from '#libs/definitions';
+import type { GradeDef, KpiDef, ScorecardDef, StatusThresholds } from '#libs/definitions';
 import { capGrade, gradeOf } from './grade';
 import { missingScore } from './missing-policy';
 import { redLineHits } from './red-lines';
@@ -89,15 +89,15 @@ function reportKpi(def: ScorecardDef, k: ScoredKpi): KpiScore {
     achievement: k.achievement,
     score: k.score,
     weight: k.def.weight,
-    status: k.actual === null ? 'missing' : statusOf(def.status, k.score),
+    status: k.actual === null ? 'missing' : statusOf(k.def.status ?? def.status, k.score),
     redLine,
     missing: k.actual === null,
   };
 }
 
 // docs/definitions.md (status, red lines): the exact KPI score alone decides, ≥ green is green, ≥ amber
-// amber, else red. A crossed red line shows as `redLine`, not in the status; zero-kpi zeroes the score.
-function statusOf(thresholds: ScorecardDef['status'], score: number | null): KpiStatus {
+// amber, else red, on the KPI's own thresholds where it has them. A crossed red line shows as `redLine`, not in the status; zero-kpi zeroes the score.
+function statusOf(thresholds: StatusThresholds, score: number | null): KpiStatus {
   if (score === null) return 'missing';
   if (score >= thresholds.green) return 'green';
   if (score >= thresholds.amber) return 'amber';
