@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Tiers, each its own project: pure domain (microseconds, no I/O; with the architecture checks, which
-// read the source tree) and the CLI run as a real process.
+// read the source tree, and the seed-template checks, which read definitions/seed) and the CLI run as a
+// real process.
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
@@ -11,7 +12,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['libs/**/*.spec.ts', 'services/**/src/**/*.spec.ts', 'test/architecture/**/*.spec.ts'],
+          include: [
+            'libs/**/*.spec.ts',
+            'services/**/src/**/*.spec.ts',
+            'test/architecture/**/*.spec.ts',
+            'test/seed/**/*.spec.ts',
+          ],
           environment: 'node',
         },
       },
