@@ -57,7 +57,8 @@ describe('presales-cs-monthly (seed 003)', () => {
   });
 
   it('a seed 96 (8 errors at 0.5 each) is A with a 300 bonus, however the ungraded rows score', () => {
-    for (const ungraded of [{}, { avg_first_response: 45, call_answer_rate: 0.5 }]) {
+    const ungradedRows: Record<string, number>[] = [{}, { avg_first_response: 45, call_answer_rate: 0.5 }];
+    for (const ungraded of ungradedRows) {
       const s = presales({ errors: 8, ...ungraded });
       expect(s.total).toBe(96);
       expect([s.grade, s.bonus]).toEqual(['A', 300]);
