@@ -70,6 +70,16 @@ describe('presales-cs-monthly (seed 003)', () => {
     expect(kpiOf(slow, 'avg_first_response').status).toBe('red');
   });
 
+  it('an ungraded row alone never stands in for its dimension', () => {
+    // no typing test this month: 服务时效与技能 has no graded data, so it drops out (missing: exclude)
+    const actuals = new Map(Object.entries({ ...PRESALES_FULL, errors: 8, avg_first_response: 45 }));
+    actuals.delete('typing_speed');
+    const s = scoreScorecard(card('presales-cs-monthly'), actuals);
+    expect(s.dimensions.find((d) => d.dimension === 'responsiveness')?.score).toBeNull();
+    // the other 95 points: 91 of them earned
+    expect(s.total).toBeCloseTo((96 - 5) / 0.95, 9);
+  });
+
   it('95 itself is B (200): "95<总分≤100" is A', () => {
     // 10 errors leave 0 of 5 points: quality 50, total 95
     const s = presales({ errors: 10 });
