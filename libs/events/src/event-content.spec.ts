@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from './canonical-event';
-import { eventContent } from './event-content';
+import { contentFingerprint, eventContent } from './event-content';
 
 const solved: CanonicalEvent = {
   specversion: '1.0',
@@ -40,5 +40,15 @@ describe('eventContent', () => {
     ];
     const contents = new Set([solved, ...variants].map(eventContent));
     expect(contents.size).toBe(variants.length + 1);
+  });
+
+  it('has a fingerprint that follows the content', () => {
+    const moved = { ...solved, time: '2026-11-02T02:00:00Z', data: { ...solved.data } };
+    expect(contentFingerprint(moved)).toBe(contentFingerprint(solved));
+    expect(contentFingerprint({ ...solved, data: { ...solved.data, contacts: 2 } })).not.toBe(
+      contentFingerprint(solved),
+    );
+    expect(Number.isInteger(contentFingerprint(solved)) && contentFingerprint(solved) >= 0).toBe(true);
+    expect(contentFingerprint(solved)).toBeLessThan(2 ** 30);
   });
 });

@@ -1,5 +1,5 @@
 export type { CanonicalEvent, EventData } from './canonical-event';
-export { eventContent } from './event-content';
+export { contentFingerprint, eventContent } from './event-content';
 export { EVENT_TYPES, isEventType, type EventType } from './event-types';
 export {
   dataFieldNames,

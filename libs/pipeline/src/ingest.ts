@@ -23,12 +23,9 @@ export interface IngestOutcome {
   partition?: number;
   // rejected: the first field at fault, its stable code, and every problem as `field: reason; …`
   field?: string;
-  code?: RejectionCode | SourceRefusal | RosterRefusal | DeliveryConflict;
+  code?: RejectionCode | SourceRefusal | RosterRefusal;
   reason?: string;
 }
-
-// A repeat of a counted (source, id) with other content: not counted, kept as a dead letter.
-export type DeliveryConflict = 'conflict';
 
 // What is not an event, kept with why: the raw payload, the field and code (checkEvent's), the reason
 // naming every problem, who sent it.
@@ -36,7 +33,7 @@ export interface Rejection {
   source?: string;
   eventId?: string;
   field: string;
-  code: RejectionCode | SourceRefusal | RosterRefusal | DeliveryConflict | ScoringFailure;
+  code: RejectionCode | SourceRefusal | RosterRefusal | ScoringFailure;
   reason: string;
   payload: string;
 }
