@@ -128,7 +128,9 @@ describe('ingest-gateway over HTTP (real Nest app, real Postgres)', () => {
       ['c2', 2],
     ]);
     const dead = (await new RejectedEventsRepository(t.db).latest(10)).filter((d) => d.code === 'conflict');
-    expect(dead.map((d) => [d.eventId, (JSON.parse(d.payload) as { data: { contacts: number } }).data.contacts])).toEqual([
+    expect(
+      dead.map((d) => [d.eventId, (JSON.parse(d.payload) as { data: { contacts: number } }).data.contacts]),
+    ).toEqual([
       ['c2', 1],
       ['c1', 2],
     ]);
