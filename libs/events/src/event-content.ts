@@ -36,7 +36,7 @@ function canonicalJson(value: unknown): string {
 }
 
 // The content as a 30-bit number (FNV-1a of eventContent, kept small enough for V8 to store unboxed),
-// for memories that hold one per event: two contents differ in it but for a chance of 1 in 2^30.
+// for memories that hold one per event: two different contents share it with a chance of 1 in 2^30.
 export function contentFingerprint(event: CanonicalEvent): number {
   const text = eventContent(event);
   let hash = 0x811c9dc5;

@@ -11,7 +11,7 @@ export type DedupDay = [day: number, keys: string[], fingerprints?: number[]];
 const UNKNOWN = -1;
 
 // Remembers the idempotency keys of the events folded within the horizon, each with the fingerprint of
-// its content (~110 bytes per event). A key counts once whatever the org (the contract's identity is
+// its content (~150 bytes per event). A key counts once whatever the org (the contract's identity is
 // (source, id)), but each key is filed under the org that sent it and forgotten by that org's clock
 // only: a far-ahead clock of one org never makes the engine forget the keys of another.
 export class Deduplicator {

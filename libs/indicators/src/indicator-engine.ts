@@ -39,7 +39,8 @@ import { newInvoiceBook, restoreInvoices, restoreLegacyInvoices, snapshotInvoice
 export interface EngineOptions {
   // Batch runs (evaluate) read the whole file first: nothing is late and no period ever closes.
   ignoreLateness?: boolean;
-  // The live pipeline dedups at ingest (a unique index on source + id) and may turn this off.
+  // Off where the caller tells repeats apart itself (evaluate, by line); on in the live pipeline, whose
+  // Kafka path has no unique index before the engine.
   dedup?: boolean;
   // The receiver's wall clock and the tolerance ahead of it (the live pipeline's): no org's clock ever
   // passes now() + toleranceMs. An event timed later is rejected (too_far_ahead), advanceTo stops there,
