@@ -90,6 +90,85 @@ describe('kpi-pulse evaluate (contract: shared/contracts/cli-evaluate.md)', () =
     expect(other.scorecards).toEqual(report.scorecards);
   });
 
+  describe('two deliveries of one (source, id) with different content (contract v1.1)', () => {
+    const lines = readFileSync(join(ROOT, EVENTS), 'utf8').trim().split('\n');
+    // e40: a call answered, delivered first and timed Nov 20; then again as unanswered, timed Nov 10
+    const call = (answered: boolean, day: string) =>
+      JSON.stringify({
+        specversion: '1.0',
+        id: 'e40',
+        source: 'telephony/aircall',
+        type: 'call.ended',
+        time: `2026-11-${day}T11:00:00+08:00`,
+        data: {
+          orgId: 'O1',
+          teamId: 'T9',
+          agentId: 'A9',
+          callId: 'c40',
+          answered,
+          talkSeconds: 60,
+          holdSeconds: 0,
+          wrapSeconds: 0,
+          waitSeconds: 5,
+        },
+      });
+    const write = (name: string, body: string[]) => {
+      const file = join(mkdtempSync(join(tmpdir(), 'kpi-')), name);
+      writeFileSync(file, `${body.join('\n')}\n`);
+      return file;
+    };
+    const withConflict = write('conflict.jsonl', [...lines, call(true, '20'), call(false, '10')]);
+    // answered calls only: 60 s while the kept delivery counts, no value if the dropped one did
+    const aht = (r: EvaluationReport) =>
+      r.indicators.find((i) => i.indicator === 'support.aht' && i.entity.id === 'T9' && i.window === 'month')?.value;
+
+    it('counts the first line, lists the other as a conflict with both lines, and counts it nowhere else', () => {
+      const r = evaluateFile(withConflict);
+      expect(aht(r)).toBe(60);
+      expect(r.conflicts).toEqual([
+        {
+          id: 'e40',
+          source: 'telephony/aircall',
+          kept: { line: lines.length + 1, time: '2026-11-20T11:00:00+08:00' },
+          dropped: { line: lines.length + 2, time: '2026-11-10T11:00:00+08:00' },
+        },
+      ]);
+      expect(r.rejected.map((x) => x.id)).not.toContain('e40');
+      expect(r.summary).toMatchObject({ conflicts: 1, duplicates: 1 });
+    });
+
+    it('gives the same answer with the other lines in another order', () => {
+      const moved = write('moved.jsonl', [call(true, '20'), ...[...lines].reverse(), call(false, '10')]);
+      const a = evaluateFile(withConflict);
+      const b = evaluateFile(moved);
+      expect(b.indicators).toEqual(a.indicators);
+      expect(b.scorecards).toEqual(a.scorecards);
+      expect(b.conflicts.map((c) => [c.kept.time, c.dropped.time])).toEqual([
+        ['2026-11-20T11:00:00+08:00', '2026-11-10T11:00:00+08:00'],
+      ]);
+    });
+
+    it('does not count the dropped line when --as-of falls between the two', () => {
+      // as of Nov 15 the kept call has not happened yet: no call of T9 counts, and the conflict is still listed
+      const r = evaluateFile(withConflict, ['--as-of', '2026-11-15T00:00:00+08:00']);
+      expect(aht(r) ?? null).toBeNull();
+      expect(r.conflicts).toHaveLength(1);
+    });
+
+    it('lists a line of an unknown org as rejected even when it is timed after --as-of', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kpi-'));
+      const defs = readFileSync(join(ROOT, DEFS, 'support.yaml'), 'utf8').replace("- id: '*'", '- id: O1');
+      writeFileSync(join(dir, 'support.yaml'), defs);
+      const stranger = lines[0]?.replace('"e1"', '"e50"').replace('"O1"', '"O9"').replace('2026-11-02', '2026-12-20');
+      const events = write('stranger.jsonl', [lines[0] ?? '', stranger ?? '']);
+      const r = runCli(['evaluate', '--definitions', dir, '--events', events, '--as-of', AS_OF]);
+      expect(r.status).toBe(0);
+      const report = JSON.parse(r.stdout) as EvaluationReport;
+      expect(report.rejected).toMatchObject([{ line: 2, id: 'e50', field: 'data.orgId', code: 'unknown_org' }]);
+      expect(report.summary).toMatchObject({ accepted: 1, rejected: 1, afterAsOf: 0 });
+    });
+  });
+
   it('exits 2 with the reason on bad arguments or invalid definitions', () => {
     const badTime = runCli(['evaluate', '--definitions', DEFS, '--events', EVENTS, '--as-of', '2026-11-30']);
     expect(badTime.status).toBe(2);
@@ -120,6 +199,7 @@ describe('kpi-pulse evaluate (contract: shared/contracts/cli-evaluate.md)', () =
     expect(help.stdout).toContain('--as-of <time>');
     expect(help.stdout).toContain('Example');
     expect(help.stdout).toContain('printed unrounded');
+    expect(help.stdout).toContain('a conflict, listed with both lines');
   });
 });
 

@@ -98,6 +98,47 @@ describe('ingest-gateway over HTTP (real Nest app, real Postgres)', () => {
     );
   });
 
+  it('counts the first delivery of an id; a repeat with other content is a conflict, answered, kept and counted', async () => {
+    const first = await post(JSON.stringify(ticketSolved('c1', 1)), 'application/json');
+    const [kept] = ((await first.json()) as { results: { offset: number }[] }).results;
+    // the same content written another way is a duplicate: keys reordered, the time in UTC
+    const { data, ...envelope } = ticketSolved('c1', 1, '2026-11-02T02:00:00Z');
+    const reordered = { data: Object.fromEntries(Object.entries(data).reverse()), ...envelope };
+    const again = await post(JSON.stringify([reordered, ticketSolved('c1', 2)]), 'application/json');
+    expect(again.status).toBe(202);
+    expect(await again.json()).toMatchObject({
+      accepted: 0,
+      duplicates: 1,
+      rejected: 1,
+      results: [
+        { status: 'duplicate', id: 'c1', offset: kept?.offset },
+        { status: 'rejected', id: 'c1', field: 'id', code: 'conflict', offset: kept?.offset },
+      ],
+    });
+    // within one request too: the earlier item counts
+    const both = await post(JSON.stringify([ticketSolved('c2', 2), ticketSolved('c2', 1)]), 'application/json');
+    expect(((await both.json()) as { results: { status: string }[] }).results.map((r) => r.status)).toEqual([
+      'accepted',
+      'rejected',
+    ]);
+
+    const logged = (await new PostgresEventLog(t.db).read(0, 100)).filter((r) => r.event.id.startsWith('c'));
+    expect(logged.map((r) => [r.event.id, r.event.data['contacts']])).toEqual([
+      ['c1', 1],
+      ['c2', 2],
+    ]);
+    const dead = (await new RejectedEventsRepository(t.db).latest(10)).filter((d) => d.code === 'conflict');
+    expect(
+      dead.map((d) => [d.eventId, (JSON.parse(d.payload) as { data: { contacts: number } }).data.contacts]),
+    ).toEqual([
+      ['c2', 1],
+      ['c1', 2],
+    ]);
+    expect(dead[1]?.reason).toContain(`log offset ${kept?.offset}`);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^kpi_rejected_total\{stage="ingest",code="conflict"\} 2$/m);
+  });
+
   it('takes nothing without a valid source token: none, a forged one, a revoked one; 401 alike, counted', async () => {
     const log = new PostgresEventLog(t.db);
     const end = await log.endOffset();

@@ -109,4 +109,43 @@ describe('partition processor (the Kafka path) over real Postgres checkpoints', 
     }
     expect(compared).toBeGreaterThan(500);
   });
+
+  it('counts the first delivery of a key; a later one with other content is a conflict dead letter, after a restore too', async () => {
+    const store = new IndicatorStateRepository(t.db);
+    const topic = sourceTopicOf('ticket.solved');
+    const options = { name: 'conflicts', store, definitions, checkpointEvery: 1, topics: [topic], idleMs: 0 };
+    const solved = (contacts: number, offset: number): PartitionRecord => ({
+      topic,
+      offset,
+      event: {
+        specversion: '1.0',
+        id: 'dup-1',
+        source: 'ticketing/zendesk',
+        type: 'ticket.solved',
+        time: '2026-11-03T10:00:00+08:00',
+        data: {
+          orgId: 'O1',
+          teamId: 'T1',
+          agentId: 'A1',
+          ticketId: 'k-dup',
+          contacts,
+          handleSeconds: 60,
+          resolutionSeconds: 90,
+        },
+      },
+    });
+    const deadLetters = (p: PartitionProcessor, batch: PartitionRecord[]) => {
+      const folds = [p.receive(0, batch, 0), ...p.releaseAll(Number.POSITIVE_INFINITY)];
+      return folds.flatMap((f) => f.rejected).map((r) => [r.eventId, r.field, r.code]);
+    };
+
+    const first = new PartitionProcessor(options);
+    await first.assign(0);
+    expect(deadLetters(first, [solved(1, 0), solved(1, 1), solved(2, 2)])).toEqual([['dup-1', 'id', 'conflict']]);
+    await first.flush({ checkpoint: true });
+
+    const second = new PartitionProcessor(options);
+    await second.assign(0);
+    expect(deadLetters(second, [solved(3, 3), solved(1, 4)])).toEqual([['dup-1', 'id', 'conflict']]);
+  });
 });

@@ -68,6 +68,26 @@ describe('Postgres event log (real Postgres, real migrations)', () => {
     expect(rows[0]?.count).toBe(3);
   });
 
+  it('tells a repeat with other content (a conflict) from a duplicate, in the batch or later, and keeps the first', async () => {
+    const solvedTwice = (id: string): CanonicalEvent => ({ ...event(id), data: { ...event(id).data, contacts: 2 } });
+    const [first] = await log.append([record(event('x1'))]);
+    // the jsonb the log keeps has its keys reordered: the same content is still a duplicate
+    const again = await log.append([
+      record(solvedTwice('x1')),
+      record(event('x1')),
+      record(solvedTwice('x2')),
+      record(event('x2')),
+    ]);
+    expect(again.map((o) => o.status)).toEqual(['conflict', 'duplicate', 'appended', 'conflict']);
+    expect(again[0]?.offset).toBe(first?.offset);
+    expect(again[3]?.offset).toBe(again[2]?.offset);
+    const kept = (await log.read(0, 1000)).filter((r) => ['x1', 'x2'].includes(r.event.id));
+    expect(kept.map((r) => [r.event.id, r.event.data['contacts']])).toEqual([
+      ['x1', 1],
+      ['x2', 2],
+    ]);
+  });
+
   it('never lets a reader skip an event: concurrent appenders commit offsets in order', async () => {
     const start = await log.endOffset();
     const writers = Array.from({ length: 6 }, async (_, w) => {

@@ -11,13 +11,15 @@ import { orgSettingsFor } from './org-settings';
 
 // Why an event is not taken, stable for metrics and clients: the contract's FieldErrorCode, plus
 // `invalid_json` (the text does not parse), `too_far_ahead` (timed beyond the receiver's clock + the
-// tolerance), `unknown_org` (no org and no "*" default), and for a kpi.manual_score
-// `not_manual_indicator`, `out_of_scale` and `reviewer_not_allowed`.
+// tolerance), `unknown_org` (no org and no "*" default), for a kpi.manual_score
+// `not_manual_indicator`, `out_of_scale` and `reviewer_not_allowed`, and `conflict` (a later delivery
+// of a counted (source, id) with other content: the log or the engine tells it, not checkEvent).
 export type RejectionCode =
   | FieldErrorCode
   | 'invalid_json'
   | 'too_far_ahead'
   | 'unknown_org'
+  | 'conflict'
   | 'not_manual_indicator'
   | 'out_of_scale'
   | 'reviewer_not_allowed';

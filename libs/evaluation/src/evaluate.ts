@@ -1,4 +1,5 @@
 import { checkEvent, scorecardsInForce, type DefinitionSet, type Level, type RejectionCode } from '#libs/definitions';
+import { eventContent, idempotencyKey, type CanonicalEvent } from '#libs/events';
 import { IndicatorEngine, type IndicatorValue } from '#libs/indicators';
 import { dateOfDayNumber, formatLocal, localDayNumber } from '#libs/time';
 import type { ScorecardScore } from '#libs/scoring';
@@ -10,12 +11,14 @@ export interface EvaluationReport {
   indicators: ReportedIndicator[];
   scorecards: ReportedScorecard[];
   rejected: RejectedEvent[];
+  conflicts: Conflict[];
   summary: {
     lines: number;
     accepted: number;
     duplicates: number;
+    conflicts: number;
     rejected: number;
-    afterAsOf: number;
+    afterAsOf: number; // first deliveries timed after --as-of: not wrong, only later
     otherOrgs: number;
   };
 }
@@ -48,6 +51,14 @@ export interface RejectedEvent {
   reason: string;
 }
 
+// A later line of a counted (source, id) that says something else: not counted, both lines named.
+export interface Conflict {
+  id: string;
+  source: string;
+  kept: { line: number; time: string };
+  dropped: { line: number; time: string };
+}
+
 export interface EvaluateInput {
   definitions: DefinitionSet;
   lines: Iterable<string>; // NDJSON, one canonical event per line
@@ -57,18 +68,24 @@ export interface EvaluateInput {
 
 const LEVEL_ORDER: Record<Level, number> = { org: 0, team: 1, agent: 2 };
 
-// reported numbers: enough digits for any KPI, none of the float noise (0.30000000000000004)
-function tidy(v: number | null): number | null {
-  return v === null ? null : Math.round(v * 1e9) / 1e9;
+// the counted delivery of a (source, id): its line number and text (its content is worked out only
+// when the key comes again, which is rare)
+interface Kept {
+  line: number;
+  text: string;
 }
 
 export function evaluate(input: EvaluateInput): EvaluationReport {
   const asOfMs = Date.parse(input.asOf);
   const { definitions } = input;
   // The whole file is read before answering, so no event is late and arrival order does not matter.
-  const engine = new IndicatorEngine(definitions.indicators, definitions.orgs, { ignoreLateness: true });
+  // Deliveries of one key are told apart here, before the --as-of and --org filters, so the engine
+  // needs no dedup of its own.
+  const engine = new IndicatorEngine(definitions.indicators, definitions.orgs, { ignoreLateness: true, dedup: false });
   const rejected: RejectedEvent[] = [];
-  const summary = { lines: 0, accepted: 0, duplicates: 0, rejected: 0, afterAsOf: 0, otherOrgs: 0 };
+  const conflicts: Conflict[] = [];
+  const kept = new Map<string, Kept>(); // by idempotency key
+  const summary = { lines: 0, accepted: 0, duplicates: 0, conflicts: 0, rejected: 0, afterAsOf: 0, otherOrgs: 0 };
 
   let lineNo = 0;
   for (const line of input.lines) {
@@ -86,23 +103,41 @@ export function evaluate(input: EvaluateInput): EvaluationReport {
       rejected.push(r);
       continue;
     }
+    // The file stands for the log: the first valid line of a key counts, whatever its time and the
+    // --as-of, so neither the order of other lines nor the moment asked for changes which one it is.
+    const { event } = checked;
+    const key = idempotencyKey(event);
+    const first = kept.get(key);
+    if (first !== undefined) {
+      const firstEvent = JSON.parse(first.text) as CanonicalEvent; // it passed checkEvent
+      if (eventContent(firstEvent) === eventContent(event)) summary.duplicates++;
+      else
+        conflicts.push({
+          id: event.id,
+          source: event.source,
+          kept: { line: first.line, time: firstEvent.time },
+          dropped: { line: lineNo, time: event.time },
+        });
+      continue;
+    }
+    kept.set(key, { line: lineNo, text: line });
     if (checked.timeMs > asOfMs) {
       summary.afterAsOf++;
       continue;
     }
-    if (input.org !== undefined && checked.event.data.orgId !== input.org) {
+    if (input.org !== undefined && event.data.orgId !== input.org) {
       summary.otherOrgs++;
       continue;
     }
-    const result = engine.fold(checked.event, checked.timeMs);
+    const result = engine.fold(event, checked.timeMs);
     // the engine checks what checkEvent checked, against the same definitions
     if (result.status === 'rejected') {
       throw new Error(`line ${lineNo}: the engine rejected an event checkEvent took: ${result.reason ?? 'rejected'}`);
     }
-    if (result.status === 'duplicate') summary.duplicates++;
-    else summary.accepted++;
+    summary.accepted++;
   }
   summary.rejected = rejected.length;
+  summary.conflicts = conflicts.length;
   engine.advanceTo(asOfMs);
 
   const indicators = engine
@@ -142,7 +177,7 @@ export function evaluate(input: EvaluateInput): EvaluationReport {
     }
   }
 
-  return { asOf: input.asOf, indicators, scorecards, rejected, summary };
+  return { asOf: input.asOf, indicators, scorecards, rejected, conflicts, summary };
 }
 
 function report(v: IndicatorValue, tz: string): ReportedIndicator {
@@ -152,8 +187,8 @@ function report(v: IndicatorValue, tz: string): ReportedIndicator {
     window: v.window,
     periodStart: formatLocal(tz, v.periodStart),
     periodEnd: formatLocal(tz, v.periodEnd),
-    value: tidy(v.value),
-    numerator: tidy(v.numerator),
-    denominator: tidy(v.denominator),
+    value: v.value,
+    numerator: v.numerator,
+    denominator: v.denominator,
   };
 }

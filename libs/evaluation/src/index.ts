@@ -1,6 +1,7 @@
 export {
   evaluate,
   type EvaluateInput,
+  type Conflict,
   type EvaluationReport,
   type ReportedIndicator,
   type ReportedScorecard,

@@ -13,14 +13,21 @@ export interface LoggedRecord extends LogRecord {
   appendedAt: Date;
 }
 
-// Over Kafka an offset is per topic and partition, named alongside.
-export type AppendOutcome = { status: 'appended' | 'duplicate'; offset: number; topic?: string; partition?: number };
+// Over Kafka an offset is per topic and partition, named alongside. A repeat of a logged (source, id)
+// is a duplicate when its content is the same (eventContent), a conflict otherwise; both carry the
+// offset of the copy the log keeps, which is the one that counts.
+export type AppendOutcome = {
+  status: 'appended' | 'duplicate' | 'conflict';
+  offset: number;
+  topic?: string;
+  partition?: number;
+};
 
 // What ingest needs: durable appends.
 export interface EventAppender {
   // durable when the promise resolves; one outcome per record, in order. On Postgres the same
-  // (source, id) appends once (later copies come back as duplicates with the first copy's offset);
-  // Kafka appends every copy and the processor's deduplication counts it once.
+  // (source, id) appends once (later copies come back as duplicates or conflicts with the first copy's
+  // offset); Kafka appends every copy and the processor's deduplication counts the first.
   append(records: readonly LogRecord[]): Promise<AppendOutcome[]>;
 }
 

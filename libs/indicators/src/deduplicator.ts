@@ -1,19 +1,30 @@
 import { DAY_MS } from '#libs/time';
 
-// Remembers the idempotency keys of the events folded within the horizon (one Set entry per event,
-// ~100 bytes). A key counts once whatever the org (the contract's identity is (source, id)), but each
-// key is filed under the org that sent it and forgotten by that org's clock only: a far-ahead clock of
-// one org never makes the engine forget the keys of another.
+// A repeat of a remembered key: the same content (duplicate) or other content (conflict).
+export type Sighting = 'new' | 'duplicate' | 'conflict';
+
+// The keys of one day and their content fingerprints, as snapshots hold them; snapshots written before
+// fingerprints were kept have no third element (their repeats count as duplicates).
+export type DedupDay = [day: number, keys: string[], fingerprints?: number[]];
+
+// a key restored without its fingerprint: a repeat of it is a duplicate, never a conflict
+const UNKNOWN = -1;
+
+// Remembers the idempotency keys of the events folded within the horizon, each with the fingerprint of
+// its content (~150 bytes per event). A key counts once whatever the org (the contract's identity is
+// (source, id)), but each key is filed under the org that sent it and forgotten by that org's clock
+// only: a far-ahead clock of one org never makes the engine forget the keys of another.
 export class Deduplicator {
-  private readonly keys = new Set<string>();
+  private readonly keys = new Map<string, number>(); // key → content fingerprint
   private readonly byOwner = new Map<string, Map<number, string[]>>(); // owner (org id) → day → keys
 
-  // true when the key is new (and is now remembered)
-  remember(owner: string, key: string, timeMs: number): boolean {
-    if (this.keys.has(key)) return false;
-    this.keys.add(key);
+  // 'new' when the key is new (and is now remembered with its fingerprint)
+  remember(owner: string, key: string, fingerprint: number, timeMs: number): Sighting {
+    const known = this.keys.get(key);
+    if (known !== undefined) return known === fingerprint || known === UNKNOWN ? 'duplicate' : 'conflict';
+    this.keys.set(key, fingerprint);
     this.file(owner, Math.floor(timeMs / DAY_MS), [key]);
-    return true;
+    return 'new';
   }
 
   // forgets the owner's keys of days before timeMs's day
@@ -32,14 +43,22 @@ export class Deduplicator {
     return this.keys.size;
   }
 
-  snapshot(owner: string): [number, string[]][] {
-    return [...(this.byOwner.get(owner) ?? [])];
+  snapshot(owner: string): DedupDay[] {
+    return [...(this.byOwner.get(owner) ?? [])].map(([day, list]) => [
+      day,
+      list,
+      list.map((k) => this.keys.get(k) ?? UNKNOWN),
+    ]);
   }
 
-  restore(owner: string, days: readonly [number, readonly string[]][]): void {
-    for (const [day, list] of days) {
-      const fresh = list.filter((k) => !this.keys.has(k));
-      for (const k of fresh) this.keys.add(k);
+  restore(owner: string, days: readonly DedupDay[]): void {
+    for (const [day, list, fingerprints] of days) {
+      const fresh: string[] = [];
+      list.forEach((k, i) => {
+        if (this.keys.has(k)) return;
+        this.keys.set(k, fingerprints?.[i] ?? UNKNOWN);
+        fresh.push(k);
+      });
       if (fresh.length > 0) this.file(owner, day, fresh);
     }
   }

@@ -1,4 +1,5 @@
 import type { CanonicalEvent } from '#libs/events';
+import type { DedupDay } from './deduplicator';
 import type { EngineStats } from './indicator-value';
 import type { InvoiceSnapshot } from './state/invoice-book';
 import type { OverdueLedgerSnapshot } from './state/overdue-ledger';
@@ -19,14 +20,14 @@ export interface EngineSnapshotV2 {
   floorMs: number | null; // the latest time the engine was moved to (advanceTo): where a new org's clock starts
   stats: EngineStats;
   // idempotency keys of a version-1 snapshot, whose org is not known: forgotten by the floor
-  dedup: [number, string[]][];
+  dedup: DedupDay[];
   orgs: OrgSnapshot[];
 }
 
 export interface OrgSnapshot {
   id: string;
   clockMs: number | null;
-  dedup: [number, string[]][]; // the org's idempotency keys by day of event time
+  dedup: DedupDay[]; // the org's idempotency keys (and content fingerprints) by day of event time
   // the org's invoices, each with what was paid and written off against it; absent in checkpoints
   // written before invoices were kept by id, whose two fields below are read once (see restore)
   invoices?: InvoiceSnapshot[];
@@ -40,7 +41,7 @@ export interface EngineSnapshotV1 {
   version: 1;
   clockMs: number | null;
   stats: EngineStats;
-  dedup: [number, string[]][];
+  dedup: DedupDay[];
   orgs: Omit<OrgSnapshot, 'clockMs' | 'dedup'>[];
 }
 

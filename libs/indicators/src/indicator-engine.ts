@@ -7,7 +7,7 @@ import {
   type OrgSettings,
   type WindowName,
 } from '#libs/definitions';
-import { formatErrors, idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
+import { contentFingerprint, formatErrors, idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
 import { dateOfDayNumber, localDayNumber } from '#libs/time';
 import { CloseQueue } from './close-queue';
 import type { EventContext } from './compiled-term';
@@ -39,7 +39,8 @@ import { newInvoiceBook, restoreInvoices, restoreLegacyInvoices, snapshotInvoice
 export interface EngineOptions {
   // Batch runs (evaluate) read the whole file first: nothing is late and no period ever closes.
   ignoreLateness?: boolean;
-  // The live pipeline dedups at ingest (a unique index on source + id) and may turn this off.
+  // Off where the caller tells repeats apart itself (evaluate, by line); on in the live pipeline, whose
+  // Kafka path has no unique index before the engine.
   dedup?: boolean;
   // The receiver's wall clock and the tolerance ahead of it (the live pipeline's): no org's clock ever
   // passes now() + toleranceMs. An event timed later is rejected (too_far_ahead), advanceTo stops there,
@@ -245,9 +246,19 @@ export class IndicatorEngine {
       this.stats.tooLate++;
       return { status: 'too-late', reason: 'older than every window and its allowed lateness', tooLate: NONE_LATE };
     }
-    if (this.dedupOn && !this.dedup.remember(orgId, idempotencyKey(event), timeMs)) {
-      this.stats.duplicate++;
-      return DUPLICATE;
+    if (this.dedupOn) {
+      // the content as sent: a repeat converted at another exchange rate is still the same event
+      const seen = this.dedup.remember(orgId, idempotencyKey(e), contentFingerprint(e), timeMs);
+      if (seen === 'duplicate') {
+        this.stats.duplicate++;
+        return DUPLICATE;
+      }
+      if (seen === 'conflict')
+        return this.reject({
+          field: 'id',
+          code: 'conflict',
+          reason: `${e.id} of ${e.source} was counted with other content; this delivery is not counted`,
+        });
     }
 
     const org = this.orgState(orgId, settings);

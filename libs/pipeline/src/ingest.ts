@@ -18,7 +18,7 @@ export interface IngestOutcome {
   status: IngestStatus;
   id?: string;
   source?: string;
-  offset?: number; // where the event sits in the log (accepted and duplicate)
+  offset?: number; // where the event sits in the log (accepted, duplicate; a conflict: the kept copy)
   topic?: string; // over Kafka: the topic and partition the offset belongs to
   partition?: number;
   // rejected: the first field at fault, its stable code, and every problem as `field: reason; …`
@@ -93,6 +93,11 @@ function refusedBySource(event: CanonicalEvent, source: Source): Refusal | undef
   return undefined;
 }
 
+// a dead letter keeps what was sent, as sent
+function payloadOf(item: unknown): string {
+  return typeof item === 'string' ? item : JSON.stringify(item);
+}
+
 const WALL_CLOCK: ReceiverClock = { now: () => Date.now(), toleranceMs: DEFAULT_EVENT_TIME_TOLERANCE_MS };
 
 // One ingest step for a request of raw items (NDJSON lines or parsed values): check each (checkEvent:
@@ -136,7 +141,7 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
       field,
       code,
       reason: message,
-      payload: typeof item === 'string' ? item : JSON.stringify(item),
+      payload: payloadOf(item),
     };
     if (id !== undefined) {
       rejected.id = id;
@@ -163,17 +168,35 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
   });
   if (seen.size > 0 && deps.roster !== undefined)
     await deps.roster.unknown.record(deps.source.orgId, [...seen.values()]);
+  // the first delivery of a key counts; a later one saying something else is refused and kept
+  const conflicts: Rejection[] = [];
   good.forEach(({ index, event }, i) => {
     const a = appended[i];
     if (a === undefined) throw new Error('the log answered fewer outcomes than records');
-    outcomes[index] = {
-      index,
-      status: a.status === 'appended' ? 'accepted' : 'duplicate',
-      id: event.id,
-      source: event.source,
-      offset: a.offset,
-      ...(a.topic === undefined ? {} : { topic: a.topic, partition: a.partition }),
-    };
+    const at = a.topic === undefined ? {} : { topic: a.topic, partition: a.partition };
+    const where = { index, id: event.id, source: event.source, offset: a.offset, ...at };
+    switch (a.status) {
+      case 'appended':
+        outcomes[index] = { ...where, status: 'accepted' };
+        return;
+      case 'duplicate':
+        outcomes[index] = { ...where, status: 'duplicate' };
+        return;
+      case 'conflict': {
+        const reason = `id: ${event.id} of ${event.source} was counted with other content (log offset ${a.offset}); this delivery is not counted`;
+        outcomes[index] = { ...where, status: 'rejected', field: 'id', code: 'conflict', reason };
+        conflicts.push({
+          source: deps.source.uri,
+          eventId: event.id,
+          field: 'id',
+          code: 'conflict',
+          reason,
+          payload: payloadOf(items[index]),
+        });
+        return;
+      }
+    }
   });
+  if (conflicts.length > 0) await deps.rejections.record(conflicts);
   return outcomes;
 }

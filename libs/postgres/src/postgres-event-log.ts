@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { AppendOutcome, EventLog, LoggedRecord, LogRecord } from '#libs/event-log';
-import type { CanonicalEvent } from '#libs/events';
+import { eventContent, type CanonicalEvent } from '#libs/events';
 
 // Appends hold a transaction-scoped advisory lock, so offsets are assigned and committed in one order:
 // without it, a reader resuming after offset N could miss a slower transaction's offset N − 1.
@@ -37,21 +37,31 @@ export class PostgresEventLog implements EventLog {
       );
       const offsets = new Map(inserted.map((row) => [pairKey(row.source, row.event_id), Number(row.offset)]));
       const fresh = new Set(offsets.keys());
+      // the content each key is logged with: for a key appended now, its first copy in this batch
+      const logged = new Map<string, CanonicalEvent>();
+      for (const r of records) {
+        const k = pairKey(r.event.source, r.event.id);
+        if (fresh.has(k) && !logged.has(k)) logged.set(k, r.event);
+      }
       const earlier = records.filter((r) => !offsets.has(pairKey(r.event.source, r.event.id)));
       if (earlier.length > 0) {
-        const found: { offset: string; source: string; event_id: string }[] = await tx.query(
-          `SELECT "offset", source, event_id FROM event_log
+        const found: { offset: string; source: string; event_id: string; event: CanonicalEvent }[] = await tx.query(
+          `SELECT "offset", source, event_id, event FROM event_log
            WHERE (source, event_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
           [earlier.map((r) => r.event.source), earlier.map((r) => r.event.id)],
         );
-        for (const row of found) offsets.set(pairKey(row.source, row.event_id), Number(row.offset));
+        for (const row of found) {
+          offsets.set(pairKey(row.source, row.event_id), Number(row.offset));
+          logged.set(pairKey(row.source, row.event_id), row.event);
+        }
       }
       return records.map((r): AppendOutcome => {
         const k = pairKey(r.event.source, r.event.id);
         const offset = offsets.get(k) as number;
-        // the first copy in this batch is the one appended; later copies are duplicates of it
+        // the first copy in this batch is the one appended; later copies are repeats of it
         if (fresh.delete(k)) return { status: 'appended', offset };
-        return { status: 'duplicate', offset };
+        const same = eventContent(logged.get(k) as CanonicalEvent) === eventContent(r.event);
+        return { status: same ? 'duplicate' : 'conflict', offset };
       });
     });
   }

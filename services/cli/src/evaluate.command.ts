@@ -33,11 +33,14 @@ export function registerEvaluateCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-Prints one JSON document on stdout: { asOf, indicators, scorecards, rejected, summary };
+Prints one JSON document on stdout: { asOf, indicators, scorecards, rejected, conflicts, summary };
 with --format table, the scorecards as readable tables (zh and en labels) instead.
-Scorecard numbers (achievement, scores, totals) are printed unrounded, as computed: grades and statuses
-are decided on them. The table rounds for reading only: scores and totals to 2 decimals, actuals and
-targets to 3 (docs/definitions.md, "Status, grades and rounding").
+Every number (values, achievement, scores, totals) is printed unrounded, as computed: grades and
+statuses are decided on them. The table rounds for reading only: scores and totals to 2 decimals,
+actuals and targets to 3 (docs/definitions.md, "Status, grades and rounding").
+The first valid line of a (source, id) counts, whatever its time and --as-of; a later line with the
+same content is a duplicate, one with other content a conflict, listed with both lines
+(docs/definitions.md, "Duplicates and conflicts").
 Diagnostics go to stderr. Exit 0 on success, 2 on invalid definitions or arguments.
 
 Example:
@@ -71,7 +74,7 @@ Example:
       );
       const s = report.summary;
       process.stderr.write(
-        `evaluate: ${s.lines} events read, ${s.accepted} accepted, ${s.duplicates} duplicates, ${s.rejected} rejected, ` +
+        `evaluate: ${s.lines} events read, ${s.accepted} accepted, ${s.duplicates} duplicates, ${s.conflicts} conflicts, ${s.rejected} rejected, ` +
           `${s.afterAsOf} after --as-of${opts.org === undefined ? '' : `, ${s.otherOrgs} of other orgs`}; ${report.indicators.length} indicator values, ${report.scorecards.length} scorecards\n`,
       );
     });

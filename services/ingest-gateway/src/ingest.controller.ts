@@ -70,6 +70,7 @@ export class IngestController {
     description:
       'One event (application/json or application/cloudevents+json), an array of events, or NDJSON (application/x-ndjson), up to 10 MiB. ' +
       'Answers 202 once every event is durably in the log (accepted / duplicate) or in the dead letters (rejected, with the field, a stable code and the reason). ' +
+      'The first delivery of a (source, id) counts: a repeat with the same content is a duplicate, one with other content is rejected with code conflict and the offset of the copy that counts. ' +
       'Requires a source token (Authorization: Bearer kps_…, from POST /v1/sources): events may only be of that source, its org and its event types. ' +
       "An agent or team the org's roster of record does not know is counted (GET /v1/roster/unknown), or refused (unknown_member) under the org's policy 'reject'.",
   })
@@ -96,12 +97,15 @@ export class IngestController {
               status: { type: 'string', enum: ['accepted', 'duplicate', 'rejected'] },
               id: { type: 'string' },
               source: { type: 'string' },
-              offset: { type: 'integer', description: 'where the event sits in the log' },
+              offset: {
+                type: 'integer',
+                description: 'where the event sits in the log (a conflict: the copy that counts)',
+              },
               field: { type: 'string', description: 'rejected: the first field at fault', example: 'data.contacts' },
               code: {
                 type: 'string',
                 description:
-                  'rejected: a stable code (missing, invalid_type, invalid_value, out_of_scale, unknown_member, …)',
+                  'rejected: a stable code (missing, invalid_type, invalid_value, out_of_scale, unknown_member, conflict, …)',
                 example: 'invalid_value',
               },
               reason: { type: 'string', example: 'data.contacts: expected a positive integer' },
