@@ -2,6 +2,8 @@ import {
   orgSettingsFor,
   scorecardsInForce,
   type DefinitionSet,
+  type Direction,
+  type GradeDef,
   type IndicatorDef,
   type IndicatorUnit,
   type Localized,
@@ -19,13 +21,16 @@ export interface ScoredCard {
   periodStart: number;
   periodEnd: number; // exclusive
   timeZone: string; // the org's, IANA: the calendar the period's dates are read in
+  currency: string; // the org's reporting currency (ISO 4217): every amount on the card is in it
   window: WindowName; // the scorecard's period ('month'…), or the view window it was re-scored over
   scorecardName: Localized;
+  grades: readonly GradeDef[]; // the scorecard's, best first: a page tells the points to the next grade
   score: CardScore;
 }
 
-// A KPI's line on a card carries its indicator's unit (ratio, seconds, amount…), for the page's formats.
-export type CardKpi = KpiScore & { unit: IndicatorUnit };
+// A KPI's line on a card carries its indicator's unit (ratio, seconds, amount…), for the page's formats,
+// and its direction, so a page colours a change as better or worse.
+export type CardKpi = KpiScore & { unit: IndicatorUnit; direction: Direction };
 export type CardScore = Omit<ScorecardScore, 'kpis'> & { kpis: CardKpi[] };
 
 type IndicatorsById = ReadonlyMap<string, IndicatorDef>;
@@ -48,6 +53,16 @@ export function unitsOf(definitions: DefinitionSet): (indicator: string) => Indi
 // The org's time zone (UTC for an org without settings, as the engine does).
 export const zoneOf = (definitions: DefinitionSet, orgId: string): string =>
   orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC';
+
+// The org's reporting currency; '' for an org without settings (whose events are refused: unknown_org).
+export const currencyOf = (definitions: DefinitionSet, orgId: string): string =>
+  orgSettingsFor(definitions.orgs, orgId)?.currency ?? '';
+
+// the KPIs' directions of a scorecard, by KPI id
+export const directionsOf =
+  (def: ScorecardDef | undefined) =>
+  (kpi: string): Direction =>
+    def?.kpis.find((k) => k.id === kpi)?.direction ?? 'higher';
 
 // The moment scorecards are scored at: one for every org, or each org's own clock (the engine keeps a
 // clock per org, and an org's current periods are those holding its clock).
@@ -106,7 +121,14 @@ async function scoreTouched(
   values: ValuesReader,
   over?: ViewWindow,
 ): Promise<ScoredCard[]> {
-  const work: { entity: EntityRef; at: number; tz: string; cards: ScorecardDef[]; indicators: IndicatorsById }[] = [];
+  const work: {
+    entity: EntityRef;
+    at: number;
+    tz: string;
+    currency: string;
+    cards: ScorecardDef[];
+    indicators: IndicatorsById;
+  }[] = [];
   for (const { entity, indicators } of touched) {
     // each org's own scorecards (its published version); indicators and orgs are every org's
     const definitions = definitionsFor(entity.orgId);
@@ -116,7 +138,8 @@ async function scoreTouched(
       (def) =>
         def.level === entity.level && (indicators === 'all' || def.kpis.some((k) => indicators.has(k.indicator))),
     );
-    if (cards.length > 0) work.push({ entity, at, tz, cards, indicators: indicatorsOf(definitions) });
+    const currency = currencyOf(definitions, entity.orgId);
+    if (cards.length > 0) work.push({ entity, at, tz, currency, cards, indicators: indicatorsOf(definitions) });
   }
   if (work.length === 0) return [];
   // an entity's values by indicator, window and period, for one lookup per KPI
@@ -129,9 +152,9 @@ async function scoreTouched(
   }
   const none = new Map<string, IndicatorValue>();
   const out: ScoredCard[] = [];
-  for (const { entity, at, tz, cards, indicators } of work) {
+  for (const { entity, at, tz, currency, cards, indicators } of work) {
     const stored = byEntity.get(entityKey(entity)) ?? none;
-    for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored, over, indicators));
+    for (const def of cards) out.push(scoreOne(def, entity, at, { tz, currency }, stored, over, indicators));
   }
   return out;
 }
@@ -140,7 +163,7 @@ function scoreOne(
   def: ScorecardDef,
   entity: EntityRef,
   at: number,
-  tz: string,
+  { tz, currency }: { tz: string; currency: string },
   stored: ReadonlyMap<string, IndicatorValue>,
   over: ViewWindow | undefined,
   indicators: IndicatorsById,
@@ -158,12 +181,19 @@ function scoreOne(
     },
     over,
   );
-  const kpis = card.score.kpis.map((k) => ({ ...k, unit: indicators.get(k.indicator)?.unit ?? 'number' }));
+  const direction = directionsOf(def);
+  const kpis = card.score.kpis.map((k) => ({
+    ...k,
+    unit: indicators.get(k.indicator)?.unit ?? 'number',
+    direction: direction(k.kpi),
+  }));
   return {
     entity,
     timeZone: tz,
+    currency,
     window: card.window,
     scorecardName: def.name,
+    grades: def.grades,
     periodStart: card.periodStart,
     periodEnd: card.periodEnd,
     score: { ...card.score, kpis },

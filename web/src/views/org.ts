@@ -3,7 +3,8 @@ import { formatTotal } from '../format';
 import { chevron, redLineIcon } from '../icons';
 import { getLang, loc, scorecardName, t, tKey } from '../i18n';
 import type { Ctx, Heading, View } from '../context';
-import { cardStatus, entityKey, worstStatus } from '../store';
+import { cardStatus, worstStatus } from '../standing';
+import { entityKey } from '../store';
 import type { EntityRef, ScoredCard } from '../types';
 import { GradeBadge, RedLineCount, StatusPill, updateStatusCounts } from './badges';
 import { lastUpdate, Notice, PanelList } from './common';
@@ -13,6 +14,7 @@ class TeamScoreRow {
   private readonly name = h('span', { class: 'ts-name' });
   private readonly total = h('span', { class: 'ts-total num', 'data-testid': 'team-total' });
   private readonly grade = new GradeBadge('lg', 'team-grade');
+  private readonly status = new StatusPill('team-status');
   private readonly redLines = new RedLineCount('team-redlines');
   private readonly bar = h('span', { class: 'ts-bar-fill' });
   private readonly counts = h('span', { class: 'ts-counts' });
@@ -22,7 +24,7 @@ class TeamScoreRow {
       'li',
       { class: 'ts-row', 'data-scorecard': scorecard },
       h('div', { class: 'ts-label' }, this.name, h('div', { class: 'ts-meta' }, this.counts, this.redLines.el)),
-      h('div', { class: 'ts-score' }, this.total, this.grade.el),
+      h('div', { class: 'ts-score' }, this.total, this.grade.el, this.status.el),
       h('span', { class: 'ts-bar' }, this.bar),
     );
   }
@@ -32,7 +34,13 @@ class TeamScoreRow {
     setAttr(this.name, 'title', card.score.scorecard);
     if (setText(this.total, formatTotal(card.score.total)) && this.el.isConnected) flash(this.total);
     this.grade.update(card.score.grade);
+    // each scorecard's chip beside its own grade, by the one rule (standing.ts)
+    const status = cardStatus(card);
+    this.status.update(status);
+    setAttr(this.el, 'data-status', status);
+    // a row names its red lines only when it has some: "No red lines" once, in the card's footer
     this.redLines.update(card.score.redLines.length);
+    setHidden(this.redLines.el, card.score.redLines.length === 0);
     this.bar.style.width = `${Math.max(0, Math.min(100, card.score.total ?? 0))}%`;
     updateStatusCounts(this.counts, card.score.kpis, true);
   }
@@ -40,7 +48,6 @@ class TeamScoreRow {
 
 class TeamCard {
   readonly el: HTMLAnchorElement;
-  private readonly status = new StatusPill('team-status');
   private readonly redLines = new RedLineCount('team-redline-total');
   private readonly rows: Keyed<ScoredCard, TeamScoreRow>;
   private readonly loading = h('p', { class: 'ts-loading' });
@@ -65,7 +72,6 @@ class TeamCard {
         'header',
         { class: 'team-card-head' },
         h('div', {}, h('span', { class: 'eyebrow' }, t('team')), h('h3', { class: 'team-name' }, team.id)),
-        this.status.el,
       ),
       list,
       this.loading,
@@ -82,9 +88,7 @@ class TeamCard {
     setHidden(this.loading, cards !== undefined && cards.length > 0);
     setText(this.loading, cards === undefined ? t('loading') : t('noScorecards'));
     this.rows.sync((cards ?? []).map((c) => [c.score.scorecard, c] as const));
-    const status = worstStatus((cards ?? []).map((c) => cardStatus(c.score)));
-    this.status.update(status);
-    setAttr(this.el, 'data-status', status);
+    setAttr(this.el, 'data-status', worstStatus((cards ?? []).map((c) => cardStatus(c))));
     const redLines = (cards ?? []).reduce((n, c) => n + c.score.redLines.length, 0);
     this.redLines.update(redLines);
     this.el.classList.toggle('has-redline', redLines > 0);
