@@ -56,7 +56,8 @@ function duration(seconds: number): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const ss = String(s % 60).padStart(2, '0');
-  const text = h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}${unit('h', '小时')}` : `${m}:${ss}${unit('min', '分钟')}`;
+  const text =
+    h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}${unit('h', '小时')}` : `${m}:${ss}${unit('min', '分钟')}`;
   return negative ? `-${text}` : text;
 }
 
@@ -103,8 +104,7 @@ const sign = (delta: number): string => (delta > 0 ? '+' : delta < 0 ? '−' : '
 
 // A change of a KPI's value against the previous period, signed, in its unit (a ratio in percentage points).
 export function formatDelta(kpi: Pick<KpiScore, 'unit'>, delta: number, currency = ''): string {
-  if (kindOf(kpi) === 'ratio')
-    return `${sign(delta)}${grouped(Math.abs(delta) * 100, 1)}${zh() ? ' 个百分点' : ' pp'}`;
+  if (kindOf(kpi) === 'ratio') return `${sign(delta)}${grouped(Math.abs(delta) * 100, 1)}${zh() ? ' 个百分点' : ' pp'}`;
   return `${sign(delta)}${formatValue(kpi, Math.abs(delta), currency)}`;
 }
 

@@ -73,7 +73,7 @@ export type Trend = 'better' | 'worse' | 'same';
 // Which way a change goes for this KPI: up is better for a higher-is-better KPI, down for a lower one.
 export function trendOf(delta: number, direction: KpiScore['direction']): Trend {
   if (delta === 0) return 'same';
-  return (delta > 0) === (direction === 'higher') ? 'better' : 'worse';
+  return delta > 0 === (direction === 'higher') ? 'better' : 'worse';
 }
 
 export type PaceReading =
@@ -86,6 +86,6 @@ export function paceReading(kpi: Pick<KpiScore, 'pace' | 'direction'>): PaceRead
   const gap = kpi.pace?.gap;
   if (gap === null || gap === undefined || !Number.isFinite(gap)) return null;
   if (Math.round(Math.abs(gap) * 100) === 0) return { kind: 'on' };
-  const better = (gap > 0) === (kpi.direction === 'higher');
+  const better = gap > 0 === (kpi.direction === 'higher');
   return better ? { kind: 'ahead', by: Math.abs(gap) } : { kind: 'behind', by: Math.abs(gap) };
 }

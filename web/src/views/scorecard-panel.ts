@@ -271,7 +271,11 @@ export class ScorecardPanel {
       null,
     );
 
-    updateStatusCounts(this.counts, score.kpis.filter((k) => k.unscored === undefined), false);
+    updateStatusCounts(
+      this.counts,
+      score.kpis.filter((k) => k.unscored === undefined),
+      false,
+    );
     const hits = score.redLines;
     setHidden(this.banner, hits.length === 0);
     this.el.classList.toggle('has-redline', hits.length > 0);
