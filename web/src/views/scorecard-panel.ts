@@ -184,7 +184,8 @@ export class ScorecardPanel {
         'header',
         { class: 'panel-head' },
         h('div', { class: 'panel-heading' }, this.title, h('p', { class: 'panel-sub' }, this.period, this.id)),
-        this.counts,
+        // how many KPIs are in each status: KPIs, not the card (the card's chip sits by its grade)
+        h('div', { class: 'status-counts-wrap' }, h('span', { class: 'status-counts-label' }, t('kpis')), this.counts),
       ),
       h(
         'div',
