@@ -66,7 +66,7 @@ function money(value: number, currency: string): string {
   const compact = Math.abs(value) >= 100_000;
   const options: Intl.NumberFormatOptions = compact
     ? { notation: 'compact', maximumSignificantDigits: 3 }
-    : { maximumFractionDigits: Math.abs(value) >= 1000 ? 0 : 2 };
+    : { minimumFractionDigits: 0, maximumFractionDigits: Math.abs(value) >= 1000 || Number.isInteger(value) ? 0 : 2 };
   if (currency === '') return new Intl.NumberFormat(locale(), options).format(value);
   try {
     return new Intl.NumberFormat(locale(), { ...options, style: 'currency', currency }).format(value);
