@@ -235,23 +235,28 @@ describe('the live scorecard page in Chromium', () => {
   });
 
   it('an agent lands on their own card, with their biggest gaps and the points to the next grade', async () => {
-    const token = await tokenFor({ role: 'agent', org: 'O1', teams: ['O1-T1'], agent: 'O1-T1-A1' });
+    const token = await tokenFor({ role: 'agent', org: 'O1', teams: ['O1-T1'], agent: 'O1-T1-A3' });
     const page = await open('/', token);
     await page.locator('[data-testid="agent-view"] [data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
-    expect(new URL(page.url()).hash).toBe('#/agent/O1/O1-T1-A1');
-    expect(await page.locator('[data-testid="agent-view"]').getAttribute('data-agent')).toBe('O1-T1-A1');
+    expect(new URL(page.url()).hash).toBe('#/agent/O1/O1-T1-A3');
+    expect(await page.locator('[data-testid="agent-view"]').getAttribute('data-agent')).toBe('O1-T1-A3');
     // the card is the first thing on the page, not a row 3,400 px down
     const card = page.locator('[data-testid="agent-view"] [data-testid="scorecard"]').first();
     expect((await card.boundingBox())?.y).toBeLessThan(400);
     const standing = card.locator('[data-testid="standing"]');
     await standing.waitFor({ timeout: 5_000 });
     const next = (await standing.locator('[data-testid="next-grade"]').textContent()) ?? '';
-    const grade = await card.locator('[data-testid="scorecard-grade"]').getAttribute('data-grade');
-    // "距 B 级还差 3.2 分", or already the top grade
-    expect(next).toMatch(grade === 'A' ? /已是最高等级/ : /距 [A-Z] 级(需再超过|还差) [\d.,]+ 分/);
-    const gaps = standing.locator('[data-testid="biggest-gaps"] li');
+    // below the top grade: "距 C 级还差 12.5 分", the grade above named
+    const grade = (await card.locator('[data-testid="scorecard-grade"]').getAttribute('data-grade')) ?? '';
+    expect(grade).not.toBe('A');
+    expect(next).toMatch(/^距 [A-Z] 级(需再超过|还差) [\d.,]+ 分$/);
+    expect(await standing.locator('[data-testid="next-grade"]').getAttribute('data-grade')).not.toBe(grade);
+    // A3 solved their one ticket at the second contact: first-contact resolution is where they lose most
+    const gaps = standing.locator('[data-testid="biggest-gaps"] li.gap');
     expect(await gaps.count()).toBeGreaterThan(0);
     expect(await gaps.count()).toBeLessThanOrEqual(3);
+    expect(await gaps.first().getAttribute('data-kpi')).toBe('fcr');
+    expect(await gaps.first().textContent()).toMatch(/−[\d.]+ 分/);
     await atEverySize(page, 'agent');
     await page.close();
   });
