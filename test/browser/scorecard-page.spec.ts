@@ -304,6 +304,7 @@ describe('the live scorecard page in Chromium', () => {
       const text = await card.innerText(); // what is shown
       expect(text.split('无红线').length - 1).toBeLessThanOrEqual(1);
     }
+    await shot(page, 'org-1920x1080');
     await page.close();
   });
 
