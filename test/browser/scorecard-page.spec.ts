@@ -305,6 +305,19 @@ describe('the live scorecard page in Chromium', () => {
       expect(text.split('无红线').length - 1).toBeLessThanOrEqual(1);
     }
     await shot(page, 'org-1920x1080');
+    // the agents' cells by the same rule: A1 and A2 resolved every ticket at first contact (grade A, no
+    // red line) and read on target, never "Below target"
+    await page.goto(`${page.url().split('#')[0]}#/team/O1/O1-T1`);
+    const cells = page.locator('[data-testid="agent-row"] td[data-scorecard]');
+    await expect.poll(() => cells.count(), { timeout: 5_000 }).toBeGreaterThan(0);
+    const graded: string[] = [];
+    for (const cell of await cells.all()) {
+      const grade = await cell.locator('[data-testid="agent-grade"]').getAttribute('data-grade');
+      const status = await cell.locator('[data-testid="agent-status"]').getAttribute('data-status');
+      graded.push(`${grade}:${status}`);
+    }
+    expect(graded).toContain('A:green');
+    expect(graded.filter((g) => g.startsWith('A:') && g !== 'A:green')).toEqual([]);
     await page.close();
   });
 
