@@ -5,6 +5,7 @@ import {
   type IndicatorDef,
   type IndicatorUnit,
   type Localized,
+  type OrgSettings,
   type ScorecardDef,
   type WindowName,
 } from '#libs/definitions';
@@ -45,9 +46,17 @@ export function unitsOf(definitions: DefinitionSet): (indicator: string) => Indi
   return (indicator) => units.get(indicator) ?? 'number';
 }
 
+type OrgCalendar = Pick<OrgSettings, 'timeZone' | 'calendar'>;
+
 // The org's time zone (UTC for an org without settings, as the engine does).
 export const zoneOf = (definitions: DefinitionSet, orgId: string): string =>
   orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC';
+
+// The org's time zone and working-day calendar (pace by working days where it has one).
+const calendarOf = (definitions: DefinitionSet, orgId: string): OrgCalendar => ({
+  timeZone: zoneOf(definitions, orgId),
+  calendar: orgSettingsFor(definitions.orgs, orgId)?.calendar,
+});
 
 // The moment scorecards are scored at: one for every org, or each org's own clock (the engine keeps a
 // clock per org, and an org's current periods are those holding its clock).
@@ -106,17 +115,18 @@ async function scoreTouched(
   values: ValuesReader,
   over?: ViewWindow,
 ): Promise<ScoredCard[]> {
-  const work: { entity: EntityRef; at: number; tz: string; cards: ScorecardDef[]; indicators: IndicatorsById }[] = [];
+  const work: { entity: EntityRef; at: number; org: OrgCalendar; cards: ScorecardDef[]; indicators: IndicatorsById }[] =
+    [];
   for (const { entity, indicators } of touched) {
     // each org's own scorecards (its published version); indicators and orgs are every org's
     const definitions = definitionsFor(entity.orgId);
     const at = typeof clock === 'number' ? clock : clock(entity.orgId);
-    const tz = zoneOf(definitions, entity.orgId);
-    const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(tz, at))).filter(
+    const org = calendarOf(definitions, entity.orgId);
+    const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(org.timeZone, at))).filter(
       (def) =>
         def.level === entity.level && (indicators === 'all' || def.kpis.some((k) => indicators.has(k.indicator))),
     );
-    if (cards.length > 0) work.push({ entity, at, tz, cards, indicators: indicatorsOf(definitions) });
+    if (cards.length > 0) work.push({ entity, at, org, cards, indicators: indicatorsOf(definitions) });
   }
   if (work.length === 0) return [];
   // an entity's values by indicator, window and period, for one lookup per KPI
@@ -129,9 +139,9 @@ async function scoreTouched(
   }
   const none = new Map<string, IndicatorValue>();
   const out: ScoredCard[] = [];
-  for (const { entity, at, tz, cards, indicators } of work) {
+  for (const { entity, at, org, cards, indicators } of work) {
     const stored = byEntity.get(entityKey(entity)) ?? none;
-    for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored, over, indicators));
+    for (const def of cards) out.push(scoreOne(def, entity, at, org, stored, over, indicators));
   }
   return out;
 }
@@ -140,7 +150,7 @@ function scoreOne(
   def: ScorecardDef,
   entity: EntityRef,
   at: number,
-  tz: string,
+  org: OrgCalendar,
   stored: ReadonlyMap<string, IndicatorValue>,
   over: ViewWindow | undefined,
   indicators: IndicatorsById,
@@ -149,7 +159,7 @@ function scoreOne(
   const card = scoreCardAt(
     def,
     at,
-    tz,
+    { org, indicators },
     (indicator, window, start) => {
       const row = stored.get(valueRowKey(indicator, window, start));
       if (row !== undefined) return row.value;
@@ -161,7 +171,7 @@ function scoreOne(
   const kpis = card.score.kpis.map((k) => ({ ...k, unit: indicators.get(k.indicator)?.unit ?? 'number' }));
   return {
     entity,
-    timeZone: tz,
+    timeZone: org.timeZone,
     window: card.window,
     scorecardName: def.name,
     periodStart: card.periodStart,
