@@ -172,5 +172,12 @@ describe('simulate | evaluate on the seed templates (the quick start)', () => {
     }
     expect(cards('sales-manager-quarterly')[0]?.periodStart).toBe('2026-10-01T00:00:00+08:00');
     expect(cards('cs-agent-annual')[0]?.periodStart).toBe('2026-01-01T00:00:00+08:00');
+    // two thirds into the quarter, seed 000's signed amount is scored on its pace (docs/definitions.md, Pace)
+    const sales = cards('sales-manager-quarterly')[0]?.kpis;
+    const pace = sales?.find((k) => k.kpi === 'signed_amount')?.pace;
+    expect(pace?.scoredOn).toBe('pace');
+    expect(pace?.elapsed).toBeCloseTo(61 / 92, 6);
+    expect(pace?.expected).toBeCloseTo(8_000_000 * (pace?.elapsed ?? 0), 3);
+    expect(sales?.find((k) => k.kpi === 'win_rate')?.pace).toBeUndefined(); // a ratio has no pace
   });
 });

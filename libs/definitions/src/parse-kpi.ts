@@ -29,8 +29,10 @@ const KPI_KEYS = [
   'rule',
   'missing',
   'redLines',
+  'beforeClose',
   'source',
 ] as const;
+const BEFORE_CLOSE: readonly NonNullable<KpiDef['beforeClose']>[] = ['pace', 'target'];
 const DIRECTIONS: readonly Direction[] = ['higher', 'lower'];
 const MISSING_HINT = 'exclude, zero, full or { score: n }';
 
@@ -78,9 +80,10 @@ export function parseKpi(ctx: ParseContext, value: unknown, path: string, period
       if (line !== undefined) redLines.push(line);
     });
   }
+  const beforeClose = readEnum(ctx, map, 'beforeClose', path, BEFORE_CLOSE, false);
   const source = readString(ctx, map, 'source', path, false) ?? '';
   if (id === undefined || indicator === undefined || dimension === undefined) return undefined;
-  return {
+  const kpi: KpiDef = {
     id,
     name,
     indicator,
@@ -95,4 +98,5 @@ export function parseKpi(ctx: ParseContext, value: unknown, path: string, period
     redLines,
     source,
   };
+  return beforeClose === undefined ? kpi : { ...kpi, beforeClose };
 }

@@ -90,6 +90,10 @@ describe('a scored card names its zone, window and scorecard', () => {
       window: 'week',
       periodStart: Date.parse('2026-11-30T00:00:00+08:00'), // a Monday
     });
+    // support.fcr is not computed over a quarter: not scored over it, and no total
+    const [quarter] = await rescoreEntities([team], clock, everyOrg(), none, 'quarter');
+    expect(quarter?.score.kpis.map((k) => [k.kpi, k.unscored, k.score])).toEqual([['fcr', 'window', null]]);
+    expect(quarter?.score.total).toBeNull();
   });
 });
 

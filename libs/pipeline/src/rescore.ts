@@ -7,6 +7,7 @@ import {
   type IndicatorDef,
   type IndicatorUnit,
   type Localized,
+  type OrgSettings,
   type ScorecardDef,
   type WindowName,
 } from '#libs/definitions';
@@ -50,6 +51,8 @@ export function unitsOf(definitions: DefinitionSet): (indicator: string) => Indi
   return (indicator) => units.get(indicator) ?? 'number';
 }
 
+type OrgCalendar = Pick<OrgSettings, 'timeZone' | 'calendar'>;
+
 // The org's time zone (UTC for an org without settings, as the engine does).
 export const zoneOf = (definitions: DefinitionSet, orgId: string): string =>
   orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC';
@@ -63,6 +66,12 @@ export const directionsOf =
   (def: ScorecardDef | undefined) =>
   (kpi: string): Direction =>
     def?.kpis.find((k) => k.id === kpi)?.direction ?? 'higher';
+
+// The org's time zone and working-day calendar (pace by working days where it has one).
+const calendarOf = (definitions: DefinitionSet, orgId: string): OrgCalendar => ({
+  timeZone: zoneOf(definitions, orgId),
+  calendar: orgSettingsFor(definitions.orgs, orgId)?.calendar,
+});
 
 // The moment scorecards are scored at: one for every org, or each org's own clock (the engine keeps a
 // clock per org, and an org's current periods are those holding its clock).
@@ -124,7 +133,7 @@ async function scoreTouched(
   const work: {
     entity: EntityRef;
     at: number;
-    tz: string;
+    org: OrgCalendar;
     currency: string;
     cards: ScorecardDef[];
     indicators: IndicatorsById;
@@ -133,13 +142,13 @@ async function scoreTouched(
     // each org's own scorecards (its published version); indicators and orgs are every org's
     const definitions = definitionsFor(entity.orgId);
     const at = typeof clock === 'number' ? clock : clock(entity.orgId);
-    const tz = zoneOf(definitions, entity.orgId);
-    const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(tz, at))).filter(
+    const org = calendarOf(definitions, entity.orgId);
+    const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(org.timeZone, at))).filter(
       (def) =>
         def.level === entity.level && (indicators === 'all' || def.kpis.some((k) => indicators.has(k.indicator))),
     );
     const currency = currencyOf(definitions, entity.orgId);
-    if (cards.length > 0) work.push({ entity, at, tz, currency, cards, indicators: indicatorsOf(definitions) });
+    if (cards.length > 0) work.push({ entity, at, org, currency, cards, indicators: indicatorsOf(definitions) });
   }
   if (work.length === 0) return [];
   // an entity's values by indicator, window and period, for one lookup per KPI
@@ -152,9 +161,9 @@ async function scoreTouched(
   }
   const none = new Map<string, IndicatorValue>();
   const out: ScoredCard[] = [];
-  for (const { entity, at, tz, currency, cards, indicators } of work) {
+  for (const { entity, at, org, currency, cards, indicators } of work) {
     const stored = byEntity.get(entityKey(entity)) ?? none;
-    for (const def of cards) out.push(scoreOne(def, entity, at, { tz, currency }, stored, over, indicators));
+    for (const def of cards) out.push(scoreOne(def, entity, at, { org, currency }, stored, over, indicators));
   }
   return out;
 }
@@ -163,7 +172,7 @@ function scoreOne(
   def: ScorecardDef,
   entity: EntityRef,
   at: number,
-  { tz, currency }: { tz: string; currency: string },
+  { org, currency }: { org: OrgCalendar; currency: string },
   stored: ReadonlyMap<string, IndicatorValue>,
   over: ViewWindow | undefined,
   indicators: IndicatorsById,
@@ -172,7 +181,7 @@ function scoreOne(
   const card = scoreCardAt(
     def,
     at,
-    tz,
+    { org, indicators },
     (indicator, window, start) => {
       const row = stored.get(valueRowKey(indicator, window, start));
       if (row !== undefined) return row.value;
@@ -189,7 +198,7 @@ function scoreOne(
   }));
   return {
     entity,
-    timeZone: tz,
+    timeZone: org.timeZone,
     currency,
     window: card.window,
     scorecardName: def.name,
