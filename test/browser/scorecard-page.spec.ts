@@ -217,6 +217,12 @@ describe('the live scorecard page in Chromium', () => {
     expect(text).toContain('GMT+8');
     expect([local(ORG_ZONE, before).hour, local(ORG_ZONE, after).hour].some((h) => text.includes(`${h}:`))).toBe(true);
     expect(text).not.toContain(`${local(BROWSER_ZONE, after).hour}:`);
+    // KPIs whose indicator has no 24-hour window say so, and stay out of the total (at most 100 here)
+    const unscored = page.locator('[data-testid="kpi-tile"][data-status="unscored"] [data-testid="kpi-unscored"]');
+    await expect.poll(() => unscored.count(), { timeout: 5_000 }).toBeGreaterThan(0);
+    expect(await unscored.first().textContent()).toBe('24 小时内不评分');
+    const totals = await page.locator('[data-testid="scorecard-total"]').allTextContents();
+    for (const total of totals) expect(Number(total.replace(/,/g, ''))).toBeLessThanOrEqual(100);
     await shot(page, 'team-rolling-24h-1920x1080');
     await page.close();
   });
@@ -408,8 +414,7 @@ describe('the live scorecard page in Chromium', () => {
     expect(await tile.locator('[data-testid="kpi-scored-on-pace"]').isVisible()).toBe(true);
     expect(await tile.getAttribute('data-status')).not.toBe('red');
     expect(await panel.locator('[data-testid="scorecard-grade"]').getAttribute('data-grade')).not.toBe('D');
-    await panel.scrollIntoViewIfNeeded();
-    await shot(page, 'sales-quarterly-pace-1920x1080');
+    await panel.screenshot({ path: `${SHOTS}/sales-quarterly-pace-1920.png` });
     await page.close();
   });
 
