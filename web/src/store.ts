@@ -156,7 +156,12 @@ export class Trends {
     const live = { total: entry.total, kpis: entry.kpis };
     entry.total = [];
     entry.kpis = new Map();
-    for (const point of [...newestFirst].reverse()) {
+    // in period order, then as recorded: a late re-score of an earlier period never ends the line
+    const at = (t: number | string): number => (typeof t === 'number' ? t : Date.parse(t));
+    const ordered = [...newestFirst]
+      .reverse()
+      .sort((a, b) => at(a.periodStart) - at(b.periodStart) || at(a.recordedAt) - at(b.recordedAt));
+    for (const point of ordered) {
       push(entry.total, point.total);
       for (const [kpi, value] of Object.entries(point.actuals ?? {})) {
         let values = entry.kpis.get(kpi);
