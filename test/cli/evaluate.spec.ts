@@ -108,7 +108,9 @@ describe('kpi-pulse evaluate (contract: shared/contracts/cli-evaluate.md)', () =
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('support-team-monthly v1 · team T1 · 2026-11-01 → 2026-12-01 · total 96.4 grade A ×1.5');
     expect(r.stdout).toMatch(/一次解决率 First-contact resolution\s+0\.75\s+target 0\.75\s+score 100\s+✔ on target/);
-    expect(r.stdout).toMatch(/签约额 Signed amount\s+9,100\s+target 10,000\s+score 91\s+▲ below target/);
+    expect(r.stdout).toMatch(
+      /签约额 Signed amount\s+9,100\s+target 10,000\s+score 91\s+▲ below target · pace 10,000 behind by 9 %/,
+    );
     expect(
       runCli(['evaluate', '--definitions', DEFS, '--events', EVENTS, '--as-of', AS_OF, '--format', 'xml']).stderr,
     ).toContain('--format: expected json or table, got "xml"');

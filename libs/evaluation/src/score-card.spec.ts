@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IndicatorDef, KpiDef, ScorecardDef, WindowName } from '#libs/definitions';
+import { loadDefinitions, type IndicatorDef, type KpiDef, type ScorecardDef, type WindowName } from '#libs/definitions';
 import { scoreCardAt, type CardContext } from './score-card';
 
 function indicator(id: string, measure: IndicatorDef['measure'], windows: WindowName[]): IndicatorDef {
@@ -119,5 +119,27 @@ describe('scoreCardAt', () => {
       ['signed', 'window'],
       ['win_rate', undefined],
     ]);
+  });
+});
+
+describe('the seed sales template (definitions/seed)', () => {
+  it('5.58 M of the 8 M quarter target at two thirds of the quarter is on pace, not 0', () => {
+    const { set: definitions, issues } = loadDefinitions('definitions/seed');
+    expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
+    const card = definitions.scorecards.find((s) => s.id === 'sales-manager-quarterly');
+    if (card === undefined) throw new Error('the seed has the sales template');
+    const context: CardContext = {
+      org: { timeZone: 'Asia/Shanghai' },
+      indicators: new Map(definitions.indicators.map((i) => [i.id, i])),
+    };
+    const twoThirds = Q4_START + (92 * DAY * 2) / 3;
+    const signedAt = (at: number) =>
+      scoreCardAt(card, at, context, (id) => (id === 'sales.signed_amount' ? 5_580_000 : null)).score.kpis.find(
+        (k) => k.kpi === 'signed_amount',
+      );
+    expect(signedAt(twoThirds)).toMatchObject({ score: 100, status: 'green', pace: { scoredOn: 'pace' } });
+    expect(signedAt(twoThirds)?.pace?.gap).toBeCloseTo(0.04625, 10);
+    // at the quarter's last instant the pro-rated target is all of it: 5.58 M is below the 80 % floor
+    expect(signedAt(Q4_START + 92 * DAY - 1)?.score).toBe(0);
   });
 });

@@ -43,6 +43,7 @@ export function scoreCardAt(
   const { timeZone, calendar } = context.org;
   const actuals = new Map<string, number | null>();
   const moments = new Map<string, KpiMoment>();
+  const elapsedIn = new Map<WindowName, number>(); // one count of working days per window, not per KPI
   for (const kpi of def.kpis) {
     const window = over ?? kpi.window;
     const indicator = context.indicators.get(kpi.indicator);
@@ -58,7 +59,8 @@ export function scoreCardAt(
     actuals.set(kpi.id, readActual(kpi.indicator, window, period.start));
     // pace pro-rates the KPI's own target, so only over the KPI's own period; none before any of it elapsed
     if (window === kpi.window && indicator !== undefined && isCumulative(indicator)) {
-      const elapsed = elapsedFraction(period, at, timeZone, calendar);
+      const elapsed = elapsedIn.get(window) ?? elapsedFraction(period, at, timeZone, calendar);
+      elapsedIn.set(window, elapsed);
       if (elapsed > 0) moments.set(kpi.id, { elapsed });
     }
   }
