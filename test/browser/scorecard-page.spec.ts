@@ -361,6 +361,15 @@ describe('the live scorecard page in Chromium', () => {
     const aht = panel.locator('[data-testid="kpi-tile"]:not([data-kpi="fcr"]) [data-testid="kpi-delta"]:visible');
     for (const delta of await aht.all()) expect(await delta.getAttribute('data-trend')).toBe('same');
     await page.close();
+    // the same change on the org overview's row of that scorecard: one number, wherever it is shown
+    const org = await open('/', await tokenFor({ role: 'admin', org: 'O1' }));
+    const row = org.locator(
+      `[data-testid="team-card"][data-team="O1-T1"] li[data-scorecard="${current.score.scorecard}"] [data-testid="team-total-delta"]`,
+    );
+    await expect.poll(() => row.textContent(), { timeout: 5_000 }).toContain('+10.0');
+    expect(await row.getAttribute('data-trend')).toBe('better');
+    await shot(org, 'org-previous-period-1920x1080');
+    await org.close();
   });
 
   it('the team page at 1920, 1280 and 390 px wide: nothing sticks out of the viewport', async () => {

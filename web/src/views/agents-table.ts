@@ -2,8 +2,10 @@ import { flash, h, Keyed, setAttr, setHidden, setText } from '../dom';
 import { formatTotal } from '../format';
 import { scorecardName, t } from '../i18n';
 import { cardStatus } from '../standing';
+import type { PreviousCards } from '../store';
 import type { ScoredCard } from '../types';
 import { GradeBadge, RedLineCount, StatusPill } from './badges';
+import { DeltaBadge, totalChange } from './delta';
 
 export interface AgentRowData {
   agent: string; // agent id
@@ -15,15 +17,19 @@ export interface AgentRowData {
 class ScoreCell {
   readonly el: HTMLTableCellElement;
   private readonly total = h('span', { class: 'cell-total num', 'data-testid': 'agent-total' });
+  private readonly delta = new DeltaBadge('agent-total-delta');
   private readonly grade = new GradeBadge('sm', 'agent-grade');
   private readonly status = new StatusPill('agent-status');
   private readonly bar = h('span', { class: 'cell-bar-fill' });
 
-  constructor(scorecard: string) {
+  constructor(
+    scorecard: string,
+    private readonly previous: PreviousCards,
+  ) {
     this.el = h(
       'td',
       { class: 'cell-score', 'data-scorecard': scorecard },
-      h('div', { class: 'cell-score-row' }, this.total, this.grade.el, this.status.el),
+      h('div', { class: 'cell-score-row' }, this.total, this.delta.el, this.grade.el, this.status.el),
       h('span', { class: 'cell-bar' }, this.bar),
     );
   }
@@ -33,6 +39,7 @@ class ScoreCell {
     setAttr(this.el, 'data-name', card === undefined ? null : scorecardName(card));
     const total = card?.score.total ?? null;
     if (setText(this.total, formatTotal(total)) && this.el.isConnected) flash(this.total);
+    this.delta.update(card === undefined ? null : totalChange(card, this.previous.of(card)));
     this.grade.update(card?.score.grade ?? null);
     // each card's chip beside its own grade, by the one rule (standing.ts)
     setHidden(this.status.el, card === undefined);
@@ -52,9 +59,10 @@ class AgentRow {
     data: AgentRowData,
     private readonly columns: readonly string[],
     open: (agent: AgentRowData) => void,
+    previous: PreviousCards,
   ) {
     const cells = columns.map((scorecard) => {
-      const cell = new ScoreCell(scorecard);
+      const cell = new ScoreCell(scorecard, previous);
       this.cells.set(scorecard, cell);
       return cell.el;
     });
@@ -104,6 +112,7 @@ export class AgentsTable {
   constructor(
     private readonly open: (agent: AgentRowData) => void,
     private readonly ownOnly: boolean,
+    private readonly previous: PreviousCards, // each total's change against the previous period
   ) {
     this.el = h(
       'section',
@@ -135,7 +144,7 @@ export class AgentsTable {
       this.body.replaceChildren();
       this.rows = new Keyed(
         this.body,
-        (data) => new AgentRow(data, columns, this.open),
+        (data) => new AgentRow(data, columns, this.open, this.previous),
         (row, data) => row.update(data),
       );
     }

@@ -5,6 +5,7 @@ import { loc, t, tKey } from '../i18n';
 import { paceReading, trendOf } from '../standing';
 import type { KpiScore, Window } from '../types';
 import { StatusPill } from './badges';
+import { DeltaBadge } from './delta';
 import { Sparkline } from './sparkline';
 
 // What a tile needs besides its KPI: the card's currency and window, and the same KPI on the previous
@@ -14,29 +15,6 @@ export interface TileContext {
   window: Window;
   previous: KpiScore | undefined;
   dimension: string; // the dimension's name
-}
-
-// A change against the previous period: an arrow for the way the value moved, coloured by whether that
-// is better for this KPI (green whatever its direction), and the signed delta in the KPI's unit.
-export class DeltaBadge {
-  readonly el: HTMLElement;
-  private readonly arrow = h('span', { class: 'delta-arrow', 'aria-hidden': 'true' });
-  private readonly text = h('span', { class: 'delta-text num' });
-
-  constructor(testid: string) {
-    this.el = h('span', { class: 'delta', 'data-testid': testid }, this.arrow, this.text);
-  }
-
-  update(change: { delta: number; text: string; trend: 'better' | 'worse' | 'same'; title: string } | null): void {
-    setHidden(this.el, change === null);
-    if (change === null) return;
-    setAttr(this.el, 'data-trend', change.trend);
-    this.el.className = `delta delta-${change.trend}`;
-    setText(this.arrow, change.delta > 0 ? '▲' : change.delta < 0 ? '▼' : '▶');
-    setText(this.text, change.text);
-    setAttr(this.el, 'title', `${change.title} · ${tKey(`trend_${change.trend}`)}`);
-    setAttr(this.el, 'aria-label', `${t('vsPrevious')} ${change.text}, ${tKey(`trend_${change.trend}`)}`);
-  }
 }
 
 // One KPI: name, actual (biggest) with its change against the previous period and its pace, status in

@@ -4,27 +4,32 @@ import { chevron, redLineIcon } from '../icons';
 import { getLang, loc, scorecardName, t, tKey } from '../i18n';
 import type { Ctx, Heading, View } from '../context';
 import { cardStatus, worstStatus } from '../standing';
-import { entityKey } from '../store';
+import { entityKey, type PreviousCards } from '../store';
 import type { EntityRef, ScoredCard } from '../types';
 import { GradeBadge, RedLineCount, StatusPill, updateStatusCounts } from './badges';
 import { lastUpdate, Notice, PanelList } from './common';
+import { DeltaBadge, totalChange } from './delta';
 
 class TeamScoreRow {
   readonly el: HTMLElement;
   private readonly name = h('span', { class: 'ts-name' });
   private readonly total = h('span', { class: 'ts-total num', 'data-testid': 'team-total' });
+  private readonly delta = new DeltaBadge('team-total-delta');
   private readonly grade = new GradeBadge('lg', 'team-grade');
   private readonly status = new StatusPill('team-status');
   private readonly redLines = new RedLineCount('team-redlines');
   private readonly bar = h('span', { class: 'ts-bar-fill' });
   private readonly counts = h('span', { class: 'ts-counts' });
 
-  constructor(scorecard: string) {
+  constructor(
+    scorecard: string,
+    private readonly previous: PreviousCards,
+  ) {
     this.el = h(
       'li',
       { class: 'ts-row', 'data-scorecard': scorecard },
       h('div', { class: 'ts-label' }, this.name, h('div', { class: 'ts-meta' }, this.counts, this.redLines.el)),
-      h('div', { class: 'ts-score' }, this.total, this.grade.el, this.status.el),
+      h('div', { class: 'ts-score' }, this.total, this.delta.el, this.grade.el, this.status.el),
       h('span', { class: 'ts-bar' }, this.bar),
     );
   }
@@ -33,6 +38,7 @@ class TeamScoreRow {
     setText(this.name, scorecardName(card));
     setAttr(this.name, 'title', card.score.scorecard);
     if (setText(this.total, formatTotal(card.score.total)) && this.el.isConnected) flash(this.total);
+    this.delta.update(totalChange(card, this.previous.of(card)));
     this.grade.update(card.score.grade);
     // each scorecard's chip beside its own grade, by the one rule (standing.ts)
     const status = cardStatus(card);
@@ -52,11 +58,11 @@ class TeamCard {
   private readonly rows: Keyed<ScoredCard, TeamScoreRow>;
   private readonly loading = h('p', { class: 'ts-loading' });
 
-  constructor(team: EntityRef) {
+  constructor(team: EntityRef, previous: PreviousCards) {
     const list = h('ul', { class: 'ts-list' });
     this.rows = new Keyed(
       list,
-      (card) => new TeamScoreRow(card.score.scorecard),
+      (card) => new TeamScoreRow(card.score.scorecard, previous),
       (row, card) => row.update(card),
     );
     this.el = h(
@@ -116,7 +122,7 @@ export class OrgView implements View {
     const grid = h('div', { class: 'team-grid', 'data-testid': 'team-grid' });
     this.teams = new Keyed(
       grid,
-      (team) => new TeamCard(team),
+      (team) => new TeamCard(team, ctx.previous),
       (card, team) => card.update(ctx.cardsFor(entityKey(team))),
     );
     this.orgPanels = new PanelList(ctx, `org:${org}`);

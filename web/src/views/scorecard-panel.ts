@@ -1,12 +1,13 @@
 import { flash, h, Keyed, setAttr, setHidden, setStyle, setText } from '../dom';
-import { formatNumber, formatPeriod, formatPointsDelta, formatScore, formatTotal } from '../format';
+import { formatNumber, formatPeriod, formatScore, formatTotal, formatValue } from '../format';
 import { redLineIcon } from '../icons';
 import { getLang, loc, prettifyId, scorecardName, t, tKey } from '../i18n';
 import { biggestGaps, cardStatus, isScored, nextGrade } from '../standing';
 import type { PreviousCards, Trends } from '../store';
 import type { DimensionScore, KpiScore, RedLineHit, ScoredCard } from '../types';
 import { GradeBadge, StatusPill, updateStatusCounts } from './badges';
-import { DeltaBadge, KpiTile } from './kpi-tile';
+import { DeltaBadge, totalChange } from './delta';
+import { KpiTile } from './kpi-tile';
 import { Sparkline } from './sparkline';
 
 export interface PanelOptions {
@@ -242,18 +243,7 @@ export class ScorecardPanel {
     if (setText(this.total, formatTotal(score.total)) && this.el.isConnected) flash(this.total);
     const previous = this.previous.of(card);
     this.previousKpis = new Map((previous?.score.kpis ?? []).map((k) => [k.kpi, k]));
-    const before = previous?.score.total ?? null;
-    const totalDelta = score.total === null || before === null ? null : score.total - before;
-    this.totalDelta.update(
-      totalDelta === null
-        ? null
-        : {
-            delta: totalDelta,
-            text: formatPointsDelta(totalDelta),
-            trend: totalDelta > 0 ? 'better' : totalDelta < 0 ? 'worse' : 'same',
-            title: t('vsPreviousTitle', { value: `${formatTotal(before)} ${previous?.score.grade ?? ''}`.trim() }),
-          },
-    );
+    this.totalDelta.update(totalChange(card, previous));
     this.grade.update(score.grade);
     const status = cardStatus(card);
     this.status.update(status);
@@ -263,7 +253,7 @@ export class ScorecardPanel {
     setHidden(this.coefficientRow, score.coefficient === null);
     setText(this.coefficient, score.coefficient === null ? '' : `×${formatNumber(score.coefficient)}`);
     setHidden(this.bonusRow, score.bonus === null);
-    setText(this.bonus, formatNumber(score.bonus));
+    setText(this.bonus, formatValue({ unit: 'amount' }, score.bonus, card.currency)); // in the org's currency
     setHidden(this.deductedRow, !(score.deducted > 0));
     setText(this.deducted, `−${formatNumber(score.deducted)}`);
     setHidden(this.facts, score.coefficient === null && score.bonus === null && !(score.deducted > 0));
