@@ -101,6 +101,21 @@ describe('ScoringRunner', () => {
     expect(entitiesOf(sent[1]?.cards ?? [])).toEqual(['T1']); // caught up: only what changed
   });
 
+  it("re-scores every entity of an org once its clock moved an hour on, so an idle team's pace stays current", async () => {
+    const { runner, sent, scorecards } = setup();
+    runner.receive({ changes: [fcr('T1', 0.6)], clock, offset: 1 });
+    await until(() => scorecards.saves.length === 1);
+    runner.receive({ changes: [fcr('T1', 0.7)], clock: clock + 59 * 60_000, offset: 2 });
+    await until(() => scorecards.saves.length === 2);
+    expect(entitiesOf(sent[1]?.cards ?? [])).toEqual(['T1']);
+    runner.receive({ changes: [fcr('T1', 0.8)], clock: clock + 60 * 60_000, offset: 3 });
+    await until(() => scorecards.saves.length === 3);
+    expect(entitiesOf(sent[2]?.cards ?? [])).toEqual(['T1', 'T2']); // T2 has not changed, its clock has
+    runner.receive({ changes: [fcr('T1', 0.9)], clock: clock + 61 * 60_000, offset: 4 });
+    await until(() => scorecards.saves.length === 4);
+    expect(entitiesOf(sent[3]?.cards ?? [])).toEqual(['T1']);
+  });
+
   it("scores an org at its own clock, and at a tick's clock once a tick moved every org there", async () => {
     const { runner, sent, scorecards } = setup();
     const later = Date.parse('2026-12-02T04:00:00Z'); // another org's clock, in December already
