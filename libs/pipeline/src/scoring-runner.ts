@@ -4,7 +4,7 @@ import type { ChangeBatch, OpenedBreach, Outlet, ScoredBatch } from './feeds';
 import type { RejectionSink, ScoringFailure } from './ingest';
 import { PendingChanges } from './pending-changes';
 import { errorMessage, sleep, type RunnerLogger, type RunnerMetrics } from './ports';
-import { rescore, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
+import { rescore, rescoreClosed, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
 import { backoffMs, isTransient } from './transient-error';
 import { ValuesCache } from './values-cache';
 
@@ -181,7 +181,10 @@ export class ScoringRunner {
     for (const e of [...(await this.o.values.entities()), ...this.cache.entities, ...changes.map((c) => c.entity)])
       if (this.owns(e.orgId) && all(e.orgId)) entities.set(entityKey(e), e);
     const { definitionsFor } = this.o.registry;
-    const cards = await rescoreEntities([...entities.values()], this.clockOf, definitionsFor, this.cache);
+    const mine = changes.filter((c) => all(c.entity.orgId));
+    // the periods these changes closed, then every current card
+    const cards = await rescoreClosed(mine, this.clockOf, definitionsFor, this.cache);
+    cards.push(...(await rescoreEntities([...entities.values()], this.clockOf, definitionsFor, this.cache)));
     const others = changes.filter((c) => !all(c.entity.orgId));
     if (others.length > 0) cards.push(...(await rescore(others, this.clockOf, definitionsFor, this.cache)));
     await this.store(cards, acceptedAt);
