@@ -40,6 +40,28 @@ export function scoreCardAt(
   readActual: ReadActual,
   over?: WindowName,
 ): CardAt {
+  return scoreCard(def, at, context, readActual, over, true);
+}
+
+// The card of the scorecard's period that closed at `periodEnd`, as closed: its KPIs read the periods
+// holding its last instant, every one on its full target, with no pace (docs/definitions.md, Pace).
+export function scoreClosedCard(
+  def: ScorecardDef,
+  periodEnd: number,
+  context: CardContext,
+  readActual: ReadActual,
+): CardAt {
+  return scoreCard(def, periodEnd - 1, context, readActual, undefined, false);
+}
+
+function scoreCard(
+  def: ScorecardDef,
+  at: number,
+  context: CardContext,
+  readActual: ReadActual,
+  over: WindowName | undefined,
+  open: boolean,
+): CardAt {
   const { timeZone, calendar } = context.org;
   const actuals = new Map<string, number | null>();
   const moments = new Map<string, KpiMoment>();
@@ -58,7 +80,7 @@ export function scoreCardAt(
     const period = periodOfInstant(window, timeZone, at);
     actuals.set(kpi.id, readActual(kpi.indicator, window, period.start));
     // pace pro-rates the KPI's own target, so only over the KPI's own period; none before any of it elapsed
-    if (window === kpi.window && indicator !== undefined && isCumulative(indicator)) {
+    if (open && window === kpi.window && indicator !== undefined && isCumulative(indicator)) {
       const elapsed = elapsedIn.get(window) ?? elapsedFraction(period, at, timeZone, calendar);
       elapsedIn.set(window, elapsed);
       if (elapsed > 0) moments.set(kpi.id, { elapsed });
