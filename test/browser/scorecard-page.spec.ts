@@ -3,6 +3,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '#libs/events';
+import type { ScoredCard } from '#libs/pipeline';
+import { ScorecardsRepository } from '#libs/postgres';
 import { loadConfig } from '../../services/runtime/src/config';
 import { up, type Running } from '../../services/runtime/src/up';
 import { ticketSolved } from '../support/events';
@@ -34,6 +36,42 @@ const violation = (teamId: string): CanonicalEvent => ({
   data: { orgId: 'O1', teamId, indicator: 'manual.support.privacy_violations', value: 1, reviewerId: 'compliance' },
 });
 
+// a deal the team's agent signed a minute ago, of this amount (in the org's currency, CNY)
+const won = (teamId: string, agentId: string, amount: number): CanonicalEvent => ({
+  specversion: '1.0',
+  id: `d-${++n}`,
+  source: 'crm/hubspot',
+  type: 'crm.deal.won',
+  time: iso(Date.now() - 60_000),
+  data: {
+    orgId: 'O1',
+    teamId,
+    agentId,
+    dealId: `deal-${n}`,
+    amount,
+    currency: 'CNY',
+    sqlAt: iso(Date.now() - 10 * 86_400_000),
+  },
+});
+const PHONE = { width: 390, height: 844 };
+const SIZES = [{ width: 1920, height: 1080 }, { width: 1280, height: 800 }, PHONE];
+
+// What sticks out of the viewport sideways: the page's own scroll width, and every visible element's box
+// (run in the page, as a script: these specs compile without the DOM's types).
+const OVERFLOWING = `(() => {
+  const width = window.innerWidth;
+  const out = [];
+  if (document.documentElement.scrollWidth > width) out.push('page ' + document.documentElement.scrollWidth + 'px');
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+    if (box.left < -0.5 || box.right > width + 0.5)
+      out.push(el.tagName.toLowerCase() + '.' + el.getAttribute('class') + ' ' + box.left + '…' + box.right);
+  }
+  return out;
+})()`;
+const overflowing = (page: Page): Promise<string[]> => page.evaluate<string[]>(OVERFLOWING);
+
 // The scorecard page in a real browser (Debian's Chromium driven by playwright-core) against the whole
 // pipeline in one process on the test database. Screenshots land in test-output/screenshots.
 describe('the live scorecard page in Chromium', () => {
@@ -54,10 +92,22 @@ describe('the live scorecard page in Chromium', () => {
     const page = await browser.newPage({ viewport, locale: 'zh-CN', timezoneId: BROWSER_ZONE });
     page.on('pageerror', (err) => process.stderr.write(`page error: ${err.message}\n`));
     watchCsp(page);
-    await page.goto(`${running.url}${path}${path.includes('?') ? '&' : '?'}token=${token}`);
+    const [before = path, hash] = path.split('#'); // the token goes in the query, before a route's #
+    await page.goto(
+      `${running.url}${before}${before.includes('?') ? '&' : '?'}token=${token}${hash === undefined ? '' : `#${hash}`}`,
+    );
     return page;
   };
   const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
+  // a view at the three sizes (wall, desk, phone): a screenshot each, and at the phone's nothing overflows
+  const atEverySize = async (page: Page, view: string) => {
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await page.waitForTimeout(300); // a frame for the layout and the wall's fit
+      await shot(page, `${view}-${size.width}x${size.height}`);
+    }
+    expect(await overflowing(page)).toEqual([]);
+  };
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -118,9 +168,6 @@ describe('the live scorecard page in Chromium', () => {
     await fcr.waitFor({ timeout: 15_000 });
     await expect.poll(() => fcr.textContent(), { timeout: 5_000 }).toContain('75');
     expect(await page.locator('[data-testid="connection"]').getAttribute('data-state')).toBe('live');
-    await shot(page, 'team-1920x1080');
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await shot(page, 'team-1280x800');
 
     const before = await fcr.textContent();
     const posted = Date.now();
@@ -170,6 +217,14 @@ describe('the live scorecard page in Chromium', () => {
     expect(text).toContain('GMT+8');
     expect([local(ORG_ZONE, before).hour, local(ORG_ZONE, after).hour].some((h) => text.includes(`${h}:`))).toBe(true);
     expect(text).not.toContain(`${local(BROWSER_ZONE, after).hour}:`);
+    // KPIs whose indicator has no 24-hour window say so, and stay out of the total (at most 100 here)
+    const unscored = page.locator('[data-testid="kpi-tile"][data-status="unscored"] [data-testid="kpi-unscored"]');
+    await expect.poll(() => unscored.count(), { timeout: 5_000 }).toBeGreaterThan(0);
+    expect(await unscored.first().textContent()).toBe('24 小时内不评分');
+    const totals = await page.locator('[data-testid="scorecard-total"]').allTextContents();
+    const totalsShown = totals.map((total) => Number(total.replace(/,/g, ''))).filter(Number.isFinite);
+    expect(totalsShown.length).toBeGreaterThan(0);
+    for (const total of totalsShown) expect(total).toBeLessThanOrEqual(100);
     await shot(page, 'team-rolling-24h-1920x1080');
     await page.close();
   });
@@ -187,15 +242,42 @@ describe('the live scorecard page in Chromium', () => {
     await page.close();
   });
 
+  it('an agent lands on their own card, with their biggest gaps and the points to the next grade', async () => {
+    const token = await tokenFor({ role: 'agent', org: 'O1', teams: ['O1-T1'], agent: 'O1-T1-A3' });
+    const page = await open('/', token);
+    await page.locator('[data-testid="agent-view"] [data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
+    expect(new URL(page.url()).hash).toBe('#/agent/O1/O1-T1-A3');
+    expect(await page.locator('[data-testid="agent-view"]').getAttribute('data-agent')).toBe('O1-T1-A3');
+    // the card is the first thing on the page, not a row 3,400 px down
+    const card = page.locator('[data-testid="agent-view"] [data-testid="scorecard"]').first();
+    expect((await card.boundingBox())?.y).toBeLessThan(400);
+    const standing = card.locator('[data-testid="standing"]');
+    await standing.waitFor({ timeout: 5_000 });
+    const next = (await standing.locator('[data-testid="next-grade"]').textContent()) ?? '';
+    // below the top grade: "距 C 级还差 12.5 分", the grade above named
+    const grade = (await card.locator('[data-testid="scorecard-grade"]').getAttribute('data-grade')) ?? '';
+    expect(grade).not.toBe('A');
+    expect(next).toMatch(/^距 [A-Z] 级(需再超过|还差) [\d.,]+ 分$/);
+    expect(await standing.locator('[data-testid="next-grade"]').getAttribute('data-grade')).not.toBe(grade);
+    // A3 solved their one ticket at the second contact: first-contact resolution is where they lose most
+    const gaps = standing.locator('[data-testid="biggest-gaps"] li.gap');
+    expect(await gaps.count()).toBeGreaterThan(0);
+    expect(await gaps.count()).toBeLessThanOrEqual(3);
+    expect(await gaps.first().getAttribute('data-kpi')).toBe('fcr');
+    expect(await gaps.first().textContent()).toMatch(/−[\d.]+ 分/);
+    await atEverySize(page, 'agent');
+    await page.close();
+  });
+
   it("an agent's token shows only their own row, and the socket refuses another agent's room", async () => {
     const token = await tokenFor({ role: 'agent', org: 'O1', teams: ['O1-T1'], agent: 'O1-T1-A1' });
-    const page = await open('/', token, { width: 1280, height: 800 });
+    const page = await open('/#/team/O1/O1-T1', token, { width: 1280, height: 800 });
     await page.locator('[data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
     const rows = page.locator('[data-testid="agent-row"]');
     await expect.poll(() => rows.count(), { timeout: 5_000 }).toBe(1);
     expect(await rows.first().getAttribute('data-agent')).toBe('O1-T1-A1');
     expect(await page.content()).not.toContain('O1-T1-A2');
-    await shot(page, 'agent-1280x800');
+    await shot(page, 'agent-team-row-1280x800');
     await page.close();
     const socket = io(`${running.url}/scorecards`, { transports: ['websocket'], auth: { token } });
     try {
@@ -210,16 +292,150 @@ describe('the live scorecard page in Chromium', () => {
     }
   });
 
+  it('the status chip agrees with the grade and the red lines; "No red lines" at most once per team card', async () => {
+    const page = await open('/', await tokenFor({ role: 'admin', org: 'O1' }));
+    const cards = page.locator('[data-testid="team-card"]');
+    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(2);
+    await page.locator('[data-testid="team-card"] [data-testid="team-grade"]').first().waitFor({ timeout: 5_000 });
+    const rows = page.locator('[data-testid="team-card"] li.ts-row');
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const row of await rows.all()) {
+      const grade = await row.locator('[data-testid="team-grade"]').getAttribute('data-grade');
+      const status = await row.locator('[data-testid="team-status"]').getAttribute('data-status');
+      const redLines = Number(await row.locator('[data-testid="team-redlines"]').getAttribute('data-count'));
+      // the seeds' grades run A (best) to D: A or B reads on target (close with a red line), D below
+      if (grade === 'A' || grade === 'B') expect(status).toBe(redLines > 0 ? 'amber' : 'green');
+      if (grade === 'C') expect(status).toBe('amber');
+      if (grade === 'D') expect(status).toBe('red');
+    }
+    for (const card of await cards.all()) {
+      const text = await card.innerText(); // what is shown
+      expect(text.split('无红线').length - 1).toBeLessThanOrEqual(1);
+    }
+    await shot(page, 'org-1920x1080');
+    // the agents' cells by the same rule: A1 and A2 resolved every ticket at first contact (grade A, no
+    // red line) and read on target, never "Below target"
+    await page.goto(`${page.url().split('#')[0]}#/team/O1/O1-T1`);
+    const cells = page.locator('[data-testid="agent-row"] td[data-scorecard]');
+    await expect.poll(() => cells.count(), { timeout: 5_000 }).toBeGreaterThan(0);
+    const graded: string[] = [];
+    for (const cell of await cells.all()) {
+      const grade = await cell.locator('[data-testid="agent-grade"]').getAttribute('data-grade');
+      const status = await cell.locator('[data-testid="agent-status"]').getAttribute('data-status');
+      graded.push(`${grade}:${status}`);
+    }
+    expect(graded).toContain('A:green');
+    expect(graded.filter((g) => g.startsWith('A:') && g !== 'A:green')).toEqual([]);
+    await page.close();
+  });
+
+  it('every tile and total shows its change against the previous period, coloured by whether it is better', async () => {
+    // the previous month as stored: the same card with a lower first-contact resolution and total
+    const [current] = (await (
+      await fetch(`${running.url}/v1/scorecards/team:O1:O1-T1`, {
+        headers: { authorization: `Bearer ${await tokenFor({ role: 'admin', org: 'O1' })}` },
+      })
+    ).json()) as ScoredCard[];
+    if (current === undefined) throw new Error('no stored team card');
+    const previousStart = current.periodStart - 30 * 86_400_000; // any earlier period is the one before
+    const lower = (k: ScoredCard['score']['kpis'][number]) => (k.kpi === 'fcr' ? { ...k, actual: 0.5 } : k);
+    await new ScorecardsRepository(t.db).save([
+      {
+        ...current,
+        periodStart: previousStart,
+        periodEnd: current.periodStart,
+        score: { ...current.score, total: (current.score.total ?? 0) - 10, kpis: current.score.kpis.map(lower) },
+      },
+    ]);
+    const page = await open('/', await tokenFor({ role: 'manager', org: 'O1', teams: ['O1-T1'] }));
+    const panel = page.locator(`[data-testid="scorecard"][data-scorecard="${current.score.scorecard}"]`).first();
+    const fcrDelta = panel.locator('[data-testid="kpi-tile"][data-kpi="fcr"] [data-testid="kpi-delta"]');
+    await fcrDelta.waitFor({ timeout: 15_000 });
+    // 0.5 → 0.8 (four of five at first contact): up 30 percentage points, better
+    expect(await fcrDelta.textContent()).toMatch(/▲\+30(\.0)? 个百分点/);
+    expect(await fcrDelta.getAttribute('data-trend')).toBe('better');
+    const total = panel.locator('[data-testid="total-delta"]');
+    expect(await total.textContent()).toContain('+10.0');
+    expect(await total.getAttribute('data-trend')).toBe('better');
+    // a KPI unchanged since then reads unchanged, neither better nor worse
+    const aht = panel.locator('[data-testid="kpi-tile"]:not([data-kpi="fcr"]) [data-testid="kpi-delta"]:visible');
+    for (const delta of await aht.all()) expect(await delta.getAttribute('data-trend')).toBe('same');
+    await page.close();
+    // the same change on the org overview's row of that scorecard: one number, wherever it is shown
+    const org = await open('/', await tokenFor({ role: 'admin', org: 'O1' }));
+    const row = org.locator(
+      `[data-testid="team-card"][data-team="O1-T1"] li[data-scorecard="${current.score.scorecard}"] [data-testid="team-total-delta"]`,
+    );
+    await expect.poll(() => row.textContent(), { timeout: 5_000 }).toContain('+10.0');
+    expect(await row.getAttribute('data-trend')).toBe('better');
+    await shot(org, 'org-previous-period-1920x1080');
+    await org.close();
+  });
+
+  it('the team page at 1920, 1280 and 390 px wide: nothing sticks out of the viewport', async () => {
+    const page = await open('/', await tokenFor({ role: 'manager', org: 'O1', teams: ['O1-T1'] }), PHONE);
+    await page.locator('[data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="agent-row"]').first().waitFor({ timeout: 5_000 });
+    await atEverySize(page, 'team');
+    await page.setViewportSize(PHONE);
+    expect(await overflowing(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('the wall screen hides the no-data tiles, counts them, and shows each target', async () => {
+    const page = await open('/tv?rotate=600', await tokenFor({ role: 'display', org: 'O1' }));
+    const panel = page.locator('[data-testid="tv"] [data-testid="scorecard"]').first();
+    await panel.locator('[data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
+    const team = (await page.locator('[data-testid="tv-team"]').textContent()) ?? '';
+    const scorecard = (await panel.getAttribute('data-scorecard')) ?? '';
+    const cards = (await (
+      await fetch(`${running.url}/v1/scorecards/team:O1:${team}`, {
+        headers: { authorization: `Bearer ${await tokenFor({ role: 'display', org: 'O1' })}` },
+      })
+    ).json()) as ScoredCard[];
+    const kpis = cards.find((c) => c.score.scorecard === scorecard)?.score.kpis ?? [];
+    const noData = kpis.filter((k) => k.missing).length;
+    expect(noData).toBeGreaterThan(0); // a few events leave most of the card without data
+    expect(await panel.locator('[data-testid="kpi-tile"][data-status="missing"]').count()).toBe(0);
+    expect(await panel.locator('[data-testid="kpi-tile"]').count()).toBe(kpis.length - noData);
+    const hidden = panel.locator('[data-testid="hidden-no-data"]');
+    expect(await hidden.getAttribute('data-count')).toBe(String(noData));
+    expect(await hidden.textContent()).toContain(`${noData} 项暂无数据`);
+    const targets = panel.locator('[data-testid="kpi-tile"] [data-testid="kpi-target"]');
+    expect(await targets.first().isVisible()).toBe(true);
+    expect(await targets.first().textContent()).not.toBe('');
+    await atEverySize(page, 'wall');
+    await page.close();
+  });
+
+  it('the quarterly sales card mid-quarter shows pace, not grade D', async () => {
+    // 5.58 M signed of the 8 M quarterly target, two thirds into the quarter: ahead of pace
+    await post([won('O1-T1', 'O1-T1-A1', 2_790_000), won('O1-T1', 'O1-T1-A2', 2_790_000)]);
+    const page = await open('/', await tokenFor({ role: 'manager', org: 'O1', teams: ['O1-T1'] }));
+    const panel = page.locator('[data-testid="scorecard"][data-scorecard="sales-manager-quarterly"]').first();
+    const tile = panel.locator('[data-testid="kpi-tile"][data-kpi="signed_amount"]');
+    await expect
+      .poll(async () => (await tile.count()) > 0 && (await tile.locator('[data-testid="kpi-actual"]').textContent()), {
+        timeout: 15_000,
+      })
+      .toContain('558');
+    const pace = tile.locator('[data-testid="kpi-pace"]');
+    await pace.waitFor({ timeout: 5_000 });
+    expect(await pace.textContent()).toMatch(/进度/);
+    expect(await tile.locator('[data-testid="kpi-scored-on-pace"]').isVisible()).toBe(true);
+    expect(await tile.getAttribute('data-status')).not.toBe('red');
+    expect(await panel.locator('[data-testid="scorecard-grade"]').getAttribute('data-grade')).not.toBe('D');
+    await panel.screenshot({ path: `${SHOTS}/sales-quarterly-pace-1920.png` });
+    await page.close();
+  });
+
   it('TV mode rotates through the teams without a sign-in prompt', async () => {
     const page = await open('/tv?rotate=3', await tokenFor({ role: 'display', org: 'O1' }));
     const team = page.locator('[data-testid="tv-team"]');
     await team.waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-testid="signin"]').count()).toBe(0);
     const first = await team.textContent();
-    await shot(page, 'tv-1920x1080');
     await expect.poll(() => team.textContent(), { timeout: 8_000 }).not.toBe(first);
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await shot(page, 'tv-1280x800');
     await page.close();
   });
 

@@ -187,7 +187,9 @@ describe('kpi-pulse evaluate (contract: shared/contracts/cli-evaluate.md)', () =
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('support-team-monthly v1 · team T1 · 2026-11-01 → 2026-12-01 · total 96.4 grade A ×1.5');
     expect(r.stdout).toMatch(/一次解决率 First-contact resolution\s+0\.75\s+target 0\.75\s+score 100\s+✔ on target/);
-    expect(r.stdout).toMatch(/签约额 Signed amount\s+9,100\s+target 10,000\s+score 91\s+▲ below target/);
+    expect(r.stdout).toMatch(
+      /签约额 Signed amount\s+9,100\s+target 10,000\s+score 91\s+▲ below target · pace 10,000 behind by 9 %/,
+    );
     expect(
       runCli(['evaluate', '--definitions', DEFS, '--events', EVENTS, '--as-of', AS_OF, '--format', 'xml']).stderr,
     ).toContain('--format: expected json or table, got "xml"');
@@ -252,5 +254,12 @@ describe('simulate | evaluate on the seed templates (the quick start)', () => {
     }
     expect(cards('sales-manager-quarterly')[0]?.periodStart).toBe('2026-10-01T00:00:00+08:00');
     expect(cards('cs-agent-annual')[0]?.periodStart).toBe('2026-01-01T00:00:00+08:00');
+    // two thirds into the quarter, seed 000's signed amount is scored on its pace (docs/definitions.md, Pace)
+    const sales = cards('sales-manager-quarterly')[0]?.kpis;
+    const pace = sales?.find((k) => k.kpi === 'signed_amount')?.pace;
+    expect(pace?.scoredOn).toBe('pace');
+    expect(pace?.elapsed).toBeCloseTo(61 / 92, 6);
+    expect(pace?.expected).toBeCloseTo(8_000_000 * (pace?.elapsed ?? 0), 3);
+    expect(sales?.find((k) => k.kpi === 'win_rate')?.pace).toBeUndefined(); // a ratio has no pace
   });
 });

@@ -97,6 +97,17 @@ describe('live pipeline in one process: HTTP ingest → indicators → scores �
     expect(week?.score.kpis.find((k) => k.kpi === 'fcr')?.actual).toBe(0.75);
     expect(week && week.periodEnd - week.periodStart).toBe(7 * 86_400_000);
     expect((await get('/v1/scorecards/team:O1:T1?period=decade')).status).toBe(400);
+
+    // the period before, to compare with: no earlier month is stored; the week before this one is
+    // re-scored from its own values (none); a rolling window has no earlier reading
+    const previous = async (query: string) =>
+      (await (await get(`/v1/scorecards/team:O1:T1/previous${query}`)).json()) as Card[];
+    expect(await previous('')).toEqual([]);
+    const lastWeek = (await previous('?period=week')).find((c) => c.score.scorecard === 'cs-supervisor-monthly');
+    expect(lastWeek?.periodEnd).toBe(week?.periodStart);
+    expect(lastWeek?.score.kpis.find((k) => k.kpi === 'fcr')?.actual).toBeNull();
+    expect(await previous('?period=rolling:24h')).toEqual([]);
+    expect((await get('/v1/scorecards/team:O1:T1/previous?period=decade')).status).toBe(400);
   });
 
   it('gives a joining socket the stored scorecards as its snapshot', async () => {

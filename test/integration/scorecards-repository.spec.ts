@@ -3,16 +3,26 @@ import type { ScoredCard } from '#libs/pipeline';
 import { ScorecardsRepository } from '#libs/postgres';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 
-function card(total: number, redLines: ScoredCard['score']['redLines']): ScoredCard {
+function card(
+  total: number,
+  redLines: ScoredCard['score']['redLines'],
+  { month = '11', scorecard = 'cs-supervisor-monthly', team = 'T1' } = {},
+): ScoredCard {
+  const next = String(Number(month) + 1).padStart(2, '0');
   return {
-    entity: { level: 'team', id: 'T1', orgId: 'O1' },
-    periodStart: Date.parse('2026-11-01T00:00:00+08:00'),
-    periodEnd: Date.parse('2026-12-01T00:00:00+08:00'),
+    entity: { level: 'team', id: team, orgId: 'O1' },
+    periodStart: Date.parse(`2026-${month}-01T00:00:00+08:00`),
+    periodEnd: Date.parse(`2026-${next}-01T00:00:00+08:00`),
     timeZone: 'Asia/Shanghai',
+    currency: 'CNY',
     window: 'month',
     scorecardName: { en: 'Customer-service supervisor (monthly)', zh: '客服主管月度绩效' },
+    grades: [
+      { grade: 'A', min: 90 },
+      { grade: 'C', min: 0 },
+    ],
     score: {
-      scorecard: 'cs-supervisor-monthly',
+      scorecard,
       version: 1,
       kpis: [],
       dimensions: [],
@@ -68,5 +78,16 @@ describe('scorecards and red-line breaches (real Postgres)', () => {
       `SELECT count(*)::int AS n FROM red_line_breaches WHERE resolved_at IS NOT NULL`,
     );
     expect(resolved?.n).toBe(2);
+  });
+
+  it("reads each scorecard's card of the period before its latest, not the latest nor an older one", async () => {
+    const team = { team: 'T9' };
+    await repo.save([card(60, [], { ...team, month: '09' }), card(70, [], { ...team, month: '10' })]);
+    await repo.save([card(80, [], { ...team, month: '11' })]);
+    await repo.save([card(50, [], { ...team, month: '10', scorecard: 'other' })]); // one period only
+    const previous = await repo.previousFor({ level: 'team', id: 'T9', orgId: 'O1' });
+    expect(previous.map((c) => [c.score.scorecard, c.score.total, c.currency])).toEqual([
+      ['cs-supervisor-monthly', 70, 'CNY'],
+    ]);
   });
 });

@@ -60,6 +60,10 @@ export const api = {
     getJson<ScoredCard[]>(
       `/v1/scorecards/${entityPath(entity)}${period === 'live' ? '' : `?period=${entityPath(period)}`}`,
     ),
+  previous: (entity: string, period: Period): Promise<ScoredCard[]> =>
+    getJson<ScoredCard[]>(
+      `/v1/scorecards/${entityPath(entity)}/previous${period === 'live' ? '' : `?period=${entityPath(period)}`}`,
+    ),
   history: (entity: string, scorecard: string, limit = 30): Promise<HistoryPoint[]> =>
     getJson<HistoryPoint[]>(
       `/v1/scorecards/${entityPath(entity)}/${encodeURIComponent(scorecard)}/history?limit=${limit}`,

@@ -1,5 +1,5 @@
 import type { LiveClient } from './live';
-import type { CardStore, PeriodCache, Trends } from './store';
+import type { CardStore, PeriodCache, PreviousCards, Trends } from './store';
 import type { Me, Period, ScoredCard } from './types';
 
 export interface Crumb {
@@ -19,6 +19,7 @@ export interface Ctx {
   readonly store: CardStore;
   readonly trends: Trends;
   readonly periods: PeriodCache;
+  readonly previous: PreviousCards; // the period before each shown card's
   readonly live: LiveClient;
   period(): Period;
   // the cards to show for an entity in the chosen period; undefined while they load

@@ -3,7 +3,7 @@ import type { KpiScore, ScoredCard } from './types';
 
 export const DASH = '–';
 
-type Kind = 'ratio' | 'seconds' | 'money' | 'hours' | 'days' | 'number';
+type Kind = 'ratio' | 'seconds' | 'minutes' | 'money' | 'hours' | 'days' | 'points' | 'number';
 
 // how a KPI's values read, from its indicator's unit
 export function kindOf(kpi: Pick<KpiScore, 'unit'>): Kind {
@@ -12,15 +12,17 @@ export function kindOf(kpi: Pick<KpiScore, 'unit'>): Kind {
       return 'ratio';
     case 'seconds':
       return 'seconds';
+    case 'minutes':
+      return 'minutes';
     case 'amount':
       return 'money';
     case 'hours':
       return 'hours';
     case 'days':
       return 'days';
-    case 'count':
-    case 'minutes':
     case 'points':
+      return 'points';
+    case 'count':
     case 'number':
       return 'number';
   }
@@ -38,17 +40,43 @@ export function formatNumber(value: number | null, maxFraction = 2): string {
   return grouped(value, Math.abs(value) >= 10000 ? 0 : maxFraction);
 }
 
-function clock(seconds: number): string {
+const zh = (): boolean => getLang() === 'zh';
+
+// a unit after a number, in the page's language
+function unit(en: string, zhText: string): string {
+  return zh() ? ` ${zhText}` : ` ${en}`;
+}
+
+// seconds as "45 s" under a minute, else "m:ss min" (or "h:mm:ss h")
+function duration(seconds: number): string {
   const negative = seconds < 0;
-  const s = Math.round(Math.abs(seconds));
+  const abs = Math.abs(seconds);
+  if (abs < 60) return `${negative ? '-' : ''}${grouped(abs, abs < 10 ? 1 : 0)}${unit('s', '秒')}`;
+  const s = Math.round(abs);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const ss = String(s % 60).padStart(2, '0');
-  const text = h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+  const text =
+    h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}${unit('h', '小时')}` : `${m}:${ss}${unit('min', '分钟')}`;
   return negative ? `-${text}` : text;
 }
 
-export function formatValue(kpi: Pick<KpiScore, 'unit'>, value: number | null): string {
+// an amount in the org's currency; from 100,000 on in short form (¥558万, CN¥5.58M), as the seeds write it
+function money(value: number, currency: string): string {
+  const compact = Math.abs(value) >= 100_000;
+  const options: Intl.NumberFormatOptions = compact
+    ? { notation: 'compact', maximumSignificantDigits: 3 }
+    : { minimumFractionDigits: 0, maximumFractionDigits: Math.abs(value) >= 1000 || Number.isInteger(value) ? 0 : 2 };
+  if (currency === '') return new Intl.NumberFormat(locale(), options).format(value);
+  try {
+    return new Intl.NumberFormat(locale(), { ...options, style: 'currency', currency }).format(value);
+  } catch {
+    return `${new Intl.NumberFormat(locale(), options).format(value)} ${currency}`; // a code this browser does not know
+  }
+}
+
+// A KPI's value in its unit: percentages, durations, amounts in the org's currency, counts.
+export function formatValue(kpi: Pick<KpiScore, 'unit'>, value: number | null, currency = ''): string {
   if (value === null || !Number.isFinite(value)) return DASH;
   switch (kindOf(kpi)) {
     case 'ratio': {
@@ -56,16 +84,33 @@ export function formatValue(kpi: Pick<KpiScore, 'unit'>, value: number | null): 
       return `${grouped(pct, Math.abs(pct) >= 100 ? 0 : 1)}%`;
     }
     case 'seconds':
-      return clock(value);
+      return duration(value);
+    case 'minutes':
+      return `${grouped(value, 1)}${unit('min', '分钟')}`;
     case 'money':
-      return grouped(value, Math.abs(value) >= 1000 ? 0 : 2);
+      return money(value, currency);
     case 'hours':
-      return `${grouped(value, 1)}${getLang() === 'zh' ? ' 小时' : ' h'}`;
+      return `${grouped(value, 1)}${unit('h', '小时')}`;
     case 'days':
-      return `${grouped(value, 1)}${getLang() === 'zh' ? ' 天' : ' d'}`;
+      return `${grouped(value, 1)}${unit('d', '天')}`;
+    case 'points':
+      return `${grouped(value, 1)}${unit('pts', '分')}`;
     case 'number':
       return formatNumber(value);
   }
+}
+
+const sign = (delta: number): string => (delta > 0 ? '+' : delta < 0 ? '−' : '±');
+
+// A change of a KPI's value against the previous period, signed, in its unit (a ratio in percentage points).
+export function formatDelta(kpi: Pick<KpiScore, 'unit'>, delta: number, currency = ''): string {
+  if (kindOf(kpi) === 'ratio') return `${sign(delta)}${grouped(Math.abs(delta) * 100, 1)}${zh() ? ' 个百分点' : ' pp'}`;
+  return `${sign(delta)}${formatValue(kpi, Math.abs(delta), currency)}`;
+}
+
+// A change of a total or a score, in points.
+export function formatPointsDelta(delta: number): string {
+  return `${sign(delta)}${grouped(Math.abs(delta), 1, 1)}`;
 }
 
 export function formatScore(value: number | null): string {

@@ -3,7 +3,7 @@ import { captureTokenFromUrl, clearToken, getToken, setToken } from './auth';
 import type { Crumb, Ctx, View } from './context';
 import { initLang, onLangChange, t } from './i18n';
 import { LiveClient } from './live';
-import { CardStore, PeriodCache, Trends } from './store';
+import { CardStore, PeriodCache, PreviousCards, Trends } from './store';
 import type { ConnectionState, Me, Period, ScoredCard } from './types';
 import { AgentView } from './views/agent';
 import { OrgView } from './views/org';
@@ -37,6 +37,8 @@ function defaultRoute(me: Me): string {
   const org = encodeURIComponent(me.org);
   const orgRoom = me.rooms.find((room) => room.startsWith('org:'));
   if (me.role === 'admin' || orgRoom !== undefined) return `#/org/${org}`;
+  // an agent's link lands on their own card, not on their row in the team's table
+  if (me.role === 'agent' && me.agent !== undefined) return `#/agent/${org}/${encodeURIComponent(me.agent)}`;
   const team = me.teams[0] ?? me.rooms.find((room) => room.startsWith('team:'))?.split(':')[2];
   if (team !== undefined) return `#/team/${org}/${encodeURIComponent(team)}`;
   return `#/org/${org}`;
@@ -47,6 +49,7 @@ class Session implements Ctx {
   readonly store = new CardStore();
   readonly trends: Trends;
   readonly periods: PeriodCache;
+  readonly previous: PreviousCards;
   readonly live: LiveClient;
   private shell: Shell | null = null;
   private tv: TvView | null = null;
@@ -63,6 +66,7 @@ class Session implements Ctx {
     const changed = (): void => this.schedule();
     this.trends = new Trends(changed);
     this.periods = new PeriodCache(changed);
+    this.previous = new PreviousCards(changed);
     this.live = new LiveClient(token, {
       snapshot: (room, cards) => this.snapshot(room, cards),
       update: (room, card) => this.update(room, card),
@@ -179,6 +183,7 @@ class Session implements Ctx {
 
   private setPeriod(period: Period): void {
     this.periods.setPeriod(period);
+    this.previous.setPeriod(period);
     this.render();
   }
 

@@ -1,5 +1,5 @@
 import { api } from './api';
-import type { EntityRef, HistoryPoint, KpiStatus, Period, ScoredCard, ScorecardScore } from './types';
+import type { EntityRef, HistoryPoint, Period, ScoredCard } from './types';
 
 export const entityKey = (e: EntityRef): string =>
   e.level === 'org' ? `org:${e.orgId}` : `${e.level}:${e.orgId}:${e.id}`;
@@ -156,7 +156,12 @@ export class Trends {
     const live = { total: entry.total, kpis: entry.kpis };
     entry.total = [];
     entry.kpis = new Map();
-    for (const point of [...newestFirst].reverse()) {
+    // in period order, then as recorded: a late re-score of an earlier period never ends the line
+    const at = (t: number | string): number => (typeof t === 'number' ? t : Date.parse(t));
+    const ordered = [...newestFirst]
+      .reverse()
+      .sort((a, b) => at(a.periodStart) - at(b.periodStart) || at(a.recordedAt) - at(b.recordedAt));
+    for (const point of ordered) {
       push(entry.total, point.total);
       for (const [kpi, value] of Object.entries(point.actuals ?? {})) {
         let values = entry.kpis.get(kpi);
@@ -285,21 +290,47 @@ export class PeriodCache {
   }
 }
 
-// ---- one word for a whole scorecard, from its grade (then its total when the grades are unusual)
+// ---- the previous period's cards, to show each tile's and total's change against
 
-const RANK: Record<KpiStatus, number> = { missing: 0, green: 1, amber: 2, red: 3 };
+// Fetched once per entity and period shown, and again when a card of a newer period arrives (the period
+// rolled over, so the one before it is another).
+export class PreviousCards {
+  private current: Period = 'live';
+  private generation = 0;
+  private readonly data = new Map<string, { asOf: number; cards: Map<string, ScoredCard> | undefined }>();
 
-export function cardStatus(score: ScorecardScore): KpiStatus {
-  if (score.total === null) return 'missing';
-  const grade = (score.grade ?? '').trim().toUpperCase();
-  if (/^[SAB]/.test(grade)) return 'green';
-  if (grade.startsWith('C')) return 'amber';
-  if (grade !== '') return 'red';
-  return score.total >= 80 ? 'green' : score.total >= 70 ? 'amber' : 'red';
-}
+  constructor(private readonly changed: (entity: string) => void) {}
 
-export function worstStatus(statuses: Iterable<KpiStatus>): KpiStatus {
-  let worst: KpiStatus = 'missing';
-  for (const status of statuses) if (RANK[status] > RANK[worst]) worst = status;
-  return worst;
+  setPeriod(period: Period): void {
+    this.current = period;
+    this.generation++;
+    this.data.clear();
+  }
+
+  // the card of the period before `card`'s, once fetched (undefined while loading or when there is none)
+  of(card: ScoredCard): ScoredCard | undefined {
+    const entity = entityKey(card.entity);
+    const held = this.data.get(entity);
+    if (held === undefined || held.asOf < card.periodStart) {
+      this.fetch(entity, card.periodStart);
+      return undefined;
+    }
+    const previous = held.cards?.get(card.score.scorecard);
+    return previous !== undefined && previous.periodStart < card.periodStart ? previous : undefined;
+  }
+
+  private fetch(entity: string, asOf: number): void {
+    const generation = this.generation;
+    this.data.set(entity, { asOf, cards: undefined });
+    api
+      .previous(entity, this.current)
+      .then((cards) => {
+        if (generation !== this.generation) return;
+        this.data.set(entity, { asOf, cards: new Map(cards.map((c) => [c.score.scorecard, c])) });
+        this.changed(entity);
+      })
+      .catch(() => {
+        // nothing to compare with: the tiles show no change
+      });
+  }
 }

@@ -18,6 +18,26 @@ export interface KpiScore {
   redLine: boolean;
   missing: boolean;
   unit: IndicatorUnit; // the indicator's, from the definitions
+  direction: Direction; // the KPI's, from the definitions: which way is better
+  pace?: KpiPace; // a cumulative KPI in a calendar period that has not closed yet
+  unscored?: 'window'; // a view window its indicator does not provide: no score, out of the total
+}
+
+export type Direction = 'higher' | 'lower';
+
+// Pace of a cumulative KPI in an open calendar period (libs/scoring's KpiPace)
+export interface KpiPace {
+  elapsed: number; // fraction of the period elapsed, in (0, 1]
+  expected: number; // the pro-rated target at that moment
+  projected: number | null; // run-rate projection of the actual to the period end
+  gap: number | null; // actual ÷ expected − 1: 0.05 = ahead of pace by 5 %, −0.12 = behind by 12 %
+  scoredOn: 'pace' | 'target'; // whether the score compared the actual with `expected` or the full target
+}
+
+export interface GradeDef {
+  grade: string;
+  min: number; // lowest total for the grade, inclusive unless minExclusive
+  minExclusive?: boolean;
 }
 
 export type IndicatorUnit =
@@ -65,8 +85,10 @@ export interface ScoredCard {
   periodStart: number;
   periodEnd: number; // exclusive
   timeZone: string; // the org's, IANA: the period's dates are shown in it, whatever the browser's zone
+  currency: string; // the org's reporting currency (ISO 4217; '' when unknown): every amount is in it
   window: Window;
   scorecardName: Localized;
+  grades: readonly GradeDef[]; // best first
   score: ScorecardScore;
 }
 

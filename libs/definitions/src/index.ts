@@ -11,6 +11,7 @@ export { combineDefinitions, type LoadedDefinitions } from './combine-definition
 export { loadDefinitions } from './load-definitions';
 export { selectScorecardVersion, scorecardsInForce } from './select-scorecard';
 export { orgSettingsFor } from './org-settings';
+export { isCumulative } from './cumulative';
 export {
   checkEvent,
   DEFAULT_EVENT_TIME_TOLERANCE_MS,

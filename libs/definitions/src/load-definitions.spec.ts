@@ -68,7 +68,7 @@ describe('loadDefinitions', () => {
     writeFileSync(file, INDICATOR_YAML + 'orgs:\n  - { id: "*", timeZone: UTC, currency: EUR, curency: USD }\n');
     const { issues } = loadDefinitions(file);
     expect(issues.map(formatIssue)).toEqual([
-      `${file}: orgs[0].curency: unknown key "curency" (did you mean "currency"?); allowed: id, timeZone, currency, exchangeRates`,
+      `${file}: orgs[0].curency: unknown key "curency" (did you mean "currency"?); allowed: id, timeZone, currency, exchangeRates, workingDays, holidays`,
     ]);
   });
 

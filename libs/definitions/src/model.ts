@@ -1,5 +1,5 @@
 import type { CurrencySettings } from '#libs/events';
-import type { CalendarWindow } from '#libs/time';
+import type { CalendarWindow, WorkingCalendar } from '#libs/time';
 
 // The parsed, validated KPI-as-code model. YAML/JSON files (docs/definitions.md) are parsed into
 // these shapes; the indicator engine and the scoring library consume only these.
@@ -82,6 +82,8 @@ export interface IndicatorDef {
 // `id` '*' is the default for orgs not listed.
 export interface OrgSettings extends CurrencySettings {
   timeZone: string; // IANA, e.g. Asia/Shanghai
+  // `workingDays` and `holidays`: where set, a KPI's pace runs by working days instead of by time
+  calendar?: WorkingCalendar;
 }
 
 export type Direction = 'higher' | 'lower';
@@ -145,6 +147,9 @@ export interface KpiDef {
   missing: MissingPolicy;
   redLines: readonly RedLine[];
   status?: StatusThresholds; // this KPI's own RAG thresholds instead of the scorecard's
+  // before its calendar period closes, a cumulative KPI is scored on the pro-rated target (pace) or on
+  // the full one (target, the default); after, always on the full target (docs/definitions.md, Pace)
+  beforeClose?: 'pace' | 'target';
   source: string; // the seed line it comes from
 }
 

@@ -31,8 +31,10 @@ const KPI_KEYS = [
   'missing',
   'redLines',
   'status',
+  'beforeClose',
   'source',
 ] as const;
+const BEFORE_CLOSE: readonly NonNullable<KpiDef['beforeClose']>[] = ['pace', 'target'];
 const DIRECTIONS: readonly Direction[] = ['higher', 'lower'];
 const MISSING_HINT = 'exclude, zero, full or { score: n }';
 
@@ -92,6 +94,7 @@ export function parseKpi(
     map['status'] === undefined
       ? undefined
       : parseStatus(ctx, map['status'], childPath(path, 'status'), scorecardStatus);
+  const beforeClose = readEnum(ctx, map, 'beforeClose', path, BEFORE_CLOSE, false);
   const source = readString(ctx, map, 'source', path, false) ?? '';
   if (id === undefined || indicator === undefined || dimension === undefined) return undefined;
   const kpi: KpiDef = {
@@ -110,5 +113,5 @@ export function parseKpi(
     source,
   };
   if (status !== undefined) kpi.status = status;
-  return kpi;
+  return beforeClose === undefined ? kpi : { ...kpi, beforeClose };
 }

@@ -1,6 +1,7 @@
 import { isValidTimeZone } from '#libs/time';
 import { assertUnreachable } from './assert-unreachable';
 import { contractProblems } from './contract-problems';
+import { isCumulative } from './cumulative';
 import type { DefinitionIssue, IssueSeverity } from './definition-issue';
 import { originOf, rootOf, type DefinitionKind, type DefinitionOrigins } from './definition-origins';
 import {
@@ -213,6 +214,7 @@ function checkKpi(
   if (kpi.status !== undefined && !(kpi.status.amber <= kpi.status.green)) {
     report('.status', `expected amber ≤ green, got amber ${kpi.status.amber} and green ${kpi.status.green}`);
   }
+  if (kpi.beforeClose === 'pace') checkPace(kpi, indicator, report);
   checkRule(kpi.rule, report);
   kpi.redLines.forEach((line, l) => {
     line.effects.forEach((effect, e) => {
@@ -224,6 +226,21 @@ function checkKpi(
       }
     });
   });
+}
+
+// Pace pro-rates the target of an indicator that grows through a calendar period, for a rule that
+// scores against the target (bands, deductions and binary rules compare the actual with fixed numbers).
+function checkPace(kpi: KpiDef, indicator: IndicatorDef | undefined, report: Report): void {
+  if (isRolling(kpi.window)) report('.beforeClose', `pace needs a calendar window, got ${kpi.window}`);
+  if (indicator !== undefined && !isCumulative(indicator)) {
+    report(
+      '.beforeClose',
+      `pace needs a cumulative indicator (a sum or count without denominator); ${indicator.id} is not`,
+    );
+  }
+  if (kpi.rule.kind !== 'achievement' && kpi.rule.kind !== 'linear') {
+    report('.beforeClose', `pace needs a rule scored against the target (achievement or linear), got ${kpi.rule.kind}`);
+  }
 }
 
 function checkGrades(scorecard: ScorecardDef, report: Report): void {

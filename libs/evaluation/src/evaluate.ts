@@ -1,4 +1,11 @@
-import { checkEvent, scorecardsInForce, type DefinitionSet, type Level, type RejectionCode } from '#libs/definitions';
+import {
+  checkEvent,
+  orgSettingsFor,
+  scorecardsInForce,
+  type DefinitionSet,
+  type Level,
+  type RejectionCode,
+} from '#libs/definitions';
 import { eventContent, idempotencyKey, type CanonicalEvent } from '#libs/events';
 import { IndicatorEngine, type IndicatorValue } from '#libs/indicators';
 import { dateOfDayNumber, formatLocal, localDayNumber } from '#libs/time';
@@ -152,8 +159,10 @@ export function evaluate(input: EvaluateInput): EvaluationReport {
     .map((v) => report(v, engine.orgTimeZone(v.entity.orgId)));
 
   const scorecards: ReportedScorecard[] = [];
+  const indicatorsById = new Map(definitions.indicators.map((i) => [i.id, i]));
   for (const orgRef of engine.entities('org')) {
     const tz = engine.orgTimeZone(orgRef.orgId);
+    const org = { timeZone: tz, calendar: orgSettingsFor(definitions.orgs, orgRef.orgId)?.calendar };
     const localDate = dateOfDayNumber(localDayNumber(tz, asOfMs));
     for (const def of scorecardsInForce(definitions, localDate)) {
       const entities = engine
@@ -164,7 +173,7 @@ export function evaluate(input: EvaluateInput): EvaluationReport {
         const card = scoreCardAt(
           def,
           asOfMs,
-          tz,
+          { org, indicators: indicatorsById },
           (indicator, window) => engine.value(indicator, entity, window)?.value ?? null,
         );
         scorecards.push({

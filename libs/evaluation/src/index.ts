@@ -7,4 +7,4 @@ export {
   type ReportedScorecard,
   type RejectedEvent,
 } from './evaluate';
-export { scoreCardAt, type CardAt, type ReadActual } from './score-card';
+export { scoreCardAt, scoreClosedCard, type CardAt, type CardContext, type ReadActual } from './score-card';

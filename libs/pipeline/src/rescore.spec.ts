@@ -67,7 +67,18 @@ describe('a scored card names its zone, window and scorecard', () => {
       periodStart: Date.parse('2026-11-01T00:00:00+08:00'),
       periodEnd: Date.parse('2026-12-01T00:00:00+08:00'),
     });
-    expect(card?.score.kpis.map((k) => [k.kpi, k.unit])).toEqual([['fcr', 'ratio']]);
+    expect(card?.score.kpis.map((k) => [k.kpi, k.unit, k.direction])).toEqual([['fcr', 'ratio', 'higher']]);
+  });
+
+  it("the org's currency and the scorecard's grades, for the page's amounts and points to the next grade", async () => {
+    const [card] = await rescoreEntities([team], clock, everyOrg(), none);
+    expect(card).toMatchObject({
+      currency: 'CNY',
+      grades: [
+        { grade: 'A', min: 90 },
+        { grade: 'D', min: 0 },
+      ],
+    });
   });
 
   it('the view window it was re-scored over', async () => {
@@ -79,6 +90,10 @@ describe('a scored card names its zone, window and scorecard', () => {
       window: 'week',
       periodStart: Date.parse('2026-11-30T00:00:00+08:00'), // a Monday
     });
+    // support.fcr is not computed over a quarter: not scored over it, and no total
+    const [quarter] = await rescoreEntities([team], clock, everyOrg(), none, 'quarter');
+    expect(quarter?.score.kpis.map((k) => [k.kpi, k.unscored, k.score])).toEqual([['fcr', 'window', null]]);
+    expect(quarter?.score.total).toBeNull();
   });
 });
 
@@ -119,18 +134,28 @@ describe('completeStoredCard', () => {
     delete old.timeZone;
     delete old.window;
     delete old.scorecardName;
-    for (const kpi of old.score.kpis) delete kpi.unit;
+    delete old.currency;
+    delete old.grades;
+    for (const kpi of old.score.kpis) {
+      delete kpi.unit;
+      delete kpi.direction;
+    }
     return old;
   };
 
-  it("fills a card stored before the fields from the org's zone, the scorecard's period and name, the units", async () => {
+  it("fills a card stored before the fields from the org's settings, the scorecard's definition, the units", async () => {
     const old = await stored();
     expect(completeStoredCard(old, definitions())).toEqual({
       ...old,
       timeZone: 'Asia/Shanghai',
+      currency: 'CNY',
       window: 'month',
       scorecardName: { en: 'Support team (monthly)', zh: '客服团队月度' },
-      score: { ...old.score, kpis: old.score.kpis.map((k) => ({ ...k, unit: 'ratio' })) },
+      grades: [
+        { grade: 'A', min: 90 },
+        { grade: 'D', min: 0 },
+      ],
+      score: { ...old.score, kpis: old.score.kpis.map((k) => ({ ...k, unit: 'ratio', direction: 'higher' })) },
     });
   });
 

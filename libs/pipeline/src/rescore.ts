@@ -2,13 +2,18 @@ import {
   orgSettingsFor,
   scorecardsInForce,
   type DefinitionSet,
+  type Direction,
+  type GradeDef,
   type IndicatorDef,
   type IndicatorUnit,
   type Localized,
+  isRolling,
+  type CalendarWindow,
+  type OrgSettings,
   type ScorecardDef,
   type WindowName,
 } from '#libs/definitions';
-import { scoreCardAt } from '#libs/evaluation';
+import { scoreCardAt, scoreClosedCard } from '#libs/evaluation';
 import { emptyReading, entityKey, valueRowKey, type EntityRef, type IndicatorValue } from '#libs/indicators';
 import type { KpiScore, ScorecardScore } from '#libs/scoring';
 import { dateOfDayNumber, localDayNumber } from '#libs/time';
@@ -19,13 +24,16 @@ export interface ScoredCard {
   periodStart: number;
   periodEnd: number; // exclusive
   timeZone: string; // the org's, IANA: the calendar the period's dates are read in
+  currency: string; // the org's reporting currency (ISO 4217): every amount on the card is in it
   window: WindowName; // the scorecard's period ('month'…), or the view window it was re-scored over
   scorecardName: Localized;
+  grades: readonly GradeDef[]; // the scorecard's, best first: a page tells the points to the next grade
   score: CardScore;
 }
 
-// A KPI's line on a card carries its indicator's unit (ratio, seconds, amount…), for the page's formats.
-export type CardKpi = KpiScore & { unit: IndicatorUnit };
+// A KPI's line on a card carries its indicator's unit (ratio, seconds, amount…), for the page's formats,
+// and its direction, so a page colours a change as better or worse.
+export type CardKpi = KpiScore & { unit: IndicatorUnit; direction: Direction };
 export type CardScore = Omit<ScorecardScore, 'kpis'> & { kpis: CardKpi[] };
 
 type IndicatorsById = ReadonlyMap<string, IndicatorDef>;
@@ -45,9 +53,27 @@ export function unitsOf(definitions: DefinitionSet): (indicator: string) => Indi
   return (indicator) => units.get(indicator) ?? 'number';
 }
 
+type OrgCalendar = Pick<OrgSettings, 'timeZone' | 'calendar'>;
+
 // The org's time zone (UTC for an org without settings, as the engine does).
 export const zoneOf = (definitions: DefinitionSet, orgId: string): string =>
   orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC';
+
+// The org's reporting currency; '' for an org without settings (whose events are refused: unknown_org).
+export const currencyOf = (definitions: DefinitionSet, orgId: string): string =>
+  orgSettingsFor(definitions.orgs, orgId)?.currency ?? '';
+
+// the KPIs' directions of a scorecard, by KPI id
+export const directionsOf =
+  (def: ScorecardDef | undefined) =>
+  (kpi: string): Direction =>
+    def?.kpis.find((k) => k.id === kpi)?.direction ?? 'higher';
+
+// The org's time zone and working-day calendar (pace by working days where it has one).
+const calendarOf = (definitions: DefinitionSet, orgId: string): OrgCalendar => ({
+  timeZone: zoneOf(definitions, orgId),
+  calendar: orgSettingsFor(definitions.orgs, orgId)?.calendar,
+});
 
 // The moment scorecards are scored at: one for every org, or each org's own clock (the engine keeps a
 // clock per org, and an org's current periods are those holding its clock).
@@ -58,22 +84,80 @@ export interface ValuesReader {
   valuesOf(entities: readonly EntityRef[]): Promise<IndicatorValue[]>;
 }
 
-// Re-scores the scorecards that changed indicator values touch, for the periods holding the org's clock,
-// with the definitions in force for the entity's org, from the stored values of each touched entity.
+const clockAt = (clock: ScoringClock, orgId: string): number => (typeof clock === 'number' ? clock : clock(orgId));
+
+// A calendar period that closed no more than one period of its own length before the clock: its values
+// are still held for scoring (ValuesCache), so the late changes and the final values the engine sends at
+// its close re-score it on its full target. Older periods are let go.
+export function closedRecently(v: IndicatorValue, clock: number): boolean {
+  return v.periodEnd <= clock && clock < v.periodEnd + (v.periodEnd - v.periodStart);
+}
+
+// An entity touched by changes, in the periods holding its org's clock or in one that has closed.
+interface Touch {
+  entity: EntityRef;
+  indicators: Set<string> | 'all';
+  closed?: { window: CalendarWindow; end: number };
+}
+
+// the entities changes touch, each once per key, with the indicators that changed
+function touchedBy(
+  changes: readonly IndicatorValue[],
+  keyOf: (c: IndicatorValue) => string | undefined,
+  closedOf: (c: IndicatorValue) => Touch['closed'],
+): Touch[] {
+  const touched = new Map<string, Touch & { indicators: Set<string> }>();
+  for (const c of changes) {
+    const key = keyOf(c);
+    if (key === undefined) continue;
+    let t = touched.get(key);
+    if (t === undefined) {
+      t = { entity: c.entity, indicators: new Set<string>() };
+      const closed = closedOf(c);
+      if (closed !== undefined) t.closed = closed;
+      touched.set(key, t);
+    }
+    t.indicators.add(c.indicator);
+  }
+  return [...touched.values()];
+}
+
+// Re-scores the scorecards that changed indicator values touch: the periods a change closed recently, as
+// closed (rescoreClosed), then the periods holding the org's clock, with the definitions in force for
+// the entity's org, from the stored values of each touched entity. The current cards come last, so they
+// are the last pushed.
 export async function rescore(
   changes: readonly IndicatorValue[],
   clock: ScoringClock,
   definitions: DefinitionsFor,
   values: ValuesReader,
 ): Promise<ScoredCard[]> {
-  const touched = new Map<string, { entity: EntityRef; indicators: Set<string> }>();
-  for (const c of changes) {
-    const key = entityKey(c.entity);
-    const t = touched.get(key) ?? { entity: c.entity, indicators: new Set<string>() };
-    t.indicators.add(c.indicator);
-    touched.set(key, t);
-  }
-  return scoreTouched([...touched.values()], clock, definitions, values);
+  const closed = await rescoreClosed(changes, clock, definitions, values);
+  const current = touchedBy(
+    changes,
+    (c) => entityKey(c.entity),
+    () => undefined,
+  );
+  return [...closed, ...(await scoreTouched(current, clock, definitions, values))];
+}
+
+// The scorecards of the calendar periods that changes show closed recently (a late event, or the final
+// values the engine sends at a close), scored as closed: every KPI on its full target, no pace.
+export async function rescoreClosed(
+  changes: readonly IndicatorValue[],
+  clock: ScoringClock,
+  definitions: DefinitionsFor,
+  values: ValuesReader,
+): Promise<ScoredCard[]> {
+  const touched = touchedBy(
+    changes,
+    (c) =>
+      !isRolling(c.window) && closedRecently(c, clockAt(clock, c.entity.orgId))
+        ? `${entityKey(c.entity)}|${c.window}|${c.periodEnd}`
+        : undefined,
+    (c) => (isRolling(c.window) ? undefined : { window: c.window, end: c.periodEnd }),
+  );
+  return touched.length === 0 ? [] : scoreTouched(touched, clock, definitions, values);
 }
 
 // The periods a scorecard page can switch to: the scorecard scored on the values of another window
@@ -100,23 +184,44 @@ export async function rescoreEntities(
 }
 
 async function scoreTouched(
-  touched: readonly { entity: EntityRef; indicators: Set<string> | 'all' }[],
+  touched: readonly Touch[],
   clock: ScoringClock,
   definitionsFor: DefinitionsFor,
   values: ValuesReader,
   over?: ViewWindow,
 ): Promise<ScoredCard[]> {
-  const work: { entity: EntityRef; at: number; tz: string; cards: ScorecardDef[]; indicators: IndicatorsById }[] = [];
-  for (const { entity, indicators } of touched) {
+  const work: {
+    entity: EntityRef;
+    at: number;
+    org: OrgCalendar;
+    currency: string;
+    cards: ScorecardDef[];
+    indicators: IndicatorsById;
+    closed: boolean;
+  }[] = [];
+  for (const { entity, indicators, closed } of touched) {
     // each org's own scorecards (its published version); indicators and orgs are every org's
     const definitions = definitionsFor(entity.orgId);
-    const at = typeof clock === 'number' ? clock : clock(entity.orgId);
-    const tz = zoneOf(definitions, entity.orgId);
-    const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(tz, at))).filter(
+    // a closed period is scored as of its last instant, with the scorecards then in force of that period
+    const at = closed === undefined ? clockAt(clock, entity.orgId) : closed.end - 1;
+    const org = calendarOf(definitions, entity.orgId);
+    const cards = scorecardsInForce(definitions, dateOfDayNumber(localDayNumber(org.timeZone, at))).filter(
       (def) =>
-        def.level === entity.level && (indicators === 'all' || def.kpis.some((k) => indicators.has(k.indicator))),
+        def.level === entity.level &&
+        (closed === undefined || def.period === closed.window) &&
+        (indicators === 'all' || def.kpis.some((k) => indicators.has(k.indicator))),
     );
-    if (cards.length > 0) work.push({ entity, at, tz, cards, indicators: indicatorsOf(definitions) });
+    const currency = currencyOf(definitions, entity.orgId);
+    if (cards.length > 0)
+      work.push({
+        entity,
+        at,
+        org,
+        currency,
+        cards,
+        indicators: indicatorsOf(definitions),
+        closed: closed !== undefined,
+      });
   }
   if (work.length === 0) return [];
   // an entity's values by indicator, window and period, for one lookup per KPI
@@ -129,9 +234,10 @@ async function scoreTouched(
   }
   const none = new Map<string, IndicatorValue>();
   const out: ScoredCard[] = [];
-  for (const { entity, at, tz, cards, indicators } of work) {
+  for (const { entity, at, org, currency, cards, indicators, closed } of work) {
     const stored = byEntity.get(entityKey(entity)) ?? none;
-    for (const def of cards) out.push(scoreOne(def, entity, at, tz, stored, over, indicators));
+    for (const def of cards)
+      out.push(scoreOne(def, entity, at, { org, currency }, stored, closed ? 'closed' : over, indicators));
   }
   return out;
 }
@@ -140,30 +246,35 @@ function scoreOne(
   def: ScorecardDef,
   entity: EntityRef,
   at: number,
-  tz: string,
+  { org, currency }: { org: OrgCalendar; currency: string },
   stored: ReadonlyMap<string, IndicatorValue>,
-  over: ViewWindow | undefined,
+  over: ViewWindow | 'closed' | undefined,
   indicators: IndicatorsById,
 ): ScoredCard {
   // no row: nothing was counted for the entity in that period (a count reads 0, a ratio no data)
-  const card = scoreCardAt(
-    def,
-    at,
-    tz,
-    (indicator, window, start) => {
-      const row = stored.get(valueRowKey(indicator, window, start));
-      if (row !== undefined) return row.value;
-      const measure = indicators.get(indicator)?.measure;
-      return measure === undefined ? null : emptyReading(measure).value;
-    },
-    over,
-  );
-  const kpis = card.score.kpis.map((k) => ({ ...k, unit: indicators.get(k.indicator)?.unit ?? 'number' }));
+  const read = (indicator: string, window: WindowName, start: number): number | null => {
+    const row = stored.get(valueRowKey(indicator, window, start));
+    if (row !== undefined) return row.value;
+    const measure = indicators.get(indicator)?.measure;
+    return measure === undefined ? null : emptyReading(measure).value;
+  };
+  const context = { org, indicators };
+  // `at` is then the closed period's last instant
+  const card =
+    over === 'closed' ? scoreClosedCard(def, at + 1, context, read) : scoreCardAt(def, at, context, read, over);
+  const direction = directionsOf(def);
+  const kpis = card.score.kpis.map((k) => ({
+    ...k,
+    unit: indicators.get(k.indicator)?.unit ?? 'number',
+    direction: direction(k.kpi),
+  }));
   return {
     entity,
-    timeZone: tz,
+    timeZone: org.timeZone,
+    currency,
     window: card.window,
     scorecardName: def.name,
+    grades: def.grades,
     periodStart: card.periodStart,
     periodEnd: card.periodEnd,
     score: { ...card.score, kpis },

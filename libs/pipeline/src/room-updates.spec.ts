@@ -7,8 +7,10 @@ const card = (level: 'team' | 'agent', id: string, periodStart: number, total: n
   periodStart,
   periodEnd: periodStart + 1,
   timeZone: 'Asia/Shanghai',
+  currency: 'CNY',
   window: 'month',
   scorecardName: { en: 'CS', zh: '客服' },
+  grades: [],
   score: { scorecard: 'cs', total } as ScoredCard['score'],
 });
 

@@ -101,6 +101,51 @@ describe('ScoringRunner', () => {
     expect(entitiesOf(sent[1]?.cards ?? [])).toEqual(['T1']); // caught up: only what changed
   });
 
+  it("re-scores every entity of an org once its clock moved an hour on, so an idle team's pace stays current", async () => {
+    const { runner, sent, scorecards } = setup();
+    runner.receive({ changes: [fcr('T1', 0.6)], clock, offset: 1 });
+    await until(() => scorecards.saves.length === 1);
+    runner.receive({ changes: [fcr('T1', 0.7)], clock: clock + 59 * 60_000, offset: 2 });
+    await until(() => scorecards.saves.length === 2);
+    expect(entitiesOf(sent[1]?.cards ?? [])).toEqual(['T1']);
+    runner.receive({ changes: [fcr('T1', 0.8)], clock: clock + 60 * 60_000, offset: 3 });
+    await until(() => scorecards.saves.length === 3);
+    expect(entitiesOf(sent[2]?.cards ?? [])).toEqual(['T1', 'T2']); // T2 has not changed, its clock has
+    runner.receive({ changes: [fcr('T1', 0.9)], clock: clock + 61 * 60_000, offset: 4 });
+    await until(() => scorecards.saves.length === 4);
+    expect(entitiesOf(sent[3]?.cards ?? [])).toEqual(['T1']);
+  });
+
+  it('re-scores a period a change shows closed as closed: no pace, the full target, its values still held', async () => {
+    const { runner, sent, scorecards } = setup();
+    const complaints = (value: number): IndicatorValue => ({
+      ...fcr('T1', value),
+      indicator: 'support.complaints',
+      numerator: value,
+      denominator: null,
+    });
+    runner.receive({ changes: [fcr('T1', 0.6), complaints(1)], clock, offset: 1 });
+    await until(() => scorecards.saves.length === 1);
+    const open = sent[0]?.cards.find((c) => c.entity.id === 'T1');
+    expect(open?.score.kpis.find((k) => k.kpi === 'complaints')?.pace?.scoredOn).toBe('target');
+
+    // December 2 in Shanghai: November's final count arrives with the clock past its end
+    const december = Date.parse('2026-12-02T04:00:00Z');
+    runner.receive({ changes: [complaints(2)], clock: december, offset: 2 });
+    await until(() => scorecards.saves.length === 2);
+    const t1 = (sent[1]?.cards ?? []).filter((c) => c.entity.id === 'T1');
+    expect(t1.map((c) => c.periodStart)).toEqual([month.start, month.end]); // the closed one first
+    const closed = t1[0]?.score.kpis;
+    expect(closed?.find((k) => k.kpi === 'complaints')).toMatchObject({ actual: 2, score: 80 });
+    expect(closed?.find((k) => k.kpi === 'complaints')?.pace).toBeUndefined();
+    expect(closed?.find((k) => k.kpi === 'fcr')?.actual).toBe(0.6); // November's FCR, still held
+
+    // a month later November is let go: its changes re-score only the current card
+    runner.receive({ changes: [complaints(3)], clock: Date.parse('2027-01-02T04:00:00Z'), offset: 3 });
+    await until(() => scorecards.saves.length === 3);
+    expect((sent[2]?.cards ?? []).map((c) => c.periodStart)).not.toContain(month.start);
+  });
+
   it("scores an org at its own clock, and at a tick's clock once a tick moved every org there", async () => {
     const { runner, sent, scorecards } = setup();
     const later = Date.parse('2026-12-02T04:00:00Z'); // another org's clock, in December already

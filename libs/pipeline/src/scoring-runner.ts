@@ -4,7 +4,7 @@ import type { ChangeBatch, OpenedBreach, Outlet, ScoredBatch } from './feeds';
 import type { RejectionSink, ScoringFailure } from './ingest';
 import { PendingChanges } from './pending-changes';
 import { errorMessage, sleep, type RunnerLogger, type RunnerMetrics } from './ports';
-import { rescore, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
+import { rescore, rescoreClosed, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
 import { backoffMs, isTransient } from './transient-error';
 import { ValuesCache } from './values-cache';
 
@@ -32,6 +32,10 @@ export interface ScoringRunnerOptions {
   unsavedLimit?: number; // scored cards waiting for their write before scoring waits too
 }
 
+// A card's pace moves with the clock, not only with its values: each org's entities are all re-scored
+// whenever its clock has moved this far since the last time, so an idle team's pace stays current.
+const PACE_REFRESH_MS = 3_600_000;
+
 const cardKey = (c: ScoredCard): string =>
   `${c.score.scorecard}|${c.entity.orgId}|${c.entity.level}|${c.entity.id}|${c.periodStart}`;
 
@@ -50,6 +54,7 @@ export class ScoringRunner {
   private rescoring: 'all' | Set<string> | undefined = 'all';
   private clock = Number.NEGATIVE_INFINITY; // the newest clock of every org
   private readonly clocks = new Map<string, number>(); // each org's (its scorecards are scored at it)
+  private readonly pacedAt = new Map<string, number>(); // each org's clock when all its entities were last scored
   // every org's clock is at least this: the clock of batches without per-org clocks (a tick that moved
   // every org there, or a message of an engine with one clock)
   private floor = Number.NEGATIVE_INFINITY;
@@ -72,6 +77,7 @@ export class ScoringRunner {
     this.clock = Math.max(this.clock, clock);
     if (clocks === undefined) this.floor = Math.max(this.floor, clock);
     else for (const [org, c] of Object.entries(clocks)) this.clocks.set(org, Math.max(this.clocks.get(org) ?? c, c));
+    this.refreshPace(changes);
     this.offset = Math.max(this.offset, offset);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
@@ -84,6 +90,18 @@ export class ScoringRunner {
     const own = this.clocks.get(orgId);
     return own === undefined ? this.clock : Math.max(own, this.floor);
   };
+
+  private refreshPace(changes: readonly IndicatorValue[]): void {
+    const due = new Set<string>();
+    for (const orgId of new Set(changes.map((c) => c.entity.orgId))) {
+      const at = this.clockOf(orgId);
+      const last = this.pacedAt.get(orgId);
+      if (last !== undefined && at - last < PACE_REFRESH_MS) continue;
+      this.pacedAt.set(orgId, at);
+      if (last !== undefined) due.add(orgId); // the first round after a start scores everything anyway
+    }
+    if (due.size > 0) this.rescoreLater(due);
+  }
 
   // A new platform default: every entity is re-scored with the definitions in force for its org, at once.
   rescoreAll(): void {
@@ -163,7 +181,10 @@ export class ScoringRunner {
     for (const e of [...(await this.o.values.entities()), ...this.cache.entities, ...changes.map((c) => c.entity)])
       if (this.owns(e.orgId) && all(e.orgId)) entities.set(entityKey(e), e);
     const { definitionsFor } = this.o.registry;
-    const cards = await rescoreEntities([...entities.values()], this.clockOf, definitionsFor, this.cache);
+    const mine = changes.filter((c) => all(c.entity.orgId));
+    // the periods these changes closed, then every current card
+    const cards = await rescoreClosed(mine, this.clockOf, definitionsFor, this.cache);
+    cards.push(...(await rescoreEntities([...entities.values()], this.clockOf, definitionsFor, this.cache)));
     const others = changes.filter((c) => !all(c.entity.orgId));
     if (others.length > 0) cards.push(...(await rescore(others, this.clockOf, definitionsFor, this.cache)));
     await this.store(cards, acceptedAt);

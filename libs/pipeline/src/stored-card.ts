@@ -1,22 +1,22 @@
-import type { CalendarWindow, DefinitionSet, IndicatorUnit } from '#libs/definitions';
+import type { CalendarWindow, DefinitionSet, Direction, IndicatorUnit } from '#libs/definitions';
 import type { KpiScore } from '#libs/scoring';
-import { unitsOf, zoneOf, type CardScore, type ScoredCard } from './rescore';
+import { currencyOf, directionsOf, unitsOf, zoneOf, type CardScore, type ScoredCard } from './rescore';
 
-type Added = 'timeZone' | 'window' | 'scorecardName';
+type Added = 'timeZone' | 'currency' | 'window' | 'scorecardName' | 'grades';
 
-// A card as read back from `scorecards.card`: rows written before cards carried their zone, window,
-// scorecard name and KPI units lack them.
+// A card as read back from `scorecards.card`: rows written before cards carried their zone, currency,
+// window, scorecard name, grades and KPI units and directions lack them.
 export type StoredScoredCard = Omit<ScoredCard, Added | 'score'> &
   Partial<Pick<ScoredCard, Added>> & {
-    score: Omit<CardScore, 'kpis'> & { kpis: (KpiScore & { unit?: IndicatorUnit })[] };
+    score: Omit<CardScore, 'kpis'> & { kpis: (KpiScore & { unit?: IndicatorUnit; direction?: Direction })[] };
   };
 
 const DAY = 86_400_000;
 
-// Fills in what an older stored card lacks, from the definitions in force: the org's zone (org settings
-// cannot change without a replay, so it is the zone the card was scored in), the scorecard's period and
-// name (stored cards are always of the scorecard's own period, never re-scored over a view window), and
-// the indicators' units.
+// Fills in what an older stored card lacks, from the definitions in force: the org's zone and currency
+// (org settings cannot change without a replay, so they are those the card was scored in), the
+// scorecard's period, name and grades (stored cards are always of the scorecard's own period, never
+// re-scored over a view window), the indicators' units and the KPIs' directions.
 export function completeStoredCard(card: StoredScoredCard, definitions: DefinitionSet): ScoredCard {
   const id = card.score.scorecard;
   const versions = definitions.scorecards.filter((d) => d.id === id);
@@ -27,12 +27,22 @@ export function completeStoredCard(card: StoredScoredCard, definitions: Definiti
       undefined,
     );
   const unitOf = unitsOf(definitions);
+  const directionOf = directionsOf(def);
   return {
     ...card,
     timeZone: card.timeZone ?? zoneOf(definitions, card.entity.orgId),
+    currency: card.currency ?? currencyOf(definitions, card.entity.orgId),
     window: card.window ?? def?.period ?? calendarWindowSpanning(card.periodEnd - card.periodStart),
     scorecardName: card.scorecardName ?? def?.name ?? { en: id, zh: id },
-    score: { ...card.score, kpis: card.score.kpis.map((k) => ({ ...k, unit: k.unit ?? unitOf(k.indicator) })) },
+    grades: card.grades ?? def?.grades ?? [],
+    score: {
+      ...card.score,
+      kpis: card.score.kpis.map((k) => ({
+        ...k,
+        unit: k.unit ?? unitOf(k.indicator),
+        direction: k.direction ?? directionOf(k.kpi),
+      })),
+    },
   };
 }
 

@@ -1,12 +1,13 @@
 import { isRolling } from '#libs/definitions';
 import { entityKey, valueRowKey, type EntityRef, type IndicatorValue } from '#libs/indicators';
-import type { ValuesReader } from './rescore';
+import { closedRecently, type ValuesReader } from './rescore';
 
 // The scoring step's copy of the indicator values: loaded from the store once per entity, then kept
 // current from the change feed, so scoring never waits for the processor's writes. A row per rolling
 // window and per calendar period: an indicator timed by a date in the event (a payment by its invoice's
-// due date) has rows in periods ahead of the clock, and the one holding the clock must stay. Periods that
-// ended before their org's clock are let go: scorecards are scored for the periods holding it.
+// due date) has rows in periods ahead of the clock, and the one holding the clock must stay. A period
+// that has closed stays for one more period of its length (its late changes re-score it as closed,
+// rescore.ts closedRecently); older ones are let go.
 export class ValuesCache implements ValuesReader {
   private readonly byEntity = new Map<string, Map<string, IndicatorValue>>();
   private readonly refs = new Map<string, EntityRef>();
@@ -62,8 +63,10 @@ export class ValuesCache implements ValuesReader {
     if (!this.ended(v)) rows.set(valueRowKey(v.indicator, v.window, v.periodStart), v);
   }
 
-  // ended on its org's clock: another org's later clock must not drop the period this one is in
+  // ended, and not recently, on its org's clock: another org's later clock must not drop the period this
+  // one is in
   private ended(v: IndicatorValue): boolean {
-    return !isRolling(v.window) && v.periodEnd <= (this.clocks.get(v.entity.orgId) ?? this.clock);
+    const clock = this.clocks.get(v.entity.orgId) ?? this.clock;
+    return !isRolling(v.window) && v.periodEnd <= clock && !closedRecently(v, clock);
   }
 }

@@ -103,6 +103,20 @@ export class ScorecardsRepository implements ScorecardStore {
     return rows.map((r) => r.card);
   }
 
+  // each scorecard's card of the period before its latest one, for an entity: what a page compares with
+  async previousFor(entity: EntityRef): Promise<StoredScoredCard[]> {
+    const rows = await this.db.query<{ card: StoredScoredCard }[]>(
+      `SELECT DISTINCT ON (s.scorecard) s.card FROM scorecards s
+       JOIN (SELECT scorecard, max(period_start) AS latest FROM scorecards
+             WHERE org_id = $1 AND level = $2 AND entity_id = $3 GROUP BY scorecard) l
+         ON l.scorecard = s.scorecard AND s.period_start < l.latest
+       WHERE s.org_id = $1 AND s.level = $2 AND s.entity_id = $3
+       ORDER BY s.scorecard, s.period_start DESC`,
+      [entity.orgId, entity.level, entity.id],
+    );
+    return rows.map((r) => r.card);
+  }
+
   // the latest period's scorecards of an org's entities at these levels (all of them, or those ids)
   async latestIn(orgId: string, levels: readonly string[], ids?: readonly string[]): Promise<StoredScoredCard[]> {
     const rows = await this.db.query<{ card: StoredScoredCard }[]>(

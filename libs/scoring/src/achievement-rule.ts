@@ -1,5 +1,6 @@
 import type { Direction, ScoringRule } from '#libs/definitions';
-import { achievementRatio } from './achievement';
+import { achievementRatio, meetsTarget } from './achievement';
+import { atBoundary, below } from './boundary';
 
 type AchievementRule = Extract<ScoringRule, { kind: 'achievement' }>;
 
@@ -12,7 +13,7 @@ export function scoreAchievementRule(
 ): number {
   const achievement = achievementRatio(actual, target, direction);
   if (achievement === null) return scoreWithoutRatio(rule, actual, target, direction);
-  if (achievement < rule.floor) return rule.belowFloorScore;
+  if (below(achievement, rule.floor)) return rule.belowFloorScore;
   return Math.min(achievement, rule.cap) * 100;
 }
 
@@ -20,7 +21,6 @@ export function scoreAchievementRule(
 // (0 of 0) is 100; better without bound (0 days against a 45-day target, anything above a target of 0)
 // earns the cap, as a ratio tending to infinity would; worse is below the floor.
 function scoreWithoutRatio(rule: AchievementRule, actual: number, target: number, direction: Direction): number {
-  if (actual === target) return 100;
-  const better = direction === 'higher' ? actual > target : actual < target;
-  return better ? rule.cap * 100 : rule.belowFloorScore;
+  if (atBoundary(actual, target)) return 100;
+  return meetsTarget(actual, target, direction) ? rule.cap * 100 : rule.belowFloorScore;
 }

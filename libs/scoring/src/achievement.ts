@@ -1,5 +1,6 @@
 import type { Direction } from '#libs/definitions';
 import { assertUnreachable } from './assert-unreachable';
+import { atMost, reaches } from './boundary';
 
 // actual ÷ target when higher is better, target ÷ actual when lower is better; null when that divides by
 // zero (a target of 0, or a lower-is-better actual of 0), which no ratio can express.
@@ -18,9 +19,9 @@ export function achievementRatio(actual: number, target: number, direction: Dire
 export function meetsTarget(actual: number, target: number, direction: Direction): boolean {
   switch (direction) {
     case 'higher':
-      return actual >= target;
+      return reaches(actual, target);
     case 'lower':
-      return actual <= target;
+      return atMost(actual, target);
     default:
       return assertUnreachable(direction);
   }

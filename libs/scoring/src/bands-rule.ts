@@ -1,12 +1,13 @@
 import type { Band, ScoringRule } from '#libs/definitions';
+import { atMost, below, exceeds, reaches } from './boundary';
 
 type BandsRule = Extract<ScoringRule, { kind: 'bands' }>;
 
 export function bandHolds(band: Band, actual: number): boolean {
-  if (band.gt !== undefined && !(actual > band.gt)) return false;
-  if (band.gte !== undefined && !(actual >= band.gte)) return false;
-  if (band.lt !== undefined && !(actual < band.lt)) return false;
-  if (band.lte !== undefined && !(actual <= band.lte)) return false;
+  if (band.gt !== undefined && !exceeds(actual, band.gt)) return false;
+  if (band.gte !== undefined && !reaches(actual, band.gte)) return false;
+  if (band.lt !== undefined && !below(actual, band.lt)) return false;
+  if (band.lte !== undefined && !atMost(actual, band.lte)) return false;
   return true;
 }
 

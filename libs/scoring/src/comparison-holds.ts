@@ -1,21 +1,23 @@
 import type { Comparison } from '#libs/definitions';
 import { assertUnreachable } from './assert-unreachable';
+import { atBoundary, atMost, below, exceeds, reaches } from './boundary';
 
+// at the boundary tolerance (boundary.ts): `gte: 0.8` holds for 0.7999999999999999
 export function comparisonHolds(actual: number, comparison: Comparison): boolean {
   const { op, value } = comparison;
   switch (op) {
     case 'eq':
-      return actual === value;
+      return atBoundary(actual, value);
     case 'ne':
-      return actual !== value;
+      return !atBoundary(actual, value);
     case 'gt':
-      return actual > value;
+      return exceeds(actual, value);
     case 'gte':
-      return actual >= value;
+      return reaches(actual, value);
     case 'lt':
-      return actual < value;
+      return below(actual, value);
     case 'lte':
-      return actual <= value;
+      return atMost(actual, value);
     default:
       return assertUnreachable(op);
   }

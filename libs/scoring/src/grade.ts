@@ -1,7 +1,8 @@
 import type { GradeDef } from '#libs/definitions';
+import { exceeds, reaches } from './boundary';
 
 export function gradeHolds(grade: GradeDef, total: number): boolean {
-  return grade.minExclusive === true ? total > grade.min : total >= grade.min;
+  return grade.minExclusive === true ? exceeds(total, grade.min) : reaches(total, grade.min);
 }
 
 // Grades are best first: the first whose bound the total reaches. Seed 003 writes exclusive lower

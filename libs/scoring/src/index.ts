@@ -1,9 +1,10 @@
 export { scoreRule, type RuleScore } from './score-rule';
-export { scoreScorecard } from './score-scorecard';
+export { scoreScorecard, type KpiMoment } from './score-scorecard';
 export { achievementRatio, meetsTarget } from './achievement';
 export { gradeOf, capGrade } from './grade';
 export type {
   DimensionScore,
+  KpiPace,
   KpiScore,
   KpiStatus,
   RedLineHit,

@@ -4,17 +4,18 @@ import { assertUnreachable } from './assert-unreachable';
 import { comparisonHolds } from './comparison-holds';
 import type { RedLineHit } from './scorecard-score';
 
-// Only called with data: a red line is never tested while its KPI has none.
-export function redLineCrossed(redLine: RedLine, kpi: KpiDef, actual: number): boolean {
+// Only called with data: a red line is never tested while its KPI has none. `target` is the one the KPI
+// is scored on: the pro-rated target while a KPI scored on pace is open, else the KPI's own.
+export function redLineCrossed(redLine: RedLine, kpi: KpiDef, actual: number, target: number): boolean {
   return redLine.when === 'target-missed'
-    ? !meetsTarget(actual, kpi.target, kpi.direction)
+    ? !meetsTarget(actual, target, kpi.direction)
     : comparisonHolds(actual, redLine.when);
 }
 
 // One hit per effect of every red line the actual crosses, in definition order.
-export function redLineHits(kpi: KpiDef, actual: number): RedLineHit[] {
+export function redLineHits(kpi: KpiDef, actual: number, target: number): RedLineHit[] {
   return kpi.redLines
-    .filter((redLine) => redLineCrossed(redLine, kpi, actual))
+    .filter((redLine) => redLineCrossed(redLine, kpi, actual, target))
     .flatMap((redLine) => redLine.effects.map((effect) => hitOf(kpi.id, effect)));
 }
 

@@ -9,14 +9,18 @@ import { scoreLinearRule } from './linear-rule';
 
 export interface RuleScore {
   score: number; // 0–100, above 100 only where the rule allows it (cap > 1, linear max above outOf)
-  achievement: number | null; // reported for every rule; null when the ratio divides by zero
+  // the achievement ratio capped as the rule caps it (the achievement rule at its cap, the others,
+  // which score no ratio, at 1: a response 30 times faster than its target is 100 %, not 3,000 %);
+  // null when the ratio divides by zero
+  achievement: number | null;
 }
 
 // Unrounded, and so is everything scoreScorecard reports: only a display rounds.
 export function scoreRule(rule: ScoringRule, actual: number, target: number, direction: Direction): RuleScore {
+  const ratio = achievementRatio(actual, target, direction);
   return {
     score: ruleScore(rule, actual, target, direction),
-    achievement: achievementRatio(actual, target, direction),
+    achievement: ratio === null ? null : Math.min(ratio, rule.kind === 'achievement' ? rule.cap : 1),
   };
 }
 

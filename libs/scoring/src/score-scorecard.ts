@@ -1,10 +1,18 @@
 import type { GradeDef, KpiDef, ScorecardDef, StatusThresholds } from '#libs/definitions';
+import { reaches } from './boundary';
 import { capGrade, gradeOf } from './grade';
 import { missingScore } from './missing-policy';
 import { redLineHits } from './red-lines';
-import type { DimensionScore, KpiScore, KpiStatus, RedLineHit, ScorecardScore } from './scorecard-score';
+import { paceOf } from './pace';
+import type { DimensionScore, KpiPace, KpiScore, KpiStatus, RedLineHit, ScorecardScore } from './scorecard-score';
 import { scoreRule } from './score-rule';
 import { weightedMean } from './weighted-mean';
+
+// What the scoring moment adds to a KPI's actual (scoreCardAt knows the period and the clock).
+export interface KpiMoment {
+  elapsed?: number; // a cumulative KPI whose calendar period has not closed: the fraction elapsed, in (0, 1]
+  unscored?: 'window'; // scored over a view window its indicator does not provide
+}
 
 interface ScoredKpi {
   def: KpiDef;
@@ -12,11 +20,20 @@ interface ScoredKpi {
   achievement: number | null;
   score: number | null;
   hits: RedLineHit[];
+  pace?: KpiPace;
+  unscored?: 'window';
 }
 
-// actuals are keyed by KPI id; null or absent is no data (a NaN is never scored as a number either).
-export function scoreScorecard(def: ScorecardDef, actuals: ReadonlyMap<string, number | null>): ScorecardScore {
-  const scored = def.kpis.map((kpi) => scoreKpi(kpi, actuals.get(kpi.id)));
+const NO_MOMENTS: ReadonlyMap<string, KpiMoment> = new Map();
+
+// actuals and moments are keyed by KPI id; a null or absent actual is no data (a NaN is never scored as
+// a number either).
+export function scoreScorecard(
+  def: ScorecardDef,
+  actuals: ReadonlyMap<string, number | null>,
+  moments: ReadonlyMap<string, KpiMoment> = NO_MOMENTS,
+): ScorecardScore {
+  const scored = def.kpis.map((kpi) => scoreKpi(kpi, actuals.get(kpi.id), moments.get(kpi.id) ?? {}));
   const hits = scored.flatMap((k) => k.hits);
 
   const zeroed = new Set(
@@ -58,15 +75,27 @@ export function scoreScorecard(def: ScorecardDef, actuals: ReadonlyMap<string, n
   };
 }
 
-function scoreKpi(kpi: KpiDef, value: number | null | undefined): ScoredKpi {
-  if (value === null || value === undefined || Number.isNaN(value)) {
-    return { def: kpi, actual: null, achievement: null, score: missingScore(kpi.missing), hits: [] };
+function scoreKpi(kpi: KpiDef, value: number | null | undefined, moment: KpiMoment): ScoredKpi {
+  // out of the total: no score, no missing policy, no red line
+  if (moment.unscored !== undefined) {
+    return { def: kpi, actual: null, achievement: null, score: null, hits: [], unscored: moment.unscored };
   }
-  const { score, achievement } = scoreRule(kpi.rule, value, kpi.target, kpi.direction);
-  const hits = redLineHits(kpi, value);
+  const actual = value === undefined || Number.isNaN(value) ? null : value;
+  const pace =
+    moment.elapsed === undefined
+      ? undefined
+      : paceOf(actual, kpi.target, kpi.direction, moment.elapsed, kpi.beforeClose ?? 'target');
+  if (actual === null) {
+    return { def: kpi, actual: null, achievement: null, score: missingScore(kpi.missing), hits: [], pace };
+  }
+  // docs/definitions.md (Pace): while the period is open, a KPI scored on pace is scored, red lines
+  // included, on the pro-rated target
+  const target = pace?.scoredOn === 'pace' ? pace.expected : kpi.target;
+  const { score, achievement } = scoreRule(kpi.rule, actual, target, kpi.direction);
+  const hits = redLineHits(kpi, actual, target);
   // zero-kpi acts before the dimension is aggregated
   const zeroed = hits.some((h) => h.effect === 'zero-kpi');
-  return { def: kpi, actual: value, achievement, score: zeroed ? 0 : score, hits };
+  return { def: kpi, actual, achievement, score: zeroed ? 0 : score, hits, pace };
 }
 
 // Graded on the exact total: 89.9962 is a B although a report to two decimals shows 90.00.
@@ -79,7 +108,7 @@ function gradeTotal(def: ScorecardDef, total: number, hits: readonly RedLineHit[
 
 function reportKpi(def: ScorecardDef, k: ScoredKpi): KpiScore {
   const redLine = k.hits.length > 0;
-  return {
+  const reported: KpiScore = {
     kpi: k.def.id,
     indicator: k.def.indicator,
     name: k.def.name,
@@ -91,15 +120,18 @@ function reportKpi(def: ScorecardDef, k: ScoredKpi): KpiScore {
     weight: k.def.weight,
     status: k.actual === null ? 'missing' : statusOf(k.def.status ?? def.status, k.score),
     redLine,
-    missing: k.actual === null,
+    missing: k.actual === null && k.unscored === undefined,
   };
+  if (k.pace !== undefined) reported.pace = k.pace;
+  if (k.unscored !== undefined) reported.unscored = k.unscored;
+  return reported;
 }
 
 // docs/definitions.md (status, red lines): the exact KPI score alone decides, ≥ green is green, ≥ amber
 // amber, else red, on the KPI's own thresholds where it has them. A crossed red line shows as `redLine`, not in the status; zero-kpi zeroes the score.
 function statusOf(thresholds: StatusThresholds, score: number | null): KpiStatus {
   if (score === null) return 'missing';
-  if (score >= thresholds.green) return 'green';
-  if (score >= thresholds.amber) return 'amber';
+  if (reaches(score, thresholds.green)) return 'green';
+  if (reaches(score, thresholds.amber)) return 'amber';
   return 'red';
 }

@@ -1,5 +1,5 @@
 import type { ReportedScorecard } from '#libs/evaluation';
-import type { KpiStatus } from '#libs/scoring';
+import type { KpiPace, KpiStatus } from '#libs/scoring';
 
 // `evaluate --format table`: the scorecards as a person reads them in a terminal, zh and en labels,
 // status in words and symbols (never colour alone).
@@ -23,6 +23,14 @@ function pad(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - columns));
 }
 
+// beside the actual of a cumulative KPI in an open period: "pace 5,333,333 ahead by 4.6 %"
+function paceText(pace: KpiPace | undefined): string {
+  if (pace === undefined) return '';
+  const gap =
+    pace.gap === null ? '' : ` ${pace.gap >= 0 ? 'ahead by' : 'behind by'} ${num(Math.abs(pace.gap) * 100, 1)} %`;
+  return ` · pace ${num(pace.expected, 3)}${gap}${pace.scoredOn === 'pace' ? ' (scored on pace)' : ''}`;
+}
+
 export function formatScorecards(cards: readonly ReportedScorecard[]): string {
   const out: string[] = [];
   for (const card of cards) {
@@ -43,7 +51,7 @@ export function formatScorecards(cards: readonly ReportedScorecard[]): string {
       );
       for (const kpi of card.kpis.filter((k) => k.dimension === dim.dimension)) {
         out.push(
-          `    ${pad(`${kpi.name.zh} ${kpi.name.en}`, 64)} ${pad(num(kpi.actual, 3), 12)} target ${pad(num(kpi.target, 3), 10)} score ${pad(num(kpi.score), 7)} ${STATUS[kpi.status]}${kpi.redLine ? ' ⚠' : ''}`,
+          `    ${pad(`${kpi.name.zh} ${kpi.name.en}`, 64)} ${pad(num(kpi.actual, 3), 12)} target ${pad(num(kpi.target, 3), 10)} score ${pad(num(kpi.score), 7)} ${STATUS[kpi.status]}${kpi.redLine ? ' ⚠' : ''}${paceText(kpi.pace)}`,
         );
       }
     }

@@ -77,6 +77,38 @@ export class ScorecardsController {
     return rescoreEntities([entity], Date.now(), this.registry.definitionsFor, this.values, period as ViewWindow);
   }
 
+  @Get('scorecards/:entity/previous')
+  @ApiOperation({
+    summary: "The scorecards of an entity's previous period (the period before the latest), to compare with",
+  })
+  @ApiQuery({
+    name: 'period',
+    required: false,
+    enum: VIEW_WINDOWS,
+    description: 'the window before the current one, re-scored (none for a rolling window)',
+  })
+  async previous(
+    @CurrentPrincipal() p: Principal,
+    @Param('entity') text: string,
+    @Query('period') period?: string,
+  ): Promise<ScoredCard[]> {
+    const entity = await this.readable(p, text);
+    if (period === undefined)
+      return (await this.scorecards.previousFor(entity)).map((c) =>
+        completeStoredCard(c, this.registry.forOrg(entity.orgId)),
+      );
+    if (!(VIEW_WINDOWS as readonly string[]).includes(period))
+      throw new BadRequestException(`period: expected one of ${VIEW_WINDOWS.join(', ')}`);
+    // a rolling window keeps no earlier reading to re-score: nothing to compare with
+    if (period.startsWith('rolling:')) return [];
+    const over = period as ViewWindow;
+    const current = await rescoreEntities([entity], Date.now(), this.registry.definitionsFor, this.values, over);
+    const start = Math.min(...current.map((c) => c.periodStart));
+    if (!Number.isFinite(start)) return [];
+    // the window holding the moment just before the current one starts is the previous one
+    return rescoreEntities([entity], start - 1, this.registry.definitionsFor, this.values, over);
+  }
+
   @Get('scorecards/:entity/:scorecard/history')
   @ApiOperation({ summary: "A scorecard's total, grade and KPI actuals over time for an entity, newest first" })
   async history(

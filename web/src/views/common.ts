@@ -51,7 +51,7 @@ export class PanelList {
     this.el = h('div', { class: 'panels' }, list, this.empty, this.loading);
     this.panels = new Keyed(
       list,
-      (card) => new ScorecardPanel(entity, card.score.scorecard, ctx.trends, options),
+      (card) => new ScorecardPanel(entity, card.score.scorecard, ctx.trends, ctx.previous, options),
       (panel, card) => panel.update(card),
     );
   }

@@ -3,26 +3,33 @@ import { formatTotal } from '../format';
 import { chevron, redLineIcon } from '../icons';
 import { getLang, loc, scorecardName, t, tKey } from '../i18n';
 import type { Ctx, Heading, View } from '../context';
-import { cardStatus, entityKey, worstStatus } from '../store';
+import { cardStatus, worstStatus } from '../standing';
+import { entityKey, type PreviousCards } from '../store';
 import type { EntityRef, ScoredCard } from '../types';
 import { GradeBadge, RedLineCount, StatusPill, updateStatusCounts } from './badges';
 import { lastUpdate, Notice, PanelList } from './common';
+import { DeltaBadge, totalChange } from './delta';
 
 class TeamScoreRow {
   readonly el: HTMLElement;
   private readonly name = h('span', { class: 'ts-name' });
   private readonly total = h('span', { class: 'ts-total num', 'data-testid': 'team-total' });
+  private readonly delta = new DeltaBadge('team-total-delta');
   private readonly grade = new GradeBadge('lg', 'team-grade');
+  private readonly status = new StatusPill('team-status');
   private readonly redLines = new RedLineCount('team-redlines');
   private readonly bar = h('span', { class: 'ts-bar-fill' });
   private readonly counts = h('span', { class: 'ts-counts' });
 
-  constructor(scorecard: string) {
+  constructor(
+    scorecard: string,
+    private readonly previous: PreviousCards,
+  ) {
     this.el = h(
       'li',
       { class: 'ts-row', 'data-scorecard': scorecard },
       h('div', { class: 'ts-label' }, this.name, h('div', { class: 'ts-meta' }, this.counts, this.redLines.el)),
-      h('div', { class: 'ts-score' }, this.total, this.grade.el),
+      h('div', { class: 'ts-score' }, this.total, this.delta.el, this.grade.el, this.status.el),
       h('span', { class: 'ts-bar' }, this.bar),
     );
   }
@@ -31,8 +38,15 @@ class TeamScoreRow {
     setText(this.name, scorecardName(card));
     setAttr(this.name, 'title', card.score.scorecard);
     if (setText(this.total, formatTotal(card.score.total)) && this.el.isConnected) flash(this.total);
+    this.delta.update(totalChange(card, this.previous.of(card)));
     this.grade.update(card.score.grade);
+    // each scorecard's chip beside its own grade, by the one rule (standing.ts)
+    const status = cardStatus(card);
+    this.status.update(status);
+    setAttr(this.el, 'data-status', status);
+    // a row names its red lines only when it has some: "No red lines" once, in the card's footer
     this.redLines.update(card.score.redLines.length);
+    setHidden(this.redLines.el, card.score.redLines.length === 0);
     this.bar.style.width = `${Math.max(0, Math.min(100, card.score.total ?? 0))}%`;
     updateStatusCounts(this.counts, card.score.kpis, true);
   }
@@ -40,16 +54,15 @@ class TeamScoreRow {
 
 class TeamCard {
   readonly el: HTMLAnchorElement;
-  private readonly status = new StatusPill('team-status');
   private readonly redLines = new RedLineCount('team-redline-total');
   private readonly rows: Keyed<ScoredCard, TeamScoreRow>;
   private readonly loading = h('p', { class: 'ts-loading' });
 
-  constructor(team: EntityRef) {
+  constructor(team: EntityRef, previous: PreviousCards) {
     const list = h('ul', { class: 'ts-list' });
     this.rows = new Keyed(
       list,
-      (card) => new TeamScoreRow(card.score.scorecard),
+      (card) => new TeamScoreRow(card.score.scorecard, previous),
       (row, card) => row.update(card),
     );
     this.el = h(
@@ -65,7 +78,6 @@ class TeamCard {
         'header',
         { class: 'team-card-head' },
         h('div', {}, h('span', { class: 'eyebrow' }, t('team')), h('h3', { class: 'team-name' }, team.id)),
-        this.status.el,
       ),
       list,
       this.loading,
@@ -82,9 +94,7 @@ class TeamCard {
     setHidden(this.loading, cards !== undefined && cards.length > 0);
     setText(this.loading, cards === undefined ? t('loading') : t('noScorecards'));
     this.rows.sync((cards ?? []).map((c) => [c.score.scorecard, c] as const));
-    const status = worstStatus((cards ?? []).map((c) => cardStatus(c.score)));
-    this.status.update(status);
-    setAttr(this.el, 'data-status', status);
+    setAttr(this.el, 'data-status', worstStatus((cards ?? []).map((c) => cardStatus(c))));
     const redLines = (cards ?? []).reduce((n, c) => n + c.score.redLines.length, 0);
     this.redLines.update(redLines);
     this.el.classList.toggle('has-redline', redLines > 0);
@@ -112,7 +122,7 @@ export class OrgView implements View {
     const grid = h('div', { class: 'team-grid', 'data-testid': 'team-grid' });
     this.teams = new Keyed(
       grid,
-      (team) => new TeamCard(team),
+      (team) => new TeamCard(team, ctx.previous),
       (card, team) => card.update(ctx.cardsFor(entityKey(team))),
     );
     this.orgPanels = new PanelList(ctx, `org:${org}`);

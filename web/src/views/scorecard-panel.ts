@@ -1,15 +1,70 @@
 import { flash, h, Keyed, setAttr, setHidden, setStyle, setText } from '../dom';
-import { formatNumber, formatPeriod, formatScore, formatTotal } from '../format';
+import { formatNumber, formatPeriod, formatScore, formatTotal, formatValue } from '../format';
 import { redLineIcon } from '../icons';
 import { getLang, loc, prettifyId, scorecardName, t, tKey } from '../i18n';
-import type { Trends } from '../store';
+import { biggestGaps, cardStatus, isScored, nextGrade } from '../standing';
+import type { PreviousCards, Trends } from '../store';
 import type { DimensionScore, KpiScore, RedLineHit, ScoredCard } from '../types';
-import { GradeBadge, updateStatusCounts } from './badges';
+import { GradeBadge, StatusPill, updateStatusCounts } from './badges';
+import { DeltaBadge, totalChange } from './delta';
 import { KpiTile } from './kpi-tile';
 import { Sparkline } from './sparkline';
 
 export interface PanelOptions {
-  tv?: boolean; // one flat grid of tiles that fills the screen, no dimension headings
+  tv?: boolean; // one flat grid of tiles that fills the screen, no dimension headings, no-data tiles hidden
+}
+
+// An agent's card: their biggest gaps (the KPIs losing the most weighted points) and the points to the
+// next grade, so they know where to act.
+class Standing {
+  readonly el: HTMLElement;
+  private readonly next = h('p', { class: 'standing-next', 'data-testid': 'next-grade' });
+  private readonly gaps = h('ol', { class: 'standing-gaps', 'data-testid': 'biggest-gaps' });
+
+  constructor() {
+    this.el = h(
+      'section',
+      { class: 'standing', 'data-testid': 'standing' },
+      h('h3', { class: 'dims-title' }, t('standing')),
+      this.next,
+      h('p', { class: 'total-label' }, t('biggestGaps')),
+      this.gaps,
+    );
+  }
+
+  update(card: ScoredCard): void {
+    const next = nextGrade(card);
+    setHidden(this.next, next.kind === 'none');
+    setAttr(this.next, 'data-grade', next.kind === 'needs' ? next.grade.grade : null);
+    setText(
+      this.next,
+      next.kind === 'top'
+        ? t('topGrade')
+        : next.kind === 'needs'
+          ? t(next.grade.minExclusive === true ? 'toNextGradeAbove' : 'toNextGrade', {
+              grade: next.grade.grade,
+              // rounded up, so that adding the points shown reaches the grade
+              points: formatNumber(Math.ceil(next.points * 100) / 100),
+            })
+          : '',
+    );
+    const gaps = biggestGaps(card);
+    const key = JSON.stringify(gaps.map((g) => [g.kpi.kpi, g.points.toFixed(1)])) + getLang();
+    if (this.gaps.dataset.key === key) return;
+    this.gaps.dataset.key = key;
+    this.gaps.replaceChildren(
+      ...(gaps.length === 0
+        ? [h('li', { class: 'gap-none' }, t('noGaps'))]
+        : gaps.map((gap) =>
+            h(
+              'li',
+              { class: 'gap', 'data-kpi': gap.kpi.kpi },
+              h('span', { class: 'gap-name' }, loc(gap.kpi.name)),
+              h('span', { class: 'gap-points num' }, t('gapPoints', { points: formatScore(gap.points) })),
+            ),
+          )),
+    );
+  }
 }
 
 class DimensionBar {
@@ -59,7 +114,11 @@ export class ScorecardPanel {
   private readonly id = h('span', { class: 'panel-id' });
   private readonly counts = h('div', { class: 'status-counts' });
   private readonly total = h('span', { class: 'total num', 'data-testid': 'scorecard-total' });
+  private readonly totalDelta = new DeltaBadge('total-delta');
   private readonly grade = new GradeBadge('xl', 'scorecard-grade');
+  private readonly status = new StatusPill('scorecard-status');
+  private readonly hiddenTiles = h('p', { class: 'tiles-hidden', 'data-testid': 'hidden-no-data' });
+  private readonly standing: Standing | null;
   private readonly facts = h('dl', { class: 'score-facts' });
   private readonly coefficient = h('dd', { class: 'num', 'data-testid': 'scorecard-coefficient' });
   private readonly bonus = h('dd', { class: 'num', 'data-testid': 'scorecard-bonus' });
@@ -73,14 +132,17 @@ export class ScorecardPanel {
   private readonly dims: Keyed<DimensionScore, DimensionBar>;
   private readonly tiles: Keyed<KpiScore, KpiTile>;
   private dimNames = new Map<string, string>();
+  private previousKpis = new Map<string, KpiScore>();
   private card: ScoredCard | null = null;
 
   constructor(
     readonly entity: string,
     readonly scorecard: string,
     private readonly trends: Trends,
+    private readonly previous: PreviousCards,
     private readonly options: PanelOptions = {},
   ) {
+    this.standing = entity.startsWith('agent:') && options.tv !== true ? new Standing() : null;
     const fact = (label: string, value: HTMLElement): HTMLElement =>
       h('div', { class: 'fact' }, h('dt', {}, label), value);
     this.coefficientRow = fact(t('coefficient'), this.coefficient);
@@ -103,7 +165,13 @@ export class ScorecardPanel {
     this.tiles = new Keyed(
       tilesHost,
       (kpi) => new KpiTile(kpi),
-      (tile, kpi) => tile.update(kpi, this.series(kpi.kpi), this.dimNames.get(kpi.dimension) ?? ''),
+      (tile, kpi) =>
+        tile.update(kpi, this.series(kpi.kpi), {
+          currency: this.card?.currency ?? '',
+          window: this.card?.window ?? 'month',
+          previous: this.previousKpis.get(kpi.kpi),
+          dimension: this.dimNames.get(kpi.dimension) ?? '',
+        }),
     );
     this.el = h(
       'section',
@@ -117,7 +185,8 @@ export class ScorecardPanel {
         'header',
         { class: 'panel-head' },
         h('div', { class: 'panel-heading' }, this.title, h('p', { class: 'panel-sub' }, this.period, this.id)),
-        this.counts,
+        // how many KPIs are in each status: KPIs, not the card (the card's chip sits by its grade)
+        h('div', { class: 'status-counts-wrap' }, h('span', { class: 'status-counts-label' }, t('kpis')), this.counts),
       ),
       h(
         'div',
@@ -128,17 +197,32 @@ export class ScorecardPanel {
           h(
             'div',
             { class: 'score-main' },
-            h('div', { class: 'total-wrap' }, h('span', { class: 'total-label' }, t('total')), this.total),
-            h('div', { class: 'grade-wrap' }, h('span', { class: 'total-label' }, t('grade')), this.grade.el),
+            h(
+              'div',
+              { class: 'total-wrap' },
+              h('span', { class: 'total-label' }, t('total')),
+              this.total,
+              this.totalDelta.el,
+            ),
+            h(
+              'div',
+              { class: 'grade-wrap' },
+              h('span', { class: 'total-label' }, t('grade')),
+              h('div', { class: 'grade-row' }, this.grade.el, this.status.el),
+            ),
           ),
           this.facts,
           h('div', { class: 'score-trend' }, h('span', { class: 'total-label' }, t('trend')), this.trend.el),
         ),
         h('div', { class: 'dims' }, h('h3', { class: 'dims-title' }, t('dimensions')), dimsList),
+        this.standing?.el,
       ),
       this.banner,
       tilesHost,
+      this.hiddenTiles,
     );
+    setAttr(this.counts, 'aria-label', t('kpiStatusCounts'));
+    setAttr(this.counts, 'title', t('kpiStatusCounts'));
     if (options.tv) this.el.querySelector('.panel-hero')?.after(this.banner);
     else this.el.querySelector('.panel-head')?.after(this.banner);
   }
@@ -157,12 +241,19 @@ export class ScorecardPanel {
     setText(this.id, `${prettifyId(score.scorecard)} · v${score.version}`);
     setAttr(this.id, 'title', score.scorecard);
     if (setText(this.total, formatTotal(score.total)) && this.el.isConnected) flash(this.total);
+    const previous = this.previous.of(card);
+    this.previousKpis = new Map((previous?.score.kpis ?? []).map((k) => [k.kpi, k]));
+    this.totalDelta.update(totalChange(card, previous));
     this.grade.update(score.grade);
+    const status = cardStatus(card);
+    this.status.update(status);
+    this.el.dataset.status = status;
+    this.standing?.update(card);
     this.el.dataset.grade = score.grade ?? '';
     setHidden(this.coefficientRow, score.coefficient === null);
     setText(this.coefficient, score.coefficient === null ? '' : `×${formatNumber(score.coefficient)}`);
     setHidden(this.bonusRow, score.bonus === null);
-    setText(this.bonus, formatNumber(score.bonus));
+    setText(this.bonus, formatValue({ unit: 'amount' }, score.bonus, card.currency)); // in the org's currency
     setHidden(this.deductedRow, !(score.deducted > 0));
     setText(this.deducted, `−${formatNumber(score.deducted)}`);
     setHidden(this.facts, score.coefficient === null && score.bonus === null && !(score.deducted > 0));
@@ -171,7 +262,11 @@ export class ScorecardPanel {
       null,
     );
 
-    updateStatusCounts(this.counts, score.kpis, false);
+    updateStatusCounts(
+      this.counts,
+      score.kpis.filter((k) => k.unscored === undefined),
+      false,
+    );
     const hits = score.redLines;
     setHidden(this.banner, hits.length === 0);
     this.el.classList.toggle('has-redline', hits.length > 0);
@@ -187,7 +282,13 @@ export class ScorecardPanel {
       .map((kpi, i) => ({ kpi, i }))
       .sort((a, b) => (order.get(a.kpi.dimension) ?? 1e9) - (order.get(b.kpi.dimension) ?? 1e9) || a.i - b.i)
       .map(({ kpi }) => kpi);
-    this.tiles.sync(kpis.map((k) => [k.kpi, k] as const));
+    // a wall screen shows the KPIs that have a reading, and says how many it leaves out
+    const shown = this.options.tv ? kpis.filter((k) => !k.missing && isScored(k)) : kpis;
+    const hidden = kpis.length - shown.length;
+    setHidden(this.hiddenTiles, hidden === 0);
+    setAttr(this.hiddenTiles, 'data-count', String(hidden));
+    setText(this.hiddenTiles, hidden === 1 ? t('tvHiddenNoDataOne') : t('tvHiddenNoData', { n: hidden }));
+    this.tiles.sync(shown.map((k) => [k.kpi, k] as const));
   }
 
   get current(): ScoredCard | null {

@@ -34,6 +34,7 @@ export class TeamView implements View {
         ? new AgentsTable(
             (row) => navigate(`#/agent/${encodeURIComponent(org)}/${encodeURIComponent(row.agent)}`),
             own && this.agentsRoom === null,
+            ctx.previous,
           )
         : null;
     this.el = h(
