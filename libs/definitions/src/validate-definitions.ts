@@ -27,6 +27,9 @@ export function rollingObstacle(measure: Measure): string | undefined {
       return 'manual indicators take calendar windows only';
     case 'overdue-ratio':
       return 'overdue indicators take calendar windows only';
+    case 'lifecycle':
+    case 'conversion':
+      return undefined; // a pair lands at an instant, like any event
     case 'terms': {
       const terms = measure.denominator === undefined ? [measure.numerator] : [measure.numerator, measure.denominator];
       const dated = terms.find((t) => t.timeField !== 'time');

@@ -32,9 +32,11 @@ import type {
 } from './indicator-value';
 import { MANUAL_SCORE_TYPE, ManualScoreMeasure } from './measures/manual-score.measure';
 import type { EngineHost, MeasureKind, Touchable } from './measures/measure-kind';
+import { JoinedMeasure } from './measures/joined.measure';
 import { OverdueReceivablesMeasure } from './measures/overdue-receivables.measure';
 import { TermsMeasure } from './measures/terms.measure';
 import { newInvoiceBook, restoreInvoices, restoreLegacyInvoices, snapshotInvoices } from './state/invoice-book';
+import { restoreJourneys, snapshotJourneys } from './state/journey-book';
 
 export interface EngineOptions {
   // Batch runs (evaluate) read the whole file first: nothing is late and no period ever closes.
@@ -84,6 +86,7 @@ interface Route {
 export class IndicatorEngine {
   readonly runtimes: readonly IndicatorRuntime[];
   private readonly kinds: readonly MeasureKind[]; // per indicator index
+  private readonly joined: JoinedMeasure;
   private readonly routes = new Map<string, Route>();
   private readonly orgSettings: Map<string, OrgSettings>;
   private readonly orgs = new Map<string, OrgState>();
@@ -111,6 +114,7 @@ export class IndicatorEngine {
     tooLate: 0,
     rejected: 0,
     unknownInvoicePayments: 0,
+    expiredKeys: 0,
   };
 
   constructor(indicators: readonly IndicatorDef[], orgs: readonly OrgSettings[], options: EngineOptions = {}) {
@@ -123,14 +127,17 @@ export class IndicatorEngine {
     this.horizonMs = Math.max(0, ...this.runtimes.map((r) => r.horizonMs));
 
     const host = this.host();
+    this.joined = new JoinedMeasure(this.runtimes, host);
     const byMeasure: Record<IndicatorDef['measure']['kind'], MeasureKind> = {
       terms: new TermsMeasure(this.runtimes, host),
       'overdue-ratio': new OverdueReceivablesMeasure(this.runtimes, host),
       manual: new ManualScoreMeasure(this.runtimes, host),
+      lifecycle: this.joined,
+      conversion: this.joined,
     };
     this.kinds = this.runtimes.map((r) => byMeasure[r.def.measure.kind]);
     // terms before overdue: the order in which an event's changes are reported
-    for (const kind of Object.values(byMeasure)) {
+    for (const kind of new Set(Object.values(byMeasure))) {
       for (const type of kind.eventTypes) {
         let route = this.routes.get(type);
         if (route === undefined) {
@@ -277,12 +284,14 @@ export class IndicatorEngine {
   advanceTo(timeMs: number): { changes: IndicatorValue[]; closed: IndicatorValue[] } {
     const to = this.timeBound === undefined ? timeMs : Math.min(timeMs, this.limit());
     const closed: IndicatorValue[] = [];
+    // what the moves settle (conversions whose window passed) is reported like a batch's changes
+    this.beginBatch();
     if (to > this.floorMs) {
       this.floorMs = to;
       if (this.dedupOn && !this.ignoreLateness) this.dedup.forgetBefore(LEGACY_KEYS, to - this.horizonMs);
       for (const org of this.orgs.values()) if (to > org.clockMs) closed.push(...this.moveClock(org, to));
     }
-    return { changes: this.settle(), closed };
+    return { changes: [...this.endBatch().changes, ...this.settle()], closed };
   }
 
   // Every value that changed by the clocks' moves alone, including the moves folds made, moving no
@@ -365,6 +374,10 @@ export class IndicatorEngine {
         clockMs: Number.isFinite(org.clockMs) ? org.clockMs : null,
         dedup: this.dedup.snapshot(org.org.ref.orgId),
         invoices: snapshotInvoices(org.invoices),
+        journeys: [...org.journeys].map(([index, book]) => ({
+          indicator: (this.runtimes[index] as IndicatorRuntime).def.id,
+          keys: snapshotJourneys(book),
+        })),
         entities,
       });
     }
@@ -401,6 +414,13 @@ export class IndicatorEngine {
       } else org.clockMs = single ?? Number.NEGATIVE_INFINITY;
       if (o.invoices !== undefined) restoreInvoices(org.invoices, o.invoices);
       else restoreLegacyInvoices(org.invoices, o.pendingWriteOffs ?? []);
+      for (const j of o.journeys ?? []) {
+        const runtime = byId.get(j.indicator);
+        const kind = runtime?.def.measure.kind;
+        if (runtime !== undefined && (kind === 'lifecycle' || kind === 'conversion'))
+          org.journeys.set(runtime.index, restoreJourneys(j.keys));
+      }
+      engine.joined.scheduleDeadlines(org);
       for (const e of o.entities) {
         const entity =
           e.level === 'org'
@@ -452,6 +472,10 @@ export class IndicatorEngine {
       notePaymentOfUnknownInvoice: () => {
         this.stats.unknownInvoicePayments++;
       },
+      noteExpiredKey: () => {
+        this.stats.expiredKeys++;
+      },
+      ignoresLateness: this.ignoreLateness,
     };
   }
 
@@ -470,6 +494,8 @@ export class IndicatorEngine {
   private moveClock(org: OrgState, timeMs: number): IndicatorValue[] {
     org.clockMs = timeMs;
     if (this.dedupOn && !this.ignoreLateness) this.dedup.forgetBefore(org.org.ref.orgId, timeMs - this.horizonMs);
+    // before periods close: a conversion whose window passed lands in a period still open
+    this.joined.clockMoving(org);
     if (this.ignoreLateness) return [];
     const closed: IndicatorValue[] = [];
     for (const c of org.closeQueue.popDue(timeMs)) {
@@ -567,6 +593,8 @@ export class IndicatorEngine {
         periodCache: new Map(),
         periodsByDay: new Map(),
         invoices: newInvoiceBook(),
+        journeys: new Map(),
+        journeyDeadlines: new CloseQueue(),
       };
       state.org = { ref: { level: 'org', id: orgId, orgId }, org: state, slot: this.nextSlot++, states: [] };
       this.orgs.set(orgId, state);

@@ -33,6 +33,10 @@ export interface EngineHost {
   entity(org: OrgState, level: Level, id: string): EntityState;
   // a payment of an invoice not seen (yet): held for it, never taken from another invoice's balance
   notePaymentOfUnknownInvoice(): void;
+  // a lifecycle or conversion key dropped after its horizon without ever counting (no pair)
+  noteExpiredKey(): void;
+  // batch runs: nothing is too late and no period closes
+  readonly ignoresLateness: boolean;
 }
 
 // One kind of measure (terms, manual scores, overdue receivables): how its indicators fold events,
@@ -50,6 +54,8 @@ export interface MeasureKind {
   // the org's clock was set back at restore (clamped to the bound): drops what lies ahead of it that
   // would keep counting or block new events (rolling buckets, an overdue cutoff)
   clockSetBack(entity: EntityState, runtime: IndicatorRuntime): void;
+  // the org's clock is moving forward, before its periods close: settles what the move decides
+  clockMoving?(org: OrgState): void;
   // the clock moved: calls changed(w) for each window whose value moved with it
   clockMoved(entity: EntityState, runtime: IndicatorRuntime, changed: (w: number) => void): void;
   isOpen(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): boolean;
