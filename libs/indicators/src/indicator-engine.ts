@@ -492,10 +492,11 @@ export class IndicatorEngine {
   }
 
   private moveClock(org: OrgState, timeMs: number): IndicatorValue[] {
+    // first the joined keys the move settles, each as of its own deadline: a conversion whose window
+    // passed lands in a period that is still open then
+    this.joined.clockMoving(org, timeMs);
     org.clockMs = timeMs;
     if (this.dedupOn && !this.ignoreLateness) this.dedup.forgetBefore(org.org.ref.orgId, timeMs - this.horizonMs);
-    // before periods close: a conversion whose window passed lands in a period still open
-    this.joined.clockMoving(org);
     if (this.ignoreLateness) return [];
     const closed: IndicatorValue[] = [];
     for (const c of org.closeQueue.popDue(timeMs)) {

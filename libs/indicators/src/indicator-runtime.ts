@@ -36,7 +36,8 @@ function termsOf(def: IndicatorDef): [CompiledTerm | null, CompiledTerm | null] 
     case 'lifecycle':
     case 'conversion':
       return [pairTerm(def.id, 'data.value'), pairTerm(def.id, 'data.count')];
-    default:
+    case 'manual':
+    case 'overdue-ratio':
       return [null, null];
   }
 }

@@ -94,8 +94,8 @@ export class JoinedMeasure implements MeasureKind {
     const key = typeof raw === 'string' ? raw : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : '';
     if (key === '') return;
     const { runtime } = join;
-    // more than the allowed lateness behind the clock: the pair it would change may have closed
-    if (!this.host.ignoresLateness && ctx.timeMs < this.host.clock(org) - runtime.latenessMs) {
+    // the allowed lateness or more behind the clock, as a period closes: the pair it would change may have
+    if (!this.host.ignoresLateness && ctx.timeMs + runtime.latenessMs <= this.host.clock(org)) {
       this.noteTooLate(org, runtime, ctx.timeMs, tooLate);
       return;
     }
@@ -116,7 +116,7 @@ export class JoinedMeasure implements MeasureKind {
     if (isFrom && (journey.from === null || isBefore(arrival, journey.from))) journey.from = arrival;
     if (isTo && !journey.tos.some((to) => to.key === arrival.key)) journey.tos.push(arrival);
     const moved = deadlineOf(join.def, journey, runtime.latenessMs);
-    if (isNew || moved !== deadline) org.journeyDeadlines.push(moved + 1, { index: runtime.index, key });
+    if (isNew || moved !== deadline) org.journeyDeadlines.push(moved, { index: runtime.index, key });
     this.land(org, join, journey, tooLate);
   }
 
@@ -169,15 +169,19 @@ export class JoinedMeasure implements MeasureKind {
     });
   }
 
-  // The clock moved to clockMs: a conversion whose window has passed lands as not converted, and keys
-  // nothing can change any more are dropped (kept in batch runs, where nothing is ever too late).
-  clockMoving(org: OrgState): void {
-    const clock = this.host.clock(org);
-    for (const { index, key } of org.journeyDeadlines.popDue(clock)) {
+  // The org's clock is moving to toMs: each key whose deadline it passes is settled as of its deadline
+  // (the clock stepping there first), before the periods the move closes: a conversion whose window has
+  // passed lands as not converted; then keys nothing can change any more are dropped (kept in batch
+  // runs, where nothing is ever too late).
+  clockMoving(org: OrgState, toMs: number): void {
+    for (const { index, key } of org.journeyDeadlines.popDue(toMs)) {
       const join = this.joins[index] as Join;
       const book = this.bookOf(org, join.runtime);
       const journey = book.get(key);
-      if (journey === undefined || deadlineOf(join.def, journey, join.runtime.latenessMs) >= clock) continue;
+      if (journey === undefined) continue;
+      const deadline = deadlineOf(join.def, journey, join.runtime.latenessMs);
+      if (deadline > toMs) continue; // moved since: a later entry of the queue settles it
+      if (deadline > org.clockMs) org.clockMs = deadline;
       this.land(org, join, journey, []);
       if (this.host.ignoresLateness) continue;
       book.delete(key);
@@ -240,7 +244,7 @@ export class JoinedMeasure implements MeasureKind {
       const join = this.joins[index];
       if (join === undefined) continue;
       for (const [key, journey] of book)
-        org.journeyDeadlines.push(deadlineOf(join.def, journey, join.runtime.latenessMs) + 1, { index, key });
+        org.journeyDeadlines.push(deadlineOf(join.def, journey, join.runtime.latenessMs), { index, key });
     }
   }
 }

@@ -54,8 +54,6 @@ export interface MeasureKind {
   // the org's clock was set back at restore (clamped to the bound): drops what lies ahead of it that
   // would keep counting or block new events (rolling buckets, an overdue cutoff)
   clockSetBack(entity: EntityState, runtime: IndicatorRuntime): void;
-  // the org's clock is moving forward, before its periods close: settles what the move decides
-  clockMoving?(org: OrgState): void;
   // the clock moved: calls changed(w) for each window whose value moved with it
   clockMoved(entity: EntityState, runtime: IndicatorRuntime, changed: (w: number) => void): void;
   isOpen(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): boolean;

@@ -49,7 +49,7 @@ export function horizonOf(def: JoinedDef): number {
 // first (or last) `to` at or after it, at most the horizon later; `to` events timed before the start
 // (clock skew between sources) are not part of it. A lifecycle pair lands at its `to` for that event's
 // owner; a conversion lands for the start's owner, at its `to` when converted, or at the end of its
-// window once the clock is past it by the allowed lateness (no conversion can arrive any more).
+// window once the clock is the allowed lateness past it (no conversion can arrive in time any more).
 export function landingOf(def: JoinedDef, j: Journey, clockMs: number, latenessMs: number): Landing | null {
   const from = j.from;
   if (from === null) return null;
@@ -65,7 +65,7 @@ export function landingOf(def: JoinedDef, j: Journey, clockMs: number, latenessM
   if (def.kind === 'conversion') {
     const owner = { team: from.team, agent: from.agent };
     if (chosen !== undefined) return { t: chosen.t, value: 1, count: 1, ...owner };
-    return clockMs > from.t + horizon + latenessMs ? { t: from.t + horizon, value: 0, count: 1, ...owner } : null;
+    return clockMs >= from.t + horizon + latenessMs ? { t: from.t + horizon, value: 0, count: 1, ...owner } : null;
   }
   if (chosen === undefined) return null;
   const ms = chosen.t - from.t;
@@ -78,8 +78,8 @@ export function sameLanding(a: Landing | null, b: Landing | null): boolean {
   return a.t === b.t && a.value === b.value && a.count === b.count && a.team === b.team && a.agent === b.agent;
 }
 
-// The clock after which nothing that can still arrive in time (at most the allowed lateness behind the
-// clock) can change the key: then it is dropped. With a start: its horizon, plus the lateness; with
+// The clock from which nothing that can still arrive in time (less than the allowed lateness behind the
+// clock) can change the key: then it is settled and dropped. With a start: its horizon, plus the lateness; with
 // only `to` events: the latest of them plus the lateness (a start must come at or before its `to`).
 export function deadlineOf(def: JoinedDef, j: Journey, latenessMs: number): number {
   if (j.from !== null) return j.from.t + horizonOf(def) + latenessMs;
