@@ -216,7 +216,11 @@ function pairsOf(indicator: IndicatorDef, accepted: readonly Arrived[], clock: n
     if (m.kind === 'conversion') {
       const owner = { teamId: start.e.data.teamId, agentId: start.e.data.agentId };
       if (chosen !== undefined) pairs.push({ t: chosen.t, value: 1, count: 1, ...owner });
-      else if (clock >= start.t + span + LATENESS) pairs.push({ t: start.t + span, value: 0, count: 1, ...owner });
+      else if (
+        clock >= start.t + span + LATENESS ||
+        mine.some((a) => matches(indicator, 'to', a) && a.t > start.t + span)
+      )
+        pairs.push({ t: start.t + span, value: 0, count: 1, ...owner });
       continue;
     }
     if (chosen === undefined) continue;

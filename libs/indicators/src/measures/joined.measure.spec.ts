@@ -7,7 +7,8 @@ import type { EntityRef } from '../indicator-value';
 
 const ORGS: OrgSettings[] = [{ id: 'O1', timeZone: 'UTC', currency: 'CNY', exchangeRates: {} }];
 const S = 1000;
-const H = 3_600_000;
+const MIN = 60_000;
+const H = 60 * MIN;
 const D = 24 * H;
 const T0 = Date.parse('2026-03-10T10:00:00Z');
 
@@ -207,6 +208,13 @@ describe('conversion measures', () => {
       ['agent', 0.5],
     ]);
     expect(engine.stats.expiredKeys).toBe(0);
+  });
+
+  it('counts a miss as soon as a deal after the window proves it, and moves it if one within comes in time', () => {
+    const engine = engineWith([leadToDeal], [lead('l1', T0), deal('l1', T0 + 10 * D + 30 * MIN)]);
+    expect(month(engine, 'conv')).toEqual([0, 0, 1]);
+    engine.fold(deal('l1', T0 + 10 * D - 10 * MIN));
+    expect(month(engine, 'conv')).toEqual([1, 1, 1]);
   });
 
   it('does not convert a deal beyond the window, and counts deals without a lead in theirs as expired', () => {

@@ -49,13 +49,16 @@ export function horizonOf(def: JoinedDef): number {
 // first (or last) `to` at or after it, at most the horizon later; `to` events timed before the start
 // (clock skew between sources) are not part of it. A lifecycle pair lands at its `to` for that event's
 // owner; a conversion lands for the start's owner, at its `to` when converted, or at the end of its
-// window once the clock is the allowed lateness past it (no conversion can arrive in time any more).
+// window once the miss is certain: a `to` came after the window, or the clock is the allowed lateness
+// past it (no conversion can arrive in time any more).
 export function landingOf(def: JoinedDef, j: Journey, clockMs: number, latenessMs: number): Landing | null {
   const from = j.from;
   if (from === null) return null;
   const horizon = horizonOf(def);
   let chosen: Arrival | undefined;
+  let after = false; // a `to` beyond the horizon: a conversion missed its window for certain
   for (const to of j.tos) {
+    if (to.t - from.t > horizon) after = true;
     if (to.t < from.t || to.t - from.t > horizon) continue;
     const better =
       chosen === undefined ||
@@ -65,7 +68,8 @@ export function landingOf(def: JoinedDef, j: Journey, clockMs: number, latenessM
   if (def.kind === 'conversion') {
     const owner = { team: from.team, agent: from.agent };
     if (chosen !== undefined) return { t: chosen.t, value: 1, count: 1, ...owner };
-    return clockMs >= from.t + horizon + latenessMs ? { t: from.t + horizon, value: 0, count: 1, ...owner } : null;
+    const missed = after || clockMs >= from.t + horizon + latenessMs;
+    return missed ? { t: from.t + horizon, value: 0, count: 1, ...owner } : null;
   }
   if (chosen === undefined) return null;
   const ms = chosen.t - from.t;
