@@ -475,6 +475,9 @@ export class IndicatorEngine {
       noteExpiredKey: () => {
         this.stats.expiredKeys++;
       },
+      held: () => {
+        this.eventChanged = true;
+      },
       ignoresLateness: this.ignoreLateness,
     };
   }

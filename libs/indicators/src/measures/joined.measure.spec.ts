@@ -106,7 +106,8 @@ describe('lifecycle measures: first reply within 30 s of the ticket', () => {
 
   it('holds a reply that arrives before its ticket, and reports the pair when the ticket comes', () => {
     const engine = new IndicatorEngine([within30s], ORGS);
-    expect(engine.fold(replied('t1', T0 + 10 * S)).changes).toEqual([]);
+    const held = engine.fold(replied('t1', T0 + 10 * S));
+    expect([held.status, held.changes]).toEqual(['applied', []]);
     const { changes } = engine.fold(created('t1', T0));
     expect(changes.map((c) => [c.entity.level, c.window, c.value])).toEqual([
       ['org', 'month', 1],

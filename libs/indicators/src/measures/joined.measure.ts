@@ -94,7 +94,7 @@ export class JoinedMeasure implements MeasureKind {
     const key = typeof raw === 'string' ? raw : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : '';
     if (key === '') return;
     const { runtime } = join;
-    // the allowed lateness or more behind the clock, as a period closes: the pair it would change may have
+    // as late as a period closes (time + allowed lateness ≤ clock): the pair it would move may have closed
     if (!this.host.ignoresLateness && ctx.timeMs + runtime.latenessMs <= this.host.clock(org)) {
       this.noteTooLate(org, runtime, ctx.timeMs, tooLate);
       return;
@@ -117,6 +117,7 @@ export class JoinedMeasure implements MeasureKind {
     if (isTo && !journey.tos.some((to) => to.key === arrival.key)) journey.tos.push(arrival);
     const moved = deadlineOf(join.def, journey, runtime.latenessMs);
     if (isNew || moved !== deadline) org.journeyDeadlines.push(moved, { index: runtime.index, key });
+    this.host.held();
     this.land(org, join, journey, tooLate);
   }
 

@@ -35,6 +35,8 @@ export interface EngineHost {
   notePaymentOfUnknownInvoice(): void;
   // a lifecycle or conversion key dropped after its horizon without ever counting (no pair)
   noteExpiredKey(): void;
+  // the event went into state that has no value yet (a key waiting for its pair): applied, not ignored
+  held(): void;
   // batch runs: nothing is too late and no period closes
   readonly ignoresLateness: boolean;
 }
