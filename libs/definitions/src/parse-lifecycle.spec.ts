@@ -140,6 +140,7 @@ describe('lifecycle measures', () => {
     expect(
       contract({
         conversion: { key: 'data.leadId', from: { of: 'crm.lead.created' }, to: { of: 'crm.deal.won' }, within: '90d' },
+        unit: 'ratio',
       }),
     ).toEqual(['indicators[0].conversion.key: unknown field "data.leadId": not carried by crm.deal.won']);
     expect(
@@ -147,6 +148,17 @@ describe('lifecycle measures', () => {
         m.includes('unknown event type "ticket.replyed"; did you mean "ticket.replied"?'),
       ),
     ).toBe(true);
-    expect(contract({ lifecycle: FIRST_REPLY })).toEqual([]);
+    expect(contract({ lifecycle: FIRST_REPLY, unit: 'ratio' })).toEqual([]);
+  });
+
+  it('warns when the indicator unit is not the unit of the joined value', () => {
+    const average = { ...FIRST_REPLY, measure: 'average', within: undefined, unit: 's' };
+    expect(contract({ lifecycle: average, unit: 'minutes' })).toEqual([
+      'indicators[0].unit: expected seconds: the value of this lifecycle is in seconds',
+    ]);
+    expect(contract({ lifecycle: average, unit: 'seconds' })).toEqual([]);
+    expect(contract({ lifecycle: FIRST_REPLY, unit: 'seconds' })).toEqual([
+      'indicators[0].unit: expected ratio: the value of this lifecycle is in ratio',
+    ]);
   });
 });

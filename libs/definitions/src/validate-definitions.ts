@@ -42,6 +42,16 @@ export function rollingObstacle(measure: Measure): string | undefined {
   }
 }
 
+const DURATION_UNIT_NAMES = { s: 'seconds', min: 'minutes', h: 'hours', d: 'days' } as const;
+
+// The unit a lifecycle or conversion value is in (a share is a ratio), to be matched by the indicator's:
+// scorecards read targets and bands in the indicator's unit.
+function joinedUnit(measure: Measure): IndicatorDef['unit'] | undefined {
+  if (measure.kind === 'conversion') return 'ratio';
+  if (measure.kind !== 'lifecycle') return undefined;
+  return measure.result.kind === 'within' ? 'ratio' : DURATION_UNIT_NAMES[measure.result.unit];
+}
+
 function reporterFor(
   issues: DefinitionIssue[],
   origins: DefinitionOrigins | undefined,
@@ -138,6 +148,10 @@ function checkIndicators(set: DefinitionSet, issues: DefinitionIssue[], origins:
       });
     }
     for (const problem of contractProblems(indicator.measure)) report(problem.path, problem.message);
+    const unit = joinedUnit(indicator.measure);
+    if (unit !== undefined && indicator.unit !== unit) {
+      report('.unit', `expected ${unit}: the value of this ${indicator.measure.kind} is in ${unit}`, 'warning');
+    }
     if (indicator.measure.kind === 'terms' && !(indicator.measure.scale > 0)) {
       report('.scale', `expected a positive number, got ${indicator.measure.scale}`);
     }
