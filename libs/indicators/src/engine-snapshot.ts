@@ -1,7 +1,7 @@
 import type { CanonicalEvent } from '#libs/events';
 import type { EngineStats } from './indicator-value';
 import type { InvoiceSnapshot } from './state/invoice-book';
-import type { JourneySnapshot } from './state/journey-book';
+import type { JourneyBookSnapshot } from './state/journey-book';
 import type { OverdueLedgerSnapshot } from './state/overdue-ledger';
 import type { PeriodTallySnapshot } from './state/period-tally';
 import type { RollingDistinctSnapshot } from './state/rolling-distinct';
@@ -34,7 +34,7 @@ export interface OrgSnapshot {
   invoiceDueDay?: [string, number][];
   pendingWriteOffs?: [string, CanonicalEvent[]][];
   // the open keys of each lifecycle or conversion indicator; absent in checkpoints written before them
-  journeys?: { indicator: string; keys: JourneySnapshot[] }[];
+  journeys?: JourneyBookSnapshot[];
   entities: EntitySnapshot[];
 }
 

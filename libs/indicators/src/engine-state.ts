@@ -36,7 +36,6 @@ export interface OrgState {
   periodsByDay: Map<CalendarWindow, Map<number, Period>>;
   invoices: InvoiceBook;
   journeys: Map<number, JourneyBook>; // open keys of lifecycle and conversion indicators, by indicator index
-  journeyDeadlines: CloseQueue<{ index: number; key: string }>; // when each key can be settled or dropped
 }
 
 export function* entityStates(org: OrgState): Iterable<EntityState> {

@@ -258,7 +258,11 @@ export class IndicatorEngine {
     }
 
     const org = this.orgState(orgId, settings);
-    if (timeMs > org.clockMs) for (const c of this.moveClock(org, timeMs)) this.batchClosed.push(c);
+    if (timeMs > org.clockMs) {
+      // the joined keys the event's indicators settle by its time first, before periods close
+      this.joined.settleBy(org, event.type, timeMs);
+      for (const c of this.moveClock(org, timeMs)) this.batchClosed.push(c);
+    }
     const ctx: EventContext = { timeMs, timeZone: settings.timeZone };
     const entities = this.entitiesOf(org, event, timeMs);
     this.eventChanged = false;
@@ -289,7 +293,11 @@ export class IndicatorEngine {
     if (to > this.floorMs) {
       this.floorMs = to;
       if (this.dedupOn && !this.ignoreLateness) this.dedup.forgetBefore(LEGACY_KEYS, to - this.horizonMs);
-      for (const org of this.orgs.values()) if (to > org.clockMs) closed.push(...this.moveClock(org, to));
+      for (const org of this.orgs.values()) {
+        // first the joined keys the tick settles, each as of its deadline: before the periods close
+        this.joined.advance(org, to);
+        if (to > org.clockMs) closed.push(...this.moveClock(org, to));
+      }
     }
     return { changes: [...this.endBatch().changes, ...this.settle()], closed };
   }
@@ -374,10 +382,9 @@ export class IndicatorEngine {
         clockMs: Number.isFinite(org.clockMs) ? org.clockMs : null,
         dedup: this.dedup.snapshot(org.org.ref.orgId),
         invoices: snapshotInvoices(org.invoices),
-        journeys: [...org.journeys].map(([index, book]) => ({
-          indicator: (this.runtimes[index] as IndicatorRuntime).def.id,
-          keys: snapshotJourneys(book),
-        })),
+        journeys: [...org.journeys].map(([index, book]) =>
+          snapshotJourneys((this.runtimes[index] as IndicatorRuntime).def.id, book),
+        ),
         entities,
       });
     }
@@ -418,9 +425,8 @@ export class IndicatorEngine {
         const runtime = byId.get(j.indicator);
         const kind = runtime?.def.measure.kind;
         if (runtime !== undefined && (kind === 'lifecycle' || kind === 'conversion'))
-          org.journeys.set(runtime.index, restoreJourneys(j.keys));
+          org.journeys.set(runtime.index, engine.joined.scheduled(runtime, restoreJourneys(j)));
       }
-      engine.joined.scheduleDeadlines(org);
       for (const e of o.entities) {
         const entity =
           e.level === 'org'
@@ -495,9 +501,6 @@ export class IndicatorEngine {
   }
 
   private moveClock(org: OrgState, timeMs: number): IndicatorValue[] {
-    // first the joined keys the move settles, each as of its own deadline: a conversion whose window
-    // passed lands in a period that is still open then
-    this.joined.clockMoving(org, timeMs);
     org.clockMs = timeMs;
     if (this.dedupOn && !this.ignoreLateness) this.dedup.forgetBefore(org.org.ref.orgId, timeMs - this.horizonMs);
     if (this.ignoreLateness) return [];
@@ -529,6 +532,7 @@ export class IndicatorEngine {
     const limit = this.limit();
     if (this.floorMs > limit) this.floorMs = limit;
     for (const org of this.orgs.values()) {
+      this.joined.clampClocks(org, limit);
       if (org.clockMs <= limit) continue;
       org.clockMs = limit;
       for (const entity of entityStates(org))
@@ -598,7 +602,6 @@ export class IndicatorEngine {
         periodsByDay: new Map(),
         invoices: newInvoiceBook(),
         journeys: new Map(),
-        journeyDeadlines: new CloseQueue(),
       };
       state.org = { ref: { level: 'org', id: orgId, orgId }, org: state, slot: this.nextSlot++, states: [] };
       this.orgs.set(orgId, state);

@@ -10,10 +10,12 @@ import {
   isBefore,
   landingOf,
   newJourney,
+  newJourneyBook,
   sameLanding,
   type Arrival,
   type JoinedDef,
   type Journey,
+  type JourneyBook,
   type Landing,
   type Owner,
 } from '../state/journey-book';
@@ -94,17 +96,18 @@ export class JoinedMeasure implements MeasureKind {
     const key = typeof raw === 'string' ? raw : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : '';
     if (key === '') return;
     const { runtime } = join;
+    const book = this.bookOf(org, runtime);
+    this.settle(org, join, book, ctx.timeMs);
     // as late as a period closes (time + allowed lateness ≤ clock): the pair it would move may have closed
-    if (!this.host.ignoresLateness && ctx.timeMs + runtime.latenessMs <= this.host.clock(org)) {
+    if (!this.host.ignoresLateness && ctx.timeMs + runtime.latenessMs <= book.clockMs) {
       this.noteTooLate(org, runtime, ctx.timeMs, tooLate);
       return;
     }
-    const book = this.bookOf(org, runtime);
-    let journey = book.get(key);
+    let journey = book.keys.get(key);
     const isNew = journey === undefined;
     if (journey === undefined) {
       journey = newJourney();
-      book.set(key, journey);
+      book.keys.set(key, journey);
     }
     const arrival: Arrival = {
       t: ctx.timeMs,
@@ -116,16 +119,16 @@ export class JoinedMeasure implements MeasureKind {
     if (isFrom && (journey.from === null || isBefore(arrival, journey.from))) journey.from = arrival;
     if (isTo && !journey.tos.some((to) => to.key === arrival.key)) journey.tos.push(arrival);
     const moved = deadlineOf(join.def, journey, runtime.latenessMs);
-    if (isNew || moved !== deadline) org.journeyDeadlines.push(moved, { index: runtime.index, key });
+    if (isNew || moved !== deadline) book.deadlines.push(moved, key);
     this.host.held();
-    this.land(org, join, journey, tooLate);
+    this.land(org, join, book, journey, tooLate);
   }
 
   // Moves the key's pair to where it should count now: out of its old tallies, into the new ones. A
   // pair whose period has closed stays there (closed periods are final): the change is too late.
-  private land(org: OrgState, join: Join, journey: Journey, tooLate: TooLate[]): void {
+  private land(org: OrgState, join: Join, book: JourneyBook, journey: Journey, tooLate: TooLate[]): void {
     const { runtime } = join;
-    const want = landingOf(join.def, journey, this.host.clock(org), runtime.latenessMs);
+    const want = landingOf(join.def, journey, book.clockMs, runtime.latenessMs);
     const was = journey.landed;
     if (sameLanding(want, was)) return;
     if (was !== null && this.closedAt(org, runtime, was.t, tooLate)) return;
@@ -170,32 +173,56 @@ export class JoinedMeasure implements MeasureKind {
     });
   }
 
-  // The org's clock is moving to toMs: each key whose deadline it passes is settled as of its deadline
-  // (the clock stepping there first), before the periods the move closes: a conversion whose window has
-  // passed lands as not converted; then keys nothing can change any more are dropped (kept in batch
-  // runs, where nothing is ever too late).
-  clockMoving(org: OrgState, toMs: number): void {
-    for (const { index, key } of org.journeyDeadlines.popDue(toMs)) {
-      const join = this.joins[index] as Join;
-      const book = this.bookOf(org, join.runtime);
-      const journey = book.get(key);
+  // An event of the type at toMs is about to move the org's clock: the clocks of the indicators it goes to
+  // move first, so that what they settle lands before the periods the org's move closes.
+  settleBy(org: OrgState, type: string, toMs: number): void {
+    for (const join of this.byType.get(type) ?? []) this.settle(org, join, this.bookOf(org, join.runtime), toMs);
+  }
+
+  // An idle tick of the org to toMs: every joined indicator's clock moves there.
+  advance(org: OrgState, toMs: number): void {
+    for (const [index, book] of org.journeys) this.settle(org, this.joins[index] as Join, book, toMs);
+  }
+
+  // The indicator's clock moves to toMs: each key whose deadline it reaches is settled as of that deadline
+  // (the clock stepping there first): a conversion whose window has passed lands as not converted, in a
+  // period still open then; then keys nothing can change any more are dropped (kept in batch runs, where
+  // nothing is ever too late).
+  private settle(org: OrgState, join: Join, book: JourneyBook, toMs: number): void {
+    if (!(toMs > book.clockMs)) return;
+    for (const key of book.deadlines.popDue(toMs)) {
+      const journey = book.keys.get(key);
       if (journey === undefined) continue;
       const deadline = deadlineOf(join.def, journey, join.runtime.latenessMs);
       if (deadline > toMs) continue; // moved since: a later entry of the queue settles it
-      if (deadline > org.clockMs) org.clockMs = deadline;
-      this.land(org, join, journey, []);
+      if (deadline > book.clockMs) book.clockMs = deadline;
+      this.land(org, join, book, journey, []);
       if (this.host.ignoresLateness) continue;
-      book.delete(key);
+      book.keys.delete(key);
       if (journey.landed === null) this.host.noteExpiredKey();
     }
+    book.clockMs = toMs;
   }
 
-  private bookOf(org: OrgState, runtime: IndicatorRuntime): Map<string, Journey> {
+  // A restored clock beyond the time bound is set back to it, as the org's is.
+  clampClocks(org: OrgState, limitMs: number): void {
+    for (const book of org.journeys.values()) if (book.clockMs > limitMs) book.clockMs = limitMs;
+  }
+
+  private bookOf(org: OrgState, runtime: IndicatorRuntime): JourneyBook {
     let book = org.journeys.get(runtime.index);
     if (book === undefined) {
-      book = new Map();
+      // the first event of its types starts its clock, however far other sources have moved the org's
+      book = newJourneyBook(Number.NEGATIVE_INFINITY);
       org.journeys.set(runtime.index, book);
     }
+    return book;
+  }
+
+  // a restored book, with each key's deadline back in its queue
+  scheduled(runtime: IndicatorRuntime, book: JourneyBook): JourneyBook {
+    const join = this.joins[runtime.index] as Join;
+    for (const [key, journey] of book.keys) book.deadlines.push(deadlineOf(join.def, journey, runtime.latenessMs), key);
     return book;
   }
 
@@ -237,15 +264,5 @@ export class JoinedMeasure implements MeasureKind {
 
   restore(entity: EntityState, runtime: IndicatorRuntime, snap: MeasureStateSnapshot): void {
     this.tallies.restore(entity, runtime, snap);
-  }
-
-  // after a restore: each key's deadline back in the org's queue
-  scheduleDeadlines(org: OrgState): void {
-    for (const [index, book] of org.journeys) {
-      const join = this.joins[index];
-      if (join === undefined) continue;
-      for (const [key, journey] of book)
-        org.journeyDeadlines.push(deadlineOf(join.def, journey, join.runtime.latenessMs), { index, key });
-    }
   }
 }

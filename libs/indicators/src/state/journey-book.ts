@@ -1,4 +1,5 @@
 import type { Measure } from '#libs/definitions';
+import { CloseQueue } from '../close-queue';
 
 // The open keys of one lifecycle or conversion indicator in one org (a ticket, a deal, a lead): what
 // each has seen, and what it counts for now. docs/definitions.md "Lifecycle measures" is the rule.
@@ -29,7 +30,20 @@ export interface Journey {
   landed: Landing | null; // what the key counts for in the tallies now
 }
 
-export type JourneyBook = Map<string, Journey>;
+// One joined indicator's keys in one org, with its own clock: the latest time of the events of its types
+// (or of an idle tick). Lateness and deadlines go by it, not by the org's clock, so that events of other
+// sources (another Kafka topic read ahead) never make its pairs late.
+export interface JourneyBook {
+  clockMs: number;
+  keys: Map<string, Journey>;
+  deadlines: CloseQueue<string>; // each key by the clock at which it is settled and dropped
+}
+
+export const newJourneyBook = (clockMs: number): JourneyBook => ({
+  clockMs,
+  keys: new Map(),
+  deadlines: new CloseQueue(),
+});
 
 const UNIT_MS = { s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -102,14 +116,22 @@ export interface JourneySnapshot {
 // JSON drops undefined owners: they come back as undefined
 const owner = (o: Partial<Owner>): Owner => ({ team: o.team ?? undefined, agent: o.agent ?? undefined });
 
-export function snapshotJourneys(book: JourneyBook): JourneySnapshot[] {
-  return [...book].map(([key, j]) => ({ key, from: j.from, tos: j.tos, landed: j.landed }));
+export interface JourneyBookSnapshot {
+  indicator: string;
+  clockMs: number | null;
+  keys: JourneySnapshot[];
 }
 
-export function restoreJourneys(snaps: readonly JourneySnapshot[]): JourneyBook {
-  const book: JourneyBook = new Map();
-  for (const s of snaps) {
-    book.set(s.key, {
+export function snapshotJourneys(indicator: string, book: JourneyBook): JourneyBookSnapshot {
+  const keys = [...book.keys].map(([key, j]) => ({ key, from: j.from, tos: j.tos, landed: j.landed }));
+  return { indicator, clockMs: Number.isFinite(book.clockMs) ? book.clockMs : null, keys };
+}
+
+// The deadlines are not in the snapshot: the measure schedules them again from the keys.
+export function restoreJourneys(snap: JourneyBookSnapshot): JourneyBook {
+  const book = newJourneyBook(snap.clockMs ?? Number.NEGATIVE_INFINITY);
+  for (const s of snap.keys) {
+    book.keys.set(s.key, {
       from: s.from === null ? null : { ...s.from, ...owner(s.from) },
       tos: s.tos.map((to) => ({ ...to, ...owner(to) })),
       landed: s.landed === null ? null : { ...s.landed, ...owner(s.landed) },
