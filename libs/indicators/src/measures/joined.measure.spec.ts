@@ -156,6 +156,18 @@ describe('lifecycle measures: first reply within 30 s of the ticket', () => {
     expect(month(engine, 'sla')).toEqual([null, 0, 0]);
   });
 
+  it('keeps its own clock: events of other sources read far ahead never make its pairs late', () => {
+    const deal = event('crm.deal.won', T0 + 5 * D, {
+      dealId: 'd1',
+      amount: 1,
+      currency: 'CNY',
+      sqlAt: '2026-03-01T00:00:00Z',
+    });
+    const engine = engineWith([within30s], [deal, created('t1', T0), replied('t1', T0 + 10 * S)]);
+    expect(engine.clockOf('O1')).toBe(T0 + 5 * D);
+    expect(month(engine, 'sla')).toEqual([1, 1, 1]);
+  });
+
   it('drops a key after its horizon plus the lateness, counting it when it never paired', () => {
     const engine = engineWith([within30s], [created('t1', T0), created('t2', T0), replied('t2', T0 + S)]);
     engine.advanceTo(T0 + D + H - 1);
