@@ -15,7 +15,7 @@ const { set: definitions } = loadDefinitions('definitions/seed');
 const NOW = Date.parse('2026-11-10T12:00:00+08:00'); // the receivers' wall clock in this test
 const time = { now: () => NOW, toleranceMs: 300_000 };
 const MIN = 60_000;
-const INDICATOR = 'support.chat_first_response_sla'; // rolling:24h, week, month, quarter
+const INDICATOR = 'support.avg_response_seconds'; // every ticket.replied; rolling:24h, week, month, quarter, year
 const team: EntityRef = { level: 'team', id: 'T1', orgId: 'O1' };
 
 function reply(id: string, at: number | string, orgId = 'O1'): CanonicalEvent {
@@ -122,7 +122,7 @@ describe('time is bounded (real Postgres)', () => {
     const stored = (await store.latestValues('O1')).find(
       (v) => v.indicator === INDICATOR && v.entity.level === 'team' && v.window === 'rolling:24h',
     );
-    expect(stored).toMatchObject({ value: 1, numerator: 2, denominator: 2 });
+    expect(stored).toMatchObject({ value: 12, numerator: 24, denominator: 2 });
     // the checkpoint is written in the new format, with the clamped clock
     const checkpoint = await store.loadCheckpoint('indicator-processor');
     expect(checkpoint?.snapshot).toMatchObject({ version: 2, orgs: [{ id: 'O1', clockMs: NOW + 300_000 }] });

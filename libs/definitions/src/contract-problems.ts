@@ -74,6 +74,16 @@ function termProblems(term: Term, path: string): ContractProblem[] {
   return problems;
 }
 
+// A lifecycle key must be carried by every type of both ends, or those events could never be joined.
+function keyProblems(key: FieldPath, ends: readonly Term[], path: string): ContractProblem[] {
+  if (!key.startsWith(DATA_PREFIX)) return [];
+  const name = key.slice(DATA_PREFIX.length).split('.')[0] ?? '';
+  const types = ends.flatMap((end) => end.types).filter(isEventType);
+  const without = [...new Set(types.filter((t) => !dataFieldNames(t).includes(name)))];
+  if (without.length === 0) return [];
+  return [{ path: `${path}.key`, message: `unknown field "${key}": not carried by ${without.join(', ')}` }];
+}
+
 // The contract problems of an indicator's measure; none for overdue and manual measures, whose events
 // the engine knows itself.
 export function contractProblems(measure: Measure): ContractProblem[] {
@@ -86,6 +96,15 @@ export function contractProblems(measure: Measure): ContractProblem[] {
       return [
         ...termProblems(numerator, '.numerator'),
         ...(denominator === undefined ? [] : termProblems(denominator, '.denominator')),
+      ];
+    }
+    case 'lifecycle':
+    case 'conversion': {
+      const path = `.${measure.kind}`;
+      return [
+        ...termProblems(measure.from, `${path}.from`),
+        ...termProblems(measure.to, `${path}.to`),
+        ...keyProblems(measure.key, [measure.from, measure.to], path),
       ];
     }
     case 'overdue-ratio':

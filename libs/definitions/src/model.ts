@@ -55,13 +55,32 @@ export interface Term {
   aggregation: Aggregation;
 }
 
+// What a lifecycle measure takes of each joined pair (docs/definitions.md "Lifecycle measures").
+export type LifecycleResult =
+  | { kind: 'average'; unit: DurationUnit } // the mean time from start to end
+  | { kind: 'within'; withinMs: number }; // the share of pairs whose end came within withinMs of the start
+
+export type LifecyclePick = 'first' | 'last';
+
 export type Measure =
   // value = numerator / denominator × scale, or numerator × scale when there is no denominator
   | { kind: 'terms'; numerator: Term; denominator?: Term; scale: number }
   // open balance of invoices more than `afterDays` days past due ÷ total open balance, as of the clock
   | { kind: 'overdue-ratio'; afterDays: number }
   // fed by `kpi.manual_score` events from an authorized reviewer; the latest score in the period counts
-  | { kind: 'manual'; scale: readonly [number, number]; reviewers?: readonly string[] };
+  | { kind: 'manual'; scale: readonly [number, number]; reviewers?: readonly string[] }
+  // the first `from` and the first (or last) `to` event sharing a key, at most horizonMs apart
+  | {
+      kind: 'lifecycle';
+      key: FieldPath;
+      from: Term; // count terms: types and conditions only
+      to: Term;
+      pick: LifecyclePick;
+      result: LifecycleResult;
+      horizonMs: number;
+    }
+  // the share of `from` keys that a `to` of the same key followed within withinMs
+  | { kind: 'conversion'; key: FieldPath; from: Term; to: Term; withinMs: number };
 
 export type IndicatorUnit =
   'ratio' | 'count' | 'amount' | 'seconds' | 'minutes' | 'hours' | 'days' | 'points' | 'number';

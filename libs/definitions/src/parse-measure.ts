@@ -11,10 +11,20 @@ import {
   type Mapping,
   type ParseContext,
 } from './parse-context';
+import { parseConversion, parseLifecycle } from './parse-lifecycle';
 import { parseTerm } from './parse-term';
 
-export const MEASURE_KEYS = ['numerator', 'denominator', 'scale', 'average', 'overdue', 'manual'] as const;
-const FORMS = ['numerator', 'average', 'overdue', 'manual'] as const;
+export const MEASURE_KEYS = [
+  'numerator',
+  'denominator',
+  'scale',
+  'average',
+  'overdue',
+  'manual',
+  'lifecycle',
+  'conversion',
+] as const;
+const FORMS = ['numerator', 'average', 'overdue', 'manual', 'lifecycle', 'conversion'] as const;
 
 function parseTermsMeasure(ctx: ParseContext, indicator: Mapping, path: string): Measure | undefined {
   const numerator = parseTerm(ctx, indicator['numerator'], childPath(path, 'numerator'));
@@ -79,7 +89,8 @@ function parseManual(ctx: ParseContext, value: unknown, path: string): Measure |
   return reviewers === undefined ? { kind: 'manual', scale: range } : { kind: 'manual', scale: range, reviewers };
 }
 
-// Exactly one measure form per indicator: numerator (+ denominator, scale), average, overdue or manual.
+// Exactly one measure form per indicator: numerator (+ denominator, scale), average, overdue, manual,
+// lifecycle or conversion.
 export function parseMeasure(ctx: ParseContext, indicator: Mapping, path: string): Measure | undefined {
   const forms = FORMS.filter((f) => indicator[f] !== undefined);
   const [form] = forms;
@@ -91,7 +102,7 @@ export function parseMeasure(ctx: ParseContext, indicator: Mapping, path: string
     report(ctx, path, `missing the measure: one of ${FORMS.join(', ')}`);
     return undefined;
   }
-  if (form === 'overdue' || form === 'manual') {
+  if (form !== 'numerator' && form !== 'average') {
     for (const key of ['denominator', 'scale'] as const) {
       if (indicator[key] !== undefined) report(ctx, childPath(path, key), `not allowed with ${form}`);
     }
@@ -105,6 +116,10 @@ export function parseMeasure(ctx: ParseContext, indicator: Mapping, path: string
       return parseOverdue(ctx, indicator['overdue'], childPath(path, 'overdue'));
     case 'manual':
       return parseManual(ctx, indicator['manual'], childPath(path, 'manual'));
+    case 'lifecycle':
+      return parseLifecycle(ctx, indicator['lifecycle'], childPath(path, 'lifecycle'));
+    case 'conversion':
+      return parseConversion(ctx, indicator['conversion'], childPath(path, 'conversion'));
     default:
       return assertUnreachable(form);
   }

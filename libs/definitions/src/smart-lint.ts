@@ -26,7 +26,12 @@ function rangeOf(indicator: IndicatorDef): Range {
     case 'manual':
       return { low: measure.scale[0], high: measure.scale[1], what: 'its manual scale' };
     case 'overdue-ratio':
+    case 'conversion':
       return { low: 0, high: 1, what: 'a ratio' };
+    case 'lifecycle':
+      return measure.result.kind === 'within'
+        ? { low: 0, high: 1, what: 'a ratio' }
+        : { low: 0, high: Number.POSITIVE_INFINITY, what: 'never negative' };
     case 'terms':
       return indicator.unit === 'ratio' && measure.denominator !== undefined
         ? { low: 0, high: measure.scale, what: measure.scale === 1 ? 'a ratio' : `a ratio × ${measure.scale}` }
@@ -53,6 +58,11 @@ function measurable(indicator: IndicatorDef): string[] {
         ? [`indicator ${indicator.id} is computed from no event type`]
         : [];
     }
+    case 'lifecycle':
+    case 'conversion':
+      return measure.from.types.length === 0 || measure.to.types.length === 0
+        ? [`indicator ${indicator.id} joins no event type`]
+        : [];
     case 'overdue-ratio':
       return Number.isFinite(measure.afterDays) && measure.afterDays >= 0
         ? []

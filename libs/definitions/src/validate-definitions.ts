@@ -28,6 +28,9 @@ export function rollingObstacle(measure: Measure): string | undefined {
       return 'manual indicators take calendar windows only';
     case 'overdue-ratio':
       return 'overdue indicators take calendar windows only';
+    case 'lifecycle':
+    case 'conversion':
+      return undefined; // a pair lands at an instant, like any event
     case 'terms': {
       const terms = measure.denominator === undefined ? [measure.numerator] : [measure.numerator, measure.denominator];
       const dated = terms.find((t) => t.timeField !== 'time');
@@ -38,6 +41,16 @@ export function rollingObstacle(measure: Measure): string | undefined {
     default:
       return assertUnreachable(measure);
   }
+}
+
+const DURATION_UNIT_NAMES = { s: 'seconds', min: 'minutes', h: 'hours', d: 'days' } as const;
+
+// The unit a lifecycle or conversion value is in (a share is a ratio), to be matched by the indicator's:
+// scorecards read targets and bands in the indicator's unit.
+function joinedUnit(measure: Measure): IndicatorDef['unit'] | undefined {
+  if (measure.kind === 'conversion') return 'ratio';
+  if (measure.kind !== 'lifecycle') return undefined;
+  return measure.result.kind === 'within' ? 'ratio' : DURATION_UNIT_NAMES[measure.result.unit];
 }
 
 function reporterFor(
@@ -136,6 +149,10 @@ function checkIndicators(set: DefinitionSet, issues: DefinitionIssue[], origins:
       });
     }
     for (const problem of contractProblems(indicator.measure)) report(problem.path, problem.message);
+    const unit = joinedUnit(indicator.measure);
+    if (unit !== undefined && indicator.unit !== unit) {
+      report('.unit', `expected ${unit}: the value of this ${indicator.measure.kind} is in ${unit}`, 'warning');
+    }
     if (indicator.measure.kind === 'terms' && !(indicator.measure.scale > 0)) {
       report('.scale', `expected a positive number, got ${indicator.measure.scale}`);
     }

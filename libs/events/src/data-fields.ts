@@ -15,6 +15,8 @@ export interface FieldSpec {
   path: string; // `data.<name>`, built once so that errors cost no string building
   required: boolean;
   check: FieldCheck;
+  // an optional field that only comes with another (an amount with its currency): that one is then required
+  with?: string;
 }
 
 export const MAX_COMMENT_LENGTH = 2000;
@@ -75,8 +77,10 @@ function required(name: string, check: FieldCheck): FieldSpec {
   return { name, path: `data.${name}`, required: true, check };
 }
 
-function optional(name: string, check: FieldCheck): FieldSpec {
-  return { name, path: `data.${name}`, required: false, check };
+function optional(name: string, check: FieldCheck, withField?: string): FieldSpec {
+  const spec: FieldSpec = { name, path: `data.${name}`, required: false, check };
+  if (withField !== undefined) spec.with = withField;
+  return spec;
 }
 
 // Every event's data: the org, and the team / person it is attributed to where there is one.
@@ -87,12 +91,27 @@ export const COMMON_DATA_FIELDS: readonly FieldSpec[] = [
 ];
 
 const money = [required('amount', nonNegativeNumber), required('currency', currency)];
+// an amount that may be unknown yet (a deal's expected value): both or neither
+const optionalMoney = [optional('amount', nonNegativeNumber, 'currency'), optional('currency', currency, 'amount')];
 
 // The data fields of each type beyond COMMON_DATA_FIELDS; a Record so that a new type cannot be
 // added to EVENT_TYPES without its fields.
 export const DATA_FIELDS: Readonly<Record<EventType, readonly FieldSpec[]>> = {
   'crm.lead.created': [required('leadId', nonEmptyString)],
   'crm.lead.qualified': [required('leadId', nonEmptyString), required('stage', leadStage)],
+  // v1.1: the start of a deal's lifecycle (cycle time, lead → deal conversion) and its stage moves
+  'crm.deal.created': [
+    required('dealId', nonEmptyString),
+    ...optionalMoney,
+    optional('stage', nonEmptyString),
+    optional('leadId', nonEmptyString),
+  ],
+  'crm.deal.stage_changed': [
+    required('dealId', nonEmptyString),
+    required('stage', nonEmptyString),
+    optional('previousStage', nonEmptyString),
+    ...optionalMoney,
+  ],
   'crm.deal.won': [
     required('dealId', nonEmptyString),
     ...money,

@@ -1,7 +1,9 @@
-// The event types of contract v1 (docs/events.md), including the KPI Pulse extension kpi.manual_score.
+// The event types of contract v1.1 (docs/events.md), including the KPI Pulse extension kpi.manual_score.
 export const EVENT_TYPES = [
   'crm.lead.created',
   'crm.lead.qualified',
+  'crm.deal.created',
+  'crm.deal.stage_changed',
   'crm.deal.won',
   'crm.deal.lost',
   'crm.inquiry.received',

@@ -81,4 +81,22 @@ describe('normalizeAmounts', () => {
       ],
     });
   });
+
+  it('converts the optional amount of a v1.1 deal event like any other', () => {
+    const deal: CanonicalEvent = {
+      ...invoice(1, 'CNY'),
+      type: 'crm.deal.stage_changed',
+      data: { orgId: 'acme', dealId: 'D-1', stage: 'proposal', amount: 1000, currency: 'USD' },
+    };
+    const result = normalizeAmounts(deal, ORG);
+    expect(result.ok && result.event.data).toEqual({
+      orgId: 'acme',
+      dealId: 'D-1',
+      stage: 'proposal',
+      amount: 7100,
+      currency: 'CNY',
+      originalAmount: 1000,
+      originalCurrency: 'USD',
+    });
+  });
 });

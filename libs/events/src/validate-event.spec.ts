@@ -11,6 +11,8 @@ const WHO = { orgId: 'acme', teamId: 'cs-sh', agentId: 'a-042' };
 const VALID_DATA: Record<EventType, Record<string, unknown>> = {
   'crm.lead.created': { leadId: 'L-1' },
   'crm.lead.qualified': { leadId: 'L-1', stage: 'SQL' },
+  'crm.deal.created': { dealId: 'D-7', amount: 80000, currency: 'USD', stage: 'discovery', leadId: 'L-1' },
+  'crm.deal.stage_changed': { dealId: 'D-7', stage: 'proposal', previousStage: 'discovery' },
   'crm.deal.won': {
     dealId: 'D-7',
     amount: 1234.5,
@@ -145,6 +147,14 @@ describe('validateEvent: each mistake names the field and the reason', () => {
     ['agentId a number', 'ticket.reopened', 'data.agentId', 42, 'data.agentId: expected a non-empty string'],
     ['ticketId missing', 'ticket.reopened', 'data.ticketId', undefined, 'data.ticketId: is required'],
     ['stage lower case', 'crm.lead.qualified', 'data.stage', 'sql', 'data.stage: expected one of MQL, SQL'],
+    [
+      'deal amount without currency',
+      'crm.deal.created',
+      'data.currency',
+      undefined,
+      'data.currency: is required with data.amount',
+    ],
+    ['stage change without stage', 'crm.deal.stage_changed', 'data.stage', undefined, 'data.stage: is required'],
     ['amount negative', 'crm.deal.won', 'data.amount', -1, 'data.amount: expected a non-negative finite number'],
     ['amount a string', 'crm.order.paid', 'data.amount', '12.50', 'data.amount: expected a non-negative finite number'],
     [

@@ -65,6 +65,9 @@ function checkFields(
     }
     const problem = spec.check(value);
     if (problem !== undefined) list = add(list, spec.path, problem.code, problem.reason);
+    if (spec.with !== undefined && data[spec.with] === undefined) {
+      list = add(list, `data.${spec.with}`, 'missing', `is required with ${spec.path}`);
+    }
   }
   return list;
 }
@@ -121,7 +124,7 @@ function validate(input: unknown): EventValidation {
   return failure;
 }
 
-// Checks a parsed JSON value against contract v1 (docs/events.md) and collects every error. Never
+// Checks a parsed JSON value against contract v1.1 (docs/events.md) and collects every error. Never
 // throws: a getter or Proxy that throws on read is reported as an unreadable event.
 export function validateEvent(input: unknown): EventValidation {
   try {

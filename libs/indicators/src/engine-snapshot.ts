@@ -2,6 +2,7 @@ import type { CanonicalEvent } from '#libs/events';
 import type { DedupDay } from './deduplicator';
 import type { EngineStats } from './indicator-value';
 import type { InvoiceSnapshot } from './state/invoice-book';
+import type { JourneyBookSnapshot } from './state/journey-book';
 import type { OverdueLedgerSnapshot } from './state/overdue-ledger';
 import type { PeriodTallySnapshot } from './state/period-tally';
 import type { RollingDistinctSnapshot } from './state/rolling-distinct';
@@ -33,6 +34,8 @@ export interface OrgSnapshot {
   invoices?: InvoiceSnapshot[];
   invoiceDueDay?: [string, number][];
   pendingWriteOffs?: [string, CanonicalEvent[]][];
+  // the open keys of each lifecycle or conversion indicator; absent in checkpoints written before them
+  journeys?: JourneyBookSnapshot[];
   entities: EntitySnapshot[];
 }
 

@@ -4,6 +4,7 @@ import type { CloseQueue } from './close-queue';
 import type { IndicatorRuntime } from './indicator-runtime';
 import type { EntityRef } from './indicator-value';
 import type { InvoiceBook } from './state/invoice-book';
+import type { JourneyBook } from './state/journey-book';
 import type { MeasureState } from './window-state';
 
 export interface EntityState {
@@ -34,6 +35,7 @@ export interface OrgState {
   periodCache: Map<CalendarWindow, Period>;
   periodsByDay: Map<CalendarWindow, Map<number, Period>>;
   invoices: InvoiceBook;
+  journeys: Map<number, JourneyBook>; // open keys of lifecycle and conversion indicators, by indicator index
 }
 
 export function* entityStates(org: OrgState): Iterable<EntityState> {

@@ -32,9 +32,11 @@ import type {
 } from './indicator-value';
 import { MANUAL_SCORE_TYPE, ManualScoreMeasure } from './measures/manual-score.measure';
 import type { EngineHost, MeasureKind, Touchable } from './measures/measure-kind';
+import { JoinedMeasure } from './measures/joined.measure';
 import { OverdueReceivablesMeasure } from './measures/overdue-receivables.measure';
 import { TermsMeasure } from './measures/terms.measure';
 import { newInvoiceBook, restoreInvoices, restoreLegacyInvoices, snapshotInvoices } from './state/invoice-book';
+import { restoreJourneys, snapshotJourneys } from './state/journey-book';
 
 export interface EngineOptions {
   // Batch runs (evaluate) read the whole file first: nothing is late and no period ever closes.
@@ -85,6 +87,7 @@ interface Route {
 export class IndicatorEngine {
   readonly runtimes: readonly IndicatorRuntime[];
   private readonly kinds: readonly MeasureKind[]; // per indicator index
+  private readonly joined: JoinedMeasure;
   private readonly routes = new Map<string, Route>();
   private readonly orgSettings: Map<string, OrgSettings>;
   private readonly orgs = new Map<string, OrgState>();
@@ -112,6 +115,7 @@ export class IndicatorEngine {
     tooLate: 0,
     rejected: 0,
     unknownInvoicePayments: 0,
+    expiredKeys: 0,
   };
 
   constructor(indicators: readonly IndicatorDef[], orgs: readonly OrgSettings[], options: EngineOptions = {}) {
@@ -124,14 +128,17 @@ export class IndicatorEngine {
     this.horizonMs = Math.max(0, ...this.runtimes.map((r) => r.horizonMs));
 
     const host = this.host();
+    this.joined = new JoinedMeasure(this.runtimes, host);
     const byMeasure: Record<IndicatorDef['measure']['kind'], MeasureKind> = {
       terms: new TermsMeasure(this.runtimes, host),
       'overdue-ratio': new OverdueReceivablesMeasure(this.runtimes, host),
       manual: new ManualScoreMeasure(this.runtimes, host),
+      lifecycle: this.joined,
+      conversion: this.joined,
     };
     this.kinds = this.runtimes.map((r) => byMeasure[r.def.measure.kind]);
     // terms before overdue: the order in which an event's changes are reported
-    for (const kind of Object.values(byMeasure)) {
+    for (const kind of new Set(Object.values(byMeasure))) {
       for (const type of kind.eventTypes) {
         let route = this.routes.get(type);
         if (route === undefined) {
@@ -262,7 +269,11 @@ export class IndicatorEngine {
     }
 
     const org = this.orgState(orgId, settings);
-    if (timeMs > org.clockMs) for (const c of this.moveClock(org, timeMs)) this.batchClosed.push(c);
+    if (timeMs > org.clockMs) {
+      // the joined keys the event's indicators settle by its time first, before periods close
+      this.joined.settleBy(org, event.type, timeMs);
+      for (const c of this.moveClock(org, timeMs)) this.batchClosed.push(c);
+    }
     const ctx: EventContext = { timeMs, timeZone: settings.timeZone };
     const entities = this.entitiesOf(org, event, timeMs);
     this.eventChanged = false;
@@ -288,12 +299,18 @@ export class IndicatorEngine {
   advanceTo(timeMs: number): { changes: IndicatorValue[]; closed: IndicatorValue[] } {
     const to = this.timeBound === undefined ? timeMs : Math.min(timeMs, this.limit());
     const closed: IndicatorValue[] = [];
+    // what the moves settle (conversions whose window passed) is reported like a batch's changes
+    this.beginBatch();
     if (to > this.floorMs) {
       this.floorMs = to;
       if (this.dedupOn && !this.ignoreLateness) this.dedup.forgetBefore(LEGACY_KEYS, to - this.horizonMs);
-      for (const org of this.orgs.values()) if (to > org.clockMs) closed.push(...this.moveClock(org, to));
+      for (const org of this.orgs.values()) {
+        // first the joined keys the tick settles, each as of its deadline: before the periods close
+        this.joined.advance(org, to);
+        if (to > org.clockMs) closed.push(...this.moveClock(org, to));
+      }
     }
-    return { changes: this.settle(), closed };
+    return { changes: [...this.endBatch().changes, ...this.settle()], closed };
   }
 
   // Every value that changed by the clocks' moves alone, including the moves folds made, moving no
@@ -376,6 +393,9 @@ export class IndicatorEngine {
         clockMs: Number.isFinite(org.clockMs) ? org.clockMs : null,
         dedup: this.dedup.snapshot(org.org.ref.orgId),
         invoices: snapshotInvoices(org.invoices),
+        journeys: [...org.journeys].map(([index, book]) =>
+          snapshotJourneys((this.runtimes[index] as IndicatorRuntime).def.id, book),
+        ),
         entities,
       });
     }
@@ -412,6 +432,12 @@ export class IndicatorEngine {
       } else org.clockMs = single ?? Number.NEGATIVE_INFINITY;
       if (o.invoices !== undefined) restoreInvoices(org.invoices, o.invoices);
       else restoreLegacyInvoices(org.invoices, o.pendingWriteOffs ?? []);
+      for (const j of o.journeys ?? []) {
+        const runtime = byId.get(j.indicator);
+        const kind = runtime?.def.measure.kind;
+        if (runtime !== undefined && (kind === 'lifecycle' || kind === 'conversion'))
+          org.journeys.set(runtime.index, engine.joined.scheduled(runtime, restoreJourneys(j)));
+      }
       for (const e of o.entities) {
         const entity =
           e.level === 'org'
@@ -463,6 +489,13 @@ export class IndicatorEngine {
       notePaymentOfUnknownInvoice: () => {
         this.stats.unknownInvoicePayments++;
       },
+      noteExpiredKey: () => {
+        this.stats.expiredKeys++;
+      },
+      held: () => {
+        this.eventChanged = true;
+      },
+      ignoresLateness: this.ignoreLateness,
     };
   }
 
@@ -510,6 +543,7 @@ export class IndicatorEngine {
     const limit = this.limit();
     if (this.floorMs > limit) this.floorMs = limit;
     for (const org of this.orgs.values()) {
+      this.joined.clampClocks(org, limit);
       if (org.clockMs <= limit) continue;
       org.clockMs = limit;
       for (const entity of entityStates(org))
@@ -578,6 +612,7 @@ export class IndicatorEngine {
         periodCache: new Map(),
         periodsByDay: new Map(),
         invoices: newInvoiceBook(),
+        journeys: new Map(),
       };
       state.org = { ref: { level: 'org', id: orgId, orgId }, org: state, slot: this.nextSlot++, states: [] };
       this.orgs.set(orgId, state);

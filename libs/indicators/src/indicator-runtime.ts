@@ -16,11 +16,36 @@ export interface IndicatorRuntime {
   horizonMs: number; // how long an event can still matter to this indicator
 }
 
+// A lifecycle or conversion indicator tallies its pairs as the sums of two fields of a pair of its own
+// type, which no event of the contract has: the tallies, windows and periods of terms serve it unchanged.
+export const pairType = (indicatorId: string): string => `${indicatorId}#pair`;
+
+const pairTerm = (indicatorId: string, field: string): CompiledTerm =>
+  compileTerm({
+    types: [pairType(indicatorId)],
+    where: [],
+    timeField: 'time',
+    aggregation: { kind: 'sum', fields: [field] },
+  });
+
+function termsOf(def: IndicatorDef): [CompiledTerm | null, CompiledTerm | null] {
+  const m = def.measure;
+  switch (m.kind) {
+    case 'terms':
+      return [compileTerm(m.numerator), m.denominator === undefined ? null : compileTerm(m.denominator)];
+    case 'lifecycle':
+    case 'conversion':
+      return [pairTerm(def.id, 'data.value'), pairTerm(def.id, 'data.count')];
+    case 'manual':
+    case 'overdue-ratio':
+      return [null, null];
+  }
+}
+
 export function buildRuntimes(defs: readonly IndicatorDef[]): IndicatorRuntime[] {
   return defs.map((def, index) => {
     const m = def.measure;
-    const num = m.kind === 'terms' ? compileTerm(m.numerator) : null;
-    const den = m.kind === 'terms' && m.denominator !== undefined ? compileTerm(m.denominator) : null;
+    const [num, den] = termsOf(def);
     const span = Math.max(...def.windows.map(maxWindowSpanMs));
     return {
       index,

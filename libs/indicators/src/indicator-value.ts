@@ -61,4 +61,7 @@ export interface EngineStats {
   // payments folded before their invoice was seen (or of an invoice never seen): held for that invoice,
   // never taken from another's balance
   unknownInvoicePayments: number;
+  // keys of lifecycle and conversion indicators dropped after their horizon without a pair (a ticket never
+  // replied to, a reply whose ticket.created never came)
+  expiredKeys: number;
 }

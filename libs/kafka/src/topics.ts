@@ -26,6 +26,8 @@ const ALL_TOPICS: readonly string[] = Object.values(TOPICS);
 const TOPIC_OF_TYPE: Readonly<Record<EventType, SourceTopic>> = {
   'crm.lead.created': TOPICS.crm,
   'crm.lead.qualified': TOPICS.crm,
+  'crm.deal.created': TOPICS.crm,
+  'crm.deal.stage_changed': TOPICS.crm,
   'crm.deal.won': TOPICS.crm,
   'crm.deal.lost': TOPICS.crm,
   'crm.inquiry.received': TOPICS.crm,

@@ -147,9 +147,11 @@ describe('simulate', () => {
     const invoices = new Map<string, { at: number; dueDate: string }>();
     const inquiries = new Map<string, number>();
     const firstReplies = new Map<string, number>();
+    const dealsCreated = new Map<string, number>();
     let solved = 0;
     let payments = 0;
     let won = 0;
+    let stageChanges = 0;
     for (const event of events) {
       const at = Date.parse(event.time);
       const data = event.data;
@@ -162,6 +164,9 @@ describe('simulate', () => {
           break;
         case 'crm.inquiry.received':
           inquiries.set(String(data.visitorId), at);
+          break;
+        case 'crm.deal.created':
+          dealsCreated.set(String(data.dealId), at);
           break;
         case 'ticket.replied':
           if (data.firstReply === true)
@@ -198,11 +203,17 @@ describe('simulate', () => {
         won++;
         expect(Date.parse(String(data.sqlAt))).toBeLessThan(at);
       }
+      // v1.1: a deal is created before it moves stage, and before it is won or lost
+      if (event.type === 'crm.deal.won' || event.type === 'crm.deal.lost' || event.type === 'crm.deal.stage_changed') {
+        expect(at).toBeGreaterThan(dealsCreated.get(String(data.dealId)) ?? Number.POSITIVE_INFINITY);
+        if (event.type === 'crm.deal.stage_changed') stageChanges++;
+      }
     }
     for (const count of firstReplies.values()) expect(count).toBe(1);
     expect(solved).toBeGreaterThan(100);
     expect(payments).toBeGreaterThan(0);
     expect(won).toBeGreaterThan(0);
+    expect(stageChanges).toBeGreaterThan(won);
   });
 
   it('is busier in working hours and on weekdays, with 100–300 events per agent-day', () => {

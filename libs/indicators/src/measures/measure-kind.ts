@@ -33,6 +33,12 @@ export interface EngineHost {
   entity(org: OrgState, level: Level, id: string): EntityState;
   // a payment of an invoice not seen (yet): held for it, never taken from another invoice's balance
   notePaymentOfUnknownInvoice(): void;
+  // a lifecycle or conversion key dropped after its horizon without ever counting (no pair)
+  noteExpiredKey(): void;
+  // the event went into state that has no value yet (a key waiting for its pair): applied, not ignored
+  held(): void;
+  // batch runs: nothing is too late and no period closes
+  readonly ignoresLateness: boolean;
 }
 
 // One kind of measure (terms, manual scores, overdue receivables): how its indicators fold events,

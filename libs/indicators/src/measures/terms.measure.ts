@@ -30,7 +30,10 @@ interface TermBinding {
 }
 
 // Which terms each event type feeds, so a fold touches only the indicators that care.
-function bindByType(runtimes: readonly IndicatorRuntime[]): Map<string, TermBinding[]> {
+function bindByType(
+  runtimes: readonly IndicatorRuntime[],
+  binds: (r: IndicatorRuntime) => boolean,
+): Map<string, TermBinding[]> {
   const byType = new Map<string, TermBinding[]>();
   const bind = (type: string, b: TermBinding): void => {
     const list = byType.get(type);
@@ -38,6 +41,7 @@ function bindByType(runtimes: readonly IndicatorRuntime[]): Map<string, TermBind
     else list.push(b);
   };
   for (const runtime of runtimes) {
+    if (!binds(runtime)) continue;
     if (runtime.num !== null) for (const t of runtime.num.term.types) bind(t, { runtime, side: 0, term: runtime.num });
     if (runtime.den !== null) for (const t of runtime.den.term.types) bind(t, { runtime, side: 1, term: runtime.den });
   }
@@ -49,14 +53,17 @@ export class TermsMeasure implements MeasureKind {
   private readonly byType: Map<string, TermBinding[]>;
   private readonly columns: (RollingColumnsPair | null)[][]; // [indicator index][window index]
 
+  // binds: the indicators it folds (terms; the joined measure keeps its pairs' tallies in one of its own)
   constructor(
     runtimes: readonly IndicatorRuntime[],
     private readonly host: EngineHost,
+    binds: (r: IndicatorRuntime) => boolean = (r) => r.def.measure.kind === 'terms',
   ) {
-    this.byType = bindByType(runtimes);
+    this.byType = bindByType(runtimes, binds);
     this.eventTypes = [...this.byType.keys()];
     this.columns = runtimes.map((r) =>
       r.rolling.map((spec) => {
+        if (!binds(r)) return null;
         if (spec === null || spec === undefined) return null;
         const column = (distinct: boolean | undefined) =>
           distinct === false ? new RollingColumns(spec.buckets) : null;
