@@ -97,24 +97,16 @@ export function startOfDate(timeZone: string, date: string): number {
 function periodDates(window: WindowName, date: string): [string, string] {
   const [y, m] = date.split('-').map(Number) as [number, number];
   const day = dayIndex(date);
-  switch (window) {
-    case 'day':
-      return [date, dateOfIndex(day + 1)];
-    case 'week': {
-      const sinceMonday = (new Date(day * DAY).getUTCDay() + 6) % 7;
-      return [dateOfIndex(day - sinceMonday), dateOfIndex(day - sinceMonday + 7)];
-    }
-    case 'month':
-    case 'quarter':
-    case 'year': {
-      const months = window === 'month' ? 1 : window === 'quarter' ? 3 : 12;
-      const first = window === 'month' ? m : window === 'quarter' ? m - ((m - 1) % 3) : 1;
-      const firstOf = (month: number) => new Date(Date.UTC(y, month - 1, 1)).toISOString().slice(0, 10);
-      return [firstOf(first), firstOf(first + months)];
-    }
-    default:
-      throw new Error(`${window} is not a calendar window`);
+  if (window === 'day') return [date, dateOfIndex(day + 1)];
+  if (window === 'week') {
+    const sinceMonday = (new Date(day * DAY).getUTCDay() + 6) % 7;
+    return [dateOfIndex(day - sinceMonday), dateOfIndex(day - sinceMonday + 7)];
   }
+  const months = { month: 1, quarter: 3, year: 12 }[window as string];
+  if (months === undefined) throw new Error(`${window} is not a calendar window`);
+  const first = m - ((m - 1) % months); // January, the quarter's first month, or the month itself
+  const firstOf = (month: number) => new Date(Date.UTC(y, month - 1, 1)).toISOString().slice(0, 10);
+  return [firstOf(first), firstOf(first + months)];
 }
 
 // The local calendar period (day, ISO week, month, quarter, year) of a local date in the zone.
