@@ -64,13 +64,14 @@ describe('rolling sums of fractional amounts', () => {
   it('an emptied window is exactly 0, not the residue of 0.1 + 0.2 + 0.3 taken away again', () => {
     const columns = new RollingColumns(10);
     columns.ensure(0);
-    columns.add(0, 1, 0); // the ring re-adds itself on its first move (bucket 1) and then once a turn
-    columns.add(0, 5, 0.1);
-    columns.add(0, 6, 0.2);
-    columns.add(0, 7, 0.3);
-    expect(columns.total(0, 11)).toBeCloseTo(0.6, 12); // re-added here, a turn after bucket 1
-    expect(columns.total(0, 16)).toBeCloseTo(0.3, 12);
-    expect(columns.total(0, 17)).toBe(0); // less than a turn since: only the near-zero guard re-adds
+    columns.add(0, 5, 0);
+    columns.add(0, 6, 0); // the ring re-adds itself on its first move, then once a turn (next: bucket 16)
+    columns.add(0, 7, 0.1);
+    columns.add(0, 8, 0.2);
+    columns.add(0, 9, 0.3);
+    expect(columns.total(0, 16)).toBeCloseTo(0.6, 12);
+    expect(columns.total(0, 18)).toBeCloseTo(0.3, 12);
+    expect(columns.total(0, 19)).toBe(0); // less than a turn since: only the near-zero guard re-adds
   });
 
   it('a large sum leaving keeps the small one exact enough', () => {
