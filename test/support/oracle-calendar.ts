@@ -48,16 +48,23 @@ export function longestSpanMs(window: WindowName): number {
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const datesByMinute = new Map<string, string>();
 
-// The local calendar date (YYYY-MM-DD) of an instant in an IANA zone, straight from Intl.
+// The local calendar date (YYYY-MM-DD) of an instant in an IANA zone, straight from Intl; remembered per
+// UTC minute (offsets change on minute boundaries), as the oracle asks the same instants again and again.
 export function localDate(timeZone: string, ms: number): string {
+  const minuteKey = `${timeZone}|${Math.floor(ms / MINUTE)}`;
+  const known = datesByMinute.get(minuteKey);
+  if (known !== undefined) return known;
   let format = dateFormats.get(timeZone);
   if (format === undefined) {
     format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     dateFormats.set(timeZone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(ms).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  const date = `${parts.year}-${parts.month}-${parts.day}`;
+  datesByMinute.set(minuteKey, date);
+  return date;
 }
 
 // A valid YYYY-MM-DD as days since 1970-01-01, else NaN.
