@@ -97,6 +97,20 @@ describe('rolling sums of fractional amounts', () => {
     expect(columns.current(1)).toBe(1);
   });
 
+  it('a row restored, re-added or clipped next to its neighbours leaves theirs alone', () => {
+    const columns = new RollingColumns(4);
+    columns.ensure(2);
+    for (const slot of [0, 1, 2]) columns.add(slot, 10, slot + 1);
+    columns.restore(1, { head: 12, ring: [0.5, 0, 0, 0.25] });
+    columns.add(1, 13, 1); // a move past the head re-adds the row on its first move
+    columns.clip(1, 12);
+    expect([columns.total(0, 10), columns.total(1, 12), columns.total(2, 10)]).toEqual([1, 0.75, 3]);
+    expect(columns.snapshot(0)).toEqual({ head: 10, ring: [0, 0, 1, 0] });
+    expect(columns.snapshot(2)).toEqual({ head: 10, ring: [0, 0, 3, 0] });
+    columns.restore(0, { head: null, ring: [0, 0, 0, 0] });
+    expect(columns.add(0, -50, 1)).toBe(true); // no head yet: any bucket starts the window
+  });
+
   it('many rows grow the columns without mixing them', () => {
     const columns = new RollingColumns(3);
     for (let slot = 0; slot < 200; slot += 7) {
@@ -141,6 +155,15 @@ describe('the overdue ledger reports exactly when the overdue balance changes', 
     expect(jumped.moveCutoff(13)).toBe(true); // 4 days at once: more than the 3 open days, recounted
     expect(stepped.overdueBalance).toBe(3.75);
     expect(jumped.overdueBalance).toBe(3.75);
+  });
+
+  it('a far cutoff recounts the days strictly before it', () => {
+    const ledger = new OverdueLedger();
+    ledger.apply(10, 1);
+    ledger.apply(20, 2);
+    ledger.moveCutoff(0);
+    expect(ledger.moveCutoff(20)).toBe(true); // 20 days at once, more than the 2 open days
+    expect(ledger.overdueBalance).toBe(1); // day 20 is not before 20
   });
 
   it('an amount on an already overdue day is overdue at once; a settled day leaves the ledger', () => {
