@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { IndicatorEngine, type TeamOf } from '#libs/indicators';
-import { dayNumberOfDate } from '#libs/time';
 import { expectEqualToBruteForce } from '../support/expect-brute-force';
 import { arrivalsArb } from '../support/event-arbitraries';
+import { dayIndex } from '../support/oracle-calendar';
 import { TEST_INDICATORS, TEST_ORGS } from '../support/test-definitions';
 
 // A roster that moves agents at every local midnight, and forgets some on some days: each local day
@@ -12,7 +12,7 @@ const AGENTS: Record<string, number> = { A1: 0, A2: 1, A3: 2 };
 const rosterOf =
   (seed: number): TeamOf =>
   (orgId, agentId, localDay) => {
-    const n = dayNumberOfDate(localDay) + (AGENTS[agentId] ?? 0) + seed + (orgId === 'O2' ? 1 : 0);
+    const n = dayIndex(localDay) + (AGENTS[agentId] ?? 0) + seed + (orgId === 'O2' ? 1 : 0);
     return [undefined, 'T1', 'T2', 'T3'][((n % 4) + 4) % 4];
   };
 

@@ -1,18 +1,23 @@
+import type { IndicatorDef, OrgSettings, Term, WindowName } from '#libs/definitions';
+import type { CanonicalEvent } from '#libs/events';
+import type { EntityRef } from '#libs/indicators';
 import {
-  isRolling,
-  orgSettingsFor,
-  type CalendarWindow,
-  type IndicatorDef,
-  type OrgSettings,
-  type Term,
-  type WindowName,
-} from '#libs/definitions';
-import { idempotencyKey, normalizeAmounts, type CanonicalEvent } from '#libs/events';
-import { compileGetter, maxWindowSpanMs, ROLLING_SPECS, type EntityRef } from '#libs/indicators';
-import { dateOfDayNumber, dayNumberOfDate, localDayNumber, periodOfInstant, startOfLocalDay } from '#libs/time';
+  converted,
+  dayIndex,
+  eventKey,
+  inRollingWindow,
+  localDate,
+  longestSpanMs,
+  orgOf,
+  periodOfTime,
+  rollingSpan,
+  rollingWindow,
+  startOfDate,
+} from './oracle-calendar';
 
 // The test oracle: every indicator value recomputed from the raw events by the definition, with no
 // incremental state. Slow on purpose: it rescans all events for every (indicator, entity, window).
+// It imports only types from libs/: windows, periods, keys and fields are its own (oracle-calendar.ts).
 export interface BruteValue {
   value: number | null;
   numerator: number | null;
@@ -40,14 +45,28 @@ export interface BruteForceOptions {
 function attributed(e: CanonicalEvent, t: number, tz: string, options: BruteForceOptions): CanonicalEvent {
   const { agentId } = e.data;
   if (options.teamOf === undefined || typeof agentId !== 'string') return e;
-  const team = options.teamOf(e.data.orgId, agentId, dateOfDayNumber(localDayNumber(tz, t)));
+  const team = options.teamOf(e.data.orgId, agentId, localDate(tz, t));
   return team === undefined ? e : { ...e, data: { ...e.data, teamId: team } };
 }
 
+// A field of the event: `time`, `$date` (its local date), an envelope field or a `data.` path.
+function fieldOf(path: string, e: CanonicalEvent, t: number, tz: string): unknown {
+  if (path === 'time') return t;
+  if (path === '$date') return localDate(tz, t);
+  if (path === 'subject' || path === 'source' || path === 'type' || path === 'id') return e[path];
+  let v: unknown = e;
+  for (const part of ['data', ...path.slice('data.'.length).split('.')]) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+// The instant that places the event: its time, or the local midnight of a valid date field.
 function termTime(term: Term, e: CanonicalEvent, t: number, tz: string): number {
   if (term.timeField === 'time') return t;
-  const v = compileGetter(term.timeField)(e, { timeMs: t, timeZone: tz });
-  return typeof v === 'string' ? startOfLocalDay(tz, dayNumberOfDate(v)) : Number.NaN;
+  const v = fieldOf(term.timeField, e, t, tz);
+  return typeof v === 'string' && !Number.isNaN(dayIndex(v)) ? startOfDate(tz, v) : Number.NaN;
 }
 
 function manualProblem(defs: readonly IndicatorDef[], e: CanonicalEvent): boolean {
@@ -64,25 +83,26 @@ export function acceptEvents(
   arrivals: readonly CanonicalEvent[],
   options: BruteForceOptions,
 ): Accepted[] {
-  const horizon = Math.max(0, ...defs.map((d) => Math.max(...d.windows.map(maxWindowSpanMs)) + d.allowedLatenessMs));
+  const horizon = Math.max(0, ...defs.map((d) => Math.max(...d.windows.map(longestSpanMs)) + d.allowedLatenessMs));
   // each org's own watermark: another org's events never make an org's late
   const watermarks = new Map<string, number>();
   const seen = new Set<string>();
   const accepted: Accepted[] = [];
   for (const raw of arrivals) {
-    const org = orgSettingsFor(orgs, raw.data.orgId);
+    const org = orgOf(orgs, raw.data.orgId);
     if (org === undefined) continue;
     let e = raw;
-    if (typeof raw.data.currency === 'string') {
-      const n = normalizeAmounts(raw, org);
-      if (!n.ok) continue;
-      e = n.event;
+    const { currency } = raw.data;
+    if (typeof currency === 'string' && currency !== org.currency) {
+      const amount = converted(raw.data.amount, currency, org);
+      if (amount === undefined) continue;
+      e = { ...raw, data: { ...raw.data, amount, currency: org.currency } };
     }
     if (e.type === 'kpi.manual_score' && manualProblem(defs, e)) continue;
     const t = Date.parse(e.time);
     const orgId = e.data.orgId;
     if (!options.ignoreLateness && t < (watermarks.get(orgId) ?? Number.NEGATIVE_INFINITY) - horizon) continue;
-    const key = idempotencyKey(e); // (source, id) counts once, whatever the org
+    const key = eventKey(e); // (source, id) counts once, whatever the org
     if (seen.has(key)) continue;
     seen.add(key);
     const watermark = Math.max(watermarks.get(orgId) ?? Number.NEGATIVE_INFINITY, t);
@@ -103,10 +123,10 @@ export function acceptEvents(
         for (const [side, term] of terms) {
           if (term !== null && !term.types.includes(e.type)) continue;
           for (const w of d.windows) {
-            if (isRolling(w)) continue;
+            if (rollingWindow(w) !== undefined) continue;
             const at = term === null ? t : termTime(term, e, t, org.timeZone);
             if (Number.isNaN(at)) continue;
-            const p = periodOfInstant(w, org.timeZone, at);
+            const p = periodOfTime(w, org.timeZone, at);
             if (p.end + d.allowedLatenessMs <= watermark) late.add(`${d.id}|${side}|${w}`);
           }
         }
@@ -125,9 +145,8 @@ function belongs(a: Accepted, entity: EntityRef): boolean {
 
 function matches(term: Term, a: Accepted): boolean {
   if (!term.types.includes(a.e.type)) return false;
-  const ctx = { timeMs: a.t, timeZone: a.org.timeZone };
   return term.where.every((c) => {
-    const v = compileGetter(c.field)(a.e, ctx);
+    const v = fieldOf(c.field, a.e, a.t, a.org.timeZone);
     const x = c.value;
     switch (c.op) {
       case 'eq':
@@ -158,8 +177,7 @@ function termTotal(term: Term, events: readonly Accepted[]): number {
   const distinct = new Set<string>();
   let total = 0;
   for (const a of events) {
-    const ctx = { timeMs: a.t, timeZone: a.org.timeZone };
-    const get = (f: string) => compileGetter(f)(a.e, ctx);
+    const get = (f: string) => fieldOf(f, a.e, a.t, a.org.timeZone);
     switch (agg.kind) {
       case 'count':
         total += 1;
@@ -189,11 +207,8 @@ function termTotal(term: Term, events: readonly Accepted[]): number {
 function inWindow(term: Term, a: Accepted, window: WindowName, asOf: number, tz: string, periodStart: number): boolean {
   const at = termTime(term, a.e, a.t, tz);
   if (Number.isNaN(at)) return false;
-  if (isRolling(window)) {
-    const { bucketMs, buckets } = ROLLING_SPECS[window];
-    return Math.floor(at / bucketMs) > Math.floor(asOf / bucketMs) - buckets && at <= asOf;
-  }
-  return periodOfInstant(window, tz, at).start === periodStart;
+  if (rollingWindow(window) !== undefined) return inRollingWindow(window, at, asOf);
+  return periodOfTime(window, tz, at).start === periodStart;
 }
 
 export function bruteForceValue(
@@ -205,14 +220,7 @@ export function bruteForceValue(
   tz: string,
 ): BruteValue {
   const mine = accepted.filter((a) => belongs(a, entity));
-  const period = isRolling(window)
-    ? {
-        start:
-          (Math.floor(asOf / ROLLING_SPECS[window].bucketMs) - ROLLING_SPECS[window].buckets + 1) *
-          ROLLING_SPECS[window].bucketMs,
-        end: asOf,
-      }
-    : periodOfInstant(window, tz, asOf);
+  const period = rollingWindow(window) !== undefined ? rollingSpan(window, asOf) : periodOfTime(window, tz, asOf);
   const m = def.measure;
   switch (m.kind) {
     case 'terms': {
@@ -247,7 +255,7 @@ export function bruteForceValue(
         if (a.e.type !== 'kpi.manual_score' || a.e.data.indicator !== def.id) continue;
         const deepest = a.e.data.agentId !== undefined ? 'agent' : a.e.data.teamId !== undefined ? 'team' : 'org';
         if (deepest !== entity.level || a.late.has(`${def.id}|0|${window}`)) continue;
-        if (periodOfInstant(window as CalendarWindow, tz, a.t).start !== period.start) continue;
+        if (periodOfTime(window, tz, a.t).start !== period.start) continue;
         if (best === undefined || a.t > best.t || (a.t === best.t && a.key > best.key)) best = a;
       }
       const value = best === undefined ? null : (best.e.data.value as number);
@@ -264,20 +272,20 @@ export function bruteForceValue(
         const invoice = invoices.get(invoiceId) ?? { issue: undefined, paid: 0, writtenOff: 0 };
         invoices.set(invoiceId, invoice);
         if (a.e.type === 'invoice.issued') {
-          if (Number.isNaN(dayNumberOfDate(String(a.e.data.dueDate)))) continue;
+          if (Number.isNaN(dayIndex(String(a.e.data.dueDate)))) continue;
           const last = invoice.issue;
           if (last === undefined || a.t > last.t || (a.t === last.t && a.key > last.key)) invoice.issue = a;
         } else if (a.e.type === 'payment.received') invoice.paid += amount;
         else if (a.e.type === 'invoice.written_off') invoice.writtenOff += amount;
       }
-      const cutoff = localDayNumber(tz, asOf) - m.afterDays;
+      const cutoff = dayIndex(localDate(tz, asOf)) - m.afterDays;
       let open = 0;
       let overdue = 0;
       for (const { issue, paid, writtenOff } of invoices.values()) {
         if (issue === undefined || !belongs(issue, entity)) continue;
         const balance = Math.max(0, (issue.e.data.amount as number) - paid - writtenOff);
         open += balance;
-        if (dayNumberOfDate(String(issue.e.data.dueDate)) < cutoff) overdue += balance;
+        if (dayIndex(String(issue.e.data.dueDate)) < cutoff) overdue += balance;
       }
       const has = Math.abs(open) > 1e-9;
       return {

@@ -5,6 +5,8 @@ import { Deduplicator } from './deduplicator';
 import type { EngineSnapshotV2 } from './engine-snapshot';
 import { IndicatorEngine } from './indicator-engine';
 
+const DAY = 86_400_000;
+
 const ORGS: OrgSettings[] = [{ id: 'O1', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: {} }];
 const CONTACTS: IndicatorDef = {
   id: 'contacts',
@@ -84,5 +86,46 @@ describe('the engine and repeated keys', () => {
     const restored = IndicatorEngine.restore([CONTACTS], ORGS, snapshot);
     expect(restored.fold(solved(2)).code).toBe('conflict');
     expect(total(restored)).toBe(1);
+  });
+});
+
+describe('the deduplicator by org and day', () => {
+  it('remembers a key once, whatever the org, and forgets it by its own org clock only', () => {
+    const d = new Deduplicator();
+    expect(d.remember('O1', 'k1', 0, 10 * DAY + 5)).toBe('new');
+    expect(d.remember('O2', 'k1', 0, 10 * DAY)).toBe('duplicate');
+    expect(d.remember('O2', 'k2', 0, 10 * DAY)).toBe('new');
+    d.forgetBefore('O2', 20 * DAY); // O2's clock never forgets O1's key
+    expect([d.size, d.remember('O1', 'k1', 0, 0)]).toEqual([1, 'duplicate']);
+    d.forgetBefore('O1', 10 * DAY + DAY - 1); // still day 10: kept
+    expect(d.remember('O1', 'k1', 0, 0)).toBe('duplicate');
+    d.forgetBefore('O1', 11 * DAY); // the day before the cutoff day: forgotten
+    expect(d.size).toBe(0);
+    expect(d.remember('O1', 'k1', 0, 11 * DAY)).toBe('new');
+    d.forgetBefore('O3', 99 * DAY); // an org never seen: nothing to do
+    expect(d.size).toBe(1);
+  });
+
+  it('snapshots per org by day, and restores without doubling keys already held', () => {
+    const d = new Deduplicator();
+    d.remember('O1', 'a', 0, 3 * DAY);
+    d.remember('O1', 'b', 0, 3 * DAY + 1);
+    d.remember('O1', 'c', 0, 5 * DAY);
+    expect(d.snapshot('O1')).toEqual([
+      [3, ['a', 'b'], [0, 0]],
+      [5, ['c'], [0]],
+    ]);
+    expect(d.snapshot('O9')).toEqual([]);
+    const copy = new Deduplicator();
+    copy.remember('O2', 'a', 0, 0);
+    copy.restore('O1', d.snapshot('O1'));
+    copy.restore('O1', [[7, ['a']]]); // held already: not filed again
+    expect(copy.size).toBe(3);
+    expect(copy.snapshot('O1')).toEqual([
+      [3, ['b'], [0]],
+      [5, ['c'], [0]],
+    ]);
+    copy.forgetBefore('O1', 6 * DAY);
+    expect([copy.size, copy.remember('O1', 'a', 0, 0)]).toEqual([1, 'duplicate']);
   });
 });

@@ -1,11 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { GradeDef, KpiDef, MissingPolicy, RedLine, ScorecardDef, ScoringRule } from '#libs/definitions';
-import { assertUnreachable } from './assert-unreachable';
-import { missingScore } from './missing-policy';
-import { gradeOf } from './grade';
+import type {
+  Comparison,
+  GradeDef,
+  KpiDef,
+  MissingPolicy,
+  RedLine,
+  RedLineEffect,
+  ScorecardDef,
+  ScoringRule,
+} from '#libs/definitions';
+import { bruteForceScore } from './brute-force-scorer.fixture';
 import { dimension, kpi, scorecard } from './scorecard.fixture';
-import { scoreRule } from './score-rule';
 import { scoreScorecard } from './score-scorecard';
 
 // Rules that never score below 0 and never fall as a higher-is-better actual rises.
@@ -98,49 +104,142 @@ function actualsOf(card: ScorecardDef, values: readonly (number | null)[]): Map<
   return new Map(card.kpis.map((k, i) => [k.id, values[i] ?? null]));
 }
 
+// The most a rule can score, for the bound on the total.
 function ruleMax(rule: ScoringRule): number {
-  switch (rule.kind) {
-    case 'achievement':
-      return Math.max(rule.cap * 100, rule.belowFloorScore);
-    case 'bands':
-      return (Math.max(...rule.bands.map((b) => b.score)) * 100) / rule.outOf;
-    case 'linear':
-      return (rule.max * 100) / rule.outOf;
-    case 'deduction':
-      return (rule.start * 100) / rule.outOf;
-    case 'binary':
-      return 100;
-    default:
-      return assertUnreachable(rule);
-  }
+  if (rule.kind === 'achievement') return Math.max(rule.cap * 100, rule.belowFloorScore);
+  if (rule.kind === 'bands') return (Math.max(...rule.bands.map((b) => b.score)) * 100) / rule.outOf;
+  if (rule.kind === 'linear') return (rule.max * 100) / rule.outOf;
+  if (rule.kind === 'deduction') return (rule.start * 100) / rule.outOf;
+  return 100;
 }
 
-// The brute-force total: every KPI's share of the total is its dimension's share of the dimensions with
-// data times its own share of the KPIs of that dimension with a score.
-function oracleTotal(card: ScorecardDef, values: readonly (number | null)[]): number | null {
-  const scores = card.kpis.map((k, i) => {
-    const actual = values[i] ?? null;
-    return actual === null ? missingScore(k.missing) : scoreRule(k.rule, actual, k.target, k.direction).score;
-  });
-  const scored = card.kpis.map((k, i) => ({ k, score: scores[i] ?? null })).filter((x) => x.score !== null);
-  const included = card.dimensions.filter((d) => scored.some((x) => x.k.dimension === d.id));
-  if (included.length === 0) return null;
-  const allWeight = included.reduce((sum, d) => sum + d.weight, 0);
-  let total = 0;
-  for (const d of included) {
-    const inDimension = scored.filter((x) => x.k.dimension === d.id);
-    const kpiWeight = inDimension.reduce((sum, x) => sum + x.k.weight, 0);
-    for (const x of inDimension) total += (d.weight / allWeight) * (x.k.weight / kpiWeight) * (x.score ?? 0);
-  }
-  return total;
+function missingMax(policy: MissingPolicy): number {
+  return policy.kind === 'full' ? 100 : policy.kind === 'score' ? policy.score : 0;
 }
+
+// The scorer and the brute force agree on the total, the grade and each KPI's score and status.
+function expectBruteForce(card: ScorecardDef, actuals: ReadonlyMap<string, number | null>): void {
+  const s = scoreScorecard(card, actuals);
+  const want = bruteForceScore(card, actuals);
+  if (want.total === null) expect(s.total).toBeNull();
+  else expect(Math.abs((s.total ?? Number.NaN) - want.total)).toBeLessThanOrEqual(1e-9);
+  expect(s.grade).toBe(want.grade);
+  expect(s.kpis.map((k) => [k.kpi, k.status])).toEqual(want.kpis.map((k) => [k.kpi, k.status]));
+  s.kpis.forEach((k, i) => {
+    const score = want.kpis[i]?.score ?? null;
+    if (score === null) expect(k.score).toBeNull();
+    else expect(Math.abs((k.score ?? Number.NaN) - score)).toBeLessThanOrEqual(1e-9);
+  });
+}
+
+const comparisonArb: fc.Arbitrary<Comparison> = fc.record({
+  op: fc.constantFrom('eq' as const, 'ne' as const, 'gt' as const, 'gte' as const, 'lt' as const, 'lte' as const),
+  value: fc.integer({ min: 0, max: 20 }),
+});
+
+// Bands with any bounds, in any order, with or without a catch-all.
+const anyBandsArb: fc.Arbitrary<ScoringRule> = fc
+  .record({
+    bands: fc.array(
+      fc.record(
+        {
+          gt: fc.integer({ min: 0, max: 20 }),
+          gte: fc.integer({ min: 0, max: 20 }),
+          lt: fc.integer({ min: 0, max: 20 }),
+          lte: fc.integer({ min: 0, max: 20 }),
+          score: fc.integer({ min: 0, max: 15 }),
+        },
+        { requiredKeys: ['score'] },
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
+    outOf: fc.constantFrom(15, 100),
+  })
+  .map(({ bands, outOf }) => ({ kind: 'bands', bands, outOf }));
+
+const deductionArb: fc.Arbitrary<ScoringRule> = fc
+  .record({
+    free: fc.integer({ min: 0, max: 3 }),
+    perOccurrence: fc.integer({ min: 1, max: 30 }),
+    start: fc.integer({ min: 50, max: 100 }),
+    min: fc.integer({ min: 0, max: 40 }),
+    outOf: fc.constantFrom(15, 100),
+  })
+  .map((r) => ({ kind: 'deduction', ...r }));
+
+const effectArb: fc.Arbitrary<RedLineEffect> = fc.oneof(
+  fc.constant({ kind: 'veto' } as const),
+  fc.constant({ kind: 'zero-dimension' } as const),
+  fc.constant({ kind: 'zero-kpi' } as const),
+  fc.integer({ min: 1, max: 30 }).map((points) => ({ kind: 'deduct', points }) as const),
+  fc.constantFrom('A', 'B', 'C', 'D', 'E').map((grade) => ({ kind: 'cap-grade', grade }) as const),
+);
+
+const redLineArb: fc.Arbitrary<RedLine> = fc.record({
+  when: fc.oneof(fc.constant('target-missed' as const), comparisonArb),
+  effects: fc.array(effectArb, { minLength: 1, maxLength: 2 }),
+});
+
+// Small integer actuals and targets (0–20) so that comparisons, bands and red lines are often hit
+// exactly on their bounds; either direction; every rule, missing policy and red-line effect.
+const anyKpiArb = fc.record({
+  weight: fc.integer({ min: 1, max: 10 }),
+  target: fc.integer({ min: 0, max: 20 }),
+  direction: fc.constantFrom('higher' as const, 'lower' as const),
+  rule: fc.oneof(
+    achievementArb,
+    linearArb,
+    anyBandsArb,
+    deductionArb,
+    comparisonArb.map((pass): ScoringRule => ({ kind: 'binary', pass })),
+  ),
+  missing: missingArb,
+  redLines: fc.array(redLineArb, { maxLength: 2 }),
+});
+
+const anyCaseArb = fc
+  .record({
+    dims: fc.array(
+      fc.record({ weight: fc.integer({ min: 1, max: 50 }), kpis: fc.array(anyKpiArb, { minLength: 1, maxLength: 3 }) }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    maxDeduction: fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }),
+    green: fc.integer({ min: 50, max: 110 }),
+    amberBelow: fc.integer({ min: 0, max: 50 }),
+  })
+  .chain(({ dims, maxDeduction, green, amberBelow }) => {
+    const kpis: KpiDef[] = dims.flatMap((d, di) =>
+      d.kpis.map((k, ki) => kpi(`k${di}_${ki}`, { ...k, dimension: `d${di}` })),
+    );
+    const grades: GradeDef[] = [
+      { grade: 'A', min: 90 },
+      { grade: 'B', min: 80, minExclusive: true },
+      { grade: 'C', min: 60 },
+      { grade: 'D', min: 30, minExclusive: true },
+      { grade: 'E', min: 0 },
+    ];
+    const card = scorecard(
+      kpis,
+      dims.map((d, di) => dimension(`d${di}`, d.weight)),
+      { grades, status: { green, amber: green - amberBelow }, ...(maxDeduction === undefined ? {} : { maxDeduction }) },
+    );
+    const actualArb = fc.option(
+      fc.oneof(fc.integer({ min: 0, max: 20 }), fc.double({ min: 0, max: 40, noNaN: true })),
+      { nil: null },
+    );
+    return fc.record({
+      card: fc.constant(card),
+      values: fc.array(actualArb, { minLength: kpis.length, maxLength: kpis.length }),
+    });
+  });
 
 describe('scoreScorecard (property)', () => {
   it('equals the brute-force weighted total, within [0, best rule score]', () => {
     fc.assert(
       fc.property(caseArb, ({ card, values }) => {
         const s = scoreScorecard(card, actualsOf(card, values));
-        const want = oracleTotal(card, values);
+        expectBruteForce(card, actualsOf(card, values));
+        const want = bruteForceScore(card, actualsOf(card, values)).total;
         if (want === null) {
           expect(s.total).toBeNull();
           expect(s.grade).toBeNull();
@@ -150,12 +249,19 @@ describe('scoreScorecard (property)', () => {
         const total = s.total ?? Number.NaN;
         // unrounded: only the order of the float additions differs from the oracle's
         expect(Math.abs(total - want)).toBeLessThanOrEqual(1e-9);
-        const best = Math.max(...card.kpis.map((k) => Math.max(ruleMax(k.rule), missingScore(k.missing) ?? 0)));
+        const best = Math.max(...card.kpis.map((k) => Math.max(ruleMax(k.rule), missingMax(k.missing))));
         expect(total).toBeGreaterThanOrEqual(0);
         expect(total).toBeLessThanOrEqual(best + 1e-9);
         expect(s.grade).not.toBeNull();
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('equals the brute force with red lines, lower-is-better KPIs, every rule and every comparison', () => {
+    fc.assert(
+      fc.property(anyCaseArb, ({ card, values }) => expectBruteForce(card, actualsOf(card, values))),
+      { numRuns: 2000 },
     );
   });
 
@@ -262,8 +368,8 @@ describe('grades and statuses at their boundaries (property)', () => {
         const s = scoreScorecard(card, new Map([['k', boundary + offset]]));
         const total = s.total ?? Number.NaN;
         expect(Math.abs(total - (boundary + offset))).toBeLessThan(1e-12);
-        // the grade of the exact total…
-        const exact = gradeOf(grades, total);
+        // the grade of the exact total, with its coefficient or bonus…
+        const exact = grades.find((g) => g.grade === bruteForceScore(card, new Map([['k', boundary + offset]])).grade);
         expect([s.grade, s.coefficient, s.bonus]).toEqual([
           exact?.grade,
           exact?.coefficient ?? null,

@@ -78,7 +78,7 @@ describe('calendar periods in the org time zone', () => {
       ),
       { numRuns: 2000 },
     );
-  });
+  }, 60_000); // 2000 Intl round trips: seconds on a loaded machine
 
   it('knows an IANA zone from a made-up one', () => {
     expect(isValidTimeZone('Asia/Shanghai')).toBe(true);
@@ -99,5 +99,33 @@ describe('calendar periods in the org time zone', () => {
       ),
       { numRuns: 2000 },
     );
+  }, 60_000); // 2000 Intl round trips: seconds on a loaded machine
+});
+
+describe('calendar period bounds, date by date', () => {
+  // in UTC the bounds are plain dates: [first day, first day of the next period)
+  const bounds = (window: 'day' | 'week' | 'month' | 'quarter' | 'year', date: string) => {
+    const p = periodOfDate(window, 'UTC', date);
+    return p && [new Date(p.start).toISOString().slice(0, 10), new Date(p.end).toISOString().slice(0, 10)];
+  };
+
+  it('quarters start in January, April, July and October and end where the next starts', () => {
+    const starts = ['01', '01', '01', '04', '04', '04', '07', '07', '07', '10', '10', '10'];
+    const ends = ['2026-04-01', '2026-07-01', '2026-10-01', '2027-01-01'];
+    starts.forEach((first, i) => {
+      const month = String(i + 1).padStart(2, '0');
+      expect(bounds('quarter', `2026-${month}-15`)).toEqual([`2026-${first}-01`, ends[Math.floor(i / 3)]]);
+    });
+  });
+
+  it('months, years, days and ISO weeks, across the end of a year and before 1970', () => {
+    expect(bounds('month', '2026-12-31')).toEqual(['2026-12-01', '2027-01-01']);
+    expect(bounds('month', '2026-02-01')).toEqual(['2026-02-01', '2026-03-01']);
+    expect(bounds('year', '2026-07-04')).toEqual(['2026-01-01', '2027-01-01']);
+    expect(bounds('day', '2026-12-31')).toEqual(['2026-12-31', '2027-01-01']);
+    expect(bounds('week', '2027-01-03')).toEqual(['2026-12-28', '2027-01-04']); // a Sunday: the week's last day
+    expect(bounds('week', '2026-12-28')).toEqual(['2026-12-28', '2027-01-04']); // a Monday: its first
+    expect(bounds('week', '1969-12-31')).toEqual(['1969-12-29', '1970-01-05']);
+    expect(bounds('week', '1969-12-28')).toEqual(['1969-12-22', '1969-12-29']);
   });
 });

@@ -45,6 +45,7 @@ export function formatLocal(timeZone: string, utcMs: number): string {
   const offset = zoneOffsetMs(timeZone, utcMs);
   const local = new Date(utcMs + offset).toISOString().slice(0, 19);
   if (offset === 0) return `${local}Z`;
+  // Stryker disable next-line EqualityOperator: `offset <= 0` is equivalent, 0 has returned above
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset) / 60_000;
   const hh = String(Math.floor(abs / 60)).padStart(2, '0');

@@ -36,19 +36,21 @@ function computeOffset(format: Intl.DateTimeFormat, utcMs: number): number {
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
   for (const part of format.formatToParts(utcMs)) parts[part.type] = Number(part.value);
   const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
-  const asIfUtc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const wholeSecond = utcMs - (((utcMs % 1000) + 1000) % 1000);
-  return asIfUtc - wholeSecond;
+  // utcMs is a quarter hour (zoneOffsetMs asks no other), so whole seconds like Intl's parts
+  return Date.UTC(year, month - 1, day, hour, minute, second) - utcMs;
 }
 
 // Offset of local time from UTC at the instant utcMs (Asia/Shanghai → +8 h).
 export function zoneOffsetMs(timeZone: string, utcMs: number): number {
   const cache = zoneCache(timeZone);
   const quarter = Math.floor(utcMs / QUARTER_MS);
+  // Stryker disable next-line ConditionalExpression: the caches change only speed (equivalent mutants)
   if (quarter !== cache.quarter) {
     let offset = cache.byQuarter.get(quarter);
+    // Stryker disable next-line ConditionalExpression: recomputing a cached offset gives the same offset
     if (offset === undefined) {
       offset = computeOffset(cache.format, quarter * QUARTER_MS);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: when to clear changes only memory
       if (cache.byQuarter.size >= MAX_CACHED) cache.byQuarter.clear();
       cache.byQuarter.set(quarter, offset);
     }

@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// `npm run mutation [-- <lib>[:<glob>]...]`: Stryker on the domain libs, one lib at a time (the machine
+// is shared), with the unit and property tiers; `indicators:state/*.ts` mutates only those files of the
+// lib; `--unit` leaves the property tier out (a lower bound, for a quick look). Reports and the
+// incremental file per lib go to test-output/mutation/<lib>/ (…/<lib>-unit/ with --unit).
+const DOMAIN_LIBS = ['scoring', 'time', 'indicators', 'definitions', 'events', 'evaluation', 'access'];
+
+const args = process.argv.slice(2);
+const unitOnly = args.includes('--unit');
+const asked = args
+  .filter((arg) => arg !== '--unit')
+  .map((arg) => {
+    const [lib = '', glob = '**/*.ts'] = arg.split(':');
+    return { lib, glob };
+  });
+const unknown = asked.map(({ lib }) => lib).filter((lib) => !DOMAIN_LIBS.includes(lib));
+if (unknown.length > 0) {
+  console.error(`not a domain lib: ${unknown.join(', ')} (one of ${DOMAIN_LIBS.join(', ')})`);
+  process.exit(2);
+}
+
+const base = JSON.parse(readFileSync('test/mutation/stryker.config.json', 'utf8')) as Record<string, unknown>;
+let failed = 0;
+for (const { lib, glob } of asked.length > 0 ? asked : DOMAIN_LIBS.map((lib) => ({ lib, glob: '**/*.ts' }))) {
+  const out = join('test-output', 'mutation', unitOnly ? `${lib}-unit` : lib);
+  mkdirSync(out, { recursive: true });
+  const config = {
+    ...base,
+    // production code only: specs, fixtures and barrels are not under test
+    mutate: [`libs/${lib}/src/${glob}`, '!**/*.spec.ts', '!**/*.fixture.ts', '!**/index.ts'],
+    incrementalFile: join(out, 'incremental.json'),
+    htmlReporter: { fileName: join(out, 'index.html') },
+    jsonReporter: { fileName: join(out, 'mutation.json') },
+  };
+  const file = join(out, 'stryker.config.json');
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  console.log(`\n== mutation testing libs/${lib}/src/${glob} ==`);
+  const env = { ...process.env, MUTATION_TIERS: unitOnly ? 'unit' : 'unit,property' };
+  const run = spawnSync('npx', ['stryker', 'run', file], { stdio: 'inherit', env });
+  if (run.status !== 0) failed++;
+}
+process.exit(failed === 0 ? 0 : 1);
