@@ -53,6 +53,19 @@ const won = (teamId: string, agentId: string, amount: number): CanonicalEvent =>
     sqlAt: iso(Date.now() - 10 * 86_400_000),
   },
 });
+// a deal opened ten days ago and won now: it feeds the signed amount and the sales cycle (created → won)
+const openedAndWon = (teamId: string, agentId: string, amount: number): CanonicalEvent[] => {
+  const closing = won(teamId, agentId, amount);
+  const opened: CanonicalEvent = {
+    specversion: '1.0',
+    id: `${closing.id}-created`,
+    source: 'crm/hubspot',
+    type: 'crm.deal.created',
+    time: iso(Date.now() - 10 * 86_400_000),
+    data: { orgId: 'O1', teamId, agentId, dealId: (closing.data as { dealId: string }).dealId },
+  };
+  return [opened, closing];
+};
 const PHONE = { width: 390, height: 844 };
 const SIZES = [{ width: 1920, height: 1080 }, { width: 1280, height: 800 }, PHONE];
 
@@ -410,7 +423,7 @@ describe('the live scorecard page in Chromium', () => {
 
   it('the quarterly sales card mid-quarter shows pace, not grade D', async () => {
     // 5.58 M signed of the 8 M quarterly target, two thirds into the quarter: ahead of pace
-    await post([won('O1-T1', 'O1-T1-A1', 2_790_000), won('O1-T1', 'O1-T1-A2', 2_790_000)]);
+    await post([...openedAndWon('O1-T1', 'O1-T1-A1', 2_790_000), ...openedAndWon('O1-T1', 'O1-T1-A2', 2_790_000)]);
     const page = await open('/', await tokenFor({ role: 'manager', org: 'O1', teams: ['O1-T1'] }));
     const panel = page.locator('[data-testid="scorecard"][data-scorecard="sales-manager-quarterly"]').first();
     const tile = panel.locator('[data-testid="kpi-tile"][data-kpi="signed_amount"]');
