@@ -9,13 +9,22 @@ export interface BruteForceScore {
   kpis: { kpi: string; score: number | null; status: 'green' | 'amber' | 'red' | 'missing' }[];
 }
 
+// docs/definitions.md, "Float noise is not a difference": two numbers within a relative 1e-12 are equal
+// at every boundary decision
+const same = (a: number, b: number): boolean =>
+  a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
+const gt = (a: number, b: number): boolean => a > b && !same(a, b);
+const gte = (a: number, b: number): boolean => a > b || same(a, b);
+const lt = (a: number, b: number): boolean => gt(b, a);
+const lte = (a: number, b: number): boolean => gte(b, a);
+
 function holds(actual: number, c: Comparison): boolean {
-  if (c.op === 'eq') return actual === c.value;
-  if (c.op === 'ne') return actual !== c.value;
-  if (c.op === 'gt') return actual > c.value;
-  if (c.op === 'gte') return actual >= c.value;
-  if (c.op === 'lt') return actual < c.value;
-  return actual <= c.value;
+  if (c.op === 'eq') return same(actual, c.value);
+  if (c.op === 'ne') return !same(actual, c.value);
+  if (c.op === 'gt') return gt(actual, c.value);
+  if (c.op === 'gte') return gte(actual, c.value);
+  if (c.op === 'lt') return lt(actual, c.value);
+  return lte(actual, c.value);
 }
 
 // The score of the rule, 0–100 (above 100 where the rule allows it), "× 100 ÷ outOf" in that order:
@@ -27,19 +36,19 @@ function ruleScore(rule: ScoringRule, k: KpiDef, actual: number): number {
     const denominator = higher ? k.target : actual;
     if (denominator === 0) {
       // no ratio: on target is 100, better earns the cap (a ratio tending to infinity), worse the floor's score
-      if (actual === k.target) return 100;
-      return (higher ? actual > k.target : actual < k.target) ? rule.cap * 100 : rule.belowFloorScore;
+      if (same(actual, k.target)) return 100;
+      return (higher ? gt(actual, k.target) : lt(actual, k.target)) ? rule.cap * 100 : rule.belowFloorScore;
     }
     const a = numerator / denominator;
-    return a < rule.floor ? rule.belowFloorScore : Math.min(a, rule.cap) * 100;
+    return lt(a, rule.floor) ? rule.belowFloorScore : Math.min(a, rule.cap) * 100;
   }
   if (rule.kind === 'bands') {
     const band = rule.bands.find(
       (b) =>
-        (b.gt === undefined || actual > b.gt) &&
-        (b.gte === undefined || actual >= b.gte) &&
-        (b.lt === undefined || actual < b.lt) &&
-        (b.lte === undefined || actual <= b.lte),
+        (b.gt === undefined || gt(actual, b.gt)) &&
+        (b.gte === undefined || gte(actual, b.gte)) &&
+        (b.lt === undefined || lt(actual, b.lt)) &&
+        (b.lte === undefined || lte(actual, b.lte)),
     );
     return band === undefined ? 0 : (band.score * 100) / rule.outOf;
   }
@@ -56,7 +65,7 @@ function ruleScore(rule: ScoringRule, k: KpiDef, actual: number): number {
 }
 
 function missedTarget(k: KpiDef, actual: number): boolean {
-  return k.direction === 'higher' ? actual < k.target : actual > k.target;
+  return k.direction === 'higher' ? lt(actual, k.target) : gt(actual, k.target);
 }
 
 export function bruteForceScore(card: ScorecardDef, actuals: ReadonlyMap<string, number | null>): BruteForceScore {
@@ -99,7 +108,7 @@ export function bruteForceScore(card: ScorecardDef, actuals: ReadonlyMap<string,
     const points = all.reduce((s, e) => s + (e.kind === 'deduct' ? e.points : 0), 0);
     total = Math.max(0, total - Math.min(points, card.maxDeduction ?? points));
     const exact = total;
-    const reached = card.grades.findIndex((g) => (g.minExclusive === true ? exact > g.min : exact >= g.min));
+    const reached = card.grades.findIndex((g) => (g.minExclusive === true ? gt(exact, g.min) : gte(exact, g.min)));
     let index = reached === -1 ? card.grades.length - 1 : reached;
     for (const e of all) {
       if (e.kind !== 'cap-grade') continue;
@@ -113,9 +122,9 @@ export function bruteForceScore(card: ScorecardDef, actuals: ReadonlyMap<string,
     const hasData = (actuals.get(k.id) ?? null) !== null;
     const status = !hasData
       ? ('missing' as const)
-      : (score as number) >= card.status.green
+      : gte(score as number, (k.status ?? card.status).green)
         ? ('green' as const)
-        : (score as number) >= card.status.amber
+        : gte(score as number, (k.status ?? card.status).amber)
           ? ('amber' as const)
           : ('red' as const);
     return { kpi: k.id, score, status };

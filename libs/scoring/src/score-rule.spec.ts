@@ -58,16 +58,17 @@ describe('achievement rule', () => {
 
   it('a lower-is-better actual of 0 has no ratio and earns the cap: better than any positive actual', () => {
     const r = scoreRule(achievement(0.8, 1.1), 0, 45, 'lower');
-    expect(r.achievement).toBeNull();
+    expect(r.achievement).toBe(1.1); // shown as the cap the score was given, not "–" beside 110
     expect(r.score).toBeCloseTo(110, 10);
+    expect(scoreRule({ kind: 'binary', pass: { op: 'lte', value: 0.12 } }, 0, 0.12, 'lower').achievement).toBe(1);
   });
 
   it('a target of 0 has no ratio: on target is 100, better is the cap, worse is below the floor', () => {
     const rule = achievement(0.8, 1.1, 10);
-    expect(scoreRule(rule, 0, 0, 'higher')).toEqual({ score: 100, achievement: null });
-    expect(scoreRule(rule, 0, 0, 'lower')).toEqual({ score: 100, achievement: null });
-    expect(scoreRule(rule, 3, 0, 'higher').score).toBeCloseTo(110, 10);
-    expect(scoreRule(rule, -1, 0, 'higher').score).toBe(10);
+    expect(scoreRule(rule, 0, 0, 'higher')).toEqual({ score: 100, achievement: 1 });
+    expect(scoreRule(rule, 0, 0, 'lower')).toEqual({ score: 100, achievement: 1 });
+    expect(scoreRule(rule, 3, 0, 'higher')).toEqual({ score: 110.00000000000001, achievement: 1.1 });
+    expect(scoreRule(rule, -1, 0, 'higher')).toEqual({ score: 10, achievement: null });
     // lower, target 0, actual 2: the ratio 0 ÷ 2 = 0 exists and is below the floor
     expect(scoreRule(rule, 2, 0, 'lower')).toEqual({ score: 10, achievement: 0 });
   });
@@ -211,7 +212,7 @@ describe('deduction rule', () => {
   it('seed 003 低质评价 1 point off per review, out of 4', () => {
     const rule: ScoringRule = { kind: 'deduction', free: 0, perOccurrence: 1, start: 4, min: 0, outOf: 4 };
     expect(scoreRule(rule, 1, 0, 'lower')).toEqual({ score: 75, achievement: 0 });
-    expect(scoreRule(rule, 0, 0, 'lower')).toEqual({ score: 100, achievement: null });
+    expect(scoreRule(rule, 0, 0, 'lower')).toEqual({ score: 100, achievement: 1 });
   });
 });
 
