@@ -62,7 +62,7 @@ const openedAndWon = (teamId: string, agentId: string, amount: number): Canonica
     source: 'crm/hubspot',
     type: 'crm.deal.created',
     time: iso(Date.now() - 10 * 86_400_000),
-    data: { orgId: 'O1', teamId, agentId, dealId: (closing.data as { dealId: string }).dealId },
+    data: { orgId: 'O1', teamId, agentId, dealId: closing.data.dealId },
   };
   return [opened, closing];
 };
