@@ -47,6 +47,16 @@ describe('rolling columns at their boundaries', () => {
     expect(columns.snapshot(0)).toEqual({ head: 10, ring: [0, 0, 7, 0] });
   });
 
+  it('a running sum that falls exactly to the near-zero bound (1e-9 of a sum below 1) is re-added', () => {
+    const columns = new RollingColumns(4);
+    columns.ensure(0);
+    columns.add(0, 5, 0);
+    columns.add(0, 6, 2e-10); // the first move: re-added at 6
+    columns.add(0, 7, 3e-10);
+    columns.add(0, 7, 7e-10); // running: 1.2e-9; bucket 7 holds 3e-10 + 7e-10, a hair below 1e-9
+    expect(columns.total(0, 10)).toBe(3e-10 + 7e-10); // 1.2e-9 − 2e-10 is 1e-9 exactly: re-added
+  });
+
   it('a restored row counts its head as its last re-add', () => {
     const columns = new RollingColumns(4);
     columns.ensure(1);
