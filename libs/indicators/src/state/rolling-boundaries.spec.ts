@@ -57,6 +57,17 @@ describe('rolling columns at their boundaries', () => {
     expect(columns.total(0, 10)).toBe(3e-10 + 7e-10); // 1.2e-9 − 2e-10 is 1e-9 exactly: re-added
   });
 
+  it('a jump of exactly a turn clears the row without re-adding it, so its next move re-adds', () => {
+    const columns = new RollingColumns(4);
+    columns.ensure(0);
+    columns.add(0, 2, 5);
+    expect(columns.total(0, 6)).toBe(0); // bucket 2 left: a jump of 4 buckets clears the ring
+    columns.add(0, 6, 0.3);
+    columns.add(0, 5, 0.2);
+    columns.add(0, 4, 0.1);
+    expect(columns.total(0, 7)).toBe(0.1 + 0.2 + 0.3);
+  });
+
   it('a restored row counts its head as its last re-add', () => {
     const columns = new RollingColumns(4);
     columns.ensure(1);
@@ -99,12 +110,38 @@ describe('a rolling distinct count at its boundaries', () => {
 
   it('a clock set back forgets a value exactly at the oldest bucket, so it counts again when seen', () => {
     const ring = new RollingDistinct(4);
-    ring.add(10, 0, 'a');
-    ring.add(14, 0, 'c'); // window 11…14: 'a' at 10 has left
-    ring.clip(12);
-    expect(ring.current).toBe(0);
-    expect(ring.add(11, 0, 'a')).toBe(true);
+    ring.add(10, 0, 'z');
+    ring.add(8, 0, 'a');
+    ring.add(12, 0, 'b'); // window 9…12: 'a' at 8 has left (not yet purged)
+    ring.clip(11); // window 8…11: 'a' would be in it again, but it had left; 'b' lies after 11
     expect(ring.current).toBe(1);
+    expect(ring.add(9, 0, 'a')).toBe(true);
+    expect(ring.current).toBe(2);
+    expect(ring.total(12)).toBe(2); // bucket 8's slot (also 12's, which the clip emptied) leaves: 0 of them
+  });
+
+  it('a clock at or ahead of the head clips nothing, and the window still moves on', () => {
+    const ring = new RollingDistinct(4);
+    ring.add(10, 0, 'a');
+    ring.add(12, 0, 'b');
+    ring.clip(12);
+    ring.clip(20);
+    expect(ring.current).toBe(2);
+    expect(ring.total(15)).toBe(1); // window 12…15
+    expect(ring.total(16)).toBe(0);
+  });
+
+  it('a clock behind the head leaves the window where it is', () => {
+    const ring = new RollingDistinct(4);
+    ring.add(10, 0, 'a');
+    expect(ring.total(8)).toBe(1);
+    expect(ring.add(6, 0, 'b')).toBe(false); // window 7…10 still
+  });
+
+  it('a restored empty window takes any first bucket, bucket 0 too, as its head', () => {
+    const ring = RollingDistinct.restore(4, { head: null, last: [] });
+    expect(ring.add(0, 0, 'a')).toBe(true);
+    expect(ring.snapshot()).toEqual({ head: 0, last: [['a', 0]] });
   });
 
   it('a snapshot leaves out a value exactly at the oldest bucket', () => {
@@ -125,6 +162,13 @@ describe('the overdue ledger at its boundaries', () => {
     expect(ledger.moveCutoff(101)).toBe(false);
     ledger.apply(102, 5);
     expect(ledger.overdueBalance).toBe(55);
+  });
+
+  it('a day whose open balance is 1e-9 stays; below that it is settled and leaves', () => {
+    const ledger = new OverdueLedger();
+    ledger.apply(7, 1e-9);
+    ledger.apply(8, 5e-10);
+    expect(ledger.snapshot().days).toEqual([[7, 1e-9]]);
   });
 
   it('a restored ledger without a cutoff counts nothing overdue, even days before 1970', () => {

@@ -27,7 +27,9 @@ export class RollingColumns {
     const capacity = Math.max(64, this.capacity * 2, slot + 1);
     const data = new Float64Array(capacity * this.stride);
     data.set(this.data);
+    // Stryker disable next-line EqualityOperator: a typed array ignores a write past its end
     for (let s = this.capacity; s < capacity; s++) {
+      // Stryker disable next-line ArithmeticOperator: HEAD is 0, so − HEAD is the same cell
       data[s * this.stride + HEAD] = Number.NEGATIVE_INFINITY;
       data[s * this.stride + RESUMMED] = Number.NEGATIVE_INFINITY;
     }
