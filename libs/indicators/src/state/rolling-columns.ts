@@ -40,7 +40,6 @@ export class RollingColumns {
   // false when the bucket has already left the window (the event no longer counts in it)
   add(slot: number, bucket: number, amount: number): boolean {
     const base = slot * this.stride;
-    // Stryker disable next-line ArithmeticOperator: HEAD is 0, so base − HEAD is the same cell
     const head = this.data[base + HEAD] as number;
     if (bucket > head) this.advance(base, head, bucket);
     else if (bucket <= head - this.buckets) return false;
@@ -52,7 +51,6 @@ export class RollingColumns {
 
   total(slot: number, clockBucket: number): number {
     const base = slot * this.stride;
-    // Stryker disable next-line ArithmeticOperator: HEAD is 0, so base − HEAD is the same cell
     const head = this.data[base + HEAD] as number;
     if (clockBucket > head) this.advance(base, head, clockBucket);
     return this.data[base + SUM] as number;
@@ -95,7 +93,6 @@ export class RollingColumns {
   // clamped), so what lies ahead of it must not count, nor keep the ring from taking real events.
   clip(slot: number, bucket: number): void {
     const base = slot * this.stride;
-    // Stryker disable next-line ArithmeticOperator: HEAD is 0, so base − HEAD is the same cell
     const head = this.data[base + HEAD] as number;
     if (!(bucket < head)) return;
     const ring = base + HEADER;
@@ -110,7 +107,6 @@ export class RollingColumns {
 
   snapshot(slot: number): RollingSumSnapshot {
     const base = slot * this.stride;
-    // Stryker disable next-line ArithmeticOperator: HEAD is 0, so base − HEAD is the same cell
     const head = this.data[base + HEAD] as number;
     return {
       head: Number.isFinite(head) ? head : null,
