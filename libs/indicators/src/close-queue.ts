@@ -14,6 +14,7 @@ export class CloseQueue<T> {
     let i = h.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
+      // Stryker disable next-line EqualityOperator: between equal deadlines either order is a heap, and equal deadlines close in the same popDue
       if ((h[parent] as CloseItem<T>).deadline <= deadline) break;
       [h[i], h[parent]] = [h[parent] as CloseItem<T>, h[i] as CloseItem<T>];
       i = parent;
@@ -34,7 +35,9 @@ export class CloseQueue<T> {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
+        // Stryker disable next-line EqualityOperator: between equal deadlines either order is a heap, and equal deadlines close in the same popDue
         if (l < h.length && (h[l] as CloseItem<T>).deadline < (h[m] as CloseItem<T>).deadline) m = l;
+        // Stryker disable next-line EqualityOperator: between equal deadlines either order is a heap, and equal deadlines close in the same popDue
         if (r < h.length && (h[r] as CloseItem<T>).deadline < (h[m] as CloseItem<T>).deadline) m = r;
         if (m === i) break;
         [h[i], h[m]] = [h[m] as CloseItem<T>, h[i] as CloseItem<T>];

@@ -22,11 +22,14 @@ export class RollingDistinct {
   add(bucket: number, _amount: number, key: string): boolean {
     // moving the window may drop values that left it: that changes the count too
     const before = this.sum;
+    // Stryker disable next-line EqualityOperator: advance returns at once for the head bucket itself
     if (bucket > this.head) this.advance(bucket);
     else if (bucket <= this.head - this.buckets) return false;
     const slid = this.sum !== before;
     const prev = this.last.get(key);
+    // Stryker disable next-line ConditionalExpression: undefined > n is false too (the check is for the type)
     if (prev !== undefined && prev > this.head - this.buckets) {
+      // Stryker disable next-line EqualityOperator: moving a value to its own bucket takes 1 off it and adds 1 back
       if (prev >= bucket) return slid;
       this.bump(prev, -1);
       this.bump(bucket, 1);
@@ -55,7 +58,9 @@ export class RollingDistinct {
   }
 
   private advance(bucket: number): void {
+    // Stryker disable next-line EqualityOperator: advancing to the head itself zeroes no bucket; it may only purge early
     if (bucket <= this.head) return;
+    // Stryker disable next-line EqualityOperator: a jump of exactly a turn zeroes every bucket one by one, to the same whole count
     if (bucket - this.head >= this.buckets) {
       this.counts.fill(0);
       this.sum = 0;
@@ -67,6 +72,7 @@ export class RollingDistinct {
       }
     }
     this.head = bucket;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: how often stale values are purged changes memory only (they are never counted, and a snapshot purges first)
     if (bucket - this.purgedAt >= this.buckets) this.purge();
   }
 
@@ -79,6 +85,7 @@ export class RollingDistinct {
   // Drops the values seen after `bucket` (the clock was set back, see RollingColumns.clip), and those
   // the window had already let go of, which the older window would otherwise count again.
   clip(bucket: number): void {
+    // Stryker disable next-line EqualityOperator: a clip at the head itself drops only values that had left, which count nowhere
     if (!(bucket < this.head)) return;
     const oldest = this.head - this.buckets;
     for (const [key, b] of this.last) {
