@@ -68,13 +68,8 @@ export class ScorecardsController {
     @Query('period') period?: string,
   ): Promise<ScoredCard[]> {
     const entity = await this.readable(p, text);
-    if (period === undefined)
-      return (await this.scorecards.latestFor(entity)).map((c) =>
-        completeStoredCard(c, this.registry.forOrg(entity.orgId)),
-      );
-    if (!(VIEW_WINDOWS as readonly string[]).includes(period))
-      throw new BadRequestException(`period: expected one of ${VIEW_WINDOWS.join(', ')}`);
-    return rescoreEntities([entity], Date.now(), this.registry.definitionsFor, this.values, period as ViewWindow);
+    if (period === undefined) return this.completed(entity, await this.scorecards.latestFor(entity));
+    return rescoreEntities([entity], Date.now(), this.registry.definitionsFor, this.values, viewWindow(period));
   }
 
   @Get('scorecards/:entity/previous')
@@ -93,15 +88,10 @@ export class ScorecardsController {
     @Query('period') period?: string,
   ): Promise<ScoredCard[]> {
     const entity = await this.readable(p, text);
-    if (period === undefined)
-      return (await this.scorecards.previousFor(entity)).map((c) =>
-        completeStoredCard(c, this.registry.forOrg(entity.orgId)),
-      );
-    if (!(VIEW_WINDOWS as readonly string[]).includes(period))
-      throw new BadRequestException(`period: expected one of ${VIEW_WINDOWS.join(', ')}`);
+    if (period === undefined) return this.completed(entity, await this.scorecards.previousFor(entity));
+    const over = viewWindow(period);
     // a rolling window keeps no earlier reading to re-score: nothing to compare with
-    if (period.startsWith('rolling:')) return [];
-    const over = period as ViewWindow;
+    if (over.startsWith('rolling:')) return [];
     const current = await rescoreEntities([entity], Date.now(), this.registry.definitionsFor, this.values, over);
     const start = Math.min(...current.map((c) => c.periodStart));
     if (!Number.isFinite(start)) return [];
@@ -132,4 +122,16 @@ export class ScorecardsController {
       throw new ForbiddenException(`forbidden: a ${p.role} token may not read ${text}`);
     return entity;
   }
+
+  // stored cards, completed with what older ones lack from the org's definitions in force
+  private completed(entity: EntityRef, cards: Parameters<typeof completeStoredCard>[0][]): ScoredCard[] {
+    return cards.map((c) => completeStoredCard(c, this.registry.forOrg(entity.orgId)));
+  }
+}
+
+// the `period` query: one of the view windows, or a 400 that names them
+function viewWindow(period: string): ViewWindow {
+  if (!(VIEW_WINDOWS as readonly string[]).includes(period))
+    throw new BadRequestException(`period: expected one of ${VIEW_WINDOWS.join(', ')}`);
+  return period as ViewWindow;
 }
