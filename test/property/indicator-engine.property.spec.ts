@@ -78,6 +78,35 @@ describe('indicator engine equals a brute-force recomputation from the raw event
     );
   });
 
+  it('whether an event counts does not depend on when its window was last read', () => {
+    // a late repeat of a counted visitor, after the clock moved on by another side of the indicator:
+    // one by one, the fold of the order reads the window to the clock; in a batch nothing reads it
+    const at = (minute: number, id: string, type: string, visitorId: string): CanonicalEvent => ({
+      specversion: '1.0',
+      id,
+      source: 'src/0',
+      type,
+      time: new Date(Date.parse('2026-03-08T07:00:00Z') + minute * 60_000).toISOString(),
+      data: {
+        orgId: 'O1',
+        visitorId,
+        channel: 'chat',
+        ...(type === 'crm.order.paid' ? { orderId: 'o', amount: 1, currency: 'CNY' } : {}),
+      },
+    });
+    const arrivals = [
+      at(0, 'e1', 'crm.inquiry.received', 'v0'),
+      at(30, 'e2', 'crm.inquiry.received', 'v1'),
+      at(61, 'e3', 'crm.order.paid', 'v9'),
+      at(60, 'e4', 'crm.inquiry.received', 'v1'), // v1 again: the hour's distinct count stays 1 either way
+    ];
+    const single = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+    const batched = new IndicatorEngine(TEST_INDICATORS, TEST_ORGS);
+    const one = arrivals.map((e) => single.fold(e).status);
+    expect(batched.foldBatch(arrivals).outcomes.map((o) => o.status)).toEqual(one);
+    expect(one[3]).toBe('ignored');
+  });
+
   it('each fold reports every calendar value it changed, with its new value', () => {
     fc.assert(
       fc.property(arrivalsArb, (arrivals) => {

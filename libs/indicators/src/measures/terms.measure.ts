@@ -105,7 +105,8 @@ export class TermsMeasure implements MeasureKind {
       if (spec !== null && spec !== undefined) {
         const bucket = Math.floor(t / spec.bucketMs);
         // out of the window as of the clock: it changes nothing, whatever the state last saw
-        if (bucket <= Math.floor(host.clock(org) / spec.bucketMs) - spec.buckets) continue;
+        const clockBucket = Math.floor(host.clock(org) / spec.bucketMs);
+        if (bucket <= clockBucket - spec.buckets) continue;
         const pair = this.pairOf(runtime, w);
         const column = side === 0 ? pair.num : pair.den;
         for (const entity of entities) {
@@ -114,7 +115,7 @@ export class TermsMeasure implements MeasureKind {
           const changed =
             column !== null
               ? column.add(entity.slot, bucket, amount)
-              : (side === 0 ? s.numDistinct : s.denDistinct)?.add(bucket, 0, key) === true;
+              : (side === 0 ? s.numDistinct : s.denDistinct)?.add(bucket, clockBucket, key) === true;
           if (changed) host.touch(entity, runtime, w, Number.NaN, s);
         }
         continue;

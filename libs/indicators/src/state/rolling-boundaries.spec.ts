@@ -100,30 +100,30 @@ describe('rolling columns at their boundaries', () => {
 describe('a rolling distinct count at its boundaries', () => {
   it('a value last seen exactly at the oldest bucket has left the window: seen again, it counts anew', () => {
     const ring = new RollingDistinct(4);
-    ring.add(10, 0, 'z');
-    ring.add(8, 0, 'a'); // within 7…10
+    ring.add(10, 10, 'z');
+    ring.add(8, 10, 'a'); // within 7…10
     expect(ring.total(12)).toBe(1); // window 9…12: 'a' at 8 has left, 'z' stays
-    expect(ring.add(12, 0, 'a')).toBe(true);
+    expect(ring.add(12, 12, 'a')).toBe(true);
     expect(ring.current).toBe(2);
     expect(ring.total(13)).toBe(2);
   });
 
   it('a clock set back forgets a value exactly at the oldest bucket, so it counts again when seen', () => {
     const ring = new RollingDistinct(4);
-    ring.add(10, 0, 'z');
-    ring.add(8, 0, 'a');
-    ring.add(12, 0, 'b'); // window 9…12: 'a' at 8 has left (not yet purged)
+    ring.add(10, 10, 'z');
+    ring.add(8, 10, 'a');
+    ring.add(12, 12, 'b'); // window 9…12: 'a' at 8 has left (not yet purged)
     ring.clip(11); // window 8…11: 'a' would be in it again, but it had left; 'b' lies after 11
     expect(ring.current).toBe(1);
-    expect(ring.add(9, 0, 'a')).toBe(true);
+    expect(ring.add(9, 11, 'a')).toBe(true);
     expect(ring.current).toBe(2);
     expect(ring.total(12)).toBe(2); // bucket 8's slot (also 12's, which the clip emptied) leaves: 0 of them
   });
 
   it('a clock at or ahead of the head clips nothing, and the window still moves on', () => {
     const ring = new RollingDistinct(4);
-    ring.add(10, 0, 'a');
-    ring.add(12, 0, 'b');
+    ring.add(10, 10, 'a');
+    ring.add(12, 12, 'b');
     ring.clip(12);
     ring.clip(20);
     expect(ring.current).toBe(2);
@@ -133,9 +133,9 @@ describe('a rolling distinct count at its boundaries', () => {
 
   it('a clock behind the head leaves the window where it is', () => {
     const ring = new RollingDistinct(4);
-    ring.add(10, 0, 'a');
+    ring.add(10, 10, 'a');
     expect(ring.total(8)).toBe(1);
-    expect(ring.add(6, 0, 'b')).toBe(false); // window 7…10 still
+    expect(ring.add(6, 10, 'b')).toBe(false); // window 7…10 still
   });
 
   it('a restored empty window takes any first bucket, bucket 0 too, as its head', () => {
@@ -146,8 +146,8 @@ describe('a rolling distinct count at its boundaries', () => {
 
   it('a snapshot leaves out a value exactly at the oldest bucket', () => {
     const ring = new RollingDistinct(4);
-    ring.add(10, 0, 'a');
-    ring.add(11, 0, 'b');
+    ring.add(10, 10, 'a');
+    ring.add(11, 11, 'b');
     ring.total(14); // window 11…14
     expect(ring.snapshot()).toEqual({ head: 14, last: [['b', 11]] });
     expect(RollingDistinct.restore(4, ring.snapshot()).total(14)).toBe(1);

@@ -6,48 +6,62 @@ import { RollingDistinct } from './rolling-distinct';
 describe('a rolling distinct count reports exactly when it changes', () => {
   it('a new value changes it; the same value again, in its bucket or a later one, does not', () => {
     const ring = new RollingDistinct(5);
-    expect(ring.add(10, 0, 'a')).toBe(true);
-    expect(ring.add(10, 0, 'a')).toBe(false);
-    expect(ring.add(9, 0, 'a')).toBe(false); // an older sighting of a value already counted later
-    expect(ring.add(11, 0, 'a')).toBe(false); // moves the value to a later bucket, still one
-    expect(ring.add(11, 0, 'b')).toBe(true);
+    expect(ring.add(10, 10, 'a')).toBe(true);
+    expect(ring.add(10, 10, 'a')).toBe(false);
+    expect(ring.add(9, 10, 'a')).toBe(false); // an older sighting of a value already counted later
+    expect(ring.add(11, 11, 'a')).toBe(false); // moves the value to a later bucket, still one
+    expect(ring.add(11, 11, 'b')).toBe(true);
     expect(ring.current).toBe(2);
-    expect(ring.add(7, 0, 'c')).toBe(true); // within the window (buckets 7…11)
-    expect(ring.add(6, 0, 'd')).toBe(false); // bucket 6 has left it
+    expect(ring.add(7, 11, 'c')).toBe(true); // within the window (buckets 7…11)
+    expect(ring.add(6, 11, 'd')).toBe(false); // bucket 6 has left it
     expect(ring.current).toBe(3);
   });
 
-  it('moving the window on changes it when values leave, even if the added value was counted', () => {
+  it('values that leave as the clock moves are the clock’s change, not the event’s', () => {
     const ring = new RollingDistinct(5);
-    ring.add(10, 0, 'a');
-    ring.add(12, 0, 'b');
-    expect(ring.add(15, 0, 'b')).toBe(true); // 'a' (bucket 10) left as the window moved to 11…15
+    ring.add(10, 10, 'a');
+    ring.add(12, 12, 'b');
+    expect(ring.add(15, 15, 'b')).toBe(false); // 'a' (bucket 10) left as the clock moved to 15
     expect(ring.current).toBe(1);
-    expect(ring.add(16, 0, 'b')).toBe(false); // nothing left: 'b' is still one value
+    // read or not in between, the answer is the same: the window moves to the clock first
+    const read = new RollingDistinct(5);
+    read.add(10, 10, 'a');
+    read.add(12, 12, 'b');
+    expect(read.total(15)).toBe(1);
+    expect(read.add(13, 15, 'b')).toBe(false);
+  });
+
+  it('an event placed after the clock (a date field) moves the window itself', () => {
+    const ring = new RollingDistinct(5);
+    ring.add(10, 10, 'a');
+    ring.add(12, 12, 'b');
+    expect(ring.add(15, 12, 'b')).toBe(true); // 'a' left because this event moved the window to 15
+    expect(ring.current).toBe(1);
+    expect(ring.add(16, 12, 'b')).toBe(false); // nothing left: 'b' is still one value
   });
 
   it('a value whose sighting left the window counts again when seen again', () => {
     const ring = new RollingDistinct(3);
-    ring.add(1, 0, 'a');
+    ring.add(1, 1, 'a');
     expect(ring.total(4)).toBe(0);
-    expect(ring.add(4, 0, 'a')).toBe(true);
+    expect(ring.add(4, 4, 'a')).toBe(true);
     expect(ring.total(4)).toBe(1);
     // purged after a full window, then seen again: counted once
     expect(ring.total(20)).toBe(0);
-    expect(ring.add(20, 0, 'a')).toBe(true);
-    expect(ring.add(21, 0, 'a')).toBe(false);
+    expect(ring.add(20, 20, 'a')).toBe(true);
+    expect(ring.add(21, 21, 'a')).toBe(false);
     expect(ring.total(23)).toBe(1);
     expect(ring.total(24)).toBe(0);
   });
 
   it('a clock set back drops the values seen after it and those the window had let go', () => {
     const ring = new RollingDistinct(4);
-    ring.add(10, 0, 'a');
-    ring.add(12, 0, 'b');
-    ring.add(14, 0, 'c');
+    ring.add(10, 10, 'a');
+    ring.add(12, 12, 'b');
+    ring.add(14, 14, 'c');
     ring.clip(12);
     expect(ring.current).toBe(1); // 'a' had left the window at 14; 'c' lies after 12
-    expect(ring.add(13, 0, 'c')).toBe(true);
+    expect(ring.add(13, 13, 'c')).toBe(true);
     expect(ring.total(13)).toBe(2);
     ring.clip(20); // not back: nothing changes
     expect(ring.total(13)).toBe(2);
@@ -56,7 +70,7 @@ describe('a rolling distinct count reports exactly when it changes', () => {
   it('an empty window snapshots with no head and restores empty', () => {
     const copy = RollingDistinct.restore(4, new RollingDistinct(4).snapshot());
     expect(copy.snapshot()).toEqual({ head: null, last: [] });
-    expect(copy.add(3, 0, 'a')).toBe(true);
+    expect(copy.add(3, 3, 'a')).toBe(true);
   });
 });
 

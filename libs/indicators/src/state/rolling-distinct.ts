@@ -17,11 +17,13 @@ export class RollingDistinct {
     this.counts = new Float64Array(buckets);
   }
 
-  // true when the distinct count of the window changed
-  // the amount is unused: the same signature as RollingSum keeps the engine's call site monomorphic in shape
-  add(bucket: number, _amount: number, key: string): boolean {
-    // moving the window may drop values that left it: that changes the count too
+  // True when the event changed the window's distinct count. The window first moves to the clock: what
+  // leaves by that move is the clock's change (the engine's settle reports it), so whether an event
+  // counts never depends on when the window was last read.
+  add(bucket: number, clockBucket: number, key: string): boolean {
+    this.advance(clockBucket);
     const before = this.sum;
+    // a date field may place the event after the clock: then the event itself moves the window
     // Stryker disable next-line EqualityOperator: advance returns at once for the head bucket itself
     if (bucket > this.head) this.advance(bucket);
     else if (bucket <= this.head - this.buckets) return false;

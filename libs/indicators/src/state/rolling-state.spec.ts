@@ -65,7 +65,7 @@ describe('rolling windows equal a rescan of the buckets they hold', () => {
             const bucket = clock - op.back;
             clock = Math.max(clock, bucket);
             head = Math.max(head, bucket);
-            ring.add(bucket, 0, op.key);
+            ring.add(bucket, clock, op.key);
             // what the window can hold: buckets within N of the newest bucket at that moment
             if (bucket > head - N) seen.push({ bucket, key: op.key });
           }
@@ -80,8 +80,8 @@ describe('rolling windows equal a rescan of the buckets they hold', () => {
 
   it('a value seen again in the next bucket stays counted until that bucket leaves', () => {
     const ring = new RollingDistinct(3);
-    ring.add(10, 0, 'v');
-    ring.add(11, 0, 'v');
+    ring.add(10, 10, 'v');
+    ring.add(11, 11, 'v');
     expect(ring.total(12)).toBe(1);
     expect(ring.total(13)).toBe(1); // bucket 10 left; the sighting in 11 still holds
     expect(ring.total(14)).toBe(0);
@@ -97,8 +97,8 @@ describe('rolling windows equal a rescan of the buckets they hold', () => {
     expect(copy.total(0, 10)).toBe(sum.total(3, 10));
     expect(copy.total(0, 11)).toBe(3);
     const distinct = new RollingDistinct(4);
-    distinct.add(7, 0, 'a');
-    distinct.add(9, 0, 'b');
+    distinct.add(7, 7, 'a');
+    distinct.add(9, 9, 'b');
     const copy2 = RollingDistinct.restore(
       4,
       JSON.parse(JSON.stringify(distinct.snapshot())) as ReturnType<RollingDistinct['snapshot']>,
