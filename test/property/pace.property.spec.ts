@@ -120,6 +120,7 @@ function card(
     kpis: [kpi],
     grades: [{ grade: 'A', min: 0 }],
     status: { green: 100, amber: 80 },
+    alerts: [],
     source: 'property',
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadDefinitions, type ScorecardDef } from '#libs/definitions';
+import { readStreak } from '#libs/alerting';
 import { scoreScorecard, type ScorecardScore } from '#libs/scoring';
 
 // The seed templates (definitions/seed) scored through the real scoring with examples taken from the
@@ -131,6 +132,20 @@ describe('presales-cs-monthly (seed 003)', () => {
     expect(kpiOf(presales({ teamwork: 4 }), 'teamwork').score).toBe(80);
     expect(kpiOf(presales({ teamwork: 0 }), 'teamwork').score).toBe(0);
   });
+
+  it('alerts on a total below 70 three months running (考核说明 2), not on two, nor across a gap', () => {
+    const def = card('presales-cs-monthly');
+    const rule = def.alerts.find((r) => r.id === 'below-70-three-months');
+    if (rule === undefined) throw new Error('no streak rule');
+    const low = presales({ sales_amount: 0, inquiry_conversion: 0 });
+    const fine = presales();
+    expect(low.total).toBeLessThan(70);
+    const months = (...scores: ScorecardScore[]) =>
+      scores.map((score, i) => ({ periodStart: i, periodEnd: i + 1, score }));
+    expect(readStreak(rule, undefined, months(fine, low, low, low))).toEqual({ level: 'fire', value: 3 });
+    expect(readStreak(rule, undefined, months(low, fine, low, low)).level).toBe('hold');
+    expect(readStreak(rule, undefined, months(low, low, low, fine)).level).toBe('clear');
+  });
 });
 
 // Every supervisor KPI exactly on target.
@@ -165,6 +180,20 @@ describe('cs-supervisor-monthly (seed 000)', () => {
     // AHT 20% over target: red; a non-priority KPI at 80% of target is amber, below it red
     const slow = supervisor({ aht: 432, nps: 32, kb_hit_rate: 0.6 * 0.79 });
     expect(['aht', 'nps', 'kb_hit_rate'].map((id) => kpiOf(slow, id).status)).toEqual(['red', 'amber', 'red']);
+  });
+
+  it('alerts the high-priority KPIs 5% off their target, on 20 events held 30 minutes (五 阈值设定与预警)', () => {
+    const def = card('cs-supervisor-monthly');
+    const rule = def.alerts.find((r) => r.id === 'high-priority-deviation');
+    // the same KPIs as the 5% warning status: one list of high-priority KPIs
+    expect(rule?.kpis).toEqual(def.kpis.filter((k) => k.status?.amber === 95).map((k) => k.id));
+    expect(rule?.condition).toEqual({
+      kind: 'deviation',
+      fireAt: { kind: 'relative', value: 0.05 },
+      resolveUnder: { kind: 'relative', value: 0.025 },
+      minSample: 20,
+    });
+    expect(rule?.forMs).toBe(30 * 60_000);
   });
 
   it('a privacy violation zeroes its KPI, as seed 000 writes it, and caps no grade', () => {

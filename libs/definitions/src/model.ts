@@ -186,6 +186,43 @@ export interface GradeDef {
   bonus?: number; // bonus amount in the org currency (seed 003: A 300 …)
 }
 
+export type AlertSeverity = 'critical' | 'warning' | 'info';
+export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['critical', 'warning', 'info'];
+
+// How far worse than its target a KPI is: a share of the target (0.05 = 5 %) or a margin in its unit.
+export type Shortfall = { kind: 'relative'; value: number } | { kind: 'margin'; value: number };
+
+// What an alert rule watches (docs/definitions.md "Alert rules").
+export type AlertCondition =
+  // a red line of the KPI is crossed
+  | { kind: 'red-line' }
+  // the actual is worse than the target (the pro-rated one while scored on pace) by at least `fireAt`;
+  // firing, it resolves only once back under `resolveUnder` (hysteresis); never on fewer than minSample events
+  | { kind: 'deviation'; fireAt: Shortfall; resolveUnder: Shortfall; minSample: number }
+  // the last `periods` closed periods in a row missed: the KPI's target, a KPI score, or the card's total
+  | { kind: 'streak'; periods: number; when: StreakTest }
+  // the run-rate projection to the period end misses the full target by at least missBy (a share), once
+  // at least fromElapsed of the period has passed (an early projection is noise)
+  | { kind: 'pace'; missBy: number; resolveUnder: number; fromElapsed: number };
+
+export type StreakTest =
+  | { kind: 'target-missed' }
+  | { kind: 'score-below'; score: number } // a KPI's score
+  | { kind: 'total-below'; total: number }; // the scorecard's total (the rule names no KPIs)
+
+export interface AlertRuleDef {
+  id: string;
+  name: Localized;
+  severity: AlertSeverity;
+  // the KPIs watched, each alerting on its own; null: every KPI of the card (or the card itself for total-below)
+  kpis: readonly string[] | null;
+  condition: AlertCondition;
+  forMs: number; // the condition holds this long (event time) before the alert fires: pending until then
+  keepFiringForMs: number; // once clear, it stays firing this long before it resolves
+  labels: Readonly<Record<string, string>>;
+  source: string; // the seed line it comes from
+}
+
 // KPI score ≥ green → green, ≥ amber → amber, else red
 export interface StatusThresholds {
   green: number;
@@ -205,6 +242,7 @@ export interface ScorecardDef {
   grades: readonly GradeDef[]; // best first
   status: StatusThresholds; // for every KPI without its own
   maxDeduction?: number; // cap on red-line point deductions in total (seed 000: 5–10)
+  alerts: readonly AlertRuleDef[]; // the alert rules on this card's KPIs, versioned with it
   source: string;
 }
 

@@ -14,6 +14,7 @@ import {
   type Mapping,
   type ParseContext,
 } from './parse-context';
+import { parseAlertRule } from './parse-alert-rule';
 import { parseKpi } from './parse-kpi';
 import { parseStatus } from './parse-status';
 
@@ -31,6 +32,7 @@ const SCORECARD_KEYS = [
   'grades',
   'dimensions',
   'kpis',
+  'alerts',
 ] as const;
 const DEFAULT_STATUS = { green: 100, amber: 80 } as const;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -124,6 +126,11 @@ export function parseScorecard(ctx: ParseContext, value: unknown, path: string):
   const grades = readItems(ctx, map, 'grades', path, (v, p) => parseGrade(ctx, v, p));
   const dimensions = readItems(ctx, map, 'dimensions', path, (v, p) => parseDimension(ctx, v, p));
   const kpis: KpiDef[] = readItems(ctx, map, 'kpis', path, (v, p) => parseKpi(ctx, v, p, period, status));
+  const alertIds = new Set<string>();
+  const alerts =
+    map['alerts'] === undefined
+      ? []
+      : readItems(ctx, map, 'alerts', path, (v, p) => parseAlertRule(ctx, v, p, kpis, alertIds));
   if (id === undefined || effectiveFrom === undefined) return undefined;
   const def: ScorecardDef = {
     id,
@@ -137,6 +144,7 @@ export function parseScorecard(ctx: ParseContext, value: unknown, path: string):
     kpis,
     grades,
     status,
+    alerts,
     source,
   };
   if (maxDeduction !== undefined) def.maxDeduction = maxDeduction;

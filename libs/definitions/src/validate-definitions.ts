@@ -245,6 +245,20 @@ function checkKpi(
   });
 }
 
+// A pace rule watches KPIs that have a pace: cumulative indicators (known once every file is read).
+// The parser checked the rest of each rule against its card; a dropped rule would shift indexes, so
+// this names the rule by id.
+function checkAlerts(scorecard: ScorecardDef, indicators: ReadonlyMap<string, IndicatorDef>, report: Report): void {
+  for (const rule of scorecard.alerts) {
+    if (rule.condition.kind !== 'pace') continue;
+    for (const id of rule.kpis ?? []) {
+      const indicator = indicators.get(scorecard.kpis.find((k) => k.id === id)?.indicator ?? '');
+      if (indicator !== undefined && !isCumulative(indicator))
+        report('.alerts', `rule "${rule.id}": a pace rule needs a cumulative KPI; ${id} (${indicator.id}) has no pace`);
+    }
+  }
+}
+
 // Pace pro-rates the target of an indicator that grows through a calendar period, for a rule that
 // scores against the target (bands, deductions and binary rules compare the actual with fixed numbers).
 function checkPace(kpi: KpiDef, indicator: IndicatorDef | undefined, report: Report): void {
@@ -367,6 +381,7 @@ function checkScorecards(set: DefinitionSet, issues: DefinitionIssue[], origins:
     });
     checkGrades(scorecard, report);
     checkWeights(scorecard, report);
+    checkAlerts(scorecard, indicators, report);
   });
 }
 

@@ -65,6 +65,7 @@ const CARD: ScorecardDef = {
     { grade: 'D', min: 0 },
   ],
   status: { green: 100, amber: 80 },
+  alerts: [],
   source: 'spec',
 };
 

@@ -56,6 +56,7 @@ export function scorecard(
     kpis,
     grades: SEED_002_GRADES,
     status: { green: 100, amber: 80 },
+    alerts: [],
     source: 'spec',
     ...fields,
   };
