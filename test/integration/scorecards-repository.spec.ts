@@ -16,6 +16,8 @@ function card(
     timeZone: 'Asia/Shanghai',
     currency: 'CNY',
     window: 'month',
+    scoredAt: Date.parse(`2026-${month}-15T00:00:00+08:00`),
+    closed: false,
     scorecardName: { en: 'Customer-service supervisor (monthly)', zh: '客服主管月度绩效' },
     grades: [
       { grade: 'A', min: 90 },

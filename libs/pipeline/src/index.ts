@@ -14,6 +14,7 @@ export {
   type Subscription,
   type Transport,
 } from './feeds';
+export { AlertingRunner, type AlertStore, type AlertingRunnerOptions } from './alerting-runner';
 export { InProcessTransport } from './in-process-transport';
 export {
   ingest,

@@ -29,11 +29,15 @@ export interface ScoredCard {
   scorecardName: Localized;
   grades: readonly GradeDef[]; // the scorecard's, best first: a page tells the points to the next grade
   score: CardScore;
+  scoredAt: number; // the org's event-time clock the card was scored at (a closed period: its last instant)
+  closed: boolean; // the period's final scoring, every KPI on its full target
 }
 
 // A KPI's line on a card carries its indicator's unit (ratio, seconds, amount…), for the page's formats,
-// and its direction, so a page colours a change as better or worse.
-export type CardKpi = KpiScore & { unit: IndicatorUnit; direction: Direction };
+// its direction, so a page colours a change as better or worse, and the number of events behind its
+// actual (the value's denominator, or its count; null for a value not counted from events), so that an
+// alert does not fire on a handful of tickets.
+export type CardKpi = KpiScore & { unit: IndicatorUnit; direction: Direction; sample: number | null };
 export type CardScore = Omit<ScorecardScore, 'kpis'> & { kpis: CardKpi[] };
 
 type IndicatorsById = ReadonlyMap<string, IndicatorDef>;
@@ -252,8 +256,10 @@ function scoreOne(
   indicators: IndicatorsById,
 ): ScoredCard {
   // no row: nothing was counted for the entity in that period (a count reads 0, a ratio no data)
+  const samples = new Map<string, number | null>();
   const read = (indicator: string, window: WindowName, start: number): number | null => {
     const row = stored.get(valueRowKey(indicator, window, start));
+    samples.set(`${indicator}|${window}`, row === undefined ? 0 : (row.denominator ?? row.numerator));
     if (row !== undefined) return row.value;
     const measure = indicators.get(indicator)?.measure;
     return measure === undefined ? null : emptyReading(measure).value;
@@ -263,10 +269,12 @@ function scoreOne(
   const card =
     over === 'closed' ? scoreClosedCard(def, at + 1, context, read) : scoreCardAt(def, at, context, read, over);
   const direction = directionsOf(def);
+  const windowOf = new Map(def.kpis.map((k) => [k.id, over === undefined || over === 'closed' ? k.window : over]));
   const kpis = card.score.kpis.map((k) => ({
     ...k,
     unit: indicators.get(k.indicator)?.unit ?? 'number',
     direction: direction(k.kpi),
+    sample: samples.get(`${k.indicator}|${windowOf.get(k.kpi) ?? ''}`) ?? null,
   }));
   return {
     entity,
@@ -278,5 +286,7 @@ function scoreOne(
     periodStart: card.periodStart,
     periodEnd: card.periodEnd,
     score: { ...card.score, kpis },
+    scoredAt: at,
+    closed: over === 'closed',
   };
 }

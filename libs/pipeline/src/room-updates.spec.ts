@@ -9,6 +9,8 @@ const card = (level: 'team' | 'agent', id: string, periodStart: number, total: n
   timeZone: 'Asia/Shanghai',
   currency: 'CNY',
   window: 'month',
+  scoredAt: periodStart,
+  closed: false,
   scorecardName: { en: 'CS', zh: '客服' },
   grades: [],
   score: { scorecard: 'cs', total } as ScoredCard['score'],

@@ -2,13 +2,15 @@ import type { CalendarWindow, DefinitionSet, Direction, IndicatorUnit } from '#l
 import type { KpiScore } from '#libs/scoring';
 import { currencyOf, directionsOf, unitsOf, zoneOf, type CardScore, type ScoredCard } from './rescore';
 
-type Added = 'timeZone' | 'currency' | 'window' | 'scorecardName' | 'grades';
+type Added = 'timeZone' | 'currency' | 'window' | 'scorecardName' | 'grades' | 'scoredAt' | 'closed';
 
 // A card as read back from `scorecards.card`: rows written before cards carried their zone, currency,
-// window, scorecard name, grades and KPI units and directions lack them.
+// window, scorecard name, grades, scoring moment, KPI units, directions and samples lack them.
 export type StoredScoredCard = Omit<ScoredCard, Added | 'score'> &
   Partial<Pick<ScoredCard, Added>> & {
-    score: Omit<CardScore, 'kpis'> & { kpis: (KpiScore & { unit?: IndicatorUnit; direction?: Direction })[] };
+    score: Omit<CardScore, 'kpis'> & {
+      kpis: (KpiScore & { unit?: IndicatorUnit; direction?: Direction; sample?: number | null })[];
+    };
   };
 
 const DAY = 86_400_000;
@@ -35,12 +37,16 @@ export function completeStoredCard(card: StoredScoredCard, definitions: Definiti
     window: card.window ?? def?.period ?? calendarWindowSpanning(card.periodEnd - card.periodStart),
     scorecardName: card.scorecardName ?? def?.name ?? { en: id, zh: id },
     grades: card.grades ?? def?.grades ?? [],
+    // an older row's scoring moment is not known: the period's start stands for it (pages do not show it)
+    scoredAt: card.scoredAt ?? card.periodStart,
+    closed: card.closed ?? false,
     score: {
       ...card.score,
       kpis: card.score.kpis.map((k) => ({
         ...k,
         unit: k.unit ?? unitOf(k.indicator),
         direction: k.direction ?? directionOf(k.kpi),
+        sample: k.sample ?? null,
       })),
     },
   };

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { instanceKey, type AlertChange, type AlertState, type ClosedPeriod } from '#libs/alerting';
+import type { EntityRef, IndicatorValue } from '#libs/indicators';
+import { AlertingRunner, type AlertStore } from './alerting-runner';
+import { DefinitionsRegistry, parsePublished } from './definitions-registry';
+import { rescoreClosed, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
+
+// one org in Shanghai, FCR as a ratio of solved tickets, a monthly team card with two alert rules
+const SOURCE = `apiVersion: kpi-pulse/v1
+orgs:
+  - { id: '*', timeZone: Asia/Shanghai, currency: CNY }
+indicators:
+  - id: support.fcr
+    name: { en: First-contact resolution, zh: 一次解决率 }
+    description: Tickets solved on the first contact ÷ all tickets solved.
+    unit: ratio
+    windows: [rolling:24h, month]
+    numerator: { of: ticket.solved, where: { data.contacts: 1 } }
+    denominator: { of: ticket.solved }
+scorecards:
+  - id: support
+    effectiveFrom: 2026-01-01
+    name: { en: Support, zh: 客服 }
+    role: cs-supervisor
+    level: team
+    period: month
+    grades: [{ grade: A, min: 90 }, { grade: D, min: 0 }]
+    dimensions: [{ id: main, name: { en: Main, zh: 主 }, weight: 100 }]
+    kpis:
+      - { id: fcr, name: FCR, indicator: support.fcr, dimension: main, direction: higher, target: 0.8, rule: { achievement: { floor: 0, cap: 1 } } }
+    alerts:
+      - { id: fcr-off, kind: deviation, kpis: [fcr], worseBy: 0.05, for: 1h, minSample: 20 }
+      - { id: missed-twice, kind: streak, kpis: [fcr], periods: 2, when: target-missed }
+`;
+const set = parsePublished(SOURCE);
+if (set === undefined) throw new Error('the spec definitions do not parse');
+const registry = new DefinitionsRegistry(set);
+const team: EntityRef = { level: 'team', id: 'T1', orgId: 'O1' };
+const HOUR = 3_600_000;
+const NOV = Date.parse('2026-11-01T00:00:00+08:00');
+const DEC = Date.parse('2026-12-01T00:00:00+08:00');
+
+// the team's monthly FCR row: `first` of `solved` tickets on the first contact
+function fcr(periodStart: number, periodEnd: number, first: number, solved: number): ValuesReader {
+  const row: IndicatorValue = {
+    indicator: 'support.fcr',
+    entity: team,
+    window: 'month',
+    periodStart,
+    periodEnd,
+    value: solved === 0 ? null : first / solved,
+    numerator: first,
+    denominator: solved,
+  };
+  return { valuesOf: () => Promise.resolve([row]) };
+}
+
+// Alert states and transitions in memory, written as the Postgres store writes them: a transition once by key.
+class MemoryStore implements AlertStore {
+  readonly stateByKey = new Map<string, AlertState>();
+  readonly transitions = new Map<string, AlertChange>();
+  readonly closed: ScoredCard[] = [];
+  applied = 0;
+
+  states(instances: Parameters<AlertStore['states']>[0]) {
+    const out = new Map<string, AlertState>();
+    for (const i of instances) {
+      const s = this.stateByKey.get(instanceKey(i));
+      if (s !== undefined) out.set(instanceKey(i), s);
+    }
+    return Promise.resolve(out);
+  }
+
+  closedPeriods(card: ScoredCard, until: number, limit: number): Promise<ClosedPeriod[]> {
+    const mine = this.closed
+      .filter((c) => c.score.scorecard === card.score.scorecard && c.periodEnd <= until)
+      .sort((a, b) => a.periodStart - b.periodStart)
+      .slice(-limit);
+    return Promise.resolve(mine.map((c) => ({ periodStart: c.periodStart, periodEnd: c.periodEnd, score: c.score })));
+  }
+
+  apply(changes: readonly AlertChange[]): Promise<void> {
+    this.applied++;
+    for (const c of changes) {
+      if (c.state === null) this.stateByKey.delete(instanceKey(c.instance));
+      else this.stateByKey.set(instanceKey(c.instance), c.state);
+      if (c.transition !== null && !this.transitions.has(c.transition.key)) this.transitions.set(c.transition.key, c);
+    }
+    return Promise.resolve();
+  }
+
+  kinds(): string[] {
+    return [...this.transitions.values()].map((c) => `${c.rule.id} ${c.transition?.kind ?? ''}`);
+  }
+}
+
+async function live(at: number, first: number, solved: number): Promise<ScoredCard[]> {
+  return rescoreEntities([team], at, registry.definitionsFor, fcr(NOV, DEC, first, solved));
+}
+
+describe('the alerting runner reads the rules of scored cards', () => {
+  it('fires a deviation after `for` on event time, once, even when a batch is delivered again', async () => {
+    const store = new MemoryStore();
+    const runner = new AlertingRunner({ registry, store, logger: console });
+    await runner.receive({ cards: await live(NOV + 10 * HOUR, 70, 100), offset: 1 });
+    expect(store.kinds()).toEqual([]); // pending
+    const batch = { cards: await live(NOV + 11 * HOUR, 72, 100), offset: 2 };
+    await runner.receive(batch);
+    expect(store.kinds()).toEqual(['fcr-off fired']);
+    await runner.receive(batch); // redelivered after a crash before the offset was committed
+    expect(store.kinds()).toEqual(['fcr-off fired']);
+  });
+
+  it('never fires on fewer events than minSample, whatever the rate', async () => {
+    const store = new MemoryStore();
+    const runner = new AlertingRunner({ registry, store, logger: console });
+    for (const h of [0, 2, 4, 6]) await runner.receive({ cards: await live(NOV + h * HOUR, 1, 19), offset: h });
+    expect(store.kinds()).toEqual([]);
+    expect(store.applied).toBe(0); // unknown readings keep nothing
+  });
+
+  it('a view window is not watched', async () => {
+    const store = new MemoryStore();
+    const runner = new AlertingRunner({ registry, store, logger: console });
+    const cards = await rescoreEntities(
+      [team],
+      NOV + HOUR,
+      registry.definitionsFor,
+      fcr(NOV, DEC, 0, 100),
+      'rolling:24h',
+    );
+    await runner.receive({ cards, offset: 1 });
+    await runner.receive({ cards, offset: 2 });
+    expect(store.applied).toBe(0);
+  });
+
+  it('the close resolves the period’s alert; two missed months in a row fire the streak', async () => {
+    const store = new MemoryStore();
+    const runner = new AlertingRunner({ registry, store, logger: console });
+    const OCT = Date.parse('2026-10-01T00:00:00+08:00');
+    // October closed below target (kept by the scorecards store)
+    const closedRow = (start: number, end: number): IndicatorValue[] => [
+      {
+        indicator: 'support.fcr',
+        entity: team,
+        window: 'month',
+        periodStart: start,
+        periodEnd: end,
+        value: 0.7,
+        numerator: 70,
+        denominator: 100,
+      },
+    ];
+    const october = await rescoreClosed(closedRow(OCT, NOV), NOV + HOUR, registry.definitionsFor, {
+      valuesOf: () => Promise.resolve(closedRow(OCT, NOV)),
+    });
+    expect(october.map((c) => c.closed)).toEqual([true]);
+    store.closed.push(...october);
+    await runner.receive({ cards: await live(NOV + 10 * HOUR, 70, 100), offset: 1 });
+    await runner.receive({ cards: await live(NOV + 12 * HOUR, 70, 100), offset: 2 });
+    const november = await rescoreClosed(closedRow(NOV, DEC), DEC + HOUR, registry.definitionsFor, {
+      valuesOf: () => Promise.resolve(closedRow(NOV, DEC)),
+    });
+    store.closed.push(...november);
+    await runner.receive({ cards: november, offset: 3 });
+    expect(store.kinds()).toEqual(['fcr-off fired', 'fcr-off resolved', 'missed-twice fired']);
+    expect(store.stateByKey.size).toBe(1); // the streak fires on; the month's alert is gone with its month
+  });
+});
