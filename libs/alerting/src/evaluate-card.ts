@@ -21,7 +21,7 @@ export interface AlertChange {
   instance: AlertInstance;
   rule: AlertRuleDef;
   state: AlertState | null;
-  transition: { kind: 'fired' | 'resolved'; key: string; at: number; value: number | null } | null;
+  transition: { kind: 'fired' | 'resolved'; key: string; firedAt: number; at: number; value: number | null } | null;
 }
 
 export type StateOf = (instance: AlertInstance) => AlertState | null;
@@ -43,7 +43,7 @@ function changeOf(
     instance,
     rule,
     state: step.state,
-    transition: { kind: step.transition, key: transitionKey(instance, step.transition, firedAt), at, value },
+    transition: { kind: step.transition, key: transitionKey(instance, step.transition, firedAt), firedAt, at, value },
   };
 }
 

@@ -36,6 +36,7 @@ export { ProcessorRunner, type ProcessorRunnerOptions, type ProcessorSource } fr
 export { ScoringRunner, type ScorecardStore, type ScoringRunnerOptions, type StoredValues } from './scoring-runner';
 export {
   rescore,
+  rescoreClosed,
   rescoreEntities,
   VIEW_WINDOWS,
   zoneOf,
