@@ -11,8 +11,9 @@ import {
 import type { ScorecardDef } from '#libs/definitions';
 import type { DefinitionsRegistry } from './definitions-registry';
 import type { ScoredBatch } from './feeds';
-import type { RunnerLogger } from './ports';
+import { errorMessage, sleep, type RunnerLogger } from './ports';
 import type { ScoredCard } from './rescore';
+import { backoffMs, isTransient } from './transient-error';
 
 // Where alert states and transitions are kept. `apply` writes a batch's changes in one transaction:
 // each instance's state (deleted when inactive again) and each transition, once by its key (a batch
@@ -29,16 +30,37 @@ export interface AlertingRunnerOptions {
   store: AlertStore;
   logger: RunnerLogger;
   onTransitions?: (count: number) => void; // fired and resolved, for the metrics
+  retryMs?: number; // the first pause before retrying a transient failure (doubling up to 10 s)
 }
 
 // Reads the alert rules of each scored card (a card's own period only: a page's view windows are not
-// watched), keeping each alert instance's state in the store. A batch is handled whole or not at all, so
-// the feed redelivers it after a failure; a redelivered batch moves nothing twice (the states already
-// hold its readings, the transitions their keys).
+// watched), keeping each alert instance's state in the store. A batch is handled whole or not at all: a
+// transient failure (the database away) is retried with backoff until stopped, any other is thrown to
+// the feed, which redelivers. A redelivered batch moves nothing twice (the states already hold its
+// readings, the transitions their keys).
 export class AlertingRunner {
+  private stopped = false;
+
   constructor(private readonly o: AlertingRunnerOptions) {}
 
   async receive(batch: ScoredBatch): Promise<void> {
+    for (let failures = 1; ; failures++) {
+      try {
+        return await this.handle(batch);
+      } catch (err) {
+        if (!isTransient(err) || this.stopped) throw err;
+        this.o.logger.warn(`alerting: a batch failed, retrying: ${errorMessage(err)}`);
+        await sleep(backoffMs(failures, this.o.retryMs ?? 200, 10_000));
+      }
+    }
+  }
+
+  // no more retries: a batch failing now is left to the feed to redeliver
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async handle(batch: ScoredBatch): Promise<void> {
     const work: { card: ScoredCard; def: ScorecardDef }[] = [];
     for (const card of batch.cards) {
       const def = this.o.registry

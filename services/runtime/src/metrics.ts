@@ -67,6 +67,11 @@ export class PipelineMetrics implements RunnerMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  readonly alertTransitions = new Counter({
+    name: 'kpi_alert_transitions_total',
+    help: 'Alert rule instances that fired or resolved (docs/definitions.md "Alert rules")',
+    registers: [this.registry],
+  });
   readonly endToEndSeconds = new Histogram({
     name: 'kpi_end_to_end_seconds',
     help: 'From durable acceptance at ingest to the scorecard update leaving the gateway',

@@ -12,6 +12,7 @@ import {
   type Transport,
 } from '#libs/pipeline';
 import {
+  AlertsRepository,
   DefinitionVersionsRepository,
   IndicatorStateRepository,
   PostgresEventLog,
@@ -27,6 +28,7 @@ import type { Database } from './database';
 import { HealthController } from './health.controller';
 import { PipelineMetrics } from './metrics';
 import {
+  ALERTS,
   CLOCK,
   CONFIG,
   DATABASE,
@@ -128,6 +130,7 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: SOURCES, useValue: new SourcesRepository(database.db) },
       { provide: DEFINITION_VERSIONS, useValue: new DefinitionVersionsRepository(database.db) },
       { provide: REVOKED_TOKENS, useValue: new RevokedTokensRepository(database.db) },
+      { provide: ALERTS, useValue: new AlertsRepository(database.db) },
     ];
     return {
       module: RuntimeModule,

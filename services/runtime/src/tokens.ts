@@ -20,6 +20,7 @@ export const ROSTER_CACHE = Symbol('roster-cache'); // RosterCache: each org's r
 export const SOURCES = Symbol('sources'); // SourcesRepository: who may write events
 export const DEFINITION_VERSIONS = Symbol('definition-versions'); // DefinitionVersionsRepository
 export const REVOKED_TOKENS = Symbol('revoked-tokens'); // RevokedTokensRepository
+export const ALERTS = Symbol('alerts'); // AlertsRepository: alert states and transitions
 
 // the wall clock the processor ticks to when idle (tests move it by hand)
 export interface Clock {

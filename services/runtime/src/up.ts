@@ -14,6 +14,7 @@ import {
   type Transport,
 } from '#libs/pipeline';
 import { DefinitionVersionsRepository, PostgresFeedTransport } from '#libs/postgres';
+import { AlertingModule } from '../../alerting/src/alerting.module';
 import { IndicatorProcessorModule } from '../../indicator-processor/src/indicator-processor.module';
 import { IngestGatewayModule } from '../../ingest-gateway/src/ingest-gateway.module';
 import { ScorecardGatewayModule } from '../../scorecard-gateway/src/scorecard-gateway.module';
@@ -30,6 +31,7 @@ export const SERVICES = {
   'indicator-processor': IndicatorProcessorModule,
   'scoring-service': ScoringServiceModule,
   'scorecard-gateway': ScorecardGatewayModule,
+  alerting: AlertingModule,
 } as const satisfies Record<string, Type>;
 export type ServiceName = keyof typeof SERVICES;
 
@@ -46,7 +48,7 @@ export class StartupError extends Error {
   readonly code = 'startup';
 }
 
-// The composition root: one process running the given services (all four by default) on the
+// The composition root: one process running the given services (all five by default) on the
 // configured database — or an embedded Postgres — with health, metrics and OpenAPI docs.
 export async function up(
   config: RuntimeConfig,
@@ -117,15 +119,19 @@ export function transportFor(
   elsewhere: { postgres: Transport; kafka?: Transport },
 ): Transport {
   const inProcess = new InProcessTransport();
-  const together = (a: ServiceName, b: ServiceName) => services.includes(a) && services.includes(b);
-  const between = (a: ServiceName, b: ServiceName, feed: FeedName): Transport =>
-    together(a, b) ? inProcess : feed === 'definitions' ? elsewhere.postgres : (elsewhere.kafka ?? elsewhere.postgres);
+  // in this process only when the producer and every consumer of the feed run here
+  const between = (feed: FeedName, ...ends: ServiceName[]): Transport =>
+    ends.every((s) => services.includes(s))
+      ? inProcess
+      : feed === 'definitions'
+        ? elsewhere.postgres
+        : (elsewhere.kafka ?? elsewhere.postgres);
   return routeFeeds({
-    'indicator-changes': between('indicator-processor', 'scoring-service', 'indicator-changes'),
-    'scorecard-updates': between('scoring-service', 'scorecard-gateway', 'scorecard-updates'),
+    'indicator-changes': between('indicator-changes', 'indicator-processor', 'scoring-service'),
+    'scorecard-updates': between('scorecard-updates', 'scoring-service', 'scorecard-gateway', 'alerting'),
     // for alerting consumers of the Kafka topic; on Postgres they read red_line_breaches itself
     breaches: elsewhere.kafka ?? inProcess,
-    definitions: between('scorecard-gateway', 'scoring-service', 'definitions'),
+    definitions: between('definitions', 'scorecard-gateway', 'scoring-service', 'alerting'),
   });
 }
 
