@@ -10,7 +10,8 @@ import {
 import { MemoryOutbox } from './delivery-test-support';
 
 const SECRET = 'whsec-0123456789abcdef';
-const channel: ChannelConfig = { kind: 'webhook', url: 'https://hooks.example.com/in', secret: SECRET };
+const HOOK_URL = 'https://hooks.example.com/in';
+const channel: ChannelConfig = { kind: 'webhook', url: HOOK_URL, secret: SECRET };
 const message: RenderedMessage = { kind: 'http', key: 'k1', payload: { hello: 'world' } };
 const policy: Partial<DeliveryPolicy> = { baseMs: 1000, capMs: 8000, maxAttempts: 4, leaseMs: 30_000 };
 
@@ -77,7 +78,7 @@ describe('the delivery runner', () => {
   });
 
   it('fails after the last try with a bounded, redacted error; re-queued by hand it is sent again', async () => {
-    const long = `refused by ${channel.kind === 'webhook' ? channel.url : ''} with secret ${SECRET} ${'x'.repeat(2000)}`;
+    const long = `refused by ${HOOK_URL} with secret ${SECRET} ${'x'.repeat(2000)}`;
     const sender = flakySender(4, long);
     const { outbox, runner, advance } = setup(sender, () => 0);
     for (let i = 0; i < 4; i++) await runner.tick();
