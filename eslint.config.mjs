@@ -1,7 +1,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const frameworkPackages = ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', 'socket.io', 'socket.io-client', 'express'];
+// nodemailer is an edge too: the SMTP sender lives in services/runtime
+const frameworkPackages = [
+  '@nestjs/*',
+  'typeorm',
+  'pg',
+  'kafkajs',
+  'socket.io',
+  'socket.io-client',
+  'express',
+  'nodemailer',
+];
 
 // Import boundaries. In flat config a later block's no-restricted-imports replaces an earlier one for the
 // same files, so each group below carries every pattern that applies to it. A `group` is gitignore-style,

@@ -26,6 +26,7 @@ describe('import boundaries between libs and services (eslint.config.mjs)', () =
     ['libs/indicators/src/x.ts', 'pg'],
     ['libs/pipeline/src/x.ts', 'kafkajs'],
     ['libs/time/src/x.ts', '@nestjs/common'],
+    ['libs/notify/src/x.ts', 'nodemailer'],
     ['libs/events/src/x.ts', 'typeorm/driver/postgres/PostgresConnectionOptions.js'],
     ['libs/pipeline/src/x.ts', '../../postgres/src/scorecards.repository'],
   ])('a domain lib (%s) may not import %s', async (file, from) => {

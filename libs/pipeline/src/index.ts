@@ -70,3 +70,17 @@ export {
 export { RosterCache, ROSTER_TTL_MS, type RosterStore } from './roster-cache';
 export { followPublished, type PublishedVersions } from './follow-published';
 export { RosterHistory, type MembershipStore, type TeamRoster } from './roster-history';
+export {
+  DEFAULT_DELIVERY_POLICY,
+  DeliveryRunner,
+  errorText,
+  MAX_ERROR_CHARS,
+  retryDelayMs,
+  type Delivery,
+  type DeliveryOutbox,
+  type DeliveryPolicy,
+  type DeliveryRunnerOptions,
+  type DeliverySender,
+  type DeliveryStatus,
+  type DeliveryTick,
+} from './delivery-runner';
