@@ -1,5 +1,15 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -43,7 +53,7 @@ const children: ChildProcess[] = [];
 // the Dockerfile's runtime RUN lines, run here with its paths under `image` and its user as nobody
 function layOutImage(): void {
   image = mkdtempSync(join(tmpdir(), 'kpi-pulse-image-'));
-  execFileSync('chmod', ['755', image]);
+  chmodSync(image, 0o755); // mkdtemp's 700 would keep nobody out
   const workdir = join(image, stage.workdir as string);
   mkdirSync(workdir, { recursive: true });
   for (const entry of ['dist', 'node_modules', 'package.json', 'bin', 'definitions'])
