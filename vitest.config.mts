@@ -69,11 +69,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        // real Kafka and Postgres in Docker: skipped, with the reason printed, where no engine runs
+        // the compose file and the image's entry points (as a non-root user), and real Kafka and Postgres in
+        // Docker: those skipped, with the reason printed, where no engine runs
         test: {
           name: 'containers',
           include: ['test/containers/**/*.spec.ts'],
           environment: 'node',
+          globalSetup: ['test/support/database.global-setup.ts', 'test/cli/build.global-setup.ts'],
           testTimeout: 300_000,
         },
       },

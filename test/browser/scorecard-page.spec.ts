@@ -164,7 +164,7 @@ describe('the live scorecard page in Chromium', () => {
       100,
     );
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: process.env.KPI_PULSE_CHROMIUM, // found or installed by chromium.global-setup.ts
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
   }, 120_000);

@@ -45,7 +45,9 @@ export async function openDatabase(options: { url?: string; dataDir: string; por
       password: 'kpi_pulse',
       port: options.port,
       persistent: true,
-      createPostgresUser: true, // initdb refuses to run as root: a postgres user owns the data
+      // initdb refuses to run as root: then a postgres user owns the data; any other user (the image's
+      // node) owns it itself, and could not create users anyway
+      createPostgresUser: process.getuid?.() === 0,
       onLog: () => undefined,
     });
     if (fresh) await server.initialise();

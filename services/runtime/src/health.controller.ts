@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpException, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags, type ApiResponseSchemaHost } from '@nestjs/swagger';
 import { errorMessage } from '#libs/pipeline';
 import type { Database } from './database';
 import type { PipelineMetrics } from './metrics';
@@ -13,6 +13,31 @@ export interface Health {
   };
 }
 
+const HEALTH_SCHEMA: ApiResponseSchemaHost['schema'] = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['ok', 'unavailable'] },
+    checks: {
+      type: 'object',
+      properties: {
+        database: { type: 'string', description: 'ok, or why not' },
+        log: {
+          description: "the Postgres log's end, the processor's position and their lag; or Kafka's brokers",
+          oneOf: [
+            {
+              type: 'object',
+              properties: { end: { type: 'integer' }, processed: { type: 'integer' }, lag: { type: 'integer' } },
+            },
+            { type: 'object', properties: { kafka: { type: 'object', properties: { brokers: { type: 'integer' } } } } },
+            { type: 'string' },
+          ],
+        },
+      },
+    },
+  },
+};
+
+// open to anyone (no token): what a load balancer, a supervisor and Prometheus read
 @ApiTags('operations')
 @Controller()
 export class HealthController {
@@ -25,6 +50,7 @@ export class HealthController {
   // liveness: the process answers
   @Get('health')
   @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiResponse({ status: 200, schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -32,6 +58,8 @@ export class HealthController {
   // readiness: the database answers and the log is readable; 503 otherwise
   @Get('health/ready')
   @ApiOperation({ summary: 'Readiness: database and event log, with the indicator processor lag; 503 when not ready' })
+  @ApiResponse({ status: 200, description: 'ready', schema: HEALTH_SCHEMA })
+  @ApiResponse({ status: 503, description: 'not ready: the check that failed says why', schema: HEALTH_SCHEMA })
   async ready(): Promise<Health> {
     const health: Health = { status: 'ok', checks: { database: 'ok', log: 'unchecked' } };
     try {
@@ -48,6 +76,8 @@ export class HealthController {
   @Get('metrics')
   @ApiOperation({ summary: 'Prometheus metrics: events by outcome, consumer lag, fold and end-to-end latency' })
   @Header('content-type', 'text/plain; version=0.0.4')
+  @ApiProduces('text/plain')
+  @ApiResponse({ status: 200, description: 'the Prometheus text format', schema: { type: 'string' } })
   async prometheus(): Promise<string> {
     return this.metrics.registry.metrics();
   }

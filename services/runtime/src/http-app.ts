@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, text } from 'express';
 import type { DynamicModule, Type } from '@nestjs/common';
@@ -36,4 +37,28 @@ export async function createHttpApp(
   app.use(text({ limit: BODY_LIMIT, type: ['application/x-ndjson', 'application/yaml', 'text/yaml'] }));
   app.use(text({ limit: CSV_LIMIT, type: ['text/csv'] }));
   return app;
+}
+
+// The OpenAPI document at /docs (the page) and /docs-json. Two bearer schemes, so "Try it out" works
+// with the right token: `bearer`, a sign-in token (`kpi-pulse token`, or the one in the demo's links) for
+// the scorecard API; `source-token`, a source's write credential (POST /v1/sources) for ingest.
+export function serveOpenApi(app: NestExpressApplication): void {
+  const openapi = new DocumentBuilder()
+    .setTitle('KPI Pulse')
+    .setDescription(
+      'Ingest canonical events; read scorecards, definitions, the roster and sources; health and metrics. ' +
+        'Scorecards also stream over socket.io at /scorecards. Authorize with a token: a sign-in token ' +
+        '(`npx kpi-pulse token --role admin --org O1`) for `bearer`, a source credential for `source-token`.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'a sign-in token: npx kpi-pulse token …' },
+      'bearer',
+    )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: "a source's write credential (POST /v1/sources)" },
+      'source-token',
+    )
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi));
 }

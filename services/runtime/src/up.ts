@@ -1,6 +1,5 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { formatIssue, loadDefinitions, type DefinitionSet } from '#libs/definitions';
 import { KafkaConnection } from '#libs/kafka';
 import {
@@ -22,7 +21,7 @@ import { ScoringServiceModule } from '../../scoring-service/src/scoring-service.
 import { serveWebApp } from '../../scorecard-gateway/src/web-app';
 import type { RuntimeConfig } from './config';
 import { openDatabase, type Database } from './database';
-import { createHttpApp } from './http-app';
+import { createHttpApp, serveOpenApi } from './http-app';
 import { RuntimeModule } from './runtime.module';
 import { REGISTRY } from './tokens';
 
@@ -97,14 +96,7 @@ export async function up(
   const app = await createHttpApp(KpiPulse, config.logLevel);
   if (services.includes('scorecard-gateway') && serveWebApp(app) === undefined)
     process.stderr.write('kpi-pulse: the scorecard page is not built (npm run build): serving the API only\n');
-  const openapi = new DocumentBuilder()
-    .setTitle('KPI Pulse')
-    .setDescription(
-      'Ingest canonical events; read health and metrics. Scorecards stream over socket.io at /scorecards.',
-    )
-    .setVersion('0.1.0')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi));
+  serveOpenApi(app);
   await app.listen(config.httpPort, config.httpHost);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', '127.0.0.1');
   const registry = app.get<DefinitionsRegistry>(REGISTRY);

@@ -12,7 +12,7 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '#libs/access';
 import type { Request } from 'express';
 import {
@@ -26,6 +26,7 @@ import type { DefinitionsRegistry, Outlet, PublishedNotice, Transport } from '#l
 import type { DefinitionVersion, DefinitionVersionsRepository } from '#libs/postgres';
 import { DEFINITION_VERSIONS, REGISTRY, TRANSPORT } from '#runtime/tokens';
 import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
+import { CHECKED_DEFINITIONS, CURRENT_DEFINITIONS, DEFINITIONS_HISTORY, ERROR, PUBLISHED } from './openapi-schemas';
 
 interface Checked {
   errors: string[];
@@ -35,6 +36,18 @@ interface Checked {
 // an entry of the audit trail: the org's own, or a platform default (for every org without its own)
 type Listed = Omit<DefinitionVersion, 'source'> & { platformDefault: boolean };
 
+// a definitions document (docs/definitions.md), as YAML text or JSON
+const DEFINITIONS_DOCUMENT = {
+  oneOf: [
+    { type: 'string', description: 'YAML (application/yaml)', example: 'indicators: []\nscorecards: []\n' },
+    {
+      type: 'object',
+      description: 'JSON: indicators, scorecards, orgs (docs/definitions.md)',
+      additionalProperties: true,
+    },
+  ],
+};
+
 // the definitions a caller publishes and reads: their org's (an admin), or the platform defaults (null)
 const whose = (user: Principal): string | null => (user.role === 'platform' ? null : user.orgId);
 
@@ -43,6 +56,7 @@ const whose = (user: Principal): string | null => (user.role === 'platform' ? nu
 // read the history and export (the org's admins, with the platform defaults). Other orgs keep theirs.
 @ApiTags('definitions')
 @ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'no token, or one expired, revoked or forged', schema: ERROR })
 @UseGuards(AuthGuard)
 @Controller('v1/definitions')
 export class DefinitionsController {
@@ -60,6 +74,8 @@ export class DefinitionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Validate KPI definitions (one YAML or JSON document): errors and SMART-lint warnings' })
   @ApiConsumes('application/yaml', 'application/json')
+  @ApiBody({ schema: DEFINITIONS_DOCUMENT })
+  @ApiResponse({ status: 200, schema: CHECKED_DEFINITIONS })
   validate(@Req() req: Request, @Body() body: unknown): Checked {
     return split(parse(req, body).issues);
   }
@@ -72,6 +88,15 @@ export class DefinitionsController {
       "An admin's version applies to the admin's org only; other orgs keep theirs. A platform token's is a default for every org without a version of its own. Changes to scorecards take effect live. Changed indicators or orgs are refused (409): they need a replay.",
   })
   @ApiConsumes('application/yaml', 'application/json')
+  @ApiBody({ schema: DEFINITIONS_DOCUMENT })
+  @ApiResponse({ status: 201, schema: PUBLISHED })
+  @ApiResponse({
+    status: 400,
+    description: 'invalid definitions: the errors and warnings',
+    schema: CHECKED_DEFINITIONS,
+  })
+  @ApiResponse({ status: 403, description: 'not an admin or the platform', schema: ERROR })
+  @ApiResponse({ status: 409, description: 'changed indicators or orgs: they need a replay', schema: ERROR })
   @Roles(['admin', 'platform'])
   async publish(
     @Req() req: Request,
@@ -105,6 +130,9 @@ export class DefinitionsController {
     description:
       "The org's newest version, else the newest platform default (platformDefault: true); for a platform token, the newest platform default.",
   })
+  @ApiResponse({ status: 200, schema: CURRENT_DEFINITIONS })
+  @ApiResponse({ status: 403, description: 'not an admin or the platform', schema: ERROR })
+  @ApiResponse({ status: 404, description: 'no version published yet', schema: ERROR })
   @Roles(['admin', 'platform'])
   async current(
     @CurrentPrincipal() user: Principal,
@@ -124,6 +152,8 @@ export class DefinitionsController {
     summary: "The version in force for the caller's org and its audit trail, with the platform defaults (marked)",
     description: 'For a platform token: the platform defaults alone.',
   })
+  @ApiResponse({ status: 200, schema: DEFINITIONS_HISTORY })
+  @ApiResponse({ status: 403, description: 'not an admin or the platform', schema: ERROR })
   @Roles(['admin', 'platform'])
   async history(@CurrentPrincipal() user: Principal): Promise<{ current: number; versions: Listed[] }> {
     const orgId = whose(user);

@@ -30,6 +30,7 @@ import type { RosterCache } from '#libs/pipeline';
 import type { RosterAsOf, RosterRepository, UnknownMember } from '#libs/postgres';
 import { ROSTER, ROSTER_CACHE } from '#runtime/tokens';
 import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
+import { ERROR, ROSTER_AS_OF, UNKNOWN_MEMBERS } from './openapi-schemas';
 
 const BAD_ROW = {
   type: 'object',
@@ -59,6 +60,8 @@ const MEMBERSHIP = {
 // read it (a manager reads the agents in their teams today); event payloads never change it.
 @ApiTags('roster')
 @ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'no token, or one expired, revoked or forged', schema: ERROR })
+@ApiResponse({ status: 403, description: 'not an admin', schema: ERROR })
 @UseGuards(AuthGuard)
 @Roles(['admin'])
 @Controller('v1/roster')
@@ -135,6 +138,8 @@ export class RosterController {
   @Get()
   @ApiOperation({ summary: "The admin's org's teams and their agents on a day (default: today, the org's date)" })
   @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD' })
+  @ApiResponse({ status: 200, schema: ROSTER_AS_OF })
+  @ApiResponse({ status: 400, description: 'asOf is not a date', schema: ERROR })
   async read(@Query('asOf') asOf: unknown, @CurrentPrincipal() admin: Principal): Promise<RosterAsOf> {
     if (asOf !== undefined && (typeof asOf !== 'string' || !isRosterDate(asOf)))
       throw new BadRequestException('asOf: expected a date YYYY-MM-DD');
@@ -202,6 +207,11 @@ export class RosterController {
       properties: { unknownMembers: { type: 'string', enum: [...UNKNOWN_MEMBER_POLICIES] } },
     },
   })
+  @ApiResponse({
+    status: 200,
+    schema: { type: 'object', properties: { unknownMembers: { type: 'string', enum: [...UNKNOWN_MEMBER_POLICIES] } } },
+  })
+  @ApiResponse({ status: 400, description: 'not one of the policies', schema: ERROR })
   async settings(
     @Body() body: unknown,
     @CurrentPrincipal() admin: Principal,
@@ -218,6 +228,7 @@ export class RosterController {
   @ApiOperation({
     summary: 'Agent and team ids events named that the roster does not know (yet), with counts and when last seen',
   })
+  @ApiResponse({ status: 200, schema: UNKNOWN_MEMBERS })
   unknown(@CurrentPrincipal() admin: Principal): Promise<UnknownMember[]> {
     return this.roster.unknownOf(admin.orgId);
   }

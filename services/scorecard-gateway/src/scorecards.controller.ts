@@ -8,7 +8,7 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { entityOfRoom, homeScopes, parseScope, scopeName, type Principal } from '#libs/access';
 import type { EntityRef } from '#libs/indicators';
 import {
@@ -23,12 +23,14 @@ import type { HistoryPoint, IndicatorStateRepository, ScorecardsRepository } fro
 import { INDICATOR_STORE, REGISTRY, SCORECARDS } from '#runtime/tokens';
 import { AccessService } from './access.service';
 import { AuthGuard, CurrentPrincipal } from './auth.guard';
+import { ERROR, HISTORY, ME, SCORED_CARDS } from './openapi-schemas';
 
 // Scorecards over REST, for the signed-in: the latest of an entity (or re-scored over another window),
 // a scorecard's history, and who the caller is. Entities are named like socket rooms: org:<org>,
 // team:<org>:<team>, agent:<org>:<agent>; each role reads only what libs/access allows.
 @ApiTags('scorecards')
 @ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'no token, or one expired, revoked or forged', schema: ERROR })
 @UseGuards(AuthGuard)
 @Controller('v1')
 export class ScorecardsController {
@@ -41,6 +43,7 @@ export class ScorecardsController {
 
   @Get('me')
   @ApiOperation({ summary: "The caller's role and org, and the rooms their page starts with" })
+  @ApiResponse({ status: 200, schema: ME })
   me(@CurrentPrincipal() p: Principal): {
     role: string;
     org: string;
@@ -62,6 +65,9 @@ export class ScorecardsController {
     enum: VIEW_WINDOWS,
     description: "re-scored over this window instead of each KPI's own (e.g. this week so far)",
   })
+  @ApiResponse({ status: 200, schema: SCORED_CARDS })
+  @ApiResponse({ status: 400, description: 'a malformed entity or period', schema: ERROR })
+  @ApiResponse({ status: 403, description: 'the token may not read that entity', schema: ERROR })
   async latest(
     @CurrentPrincipal() p: Principal,
     @Param('entity') text: string,
@@ -82,6 +88,9 @@ export class ScorecardsController {
     enum: VIEW_WINDOWS,
     description: 'the window before the current one, re-scored (none for a rolling window)',
   })
+  @ApiResponse({ status: 200, schema: SCORED_CARDS })
+  @ApiResponse({ status: 400, description: 'a malformed entity or period', schema: ERROR })
+  @ApiResponse({ status: 403, description: 'the token may not read that entity', schema: ERROR })
   async previous(
     @CurrentPrincipal() p: Principal,
     @Param('entity') text: string,
@@ -101,6 +110,10 @@ export class ScorecardsController {
 
   @Get('scorecards/:entity/:scorecard/history')
   @ApiOperation({ summary: "A scorecard's total, grade and KPI actuals over time for an entity, newest first" })
+  @ApiQuery({ name: 'limit', required: false, description: 'points, 1 to 10000 (default 100)' })
+  @ApiResponse({ status: 200, schema: HISTORY })
+  @ApiResponse({ status: 400, description: 'a malformed entity or limit', schema: ERROR })
+  @ApiResponse({ status: 403, description: 'the token may not read that entity', schema: ERROR })
   async history(
     @CurrentPrincipal() p: Principal,
     @Param('entity') text: string,

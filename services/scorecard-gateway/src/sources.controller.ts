@@ -19,6 +19,7 @@ import { ACTIVE_CREDENTIALS, issueCredential, type Source } from '#libs/pipeline
 import type { SourcesRepository } from '#libs/postgres';
 import { SOURCES } from '#runtime/tokens';
 import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
+import { ERROR } from './openapi-schemas';
 
 const SOURCE_SCHEMA = {
   type: 'object',
@@ -28,6 +29,16 @@ const SOURCE_SCHEMA = {
     uri: { type: 'string', description: 'the CloudEvents `source` its events carry', example: 'ticketing/zendesk' },
     name: { type: 'string', example: 'Zendesk (support)' },
     eventTypes: { type: 'array', items: { type: 'string', enum: [...EVENT_TYPES] } },
+  },
+};
+const CREDENTIAL_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+    createdBy: { type: 'string' },
+    lastUsedAt: { type: 'string', format: 'date-time', nullable: true },
+    revokedAt: { type: 'string', format: 'date-time', nullable: true },
   },
 };
 const NEW_CREDENTIAL_SCHEMA = {
@@ -42,6 +53,8 @@ const NEW_CREDENTIAL_SCHEMA = {
 // systems (CRM, ticketing, telephony, finance, reviews), each with the event types it may send.
 @ApiTags('sources')
 @ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'no token, or one expired, revoked or forged', schema: ERROR })
+@ApiResponse({ status: 403, description: 'not an admin', schema: ERROR })
 @UseGuards(AuthGuard)
 @Roles(['admin'])
 @Controller('v1/sources')
@@ -81,6 +94,18 @@ export class SourcesController {
 
   @Get()
   @ApiOperation({ summary: "The admin's org's sources and their credentials (never the secrets)" })
+  @ApiResponse({
+    status: 200,
+    schema: {
+      type: 'array',
+      items: {
+        allOf: [
+          SOURCE_SCHEMA,
+          { type: 'object', properties: { credentials: { type: 'array', items: CREDENTIAL_SCHEMA } } },
+        ],
+      },
+    },
+  })
   list(@CurrentPrincipal() admin: Principal): ReturnType<SourcesRepository['ofOrg']> {
     return this.sources.ofOrg(admin.orgId);
   }
@@ -104,6 +129,7 @@ export class SourcesController {
   @Delete(':id/credentials/:credential')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a credential: ingest refuses it from now on' })
+  @ApiResponse({ status: 204, description: 'revoked' })
   @ApiResponse({ status: 404, description: 'no such active credential of a source of your org' })
   async revoke(
     @Param('id') id: string,

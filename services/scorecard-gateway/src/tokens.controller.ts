@@ -1,15 +1,17 @@
 import { BadRequestException, Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '#libs/access';
 import type { Revocation, RevokedTokensRepository } from '#libs/postgres';
 import { REVOKED_TOKENS } from '#runtime/tokens';
 import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
+import { ERROR, REVOCATION } from './openapi-schemas';
 import { ScorecardGateway } from './scorecard.gateway';
 
 // Revoking a token (a lost wall screen's display token, a leaked link) by its jti: for the admins of
 // its org. From then on it is refused over REST and on the socket (sockets holding it are closed).
 @ApiTags('tokens')
 @ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'no token, or one expired, revoked or forged', schema: ERROR })
 @UseGuards(AuthGuard)
 @Controller('v1/tokens')
 export class TokensController {
@@ -27,6 +29,8 @@ export class TokensController {
       "`kpi-pulse token` prints the jti of each token it mints. The revocation holds for tokens of the caller's org only.",
   })
   @ApiParam({ name: 'jti', description: "the token's jti claim" })
+  @ApiResponse({ status: 200, schema: REVOCATION })
+  @ApiResponse({ status: 403, description: 'not an admin', schema: ERROR })
   async revoke(@CurrentPrincipal() admin: Principal, @Param('jti') jti: string): Promise<Revocation> {
     if (jti === '' || jti.length > 200)
       throw new BadRequestException('jti: expected a token id of 1 to 200 characters');
