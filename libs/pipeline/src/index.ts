@@ -16,10 +16,14 @@ export {
 } from './feeds';
 export { InProcessTransport } from './in-process-transport';
 export {
+  DEFAULT_INGEST_LIMITS,
   ingest,
   type IngestDeps,
+  type IngestLimit,
+  type IngestLimits,
   type IngestOutcome,
   type IngestStatus,
+  type IngestStore,
   type Rejection,
   type RejectionSink,
   type RosterRefusal,
