@@ -27,12 +27,12 @@ const logged: Record<string, unknown>[] = [];
 const writeStderr = process.stderr.write.bind(process.stderr);
 beforeEach(() => {
   logged.length = 0;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
     for (const line of String(chunk).split('\n')) {
       if (line.startsWith('{"time"')) logged.push(JSON.parse(line) as Record<string, unknown>);
     }
     return writeStderr(chunk, ...rest);
-  }) as typeof process.stderr.write;
+  };
 });
 afterEach(() => {
   process.stderr.write = writeStderr;
@@ -54,7 +54,7 @@ describe('ingest is total: every request ends in 2xx with an outcome per event, 
     await t.drop();
   });
 
-  const post = (body: BodyInit, headers: Record<string, string>) =>
+  const post = (body: string | Buffer, headers: Record<string, string>) =>
     fetch(`${base}/v1/events`, { method: 'POST', headers, body });
   const json = (body: unknown) => JSON.stringify(body);
   const deadLetters = async () =>
@@ -86,7 +86,7 @@ describe('ingest is total: every request ends in 2xx with an outcome per event, 
 
   it('answers 400 naming the problem for a body that is empty, not UTF-8, not JSON, or nested 10,000 deep', async () => {
     const headers = asSource(token, 'application/json');
-    const cases: [BodyInit, string | RegExp][] = [
+    const cases: [string | Buffer, string | RegExp][] = [
       ['', 'the body is empty: expected events'],
       ['  \n', 'the body is empty: expected events'],
       [Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 'the body is not UTF-8 text'],
