@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
 import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
@@ -200,6 +201,40 @@ describe('ingest is total: every request ends in 2xx with an outcome per event, 
     expect(again.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(((await again.json()) as Answer).results.map((o) => o.status)).toEqual(['accepted', 'rejected']);
     expect(await deadLetters()).toBe(before + 1);
+  });
+});
+
+describe('the OpenAPI document of POST /v1/events', () => {
+  let t: TestDatabase;
+  let app: INestApplication;
+  beforeAll(async () => {
+    t = await migratedTestDatabase();
+    ({ app } = await startTestApp(t, [IngestGatewayModule]));
+  });
+  afterAll(async () => {
+    await app.close();
+    await t.drop();
+  });
+
+  it('gives the request and every answer a schema: 202 outcomes, 400 / 401 / 413 / 415 / 503 errors', () => {
+    const doc = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+    const post = doc.paths['/v1/events']?.post;
+    expect(Object.keys(post?.requestBody && 'content' in post.requestBody ? post.requestBody.content : {})).toEqual([
+      'application/json',
+      'application/cloudevents+json',
+      'application/cloudevents-batch+json',
+      'application/x-ndjson',
+    ]);
+    const schemaOf = (status: string) => {
+      const answer = post?.responses[status];
+      return answer !== undefined && 'content' in answer ? answer.content?.['application/json']?.schema : undefined;
+    };
+    expect(schemaOf('202')).toEqual({ $ref: '#/components/schemas/IngestResponse' });
+    for (const status of ['400', '401', '413', '415', '503'])
+      expect(schemaOf(status)).toEqual({ $ref: '#/components/schemas/HttpError' });
+    expect(Object.keys(doc.components?.schemas ?? {})).toEqual(
+      expect.arrayContaining(['CanonicalEvent', 'IngestOutcome', 'IngestResponse', 'HttpError']),
+    );
   });
 });
 

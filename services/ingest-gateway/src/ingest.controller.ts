@@ -21,6 +21,7 @@ import {
   ApiOperation,
   ApiResponse,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { DefinitionSet } from '#libs/definitions';
@@ -97,8 +98,8 @@ export class IngestController {
     description: 'a canonical event, an array of them, or NDJSON lines (one event per line)',
     schema: {
       oneOf: [
-        { $ref: '#/components/schemas/CanonicalEvent' },
-        { type: 'array', items: { $ref: '#/components/schemas/CanonicalEvent' } },
+        { $ref: getSchemaPath(CanonicalEventSchema) },
+        { type: 'array', items: { $ref: getSchemaPath(CanonicalEventSchema) } },
         { type: 'string', description: 'NDJSON: one event per line' },
       ],
     },

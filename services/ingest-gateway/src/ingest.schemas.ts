@@ -1,28 +1,35 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
 // The OpenAPI shapes of POST /v1/events (docs only: the body is read and checked by readEventBody and
 // checkEvent, not by these classes).
 
+@ApiSchema({ name: 'CanonicalEvent' })
 export class CanonicalEventSchema {
-  @ApiProperty({ example: '1.0', enum: ['1.0'] })
+  @ApiProperty({ type: String, example: '1.0', enum: ['1.0'] })
   specversion!: string;
 
-  @ApiProperty({ example: 'zd-88412', maxLength: 256, description: 'unique within source' })
+  @ApiProperty({ type: String, example: 'zd-88412', maxLength: 256, description: 'unique within source' })
   id!: string;
 
-  @ApiProperty({ example: 'ticketing/zendesk', maxLength: 256, description: "the source token's own URI" })
+  @ApiProperty({
+    type: String,
+    example: 'ticketing/zendesk',
+    maxLength: 256,
+    description: "the source token's own URI",
+  })
   source!: string;
 
-  @ApiProperty({ example: 'ticket.replied', description: 'one of the types of docs/events.md' })
+  @ApiProperty({ type: String, example: 'ticket.replied', description: 'one of the types of docs/events.md' })
   type!: string;
 
   @ApiProperty({
+    type: String,
     example: '2026-11-03T09:15:27+08:00',
     description: 'RFC 3339 with Z or an offset within ±15:59; stored as the instant in UTC',
   })
   time!: string;
 
-  @ApiPropertyOptional({ example: 'ticket-55120' })
+  @ApiPropertyOptional({ type: String, example: 'ticket-55120' })
   subject?: string;
 
   @ApiProperty({
@@ -42,32 +49,37 @@ export class CanonicalEventSchema {
   data!: Record<string, unknown>;
 }
 
+@ApiSchema({ name: 'IngestOutcome' })
 export class IngestOutcomeSchema {
-  @ApiProperty({ description: 'position in the request' })
+  @ApiProperty({ type: Number, description: 'position in the request' })
   index!: number;
 
-  @ApiProperty({ enum: ['accepted', 'duplicate', 'rejected'] })
+  @ApiProperty({ type: String, enum: ['accepted', 'duplicate', 'rejected'] })
   status!: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String })
   id?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String })
   source?: string;
 
-  @ApiPropertyOptional({ description: 'where the event sits in the log (a conflict: the copy that counts)' })
+  @ApiPropertyOptional({
+    type: Number,
+    description: 'where the event sits in the log (a conflict: the copy that counts)',
+  })
   offset?: number;
 
-  @ApiPropertyOptional({ description: 'over Kafka: the topic of the offset' })
+  @ApiPropertyOptional({ type: String, description: 'over Kafka: the topic of the offset' })
   topic?: string;
 
-  @ApiPropertyOptional({ description: 'over Kafka: the partition of the offset' })
+  @ApiPropertyOptional({ type: Number, description: 'over Kafka: the partition of the offset' })
   partition?: number;
 
-  @ApiPropertyOptional({ description: 'rejected: the first field at fault', example: 'data.contacts' })
+  @ApiPropertyOptional({ type: String, description: 'rejected: the first field at fault', example: 'data.contacts' })
   field?: string;
 
   @ApiPropertyOptional({
+    type: String,
     description:
       'rejected: a stable code — missing, invalid_type, invalid_value, invalid_json, unknown_type, nul_character, ' +
       'lone_surrogate, too_deep, not_finite, too_large, too_far_ahead, unknown_org, no_exchange_rate, out_of_scale, ' +
@@ -76,32 +88,35 @@ export class IngestOutcomeSchema {
   })
   code?: string;
 
-  @ApiPropertyOptional({ example: 'data.contacts: expected a positive integer' })
+  @ApiPropertyOptional({ type: String, example: 'data.contacts: expected a positive integer' })
   reason?: string;
 }
 
+@ApiSchema({ name: 'IngestResponse' })
 export class IngestResponseSchema {
-  @ApiProperty()
+  @ApiProperty({ type: Number })
   accepted!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: Number })
   duplicates!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: Number })
   rejected!: number;
 
   @ApiProperty({ type: [IngestOutcomeSchema] })
   results!: IngestOutcomeSchema[];
 }
 
+@ApiSchema({ name: 'HttpError' })
 export class HttpErrorSchema {
-  @ApiProperty({ example: 415 })
+  @ApiProperty({ type: Number, example: 415 })
   statusCode!: number;
 
-  @ApiProperty({ example: 'Unsupported Media Type' })
+  @ApiProperty({ type: String, example: 'Unsupported Media Type' })
   error!: string;
 
   @ApiProperty({
+    type: String,
     example:
       'Content-Type "text/plain" is not accepted: expected one of application/json, application/cloudevents+json, application/cloudevents-batch+json, application/x-ndjson',
   })
