@@ -75,7 +75,9 @@ export class LoggedExceptions implements ExceptionFilter {
     const known = exception instanceof HttpException;
     const status = known ? exception.getStatus() : 500;
     const body = known ? exception.getResponse() : { statusCode: 500, message: 'Internal server error' };
-    const message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception);
+    const said = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+    // an answer without a message (readiness: its checks) is logged as its JSON, cut short
+    const message = typeof said === 'string' ? said : (JSON.stringify(said ?? body) ?? '').slice(0, 500);
     logAnswer(req, res, status, message, known ? exception.cause : exception);
     if (res.headersSent) return;
     res.status(status).json(typeof body === 'string' ? { statusCode: status, message: body } : body);
