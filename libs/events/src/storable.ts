@@ -21,10 +21,20 @@ const TEXT_REASON = {
   lone_surrogate: 'contains a lone UTF-16 surrogate, which is not Unicode text and cannot be stored',
 } as const;
 
-// The dotted path of a key below `parent`, readable and storable whatever the key holds.
-function pathOf(parent: string, key: string | number): string {
-  const name = typeof key === 'number' ? String(key) : storableText(key);
-  return parent === '' ? name : `${parent}.${name}`;
+// A value met on the walk; its dotted path is only spelled out when it is at fault.
+interface Visit {
+  value: unknown;
+  depth: number;
+  parent: Visit | undefined;
+  key: string | number;
+}
+
+// `data.items.3.name`, readable and storable whatever the keys hold; `event` for the event itself
+function pathOf(visit: Visit): string {
+  const keys: string[] = [];
+  for (let v: Visit | undefined = visit; v?.parent !== undefined; v = v.parent)
+    keys.push(typeof v.key === 'number' ? String(v.key) : storableText(v.key));
+  return keys.length === 0 ? 'event' : keys.reverse().join('.');
 }
 
 // The first thing in a parsed JSON value that the event log could not keep as sent: a NUL or a lone
@@ -32,33 +42,38 @@ function pathOf(parent: string, key: string | number): string {
 // (JSON.parse reads 1e400 as Infinity, which would be stored as null). Walks with its own stack, so a
 // value of any depth is answered without recursion.
 export function storageProblem(value: unknown): FieldError | undefined {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
+  const stack: Visit[] = [{ value, depth: 0, parent: undefined, key: '' }];
   for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-    const { value: v, path, depth } = top;
-    const field = path === '' ? 'event' : path;
+    const v = top.value;
     if (typeof v === 'string') {
       const problem = textProblem(v);
-      if (problem !== undefined) return { field, code: problem, reason: TEXT_REASON[problem] };
+      if (problem !== undefined) return { field: pathOf(top), code: problem, reason: TEXT_REASON[problem] };
     } else if (typeof v === 'number') {
       if (!Number.isFinite(v))
-        return { field, code: 'not_finite', reason: 'a number too large to hold (JSON.parse read it as ±Infinity)' };
-    } else if (typeof v === 'object' && v !== null) {
-      if (depth > MAX_NESTING_DEPTH)
         return {
-          field,
+          field: pathOf(top),
+          code: 'not_finite',
+          reason: 'a number too large to hold (JSON.parse read it as ±Infinity)',
+        };
+    } else if (typeof v === 'object' && v !== null) {
+      if (top.depth > MAX_NESTING_DEPTH)
+        return {
+          field: pathOf(top),
           code: 'too_deep',
           reason: `nests deeper than ${MAX_NESTING_DEPTH} levels of objects and arrays`,
         };
+      const depth = top.depth + 1;
       if (Array.isArray(v)) {
-        for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: pathOf(path, i), depth: depth + 1 });
+        for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], depth, parent: top, key: i });
       } else {
-        const entries = Object.entries(v);
-        for (let i = entries.length - 1; i >= 0; i--) {
-          const [key, child] = entries[i] as [string, unknown];
+        const keys = Object.keys(v);
+        for (let i = keys.length - 1; i >= 0; i--) {
+          const key = keys[i] as string;
+          const child: Visit = { value: (v as Record<string, unknown>)[key], depth, parent: top, key };
           const problem = textProblem(key);
           if (problem !== undefined)
-            return { field: pathOf(path, key), code: problem, reason: `its name ${TEXT_REASON[problem]}` };
-          stack.push({ value: child, path: pathOf(path, key), depth: depth + 1 });
+            return { field: pathOf(child), code: problem, reason: `its name ${TEXT_REASON[problem]}` };
+          stack.push(child);
         }
       }
     }
