@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '#libs/events';
 import { EVENT_TYPES } from '#libs/events';
 import { ingest, type Source } from '#libs/pipeline';
-import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
+import { PostgresEventLog, PostgresIngestStore, RejectedEventsRepository } from '#libs/postgres';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { manualScore } from '../support/events';
 
@@ -55,14 +55,12 @@ describe('ingest: check, log the good, keep the bad with the field, code and rea
     ];
     // one request per source, as each source's credential sends its own
     const crm = await ingest(items.slice(0, 6), {
-      log,
-      rejections,
+      store: new PostgresIngestStore(t.db),
       definitions: DEFINITIONS,
       source: source('crm/hubspot'),
     });
     const reviews = await ingest(items.slice(6), {
-      log,
-      rejections,
+      store: new PostgresIngestStore(t.db),
       definitions: DEFINITIONS,
       source: source('reviews/lms'),
     });
@@ -131,8 +129,7 @@ describe('ingest: check, log the good, keep the bad with the field, code and rea
       deal('x4'),
     ];
     const outcomes = await ingest(items, {
-      log,
-      rejections: new RejectedEventsRepository(t.db),
+      store: new PostgresIngestStore(t.db),
       definitions: DEFINITIONS,
       source: hubspot,
     });

@@ -4,7 +4,12 @@ import { orderingKey } from '#libs/event-log';
 import { EVENT_TYPES, type CanonicalEvent } from '#libs/events';
 import { IndicatorEngine, type EngineSnapshot, type EntityRef } from '#libs/indicators';
 import { IndicatorProcessor, ingest, type Source } from '#libs/pipeline';
-import { IndicatorStateRepository, PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
+import {
+  IndicatorStateRepository,
+  PostgresEventLog,
+  PostgresIngestStore,
+  RejectedEventsRepository,
+} from '#libs/postgres';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 
 // Time is bounded: ingest refuses an event timed beyond the wall clock + tolerance, and a processor
@@ -45,7 +50,6 @@ describe('time is bounded (real Postgres)', () => {
   afterAll(async () => t.drop());
 
   it('ingest rejects an event timed 2099 with field time and code too_far_ahead, and keeps it', async () => {
-    const log = new PostgresEventLog(t.db);
     const rejections = new RejectedEventsRepository(t.db);
     const items = [
       reply('now-1', NOW - MIN),
@@ -60,7 +64,7 @@ describe('time is bounded (real Postgres)', () => {
       name: 'Zendesk',
       eventTypes: EVENT_TYPES,
     };
-    const outcomes = await ingest(items, { log, rejections, definitions, time, source: zendesk });
+    const outcomes = await ingest(items, { store: new PostgresIngestStore(t.db), definitions, time, source: zendesk });
     expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted', 'rejected', 'rejected']);
     expect(outcomes[2]).toMatchObject({
       id: 'far-1',

@@ -46,9 +46,15 @@ function oneOf(values: readonly string[]): FieldCheck {
 
 const nonEmptyString = rule(isString, (v) => v.length > 0, 'expected a non-empty string');
 const finiteNumber = rule(isNumber, (v) => Number.isFinite(v), 'expected a finite number');
-// Amounts are decimal major units (1234.50) and durations are seconds; both may be fractional.
-const nonNegativeNumber = rule(isNumber, (v) => Number.isFinite(v) && v >= 0, 'expected a non-negative finite number');
-const positiveInteger = rule(isNumber, (v) => Number.isInteger(v) && v >= 1, 'expected a positive integer');
+// Amounts are decimal major units (1234.50) and durations are seconds; both may be fractional. Both are
+// summed by the engine: at most MAX_MEASURE (1e15), so that any sum stays finite and exact to the cent
+// (two amounts of 1e308 would sum to Infinity and be stored as null).
+export const MAX_MEASURE = 1e15;
+const nonNegative = rule(isNumber, (v) => Number.isFinite(v) && v >= 0, 'expected a non-negative finite number');
+const tooLarge: FieldProblem = { code: 'invalid_value', reason: `expected at most ${MAX_MEASURE} (1e15)` };
+const nonNegativeNumber: FieldCheck = (v) => nonNegative(v) ?? ((v as number) > MAX_MEASURE ? tooLarge : undefined);
+const integerFromOne = rule(isNumber, (v) => Number.isInteger(v) && v >= 1, 'expected a positive integer');
+const positiveInteger: FieldCheck = (v) => integerFromOne(v) ?? ((v as number) > MAX_MEASURE ? tooLarge : undefined);
 const ratingScore = rule(isNumber, (v) => Number.isInteger(v) && v >= 1 && v <= 5, 'expected an integer from 1 to 5');
 const boolean = rule(
   (v): v is boolean => typeof v === 'boolean',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isCalendarDate, parseTimestamp, timestampProblem } from './time-format';
+import { isCalendarDate, parseTimestamp, timestampProblem, utcTimestamp } from './time-format';
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
@@ -11,7 +11,7 @@ const dateString = fc
 // A well-formed timestamp whose fields are all in range (the day at most 28, so always real).
 const validTimestamp = fc
   .record({
-    y: fc.integer({ min: 0, max: 9999 }),
+    y: fc.integer({ min: 2, max: 9998 }), // a year from the ends: no offset takes it out of 0001–9999 UTC
     mo: fc.integer({ min: 1, max: 12 }),
     d: fc.integer({ min: 1, max: 28 }),
     h: fc.integer({ min: 0, max: 23 }),
@@ -21,7 +21,7 @@ const validTimestamp = fc
     offset: fc.oneof(
       fc.constant('Z'),
       fc
-        .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+        .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 59 }))
         .map(([sign, oh, om]) => `${sign}${pad(oh, 2)}:${pad(om, 2)}`),
     ),
   })
@@ -46,6 +46,26 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('2026-11-01T01:30:00-05:30')).toBe(Date.UTC(2026, 10, 1, 7));
     expect(parseTimestamp('2026-11-01T10:00:00.5Z')).toBe(Date.UTC(2026, 10, 1, 10, 0, 0, 500));
     expect(parseTimestamp('2024-02-29T23:59:59.999999Z')).toBe(Date.UTC(2024, 1, 29, 23, 59, 59, 999));
+    expect(parseTimestamp('2026-11-01T10:00:00+15:59')).toBe(Date.UTC(2026, 10, 1, 10) - (15 * 60 + 59) * 60_000);
+    expect(parseTimestamp('2026-11-01T10:00:00-15:59')).toBe(Date.UTC(2026, 10, 1, 10) + (15 * 60 + 59) * 60_000);
+  });
+
+  it('normalises to UTC what the log stores as the time, whatever the offset', () => {
+    expect(utcTimestamp('2026-11-01T10:00:00+08:00')).toBe('2026-11-01T02:00:00.000Z');
+    expect(utcTimestamp('2026-11-01T23:30:00.25-15:30')).toBe('2026-11-02T15:00:00.250Z');
+    expect(utcTimestamp('0001-01-01T00:00:00Z')).toBe('0001-01-01T00:00:00.000Z');
+    expect(utcTimestamp('9999-12-31T23:59:59.999Z')).toBe('9999-12-31T23:59:59.999Z');
+  });
+
+  it.each([
+    // what Postgres cannot hold: offsets beyond ±15:59 (RFC 3339 allows up to 23:59), years outside 0001–9999
+    '2026-11-01T10:00:00+16:00',
+    '2026-11-01T10:00:00-23:59',
+    '0000-12-31T23:00:00Z',
+    '0001-01-01T00:30:00+01:00',
+    '9999-12-31T23:30:00-01:00',
+  ])('refuses %j, which Postgres could not store', (s) => {
+    expect(parseTimestamp(s)).toBeNaN();
   });
 
   it.each([
@@ -85,6 +105,9 @@ describe('timestampProblem', () => {
   it.each([
     ['2026-11-01T10:00:00.123', 'missing the UTC offset: expected Z or ±hh:mm after the time'],
     ['2026-04-31T10:00:00Z', 'not a valid date and time'],
+    ['2026-11-01T10:00:00+16:00', "the UTC offset is beyond ±15:59: expected a real zone's offset, e.g. +08:00"],
+    ['0000-06-01T10:00:00Z', 'outside the years 0001–9999 in UTC'],
+    ['9999-12-31T23:30:00-01:00', 'outside the years 0001–9999 in UTC'],
     ['2026-11-01', 'expected an RFC 3339 timestamp with offset, e.g. 2026-11-01T10:00:00+08:00'],
     ['yesterday', 'expected an RFC 3339 timestamp with offset, e.g. 2026-11-01T10:00:00+08:00'],
   ])('%j: %s', (s, reason) => {

@@ -11,8 +11,13 @@ const UPPER_Z = 90;
 
 const DAY_MS = 86_400_000;
 
+// Postgres (timestamptz) holds UTC offsets up to ±15:59 and years 0001 on; real zones span −12:00 to
+// +14:00, so a wider offset is refused rather than stored wrong. Years are kept in 0001–9999 in UTC,
+// the range of a four-digit RFC 3339 year that Postgres takes.
+export const MAX_OFFSET_HOURS = 15;
+
 // Only used to explain a failure, never on the happy path.
-const TIMESTAMP_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+const TIMESTAMP_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-](\d{2}):\d{2})$/;
 const LOCAL_TIMESTAMP_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?$/;
 
 function isDigit(code: number): boolean {
@@ -51,6 +56,10 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + dayOfEra - 719_468;
 }
 
+// 0001-01-01T00:00:00Z and the first instant after 9999-12-31T23:59:59.999Z
+const FIRST_MS = daysFromCivil(1, 1, 1) * DAY_MS;
+const END_MS = daysFromCivil(10_000, 1, 1) * DAY_MS;
+
 // Day number of the `YYYY-MM-DD` at the start of s, or NaN when it is not a valid calendar date.
 function leadingDate(s: string): number {
   if (s.length < 10 || s.charCodeAt(4) !== DASH || s.charCodeAt(7) !== DASH) return NaN;
@@ -67,7 +76,8 @@ export function isCalendarDate(s: string): boolean {
 }
 
 // Epoch milliseconds of an RFC 3339 timestamp with `Z` or a `±hh:mm` offset, or NaN. Fractions beyond
-// milliseconds are truncated, as Date.parse does; leap seconds (`:60`) are not accepted.
+// milliseconds are truncated, as Date.parse does; leap seconds (`:60`) are not accepted, nor offsets
+// beyond ±15:59 or instants outside the years 0001–9999 in UTC (what Postgres can store).
 export function parseTimestamp(s: string): number {
   const n = s.length;
   if (n < 20 || s.charCodeAt(10) !== UPPER_T || s.charCodeAt(13) !== COLON || s.charCodeAt(16) !== COLON) return NaN;
@@ -96,17 +106,32 @@ export function parseTimestamp(s: string): number {
   } else if ((sign === PLUS || sign === DASH) && i + 6 === n && s.charCodeAt(i + 3) === COLON) {
     const offsetHours = digits(s, i + 1, 2);
     const offsetMins = digits(s, i + 4, 2);
-    if (offsetHours < 0 || offsetHours > 23 || offsetMins < 0 || offsetMins > 59) return NaN;
+    if (offsetHours < 0 || offsetHours > MAX_OFFSET_HOURS || offsetMins < 0 || offsetMins > 59) return NaN;
     offsetMinutes = (offsetHours * 60 + offsetMins) * (sign === DASH ? -1 : 1);
   } else {
     return NaN;
   }
-  return day * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + ms;
+  const at = day * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + ms;
+  return at >= FIRST_MS && at < END_MS ? at : NaN;
+}
+
+// The instant of a valid timestamp as UTC (`2026-11-01T02:00:00.000Z`): what the log stores in its
+// time column, whatever offset the event was sent with.
+export function utcTimestamp(s: string): string {
+  return new Date(parseTimestamp(s)).toISOString();
 }
 
 // Why parseTimestamp rejected s, in the words of a FieldError reason.
 export function timestampProblem(s: string): string {
   if (LOCAL_TIMESTAMP_SHAPE.test(s)) return 'missing the UTC offset: expected Z or ±hh:mm after the time';
-  if (TIMESTAMP_SHAPE.test(s)) return 'not a valid date and time';
+  const shape = TIMESTAMP_SHAPE.exec(s);
+  if (shape !== null) {
+    if (Number(shape[1] ?? 0) > MAX_OFFSET_HOURS)
+      return `the UTC offset is beyond ±${MAX_OFFSET_HOURS}:59: expected a real zone's offset, e.g. +08:00`;
+    // the wall time itself is fine, read as UTC: only the year range is not
+    const wall = s.slice(0, s.endsWith('Z') ? -1 : -6);
+    if (s.startsWith('0000-') || !Number.isNaN(parseTimestamp(`${wall}Z`))) return 'outside the years 0001–9999 in UTC';
+    return 'not a valid date and time';
+  }
   return 'expected an RFC 3339 timestamp with offset, e.g. 2026-11-01T10:00:00+08:00';
 }

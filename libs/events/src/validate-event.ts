@@ -1,6 +1,7 @@
 import type { CanonicalEvent } from './canonical-event';
 import { COMMON_DATA_FIELDS, DATA_FIELDS, type FieldSpec } from './data-fields';
 import type { FieldError, FieldErrorCode } from './field-error';
+import { storableText, storageProblem } from './storable';
 import { parseTimestamp, timestampProblem } from './time-format';
 
 export interface ValidEvent {
@@ -38,6 +39,9 @@ function isObject(value: unknown): value is JsonObject {
 function isEnvelopeId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
 }
+
+// an id worth echoing in answers and dead letters: valid, and storable as it is
+const isEchoable = (value: unknown): value is string => isEnvelopeId(value) && storableText(value) === value;
 
 function idCode(value: unknown): FieldErrorCode {
   return typeof value === 'string' ? 'invalid_value' : 'invalid_type';
@@ -117,10 +121,15 @@ function validate(input: unknown): EventValidation {
     if (typeFields !== undefined) errors = checkFields(errors, data, typeFields);
   }
 
+  // what the log could not keep as sent comes first, unless the field's own rule already names it
+  // (an amount of Infinity is not a non-negative finite number)
+  const unstorable = storageProblem(input);
+  if (unstorable !== undefined && errors?.some((e) => e.field === unstorable.field) !== true)
+    errors = [unstorable, ...(errors ?? [])];
   if (errors === undefined) return { ok: true, event: input as unknown as CanonicalEvent, timeMs };
   const failure: InvalidEvent = { ok: false, errors };
-  if (isEnvelopeId(id)) failure.id = id;
-  if (isEnvelopeId(source)) failure.source = source;
+  if (isEchoable(id)) failure.id = id;
+  if (isEchoable(source)) failure.source = source;
   return failure;
 }
 

@@ -17,10 +17,14 @@ export {
 export { AlertingRunner, type AlertStore, type AlertingRunnerOptions } from './alerting-runner';
 export { InProcessTransport } from './in-process-transport';
 export {
+  DEFAULT_INGEST_LIMITS,
   ingest,
   type IngestDeps,
+  type IngestLimit,
+  type IngestLimits,
   type IngestOutcome,
   type IngestStatus,
+  type IngestStore,
   type Rejection,
   type RejectionSink,
   type RosterRefusal,

@@ -6,9 +6,9 @@ import {
   type ReceiverClock,
   type RejectionCode,
 } from '#libs/definitions';
-import { orderingKey, type EventAppender } from '#libs/event-log';
+import { orderingKey, type AppendOutcome, type LogRecord } from '#libs/event-log';
 import { unknownMembersOf, type RosterSnapshot } from '#libs/access';
-import type { CanonicalEvent } from '#libs/events';
+import { storableText, type CanonicalEvent } from '#libs/events';
 import type { Source } from './sources';
 
 export type IngestStatus = 'accepted' | 'duplicate' | 'rejected';
@@ -23,9 +23,21 @@ export interface IngestOutcome {
   partition?: number;
   // rejected: the first field at fault, its stable code, and every problem as `field: reason; …`
   field?: string;
-  code?: RejectionCode | SourceRefusal | RosterRefusal;
+  code?: RejectionCode | SourceRefusal | RosterRefusal | IngestLimit;
   reason?: string;
 }
+
+// What ingest's own bounds refuse: an event over the bytes per event (`too_large`); and, as one summary
+// dead letter, the rejections of a request beyond the dead letters per request (`too_many_rejections`).
+export type IngestLimit = 'too_large' | 'too_many_rejections';
+
+// The bounds of one request (documented in docs/events.md, set by the INGEST_* variables).
+export interface IngestLimits {
+  maxEventBytes: number; // an event's JSON (an NDJSON line, or the item as serialised) in UTF-8 bytes
+  maxDeadLetters: number; // dead letters kept one by one; the rest become one summary
+}
+
+export const DEFAULT_INGEST_LIMITS: IngestLimits = { maxEventBytes: 256 * 1024, maxDeadLetters: 100 };
 
 // What is not an event, kept with why: the raw payload, the field and code (checkEvent's), the reason
 // naming every problem, who sent it.
@@ -33,7 +45,7 @@ export interface Rejection {
   source?: string;
   eventId?: string;
   field: string;
-  code: RejectionCode | SourceRefusal | RosterRefusal | ScoringFailure;
+  code: RejectionCode | SourceRefusal | RosterRefusal | ScoringFailure | IngestLimit;
   reason: string;
   payload: string;
 }
@@ -45,9 +57,19 @@ export interface RejectionSink {
   record(rejections: readonly Rejection[]): Promise<void>;
 }
 
+// Where ingest keeps one request: the good events in the log and the dead letters, all or nothing, so a
+// failure means nothing of the request was taken and the sender may post it again. The dead letters are
+// asked for once the log has answered, since a repeat of a key with other content (a conflict) is only
+// known then.
+export interface IngestStore {
+  commit(
+    records: readonly LogRecord[],
+    deadLettersOf: (appended: readonly AppendOutcome[]) => Rejection[],
+  ): Promise<AppendOutcome[]>;
+}
+
 export interface IngestDeps {
-  log: EventAppender;
-  rejections: RejectionSink;
+  store: IngestStore;
   definitions: DefinitionSet;
   source: Source; // who sends, as the request's credential proves
   // the wall clock events may not be timed ahead of by more than the tolerance (default: this
@@ -55,7 +77,9 @@ export interface IngestDeps {
   time?: ReceiverClock;
   // the roster of record of the source's org, and where events naming members it does not know are
   // counted (its policy 'accept') — under 'reject' they are refused with code unknown_member
+  // after the commit: a failure there must not fail the request, whose events are taken by then
   roster?: { snapshot: RosterSnapshot; unknown: UnknownMemberSink };
+  limits?: IngestLimits; // default: DEFAULT_INGEST_LIMITS
 }
 
 // An agent or team id events named that the roster did not know, with how many of the accepted events.
@@ -75,7 +99,7 @@ export type RosterRefusal = 'unknown_member';
 // What a source may not send: another source's events, another org's, types it is not registered for.
 export type SourceRefusal = 'source_mismatch' | 'org_not_allowed' | 'type_not_allowed';
 
-type Refusal = Omit<EventRejection, 'code'> & { code: RejectionCode | SourceRefusal | RosterRefusal };
+type Refusal = Omit<EventRejection, 'code'> & { code: RejectionCode | SourceRefusal | RosterRefusal | IngestLimit };
 
 function refusedBySource(event: CanonicalEvent, source: Source): Refusal | undefined {
   const refuse = (field: string, code: SourceRefusal, why: string): Refusal => ({
@@ -93,56 +117,94 @@ function refusedBySource(event: CanonicalEvent, source: Source): Refusal | undef
   return undefined;
 }
 
-// a dead letter keeps what was sent, as sent
-function payloadOf(item: unknown): string {
-  return typeof item === 'string' ? item : JSON.stringify(item);
+// an item as text: an NDJSON line as sent, a parsed item as JSON (its nesting is bounded before parsing)
+const textOf = (item: unknown): string => (typeof item === 'string' ? item : (JSON.stringify(item) ?? 'undefined'));
+
+// UTF-8 bytes of a string, without encoding it
+function utf8Bytes(s: string): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < s.length) {
+      bytes += 4; // a surrogate pair: one code point of four bytes
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+// A dead letter any store keeps: its text escaped where Postgres would refuse it (NUL, lone surrogates),
+// the payload cut at `maxChars` characters.
+function storable(r: Rejection, maxChars: number): Rejection {
+  const cut =
+    r.payload.length <= maxChars
+      ? r.payload
+      : `${r.payload.slice(0, maxChars)}… [cut: ${r.payload.length} characters in all]`;
+  const kept: Rejection = {
+    ...r,
+    field: storableText(r.field),
+    reason: storableText(r.reason),
+    payload: storableText(cut),
+  };
+  if (r.eventId !== undefined) kept.eventId = storableText(r.eventId);
+  return kept;
+}
+
+// The dead letters of one request: the first `max` one by one, the rest as one summary that counts them
+// by code, so a request of millions of bad items writes a bounded number of rows.
+function bounded(rejections: readonly Rejection[], limits: IngestLimits, source: string): Rejection[] {
+  const kept = rejections.slice(0, limits.maxDeadLetters).map((r) => storable(r, limits.maxEventBytes));
+  const rest = rejections.slice(limits.maxDeadLetters);
+  if (rest.length === 0) return kept;
+  const byCode: Record<string, number> = {};
+  for (const r of rest) byCode[r.code] = (byCode[r.code] ?? 0) + 1;
+  const summary: Rejection = {
+    source,
+    field: 'request',
+    code: 'too_many_rejections',
+    reason: `request: ${rest.length} more rejected events are not kept one by one (over ${limits.maxDeadLetters} dead letters per request); their outcomes were answered`,
+    payload: JSON.stringify({ notKept: rest.length, byCode }),
+  };
+  return [...kept, summary];
 }
 
 const WALL_CLOCK: ReceiverClock = { now: () => Date.now(), toleranceMs: DEFAULT_EVENT_TIME_TOLERANCE_MS };
 
-// One ingest step for a request of raw items (NDJSON lines or parsed values): check each (checkEvent:
-// the contract, a time not too far ahead of the wall clock, the org and its currency, a manual score's scale and reviewers), append the good ones
-// to the log in one durable batch, keep the bad ones with their field, code and reason. Resolves only
-// when both are durably stored: only then may the caller acknowledge.
+// One ingest step for a request of raw items (NDJSON lines or parsed values): check each (its size;
+// checkEvent: the contract and what the log can store, a time not too far ahead of the wall clock, the
+// org and its currency, a manual score's scale and reviewers; then the source and the roster), and
+// commit the good ones to the log and the bad ones to the dead letters in one transaction. Resolves
+// only once that is durable: only then may the caller acknowledge.
 export async function ingest(items: readonly unknown[], deps: IngestDeps): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = new Array<IngestOutcome>(items.length);
   const good: { index: number; event: CanonicalEvent }[] = [];
   const bad: Rejection[] = [];
+  const limits = deps.limits ?? DEFAULT_INGEST_LIMITS;
 
   const time = deps.time ?? WALL_CLOCK;
   const bound = { now: time.now(), toleranceMs: time.toleranceMs }; // one reading for the request
   const unknown = new Map<number, { kind: 'agent' | 'team'; id: string }[]>(); // per good event, by index
   items.forEach((item, index) => {
-    const checked = checkEvent(item, deps.definitions, bound);
-    let refusal: Refusal | undefined;
-    if (checked.ok) {
-      refusal = refusedBySource(checked.event, deps.source);
-      const strangers = deps.roster === undefined ? [] : unknownMembersOf(checked.event.data, deps.roster.snapshot);
-      const first = strangers[0];
-      if (refusal === undefined && first !== undefined && deps.roster?.snapshot.policy === 'reject')
-        refusal = {
-          field: first.field,
-          code: 'unknown_member',
-          message: `${first.field}: ${first.kind} ${first.id} is not in the roster of ${deps.source.orgId}`,
-          id: checked.event.id,
-          source: checked.event.source,
-        };
-      if (refusal === undefined) {
-        good.push({ index, event: checked.event });
-        if (strangers.length > 0) unknown.set(index, strangers);
-        return;
-      }
-    } else refusal = checked.rejection;
+    const text = textOf(item);
+    const bytes = utf8Bytes(text);
+    const refusal: Refusal | undefined =
+      bytes > limits.maxEventBytes
+        ? {
+            field: 'event',
+            code: 'too_large',
+            message: `event: ${bytes} bytes, over the limit of ${limits.maxEventBytes} bytes per event`,
+          }
+        : refusalOf(item, deps, bound, (event, strangers) => {
+            good.push({ index, event });
+            if (strangers.length > 0) unknown.set(index, strangers);
+          });
+    if (refusal === undefined) return;
     const { id, source, field, code, message } = refusal;
     const rejected: IngestOutcome = { index, status: 'rejected', field, code, reason: message };
     // the dead letter names the source the credential proves, not the one the payload claims
-    const dead: Rejection = {
-      source: deps.source.uri,
-      field,
-      code,
-      reason: message,
-      payload: payloadOf(item),
-    };
+    const dead: Rejection = { source: deps.source.uri, field, code, reason: message, payload: text };
     if (id !== undefined) {
       rejected.id = id;
       dead.eventId = id;
@@ -152,24 +214,25 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
     bad.push(dead);
   });
 
-  const [appended] = await Promise.all([
-    deps.log.append(good.map(({ event }) => ({ key: orderingKey(event), event }))),
-    deps.rejections.record(bad),
-  ]);
-  // accepted events naming members the roster does not know are counted (a repeat is not)
-  const seen = new Map<string, UnknownMemberSighting>();
-  good.forEach(({ index }, i) => {
-    if (appended[i]?.status !== 'appended') return;
-    for (const { kind, id } of unknown.get(index) ?? []) {
-      const held = seen.get(`${kind}|${id}`) ?? { kind, id, events: 0 };
-      held.events++;
-      seen.set(`${kind}|${id}`, held);
-    }
-  });
-  if (seen.size > 0 && deps.roster !== undefined)
-    await deps.roster.unknown.record(deps.source.orgId, [...seen.values()]);
   // the first delivery of a key counts; a later one saying something else is refused and kept
-  const conflicts: Rejection[] = [];
+  const conflictOf = (index: number, event: CanonicalEvent, offset: number): Rejection & { code: 'conflict' } => ({
+    source: deps.source.uri,
+    eventId: event.id,
+    field: 'id',
+    code: 'conflict',
+    reason: `id: ${event.id} of ${event.source} was counted with other content (log offset ${offset}); this delivery is not counted`,
+    payload: textOf(items[index]),
+  });
+  const appended = await deps.store.commit(
+    good.map(({ event }) => ({ key: orderingKey(event), event })),
+    (answers) => {
+      const conflicts = good.flatMap(({ index, event }, i) => {
+        const a = answers[i];
+        return a?.status === 'conflict' ? [conflictOf(index, event, a.offset)] : [];
+      });
+      return bounded([...bad, ...conflicts], limits, deps.source.uri);
+    },
+  );
   good.forEach(({ index, event }, i) => {
     const a = appended[i];
     if (a === undefined) throw new Error('the log answered fewer outcomes than records');
@@ -183,20 +246,49 @@ export async function ingest(items: readonly unknown[], deps: IngestDeps): Promi
         outcomes[index] = { ...where, status: 'duplicate' };
         return;
       case 'conflict': {
-        const reason = `id: ${event.id} of ${event.source} was counted with other content (log offset ${a.offset}); this delivery is not counted`;
-        outcomes[index] = { ...where, status: 'rejected', field: 'id', code: 'conflict', reason };
-        conflicts.push({
-          source: deps.source.uri,
-          eventId: event.id,
-          field: 'id',
-          code: 'conflict',
-          reason,
-          payload: payloadOf(items[index]),
-        });
+        const { field, code, reason } = conflictOf(index, event, a.offset);
+        outcomes[index] = { ...where, status: 'rejected', field, code, reason };
         return;
       }
     }
   });
-  if (conflicts.length > 0) await deps.rejections.record(conflicts);
+  // accepted events naming members the roster does not know are counted (a repeat is not)
+  const seen = new Map<string, UnknownMemberSighting>();
+  good.forEach(({ index }, i) => {
+    if (appended[i]?.status !== 'appended') return;
+    for (const { kind, id } of unknown.get(index) ?? []) {
+      const held = seen.get(`${kind}|${id}`) ?? { kind, id, events: 0 };
+      held.events++;
+      seen.set(`${kind}|${id}`, held);
+    }
+  });
+  if (seen.size > 0 && deps.roster !== undefined)
+    await deps.roster.unknown.record(deps.source.orgId, [...seen.values()]);
   return outcomes;
+}
+
+// Why an item is refused (the event check, its source, the roster), or undefined after handing the
+// event to `take` with the members the roster does not know.
+function refusalOf(
+  item: unknown,
+  deps: IngestDeps,
+  bound: { now: number; toleranceMs: number },
+  take: (event: CanonicalEvent, strangers: { kind: 'agent' | 'team'; id: string }[]) => void,
+): Refusal | undefined {
+  const checked = checkEvent(item, deps.definitions, bound);
+  if (!checked.ok) return checked.rejection;
+  const refusal = refusedBySource(checked.event, deps.source);
+  if (refusal !== undefined) return refusal;
+  const strangers = deps.roster === undefined ? [] : unknownMembersOf(checked.event.data, deps.roster.snapshot);
+  const first = strangers[0];
+  if (first !== undefined && deps.roster?.snapshot.policy === 'reject')
+    return {
+      field: first.field,
+      code: 'unknown_member',
+      message: `${first.field}: ${first.kind} ${first.id} is not in the roster of ${deps.source.orgId}`,
+      id: checked.event.id,
+      source: checked.event.source,
+    };
+  take(checked.event, strangers);
+  return undefined;
 }

@@ -1,5 +1,6 @@
 export { createDataSource, migrate, MIGRATIONS, type PostgresOptions } from './data-source';
 export { PostgresEventLog } from './postgres-event-log';
+export { PostgresIngestStore, type BrokerLog } from './ingest-store';
 export { RejectedEventsRepository, type StoredRejection } from './rejected-events.repository';
 export { IndicatorStateRepository, type Checkpoint } from './indicator-state.repository';
 export { RosterRepository, type RosterAsOf, type UnknownMember } from './roster.repository';

@@ -1,6 +1,6 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AppendOutcome, EventLog, LoggedRecord, LogRecord } from '#libs/event-log';
-import { eventContent, type CanonicalEvent } from '#libs/events';
+import { eventContent, utcTimestamp, type CanonicalEvent } from '#libs/events';
 
 // Appends hold a transaction-scoped advisory lock, so offsets are assigned and committed in one order:
 // without it, a reader resuming after offset N could miss a slower transaction's offset N − 1.
@@ -20,50 +20,7 @@ export class PostgresEventLog implements EventLog {
 
   async append(records: readonly LogRecord[]): Promise<AppendOutcome[]> {
     if (records.length === 0) return [];
-    return this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-      const inserted: { offset: string; source: string; event_id: string }[] = await tx.query(
-        `INSERT INTO event_log (key, source, event_id, event_time, event)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[])
-         ON CONFLICT (source, event_id) DO NOTHING
-         RETURNING "offset", source, event_id`,
-        [
-          records.map((r) => r.key),
-          records.map((r) => r.event.source),
-          records.map((r) => r.event.id),
-          records.map((r) => r.event.time),
-          records.map((r) => JSON.stringify(r.event)),
-        ],
-      );
-      const offsets = new Map(inserted.map((row) => [pairKey(row.source, row.event_id), Number(row.offset)]));
-      const fresh = new Set(offsets.keys());
-      // the content each key is logged with: for a key appended now, its first copy in this batch
-      const logged = new Map<string, CanonicalEvent>();
-      for (const r of records) {
-        const k = pairKey(r.event.source, r.event.id);
-        if (fresh.has(k) && !logged.has(k)) logged.set(k, r.event);
-      }
-      const earlier = records.filter((r) => !offsets.has(pairKey(r.event.source, r.event.id)));
-      if (earlier.length > 0) {
-        const found: { offset: string; source: string; event_id: string; event: CanonicalEvent }[] = await tx.query(
-          `SELECT "offset", source, event_id, event FROM event_log
-           WHERE (source, event_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-          [earlier.map((r) => r.event.source), earlier.map((r) => r.event.id)],
-        );
-        for (const row of found) {
-          offsets.set(pairKey(row.source, row.event_id), Number(row.offset));
-          logged.set(pairKey(row.source, row.event_id), row.event);
-        }
-      }
-      return records.map((r): AppendOutcome => {
-        const k = pairKey(r.event.source, r.event.id);
-        const offset = offsets.get(k) as number;
-        // the first copy in this batch is the one appended; later copies are repeats of it
-        if (fresh.delete(k)) return { status: 'appended', offset };
-        const same = eventContent(logged.get(k) as CanonicalEvent) === eventContent(r.event);
-        return { status: same ? 'duplicate' : 'conflict', offset };
-      });
-    });
+    return this.db.transaction((tx) => appendInTransaction(tx, records));
   }
 
   async read(after: number, limit: number): Promise<LoggedRecord[]> {
@@ -110,4 +67,52 @@ export class PostgresEventLog implements EventLog {
     );
     return result[1];
   }
+}
+
+// Appends within the caller's transaction (ingest commits its dead letters in the same one): the lock
+// is held until that transaction ends. One outcome per record, in order.
+export async function appendInTransaction(tx: EntityManager, records: readonly LogRecord[]): Promise<AppendOutcome[]> {
+  if (records.length === 0) return [];
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+  const inserted: { offset: string; source: string; event_id: string }[] = await tx.query(
+    `INSERT INTO event_log (key, source, event_id, event_time, event)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[])
+     ON CONFLICT (source, event_id) DO NOTHING
+     RETURNING "offset", source, event_id`,
+    [
+      records.map((r) => r.key),
+      records.map((r) => r.event.source),
+      records.map((r) => r.event.id),
+      records.map((r) => utcTimestamp(r.event.time)), // the instant in UTC, whatever offset was sent
+      records.map((r) => JSON.stringify(r.event)),
+    ],
+  );
+  const offsets = new Map(inserted.map((row) => [pairKey(row.source, row.event_id), Number(row.offset)]));
+  const fresh = new Set(offsets.keys());
+  // the content each key is logged with: for a key appended now, its first copy in this batch
+  const logged = new Map<string, CanonicalEvent>();
+  for (const r of records) {
+    const k = pairKey(r.event.source, r.event.id);
+    if (fresh.has(k) && !logged.has(k)) logged.set(k, r.event);
+  }
+  const earlier = records.filter((r) => !offsets.has(pairKey(r.event.source, r.event.id)));
+  if (earlier.length > 0) {
+    const found: { offset: string; source: string; event_id: string; event: CanonicalEvent }[] = await tx.query(
+      `SELECT "offset", source, event_id, event FROM event_log
+       WHERE (source, event_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [earlier.map((r) => r.event.source), earlier.map((r) => r.event.id)],
+    );
+    for (const row of found) {
+      offsets.set(pairKey(row.source, row.event_id), Number(row.offset));
+      logged.set(pairKey(row.source, row.event_id), row.event);
+    }
+  }
+  return records.map((r): AppendOutcome => {
+    const k = pairKey(r.event.source, r.event.id);
+    const offset = offsets.get(k) as number;
+    // the first copy in this batch is the one appended; later copies are repeats of it
+    if (fresh.delete(k)) return { status: 'appended', offset };
+    const same = eventContent(logged.get(k) as CanonicalEvent) === eventContent(r.event);
+    return { status: same ? 'duplicate' : 'conflict', offset };
+  });
 }

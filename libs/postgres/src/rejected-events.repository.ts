@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { RejectionCode } from '#libs/definitions';
 import type { Rejection } from '#libs/pipeline';
 
@@ -14,19 +14,7 @@ export class RejectedEventsRepository {
   constructor(private readonly db: DataSource) {}
 
   async record(rejections: readonly Rejection[]): Promise<void> {
-    if (rejections.length === 0) return;
-    await this.db.query(
-      `INSERT INTO rejected_events (source, event_id, field, code, reason, payload)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
-      [
-        rejections.map((r) => r.source ?? null),
-        rejections.map((r) => r.eventId ?? null),
-        rejections.map((r) => r.field ?? null),
-        rejections.map((r) => r.code ?? null),
-        rejections.map((r) => r.reason),
-        rejections.map((r) => r.payload),
-      ],
-    );
+    await insertRejections(this.db, rejections);
   }
 
   async latest(limit: number): Promise<StoredRejection[]> {
@@ -55,4 +43,25 @@ export class RejectedEventsRepository {
       return stored;
     });
   }
+}
+
+// Inserts dead letters on the given connection or within the given transaction (ingest commits them with
+// the events of the same request).
+export async function insertRejections(
+  db: Pick<DataSource | EntityManager, 'query'>,
+  rejections: readonly Rejection[],
+): Promise<void> {
+  if (rejections.length === 0) return;
+  await db.query(
+    `INSERT INTO rejected_events (source, event_id, field, code, reason, payload)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+    [
+      rejections.map((r) => r.source ?? null),
+      rejections.map((r) => r.eventId ?? null),
+      rejections.map((r) => r.field),
+      rejections.map((r) => r.code),
+      rejections.map((r) => r.reason),
+      rejections.map((r) => r.payload),
+    ],
+  );
 }

@@ -74,6 +74,10 @@ Configuration comes from the environment:
   PROCESSOR_CHECKPOINT_EVERY  flushes between engine snapshots, default 10
   EVENT_TIME_TOLERANCE_MS how far ahead of this clock an event may be timed, default 300000 (5 min);
                           later ones are rejected (too_far_ahead)
+  INGEST_MAX_REQUEST_BYTES  bytes of one POST /v1/events body, default 10485760 (10 MiB); over: 413
+  INGEST_MAX_EVENTS       events per request, default 10000; over: 413
+  INGEST_MAX_EVENT_BYTES  bytes of one event, default 262144 (256 KiB); over: rejected (too_large)
+  INGEST_MAX_DEAD_LETTERS dead letters kept one by one per request, default 100; the rest: one summary
   AUTH_JWT_SECRET         the tokens' shared secret (unset: one generated in KPI_PULSE_DATA_DIR/auth-secret)
   AUTH_JWKS_URL           an OIDC issuer's keys instead (with AUTH_ISSUER, AUTH_AUDIENCE)
 

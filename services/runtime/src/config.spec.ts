@@ -20,6 +20,7 @@ describe('runtime configuration from the environment', () => {
       processorCheckpointEvery: 10,
       eventTimeToleranceMs: 300_000,
       logLevel: 'info',
+      ingest: { maxRequestBytes: 10_485_760, maxEvents: 10_000, maxEventBytes: 262_144, maxDeadLetters: 100 },
       auth: {
         jwtSecret: undefined,
         jwksUrl: undefined,
@@ -40,6 +41,16 @@ describe('runtime configuration from the environment', () => {
     expect(c.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/test');
     expect(c.kafkaBrokers).toEqual(['k1:9092', 'k2:9092']);
     expect(c.httpPort).toBe(3000);
+  });
+
+  it('reads the bounds of ingest', () => {
+    const c = loadConfig({
+      INGEST_MAX_REQUEST_BYTES: '1048576',
+      INGEST_MAX_EVENTS: '500',
+      INGEST_MAX_EVENT_BYTES: '4096',
+      INGEST_MAX_DEAD_LETTERS: '10',
+    });
+    expect(c.ingest).toEqual({ maxRequestBytes: 1_048_576, maxEvents: 500, maxEventBytes: 4096, maxDeadLetters: 10 });
   });
 
   it('reads token lifetimes per role and the allowed origins', () => {
@@ -65,6 +76,8 @@ describe('runtime configuration from the environment', () => {
     [{ KAFKA_BROKERS: 'k1' }, 'KAFKA_BROKERS: expected host:port[,host:port…], got "k1"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of debug, info, warn, error, got "loud"'],
     [{ PROCESSOR_BATCH_SIZE: '0' }, 'PROCESSOR_BATCH_SIZE: expected a positive integer, got "0"'],
+    [{ INGEST_MAX_EVENTS: '-1' }, 'INGEST_MAX_EVENTS: expected a positive integer, got "-1"'],
+    [{ INGEST_MAX_REQUEST_BYTES: '10mb' }, 'INGEST_MAX_REQUEST_BYTES: expected a positive integer, got "10mb"'],
     [{ EVENT_TIME_TOLERANCE_MS: '5m' }, 'EVENT_TIME_TOLERANCE_MS: expected an integer ≥ 0, got "5m"'],
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET: expected at least 32 characters, got 5'],
     [{ AUTH_JWKS_URL: 'issuer.example' }, 'AUTH_JWKS_URL: expected an http(s) URL, got "issuer.example"'],

@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_LIFETIMES, formatSpan, type Lifetimes, type Role } from '#libs/access';
 import { DEFAULT_EVENT_TIME_TOLERANCE_MS } from '#libs/definitions';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '#libs/pipeline';
 
 // The runtime's configuration, parsed once from the environment into a typed object. A bad value
 // stops the start with the variable's name and what was expected.
@@ -22,6 +23,10 @@ export interface RuntimeConfig {
   // (too_far_ahead), and no org's event-time clock in the processor ever passes now + this
   eventTimeToleranceMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  // the bounds of one POST /v1/events (docs/events.md, "Limits"): a body over maxRequestBytes or with
+  // more than maxEvents events is refused whole (413); an event over maxEventBytes is rejected
+  // (too_large); beyond maxDeadLetters rejections one summary dead letter stands for the rest
+  ingest: IngestLimits & { maxRequestBytes: number; maxEvents: number };
   auth: {
     jwtSecret: string | undefined; // HS256 shared secret; unset: one kept in dataDir/auth-secret
     jwksUrl: string | undefined; // an OIDC issuer's keys instead of the shared secret
@@ -155,6 +160,9 @@ function origins(env: Env): string[] {
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
+export const DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024; // 10 MiB
+export const DEFAULT_MAX_EVENTS = 10_000;
+
 export function loadConfig(env: Env = process.env): RuntimeConfig {
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -177,6 +185,12 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
     processorCheckpointEvery: integer(env, 'PROCESSOR_CHECKPOINT_EVERY', 10),
     eventTimeToleranceMs: integer(env, 'EVENT_TIME_TOLERANCE_MS', DEFAULT_EVENT_TIME_TOLERANCE_MS, 0),
     logLevel: logLevel as RuntimeConfig['logLevel'],
+    ingest: {
+      maxRequestBytes: integer(env, 'INGEST_MAX_REQUEST_BYTES', DEFAULT_MAX_REQUEST_BYTES),
+      maxEvents: integer(env, 'INGEST_MAX_EVENTS', DEFAULT_MAX_EVENTS),
+      maxEventBytes: integer(env, 'INGEST_MAX_EVENT_BYTES', DEFAULT_INGEST_LIMITS.maxEventBytes),
+      maxDeadLetters: integer(env, 'INGEST_MAX_DEAD_LETTERS', DEFAULT_INGEST_LIMITS.maxDeadLetters),
+    },
     auth: {
       jwtSecret: secret(env),
       jwksUrl: jwksUrl(env),

@@ -2,14 +2,15 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json, text } from 'express';
+import { json, raw, text } from 'express';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { RuntimeConfig } from './config';
+import { bodyErrors, LoggedExceptions, requestIds } from './http-errors';
 import { SecureIoAdapter, securityHeaders } from './http-security';
 import { JsonLogger } from './json-logger';
 import { CONFIG } from './tokens';
 
-// Request size limits: a batch of NDJSON events up to 10 MiB, a JSON body up to 10 MiB.
+// Request size limits: a JSON body up to 10 MiB (events: INGEST_MAX_REQUEST_BYTES, read by ingest itself).
 export const BODY_LIMIT = '10mb';
 export const CSV_LIMIT = '2mb'; // a roster as CSV (PUT /v1/roster)
 
@@ -22,20 +23,20 @@ export async function createHttpApp(
     logger: new JsonLogger(logLevel),
   });
   // every answer: security headers, no X-Powered-By; pages of other origins only if listed
-  const { allowedOrigins } = app.get<RuntimeConfig>(CONFIG);
+  const { allowedOrigins, ingest } = app.get<RuntimeConfig>(CONFIG);
   app.disable('x-powered-by');
+  app.use(requestIds);
   app.use(securityHeaders);
   if (allowedOrigins.length > 0)
     app.enableCors({ origin: [...allowedOrigins], allowedHeaders: ['authorization', 'content-type', 'x-kpi-note'] });
   app.useWebSocketAdapter(new SecureIoAdapter(app, allowedOrigins));
-  app.use(
-    json({
-      limit: BODY_LIMIT,
-      type: ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json'],
-    }),
-  );
-  app.use(text({ limit: BODY_LIMIT, type: ['application/x-ndjson', 'application/yaml', 'text/yaml'] }));
+  // events are read as bytes, whatever their Content-Type: ingest answers each kind of bad body itself
+  app.use('/v1/events', raw({ type: () => true, limit: ingest.maxRequestBytes }));
+  app.use(json({ limit: BODY_LIMIT, type: ['application/json'] }));
+  app.use(text({ limit: BODY_LIMIT, type: ['application/yaml', 'text/yaml'] }));
   app.use(text({ limit: CSV_LIMIT, type: ['text/csv'] }));
+  app.use(bodyErrors);
+  app.useGlobalFilters(new LoggedExceptions());
   return app;
 }
 

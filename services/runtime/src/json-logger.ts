@@ -3,7 +3,8 @@ import type { LoggerService } from '@nestjs/common';
 const ORDER = { debug: 0, info: 1, warn: 2, error: 3 } as const;
 type Level = keyof typeof ORDER;
 
-// Structured logs: one JSON object a line on stderr ({time, level, context, msg}), for log shippers.
+// Structured logs: one JSON object a line on stderr ({time, level, context, msg}), for log shippers. A
+// message that is a plain object gives its fields to the line ({ msg, requestId, … }).
 export class JsonLogger implements LoggerService {
   constructor(private readonly minimum: Level = 'info') {}
 
@@ -29,13 +30,13 @@ export class JsonLogger implements LoggerService {
 
   private write(level: Level, message: unknown, context?: string, trace?: string): void {
     if (ORDER[level] < ORDER[this.minimum]) return;
-    const line: Record<string, unknown> = {
-      time: new Date().toISOString(),
-      level,
-      msg: message instanceof Error ? message.message : message,
-    };
+    const fields = isPlainObject(message) ? message : { msg: message instanceof Error ? message.message : message };
+    const line: Record<string, unknown> = { time: new Date().toISOString(), level, ...fields };
     if (context !== undefined) line.context = context;
     if (trace !== undefined) line.trace = trace;
     process.stderr.write(`${JSON.stringify(line)}\n`);
   }
 }
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
