@@ -178,7 +178,13 @@ export function csatAlert(
     instance,
     rule,
     state: null,
-    transition: { kind, key: `acme|cs-agent|${rule.id}|csat|agent|${agent}|${at}|${kind}`, at, value: 0.05 },
+    transition: {
+      kind,
+      key: `acme|cs-agent|${rule.id}|csat|agent|${agent}|${at}|${kind}`,
+      firedAt: at,
+      at,
+      value: 0.05,
+    },
   };
   return { change, kpiName: { en: 'Customer satisfaction', zh: '客户满意度' }, actual: 0.76, target: 0.8 };
 }

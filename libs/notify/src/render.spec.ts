@@ -32,7 +32,7 @@ function item(
       instance: { scorecard: 'cs', rule: `red-${severity}`, kpi: 'aht', entity, periodStart: 0 },
       rule: rule(severity),
       state: null,
-      transition: { kind, key: `k-${agent}-${kind}`, at: agent.length, value: 1 },
+      transition: { kind, key: `k-${agent}-${kind}`, firedAt: 0, at: agent.length, value: 1 },
     },
     kpiName: { en: 'Average handle time', zh: '平均处理时长' },
     actual: 331.25,
