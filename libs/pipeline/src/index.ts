@@ -68,3 +68,12 @@ export {
 export { RosterCache, ROSTER_TTL_MS, type RosterStore } from './roster-cache';
 export { followPublished, type PublishedVersions } from './follow-published';
 export { RosterHistory, type MembershipStore, type TeamRoster } from './roster-history';
+export {
+  RETENTION_TARGETS,
+  RetentionRunner,
+  type PruneBatch,
+  type RetentionPolicy,
+  type RetentionRunnerOptions,
+  type RetentionStore,
+  type RetentionTarget,
+} from './retention-runner';

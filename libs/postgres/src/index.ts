@@ -8,3 +8,4 @@ export { ScorecardsRepository, type HistoryPoint, type StoredCard } from './scor
 export { DefinitionVersionsRepository, type DefinitionVersion } from './definition-versions.repository';
 export { PostgresFeedTransport } from './postgres-feed';
 export { SourcesRepository } from './sources.repository';
+export { RetentionRepository } from './retention.repository';
