@@ -44,12 +44,14 @@ describe('retention (real Postgres, real migrations)', () => {
   afterAll(async () => t.drop());
 
   // batch after batch until one comes back short, as the runner does
-  const pruneAll = async (batch: PruneBatch): Promise<number> => {
+  const pruneAll = async (first: PruneBatch): Promise<number> => {
+    let batch = first;
     let total = 0;
     for (;;) {
-      const n = await store.prune(batch);
-      total += n;
-      if (n < batch.limit) return total;
+      const { deleted, reached } = await store.prune(batch);
+      total += deleted;
+      if (deleted < batch.limit) return total;
+      if (reached !== undefined) batch = { ...batch, after: reached };
     }
   };
 
@@ -69,7 +71,7 @@ describe('retention (real Postgres, real migrations)', () => {
     ]);
     const before = at(6 * HOUR);
     // no consumer and no checkpoint yet: nothing is known to be read
-    expect(await store.prune({ target: 'event-log', before, limit: 100 })).toBe(0);
+    expect((await store.prune({ target: 'event-log', before, limit: 100 })).deleted).toBe(0);
 
     await log.commitOffset('indicator-processor', o(8));
     // the consumer has read up to 8, but a restart replays from its checkpoint at 3
@@ -77,18 +79,18 @@ describe('retention (real Postgres, real migrations)', () => {
       `INSERT INTO processor_checkpoints (processor, "offset", snapshot) VALUES ('indicator-processor', $1, '{}')`,
       [o(3)],
     );
-    expect(await store.prune({ target: 'event-log', before, limit: 100 })).toBe(4);
+    expect((await store.prune({ target: 'event-log', before, limit: 100 })).deleted).toBe(4);
     expect(await offsets()).toEqual([4, 5, 6, 7, 8, 9].map(o));
 
     // checkpointed at 8 now: 4 and 5 go (appended before the cutoff), 6 (appended at it) and later stay
     await t.db.query(`UPDATE processor_checkpoints SET "offset" = $1`, [o(8)]);
-    expect(await store.prune({ target: 'event-log', before, limit: 1 })).toBe(1);
-    expect(await store.prune({ target: 'event-log', before, limit: 100 })).toBe(1);
+    expect((await store.prune({ target: 'event-log', before, limit: 1 })).deleted).toBe(1);
+    expect((await store.prune({ target: 'event-log', before, limit: 100 })).deleted).toBe(1);
     expect(await offsets()).toEqual([6, 7, 8, 9].map(o));
 
     // a second consumer behind the others holds everything after its offset
     await log.commitOffset('replayer', o(6));
-    expect(await store.prune({ target: 'event-log', before: at(24 * HOUR), limit: 100 })).toBe(1);
+    expect((await store.prune({ target: 'event-log', before: at(24 * HOUR), limit: 100 })).deleted).toBe(1);
     expect(await offsets()).toEqual([7, 8, 9].map(o));
     await t.db.query(`DELETE FROM consumer_offsets WHERE consumer = 'replayer'`);
   });
@@ -108,7 +110,7 @@ describe('retention (real Postgres, real migrations)', () => {
          + (event_id = 'r2')::int * interval '2 hours'`,
       [at(0)],
     );
-    expect(await store.prune({ target: 'dead-letters', before: at(HOUR), limit: 100 })).toBe(1);
+    expect((await store.prune({ target: 'dead-letters', before: at(HOUR), limit: 100 })).deleted).toBe(1);
     const left = await t.db.query<{ event_id: string }[]>(`SELECT event_id FROM rejected_events ORDER BY event_id`);
     expect(left.map((r) => r.event_id)).toEqual(['r1', 'r2']);
   });
@@ -133,14 +135,14 @@ describe('retention (real Postgres, real migrations)', () => {
       ]);
     const before = new Date(Date.now() - 60_000);
     // the definitions rows have no reader and the breaches' reader is gone: those go; the live reader's stay
-    expect(await store.prune({ target: 'feed', before, limit: 4 })).toBe(4);
-    expect(await store.prune({ target: 'feed', before, limit: 4 })).toBe(2);
+    expect((await store.prune({ target: 'feed', before, limit: 4 })).deleted).toBe(4);
+    expect((await store.prune({ target: 'feed', before, limit: 4 })).deleted).toBe(2);
     expect(await feedRows()).toEqual(['scorecard-updates', 'scorecard-updates', 'scorecard-updates']);
     expect(await t.db.query(`SELECT reader FROM feed_readers WHERE reader = 'dead'`)).toEqual([]);
 
     release();
     await reader.close(); // a closed reader holds nothing
-    expect(await store.prune({ target: 'feed', before, limit: 4 })).toBe(3);
+    expect((await store.prune({ target: 'feed', before, limit: 4 })).deleted).toBe(3);
     expect(await feedRows()).toEqual([]);
   });
 
@@ -240,7 +242,7 @@ describe('retention (real Postgres, real migrations)', () => {
       `INSERT INTO alert_deliveries (subscription_id, breach_id, kind, status) VALUES ($1, $2, 'resolved', 'pending'), ($1, $3, 'opened', 'delivered')`,
       [subscription?.id, idOf('pending'), idOf('old')],
     );
-    expect(await store.prune({ target: 'breaches', before: at(HOUR), limit: 100 })).toBe(1);
+    expect((await store.prune({ target: 'breaches', before: at(HOUR), limit: 100 })).deleted).toBe(1);
     const left = await t.db.query<{ kpi: string }[]>(`SELECT kpi FROM red_line_breaches ORDER BY kpi`);
     expect(left.map((r) => r.kpi)).toEqual(['at-cutoff', 'open', 'pending']);
   });
@@ -296,8 +298,8 @@ describe('retention (real Postgres, real migrations)', () => {
     try {
       const show = async (name: string) =>
         (await database.db.query<Record<string, string>[]>(`SHOW ${name}`))[0]?.[name];
-      expect(await show('max_wal_size')).toBe('256MB');
-      expect(await show('min_wal_size')).toBe('64MB');
+      expect(await show('max_wal_size')).toBe('128MB');
+      expect(await show('min_wal_size')).toBe('32MB');
       expect(await show('wal_keep_size')).toBe('0');
       expect(await show('autovacuum')).toBe('on');
       expect(await show('autovacuum_naptime')).toBe('15s');

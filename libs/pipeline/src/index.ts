@@ -72,6 +72,7 @@ export {
   RETENTION_TARGETS,
   RetentionRunner,
   type PruneBatch,
+  type PruneResult,
   type RetentionPolicy,
   type RetentionRunnerOptions,
   type RetentionStore,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   RetentionRunner,
   type PruneBatch,
+  type PruneResult,
   type RetentionRunnerOptions,
   type RetentionTarget,
 } from './retention-runner';
@@ -11,14 +12,15 @@ const HOUR = 3_600_000;
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 
 // A store that answers each target's batches from a script (then 0) and remembers every batch asked.
-function fakeStore(script: Partial<Record<RetentionTarget, (number | Error)[]>> = {}) {
+function fakeStore(script: Partial<Record<RetentionTarget, (PruneResult | number | Error)[]>> = {}) {
   const asked: PruneBatch[] = [];
   return {
     asked,
-    prune(batch: PruneBatch): Promise<number> {
-      asked.push(batch);
+    prune(batch: PruneBatch): Promise<PruneResult> {
+      asked.push({ ...batch });
       const next = script[batch.target]?.shift() ?? 0;
-      return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+      if (next instanceof Error) return Promise.reject(next);
+      return Promise.resolve(typeof next === 'number' ? { deleted: next } : next);
     },
   };
 }
@@ -83,6 +85,16 @@ describe('RetentionRunner', () => {
     ]);
   });
 
+  it('goes on from where the last batch of a pass reached, not from the oldest kept version', async () => {
+    const reached = new Date('2026-12-01T09:30:00Z');
+    const store = fakeStore({ 'scorecard-history': [{ deleted: 100, reached }, { deleted: 3 }] });
+    const h = harness({ store, policies: { 'scorecard-history': { keepMs: HOUR, stepMs: HOUR } } });
+    const runner = RetentionRunner.start(h.options);
+    await until(() => store.asked.length === 2);
+    await runner.stop();
+    expect(store.asked.map((b) => b.after)).toEqual([undefined, reached]);
+  });
+
   it('logs a failed table and goes on with the others; the next pass tries it again from where it was', async () => {
     const store = fakeStore({ 'scorecard-history': [new Error('connection reset')], breaches: [3] });
     const h = harness({
@@ -108,9 +120,9 @@ describe('RetentionRunner', () => {
     let release: (n: number) => void = () => undefined;
     const asked: PruneBatch[] = [];
     const store = {
-      prune(batch: PruneBatch): Promise<number> {
+      prune(batch: PruneBatch): Promise<PruneResult> {
         asked.push(batch);
-        return new Promise<number>((resolve) => (release = resolve));
+        return new Promise<PruneResult>((resolve) => (release = (deleted) => resolve({ deleted })));
       },
     };
     const h = harness({ store, policies: { 'event-log': { keepMs: HOUR }, 'dead-letters': { keepMs: HOUR } } });

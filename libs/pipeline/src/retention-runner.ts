@@ -30,11 +30,18 @@ export interface PruneBatch {
   limit: number;
 }
 
+export interface PruneResult {
+  deleted: number;
+  // history: the time of the newest version the batch deleted; every older one it looked at is kept, so the
+  // next batch of the pass starts there instead of at the oldest kept version
+  reached?: Date;
+}
+
 // The store that deletes: Postgres in the services (libs/postgres RetentionRepository), a fake in specs.
 // It never deletes what a reader still needs (event-log rows a consumer or a checkpoint has not passed,
 // feed rows a live reader has not read, breaches with pending deliveries), whatever `before` says.
 export interface RetentionStore {
-  prune(batch: PruneBatch): Promise<number>; // how many rows went
+  prune(batch: PruneBatch): Promise<PruneResult>;
 }
 
 export interface RetentionRunnerOptions {
@@ -112,10 +119,11 @@ export class RetentionRunner {
     if (step !== undefined && thinned !== undefined) batch.after = new Date(thinned - step);
     let total = 0;
     for (;;) {
-      const deleted = await this.o.store.prune(batch);
+      const { deleted, reached } = await this.o.store.prune(batch);
       total += deleted;
       this.o.metrics.prunedRows.inc({ table: target }, deleted);
       if (deleted < this.o.batchSize || !this.running) break;
+      if (reached !== undefined) batch.after = reached;
       await sleep(this.o.pauseMs ?? 20);
     }
     if (this.running && isHistory(target)) this.thinnedUpTo.set(target, cutoff);

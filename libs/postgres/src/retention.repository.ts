@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { PruneBatch, RetentionStore } from '#libs/pipeline';
+import type { PruneBatch, PruneResult, RetentionStore } from '#libs/pipeline';
 
 // The SQL of retention (docs/retention.md): one statement per batch, each its own short transaction that
 // locks only the rows it deletes. Rows are picked through an index (appended_at, received_at, created_at,
@@ -7,7 +7,7 @@ import type { PruneBatch, RetentionStore } from '#libs/pipeline';
 export class RetentionRepository implements RetentionStore {
   constructor(private readonly db: DataSource) {}
 
-  async prune(batch: PruneBatch): Promise<number> {
+  async prune(batch: PruneBatch): Promise<PruneResult> {
     const { before, limit } = batch;
     switch (batch.target) {
       case 'event-log':
@@ -33,7 +33,7 @@ export class RetentionRepository implements RetentionStore {
       case 'indicator-history':
         // a version goes when the next version of its value (indicator, entity, window, period) was
         // recorded in the same step: each step keeps its last version, each value its latest
-        return this.deleted(
+        return this.thinned(
           `DELETE FROM indicator_value_history WHERE ctid = ANY(ARRAY(
              SELECT h.ctid FROM indicator_value_history h
              CROSS JOIN LATERAL (
@@ -44,12 +44,13 @@ export class RetentionRepository implements RetentionStore {
                ORDER BY n.log_offset LIMIT 1) next
              WHERE h.recorded_at < $1 AND ($2::timestamptz IS NULL OR h.recorded_at >= $2)
                AND ($3::float8 IS NULL OR ${sameStep('h', 'next')})
-             ORDER BY h.recorded_at LIMIT $4))`,
+             ORDER BY h.recorded_at LIMIT $4))
+           RETURNING recorded_at`,
           [before, batch.after ?? null, stepSeconds(batch), limit],
         );
       case 'scorecard-history':
         // the same for cards: the next version of a card (scorecard, entity, period) by id
-        return this.deleted(
+        return this.thinned(
           `DELETE FROM scorecard_history WHERE id = ANY(ARRAY(
              SELECT h.id FROM scorecard_history h
              CROSS JOIN LATERAL (
@@ -59,7 +60,8 @@ export class RetentionRepository implements RetentionStore {
                ORDER BY n.id LIMIT 1) next
              WHERE h.recorded_at < $1 AND ($2::timestamptz IS NULL OR h.recorded_at >= $2)
                AND ($3::float8 IS NULL OR ${sameStep('h', 'next')})
-             ORDER BY h.recorded_at LIMIT $4))`,
+             ORDER BY h.recorded_at LIMIT $4))
+           RETURNING recorded_at`,
           [before, batch.after ?? null, stepSeconds(batch), limit],
         );
       case 'breaches':
@@ -77,7 +79,7 @@ export class RetentionRepository implements RetentionStore {
 
   // Feed rows older than `before` that every live reader of their topic has read. A reader not seen
   // since `before` is gone (a reader starts at the topic's end, so a restarted one needs no old row).
-  private async pruneFeed(before: Date, limit: number): Promise<number> {
+  private async pruneFeed(before: Date, limit: number): Promise<PruneResult> {
     await this.db.query(`DELETE FROM feed_readers WHERE seen_at < $1`, [before]);
     return this.deleted(
       `DELETE FROM feed WHERE id = ANY(ARRAY(
@@ -89,9 +91,19 @@ export class RetentionRepository implements RetentionStore {
     );
   }
 
-  private async deleted(sql: string, params: unknown[]): Promise<number> {
-    const [, count] = await this.db.query<[unknown[], number]>(sql, params);
-    return count;
+  private async deleted(sql: string, params: unknown[]): Promise<PruneResult> {
+    const [, deleted] = await this.db.query<[unknown[], number]>(sql, params);
+    return { deleted };
+  }
+
+  // a history batch: how many versions went, and the newest one's time (where the next batch starts)
+  private async thinned(deleteSql: string, params: unknown[]): Promise<PruneResult> {
+    const [row] = await this.db.query<{ deleted: number; reached: Date | null }[]>(
+      `WITH gone AS (${deleteSql}) SELECT count(*)::int AS deleted, max(recorded_at) AS reached FROM gone`,
+      params,
+    );
+    const deleted = row?.deleted ?? 0;
+    return row?.reached === undefined || row.reached === null ? { deleted } : { deleted, reached: row.reached };
   }
 }
 

@@ -29,10 +29,10 @@ describe('runtime configuration from the environment', () => {
       },
       allowedOrigins: [],
       retention: {
-        eventsMs: 7_200_000,
+        eventsMs: 3_600_000,
         deadLettersMs: 604_800_000,
         feedMs: 3_600_000,
-        historyMs: 600_000,
+        historyMs: 300_000,
         historyStepMs: 3_600_000,
         breachesMs: 2_592_000_000,
         everyMs: 300_000,
@@ -96,7 +96,7 @@ describe('runtime configuration from the environment', () => {
     [{ ALLOWED_ORIGINS: '*' }, 'ALLOWED_ORIGINS: expected origins such as https://kpi.example.com[,…], got "*"'],
     [
       { KPI_RETAIN_EVENTS: '2 days' },
-      'KPI_RETAIN_EVENTS: expected a span such as 2h (or off: kept forever), got "2 days"',
+      'KPI_RETAIN_EVENTS: expected a span such as 1h (or off: kept forever), got "2 days"',
     ],
     [{ KPI_HISTORY_STEP: 'off' }, 'KPI_HISTORY_STEP: expected a span such as 1h, got "off"'],
     [{ KPI_RETENTION_BATCH: '0' }, 'KPI_RETENTION_BATCH: expected a positive integer, got "0"'],

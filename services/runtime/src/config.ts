@@ -181,10 +181,10 @@ const keep = (env: Env, name: string, fallback: string): number | undefined =>
 
 function retention(env: Env): RetentionConfig {
   return {
-    eventsMs: keep(env, 'KPI_RETAIN_EVENTS', '2h'),
+    eventsMs: keep(env, 'KPI_RETAIN_EVENTS', '1h'),
     deadLettersMs: keep(env, 'KPI_RETAIN_DEAD_LETTERS', '7d'),
     feedMs: keep(env, 'KPI_RETAIN_FEED', '1h'),
-    historyMs: keep(env, 'KPI_RETAIN_HISTORY', '10m'),
+    historyMs: keep(env, 'KPI_RETAIN_HISTORY', '5m'),
     historyStepMs: span(env, 'KPI_HISTORY_STEP', '1h'),
     breachesMs: keep(env, 'KPI_RETAIN_BREACHES', '30d'),
     everyMs: span(env, 'KPI_RETENTION_EVERY', '5m'),

@@ -21,8 +21,8 @@ interface EmbeddedPostgresServer {
 // The embedded server's settings for running unattended (docs/retention.md): WAL recycled within a bound
 // instead of Postgres's 1 GB default, and autovacuum soon after retention's deletes so new rows reuse the space.
 export const EMBEDDED_POSTGRES_SETTINGS = {
-  max_wal_size: '256MB', // a checkpoint is forced before the WAL since the last one grows past this
-  min_wal_size: '64MB', // segments kept for reuse, no more
+  max_wal_size: '128MB', // a checkpoint is forced before the WAL since the last one grows past this
+  min_wal_size: '32MB', // segments kept for reuse, no more
   wal_keep_size: '0', // no replicas to keep WAL for
   checkpoint_timeout: '5min',
   wal_compression: 'on', // full-page images after each checkpoint, compressed
