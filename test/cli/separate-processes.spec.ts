@@ -199,6 +199,16 @@ describe.each([
     expect(scoring.get('kpi_score_seconds_count')).toBeGreaterThanOrEqual(1);
     const gateway = await metricsOf(services['scorecard-gateway']?.url);
     expect(gateway.get('kpi_end_to_end_seconds_count')).toBeGreaterThanOrEqual(1);
+    // each table is pruned by the one service that owns it (a first pass runs at start)
+    const pruning = async (service: string) =>
+      [...(await metricsOf(services[service]?.url)).keys()]
+        .filter((k) => k.startsWith('kpi_retention_pruned_rows_total'))
+        .map((k) => /table="([^"]+)"/.exec(k)?.[1])
+        .sort();
+    expect(await pruning('indicator-processor')).toEqual(['event-log', 'indicator-history']);
+    expect(await pruning('ingest-gateway')).toEqual(['dead-letters']);
+    expect(await pruning('scoring-service')).toEqual(['breaches', 'feed', 'scorecard-history']);
+    expect(await pruning('scorecard-gateway')).toEqual([]);
   });
 
   it('every process reports ready and stops cleanly on SIGTERM', async () => {

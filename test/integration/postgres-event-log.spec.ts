@@ -130,17 +130,6 @@ describe('Postgres event log (real Postgres, real migrations)', () => {
     expect(await log.committedOffset('scoring-service')).toBe(2);
   });
 
-  it('retention forgets only what every consumer has read', async () => {
-    const end = await log.endOffset();
-    await log.commitOffset('indicator-processor', end);
-    await log.commitOffset('scoring-service', 3);
-    const deleted = await log.deleteReadBefore(new Date(Date.now() + 60_000));
-    const left = (await log.read(0, 10_000)).map((r) => r.offset);
-    expect(deleted).toBeGreaterThan(0);
-    expect(left.every((o) => o > 3)).toBe(true);
-    expect(left).toContain(end);
-  });
-
   it('keeps rejected events with their reason and raw payload', async () => {
     const repo = new RejectedEventsRepository(t.db);
     await repo.record([

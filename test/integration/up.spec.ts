@@ -5,6 +5,7 @@ import { schemaUrl } from '../support/service-process';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { seedAsOneDocument, type SeedCard } from '../support/seed-document';
 import { AUTH_ENV, bearer, tokenFor } from '../support/tokens';
+import { until } from '../support/until';
 
 describe('kpi-pulse up: operability endpoints of the composed app', () => {
   let t: TestDatabase;
@@ -13,7 +14,9 @@ describe('kpi-pulse up: operability endpoints of the composed app', () => {
   beforeAll(async () => {
     t = await migratedTestDatabase();
     const url = schemaUrl(DATABASE_URL, t.schema);
-    config = loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'error', ...AUTH_ENV });
+    // a retention pass every second instead of every 5 minutes; history thinned to one version a day
+    const retention = { KPI_RETENTION_EVERY: '1s', KPI_HISTORY_STEP: '1d' };
+    config = loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'error', ...retention, ...AUTH_ENV });
     running = await up(config);
   });
   afterAll(async () => {
@@ -32,6 +35,29 @@ describe('kpi-pulse up: operability endpoints of the composed app', () => {
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     expect(metrics).toMatch(/^kpi_events_in_total 0$/m);
     expect(metrics).toMatch(/^# TYPE kpi_end_to_end_seconds histogram$/m);
+  });
+
+  it('prunes by the retention policies: a week-old dead letter and a card’s intermediate versions go', async () => {
+    await t.db.query(
+      `INSERT INTO rejected_events (reason, payload, received_at) VALUES ('old', '{}', now() - interval '8 days'), ('new', '{}', now())`,
+    );
+    await t.db.query(
+      `INSERT INTO scorecard_history (scorecard, org_id, level, entity_id, period_start, total, recorded_at)
+       SELECT 'sc', 'O1', 'team', 'T1', '2026-12-01', i, now() - interval '10 minutes' + i * interval '1 second'
+       FROM generate_series(1, 3) i`,
+    );
+    const left = async () =>
+      (
+        await t.db.query<{ what: string }[]>(
+          `SELECT reason AS what FROM rejected_events UNION ALL SELECT total::text FROM scorecard_history WHERE scorecard = 'sc'`,
+        )
+      ).map((r) => r.what);
+    await until(async () => (await left()).length === 2);
+    // ten minutes old (every version is kept 5): the card's latest version stays
+    expect((await left()).sort()).toEqual(['3', 'new']);
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    expect(metrics).toMatch(/^kpi_retention_pruned_rows_total\{table="dead-letters"\} 1$/m);
+    expect(metrics).toMatch(/^kpi_retention_pruned_rows_total\{table="scorecard-history"\} 2$/m);
   });
 
   it('serves the OpenAPI document with the ingest endpoint', async () => {

@@ -38,8 +38,6 @@ export interface EventLog extends EventAppender {
   endOffset(): Promise<number>;
   committedOffset(consumer: string): Promise<number>;
   commitOffset(consumer: string, offset: number): Promise<void>;
-  // retention: forgets records appended before `before` that every consumer has read; returns how many
-  deleteReadBefore(before: Date): Promise<number>;
 }
 
 // The ordering key of an event: its team within its org, or the org for org-wide events.

@@ -88,3 +88,13 @@ export {
   type DeliveryStatus,
   type DeliveryTick,
 } from './delivery-runner';
+export {
+  RETENTION_TARGETS,
+  RetentionRunner,
+  type PruneBatch,
+  type PruneResult,
+  type RetentionPolicy,
+  type RetentionRunnerOptions,
+  type RetentionStore,
+  type RetentionTarget,
+} from './retention-runner';

@@ -11,6 +11,7 @@ import { RevokedTokens1763885600000 } from './migrations/1763885600000-revoked-t
 import { Sources1763885700000 } from './migrations/1763885700000-sources';
 import { DefinitionVersionsOrg1763885800000 } from './migrations/1763885800000-definition-versions-org';
 import { RosterOfRecord1763885900000 } from './migrations/1763885900000-roster-of-record';
+import { Retention1763886000000 } from './migrations/1763886000000-retention';
 import { AlertStates1763886500000 } from './migrations/1763886500000-alert-states';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   Sources1763885700000,
   DefinitionVersionsOrg1763885800000,
   RosterOfRecord1763885900000,
+  Retention1763886000000,
   AlertStates1763886500000,
 ];
 

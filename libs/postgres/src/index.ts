@@ -10,3 +10,4 @@ export { DefinitionVersionsRepository, type DefinitionVersion } from './definiti
 export { PostgresFeedTransport } from './postgres-feed';
 export { SourcesRepository } from './sources.repository';
 export { AlertsRepository } from './alerts.repository';
+export { RetentionRepository } from './retention.repository';

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EngineSnapshot, IndicatorValue } from '#libs/indicators';
 import type { ProcessorWrite } from '#libs/pipeline';
-import { appendToFeed, pruneFeed } from './postgres-feed';
+import { appendToFeed } from './postgres-feed';
 
 export interface Checkpoint {
   offset: number;
@@ -42,7 +42,6 @@ export class IndicatorStateRepository {
             checkpoint.offsets === undefined ? null : JSON.stringify(checkpoint.offsets),
           ],
         );
-        await pruneFeed(tx);
       }
     });
   }

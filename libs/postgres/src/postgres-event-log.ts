@@ -57,16 +57,6 @@ export class PostgresEventLog implements EventLog {
       [consumer, offset],
     );
   }
-
-  async deleteReadBefore(before: Date): Promise<number> {
-    // nothing is forgotten that some consumer has not read; with no consumer yet, nothing at all
-    const result: [unknown[], number] = await this.db.query(
-      `DELETE FROM event_log
-       WHERE appended_at < $1 AND "offset" <= (SELECT coalesce(min("offset"), 0) FROM consumer_offsets)`,
-      [before],
-    );
-    return result[1];
-  }
 }
 
 // Appends within the caller's transaction (ingest commits its dead letters in the same one): the lock

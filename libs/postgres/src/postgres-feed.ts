@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions.js';
@@ -17,7 +18,7 @@ import type {
 const CHANNEL = 'kpi_feed';
 const POLL_MS = 1000;
 const READ_LIMIT = 100;
-const KEEP = '10 minutes'; // readers start at the end, so rows older than a slow reader's lag are of no use
+const REPORT_MS = 5000; // how often a reader records where it has got to (and that it is alive) for retention
 
 // Appends a row inside the caller's transaction. The topic's advisory lock makes ids commit in order,
 // so a reader resuming after id N never misses a smaller id committed later.
@@ -30,10 +31,6 @@ export async function appendToFeed<F extends FeedName>(
   await tx.query(`INSERT INTO feed (topic, payload) VALUES ($1, $2)`, [topic, JSON.stringify(payload)]);
   // the notification goes out at commit; it carries the schema so tests sharing a database stay apart
   await tx.query(`SELECT pg_notify($1, current_schema() || ':' || $2)`, [CHANNEL, topic]);
-}
-
-export async function pruneFeed(tx: EntityManager | DataSource): Promise<void> {
-  await tx.query(`DELETE FROM feed WHERE created_at < now() - interval '${KEEP}'`);
 }
 
 // The feed table as the transport between services in separate processes: every message goes through
@@ -55,9 +52,12 @@ export class PostgresFeedTransport implements Transport {
   }
 }
 
-// Reads a topic from its end on: each row once, in order, one listener call at a time.
+// Reads a topic from its end on: each row once, in order, one listener call at a time. It records its
+// position in feed_readers every few seconds: retention keeps the rows it has not read (docs/retention.md).
 export class PostgresFeedReader<T> implements Subscription {
+  private readonly reader = randomUUID();
   private position = 0;
+  private reported = 0; // when the position was last recorded
   private listenClient: Client | undefined;
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> = Promise.resolve();
@@ -89,6 +89,7 @@ export class PostgresFeedReader<T> implements Subscription {
       [this.topic],
     );
     this.position = Number(end);
+    await this.report();
     const options = this.db.options as PostgresConnectionOptions;
     const client = new Client({ connectionString: options.url });
     client.on('notification', (n) => {
@@ -99,7 +100,19 @@ export class PostgresFeedReader<T> implements Subscription {
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     this.listenClient = client;
-    this.timer = setInterval(() => void this.wake(), POLL_MS);
+    this.timer = setInterval(() => {
+      void this.wake();
+      if (Date.now() - this.reported >= REPORT_MS) this.report().catch(this.onError);
+    }, POLL_MS);
+  }
+
+  private async report(): Promise<void> {
+    this.reported = Date.now();
+    await this.db.query(
+      `INSERT INTO feed_readers (reader, topic, position) VALUES ($1, $2, $3)
+       ON CONFLICT (reader) DO UPDATE SET position = excluded.position, seen_at = now()`,
+      [this.reader, this.topic, this.position],
+    );
   }
 
   // Resolves once every row committed before the call has been handed to the listener.
@@ -135,5 +148,6 @@ export class PostgresFeedReader<T> implements Subscription {
     if (this.timer !== undefined) clearInterval(this.timer);
     await this.draining.catch(() => undefined);
     await this.listenClient?.end().catch(() => undefined);
+    await this.db.query(`DELETE FROM feed_readers WHERE reader = $1`, [this.reader]).catch(() => undefined);
   }
 }

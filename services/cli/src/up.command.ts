@@ -80,6 +80,8 @@ Configuration comes from the environment:
   INGEST_MAX_DEAD_LETTERS dead letters kept one by one per request, default 100; the rest: one summary
   AUTH_JWT_SECRET         the tokens' shared secret (unset: one generated in KPI_PULSE_DATA_DIR/auth-secret)
   AUTH_JWKS_URL           an OIDC issuer's keys instead (with AUTH_ISSUER, AUTH_AUDIENCE)
+  KPI_RETAIN_EVENTS       how long read events stay in the log, default 1h (also KPI_RETAIN_DEAD_LETTERS,
+                          KPI_RETAIN_FEED, KPI_RETAIN_HISTORY, KPI_HISTORY_STEP, KPI_RETAIN_BREACHES: docs/retention.md)
 
 Example:
   npm run demo            (the same as: kpi-pulse up --demo)`,

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { retentionOf } from '#runtime/retention';
 import { IndicatorProcessorService } from './indicator-processor.service';
 
-@Module({ providers: [IndicatorProcessorService] })
+// the processor prunes the log it reads and the value history it writes
+@Module({ providers: [IndicatorProcessorService, retentionOf('event-log', 'indicator-history')] })
 export class IndicatorProcessorModule {}

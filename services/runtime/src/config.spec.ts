@@ -29,7 +29,26 @@ describe('runtime configuration from the environment', () => {
         maxLifetimes: { admin: 43_200, manager: 43_200, agent: 43_200, display: 7_776_000, platform: 43_200 },
       },
       allowedOrigins: [],
+      retention: {
+        eventsMs: 3_600_000,
+        deadLettersMs: 604_800_000,
+        feedMs: 3_600_000,
+        historyMs: 300_000,
+        historyStepMs: 3_600_000,
+        breachesMs: 2_592_000_000,
+        everyMs: 300_000,
+        batchSize: 5000,
+      },
     });
+  });
+
+  it('reads retention spans, and off for kept forever', () => {
+    const c = loadConfig({ KPI_RETAIN_EVENTS: '14d', KPI_RETAIN_DEAD_LETTERS: 'off', KPI_HISTORY_STEP: '15m' });
+    expect([c.retention.eventsMs, c.retention.deadLettersMs, c.retention.historyStepMs]).toEqual([
+      1_209_600_000,
+      undefined,
+      900_000,
+    ]);
   });
 
   it('reads a database, brokers and a port', () => {
@@ -88,6 +107,12 @@ describe('runtime configuration from the environment', () => {
       'ALLOWED_ORIGINS: expected origins such as https://kpi.example.com[,…], got "https://kpi.example.com/"',
     ],
     [{ ALLOWED_ORIGINS: '*' }, 'ALLOWED_ORIGINS: expected origins such as https://kpi.example.com[,…], got "*"'],
+    [
+      { KPI_RETAIN_EVENTS: '2 days' },
+      'KPI_RETAIN_EVENTS: expected a span such as 1h (or off: kept forever), got "2 days"',
+    ],
+    [{ KPI_HISTORY_STEP: 'off' }, 'KPI_HISTORY_STEP: expected a span such as 1h, got "off"'],
+    [{ KPI_RETENTION_BATCH: '0' }, 'KPI_RETENTION_BATCH: expected a positive integer, got "0"'],
   ])('fails fast naming the variable: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

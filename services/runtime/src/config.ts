@@ -37,6 +37,20 @@ export interface RuntimeConfig {
   // origins (scheme://host[:port]) whose pages may open the socket and call the API, besides the
   // gateway's own; a request without Origin (not a browser) is not concerned
   allowedOrigins: readonly string[];
+  retention: RetentionConfig;
+}
+
+// How long rows are kept (docs/retention.md), in ms; undefined ("off"): forever. The defaults keep the
+// demo (50 events/s) at a few hundred MB.
+export interface RetentionConfig {
+  eventsMs: number | undefined; // the event log, once read and checkpointed (also how long a repeat is known)
+  deadLettersMs: number | undefined; // rejected_events
+  feedMs: number | undefined; // Postgres feed rows, once every live reader has read them
+  historyMs: number | undefined; // every version of indicator values and scorecards…
+  historyStepMs: number; // …then one per step (and each value's or card's latest, forever)
+  breachesMs: number | undefined; // resolved red-line breaches, once no delivery of them is pending
+  everyMs: number; // between pruning passes
+  batchSize: number; // rows per delete
 }
 
 export class ConfigError extends Error {
@@ -158,6 +172,31 @@ function origins(env: Env): string[] {
   });
 }
 
+// A span such as "2h" or "7d", in ms.
+function span(env: Env, name: string, fallback: string, orOff = ''): number {
+  const raw = nonEmpty(env[name]) ?? fallback;
+  const seconds = parseSpan(raw);
+  if (seconds === undefined) throw new ConfigError(name, `expected a span such as ${fallback}${orOff}, got "${raw}"`);
+  return seconds * 1000;
+}
+
+// How long rows are kept: a span, or "off" (undefined: forever).
+const keep = (env: Env, name: string, fallback: string): number | undefined =>
+  env[name] === 'off' ? undefined : span(env, name, fallback, ' (or off: kept forever)');
+
+function retention(env: Env): RetentionConfig {
+  return {
+    eventsMs: keep(env, 'KPI_RETAIN_EVENTS', '1h'),
+    deadLettersMs: keep(env, 'KPI_RETAIN_DEAD_LETTERS', '7d'),
+    feedMs: keep(env, 'KPI_RETAIN_FEED', '1h'),
+    historyMs: keep(env, 'KPI_RETAIN_HISTORY', '5m'),
+    historyStepMs: span(env, 'KPI_HISTORY_STEP', '1h'),
+    breachesMs: keep(env, 'KPI_RETAIN_BREACHES', '30d'),
+    everyMs: span(env, 'KPI_RETENTION_EVERY', '5m'),
+    batchSize: integer(env, 'KPI_RETENTION_BATCH', 5000),
+  };
+}
+
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 export const DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024; // 10 MiB
@@ -199,5 +238,6 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
       maxLifetimes: lifetimes(env),
     },
     allowedOrigins: origins(env),
+    retention: retention(env),
   };
 }

