@@ -76,6 +76,7 @@ describe('docker-compose.yml', () => {
   it('gives every service of ours the same token secret, and a configuration that starts', () => {
     const services = ourServices();
     expect(services.map(([name]) => name).sort()).toEqual([
+      'alerting',
       'indicator-processor',
       'ingest-gateway',
       'scorecard-gateway',
