@@ -5,7 +5,7 @@ import { mintToken, sharedSecret } from '#runtime/auth';
 import { ConfigError, loadConfig, type RuntimeConfig } from '#runtime/config';
 import { RosterRepository, SourcesRepository } from '#libs/postgres';
 import { demoSourceTokens, importDemoRoster, startDemoSource } from '#runtime/demo-source';
-import { signalled } from '#runtime/run-services';
+import { StopSignals } from '#runtime/run-services';
 import { SERVICES, StartupError, up, type ServiceName } from '#runtime/up';
 import { UsageError } from './usage-error';
 
@@ -81,6 +81,7 @@ Example:
   npm run demo            (the same as: kpi-pulse up --demo)`,
     )
     .action(async (opts: UpOptions) => {
+      const signals = new StopSignals();
       let config;
       try {
         config = loadConfig();
@@ -135,7 +136,7 @@ Example:
         if (names.includes('scorecard-gateway')) lines.push(...(await signInLinks(url, config)));
       }
       process.stdout.write(`${lines.join('\n')}\nCtrl-C stops (the processor checkpoints first).\n`);
-      await signalled();
+      await signals.next();
       source?.stop();
       await running.close();
       process.stdout.write(`stopped${source === undefined ? '' : ` after ${source.sent()} demo events`}\n`);
