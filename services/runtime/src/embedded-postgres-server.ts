@@ -17,6 +17,8 @@ interface Binaries {
 
 // the postmaster's own line once it takes connections (messages are forced to English: -c lc_messages=C)
 const READY = 'database system is ready to accept connections';
+// the pid of the process whose server this is, next to Postgres' own postmaster.pid
+const OWNER_FILE = 'kpi-pulse.pid';
 // a fast shutdown (SIGINT) ends the sessions and checkpoints: seconds; past this, an immediate one
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -42,6 +44,7 @@ export class EmbeddedPostgresServer {
     const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
     if (!existsSync(join(options.dir, 'PG_VERSION'))) initialise(binaries, options, owner);
     await stopOrphan(options.dir);
+    writeFileSync(join(options.dir, OWNER_FILE), `${process.pid}\n`);
     const child = spawn(
       binaries.postgres,
       ['-D', options.dir, '-p', String(options.port), '-c', 'lc_messages=C', '-c', 'listen_addresses=127.0.0.1'],
@@ -142,12 +145,15 @@ function initialise(binaries: Binaries, options: EmbeddedPostgresOptions, owner?
 // A server left running on this data directory by a process that was killed (kill -9 leaves no chance
 // to stop it): stopped with a fast shutdown, which checkpoints, before ours starts.
 async function stopOrphan(dir: string): Promise<void> {
-  const pidFile = join(dir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const pid = pidIn(join(dir, 'postmaster.pid'));
   // a stale file (the server died with its process) or a pid reused by some other program: Postgres
   // itself sorts that out at start
-  if (!Number.isInteger(pid) || pid <= 0 || !isPostgres(pid)) return;
+  if (pid === undefined || !isPostgres(pid)) return;
+  const owner = pidIn(join(dir, OWNER_FILE));
+  if (owner !== undefined && owner !== process.pid && alive(owner))
+    throw new Error(
+      `another process (pid ${owner}) runs the embedded Postgres on ${dir}: stop it, or give this one its own KPI_PULSE_DATA_DIR`,
+    );
   process.stderr.write(`kpi-pulse: an embedded Postgres left running (pid ${pid}) on ${dir}: stopping it first\n`);
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
@@ -156,6 +162,13 @@ async function stopOrphan(dir: string): Promise<void> {
       throw new Error(`the embedded Postgres left running (pid ${pid}) on ${dir} did not stop within 30 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+// the pid on a file's first line
+function pidIn(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 function alive(pid: number): boolean {
