@@ -74,6 +74,8 @@ Configuration comes from the environment:
   PROCESSOR_CHECKPOINT_EVERY  flushes between engine snapshots, default 10
   EVENT_TIME_TOLERANCE_MS how far ahead of this clock an event may be timed, default 300000 (5 min);
                           later ones are rejected (too_far_ahead)
+  GATEWAY_SEND_BUFFER_BYTES  unread bytes a scorecard socket may leave before it is disconnected,
+                          default 8388608 (8 MiB)
   AUTH_JWT_SECRET         the tokens' shared secret (unset: one generated in KPI_PULSE_DATA_DIR/auth-secret)
   AUTH_JWKS_URL           an OIDC issuer's keys instead (with AUTH_ISSUER, AUTH_AUDIENCE)
 

@@ -67,6 +67,11 @@ export class PipelineMetrics implements RunnerMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  readonly slowReadersDisconnected = new Counter({
+    name: 'kpi_gateway_slow_readers_disconnected_total',
+    help: 'Scorecard sockets disconnected for leaving more than GATEWAY_SEND_BUFFER_BYTES unread',
+    registers: [this.registry],
+  });
   readonly endToEndSeconds = new Histogram({
     name: 'kpi_end_to_end_seconds',
     help: 'From durable acceptance at ingest to the scorecard update leaving the gateway',
