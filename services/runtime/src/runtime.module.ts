@@ -98,17 +98,20 @@ export class RuntimeModule implements OnApplicationShutdown {
       // every ROSTER_TTL_MS: the roster is written by the gateway, perhaps in another process)
       roster: new RosterHistory(roster),
     };
+    let inProcess: LogSource | undefined; // the processor's source, when it runs in this process
     const openSource: OpenProcessorSource =
       kafka === undefined
-        ? () => LogSource.open({ ...processor, log, batchSize: config.processorBatchSize })
+        ? async () => (inProcess = await LogSource.open({ ...processor, log, batchSize: config.processorBatchSize }))
         : () => kafka.partitionSource(processor);
     const logHealth: LogHealth =
       kafka === undefined
         ? {
             async check() {
               const end = await log.endOffset();
-              const processed = await log.committedOffset('indicator-processor');
-              return { end, processed, lag: end - processed };
+              // what the processor has folded; run elsewhere, its last checkpoint (up to
+              // PROCESSOR_CHECKPOINT_EVERY flushes behind)
+              const processed = inProcess?.position ?? (await log.committedOffset(processor.name));
+              return { end, processed, lag: Math.max(0, end - processed) };
             },
           }
         : { check: async () => ({ kafka: { brokers: (await kafka.describe()).brokers } }) };

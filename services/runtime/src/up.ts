@@ -60,44 +60,54 @@ export async function up(
     url: config.databaseUrl,
     dataDir: config.dataDir,
     port: config.embeddedPostgresPort,
+  }).catch((err: unknown) => {
+    throw new StartupError(`database: ${errorMessage(err)}`);
   });
-  const published = await publishedInForce(database, definitions);
-  const kafka =
-    config.kafkaBrokers === undefined
-      ? undefined
-      : await KafkaConnection.open({
-          brokers: config.kafkaBrokers,
-          clientId: `kpi-pulse-${services.join('+')}`,
-          partitions: config.kafkaPartitions,
-          replicationFactor: config.kafkaReplicationFactor,
-          sessionTimeoutMs: config.kafkaSessionTimeoutMs,
-        }).catch(async (err: unknown) => {
-          await database.close();
-          throw new StartupError(`KAFKA_BROKERS: ${errorMessage(err)}`);
-        });
+  let app: NestExpressApplication | undefined;
+  try {
+    const published = await publishedInForce(database, definitions);
+    const kafka =
+      config.kafkaBrokers === undefined
+        ? undefined
+        : await KafkaConnection.open({
+            brokers: config.kafkaBrokers,
+            clientId: `kpi-pulse-${services.join('+')}`,
+            partitions: config.kafkaPartitions,
+            replicationFactor: config.kafkaReplicationFactor,
+            sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+          }).catch((err: unknown) => {
+            throw new StartupError(`KAFKA_BROKERS: ${errorMessage(err)}`);
+          });
 
-  const imports: (Type | DynamicModule)[] = [
-    RuntimeModule.register({
-      config,
-      database,
-      definitions,
-      published,
-      transport: transportFor(services, {
-        postgres: new PostgresFeedTransport(database.db),
-        ...(kafka === undefined ? {} : { kafka: kafka.transport }),
+    const imports: (Type | DynamicModule)[] = [
+      RuntimeModule.register({
+        config,
+        database,
+        definitions,
+        published,
+        transport: transportFor(services, {
+          postgres: new PostgresFeedTransport(database.db),
+          ...(kafka === undefined ? {} : { kafka: kafka.transport }),
+        }),
+        ...(kafka === undefined ? {} : { kafka }),
       }),
-      ...(kafka === undefined ? {} : { kafka }),
-    }),
-    ...services.map((s) => SERVICES[s]),
-  ];
-  @Module({ imports })
-  class KpiPulse {}
+      ...services.map((s) => SERVICES[s]),
+    ];
+    @Module({ imports })
+    class KpiPulse {}
 
-  const app = await createHttpApp(KpiPulse, config.logLevel);
-  if (services.includes('scorecard-gateway') && serveWebApp(app) === undefined)
-    process.stderr.write('kpi-pulse: the scorecard page is not built (npm run build): serving the API only\n');
-  serveOpenApi(app);
-  await app.listen(config.httpPort, config.httpHost);
+    app = await createHttpApp(KpiPulse, config.logLevel);
+    if (services.includes('scorecard-gateway') && serveWebApp(app) === undefined)
+      process.stderr.write('kpi-pulse: the scorecard page is not built (npm run build): serving the API only\n');
+    serveOpenApi(app);
+    await app.listen(config.httpPort, config.httpHost);
+  } catch (err) {
+    // nothing half-started stays behind: the app's shutdown hooks, then the database (and its server)
+    await app?.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    if (err instanceof StartupError) throw err;
+    throw new StartupError(errorMessage(err));
+  }
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', '127.0.0.1');
   const registry = app.get<DefinitionsRegistry>(REGISTRY);
   return { app, url, database, definitions, registry, close: () => app.close() };

@@ -24,8 +24,9 @@ import {
 } from '#libs/pipeline';
 import type { RevokedTokensRepository, ScorecardsRepository } from '#libs/postgres';
 import { bearerOf, Unauthorized } from '#runtime/auth';
+import type { RuntimeConfig } from '#runtime/config';
 import type { PipelineMetrics } from '#runtime/metrics';
-import { METRICS, REGISTRY, REVOKED_TOKENS, SCORECARDS, TRANSPORT } from '#runtime/tokens';
+import { CONFIG, METRICS, REGISTRY, REVOKED_TOKENS, SCORECARDS, TRANSPORT } from '#runtime/tokens';
 import { AccessService } from './access.service';
 import { JoinBudget } from './join-budget';
 
@@ -47,7 +48,8 @@ const REVOCATION_SWEEP_MS = 30_000;
 // it with a per-room sequence number. Rooms: org:<org> (org and team cards), team:<org>:<team>,
 // team-agents:<org>:<team> (its agents' individual cards), agent:<org>:<agent>.
 // A socket lives as long as its token: closed at its exp, or when it is revoked; every join checks the
-// token again. Origins, message size: SecureIoAdapter (services/runtime/src/http-security.ts).
+// token again. A socket that leaves more than GATEWAY_SEND_BUFFER_BYTES unread is disconnected.
+// Origins, message size: SecureIoAdapter (services/runtime/src/http-security.ts).
 @WebSocketGateway({ namespace: '/scorecards' })
 export class ScorecardGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown
@@ -65,6 +67,7 @@ export class ScorecardGateway
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(REGISTRY) private readonly registry: DefinitionsRegistry,
     @Inject(REVOKED_TOKENS) private readonly revoked: RevokedTokensRepository,
+    @Inject(CONFIG) private readonly config: RuntimeConfig,
   ) {
     this.ledger = new RoomLedger((org, agent) => access.teamOfNow(org, agent));
   }
@@ -85,10 +88,17 @@ export class ScorecardGateway
       );
     });
     const deliver = ({ cards, offset, acceptedAt }: ScoredBatch) => {
+      const receivers = new Set<string>();
       for (const update of this.ledger.record(cards, offset)) {
+        const members = this.server.adapter.rooms.get(update.room);
         // socket.io encodes a broadcast before it looks for receivers: skip rooms nobody is in
-        if ((this.server.adapter.rooms.get(update.room)?.size ?? 0) > 0)
-          this.server.to(update.room).emit('scorecard', update);
+        if (members === undefined || members.size === 0) continue;
+        this.server.to(update.room).emit('scorecard', update);
+        for (const id of members) receivers.add(id);
+      }
+      for (const id of receivers) {
+        const socket = this.server.sockets.get(id);
+        if (socket !== undefined) this.dropIfBehind(socket);
       }
       if (acceptedAt !== undefined) this.metrics.endToEndSeconds.observe((Date.now() - acceptedAt) / 1000);
     };
@@ -152,7 +162,9 @@ export class ScorecardGateway
     @MessageBody() body: { room?: unknown },
   ): Promise<RoomSnapshot | { error: string }> {
     const data = socket.data as SocketData;
-    // the bounds first: a flood of joins reaches neither the token check nor the database
+    // the bounds first: a flood of joins reaches neither the token check nor the database, and a
+    // socket that does not read its answers gets no more of them
+    if (this.dropIfBehind(socket)) return { error: 'slow-reader' };
     const limited = data.budget.take(Date.now());
     if (limited !== undefined) return { error: limited };
     const scope = parseScope(body?.room);
@@ -182,6 +194,22 @@ export class ScorecardGateway
     }
   }
 
+  // A socket with more unread than the ceiling is cut off at once (not socket.disconnect(), which waits
+  // for the unread packets to drain): its buffers are freed. Whether it was.
+  private dropIfBehind(socket: Socket): boolean {
+    const unread = unreadBytes(socket);
+    if (unread <= this.config.gatewaySendBufferBytes) return false;
+    this.metrics.slowReadersDisconnected.inc();
+    const { principal } = socket.data as SocketData;
+    this.logger.warn(
+      `disconnected ${principal.subject} (socket ${socket.id}): ${unread} bytes unread, over GATEWAY_SEND_BUFFER_BYTES`,
+    );
+    const { transport } = engineOf(socket);
+    socket.conn.close(true);
+    transport.socket?.terminate?.();
+    return true;
+  }
+
   private async stored(scope: Scope): Promise<ScoredCard[]> {
     const definitions = this.registry.forOrg(scope.orgId);
     return (await this.storedAsWritten(scope)).map((c) => completeStoredCard(c, definitions));
@@ -207,4 +235,25 @@ function signOut(socket: Socket, reason: string): void {
   if (!socket.connected) return;
   socket.emit('signed-out', { reason });
   socket.disconnect(true);
+}
+
+// engine.io's side of a socket, as far as the send-buffer ceiling reads it (engine.io 6 internals, not
+// in its types): the packets waiting for the transport, and the websocket (ws) with its own buffer
+interface EngineSide {
+  writeBuffer: readonly { data?: unknown }[];
+  transport: { socket?: { bufferedAmount?: number; terminate?: () => void } };
+}
+
+function engineOf(socket: Socket): EngineSide {
+  return socket.conn as unknown as EngineSide;
+}
+
+// what the socket has been sent and not read, in bytes (a string packet counted by its length: the
+// messages are JSON, mostly ASCII)
+function unreadBytes(socket: Socket): number {
+  const { writeBuffer, transport } = engineOf(socket);
+  let bytes = transport.socket?.bufferedAmount ?? 0;
+  for (const { data } of writeBuffer)
+    bytes += typeof data === 'string' ? data.length : data instanceof Buffer ? data.byteLength : 0;
+  return bytes;
 }

@@ -1,0 +1,139 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+// `npm run soak -- --minutes 30 --rate 500`: the demo (`kpi-pulse up --demo`, the built CLI, its
+// embedded Postgres in a fresh data directory) fed simulated events at the rate; every --every seconds
+// the process's RSS and heap, the data directory's size, the events accepted and the processor's lag;
+// a summary table at the end. Figures for docs/benchmarks.md: measured here, never in tests.
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '30' },
+    rate: { type: 'string', default: '500' },
+    every: { type: 'string', default: '30' }, // seconds between samples
+    'data-dir': { type: 'string' }, // default: a fresh temporary directory, removed at the end
+    keep: { type: 'boolean', default: false },
+  },
+});
+const minutes = Number(values.minutes);
+const rate = Number(values.rate);
+const everySeconds = Number(values.every);
+for (const [name, n] of [
+  ['--minutes', minutes],
+  ['--rate', rate],
+  ['--every', everySeconds],
+] as const)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: expected a positive number`);
+
+const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'kpi-pulse.js');
+if (!existsSync(join(ROOT, 'dist', 'services', 'cli', 'src', 'main.js')))
+  throw new Error('the CLI is not built: npm run build');
+const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'kpi-pulse-soak-'));
+
+interface Sample {
+  seconds: number;
+  rssMiB: number;
+  heapMiB: number; // V8 heap used
+  dataMiB: number; // the data directory (Postgres tables, indexes and WAL)
+  accepted: number;
+  lag: number;
+}
+
+const MiB = 1024 * 1024;
+
+async function main(): Promise<void> {
+  const child = spawn(process.execPath, [BIN, 'up', '--demo', '--rate', String(rate)], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      KPI_PULSE_DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      EMBEDDED_POSTGRES_PORT: String(56_500 + (process.pid % 1000)),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const found = /ingest +POST (http:\/\/\S+)\/v1\/events/.exec(out)?.[1];
+      if (found !== undefined) resolve(found);
+    });
+    void exited.then((code) => reject(new Error(`kpi-pulse up exited with ${String(code)}: ${out}`)));
+  });
+  console.log(
+    `soak: ${minutes} min of the demo at ${rate} events/s, data in ${dataDir}, a sample every ${everySeconds} s`,
+  );
+  const started = Date.now();
+  const samples: Sample[] = [];
+  const sample = async (): Promise<Sample> => {
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const ready = (await (await fetch(`${url}/health/ready`)).json()) as { checks: { log: { lag?: number } } };
+    const metric = (pattern: RegExp) => Number(pattern.exec(metrics)?.[1] ?? NaN);
+    return {
+      seconds: Math.round((Date.now() - started) / 1000),
+      rssMiB: rssOf(child.pid as number) / MiB,
+      heapMiB: metric(/^kpi_process_nodejs_heap_size_used_bytes (\S+)$/m) / MiB,
+      dataMiB: Number(execFileSync('du', ['-sb', dataDir], { encoding: 'utf8' }).split('\t')[0]) / MiB,
+      accepted: metric(/^kpi_events_total\{outcome="accepted"\} (\S+)$/m),
+      lag: ready.checks.log.lag ?? NaN,
+    };
+  };
+  const end = started + minutes * 60_000;
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, Math.min(everySeconds * 1000, end - Date.now())));
+    const s = await sample();
+    samples.push(s);
+    console.log(
+      `  ${fmtTime(s.seconds)}  rss ${s.rssMiB.toFixed(0)} MiB  heap ${s.heapMiB.toFixed(0)} MiB  ` +
+        `data ${s.dataMiB.toFixed(0)} MiB  accepted ${s.accepted.toLocaleString('en-US')}  lag ${s.lag}`,
+    );
+  }
+  child.kill('SIGTERM');
+  const code = await exited;
+  summary(samples, code);
+  if (values['data-dir'] === undefined && !values.keep) rmSync(dataDir, { recursive: true, force: true });
+}
+
+function rssOf(pid: number): number {
+  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb ?? NaN) * 1024;
+}
+
+const fmtTime = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+
+// at most ~12 rows: the first sample, evenly spaced ones, the last; then the spread of each column
+function summary(samples: readonly Sample[], code: number | null): void {
+  if (samples.length === 0) return;
+  const step = Math.max(1, Math.ceil(samples.length / 12));
+  const rows = samples.filter((_, i) => i % step === 0 || i === samples.length - 1);
+  console.log('\n| time | RSS MiB | heap MiB | data dir MiB | events accepted | lag |');
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const s of rows)
+    console.log(
+      `| ${fmtTime(s.seconds)} | ${s.rssMiB.toFixed(0)} | ${s.heapMiB.toFixed(0)} | ${s.dataMiB.toFixed(0)} | ` +
+        `${s.accepted.toLocaleString('en-US')} | ${s.lag} |`,
+    );
+  const first = samples[0] as Sample;
+  const last = samples[samples.length - 1] as Sample;
+  const range = (pick: (s: Sample) => number) =>
+    `${Math.min(...samples.map(pick)).toFixed(0)}–${Math.max(...samples.map(pick)).toFixed(0)}`;
+  const hours = (last.seconds - first.seconds) / 3600;
+  console.log(
+    `\nRSS ${range((s) => s.rssMiB)} MiB, heap ${range((s) => s.heapMiB)} MiB; data dir ${first.dataMiB.toFixed(0)} → ` +
+      `${last.dataMiB.toFixed(0)} MiB` +
+      (hours > 0 ? ` (${((last.dataMiB - first.dataMiB) / hours).toFixed(0)} MiB/h after the first sample)` : '') +
+      `; ${(last.accepted / last.seconds).toFixed(0)} events/s accepted; stopped with exit code ${String(code)}`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(`soak: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});
