@@ -60,3 +60,21 @@ describe('eventContent: the text', () => {
     expect(eventContent(asNumber)).not.toBe(eventContent(asText));
   });
 });
+
+// 32-bit FNV-1a over the UTF-16 code units, in BigInt arithmetic, without its 2 lowest bits
+function fnv1a30(text: string): number {
+  let hash = 0x811c9dc5n;
+  for (const unit of Array.from({ length: text.length }, (_, i) => text.charCodeAt(i))) {
+    hash = ((hash ^ BigInt(unit)) * 0x01000193n) & 0xffffffffn;
+  }
+  return Number(hash >> 2n);
+}
+
+describe('contentFingerprint', () => {
+  it('is the 30-bit FNV-1a of the content, every code unit of it', () => {
+    const chinese = { ...reply, data: { orgId: 'acme', comment: '服务态度好' } };
+    for (const event of [reply, chinese]) {
+      expect(contentFingerprint(event)).toBe(fnv1a30(eventContent(event)));
+    }
+  });
+});
