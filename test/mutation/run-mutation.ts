@@ -4,14 +4,21 @@ import { join } from 'node:path';
 
 // `npm run mutation [-- <lib>[:<glob>]...]`: Stryker on the domain libs, one lib at a time (the machine
 // is shared), with the unit and property tiers; `indicators:state/*.ts` mutates only those files of the
-// lib; `--unit` leaves the property tier out (a lower bound, for a quick look). Reports and the
+// lib; `--unit` leaves the property tier out (a lower bound, for a quick look); `--concurrency N` runs N
+// test processes instead of the config's 2 (1 when other work shares the cores). Reports and the
 // incremental file per lib go to test-output/mutation/<lib>/ (…/<lib>-unit/ with --unit).
 const DOMAIN_LIBS = ['scoring', 'time', 'indicators', 'definitions', 'events', 'evaluation', 'access'];
 
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
+const concurrencyAt = args.indexOf('--concurrency');
+const concurrency = concurrencyAt === -1 ? undefined : Number(args[concurrencyAt + 1]);
+if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+  console.error('--concurrency takes a whole number of test processes, at least 1');
+  process.exit(2);
+}
 const asked = args
-  .filter((arg) => arg !== '--unit')
+  .filter((arg, at) => arg !== '--unit' && (concurrencyAt === -1 || (at !== concurrencyAt && at !== concurrencyAt + 1)))
   .map((arg) => {
     const [lib = '', glob = '**/*.ts'] = arg.split(':');
     return { lib, glob };
@@ -29,6 +36,7 @@ for (const { lib, glob } of asked.length > 0 ? asked : DOMAIN_LIBS.map((lib) => 
   mkdirSync(out, { recursive: true });
   const config = {
     ...base,
+    ...(concurrency === undefined ? {} : { concurrency }),
     // production code only: specs, fixtures and barrels are not under test
     mutate: [`libs/${lib}/src/${glob}`, '!**/*.spec.ts', '!**/*.fixture.ts', '!**/index.ts'],
     incrementalFile: join(out, 'incremental.json'),
