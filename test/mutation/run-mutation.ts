@@ -7,7 +7,17 @@ import { join } from 'node:path';
 // lib; `--unit` leaves the property tier out (a lower bound, for a quick look); `--concurrency N` runs N
 // test processes instead of the config's 2 (1 when other work shares the cores). Reports and the
 // incremental file per lib go to test-output/mutation/<lib>/ (…/<lib>-unit/ with --unit).
-const DOMAIN_LIBS = ['scoring', 'time', 'indicators', 'definitions', 'events', 'evaluation', 'access'];
+const DOMAIN_LIBS = [
+  'scoring',
+  'time',
+  'indicators',
+  'definitions',
+  'events',
+  'evaluation',
+  'access',
+  'alerting',
+  'notify',
+];
 
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');

@@ -17,7 +17,7 @@ const DAY_MS = 86_400_000;
 export const MAX_OFFSET_HOURS = 15;
 
 // Only used to explain a failure, never on the happy path.
-const TIMESTAMP_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-](\d{2}):\d{2})$/;
+const TIMESTAMP_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 const LOCAL_TIMESTAMP_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?$/;
 
 function isDigit(code: number): boolean {
@@ -128,6 +128,7 @@ export function timestampProblem(s: string): string {
   if (shape !== null) {
     if (Number(shape[1] ?? 0) > MAX_OFFSET_HOURS)
       return `the UTC offset is beyond ±${MAX_OFFSET_HOURS}:59: expected a real zone's offset, e.g. +08:00`;
+    if (Number(shape[2] ?? 0) > 59) return 'not a valid date and time';
     // the wall time itself is fine, read as UTC: only the year range is not
     const wall = s.slice(0, s.endsWith('Z') ? -1 : -6);
     if (s.startsWith('0000-') || !Number.isNaN(parseTimestamp(`${wall}Z`))) return 'outside the years 0001–9999 in UTC';
