@@ -86,8 +86,21 @@ async function main(): Promise<void> {
     };
   };
   const end = started + minutes * 60_000;
-  while (Date.now() < end) {
-    await new Promise((r) => setTimeout(r, Math.min(everySeconds * 1000, end - Date.now())));
+  // Ctrl-C ends the soak early: the demo is still stopped, its data removed, the summary printed
+  let interrupted = false;
+  let wake = () => {};
+  const interrupt = () => {
+    interrupted = true;
+    wake();
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  while (Date.now() < end && !interrupted) {
+    await new Promise<void>((r) => {
+      wake = r;
+      setTimeout(r, Math.min(everySeconds * 1000, end - Date.now()));
+    });
+    if (interrupted) break;
     const s = await sample();
     samples.push(s);
     console.log(
