@@ -11,9 +11,9 @@ import {
 import type { ScorecardDef } from '#libs/definitions';
 import type { DefinitionsRegistry } from './definitions-registry';
 import type { ScoredBatch } from './feeds';
-import { errorMessage, sleep, type RunnerLogger } from './ports';
+import { errorMessage, type RunnerLogger } from './ports';
 import type { ScoredCard } from './rescore';
-import { backoffMs, isTransient } from './transient-error';
+import { retryTransient } from './transient-error';
 
 // Where alert states and transitions are kept. `apply` writes a batch's changes in one transaction:
 // each instance's state (deleted when inactive again) and each transition, once by its key (a batch
@@ -44,15 +44,12 @@ export class AlertingRunner {
   constructor(private readonly o: AlertingRunnerOptions) {}
 
   async receive(batch: ScoredBatch): Promise<void> {
-    for (let failures = 1; ; failures++) {
-      try {
-        return await this.handle(batch);
-      } catch (err) {
-        if (!isTransient(err) || this.stopped) throw err;
-        this.o.logger.warn(`alerting: a batch failed, retrying: ${errorMessage(err)}`);
-        await sleep(backoffMs(failures, this.o.retryMs ?? 200, 10_000));
-      }
-    }
+    const done = await retryTransient(() => this.handle(batch), {
+      initialMs: this.o.retryMs ?? 200,
+      retrying: () => !this.stopped,
+      onRetry: (err) => this.o.logger.warn(`alerting: a batch failed, retrying: ${errorMessage(err)}`),
+    });
+    if (!done.ok) throw done.error;
   }
 
   // no more retries: a batch failing now is left to the feed to redeliver

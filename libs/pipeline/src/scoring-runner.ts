@@ -3,9 +3,9 @@ import type { DefinitionsRegistry } from './definitions-registry';
 import type { ChangeBatch, OpenedBreach, Outlet, ScoredBatch } from './feeds';
 import type { RejectionSink, ScoringFailure } from './ingest';
 import { PendingChanges } from './pending-changes';
-import { errorMessage, sleep, type RunnerLogger, type RunnerMetrics } from './ports';
+import { errorMessage, type RunnerLogger, type RunnerMetrics } from './ports';
 import { rescore, rescoreClosed, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
-import { backoffMs, isTransient } from './transient-error';
+import { retryTransient } from './transient-error';
 import { ValuesCache } from './values-cache';
 
 // The stored scorecards. `outbox`: the messages to write in the same transaction (the Postgres feed):
@@ -244,20 +244,15 @@ export class ScoringRunner {
   }
 
   // Runs `attempt` until it succeeds, retrying transient failures with backoff until stopped.
-  private async retrying<T>(
-    what: string,
-    attempt: () => Promise<T>,
-  ): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-    for (let failures = 1; ; failures++) {
-      try {
-        return { ok: true, value: await attempt() };
-      } catch (err) {
-        if (!isTransient(err) || this.stopped) return { ok: false, error: err };
+  private retrying<T>(what: string, attempt: () => Promise<T>) {
+    return retryTransient(attempt, {
+      initialMs: this.o.retryMs ?? 200,
+      retrying: () => !this.stopped,
+      onRetry: (err) => {
         this.o.metrics.scoringRetries.inc({ what });
         this.o.logger.warn(`scoring: ${what} failed, retrying: ${errorMessage(err)}`);
-        await sleep(backoffMs(failures, this.o.retryMs ?? 200, 10_000));
-      }
-    }
+      },
+    });
   }
 
   private async deadLetter(code: ScoringFailure, err: unknown, payload: unknown): Promise<void> {

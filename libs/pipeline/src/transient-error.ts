@@ -1,3 +1,5 @@
+import { sleep } from './ports';
+
 // Errors worth retrying: the database or the broker is away for a moment (a restart, a failover, a
 // full connection pool), not something wrong with the data. Postgres SQLSTATE classes 08 (connection),
 // 53 (insufficient resources), 57P0x (shutting down, cannot connect now), serialization failures and
@@ -19,4 +21,21 @@ export function isTransient(err: unknown): boolean {
 // Waits before the next attempt: doubling from `initialMs` up to `maxMs`.
 export function backoffMs(attempt: number, initialMs: number, maxMs: number): number {
   return Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
+}
+
+// Runs `attempt` until it succeeds, retrying transient failures with backoff (doubling from initialMs to
+// 10 s) while `retrying()` holds; any other failure, or one once retrying stops, is returned.
+export async function retryTransient<T>(
+  attempt: () => Promise<T>,
+  o: { initialMs: number; retrying: () => boolean; onRetry: (err: unknown) => void },
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  for (let failures = 1; ; failures++) {
+    try {
+      return { ok: true, value: await attempt() };
+    } catch (err) {
+      if (!isTransient(err) || !o.retrying()) return { ok: false, error: err };
+      o.onRetry(err);
+      await sleep(backoffMs(failures, o.initialMs, 10_000));
+    }
+  }
 }
