@@ -99,6 +99,10 @@ class CountingStore implements IndicatorStore {
     return this.inner.loadCheckpoint(processor);
   }
 
+  findKeys(processor: string, keys: readonly string[]) {
+    return this.inner.findKeys(processor, keys);
+  }
+
   async save(write: ProcessorWrite): Promise<void> {
     const started = performance.now();
     await this.inner.save(write);

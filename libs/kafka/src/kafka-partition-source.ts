@@ -100,8 +100,7 @@ export class KafkaPartitionSource implements ProcessorSource {
       for (const d of deliveries) {
         await this.options.processor.assign(d.partition);
         const records = d.messages.map((m) => this.record(d.topic, d.partition, m, rejected));
-        await this.options.processor.prepare(records);
-        results.push(this.options.processor.receive(d.partition, records, performance.now()));
+        results.push(await this.options.processor.receive(d.partition, records, performance.now()));
       }
     } finally {
       for (const d of deliveries) d.done();

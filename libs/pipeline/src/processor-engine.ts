@@ -3,6 +3,7 @@ import type { CanonicalEvent } from '#libs/events';
 import { IndicatorEngine, type EngineOptions, type IndicatorValue, type TeamOf } from '#libs/indicators';
 import type { Rejection } from './ingest';
 import { PendingChanges } from './pending-changes';
+import { PersistedKeys } from './persisted-keys';
 import type { IndicatorStore, ProcessorWrite, StoredCheckpoint } from './processor-store';
 
 // What a fold did: the changes it produced, and the events it could not count.
@@ -24,28 +25,32 @@ export class ProcessorEngine {
   private flushes = 0;
   private folded = false; // events folded (or the clock moved) since the last checkpoint
 
-  private constructor(readonly engine: IndicatorEngine) {}
+  private constructor(
+    readonly engine: IndicatorEngine,
+    readonly keys: PersistedKeys | undefined,
+  ) {}
 
   // The engine of a checkpoint, or a fresh one; with the checkpoint it came from. `time` bounds every org
   // clock (a checkpoint's clock beyond it is clamped on restore); `teamOf`, the roster of record, decides
-  // the team of an event naming an agent.
+  // the team of an event naming an agent. `repeats`: who tells repeats of an idempotency key apart —
+  // the log itself (Postgres: its unique index), or the engine with its keys in the store (Kafka).
   static async load(
     store: IndicatorStore,
     checkpointName: string,
     definitions: DefinitionSet,
-    time?: ReceiverClock,
-    teamOf?: TeamOf,
+    o: { repeats: 'log' | 'store'; time?: ReceiverClock | undefined; teamOf?: TeamOf | undefined },
   ): Promise<{ unit: ProcessorEngine; checkpoint: StoredCheckpoint | undefined }> {
     const { indicators, orgs } = definitions;
     const checkpoint = await store.loadCheckpoint(checkpointName);
-    const options: EngineOptions = {};
-    if (time !== undefined) options.timeBound = time;
-    if (teamOf !== undefined) options.teamOf = teamOf;
+    const keys = o.repeats === 'store' ? new PersistedKeys() : undefined;
+    const options: EngineOptions = { dedup: keys ?? false };
+    if (o.time !== undefined) options.timeBound = o.time;
+    if (o.teamOf !== undefined) options.teamOf = o.teamOf;
     const engine =
       checkpoint === undefined
         ? new IndicatorEngine(indicators, orgs, options)
         : IndicatorEngine.restore(indicators, orgs, checkpoint.snapshot, options);
-    return { unit: new ProcessorEngine(engine), checkpoint };
+    return { unit: new ProcessorEngine(engine, keys), checkpoint };
   }
 
   // changed rows folded but not yet handed to the store
@@ -119,6 +124,7 @@ export class ProcessorEngine {
       this.folded = false;
       write.checkpoint = { offset: w.offset, snapshot: JSON.stringify(this.engine.snapshot()) };
       if (w.offsets !== undefined) write.checkpoint.offsets = { ...w.offsets };
+      if (this.keys !== undefined) write.checkpoint.keys = this.keys.take();
     }
     if (w.outbox && changes.length > 0) {
       write.outbox = { changes, clock: this.engine.clock, clocks: this.engine.clocks(), offset: w.offset };
