@@ -145,6 +145,10 @@ class ObservedSource implements ProcessorSource {
     return this.inner.started;
   }
 
+  get checkpointBytes(): number {
+    return this.inner.checkpointBytes;
+  }
+
   async fold(): Promise<Folded> {
     const result = await this.inner.fold();
     if (result.events > 0) this.firstReceivedAt ??= performance.now();
@@ -186,6 +190,7 @@ function runProcessor(source: ProcessorSource, errors: string[]): ProcessorRunne
     eventsByOutcome: ignored,
     rejectedByCode: ignored,
     consumerLag: ignored,
+    checkpointBytes: ignored,
     foldSeconds: ignored,
     flushSeconds: ignored,
     scoreSeconds: ignored,

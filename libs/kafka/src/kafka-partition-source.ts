@@ -78,6 +78,10 @@ export class KafkaPartitionSource implements ProcessorSource {
     return this.options.processor.uncheckpointed;
   }
 
+  get checkpointBytes(): number {
+    return this.options.processor.checkpointBytes;
+  }
+
   get started(): boolean {
     return this.options.processor.assigned.length > 0;
   }

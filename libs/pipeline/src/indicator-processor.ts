@@ -53,6 +53,10 @@ export class IndicatorProcessor {
     return this.unit.unflushed;
   }
 
+  get checkpointBytes(): number {
+    return this.unit.checkpointBytes;
+  }
+
   // progress a checkpoint does not hold yet
   get uncheckpointed(): boolean {
     return this.unit.uncheckpointed;

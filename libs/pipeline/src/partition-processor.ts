@@ -66,6 +66,12 @@ export class PartitionProcessor {
     return this.partitions.get(partition)?.next;
   }
 
+  get checkpointBytes(): number {
+    let n = 0;
+    for (const p of this.partitions.values()) n += p.unit.checkpointBytes;
+    return n;
+  }
+
   // progress a checkpoint does not hold yet
   get uncheckpointed(): boolean {
     for (const p of this.partitions.values()) if (p.unit.uncheckpointed) return true;

@@ -24,6 +24,7 @@ export class ProcessorEngine {
   private readonly pending = new PendingChanges();
   private flushes = 0;
   private folded = false; // events folded (or the clock moved) since the last checkpoint
+  checkpointBytes = 0; // the last checkpoint's snapshot, serialised
 
   private constructor(
     readonly engine: IndicatorEngine,
@@ -123,6 +124,7 @@ export class ProcessorEngine {
       this.flushes = 0;
       this.folded = false;
       write.checkpoint = { offset: w.offset, snapshot: JSON.stringify(this.engine.snapshot()) };
+      this.checkpointBytes = write.checkpoint.snapshot.length;
       if (w.offsets !== undefined) write.checkpoint.offsets = { ...w.offsets };
       if (this.keys !== undefined) write.checkpoint.keys = this.keys.take();
     }

@@ -34,6 +34,7 @@ class FakeSource implements ProcessorSource {
   unflushed = 0;
   uncheckpointed = false;
   started = false;
+  checkpointBytes = 0;
   restarts = 0;
   failFlushes = 0;
   stopped = false;
@@ -111,6 +112,7 @@ describe('ProcessorRunner', () => {
   it('hands each fold to scoring at once, writes it behind, and checkpoints on stop', async () => {
     const source = new FakeSource();
     const sent: ChangeBatch[] = [];
+    source.checkpointBytes = 4096;
     source.queue.push(folded([value('T1')]), folded([value('T2')]));
     const { runner, metrics } = start(source, { kind: 'send', send: (b) => Promise.resolve(void sent.push(b)) });
     await until(() => sent.length === 2 && source.unflushed === 0);
@@ -119,6 +121,8 @@ describe('ProcessorRunner', () => {
     expect(source.flushes.every((f) => f.outbox === false)).toBe(true);
     expect(metrics.values.foldSeconds?.length).toBe(2);
     expect(metrics.values.consumerLag).toEqual([3, 3]);
+    await until(() => (metrics.values.checkpointBytes ?? []).length > 0);
+    expect(metrics.values.checkpointBytes?.at(-1)).toBe(4096); // after a flush: the state's size
     runners.splice(0);
     await runner.stop();
     expect(source.flushes.at(-1)).toEqual({ checkpoint: true, outbox: false });

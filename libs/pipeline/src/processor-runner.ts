@@ -17,6 +17,7 @@ export interface ProcessorSource {
   readonly unflushed: number; // changed rows folded, not yet written
   readonly uncheckpointed: boolean; // progress no checkpoint holds yet
   readonly started: boolean; // some engine has folded an event (a clock to move)
+  readonly checkpointBytes: number; // the size of the engines' last checkpoints (snapshot JSON)
   // Writes the changes folded so far (with `outbox`, the message announcing them to scoring in the same
   // transaction), every few flushes or when asked with the checkpoint. Writes run one at a time.
   flush(options: { checkpoint?: boolean; outbox: boolean }): Promise<void>;
@@ -128,6 +129,7 @@ export class ProcessorRunner {
     this.flushing = this.o.source.flush({ outbox: this.o.changes.kind === 'outbox' }).then(
       () => {
         this.o.metrics.flushSeconds.observe((performance.now() - started) / 1000);
+        this.o.metrics.checkpointBytes.set(this.o.source.checkpointBytes);
         this.flushing = undefined;
       },
       (err: unknown) => {
