@@ -18,6 +18,9 @@ export interface Folded {
   acceptedAt?: number; // when the oldest event folded was durably accepted (end-to-end latency)
 }
 
+// a checkpoint waits at least this many times as long as the last snapshot took
+const CHECKPOINT_PACE = 9;
+
 // One engine as a processor runs it, over the Postgres log or one Kafka partition: restored from its
 // checkpoint, folding batches, keeping the changes for the next flush, and shaping that flush's write.
 export class ProcessorEngine {
@@ -25,10 +28,12 @@ export class ProcessorEngine {
   private flushes = 0;
   private folded = false; // events folded (or the clock moved) since the last checkpoint
   checkpointBytes = 0; // the last checkpoint's snapshot, serialised
+  private nextCheckpointAt = Number.NEGATIVE_INFINITY; // (ms of `clock`) the earliest a due checkpoint is taken
 
   private constructor(
     readonly engine: IndicatorEngine,
     readonly keys: PersistedKeys | undefined,
+    private readonly clock: () => number,
   ) {}
 
   // The engine of a checkpoint, or a fresh one; with the checkpoint it came from. `time` bounds every org
@@ -39,7 +44,12 @@ export class ProcessorEngine {
     store: IndicatorStore,
     checkpointName: string,
     definitions: DefinitionSet,
-    o: { repeats: 'log' | 'store'; time?: ReceiverClock | undefined; teamOf?: TeamOf | undefined },
+    o: {
+      repeats: 'log' | 'store';
+      time?: ReceiverClock | undefined;
+      teamOf?: TeamOf | undefined;
+      clock?: () => number; // ms, for the checkpoints' pace (tests)
+    },
   ): Promise<{ unit: ProcessorEngine; checkpoint: StoredCheckpoint | undefined }> {
     const { indicators, orgs } = definitions;
     const checkpoint = await store.loadCheckpoint(checkpointName);
@@ -51,7 +61,7 @@ export class ProcessorEngine {
       checkpoint === undefined
         ? new IndicatorEngine(indicators, orgs, options)
         : IndicatorEngine.restore(indicators, orgs, checkpoint.snapshot, options);
-    return { unit: new ProcessorEngine(engine, keys), checkpoint };
+    return { unit: new ProcessorEngine(engine, keys, o.clock ?? (() => performance.now())), checkpoint };
   }
 
   // changed rows folded but not yet handed to the store
@@ -117,13 +127,19 @@ export class ProcessorEngine {
     // nothing new since the last checkpoint: no write, and no checkpoint due
     if (changes.length === 0 && !this.folded && !w.forceCheckpoint) return undefined;
     this.flushes++;
-    const checkpointNow = w.forceCheckpoint || this.flushes >= w.checkpointEvery;
+    // The snapshot is the whole state: the larger it grows, the rarer the checkpoints, so that taking them
+    // costs at most a tenth of the time however large the state (a restart replays a little more).
+    const checkpointNow =
+      w.forceCheckpoint || (this.flushes >= w.checkpointEvery && this.clock() >= this.nextCheckpointAt);
     if (changes.length === 0 && !checkpointNow) return undefined;
     const write: ProcessorWrite = { processor: w.processor, offset: w.offset, changes };
     if (checkpointNow) {
       this.flushes = 0;
       this.folded = false;
+      const started = this.clock();
       write.checkpoint = { offset: w.offset, snapshot: JSON.stringify(this.engine.snapshot()) };
+      const ended = this.clock();
+      this.nextCheckpointAt = ended + CHECKPOINT_PACE * (ended - started);
       this.checkpointBytes = write.checkpoint.snapshot.length;
       if (w.offsets !== undefined) write.checkpoint.offsets = { ...w.offsets };
       if (this.keys !== undefined) write.checkpoint.keys = this.keys.take();
