@@ -208,10 +208,10 @@ describe('the alerts API and its live pushes', () => {
       const outlet = transport.outlet('alerts');
       if (outlet.kind !== 'send') throw new Error('in one process the alerts feed is sent');
       await outlet.send({ transitions: record === undefined ? [] : [record], acknowledged: [] });
-      await until(async () => sockets.admin.got.length > 0 && sockets.manager.got.length > 0);
+      await until(() => Promise.resolve(sockets.admin.got.length > 0 && sockets.manager.got.length > 0));
       const a2 = ids.get('O1 agent A2') as number;
       expect((await ack(a2, await manager())).status).toBe(200);
-      await until(async () => sockets.admin.got.length > 1 && sockets.manager.got.length > 1);
+      await until(() => Promise.resolve(sockets.admin.got.length > 1 && sockets.manager.got.length > 1));
       const summary = (got: AlertNews[]) =>
         got.flatMap((n) => [
           ...n.transitions.map((x) => `${x.kind} ${x.level}:${x.entityId}`),
