@@ -146,7 +146,6 @@ const STRINGS = {
   alert_fired: { zh: '已触发', en: 'Fired' },
   alert_resolved: { zh: '已恢复', en: 'Resolved' },
   alertSince: { zh: '自 {time}', en: 'since {time}' },
-  alertValue: { zh: '值 {value}', en: 'value {value}' },
   alertAcked: { zh: '{by} 已确认 · {time}', en: 'Acknowledged by {by} · {time}' },
   alertAck: { zh: '确认', en: 'Acknowledge' },
   alertAckLabel: { zh: '确认告警：{name}', en: 'Acknowledge the alert: {name}' },

@@ -1,7 +1,6 @@
 import { api, HttpError } from '../api';
 import { entityOf, instanceOf, type AlertCenter } from '../alert-center';
 import { h, Keyed, setAttr, setHidden, setText } from '../dom';
-import { formatNumber } from '../format';
 import { bellIcon, closeIcon } from '../icons';
 import { loc, locale, prettifyId, t, tKey } from '../i18n';
 import type { CardStore } from '../store';
@@ -111,6 +110,7 @@ class CurrentItem {
     required: true,
   });
   private alert: CurrentAlert | null = null;
+  private focused = false;
 
   constructor(
     private readonly store: CardStore,
@@ -165,9 +165,9 @@ class CurrentItem {
       h('p', { class: 'alert-title' }, this.rule),
       h('p', { class: 'alert-sub' }, this.what, ' · ', this.link),
       this.acked,
-      this.message,
       mayAct ? h('div', { class: 'alert-actions' }, this.ack, this.silenceBtn) : null,
       this.form,
+      this.message,
     );
   }
 
@@ -175,7 +175,7 @@ class CurrentItem {
     this.alert = alert;
     const { rule, kpiName, entity, href } = describe(alert, this.store);
     const severity = alert.severity ?? 'info';
-    this.el.className = `alert-item sev-${severity} is-${alert.status}`;
+    this.el.className = `alert-item sev-${severity} is-${alert.status}${this.focused ? ' is-focused' : ''}`;
     setAttr(this.el, 'data-alert-id', alert.id === null ? null : String(alert.id));
     setAttr(this.el, 'data-status', alert.status);
     setAttr(this.el, 'data-entity', entityOf(alert));
@@ -184,10 +184,7 @@ class CurrentItem {
     setText(this.status, tKey(`alert_${alert.status}`));
     setText(this.since, t('alertSince', { time: when(alert.since) }));
     setText(this.rule, rule);
-    setText(
-      this.what,
-      alert.value === null ? kpiName : `${kpiName} (${t('alertValue', { value: formatNumber(alert.value) })})`,
-    );
+    setText(this.what, kpiName);
     setText(this.link, entity);
     setAttr(this.link, 'href', href);
     const ack = alert.acknowledged;
@@ -199,11 +196,16 @@ class CurrentItem {
     setAttr(this.silenceBtn, 'aria-label', t('alertSilenceLabel', { name: label }));
   }
 
+  // the alert a red-line badge opened: outlined for a moment, its first button focused
   focus(): void {
+    this.focused = true;
     this.el.classList.add('is-focused');
     this.el.scrollIntoView({ block: 'nearest' });
-    (this.mayAct ? this.ack : this.link).focus({ preventScroll: true });
-    window.setTimeout(() => this.el.classList.remove('is-focused'), 2400);
+    (this.mayAct && !this.ack.hidden ? this.ack : this.link).focus({ preventScroll: true });
+    window.setTimeout(() => {
+      this.focused = false;
+      this.el.classList.remove('is-focused');
+    }, 2400);
   }
 
   private show(message: string | null): void {
