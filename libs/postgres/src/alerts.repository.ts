@@ -110,44 +110,47 @@ export class AlertsRepository implements AlertStore {
             ),
           ],
         );
-      if (transitions.length === 0) return [];
-      const recorded = await tx.query<AlertRecordRow[]>(
-        `INSERT INTO alert_transitions (key, org_id, scorecard, rule, kpi, level, entity_id, period_start, kind,
-             severity, name, labels, value, fired_at, at)
-           SELECT e->>0, e->>1, e->>2, e->>3, e->>4, e->>5, e->>6, (e->>7)::timestamptz, e->>8, e->>9, e->10, e->11,
-             (e->>12)::float8, (e->>13)::timestamptz, (e->>14)::timestamptz
-             FROM json_array_elements($1::json) e
-           ON CONFLICT (key) DO NOTHING
-           RETURNING ${ALERT_RECORD_COLUMNS}`,
-        [
-          JSON.stringify(
-            transitions.map((c) => {
-              const t = c.transition as NonNullable<AlertChange['transition']>;
-              const i = c.instance;
-              return [
-                t.key,
-                i.entity.orgId,
-                i.scorecard,
-                i.rule,
-                i.kpi,
-                i.entity.level,
-                i.entity.id,
-                i.periodStart === null ? null : iso(i.periodStart),
-                t.kind,
-                c.rule.severity,
-                c.rule.name,
-                c.rule.labels,
-                t.value !== null && Number.isFinite(t.value) ? t.value : null,
-                iso(t.firedAt),
-                iso(t.at),
-              ];
-            }),
-          ),
-        ],
-      );
-      const records = recorded.map(toAlertRecord);
-      if (announce && records.length > 0) await appendToFeed(tx, 'alerts', { transitions: records, acknowledged: [] });
-      return records;
+      let recorded: AlertRecord[] = [];
+      if (transitions.length > 0)
+        recorded = (
+          await tx.query<AlertRecordRow[]>(
+            `INSERT INTO alert_transitions (key, org_id, scorecard, rule, kpi, level, entity_id, period_start, kind,
+               severity, name, labels, value, fired_at, at)
+             SELECT e->>0, e->>1, e->>2, e->>3, e->>4, e->>5, e->>6, (e->>7)::timestamptz, e->>8, e->>9, e->10, e->11,
+               (e->>12)::float8, (e->>13)::timestamptz, (e->>14)::timestamptz
+               FROM json_array_elements($1::json) e
+             ON CONFLICT (key) DO NOTHING
+             RETURNING ${ALERT_RECORD_COLUMNS}`,
+            [
+              JSON.stringify(
+                transitions.map((c) => {
+                  const t = c.transition as NonNullable<AlertChange['transition']>;
+                  const i = c.instance;
+                  return [
+                    t.key,
+                    i.entity.orgId,
+                    i.scorecard,
+                    i.rule,
+                    i.kpi,
+                    i.entity.level,
+                    i.entity.id,
+                    i.periodStart === null ? null : iso(i.periodStart),
+                    t.kind,
+                    c.rule.severity,
+                    c.rule.name,
+                    c.rule.labels,
+                    t.value !== null && Number.isFinite(t.value) ? t.value : null,
+                    iso(t.firedAt),
+                    iso(t.at),
+                  ];
+                }),
+              ),
+            ],
+          )
+        ).map(toAlertRecord);
+      if (announce && recorded.length > 0)
+        await appendToFeed(tx, 'alerts', { transitions: recorded, acknowledged: [] });
+      return recorded;
     });
   }
 }
