@@ -285,8 +285,20 @@ export class AlertPanel {
   readonly el: HTMLElement;
   private readonly closeBtn: HTMLButtonElement;
   private readonly tabs: Record<'now' | 'history', HTMLButtonElement>;
-  private readonly nowList = h('div', { class: 'alert-list', 'data-testid': 'alert-list', role: 'tabpanel' });
-  private readonly historyList = h('div', { class: 'alert-list', 'data-testid': 'alert-history', role: 'tabpanel' });
+  private readonly nowList = h('div', {
+    id: 'alert-tabpanel-now',
+    class: 'alert-list',
+    'data-testid': 'alert-list',
+    role: 'tabpanel',
+    'aria-labelledby': 'alert-tab-now',
+  });
+  private readonly historyList = h('div', {
+    id: 'alert-tabpanel-history',
+    class: 'alert-list',
+    'data-testid': 'alert-history',
+    role: 'tabpanel',
+    'aria-labelledby': 'alert-tab-history',
+  });
   private readonly older: HTMLButtonElement;
   private readonly empty = h('p', { class: 'alert-empty' });
   private readonly error = h('p', { class: 'alert-message', role: 'alert' });
@@ -341,7 +353,9 @@ export class AlertPanel {
         {
           type: 'button',
           role: 'tab',
+          id: `alert-tab-${which}`,
           class: 'alert-tab',
+          'aria-controls': `alert-tabpanel-${which}`,
           'data-testid': `alert-tab-${which}`,
           onclick: () => this.show(which),
         },
