@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoomUpdate } from '#libs/pipeline';
+import type { AlertNews, RoomUpdate } from '#libs/pipeline';
 import { orderingKey } from '#libs/event-log';
 import { KafkaConnection } from '#libs/kafka';
 import { manualScore, ticketSolved } from '../support/events';
@@ -45,8 +45,8 @@ function listen(socket: Socket) {
   return Object.assign(wait, { updates });
 }
 
-// The four services as processes of their own on one database, plus a second scorecard gateway: on the
-// embedded default, changes, scorecards and published definitions travel through the Postgres feeds;
+// The five services as processes of their own on one database, plus a second scorecard gateway: on the
+// embedded default, changes, scorecards, alerts and published definitions travel through the Postgres feeds;
 // with KAFKA_BROKERS set, events, changes and scorecards travel over Kafka topics (kafkajs against the
 // test broker), published definitions through Postgres, and a second scoring service joins the first's
 // consumer group.
@@ -60,6 +60,7 @@ describe.each([
   const sockets: Socket[] = [];
   let next: ReturnType<typeof listen>;
   let nextOnSecond: ReturnType<typeof listen>;
+  const alertNews: AlertNews[][] = []; // each gateway's socket's `alerts` pushes
   let admin: string;
   let zendesk: string; // write tokens of two sources
   let lms: string;
@@ -79,7 +80,7 @@ describe.each([
     // topics are provisioned at start: one process first, so the others find them
     services['ingest-gateway'] = await startService('ingest-gateway', env);
     // over Kafka two scoring services share the changes topic's partitions in one consumer group
-    const names = ['indicator-processor', 'scoring-service', 'scorecard-gateway', 'scorecard-gateway-2'];
+    const names = ['indicator-processor', 'scoring-service', 'scorecard-gateway', 'scorecard-gateway-2', 'alerting'];
     if (kafka) names.push('scoring-service-2');
     const started = await Promise.all(names.map((name) => startService(name.replace(/-2$/, ''), env)));
     names.forEach((name, i) => (services[name] = started[i] as ServiceProcess));
@@ -90,6 +91,10 @@ describe.each([
       if (gateway === 'scorecard-gateway') next = wait;
       else nextOnSecond = wait;
       await socket.emitWithAck('join', { room: 'team:O1:T1' });
+      const news: AlertNews[] = [];
+      alertNews.push(news);
+      socket.on('alerts', (n: AlertNews) => news.push(n));
+      await socket.emitWithAck('join-alerts');
     }
   }, 60_000);
   afterAll(async () => {
@@ -113,6 +118,40 @@ describe.each([
       u.card.score.kpis.find((k) => k.kpi === 'fcr')?.actual === 0.75;
     expect((await next(fcr)).room).toBe('team:O1:T1');
     expect((await nextOnSecond(fcr)).room).toBe('team:O1:T1');
+  });
+
+  it('a red line fired in the alerting process reaches both gateways, and an acknowledgement on one reaches the other', async () => {
+    // compliance reports a sensitive-data violation of team T1: a red line, a critical alert at once
+    const scored = manualScore('v1', 'manual.support.privacy_violations', 1, 'compliance', iso(Date.now() - 30_000));
+    const violation = {
+      ...scored,
+      data: { orgId: 'O1', teamId: 'T1', indicator: scored.data.indicator, value: 1, reviewerId: 'compliance' },
+    };
+    const posted = await fetch(`${services['ingest-gateway']?.url}/v1/events`, {
+      method: 'POST',
+      headers: asSource(lms),
+      body: JSON.stringify([violation]),
+    });
+    expect(posted.status).toBe(202);
+    const fired = (news: AlertNews[]) =>
+      news
+        .flatMap((n) => n.transitions)
+        .find(
+          (a) => a.rule === 'red-lines' && a.kpi === 'privacy_violations' && a.level === 'team' && a.kind === 'fired',
+        );
+    await until(() => Promise.resolve(alertNews.every((news) => fired(news) !== undefined)), 20_000);
+    const [first = [], second = []] = alertNews;
+    const alert = fired(first);
+    expect(alert).toMatchObject({ orgId: 'O1', entityId: 'T1', severity: 'critical' });
+    expect(fired(second)?.id).toBe(alert?.id);
+    const ack = await fetch(`${services['scorecard-gateway']?.url}/v1/alerts/${alert?.id}/acknowledge`, {
+      method: 'POST',
+      headers: bearer(admin),
+    });
+    expect(ack.status).toBe(200);
+    const acked = () => second.flatMap((n) => n.acknowledged).find((a) => a.id === alert?.id);
+    await until(() => Promise.resolve(acked() !== undefined), 20_000);
+    expect(acked()).toMatchObject({ by: 'hr-admin', entityId: 'T1' });
   });
 
   it("a version published on a gateway process re-scores its org's cards in the scoring process, and no other org's", async () => {
@@ -221,6 +260,6 @@ describe.each([
     for (const s of Object.values(services)) s.child.kill('SIGTERM');
     const codes = await Promise.all(Object.values(services).map((s) => s.exited));
     expect(codes).toEqual(codes.map(() => 0));
-    expect(codes).toHaveLength(kafka ? 6 : 5);
+    expect(codes).toHaveLength(kafka ? 7 : 6);
   });
 });

@@ -1,5 +1,14 @@
 import { getToken } from './auth';
-import type { HistoryPoint, Me, Period, ScoredCard } from './types';
+import type {
+  AlertAck,
+  CurrentAlerts,
+  HistoryEntry,
+  HistoryPoint,
+  Me,
+  Period,
+  ScoredCard,
+  SilenceRequest,
+} from './types';
 
 export class UnauthorizedError extends Error {
   override readonly name = 'UnauthorizedError';
@@ -35,17 +44,33 @@ async function messageOf(res: Response): Promise<string> {
   return text.trim() !== '' ? text.trim().slice(0, 300) : `${res.status} ${res.statusText}`;
 }
 
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return request<T>('GET', path, undefined, signal);
+}
+
+export function postJson<T>(path: string, body?: unknown): Promise<T> {
+  return request<T>('POST', path, body);
+}
+
+async function request<T>(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
   const token = getToken();
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (token !== null) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(path, { headers, signal, cache: 'no-store' });
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, {
+    method,
+    headers,
+    signal,
+    cache: 'no-store',
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   if (res.status === 401) {
     const message = await messageOf(res);
     onUnauthorized(message);
     throw new UnauthorizedError(message);
   }
   if (!res.ok) throw new HttpError(res.status, await messageOf(res));
+  if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
 
@@ -64,6 +89,11 @@ export const api = {
     getJson<ScoredCard[]>(
       `/v1/scorecards/${entityPath(entity)}/previous${period === 'live' ? '' : `?period=${entityPath(period)}`}`,
     ),
+  alerts: (): Promise<CurrentAlerts> => getJson<CurrentAlerts>('/v1/alerts'),
+  alertHistory: (before?: number): Promise<{ transitions: HistoryEntry[]; next: number | null }> =>
+    getJson(`/v1/alerts?history=1&limit=50${before === undefined ? '' : `&before=${before}`}`),
+  acknowledge: (id: number): Promise<AlertAck> => postJson<AlertAck>(`/v1/alerts/${id}/acknowledge`),
+  silence: (request: SilenceRequest): Promise<unknown> => postJson('/v1/alert-silences', request),
   history: (entity: string, scorecard: string, limit = 30): Promise<HistoryPoint[]> =>
     getJson<HistoryPoint[]>(
       `/v1/scorecards/${entityPath(entity)}/${encodeURIComponent(scorecard)}/history?limit=${limit}`,

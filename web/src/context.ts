@@ -27,6 +27,8 @@ export interface Ctx {
   follow(room: string): void;
   canSeeOrg(org: string): boolean;
   canSeeAgents(org: string, team: string): boolean;
+  // the alerts drawer, at the firing alert of this KPI of the entity's scorecard (a red-line tile's)
+  openAlert(entity: string, scorecard: string, kpi: string): void;
 }
 
 export interface View {

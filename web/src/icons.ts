@@ -147,3 +147,24 @@ export function globeIcon(): SVGSVGElement {
     }),
   );
 }
+
+export function bellIcon(): SVGSVGElement {
+  return icon(
+    'icon-bell',
+    s('path', {
+      d: 'M10 2.5a5 5 0 0 0-5 5v3.2L3.3 13.6a.8.8 0 0 0 .7 1.2h12a.8.8 0 0 0 .7-1.2L15 10.7V7.5a5 5 0 0 0-5-5z',
+      fill: 'none',
+      stroke: 'currentColor',
+      'stroke-width': 1.7,
+      'stroke-linejoin': 'round',
+    }),
+    s('path', { d: 'M8 16.8a2.1 2.1 0 0 0 4 0', fill: 'none', stroke: 'currentColor', 'stroke-width': 1.7 }),
+  );
+}
+
+export function closeIcon(): SVGSVGElement {
+  return icon(
+    'icon-close',
+    s('path', { d: 'M5 5l10 10M15 5 5 15', stroke: 'currentColor', 'stroke-width': 2, 'stroke-linecap': 'round' }),
+  );
+}

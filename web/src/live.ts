@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ConnectionState, RoomSnapshot, RoomUpdate, ScoredCard } from './types';
+import type { AlertNews, ConnectionState, RoomSnapshot, RoomUpdate, ScoredCard } from './types';
 
 export interface LiveHandlers {
   snapshot(room: string, cards: ScoredCard[]): void;
@@ -7,6 +7,8 @@ export interface LiveHandlers {
   state(state: ConnectionState): void;
   unauthorized(message: string): void;
   roomError(room: string, error: string | null): void;
+  alertsJoined(): void; // the alert rooms are joined (again): time to read the list
+  alerts(news: AlertNews): void;
 }
 
 interface RoomState {
@@ -40,6 +42,7 @@ export class LiveClient {
       this.offlineTimer = undefined;
       this.setState('live');
       for (const room of this.rooms.keys()) this.join(room);
+      this.joinAlerts();
     });
     this.socket.on('disconnect', (reason) => {
       if (this.closed) return;
@@ -63,6 +66,7 @@ export class LiveClient {
       this.down();
     });
     this.socket.on('scorecard', (update: RoomUpdate) => this.receive(update));
+    this.socket.on('alerts', (news: AlertNews) => this.on.alerts(news));
     window.addEventListener('offline', this.onOffline);
     window.addEventListener('online', this.onOnline);
   }
@@ -160,6 +164,20 @@ export class LiveClient {
         const buffered = state.buffer.sort((a, b) => a.seq - b.seq);
         state.buffer = [];
         for (const update of buffered) this.receive(update);
+      });
+  }
+
+  // the alert rooms of the token's scope; what was missed while away is read again after the join
+  private joinAlerts(): void {
+    this.socket
+      .timeout(JOIN_TIMEOUT_MS)
+      .emit('join-alerts', (err: Error | null, reply: { rooms?: string[]; error?: string } | undefined) => {
+        if (this.closed) return;
+        if (err !== null || reply === undefined || reply.error !== undefined) {
+          if (this.socket.connected) window.setTimeout(() => this.joinAlerts(), 2000);
+          return;
+        }
+        this.on.alertsJoined();
       });
   }
 

@@ -2,10 +2,12 @@ import { api, handleUnauthorized, HttpError, UnauthorizedError } from './api';
 import { captureTokenFromUrl, clearToken, getToken, setToken } from './auth';
 import type { Crumb, Ctx, View } from './context';
 import { initLang, onLangChange, t } from './i18n';
+import { AlertCenter } from './alert-center';
 import { LiveClient } from './live';
 import { CardStore, PeriodCache, PreviousCards, Trends } from './store';
 import type { ConnectionState, Me, Period, ScoredCard } from './types';
 import { AgentView } from './views/agent';
+import { AlertBell, AlertPanel } from './views/alerts';
 import { OrgView } from './views/org';
 import { Shell } from './views/shell';
 import { loadingPage, messagePage, signInPanel } from './views/signin';
@@ -51,6 +53,9 @@ class Session implements Ctx {
   readonly periods: PeriodCache;
   readonly previous: PreviousCards;
   readonly live: LiveClient;
+  readonly alerts: AlertCenter;
+  private bell: AlertBell | null = null;
+  private alertPanel: AlertPanel | null = null;
   private shell: Shell | null = null;
   private tv: TvView | null = null;
   private view: View | null = null;
@@ -67,6 +72,7 @@ class Session implements Ctx {
     this.trends = new Trends(changed);
     this.periods = new PeriodCache(changed);
     this.previous = new PreviousCards(changed);
+    this.alerts = new AlertCenter(changed);
     this.live = new LiveClient(token, {
       snapshot: (room, cards) => this.snapshot(room, cards),
       update: (room, card) => this.update(room, card),
@@ -76,6 +82,8 @@ class Session implements Ctx {
       },
       unauthorized: (message) => signOut(message),
       roomError: () => this.schedule(),
+      alertsJoined: () => void this.alerts.load(),
+      alerts: (news) => this.alerts.receive(news),
     });
     for (const room of me.rooms) this.live.ensure(room);
     this.build();
@@ -105,6 +113,24 @@ class Session implements Ctx {
     return this.me.rooms.includes(`team-agents:${org}:${team}`) || (this.me.role === 'admin' && this.me.org === org);
   }
 
+  openAlert(entity: string, scorecard: string, kpi: string): void {
+    this.alertPanel?.open({ entity, scorecard, kpi });
+    this.render();
+  }
+
+  private toggleAlerts(): void {
+    if (this.alertPanel === null) return;
+    if (this.alertPanel.opened) this.closeAlerts();
+    else this.alertPanel.open();
+    this.render();
+  }
+
+  private closeAlerts(): void {
+    this.alertPanel?.close();
+    this.render();
+    this.bell?.el.focus();
+  }
+
   // ---- live data
   private snapshot(room: string, cards: ScoredCard[]): void {
     this.store.snapshot(room, cards);
@@ -130,9 +156,12 @@ class Session implements Ctx {
 
   private render(): void {
     if (this.tv !== null) {
+      this.tv.alertCount.update(this.alerts.firing);
       this.tv.update();
       return;
     }
+    this.bell?.update(this.alerts.firing, this.alertPanel?.opened === true);
+    if (this.alertPanel?.opened === true) this.alertPanel.update();
     if (this.view === null || this.shell === null) return;
     this.view.update();
     this.shell.update(this.view.heading(), this.periods.period);
@@ -147,19 +176,26 @@ class Session implements Ctx {
     const scrollY = window.scrollY;
     this.view?.destroy?.();
     this.tv?.destroy();
+    const reopen = this.alertPanel?.opened === true;
     this.view = null;
     this.tv = null;
     this.shell = null;
+    this.bell = null;
+    this.alertPanel = null;
     document.body.classList.toggle('tv-mode', this.tvMode);
     if (this.tvMode) {
       this.tv = new TvView(this, rotateSeconds(window.location.search));
       root().replaceChildren(this.tv.el);
     } else {
+      this.bell = new AlertBell(() => this.toggleAlerts());
+      this.alertPanel = new AlertPanel(this.alerts, this.store, this.me, () => this.closeAlerts());
+      if (reopen) this.alertPanel.open();
       this.shell = new Shell(
         this.me,
         this.links(),
         (period) => this.setPeriod(period),
         () => signOut(null),
+        { bell: this.bell.el, panel: this.alertPanel.el },
       );
       root().replaceChildren(this.shell.el);
       this.route(false);

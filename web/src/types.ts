@@ -128,3 +128,70 @@ export type Period = 'live' | 'rolling:24h' | 'week' | 'month' | 'quarter';
 export const PERIODS: readonly Period[] = ['live', 'rolling:24h', 'week', 'month', 'quarter'];
 
 export type ConnectionState = 'live' | 'reconnecting' | 'offline';
+
+// ---- alerts (GET /v1/alerts, the socket's `alerts` message: libs/pipeline AlertRecord, libs/postgres
+// CurrentAlerts)
+
+export type AlertLevel = 'org' | 'team' | 'agent';
+
+// what an alert watches
+export interface AlertSubject {
+  orgId: string;
+  scorecard: string;
+  rule: string;
+  severity: string | null;
+  kpi: string; // '' for the card's total
+  level: AlertLevel;
+  entityId: string;
+  periodStart: string | null;
+  value: number | null;
+}
+
+export interface Acknowledgement {
+  by: string;
+  at: string;
+}
+
+export interface CurrentAlert extends AlertSubject {
+  id: number | null; // the fired transition; null while pending
+  status: 'pending' | 'firing';
+  ruleName: Localized | null;
+  since: string;
+  acknowledged: Acknowledgement | null;
+}
+
+export interface CurrentAlerts {
+  firing: number;
+  pending: number;
+  alerts: CurrentAlert[];
+}
+
+export interface AlertRecord extends AlertSubject {
+  id: number;
+  key: string;
+  kind: 'fired' | 'resolved';
+  ruleName: Localized;
+  firedAt: string;
+  at: string;
+}
+
+export type HistoryEntry = AlertRecord & { acknowledged: Acknowledgement | null };
+
+export interface AlertAck {
+  id: number;
+  orgId: string;
+  level: AlertLevel;
+  entityId: string;
+  by: string;
+  at: string;
+}
+
+// one push: the news, or "too much at once: read the list again"
+export type AlertNews = { transitions: AlertRecord[]; acknowledged: AlertAck[] } | { reload: true };
+
+// POST /v1/alert-silences
+export interface SilenceRequest {
+  matchers: { org: string; team?: string; agent?: string; kpi?: string; rule?: string };
+  endsAt: string;
+  comment: string;
+}

@@ -34,3 +34,4 @@ export {
   type RosterTeam,
   type UnknownMemberPolicy,
 } from './roster';
+export { alertRoomsFor, alertRoomsOf, alertScopeOf, inAlertScope, type AlertScope } from './alert-scope';

@@ -19,6 +19,7 @@ const FEED_TOPICS: Readonly<Record<Exclude<FeedName, 'definitions'>, string>> = 
   'indicator-changes': TOPICS.indicatorChanges,
   'scorecard-updates': TOPICS.scorecardUpdates,
   breaches: TOPICS.breaches,
+  alerts: TOPICS.alerts,
 };
 
 function topicOf(feed: FeedName): string {

@@ -15,6 +15,7 @@ export const TOPICS = {
   indicatorChanges: 'kpi.indicator-changes', // indicator-processor → scoring-service
   scorecardUpdates: 'kpi.scorecard-updates', // scoring-service → scorecard gateways
   breaches: 'kpi.breaches', // red-line breaches as they open, for alerting
+  alerts: 'kpi.alerts', // alert transitions and acknowledgements → scorecard gateways
 } as const;
 
 export type SourceTopic = (typeof TOPICS)['crm' | 'ticketing' | 'finance' | 'reviews'];

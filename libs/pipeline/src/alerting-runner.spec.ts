@@ -3,6 +3,7 @@ import { instanceKey, type AlertChange, type AlertState, type ClosedPeriod } fro
 import type { EntityRef, IndicatorValue } from '#libs/indicators';
 import { AlertingRunner, type AlertStore } from './alerting-runner';
 import { DefinitionsRegistry, parsePublished } from './definitions-registry';
+import type { AlertNews, AlertRecord } from './feeds';
 import { rescoreClosed, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
 
 // one org in Shanghai, FCR as a ratio of solved tickets, a monthly team card with two alert rules
@@ -79,14 +80,35 @@ class MemoryStore implements AlertStore {
     return Promise.resolve(mine.map((c) => ({ periodStart: c.periodStart, periodEnd: c.periodEnd, score: c.score })));
   }
 
-  apply(changes: readonly AlertChange[]): Promise<void> {
+  apply(changes: readonly AlertChange[]): Promise<AlertRecord[]> {
     this.applied++;
+    const recorded: AlertRecord[] = [];
     for (const c of changes) {
       if (c.state === null) this.stateByKey.delete(instanceKey(c.instance));
       else this.stateByKey.set(instanceKey(c.instance), c.state);
-      if (c.transition !== null && !this.transitions.has(c.transition.key)) this.transitions.set(c.transition.key, c);
+      const t = c.transition;
+      if (t === null || this.transitions.has(t.key)) continue;
+      this.transitions.set(t.key, c);
+      const i = c.instance;
+      recorded.push({
+        id: this.transitions.size,
+        key: t.key,
+        kind: t.kind,
+        orgId: i.entity.orgId,
+        scorecard: i.scorecard,
+        rule: i.rule,
+        ruleName: c.rule.name,
+        severity: c.rule.severity,
+        kpi: i.kpi,
+        level: i.entity.level,
+        entityId: i.entity.id,
+        periodStart: i.periodStart === null ? null : new Date(i.periodStart).toISOString(),
+        value: t.value,
+        firedAt: new Date(t.firedAt).toISOString(),
+        at: new Date(t.at).toISOString(),
+      });
     }
-    return Promise.resolve();
+    return Promise.resolve(recorded);
   }
 
   kinds(): string[] {
@@ -109,6 +131,28 @@ describe('the alerting runner reads the rules of scored cards', () => {
     expect(store.kinds()).toEqual(['fcr-off fired']);
     await runner.receive(batch); // redelivered after a crash before the offset was committed
     expect(store.kinds()).toEqual(['fcr-off fired']);
+  });
+
+  it('announces each recorded transition to the gateways once, after storing it', async () => {
+    const store = new MemoryStore();
+    const sent: AlertNews[] = [];
+    const news = {
+      kind: 'send' as const,
+      send: (message: AlertNews) => {
+        expect(store.transitions.size).toBeGreaterThan(0); // stored before it is announced
+        sent.push(message);
+        return Promise.resolve();
+      },
+    };
+    const runner = new AlertingRunner({ registry, store, logger: console, news });
+    await runner.receive({ cards: await live(NOV + 10 * HOUR, 70, 100), offset: 1 });
+    expect(sent).toEqual([]); // pending: nothing to show on the bell yet
+    const batch = { cards: await live(NOV + 11 * HOUR, 72, 100), offset: 2 };
+    await runner.receive(batch);
+    await runner.receive(batch);
+    expect(sent.map((m) => m.transitions.map((t) => `${t.rule} ${t.kind} ${t.level}:${t.entityId}`))).toEqual([
+      ['fcr-off fired team:T1'],
+    ]);
   });
 
   it('never fires on fewer events than minSample, whatever the rate', async () => {

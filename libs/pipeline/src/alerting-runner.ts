@@ -10,25 +10,28 @@ import {
 } from '#libs/alerting';
 import type { ScorecardDef } from '#libs/definitions';
 import type { DefinitionsRegistry } from './definitions-registry';
-import type { ScoredBatch } from './feeds';
+import type { AlertNews, AlertRecord, Outlet, ScoredBatch } from './feeds';
 import { errorMessage, type RunnerLogger } from './ports';
 import type { ScoredCard } from './rescore';
 import { retryTransient } from './transient-error';
 
 // Where alert states and transitions are kept. `apply` writes a batch's changes in one transaction:
 // each instance's state (deleted when inactive again) and each transition, once by its key (a batch
-// read again after a crash writes nothing twice), with the deliveries it routes to.
+// read again after a crash writes nothing twice), with the deliveries it routes to. It returns the
+// transitions it recorded now; `announce`: the `alerts` feed message announcing them goes in the same
+// transaction (the outbox).
 export interface AlertStore {
   states(instances: readonly AlertInstance[]): Promise<Map<string, AlertState>>;
   // the closed periods of a card for one entity ending at or before `until`, oldest first, at most `limit`
   closedPeriods(card: ScoredCard, until: number, limit: number): Promise<ClosedPeriod[]>;
-  apply(changes: readonly AlertChange[]): Promise<void>;
+  apply(changes: readonly AlertChange[], announce?: boolean): Promise<AlertRecord[]>;
 }
 
 export interface AlertingRunnerOptions {
   registry: DefinitionsRegistry;
   store: AlertStore;
   logger: RunnerLogger;
+  news?: Outlet<AlertNews>; // the recorded transitions, to the gateways (the page's bell)
   onTransitions?: (count: number) => void; // fired and resolved, for the metrics
   retryMs?: number; // the first pause before retrying a transient failure (doubling up to 10 s)
 }
@@ -98,9 +101,15 @@ export class AlertingRunner {
       }
     }
     if (changes.length === 0) return;
-    await this.o.store.apply(changes);
+    const news = this.o.news;
+    const recorded = await this.o.store.apply(changes, news?.kind === 'outbox');
     const transitions = changes.filter((c) => c.transition !== null).length;
     if (transitions > 0) this.o.onTransitions?.(transitions);
+    // sent once stored: a page that misses it (a send that failed) reads the stored alerts on its next load
+    if (news?.kind === 'send' && recorded.length > 0)
+      await news.send({ transitions: recorded, acknowledged: [] }).catch((err: unknown) => {
+        this.o.logger.warn(`alerting: announcing ${recorded.length} transitions to the page: ${errorMessage(err)}`);
+      });
   }
 }
 

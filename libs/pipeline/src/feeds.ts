@@ -8,6 +8,7 @@ export interface FeedMessages {
   'scorecard-updates': ScoredBatch; // scoring → every scorecard gateway
   breaches: OpenedBreach[]; // scoring → alerting: red lines as they are crossed
   definitions: PublishedNotice; // a version published on a gateway → scoring
+  alerts: AlertNews; // alerting and the gateways → every gateway: transitions recorded, alerts acknowledged
 }
 export type FeedName = keyof FeedMessages;
 
@@ -45,6 +46,41 @@ export interface OpenedBreach {
   entityId: string;
   periodStart: string;
   openedAt: string;
+}
+
+// An alert transition as recorded (alert_transitions), for the page: its id is what is acknowledged.
+// Times are RFC 3339 (event time, but `recordedAt`).
+export interface AlertRecord {
+  id: number;
+  key: string; // the idempotency key
+  kind: 'fired' | 'resolved';
+  orgId: string;
+  scorecard: string;
+  rule: string;
+  ruleName: { en: string; zh: string };
+  severity: string;
+  kpi: string; // '' for the card's total
+  level: 'org' | 'team' | 'agent';
+  entityId: string;
+  periodStart: string | null; // null for a streak
+  value: number | null; // what the rule compared
+  firedAt: string;
+  at: string;
+}
+
+// Someone acknowledged a fired alert (its transition's id).
+export interface AlertAck {
+  id: number;
+  orgId: string;
+  level: 'org' | 'team' | 'agent';
+  entityId: string;
+  by: string;
+  at: string;
+}
+
+export interface AlertNews {
+  transitions: AlertRecord[];
+  acknowledged: AlertAck[];
 }
 
 // How a producer hands a feed's messages on. `send`: at once (in this process, or a Kafka topic).
@@ -99,6 +135,16 @@ export const BY_ORG: { [F in FeedName]: (message: FeedMessages[F]) => [orgId: st
     [...groupBy(batch.cards, (c) => c.entity.orgId)].map(([org, cards]) => [org, { ...batch, cards }]),
   breaches: (breaches) => [...groupBy(breaches, (b) => b.orgId)],
   definitions: (published) => [[published.orgId ?? null, published]],
+  alerts: (news) => {
+    const orgs = new Set([...news.transitions, ...news.acknowledged].map((a) => a.orgId));
+    return [...orgs].map((org) => [
+      org,
+      {
+        transitions: news.transitions.filter((a) => a.orgId === org),
+        acknowledged: news.acknowledged.filter((a) => a.orgId === org),
+      },
+    ]);
+  },
 };
 
 // Items grouped by a key, each group in the items' order.

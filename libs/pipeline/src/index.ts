@@ -1,6 +1,9 @@
 export {
   BY_ORG,
   groupBy,
+  type AlertAck,
+  type AlertNews,
+  type AlertRecord,
   routeFeeds,
   type ChangeBatch,
   type FeedHandler,

@@ -11,3 +11,10 @@ export { PostgresFeedTransport } from './postgres-feed';
 export { SourcesRepository } from './sources.repository';
 export { AlertsRepository } from './alerts.repository';
 export { RetentionRepository } from './retention.repository';
+export {
+  AlertListRepository,
+  type Acknowledgement,
+  type CurrentAlert,
+  type CurrentAlerts,
+  type HistoryEntry,
+} from './alert-list.repository';

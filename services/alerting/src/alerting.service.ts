@@ -30,6 +30,7 @@ export class AlertingService implements OnApplicationBootstrap, OnApplicationShu
       registry,
       store,
       logger: this.logger,
+      news: transport.outlet('alerts'),
       onTransitions: (count) => metrics.alertTransitions.inc(count),
     });
   }

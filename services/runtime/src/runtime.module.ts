@@ -12,6 +12,7 @@ import {
   type Transport,
 } from '#libs/pipeline';
 import {
+  AlertListRepository,
   AlertsRepository,
   DefinitionVersionsRepository,
   IndicatorStateRepository,
@@ -29,6 +30,7 @@ import type { Database } from './database';
 import { HealthController } from './health.controller';
 import { PipelineMetrics } from './metrics';
 import {
+  ALERT_LIST,
   ALERTS,
   CLOCK,
   CONFIG,
@@ -135,6 +137,7 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: DEFINITION_VERSIONS, useValue: new DefinitionVersionsRepository(database.db) },
       { provide: REVOKED_TOKENS, useValue: new RevokedTokensRepository(database.db) },
       { provide: ALERTS, useValue: new AlertsRepository(database.db) },
+      { provide: ALERT_LIST, useValue: new AlertListRepository(database.db) },
     ];
     return {
       module: RuntimeModule,

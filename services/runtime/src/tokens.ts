@@ -21,6 +21,7 @@ export const SOURCES = Symbol('sources'); // SourcesRepository: who may write ev
 export const DEFINITION_VERSIONS = Symbol('definition-versions'); // DefinitionVersionsRepository
 export const REVOKED_TOKENS = Symbol('revoked-tokens'); // RevokedTokensRepository
 export const ALERTS = Symbol('alerts'); // AlertsRepository: alert states and transitions
+export const ALERT_LIST = Symbol('alert-list'); // AlertListRepository: the page's alerts and acknowledgements
 
 // the wall clock the processor ticks to when idle (tests move it by hand)
 export interface Clock {

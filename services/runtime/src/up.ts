@@ -134,6 +134,7 @@ export function transportFor(
     // for alerting consumers of the Kafka topic; on Postgres they read red_line_breaches itself
     breaches: elsewhere.kafka ?? inProcess,
     definitions: between('definitions', 'scorecard-gateway', 'scoring-service', 'alerting'),
+    alerts: between('alerts', 'alerting', 'scorecard-gateway'),
   });
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessService } from './access.service';
+import { AlertsController } from './alerts.controller';
 import { AuthGuard } from './auth.guard';
 import { DefinitionsController } from './definitions.controller';
 import { DefinitionsFollower } from './definitions-follower';
@@ -11,6 +12,13 @@ import { TokensController } from './tokens.controller';
 
 @Module({
   providers: [AccessService, AuthGuard, DefinitionsFollower, ScorecardGateway],
-  controllers: [DefinitionsController, RosterController, ScorecardsController, SourcesController, TokensController],
+  controllers: [
+    AlertsController,
+    DefinitionsController,
+    RosterController,
+    ScorecardsController,
+    SourcesController,
+    TokensController,
+  ],
 })
 export class ScorecardGatewayModule {}

@@ -10,9 +10,10 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { parseScope, scopeName, type Principal, type Scope } from '#libs/access';
+import { alertRoomsFor, alertRoomsOf, parseScope, scopeName, type Principal, type Scope } from '#libs/access';
 import {
   completeStoredCard,
+  type AlertNews,
   RoomLedger,
   type DefinitionsRegistry,
   type RoomSnapshot,
@@ -39,6 +40,9 @@ interface SocketData {
 
 // setTimeout takes at most 2^31 − 1 ms (24.8 days); a display token lives longer: the timer is re-armed
 const MAX_TIMER_MS = 2 ** 31 - 1;
+// the most alert news one push carries to a room; past it the room is told to read the list again (a
+// storm of transitions costs each page one request, not a flood of messages)
+const MAX_ALERTS_PER_PUSH = 100;
 // how often the tokens of the connected sockets are looked up in the revocation list (one query), so a
 // token revoked through another gateway closes its sockets here too
 const REVOCATION_SWEEP_MS = 30_000;
@@ -49,6 +53,8 @@ const REVOCATION_SWEEP_MS = 30_000;
 // team-agents:<org>:<team> (its agents' individual cards), agent:<org>:<agent>.
 // A socket lives as long as its token: closed at its exp, or when it is revoked; every join checks the
 // token again. A socket that leaves more than GATEWAY_SEND_BUFFER_BYTES unread is disconnected.
+// Alerts: `join-alerts` joins the alert rooms of the token's scope (libs/access alert-scope.ts); each
+// transition recorded and each acknowledgement then arrives as an `alerts` message.
 // Origins, message size: SecureIoAdapter (services/runtime/src/http-security.ts).
 @WebSocketGateway({ namespace: '/scorecards' })
 export class ScorecardGateway
@@ -58,6 +64,7 @@ export class ScorecardGateway
   private readonly ledger: RoomLedger;
   private readonly logger = new Logger('scorecard-gateway');
   private updates: Promise<Subscription> | undefined;
+  private alertNews: Promise<Subscription> | undefined;
   private sweep: NodeJS.Timeout | undefined;
 
   constructor(
@@ -109,6 +116,38 @@ export class ScorecardGateway
       mode: 'every',
       onError: (err) => this.logger.error(`reading scorecard updates: ${String(err)}`),
     });
+    this.alertNews = this.transport.subscribe('alerts', (news) => this.pushAlerts(news), {
+      consumer: 'gateway',
+      mode: 'every',
+      onError: (err) => this.logger.error(`reading alert news: ${String(err)}`),
+    });
+  }
+
+  // Each transition and acknowledgement to the alert rooms of its entity, one message per room.
+  private pushAlerts({ transitions, acknowledged }: AlertNews): void {
+    const byRoom = new Map<string, AlertNews>();
+    const teamOf = (org: string, agent: string) => this.access.teamOfNow(org, agent);
+    const add = <K extends keyof AlertNews>(kind: K, item: AlertNews[K][number]) => {
+      for (const room of alertRoomsOf({ level: item.level, id: item.entityId, orgId: item.orgId }, teamOf)) {
+        let news = byRoom.get(room);
+        if (news === undefined) byRoom.set(room, (news = { transitions: [], acknowledged: [] }));
+        (news[kind] as AlertNews[K][number][]).push(item);
+      }
+    };
+    for (const t of transitions) add('transitions', t);
+    for (const a of acknowledged) add('acknowledged', a);
+    const receivers = new Set<string>();
+    for (const [room, news] of byRoom) {
+      const members = this.server.adapter.rooms.get(room);
+      if (members === undefined || members.size === 0) continue;
+      const many = news.transitions.length + news.acknowledged.length > MAX_ALERTS_PER_PUSH;
+      this.server.to(room).emit('alerts', many ? { reload: true } : news);
+      for (const id of members) receivers.add(id);
+    }
+    for (const id of receivers) {
+      const socket = this.server.sockets.get(id);
+      if (socket !== undefined) this.dropIfBehind(socket);
+    }
   }
 
   handleConnection(socket: Socket): void {
@@ -123,6 +162,7 @@ export class ScorecardGateway
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.sweep);
     await (await this.updates)?.close();
+    await (await this.alertNews)?.close();
   }
 
   // An admin revoked this token (POST /v1/tokens/<jti>/revoke): this gateway's sockets holding it close
@@ -192,6 +232,27 @@ export class ScorecardGateway
     } finally {
       if (!socket.rooms.has(room)) data.budget.release(room);
     }
+  }
+
+  // The alert rooms of the token's scope, joined (again after a reconnect: the page asks then); the alerts
+  // themselves are read over REST (GET /v1/alerts), the pushes keep them current.
+  @SubscribeMessage('join-alerts')
+  async joinAlerts(@ConnectedSocket() socket: Socket): Promise<{ rooms: string[] } | { error: string }> {
+    const data = socket.data as SocketData;
+    if (this.dropIfBehind(socket)) return { error: 'slow-reader' };
+    const limited = data.budget.take(Date.now());
+    if (limited !== undefined) return { error: limited };
+    let principal: Principal;
+    try {
+      principal = await this.access.verifier.verify(data.token);
+    } catch (err) {
+      if (!(err instanceof Unauthorized)) throw err;
+      setImmediate(() => signOut(socket, err.message));
+      return { error: err.message };
+    }
+    const rooms = alertRoomsFor(principal);
+    await socket.join(rooms);
+    return { rooms };
   }
 
   // A socket with more unread than the ceiling is cut off at once (not socket.disconnect(), which waits

@@ -51,7 +51,12 @@ export class PanelList {
     this.el = h('div', { class: 'panels' }, list, this.empty, this.loading);
     this.panels = new Keyed(
       list,
-      (card) => new ScorecardPanel(entity, card.score.scorecard, ctx.trends, ctx.previous, options),
+      (card) =>
+        new ScorecardPanel(entity, card.score.scorecard, ctx.trends, ctx.previous, {
+          ...options,
+          // the wall has no alerts drawer: its badges stay badges
+          ...(options.tv === true ? {} : { openAlert: (e, s, k) => ctx.openAlert(e, s, k) }),
+        }),
       (panel, card) => panel.update(card),
     );
   }

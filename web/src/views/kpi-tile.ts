@@ -39,14 +39,30 @@ export class KpiTile {
   private readonly unscored = h('span', { class: 'status-pill status-unscored', 'data-testid': 'kpi-unscored' });
   private readonly spark = new Sparkline('sparkline tile-spark');
 
-  constructor(kpi: KpiScore) {
+  // onRedLine: the red-line badge is a button that opens the red line's alert
+  constructor(kpi: KpiScore, onRedLine?: () => void) {
     this.name = h('h4', { class: 'tile-name' });
-    this.redLine = h(
-      'span',
-      { class: 'redline-badge', 'data-testid': 'redline-badge' },
-      redLineIcon(),
-      h('span', {}, t('redLine')),
-    );
+    this.redLine =
+      onRedLine === undefined
+        ? h(
+            'span',
+            { class: 'redline-badge', 'data-testid': 'redline-badge' },
+            redLineIcon(),
+            h('span', {}, t('redLine')),
+          )
+        : h(
+            'button',
+            {
+              type: 'button',
+              class: 'redline-badge redline-link',
+              'data-testid': 'redline-badge',
+              title: t('redLineAlert'),
+              'aria-label': `${t('redLine')}: ${t('redLineAlert')}`,
+              onclick: onRedLine,
+            },
+            redLineIcon(),
+            h('span', {}, t('redLine')),
+          );
     this.actual = h('span', { class: 'tile-actual num', 'data-testid': 'kpi-actual' });
     this.target = h('dd', { class: 'num', 'data-testid': 'kpi-target' });
     this.achievement = h('dd', { class: 'num', 'data-testid': 'kpi-achievement' });

@@ -12,6 +12,7 @@ import { Sparkline } from './sparkline';
 
 export interface PanelOptions {
   tv?: boolean; // one flat grid of tiles that fills the screen, no dimension headings, no-data tiles hidden
+  openAlert?: (entity: string, scorecard: string, kpi: string) => void; // a red-line badge opens its alert
 }
 
 // An agent's card: their biggest gaps (the KPIs losing the most weighted points) and the points to the
@@ -164,7 +165,10 @@ export class ScorecardPanel {
     const tilesHost = h('div', { class: options.tv ? 'tiles tiles-fit' : 'tiles', 'data-testid': 'kpi-tiles' });
     this.tiles = new Keyed(
       tilesHost,
-      (kpi) => new KpiTile(kpi),
+      (kpi) => {
+        const open = options.openAlert;
+        return new KpiTile(kpi, open === undefined ? undefined : () => open(entity, scorecard, kpi.kpi));
+      },
       (tile, kpi) =>
         tile.update(kpi, this.series(kpi.kpi), {
           currency: this.card?.currency ?? '',

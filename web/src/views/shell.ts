@@ -19,7 +19,14 @@ export class Shell {
   private readonly host = h('div', { class: 'view-host' });
   private crumbKey = '';
 
-  constructor(me: Me, links: readonly Crumb[], onPeriod: (period: Period) => void, onSignOut: () => void) {
+  // alerts: the bell (in the header) and the drawer it opens
+  constructor(
+    me: Me,
+    links: readonly Crumb[],
+    onPeriod: (period: Period) => void,
+    onSignOut: () => void,
+    alerts: { bell: HTMLElement; panel: HTMLElement },
+  ) {
     this.periods = new PeriodSwitcher(onPeriod);
     for (const link of links)
       this.nav.append(
@@ -45,6 +52,7 @@ export class Shell {
         h(
           'div',
           { class: 'topbar-right' },
+          alerts.bell,
           this.connection.el,
           langToggle(),
           h('span', { class: 'user-chip', 'data-testid': 'user', 'data-role': me.role }, who),
@@ -72,6 +80,7 @@ export class Shell {
         ),
         this.host,
       ),
+      alerts.panel,
     );
   }
 

@@ -4,6 +4,7 @@ import { locale, t } from '../i18n';
 import type { Ctx } from '../context';
 import type { EntityRef } from '../types';
 import { PanelList } from './common';
+import { TvAlertCount } from './alerts';
 import { ConnectionIndicator } from './controls';
 
 const DEFAULT_ROTATE_S = 15;
@@ -18,6 +19,7 @@ export function rotateSeconds(search: string): number {
 export class TvView {
   readonly el: HTMLElement;
   readonly connection = new ConnectionIndicator();
+  readonly alertCount = new TvAlertCount();
   private readonly teamName = h('h1', { class: 'tv-team', 'data-testid': 'tv-team' });
   private readonly progress = h('span', { class: 'tv-progress num', 'data-testid': 'tv-progress' });
   private readonly dots = h('div', { class: 'tv-dots', 'aria-hidden': 'true' });
@@ -52,6 +54,7 @@ export class TvView {
           'div',
           { class: 'tv-meta' },
           h('div', { class: 'tv-count' }, this.progress, this.dots),
+          this.alertCount.el,
           this.connection.el,
           this.clock,
         ),

@@ -1,0 +1,229 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CanonicalEvent } from '#libs/events';
+import { loadConfig } from '../../services/runtime/src/config';
+import { up, type Running } from '../../services/runtime/src/up';
+import { ticketSolved } from '../support/events';
+import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { importRoster } from '../support/roster';
+import { schemaUrl } from '../support/service-process';
+import { postAsSources } from '../support/sources';
+import { AUTH_ENV, tokenFor } from '../support/tokens';
+import { until } from '../support/until';
+
+const SHOTS = 'test-output/screenshots';
+// the screenshots docs/alerts.md shows: refreshed there with KPI_PULSE_DOC_IMAGES=1 (a plain run leaves the
+// docs alone and writes them to test-output/screenshots only)
+const DOC_IMAGES = 'docs/images';
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1440, height: 900 };
+const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
+let n = 0;
+const solved = (teamId: string, agentId: string, contacts: number): CanonicalEvent => {
+  const e = ticketSolved(`alert-page-${++n}`, contacts, iso(Date.now() - 60_000));
+  return { ...e, data: { ...e.data, teamId, agentId } };
+};
+// compliance reports a sensitive-data violation for a team: a red line, which the seed's red-lines rule
+// turns into a critical alert at once
+const violation = (teamId: string): CanonicalEvent => ({
+  specversion: '1.0',
+  id: `alert-page-v-${++n}`,
+  source: 'reviews/compliance',
+  type: 'kpi.manual_score',
+  time: iso(Date.now() - 30_000),
+  data: { orgId: 'O1', teamId, indicator: 'manual.support.privacy_violations', value: 1, reviewerId: 'compliance' },
+});
+
+// What sticks out of the viewport sideways (run in the page, as a script: these specs compile without the
+// DOM's types).
+const OVERFLOWING = `(() => {
+  const width = window.innerWidth;
+  const out = [];
+  if (document.documentElement.scrollWidth > width) out.push('page ' + document.documentElement.scrollWidth + 'px');
+  for (const el of document.querySelectorAll('[data-testid="alert-panel"] *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    if (box.left < -0.5 || box.right > width + 0.5) out.push(el.tagName.toLowerCase() + '.' + el.getAttribute('class'));
+  }
+  return out;
+})()`;
+
+// The alerts on the page in Chromium, against the whole pipeline in one process: the bell counts the
+// firing alerts of the viewer's scope and goes up live when a red line fires; the list shows it, an
+// acknowledgement is stored and shown; silencing answers clearly while the server has no silences.
+describe('alerts on the scorecard page in Chromium', () => {
+  let t: TestDatabase;
+  let running: Running;
+  let browser: Browser;
+  const tokens = new Map<string, string>();
+  const post = async (events: CanonicalEvent[]) => {
+    for (const r of await postAsSources(t.db, running.url, events, tokens)) expect(r.status).toBe(202);
+  };
+  const open = async (path: string, token: string, viewport = DESKTOP): Promise<Page> => {
+    const page = await browser.newPage({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    page.on('pageerror', (err) => process.stderr.write(`page error: ${err.message}\n`));
+    const [before = path, hash] = path.split('#');
+    await page.goto(`${running.url}${before}?token=${token}${hash === undefined ? '' : `#${hash}`}`);
+    return page;
+  };
+  // the firing alerts of team O1-T1 and its agents, as stored
+  const firingInT1 = async () => {
+    const [row] = await t.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM alert_states
+        WHERE status = 'firing' AND org_id = 'O1'
+          AND ((level = 'team' AND entity_id = 'O1-T1') OR (level = 'agent' AND entity_id LIKE 'O1-T1-%'))`,
+    );
+    return row?.n ?? 0;
+  };
+  const transitions = async () =>
+    (await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM alert_transitions`))[0]?.n ?? 0;
+  const docShot = async (page: Page, name: string) => {
+    await page.screenshot({ path: `${SHOTS}/${name}.png` });
+    if (process.env.KPI_PULSE_DOC_IMAGES === '1') await page.screenshot({ path: `${DOC_IMAGES}/${name}.png` });
+  };
+  const bellCount = (page: Page) => page.locator('[data-testid="alert-bell"]').getAttribute('data-count');
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await migratedTestDatabase();
+    running = await up(
+      loadConfig({
+        DATABASE_URL: schemaUrl(DATABASE_URL, t.schema),
+        PORT: '0',
+        LOG_LEVEL: 'error',
+        PROCESSOR_FLUSH_MS: '100',
+        ...AUTH_ENV,
+      }),
+    );
+    await importRoster(t.db, 'O1', [
+      ['O1-T1-A1', 'O1-T1'],
+      ['O1-T1-A2', 'O1-T1'],
+      ['O1-T2-A1', 'O1-T2'],
+    ]);
+    await post([
+      solved('O1-T1', 'O1-T1-A1', 1),
+      solved('O1-T1', 'O1-T1-A2', 2),
+      solved('O1-T2', 'O1-T2-A1', 1),
+      violation('O1-T2'), // another team's red line: never on O1-T1's bell
+    ]);
+    await until(
+      async () =>
+        (await t.db.query<unknown[]>(`SELECT 1 FROM scorecards WHERE level = 'team' AND entity_id = 'O1-T1'`)).length >
+        0,
+      15_000,
+      100,
+    );
+    // whatever the first events fire, settled before the page opens: no transition for a second
+    let seen = -1;
+    await until(
+      async () => {
+        const now = await transitions();
+        const settled = now === seen;
+        seen = now;
+        return settled;
+      },
+      15_000,
+      1000,
+    );
+    browser = await chromium.launch({
+      executablePath: process.env.KPI_PULSE_CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+    await t?.drop();
+  });
+
+  it('the bell goes up live when a red line fires, the list shows it, and acknowledging it is stored', async () => {
+    const token = await tokenFor({ role: 'manager', org: 'O1', teams: ['O1-T1'] }, 'manager-li');
+    const page = await open('/#/team/O1/O1-T1', token);
+    await page.locator('[data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
+    const before = await firingInT1();
+    await expect.poll(() => bellCount(page), { timeout: 5_000 }).toBe(String(before));
+
+    await post([violation('O1-T1')]);
+    await until(async () => (await firingInT1()) > before, 15_000, 100);
+    // no reload: the push moved the bell
+    await expect.poll(() => bellCount(page), { timeout: 5_000, interval: 50 }).toBe(String(before + 1));
+    expect(await page.locator('[data-testid="alert-count"]').textContent()).toBe(String(before + 1));
+
+    // the red-line badge of the violated KPI opens the drawer at its alert
+    const badge = page.locator(
+      '[data-scorecard="cs-supervisor-monthly"] [data-kpi="privacy_violations"] [data-testid="redline-badge"]',
+    );
+    await badge.first().click();
+    const panel = page.locator('[data-testid="alert-panel"]');
+    await panel.waitFor({ state: 'visible' });
+    const item = panel.locator(
+      '[data-testid="alert-item"][data-entity="team:O1:O1-T1"][data-kpi="privacy_violations"][data-status="firing"]',
+    );
+    await item.waitFor();
+    expect(await item.textContent()).toContain('触碰红线');
+    expect(await item.getAttribute('class')).toContain('is-focused');
+    expect(await page.locator('[data-testid="alert-bell"]').getAttribute('aria-expanded')).toBe('true');
+    await page.evaluate('window.scrollTo(0, 0)');
+    await docShot(page, 'alerts-desktop-1440x900');
+
+    await item.locator('[data-testid="alert-ack"]').click();
+    await expect
+      .poll(() => item.locator('[data-testid="alert-acked"]').textContent(), { timeout: 5_000 })
+      .toContain('manager-li');
+    expect(await item.locator('[data-testid="alert-ack"]').isHidden()).toBe(true);
+    const id = Number(await item.getAttribute('data-alert-id'));
+    const stored = await t.db.query<{ by_subject: string }[]>(
+      `SELECT by_subject FROM alert_acknowledgements WHERE transition_id = $1`,
+      [id],
+    );
+    expect(stored).toEqual([{ by_subject: 'manager-li' }]);
+
+    // the history holds the firing, acknowledged
+    await panel.locator('[data-testid="alert-tab-history"]').click();
+    const history = panel.locator('[data-testid="alert-history-item"][data-kind="fired"]');
+    await history.first().waitFor();
+    expect(await panel.locator('[data-testid="alert-history"]').textContent()).toContain('manager-li');
+    // no other team's alert in this manager's list
+    expect(await panel.locator('[data-entity="team:O1:O1-T2"]').count()).toBe(0);
+    await page.close();
+  });
+
+  it('another viewer of the team sees the acknowledgement pushed, and silencing says clearly when the server has none', async () => {
+    const token = await tokenFor({ role: 'agent', org: 'O1', teams: ['O1-T1'], agent: 'O1-T1-A1' }, 'agent-wang');
+    const page = await open('/#/team/O1/O1-T1', token, PHONE);
+    await page.locator('[data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
+    await expect.poll(() => bellCount(page), { timeout: 5_000 }).not.toBe('0');
+    await page.locator('[data-testid="alert-bell"]').click();
+    const item = page.locator(
+      '[data-testid="alert-item"][data-entity="team:O1:O1-T1"][data-kpi="privacy_violations"][data-status="firing"]',
+    );
+    await item.waitFor();
+    expect(await item.locator('[data-testid="alert-acked"]').textContent()).toContain('manager-li');
+    await item.locator('[data-testid="alert-silence"]').click();
+    const form = item.locator('[data-testid="silence-form"]');
+    await form.locator('input[name="comment"]').fill('在处理');
+    await form.locator('button[type="submit"]').click();
+    // POST /v1/alert-silences is another change's: until it is there, the page says so
+    await expect
+      .poll(() => item.locator('.alert-message').textContent(), { timeout: 5_000 })
+      .toMatch(/静默|alert-silences/);
+    expect(await page.evaluate<string[]>(OVERFLOWING)).toEqual([]);
+    await docShot(page, 'alerts-phone-390x844');
+    await page.close();
+  });
+
+  it('the wall screen shows the count alone: no bell to open, no buttons', async () => {
+    const page = await open('/tv', await tokenFor({ role: 'display', org: 'O1' }), { width: 1920, height: 1080 });
+    const count = page.locator('[data-testid="alert-count"]');
+    await count.waitFor({ timeout: 15_000 });
+    // the org's and teams' firing alerts: the two teams' red lines at least
+    await expect
+      .poll(async () => Number(await count.getAttribute('data-count')), { timeout: 5_000 })
+      .toBeGreaterThan(1);
+    expect(await page.locator('[data-testid="alert-bell"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="alert-ack"], [data-testid="alert-silence"]').count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}/alerts-tv-1920x1080.png` });
+    await page.close();
+  });
+});
