@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { instanceKey, type AlertChange, type AlertState, type ClosedPeriod } from '#libs/alerting';
 import type { EntityRef, IndicatorValue } from '#libs/indicators';
-import { AlertingRunner, type AlertStore } from './alerting-runner';
+import { AlertingRunner, type AlertStore, type AlertTx } from './alerting-runner';
 import { DefinitionsRegistry, parsePublished } from './definitions-registry';
 import { rescoreClosed, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
 
@@ -79,14 +79,26 @@ class MemoryStore implements AlertStore {
     return Promise.resolve(mine.map((c) => ({ periodStart: c.periodStart, periodEnd: c.periodEnd, score: c.score })));
   }
 
-  apply(changes: readonly AlertChange[]): Promise<void> {
-    this.applied++;
-    for (const c of changes) {
-      if (c.state === null) this.stateByKey.delete(instanceKey(c.instance));
-      else this.stateByKey.set(instanceKey(c.instance), c.state);
-      if (c.transition !== null && !this.transitions.has(c.transition.key)) this.transitions.set(c.transition.key, c);
-    }
-    return Promise.resolve();
+  transaction<T>(work: (tx: AlertTx) => Promise<T>): Promise<T> {
+    const unrouted = () => Promise.reject(new Error('no routing in this spec'));
+    return work({
+      record: (changes) => {
+        this.applied++;
+        const recorded: AlertChange[] = [];
+        for (const c of changes) {
+          if (c.state === null) this.stateByKey.delete(instanceKey(c.instance));
+          else this.stateByKey.set(instanceKey(c.instance), c.state);
+          if (c.transition !== null && !this.transitions.has(c.transition.key)) {
+            this.transitions.set(c.transition.key, c);
+            recorded.push(c);
+          }
+        }
+        return Promise.resolve(recorded);
+      },
+      routing: unrouted,
+      dueRouting: unrouted,
+      save: unrouted,
+    });
   }
 
   kinds(): string[] {

@@ -11,3 +11,11 @@ export { PostgresFeedTransport } from './postgres-feed';
 export { SourcesRepository } from './sources.repository';
 export { AlertsRepository } from './alerts.repository';
 export { RetentionRepository } from './retention.repository';
+export {
+  AlertSubscriptionsRepository,
+  type DeliveryFilter,
+  type StoredDelivery,
+  type StoredSubscription,
+  type SubscriptionFields,
+} from './alert-subscriptions.repository';
+export { PostgresDeliveryOutbox } from './delivery-outbox';

@@ -37,6 +37,7 @@ describe('runtime configuration from the environment', () => {
         historyMs: 300_000,
         historyStepMs: 3_600_000,
         breachesMs: 2_592_000_000,
+        deliveriesMs: 2_592_000_000,
         everyMs: 300_000,
         batchSize: 5000,
       },

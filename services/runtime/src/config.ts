@@ -52,7 +52,8 @@ export interface RetentionConfig {
   feedMs: number | undefined; // Postgres feed rows, once every live reader has read them
   historyMs: number | undefined; // every version of indicator values and scorecards…
   historyStepMs: number; // …then one per step (and each value's or card's latest, forever)
-  breachesMs: number | undefined; // resolved red-line breaches, once no delivery of them is pending
+  breachesMs: number | undefined; // resolved red-line breaches
+  deliveriesMs: number | undefined; // alert deliveries delivered or failed (never a pending one)
   everyMs: number; // between pruning passes
   batchSize: number; // rows per delete
 }
@@ -196,6 +197,7 @@ function retention(env: Env): RetentionConfig {
     historyMs: keep(env, 'KPI_RETAIN_HISTORY', '5m'),
     historyStepMs: span(env, 'KPI_HISTORY_STEP', '1h'),
     breachesMs: keep(env, 'KPI_RETAIN_BREACHES', '30d'),
+    deliveriesMs: keep(env, 'KPI_RETAIN_DELIVERIES', '30d'),
     everyMs: span(env, 'KPI_RETENTION_EVERY', '5m'),
     batchSize: integer(env, 'KPI_RETENTION_BATCH', 5000),
   };

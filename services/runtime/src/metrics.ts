@@ -85,7 +85,7 @@ export class PipelineMetrics implements RunnerMetrics {
   });
   readonly retentionPrunedRows = new Counter({
     name: 'kpi_retention_pruned_rows_total',
-    help: 'Rows deleted by retention, by table (event-log, dead-letters, feed, indicator-history, scorecard-history, breaches)',
+    help: 'Rows deleted by retention, by table (event-log, dead-letters, feed, indicator-history, scorecard-history, breaches, deliveries)',
     labelNames: ['table'],
     registers: [this.registry],
   });
