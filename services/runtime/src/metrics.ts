@@ -72,6 +72,12 @@ export class PipelineMetrics implements RunnerMetrics {
     help: 'Alert rule instances that fired or resolved (docs/definitions.md "Alert rules")',
     registers: [this.registry],
   });
+  readonly alertDeliveries = new Counter({
+    name: 'kpi_alert_deliveries_total',
+    help: 'Alert delivery tries by status: delivered, retried (failed, tried again later), failed (after the last try)',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
   readonly slowReadersDisconnected = new Counter({
     name: 'kpi_gateway_slow_readers_disconnected_total',
     help: 'Scorecard sockets disconnected for leaving more than GATEWAY_SEND_BUFFER_BYTES unread',
