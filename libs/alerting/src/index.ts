@@ -28,3 +28,15 @@ export {
   type Routed,
   type RoutingInput,
 } from './route-alerts';
+export {
+  AlertInputError,
+  checkScope,
+  isObject,
+  parseMatchers,
+  parseRoutingFields,
+  parseSilence,
+  SUBSCRIPTION_FIELDS,
+  type AlertInputCode,
+  type RoutingFields,
+  type SilenceFields,
+} from './alert-input';

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AccessService } from './access.service';
+import { AlertDeliveriesController } from './alert-deliveries.controller';
+import { AlertSilencesController } from './alert-silences.controller';
+import { AlertSubscriptionsController } from './alert-subscriptions.controller';
 import { AuthGuard } from './auth.guard';
 import { DefinitionsController } from './definitions.controller';
 import { DefinitionsFollower } from './definitions-follower';
@@ -11,6 +14,15 @@ import { TokensController } from './tokens.controller';
 
 @Module({
   providers: [AccessService, AuthGuard, DefinitionsFollower, ScorecardGateway],
-  controllers: [DefinitionsController, RosterController, ScorecardsController, SourcesController, TokensController],
+  controllers: [
+    DefinitionsController,
+    RosterController,
+    ScorecardsController,
+    SourcesController,
+    TokensController,
+    AlertSubscriptionsController,
+    AlertSilencesController,
+    AlertDeliveriesController,
+  ],
 })
 export class ScorecardGatewayModule {}
