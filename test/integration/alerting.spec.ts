@@ -92,6 +92,11 @@ describe('alerting in the live pipeline: events → scores → alert rules of th
     expect(receiver.accepted.map((r) => r.json)).toMatchObject([
       { alerts: [{ status: 'fired', kpi: { id: 'csat' }, link: 'https://kpi.example.com/#/team/O1/T1' }] },
     ]);
+    // counted once the outcome is recorded, just after the receiver answered
+    const delivered = /^kpi_alert_deliveries_total\{status="delivered"\} 1$/m;
+    const metrics = () => fetch(`${base}/metrics`).then((r) => r.text());
+    await until(async () => delivered.test(await metrics()));
+    expect(await metrics()).toMatch(delivered);
   });
 
   it('posting the same events again moves nothing (duplicates), and satisfied ratings resolve it', async () => {

@@ -50,7 +50,7 @@ export class AlertingService implements OnApplicationBootstrap, OnApplicationShu
     @Inject(DELIVERY_OUTBOX) outbox: DeliveryOutbox,
     @Inject(ROSTER_CACHE) rosters: RosterCache,
     @Inject(CONFIG) private readonly config: RuntimeConfig,
-    @Inject(METRICS) private readonly metrics: PipelineMetrics,
+    @Inject(METRICS) metrics: PipelineMetrics,
   ) {
     this.runner = new AlertingRunner({
       registry,
@@ -67,6 +67,10 @@ export class AlertingService implements OnApplicationBootstrap, OnApplicationShu
     this.smtp = config.alerts.smtp === null ? null : new SmtpSender(config.alerts.smtp);
     this.deliveries = new DeliveryRunner(outbox, new ChannelSender(new HttpSender(), this.smtp), {
       logger: this.logger,
+      onRound: (tick) => {
+        for (const status of ['delivered', 'retried', 'failed'] as const)
+          if (tick[status] > 0) metrics.alertDeliveries.inc({ status }, tick[status]);
+      },
     });
   }
 
@@ -109,9 +113,7 @@ export class AlertingService implements OnApplicationBootstrap, OnApplicationShu
 
   private async deliver(): Promise<void> {
     try {
-      const tick = await this.deliveries.tick();
-      for (const status of ['delivered', 'retried', 'failed'] as const)
-        if (tick[status] > 0) this.metrics.alertDeliveries.inc({ status }, tick[status]);
+      await this.deliveries.tick();
     } catch (err) {
       this.logger.error(`alert delivery failed: ${errorMessage(err)}`);
     }
