@@ -99,6 +99,10 @@ class CountingStore implements IndicatorStore {
     return this.inner.loadCheckpoint(processor);
   }
 
+  findKeys(processor: string, keys: readonly string[]) {
+    return this.inner.findKeys(processor, keys);
+  }
+
   async save(write: ProcessorWrite): Promise<void> {
     const started = performance.now();
     await this.inner.save(write);
@@ -139,6 +143,10 @@ class ObservedSource implements ProcessorSource {
 
   get started(): boolean {
     return this.inner.started;
+  }
+
+  get checkpointBytes(): number {
+    return this.inner.checkpointBytes;
   }
 
   async fold(): Promise<Folded> {
@@ -182,6 +190,7 @@ function runProcessor(source: ProcessorSource, errors: string[]): ProcessorRunne
     eventsByOutcome: ignored,
     rejectedByCode: ignored,
     consumerLag: ignored,
+    checkpointBytes: ignored,
     foldSeconds: ignored,
     flushSeconds: ignored,
     scoreSeconds: ignored,

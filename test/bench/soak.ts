@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 
 // `npm run soak -- --minutes 30 --rate 500`: the demo (`kpi-pulse up --demo`, the built CLI, its
 // embedded Postgres in a fresh data directory) fed simulated events at the rate; every --every seconds
-// the process's RSS and heap, the data directory's size, the events accepted and the processor's lag;
+// the process's RSS and heap, the engine's state (its checkpoint's size), the data directory's size, the events accepted and the processor's lag;
 // a summary table at the end. Figures for docs/benchmarks.md: measured here, never in tests.
 const { values } = parseArgs({
   options: {
@@ -36,7 +36,8 @@ const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'kpi-pulse-soak
 interface Sample {
   seconds: number;
   rssMiB: number;
-  heapMiB: number; // V8 heap used
+  heapMiB: number; // V8 heap used (garbage not collected yet included)
+  stateMiB: number; // the engine's state as its last checkpoint wrote it (kpi_checkpoint_bytes)
   dataMiB: number; // the data directory (Postgres tables, indexes and WAL)
   accepted: number;
   lag: number;
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
       seconds: Math.round((Date.now() - started) / 1000),
       rssMiB: rssOf(child.pid as number) / MiB,
       heapMiB: metric(/^kpi_process_nodejs_heap_size_used_bytes (\S+)$/m) / MiB,
+      stateMiB: metric(/^kpi_checkpoint_bytes (\S+)$/m) / MiB,
       dataMiB: Number(execFileSync('du', ['-sb', dataDir], { encoding: 'utf8' }).split('\t')[0]) / MiB,
       accepted: metric(/^kpi_events_total\{outcome="accepted"\} (\S+)$/m),
       lag: ready.checks.log.lag ?? NaN,
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
     const s = await sample();
     samples.push(s);
     console.log(
-      `  ${fmtTime(s.seconds)}  rss ${s.rssMiB.toFixed(0)} MiB  heap ${s.heapMiB.toFixed(0)} MiB  ` +
+      `  ${fmtTime(s.seconds)}  rss ${s.rssMiB.toFixed(0)} MiB  heap ${s.heapMiB.toFixed(0)} MiB  state ${s.stateMiB.toFixed(1)} MiB  ` +
         `data ${s.dataMiB.toFixed(0)} MiB  accepted ${s.accepted.toLocaleString('en-US')}  lag ${s.lag}`,
     );
   }
@@ -126,11 +128,11 @@ function summary(samples: readonly Sample[], code: number | null): void {
   if (samples.length === 0) return;
   const step = Math.max(1, Math.ceil(samples.length / 12));
   const rows = samples.filter((_, i) => i % step === 0 || i === samples.length - 1);
-  console.log('\n| time | RSS MiB | heap MiB | data dir MiB | events accepted | lag |');
-  console.log('|---:|---:|---:|---:|---:|---:|');
+  console.log('\n| time | RSS MiB | heap MiB | state MiB | data dir MiB | events accepted | lag |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of rows)
     console.log(
-      `| ${fmtTime(s.seconds)} | ${s.rssMiB.toFixed(0)} | ${s.heapMiB.toFixed(0)} | ${s.dataMiB.toFixed(0)} | ` +
+      `| ${fmtTime(s.seconds)} | ${s.rssMiB.toFixed(0)} | ${s.heapMiB.toFixed(0)} | ${s.stateMiB.toFixed(1)} | ${s.dataMiB.toFixed(0)} | ` +
         `${s.accepted.toLocaleString('en-US')} | ${s.lag} |`,
     );
   const first = samples[0] as Sample;

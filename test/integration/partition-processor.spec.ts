@@ -71,7 +71,7 @@ describe('partition processor (the Kafka path) over real Postgres checkpoints', 
     await first.assign(1);
     let delivered = 0;
     for (const { partition, records: batch } of deliveries(7)) {
-      tooLate += first.receive(partition, batch, now++).tooLate;
+      tooLate += (await first.receive(partition, batch, now++)).tooLate;
       delivered += batch.length;
       if (delivered % 3 === 0) await first.flush();
       if (delivered > events.length * 0.4) break; // dies: whatever was folded since the last checkpoint is lost
@@ -86,7 +86,7 @@ describe('partition processor (the Kafka path) over real Postgres checkpoints', 
     await second.assign(1);
     let folded = 0;
     for (const { partition, records: batch } of deliveries(8)) {
-      const result = second.receive(partition, batch, now++);
+      const result = await second.receive(partition, batch, now++);
       folded += result.events;
       tooLate += result.tooLate;
       await second.flush();
@@ -134,18 +134,86 @@ describe('partition processor (the Kafka path) over real Postgres checkpoints', 
         },
       },
     });
-    const deadLetters = (p: PartitionProcessor, batch: PartitionRecord[]) => {
-      const folds = [p.receive(0, batch, 0), ...p.releaseAll(Number.POSITIVE_INFINITY)];
+    const deadLetters = async (p: PartitionProcessor, batch: PartitionRecord[]) => {
+      const folds = [await p.receive(0, batch, 0), ...p.releaseAll(Number.POSITIVE_INFINITY)];
       return folds.flatMap((f) => f.rejected).map((r) => [r.eventId, r.field, r.code]);
     };
 
     const first = new PartitionProcessor(options);
     await first.assign(0);
-    expect(deadLetters(first, [solved(1, 0), solved(1, 1), solved(2, 2)])).toEqual([['dup-1', 'id', 'conflict']]);
+    expect(await deadLetters(first, [solved(1, 0), solved(1, 1), solved(2, 2)])).toEqual([['dup-1', 'id', 'conflict']]);
     await first.flush({ checkpoint: true });
 
     const second = new PartitionProcessor(options);
     await second.assign(0);
-    expect(deadLetters(second, [solved(3, 3), solved(1, 4)])).toEqual([['dup-1', 'id', 'conflict']]);
+    expect(await deadLetters(second, [solved(3, 3), solved(1, 4)])).toEqual([['dup-1', 'id', 'conflict']]);
+  });
+
+  it('keeps the idempotency keys in Postgres, not in memory or the snapshot: a copy redelivered after many checkpoints still counts once', async () => {
+    const store = new IndicatorStateRepository(t.db);
+    const topic = sourceTopicOf('ticket.solved');
+    const options = { name: 'stored-keys', store, definitions, checkpointEvery: 1, topics: [topic], idleMs: 0 };
+    const solved = (n: number, offset: number, contacts = 1): PartitionRecord => ({
+      topic,
+      offset,
+      event: {
+        specversion: '1.0',
+        id: `k-${n}`,
+        source: 'ticketing/zendesk',
+        type: 'ticket.solved',
+        time: new Date(Date.parse('2026-11-03T02:00:00Z') + n * 60_000).toISOString(),
+        data: {
+          orgId: 'O1',
+          teamId: 'T-keys',
+          agentId: 'A-keys',
+          ticketId: `t-${n}`,
+          contacts,
+          handleSeconds: 60,
+          resolutionSeconds: 90,
+        },
+      },
+    });
+    const fold = async (p: PartitionProcessor, batch: PartitionRecord[]) => {
+      const folds = [await p.receive(0, batch, 0), ...p.releaseAll(Number.POSITIVE_INFINITY)];
+      await p.flush({ checkpoint: true });
+      return folds;
+    };
+    const processor = new PartitionProcessor(options);
+    await processor.assign(0);
+    await fold(
+      processor,
+      [0, 1, 2, 3, 4].map((n) => solved(n, n)),
+    );
+    await fold(
+      processor,
+      [5, 6].map((n) => solved(n, n)),
+    );
+    const rows = await t.db.query<{ n: string }[]>(
+      `SELECT count(*) AS n FROM processed_keys WHERE processor = 'stored-keys/p0'`,
+    );
+    expect(Number(rows[0]?.n)).toBe(7);
+    const checkpoint = await store.loadCheckpoint('stored-keys/p0');
+    const snapshot = checkpoint?.snapshot as { dedup: unknown[]; orgs: { dedup: unknown[] }[] };
+    expect(snapshot.dedup).toEqual([]);
+    expect(snapshot.orgs.every((o) => o.dedup.length === 0)).toBe(true);
+
+    // a source sends k-1 and k-2 again (new offsets), k-3 with other content, and one new event
+    const again = await fold(processor, [solved(1, 7), solved(2, 8), solved(3, 9, 2), solved(7, 10)]);
+    expect(again.reduce((n, f) => n + f.events, 0)).toBe(4);
+    expect(again.flatMap((f) => f.rejected).map((r) => [r.eventId, r.code])).toEqual([['k-3', 'conflict']]);
+    const fcr = (await store.latestValues('O1')).find(
+      (v) => v.indicator === 'support.fcr' && v.entity.id === 'A-keys' && v.window === 'month',
+    );
+    expect(fcr?.denominator).toBe(8); // k-0 … k-7, each once
+
+    // a successor (a rebalance) restores the checkpoint and reads the keys from the store
+    const successor = new PartitionProcessor(options);
+    await successor.assign(0);
+    const later = await fold(successor, [solved(0, 11), solved(4, 12, 3)]);
+    expect(later.flatMap((f) => f.rejected).map((r) => [r.eventId, r.code])).toEqual([['k-4', 'conflict']]);
+    const after = (await store.latestValues('O1')).find(
+      (v) => v.indicator === 'support.fcr' && v.entity.id === 'A-keys' && v.window === 'month',
+    );
+    expect(after?.denominator).toBe(8);
   });
 });

@@ -49,8 +49,7 @@ describe('roster history over real Postgres (the partition processor)', () => {
       { topic: 'kpi.events.ticketing', offset: 0, event: forged('h1', '2026-11-02T23:00:00+08:00') },
       { topic: 'kpi.events.ticketing', offset: 1, event: forged('h2', '2026-11-03T01:00:00+08:00') },
     ];
-    await processor.prepare(records);
-    const { changes } = processor.receive(0, records, 0);
+    const { changes } = await processor.receive(0, records, 0);
     const teams = new Set(changes.filter((c) => c.entity.level === 'team').map((c) => c.entity.id));
     expect(teams).toEqual(new Set(['T2', 'T3'])); // the move's day in Shanghai, not UTC's; never T1
   });

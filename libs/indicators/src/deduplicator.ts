@@ -10,11 +10,22 @@ export type DedupDay = [day: number, keys: string[], fingerprints?: number[]];
 // a key restored without its fingerprint: a repeat of it is a duplicate, never a conflict
 const UNKNOWN = -1;
 
+// Where an engine remembers the idempotency keys it folded: in memory (Deduplicator), or a memory that
+// keeps them in a store (the Kafka processor's, libs/pipeline PersistedKeys). Keys are filed by owner
+// (the org that sent them) and day of event time, and forgotten by the owner's clock.
+export interface KeyMemory {
+  remember(owner: string, key: string, fingerprint: number, timeMs: number): Sighting;
+  forgetBefore(owner: string, timeMs: number): void;
+  snapshot(owner: string): DedupDay[]; // what a checkpoint's snapshot holds of the owner's keys
+  restore(owner: string, days: readonly DedupDay[]): void;
+  readonly size: number; // keys held in memory
+}
+
 // Remembers the idempotency keys of the events folded within the horizon, each with the fingerprint of
 // its content (~150 bytes per event). A key counts once whatever the org (the contract's identity is
 // (source, id)), but each key is filed under the org that sent it and forgotten by that org's clock
 // only: a far-ahead clock of one org never makes the engine forget the keys of another.
-export class Deduplicator {
+export class Deduplicator implements KeyMemory {
   private readonly keys = new Map<string, number>(); // key → content fingerprint
   private readonly byOwner = new Map<string, Map<number, string[]>>(); // owner (org id) → day → keys
 

@@ -1,5 +1,6 @@
 export { IndicatorEngine, type EngineOptions, type TeamOf } from './indicator-engine';
 export type { EngineSnapshot } from './engine-snapshot';
+export { Deduplicator, type DedupDay, type KeyMemory, type Sighting } from './deduplicator';
 export type {
   BatchResult,
   EngineStats,

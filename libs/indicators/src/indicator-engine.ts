@@ -11,7 +11,7 @@ import { contentFingerprint, formatErrors, idempotencyKey, normalizeAmounts, typ
 import { dateOfDayNumber, localDayNumber } from '#libs/time';
 import { CloseQueue } from './close-queue';
 import type { EventContext } from './compiled-term';
-import { Deduplicator } from './deduplicator';
+import { Deduplicator, type KeyMemory } from './deduplicator';
 import type {
   EngineSnapshot,
   EngineSnapshotV2,
@@ -41,9 +41,10 @@ import { restoreJourneys, snapshotJourneys } from './state/journey-book';
 export interface EngineOptions {
   // Batch runs (evaluate) read the whole file first: nothing is late and no period ever closes.
   ignoreLateness?: boolean;
-  // Off where the caller tells repeats apart itself (evaluate, by line); on in the live pipeline, whose
-  // Kafka path has no unique index before the engine.
-  dedup?: boolean;
+  // Where repeats of an idempotency key are told apart: true (the default), a Deduplicator in memory;
+  // false, nowhere, where the caller does it (evaluate, by line; the Postgres log, by its unique
+  // index); or a memory of the caller's (the Kafka processor keeps its keys in Postgres).
+  dedup?: boolean | KeyMemory;
   // The receiver's wall clock and the tolerance ahead of it (the live pipeline's): no org's clock ever
   // passes now() + toleranceMs. An event timed later is rejected (too_far_ahead), advanceTo stops there,
   // and a restored clock beyond it is clamped. Defence in depth behind checkEvent, for events that
@@ -93,11 +94,10 @@ export class IndicatorEngine {
   private readonly orgs = new Map<string, OrgState>();
   private nextSlot = 0;
   private readonly ignoreLateness: boolean;
-  private readonly dedupOn: boolean;
   private readonly horizonMs: number;
   private readonly timeBound: EngineOptions['timeBound'];
   private readonly teamOf: TeamOf | undefined;
-  private readonly dedup = new Deduplicator();
+  private readonly dedup: KeyMemory | undefined;
   // the latest time the engine was moved to (advanceTo): every org's clock is at least this, and a new
   // org's clock starts here
   private floorMs = Number.NEGATIVE_INFINITY;
@@ -122,7 +122,8 @@ export class IndicatorEngine {
     this.runtimes = buildRuntimes(indicators);
     this.orgSettings = new Map(orgs.map((o) => [o.id, o]));
     this.ignoreLateness = options.ignoreLateness ?? false;
-    this.dedupOn = options.dedup ?? true;
+    const dedup = options.dedup ?? true;
+    this.dedup = dedup === true ? new Deduplicator() : dedup === false ? undefined : dedup;
     this.timeBound = options.timeBound;
     this.teamOf = options.teamOf;
     this.horizonMs = Math.max(0, ...this.runtimes.map((r) => r.horizonMs));
@@ -253,7 +254,7 @@ export class IndicatorEngine {
       this.stats.tooLate++;
       return { status: 'too-late', reason: 'older than every window and its allowed lateness', tooLate: NONE_LATE };
     }
-    if (this.dedupOn) {
+    if (this.dedup !== undefined) {
       // the content as sent: a repeat converted at another exchange rate is still the same event
       const seen = this.dedup.remember(orgId, idempotencyKey(e), contentFingerprint(e), timeMs);
       if (seen === 'duplicate') {
@@ -303,7 +304,7 @@ export class IndicatorEngine {
     this.beginBatch();
     if (to > this.floorMs) {
       this.floorMs = to;
-      if (this.dedupOn && !this.ignoreLateness) this.dedup.forgetBefore(LEGACY_KEYS, to - this.horizonMs);
+      if (!this.ignoreLateness) this.dedup?.forgetBefore(LEGACY_KEYS, to - this.horizonMs);
       for (const org of this.orgs.values()) {
         // first the joined keys the tick settles, each as of its deadline: before the periods close
         this.joined.advance(org, to);
@@ -373,7 +374,7 @@ export class IndicatorEngine {
   }
 
   get dedupSize(): number {
-    return this.dedup.size;
+    return this.dedup?.size ?? 0;
   }
 
   snapshot(): EngineSnapshotV2 {
@@ -391,7 +392,7 @@ export class IndicatorEngine {
       orgs.push({
         id: org.org.ref.orgId,
         clockMs: Number.isFinite(org.clockMs) ? org.clockMs : null,
-        dedup: this.dedup.snapshot(org.org.ref.orgId),
+        dedup: this.dedup?.snapshot(org.org.ref.orgId) ?? [],
         invoices: snapshotInvoices(org.invoices),
         journeys: [...org.journeys].map(([index, book]) =>
           snapshotJourneys((this.runtimes[index] as IndicatorRuntime).def.id, book),
@@ -403,7 +404,7 @@ export class IndicatorEngine {
       version: 2,
       floorMs: Number.isFinite(this.floorMs) ? this.floorMs : null,
       stats: { ...this.stats },
-      dedup: this.dedup.snapshot(LEGACY_KEYS),
+      dedup: this.dedup?.snapshot(LEGACY_KEYS) ?? [],
       orgs,
     };
   }
@@ -420,7 +421,7 @@ export class IndicatorEngine {
     // version 1: one clock for every org, and idempotency keys of unknown orgs (forgotten by the floor)
     engine.floorMs = (snapshot.version === 1 ? snapshot.clockMs : snapshot.floorMs) ?? Number.NEGATIVE_INFINITY;
     const single = snapshot.version === 1 ? engine.floorMs : undefined;
-    engine.dedup.restore(LEGACY_KEYS, snapshot.dedup);
+    engine.dedup?.restore(LEGACY_KEYS, snapshot.dedup);
     const byId = new Map(engine.runtimes.map((r) => [r.def.id, r]));
     for (const o of snapshot.orgs) {
       const settings = engine.settingsFor(o.id);
@@ -428,7 +429,7 @@ export class IndicatorEngine {
       const org = engine.orgState(o.id, settings);
       if ('clockMs' in o) {
         org.clockMs = o.clockMs ?? Number.NEGATIVE_INFINITY;
-        engine.dedup.restore(o.id, o.dedup);
+        engine.dedup?.restore(o.id, o.dedup);
       } else org.clockMs = single ?? Number.NEGATIVE_INFINITY;
       if (o.invoices !== undefined) restoreInvoices(org.invoices, o.invoices);
       else restoreLegacyInvoices(org.invoices, o.pendingWriteOffs ?? []);
@@ -513,7 +514,7 @@ export class IndicatorEngine {
 
   private moveClock(org: OrgState, timeMs: number): IndicatorValue[] {
     org.clockMs = timeMs;
-    if (this.dedupOn && !this.ignoreLateness) this.dedup.forgetBefore(org.org.ref.orgId, timeMs - this.horizonMs);
+    if (!this.ignoreLateness) this.dedup?.forgetBefore(org.org.ref.orgId, timeMs - this.horizonMs);
     if (this.ignoreLateness) return [];
     const closed: IndicatorValue[] = [];
     for (const c of org.closeQueue.popDue(timeMs)) {

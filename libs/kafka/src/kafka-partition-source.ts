@@ -78,6 +78,10 @@ export class KafkaPartitionSource implements ProcessorSource {
     return this.options.processor.uncheckpointed;
   }
 
+  get checkpointBytes(): number {
+    return this.options.processor.checkpointBytes;
+  }
+
   get started(): boolean {
     return this.options.processor.assigned.length > 0;
   }
@@ -100,8 +104,7 @@ export class KafkaPartitionSource implements ProcessorSource {
       for (const d of deliveries) {
         await this.options.processor.assign(d.partition);
         const records = d.messages.map((m) => this.record(d.topic, d.partition, m, rejected));
-        await this.options.processor.prepare(records);
-        results.push(this.options.processor.receive(d.partition, records, performance.now()));
+        results.push(await this.options.processor.receive(d.partition, records, performance.now()));
       }
     } finally {
       for (const d of deliveries) d.done();

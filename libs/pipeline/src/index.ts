@@ -49,6 +49,7 @@ export {
 } from './ingest';
 export type { IndicatorStore, ProcessorWrite, StoredCheckpoint } from './processor-store';
 export type { Folded } from './processor-engine';
+export { PersistedKeys, type KeysWrite, type StoredKey } from './persisted-keys';
 export { IndicatorProcessor, type ProcessorOptions } from './indicator-processor';
 export { PartitionProcessor, type PartitionProcessorOptions, type PartitionRecord } from './partition-processor';
 export { LogSource } from './log-source';

@@ -31,7 +31,12 @@ export class IndicatorProcessor {
 
   static async start(options: ProcessorOptions): Promise<IndicatorProcessor> {
     const { store, name, definitions, time, roster } = options;
-    const { unit, checkpoint } = await ProcessorEngine.load(store, name, definitions, time, roster?.teamOf);
+    // the log appends a (source, id) once: the engine need not remember keys
+    const { unit, checkpoint } = await ProcessorEngine.load(store, name, definitions, {
+      repeats: 'log',
+      time,
+      teamOf: roster?.teamOf,
+    });
     return new IndicatorProcessor(options, unit, checkpoint?.offset ?? 0);
   }
 
@@ -46,6 +51,10 @@ export class IndicatorProcessor {
   // changed rows folded but not yet handed to the store
   get unflushed(): number {
     return this.unit.unflushed;
+  }
+
+  get checkpointBytes(): number {
+    return this.unit.checkpointBytes;
   }
 
   // progress a checkpoint does not hold yet

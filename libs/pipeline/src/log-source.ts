@@ -27,6 +27,10 @@ export class LogSource implements ProcessorSource {
     return this.processor.uncheckpointed;
   }
 
+  get checkpointBytes(): number {
+    return this.processor.checkpointBytes;
+  }
+
   get started(): boolean {
     return this.processor.indicatorEngine.clock > Number.NEGATIVE_INFINITY;
   }

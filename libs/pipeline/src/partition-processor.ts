@@ -1,5 +1,5 @@
 import type { DefinitionSet, ReceiverClock } from '#libs/definitions';
-import type { CanonicalEvent } from '#libs/events';
+import { idempotencyKey, type CanonicalEvent } from '#libs/events';
 import type { IndicatorValue } from '#libs/indicators';
 import { ProcessorEngine, type Folded } from './processor-engine';
 import type { IndicatorStore, ProcessorWrite } from './processor-store';
@@ -35,6 +35,14 @@ interface Partition {
   lastArrival: Map<string, number>; // per topic, when its last batch came (wall clock)
 }
 
+// the idempotency keys of the records a partition's merge still holds
+function waitingKeys(p: Partition): Set<string> {
+  const keys = new Set<string>();
+  for (const buffer of p.buffers.values())
+    for (const r of buffer) if (r.event !== null) keys.add(idempotencyKey(r.event));
+  return keys;
+}
+
 const timeOf = (r: PartitionRecord): number => (r.event === null ? Number.NEGATIVE_INFINITY : Date.parse(r.event.time));
 
 // The indicator processor over a partitioned log. Every source topic is keyed by org and has the same
@@ -58,6 +66,12 @@ export class PartitionProcessor {
     return this.partitions.get(partition)?.next;
   }
 
+  get checkpointBytes(): number {
+    let n = 0;
+    for (const p of this.partitions.values()) n += p.unit.checkpointBytes;
+    return n;
+  }
+
   // progress a checkpoint does not hold yet
   get uncheckpointed(): boolean {
     for (const p of this.partitions.values()) if (p.unit.uncheckpointed) return true;
@@ -76,7 +90,12 @@ export class PartitionProcessor {
     if (held !== undefined) return held.next;
     const { store, definitions, time, roster } = this.options;
     const checkpointName = this.checkpointName(partition);
-    const { unit, checkpoint } = await ProcessorEngine.load(store, checkpointName, definitions, time, roster?.teamOf);
+    // Kafka appends every copy of an event: the engine tells repeats apart, its keys in the store
+    const { unit, checkpoint } = await ProcessorEngine.load(store, checkpointName, definitions, {
+      repeats: 'store',
+      time,
+      teamOf: roster?.teamOf,
+    });
     const next = { ...(checkpoint?.offsets ?? {}) };
     this.partitions.set(partition, { unit, next, received: { ...next }, buffers: new Map(), lastArrival: new Map() });
     return next;
@@ -87,21 +106,20 @@ export class PartitionProcessor {
     this.partitions.delete(partition);
   }
 
-  // Reads the roster of the records' orgs again when its TTL passed, before they are received (the
-  // engines ask it synchronously). Records buffered by the merge are folded by the copy held then.
-  async prepare(records: readonly PartitionRecord[]): Promise<void> {
-    const { roster } = this.options;
-    if (roster === undefined) return;
-    const orgs = new Set<string>();
-    for (const r of records) if (r.event !== null) orgs.add(r.event.data.orgId);
-    await roster.prepare(orgs);
-  }
-
   // Takes a batch of one topic of a partition (records the checkpoint already holds are skipped) and
-  // folds what the merge across topics releases.
-  receive(partition: number, records: readonly PartitionRecord[], now: number): Folded {
+  // folds what the merge across topics releases. What the engine asks synchronously is read first: the
+  // stored idempotency keys of the records, and the roster of their orgs when its TTL passed (records
+  // buffered by the merge are folded by the copy held then).
+  async receive(partition: number, records: readonly PartitionRecord[], now: number): Promise<Folded> {
     const p = this.partitions.get(partition);
     if (p === undefined) throw new Error(`partition ${partition} is not assigned to this processor`);
+    const fresh = records.filter((r) => r.event !== null && r.offset >= (p.received[r.topic] ?? 0));
+    const { store, roster } = this.options;
+    await p.unit.keys?.lookUp(
+      fresh.map((r) => idempotencyKey(r.event as CanonicalEvent)),
+      (unknown) => store.findKeys(this.checkpointName(partition), unknown),
+    );
+    if (roster !== undefined) await roster.prepare(new Set(fresh.map((r) => (r.event as CanonicalEvent).data.orgId)));
     // a topic not heard from yet may still deliver earlier events: it holds back the others for idleMs
     for (const topic of this.options.topics) {
       if (!p.buffers.has(topic)) p.buffers.set(topic, []);
@@ -183,7 +201,7 @@ export class PartitionProcessor {
   flush(
     options: { checkpoint?: boolean; outbox?: boolean } = {},
   ): Promise<{ partition: number; offsets: Record<string, number> }[]> {
-    const writes: { partition: number; write: ProcessorWrite }[] = [];
+    const writes: { partition: number; unit: ProcessorEngine; write: ProcessorWrite }[] = [];
     for (const [partition, p] of this.partitions) {
       const write = p.unit.takeWrite({
         processor: this.checkpointName(partition),
@@ -194,12 +212,17 @@ export class PartitionProcessor {
         outbox: options.outbox === true,
         offsets: p.next,
       });
-      if (write !== undefined) writes.push({ partition, write });
+      if (write === undefined) continue;
+      writes.push({ partition, unit: p.unit, write });
+      // keys looked up for records folded since are the store's or pending: only the waiting ones stay
+      if (write.checkpoint !== undefined) p.unit.keys?.keepOnly(waitingKeys(p));
     }
     const committed = this.writes.then(async () => {
       const done: { partition: number; offsets: Record<string, number> }[] = [];
-      for (const { partition, write } of writes) {
+      for (const { partition, unit, write } of writes) {
         await this.options.store.save(write);
+        const keys = write.checkpoint?.keys;
+        if (keys !== undefined) unit.keys?.confirm(keys.generation);
         if (write.checkpoint?.offsets !== undefined) done.push({ partition, offsets: write.checkpoint.offsets });
       }
       return done;

@@ -13,6 +13,7 @@ export interface RunnerMetrics {
   eventsByOutcome: LabelledCounter; // outcome: late, rejected…
   rejectedByCode: LabelledCounter; // dead letters by stage and code
   consumerLag: Gauge; // events in the source the processor has not folded yet
+  checkpointBytes: Gauge; // the engines' state as the last checkpoints wrote it (JSON)
   foldSeconds: Histogram;
   flushSeconds: Histogram;
   scoreSeconds: Histogram;

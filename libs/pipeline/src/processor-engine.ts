@@ -3,6 +3,7 @@ import type { CanonicalEvent } from '#libs/events';
 import { IndicatorEngine, type EngineOptions, type IndicatorValue, type TeamOf } from '#libs/indicators';
 import type { Rejection } from './ingest';
 import { PendingChanges } from './pending-changes';
+import { PersistedKeys } from './persisted-keys';
 import type { IndicatorStore, ProcessorWrite, StoredCheckpoint } from './processor-store';
 
 // What a fold did: the changes it produced, and the events it could not count.
@@ -17,35 +18,50 @@ export interface Folded {
   acceptedAt?: number; // when the oldest event folded was durably accepted (end-to-end latency)
 }
 
+// a checkpoint waits at least this many times as long as the last snapshot took
+const CHECKPOINT_PACE = 9;
+
 // One engine as a processor runs it, over the Postgres log or one Kafka partition: restored from its
 // checkpoint, folding batches, keeping the changes for the next flush, and shaping that flush's write.
 export class ProcessorEngine {
   private readonly pending = new PendingChanges();
   private flushes = 0;
   private folded = false; // events folded (or the clock moved) since the last checkpoint
+  checkpointBytes = 0; // the last checkpoint's snapshot, serialised
+  private nextCheckpointAt = Number.NEGATIVE_INFINITY; // (ms of `clock`) the earliest a due checkpoint is taken
 
-  private constructor(readonly engine: IndicatorEngine) {}
+  private constructor(
+    readonly engine: IndicatorEngine,
+    readonly keys: PersistedKeys | undefined,
+    private readonly clock: () => number,
+  ) {}
 
   // The engine of a checkpoint, or a fresh one; with the checkpoint it came from. `time` bounds every org
   // clock (a checkpoint's clock beyond it is clamped on restore); `teamOf`, the roster of record, decides
-  // the team of an event naming an agent.
+  // the team of an event naming an agent. `repeats`: who tells repeats of an idempotency key apart —
+  // the log itself (Postgres: its unique index), or the engine with its keys in the store (Kafka).
   static async load(
     store: IndicatorStore,
     checkpointName: string,
     definitions: DefinitionSet,
-    time?: ReceiverClock,
-    teamOf?: TeamOf,
+    o: {
+      repeats: 'log' | 'store';
+      time?: ReceiverClock | undefined;
+      teamOf?: TeamOf | undefined;
+      clock?: () => number; // ms, for the checkpoints' pace (tests)
+    },
   ): Promise<{ unit: ProcessorEngine; checkpoint: StoredCheckpoint | undefined }> {
     const { indicators, orgs } = definitions;
     const checkpoint = await store.loadCheckpoint(checkpointName);
-    const options: EngineOptions = {};
-    if (time !== undefined) options.timeBound = time;
-    if (teamOf !== undefined) options.teamOf = teamOf;
+    const keys = o.repeats === 'store' ? new PersistedKeys() : undefined;
+    const options: EngineOptions = { dedup: keys ?? false };
+    if (o.time !== undefined) options.timeBound = o.time;
+    if (o.teamOf !== undefined) options.teamOf = o.teamOf;
     const engine =
       checkpoint === undefined
         ? new IndicatorEngine(indicators, orgs, options)
         : IndicatorEngine.restore(indicators, orgs, checkpoint.snapshot, options);
-    return { unit: new ProcessorEngine(engine), checkpoint };
+    return { unit: new ProcessorEngine(engine, keys, o.clock ?? (() => performance.now())), checkpoint };
   }
 
   // changed rows folded but not yet handed to the store
@@ -111,14 +127,22 @@ export class ProcessorEngine {
     // nothing new since the last checkpoint: no write, and no checkpoint due
     if (changes.length === 0 && !this.folded && !w.forceCheckpoint) return undefined;
     this.flushes++;
-    const checkpointNow = w.forceCheckpoint || this.flushes >= w.checkpointEvery;
+    // The snapshot is the whole state: the larger it grows, the rarer the checkpoints, so that taking them
+    // costs at most a tenth of the time however large the state (a restart replays a little more).
+    const checkpointNow =
+      w.forceCheckpoint || (this.flushes >= w.checkpointEvery && this.clock() >= this.nextCheckpointAt);
     if (changes.length === 0 && !checkpointNow) return undefined;
     const write: ProcessorWrite = { processor: w.processor, offset: w.offset, changes };
     if (checkpointNow) {
       this.flushes = 0;
       this.folded = false;
+      const started = this.clock();
       write.checkpoint = { offset: w.offset, snapshot: JSON.stringify(this.engine.snapshot()) };
+      const ended = this.clock();
+      this.nextCheckpointAt = ended + CHECKPOINT_PACE * (ended - started);
+      this.checkpointBytes = write.checkpoint.snapshot.length;
       if (w.offsets !== undefined) write.checkpoint.offsets = { ...w.offsets };
+      if (this.keys !== undefined) write.checkpoint.keys = this.keys.take();
     }
     if (w.outbox && changes.length > 0) {
       write.outbox = { changes, clock: this.engine.clock, clocks: this.engine.clocks(), offset: w.offset };

@@ -34,6 +34,7 @@ class FakeSource implements ProcessorSource {
   unflushed = 0;
   uncheckpointed = false;
   started = false;
+  checkpointBytes = 0;
   restarts = 0;
   failFlushes = 0;
   stopped = false;
@@ -65,8 +66,9 @@ class FakeSource implements ProcessorSource {
     this.unflushed = 0;
     return Promise.resolve();
   }
+  lagNow = 3;
   lag() {
-    return Promise.resolve(3);
+    return Promise.resolve(this.lagNow);
   }
   stop() {
     this.stopped = true;
@@ -111,6 +113,7 @@ describe('ProcessorRunner', () => {
   it('hands each fold to scoring at once, writes it behind, and checkpoints on stop', async () => {
     const source = new FakeSource();
     const sent: ChangeBatch[] = [];
+    source.checkpointBytes = 4096;
     source.queue.push(folded([value('T1')]), folded([value('T2')]));
     const { runner, metrics } = start(source, { kind: 'send', send: (b) => Promise.resolve(void sent.push(b)) });
     await until(() => sent.length === 2 && source.unflushed === 0);
@@ -118,11 +121,23 @@ describe('ProcessorRunner', () => {
     expect(sent[0]).toMatchObject({ clock: 1000, offset: 7 });
     expect(source.flushes.every((f) => f.outbox === false)).toBe(true);
     expect(metrics.values.foldSeconds?.length).toBe(2);
-    expect(metrics.values.consumerLag).toEqual([3, 3]);
+    expect(metrics.values.consumerLag?.slice(0, 2)).toEqual([3, 3]); // read after each fold
+    await until(() => (metrics.values.checkpointBytes ?? []).length > 0);
+    expect(metrics.values.checkpointBytes?.at(-1)).toBe(4096); // after a flush: the state's size
     runners.splice(0);
     await runner.stop();
     expect(source.flushes.at(-1)).toEqual({ checkpoint: true, outbox: false });
     expect(source.stopped && source.closed).toBe(true);
+  });
+
+  it('reads the lag again while idle, so the gauge does not keep a backlog folded since', async () => {
+    const source = new FakeSource();
+    source.queue.push(folded([value('T1')]));
+    const { metrics } = start(source, { kind: 'outbox' });
+    await until(() => (metrics.values.consumerLag ?? []).length > 0);
+    source.lagNow = 0; // caught up: nothing more to fold
+    await until(() => metrics.values.consumerLag?.at(-1) === 0, 3000);
+    expect(metrics.values.consumerLag?.[0]).toBe(3);
   });
 
   it('through the outbox sends nothing: the changes ride the flush', async () => {

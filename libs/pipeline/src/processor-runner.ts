@@ -17,6 +17,7 @@ export interface ProcessorSource {
   readonly unflushed: number; // changed rows folded, not yet written
   readonly uncheckpointed: boolean; // progress no checkpoint holds yet
   readonly started: boolean; // some engine has folded an event (a clock to move)
+  readonly checkpointBytes: number; // the size of the engines' last checkpoints (snapshot JSON)
   // Writes the changes folded so far (with `outbox`, the message announcing them to scoring in the same
   // transaction), every few flushes or when asked with the checkpoint. Writes run one at a time.
   flush(options: { checkpoint?: boolean; outbox: boolean }): Promise<void>;
@@ -27,6 +28,7 @@ export interface ProcessorSource {
 }
 
 const MAX_SENDS = 64; // announcements under way before the fold waits for them
+const LAG_IDLE_READ_MS = 1000;
 
 export interface ProcessorRunnerOptions {
   source: ProcessorSource;
@@ -77,6 +79,7 @@ export class ProcessorRunner {
     let lastTick = Number.NEGATIVE_INFINITY;
     let lastFlush = performance.now(); // the flush cadence runs on real time, whatever the engine's clock
     let failures = 0;
+    let lagReadAt = Number.NEGATIVE_INFINITY;
     while (this.running) {
       try {
         if (this.flushFailure !== undefined) throw this.flushFailure;
@@ -86,8 +89,12 @@ export class ProcessorRunner {
         if (folded.events > 0) {
           metrics.foldSeconds.observe((performance.now() - started) / 1000);
           metrics.eventsByOutcome.inc({ outcome: 'late' }, folded.tooLate);
-          metrics.consumerLag.set(await source.lag());
           this.announce(folded);
+        }
+        // after every fold, and idle once a second, so the gauge never keeps a backlog long folded
+        if (folded.events > 0 || performance.now() - lagReadAt >= LAG_IDLE_READ_MS) {
+          lagReadAt = performance.now();
+          metrics.consumerLag.set(await source.lag());
         }
         const now = this.o.now();
         // only when caught up: ticking to the wall clock mid-backlog would make the backlog late
@@ -128,6 +135,7 @@ export class ProcessorRunner {
     this.flushing = this.o.source.flush({ outbox: this.o.changes.kind === 'outbox' }).then(
       () => {
         this.o.metrics.flushSeconds.observe((performance.now() - started) / 1000);
+        this.o.metrics.checkpointBytes.set(this.o.source.checkpointBytes);
         this.flushing = undefined;
       },
       (err: unknown) => {

@@ -1,10 +1,13 @@
 import type { EngineSnapshot, IndicatorValue } from '#libs/indicators';
 import type { ChangeBatch } from './feeds';
+import type { KeysWrite } from './persisted-keys';
 
 // Where a processor keeps its results: values, and now and then a checkpoint, in one transaction.
 export interface IndicatorStore {
   loadCheckpoint(processor: string): Promise<StoredCheckpoint | undefined>;
   save(write: ProcessorWrite): Promise<void>;
+  // the fingerprints of the processor's stored idempotency keys among these (the Kafka processor's)
+  findKeys(processor: string, keys: readonly string[]): Promise<Map<string, number>>;
 }
 
 export interface StoredCheckpoint {
@@ -17,6 +20,7 @@ export interface ProcessorWrite {
   processor: string;
   offset: number; // the values reflect the log up to here
   changes: readonly IndicatorValue[];
-  checkpoint?: { offset: number; snapshot: string; offsets?: Record<string, number> }; // snapshot already serialised
+  // the snapshot already serialised; over Kafka, the idempotency keys the processor stores with it
+  checkpoint?: { offset: number; snapshot: string; offsets?: Record<string, number>; keys?: KeysWrite };
   outbox?: ChangeBatch; // the changes announced to scoring in this write's transaction (the Postgres feed)
 }

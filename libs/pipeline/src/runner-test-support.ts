@@ -16,6 +16,7 @@ export function fakeMetrics(): RunnerMetrics & { values: Recorded } {
     rejectedByCode: counter('rejectedByCode'),
     scoringRetries: counter('scoringRetries'),
     consumerLag: { set: (v: number) => push('consumerLag', v) },
+    checkpointBytes: { set: (v: number) => push('checkpointBytes', v) },
     foldSeconds: histogram('foldSeconds'),
     flushSeconds: histogram('flushSeconds'),
     scoreSeconds: histogram('scoreSeconds'),

@@ -13,6 +13,7 @@ import { DefinitionVersionsOrg1763885800000 } from './migrations/1763885800000-d
 import { RosterOfRecord1763885900000 } from './migrations/1763885900000-roster-of-record';
 import { Retention1763886000000 } from './migrations/1763886000000-retention';
 import { AlertStates1763886500000 } from './migrations/1763886500000-alert-states';
+import { ProcessedKeys1763886800000 } from './migrations/1763886800000-processed-keys';
 import { AlertRouting1763887000000 } from './migrations/1763887000000-alert-routing';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   RosterOfRecord1763885900000,
   Retention1763886000000,
   AlertStates1763886500000,
+  ProcessedKeys1763886800000,
   AlertRouting1763887000000,
 ];
 

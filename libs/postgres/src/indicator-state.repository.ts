@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EngineSnapshot, IndicatorValue } from '#libs/indicators';
-import type { ProcessorWrite } from '#libs/pipeline';
+import type { KeysWrite, ProcessorWrite } from '#libs/pipeline';
 import { appendToFeed } from './postgres-feed';
 
 export interface Checkpoint {
@@ -42,8 +42,36 @@ export class IndicatorStateRepository {
             checkpoint.offsets === undefined ? null : JSON.stringify(checkpoint.offsets),
           ],
         );
+        if (checkpoint.keys !== undefined) await this.writeKeys(tx, processor, checkpoint.keys);
       }
     });
+  }
+
+  async findKeys(processor: string, keys: readonly string[]): Promise<Map<string, number>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.db.query<{ event_key: string; fingerprint: number }[]>(
+      `SELECT event_key, fingerprint FROM processed_keys WHERE processor = $1 AND event_key = ANY($2::text[])`,
+      [processor, keys],
+    );
+    return new Map(rows.map((r) => [r.event_key, r.fingerprint]));
+  }
+
+  // the keys a checkpoint holds (one JSON parameter, like the values), and those past the horizon gone
+  private async writeKeys(tx: EntityManager, processor: string, w: KeysWrite): Promise<void> {
+    if (w.keys.length > 0)
+      await tx.query(
+        `INSERT INTO processed_keys (processor, event_key, org_id, event_day, fingerprint)
+         SELECT $1, k.key, k.org, k.day, k.fingerprint
+         FROM json_to_recordset($2::json) AS k(key text, org text, day integer, fingerprint integer)
+         ON CONFLICT DO NOTHING`,
+        [processor, JSON.stringify(w.keys)],
+      );
+    for (const { org, beforeDay } of w.forget)
+      await tx.query(`DELETE FROM processed_keys WHERE processor = $1 AND org_id = $2 AND event_day < $3`, [
+        processor,
+        org,
+        beforeDay,
+      ]);
   }
 
   async latestValues(orgId: string): Promise<IndicatorValue[]> {

@@ -49,6 +49,11 @@ export class PipelineMetrics implements RunnerMetrics {
     help: 'Events in the log (Postgres) or the held partitions (Kafka) the indicator processor has not folded yet',
     registers: [this.registry],
   });
+  readonly checkpointBytes = new Gauge({
+    name: 'kpi_checkpoint_bytes',
+    help: "The indicator engines' state as their last checkpoints wrote it (JSON bytes): what memory holds of it and what each checkpoint costs",
+    registers: [this.registry],
+  });
   readonly foldSeconds = new Histogram({
     name: 'kpi_fold_seconds',
     help: 'Time to read one batch of the source and fold it into the engine',
