@@ -1,10 +1,12 @@
 import { cpus } from 'node:os';
+import { benchAlertEvaluation, benchAlertLatency } from './alerts.bench';
 import { benchBruteForce, benchEngine, benchEvents } from './engine.bench';
 import { benchKafka } from './kafka.bench';
 import { benchPipeline } from './pipeline.bench';
 
 // `npm run bench`: figures for docs/benchmarks.md. Timed here, never in tests.
-// BENCH=engine|pipeline|kafka|all (default all), BENCH_DAYS, BENCH_BRUTE_EVENTS, BENCH_SECONDS, BENCH_RATES,
+// BENCH=engine|pipeline|kafka|alerts|all (default all), BENCH_ALERT_UPDATES, BENCH_ALERT_RATE, BENCH_ALERT_SECONDS,
+// BENCH_ALERT_CROSSINGS, BENCH_DAYS, BENCH_BRUTE_EVENTS, BENCH_SECONDS, BENCH_RATES,
 // BENCH_KAFKA_EVENTS, BENCH_KAFKA_PARTITIONS, BENCH_KAFKA_ORGS, BENCH_KAFKA_BATCH, BENCH_KAFKA_CHECKPOINT_EVERY,
 // BENCH_KAFKA_COMPARE (0: skip the Postgres-log run); KAFKA_BROKERS: a real Kafka instead of the test broker.
 const which = process.env.BENCH ?? 'all';
@@ -108,11 +110,32 @@ async function kafkaBench(): Promise<void> {
   );
 }
 
+async function alertsBench(): Promise<void> {
+  const e = benchAlertEvaluation(Number(process.env.BENCH_ALERT_UPDATES ?? 200_000));
+  console.log(
+    `\nalert rules, one core: ${fmt(e.updates)} scorecard updates of ${e.cards.join(', ')} (100 entities each)`,
+  );
+  console.log(
+    `  evaluate the live rules: ${e.evaluateUs.toFixed(1)} µs per update; scoring the card (reference): ` +
+      `${e.scoreUs.toFixed(1)} µs; ratio ${(e.evaluateUs / e.scoreUs).toFixed(2)}×; ${fmt(e.transitions)} transitions`,
+  );
+  const rate = Number(process.env.BENCH_ALERT_RATE ?? 5000);
+  const seconds = Number(process.env.BENCH_ALERT_SECONDS ?? 30);
+  const l = await benchAlertLatency(rate, seconds, Number(process.env.BENCH_ALERT_CROSSINGS ?? 60));
+  console.log(
+    `\nred line → webhook on the embedded default, ${fmt(rate)} events/s of background traffic for ${seconds} s ` +
+      `(accepted ${fmt(l.acceptedPerSecond)}/s): ${l.delivered} of ${l.crossings} crossings delivered; ` +
+      `HTTP acceptance of the crossing event → webhook receiver p50 ${l.p50Ms.toFixed(0)} ms, ` +
+      `p99 ${l.p99Ms.toFixed(0)} ms, max ${l.maxMs.toFixed(0)} ms`,
+  );
+}
+
 async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
   if (which === 'engine' || which === 'all') engineBench();
   if (which === 'pipeline' || which === 'all') await pipelineBench();
   if (which === 'kafka' || which === 'all') await kafkaBench();
+  if (which === 'alerts' || which === 'all') await alertsBench();
 }
 
 main().catch((err: unknown) => {

@@ -1,10 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTING_DEFAULTS } from '#libs/alerting';
 import type { CanonicalEvent } from '#libs/events';
+import { AlertSubscriptionsRepository } from '#libs/postgres';
 import { AlertingModule } from '../../services/alerting/src/alerting.module';
 import { IndicatorProcessorModule } from '../../services/indicator-processor/src/indicator-processor.module';
 import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
 import { ScoringServiceModule } from '../../services/scoring-service/src/scoring-service.module';
+import { startReceiver, webhookVerifier, type Receiver } from '../support/alert-receivers';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { asSource, sourceToken } from '../support/sources';
 import { startTestApp } from '../support/test-app';
@@ -28,6 +31,8 @@ describe('alerting in the live pipeline: events → scores → alert rules of th
   let app: INestApplication;
   let base: string;
   let zendesk: string;
+  let receiver: Receiver;
+  const SECRET = 'whsec-alerting-spec-0123456789abcdef';
   const post = (events: CanonicalEvent[]) =>
     fetch(`${base}/v1/events`, { method: 'POST', headers: asSource(zendesk), body: JSON.stringify(events) });
   const transitions = () =>
@@ -38,15 +43,32 @@ describe('alerting in the live pipeline: events → scores → alert rules of th
   beforeAll(async () => {
     t = await migratedTestDatabase();
     zendesk = await sourceToken(t.db, 'ticketing/zendesk');
+    receiver = await startReceiver(webhookVerifier(SECRET));
+    // T1's manager, told at once of their team's critical and warning alerts
+    await new AlertSubscriptionsRepository(t.db).create(
+      'O1',
+      { subject: 'm1', role: 'manager', orgId: 'O1', teams: ['T1'], agentId: null },
+      {
+        ...ROUTING_DEFAULTS,
+        groupWaitMs: 0,
+        groupIntervalMs: 0,
+        matchers: { team: 'T1', scorecard: 'cs-supervisor-monthly', severity: ['critical', 'warning'] },
+        channel: { kind: 'webhook', url: `${receiver.url}/hook`, secret: SECRET },
+        language: 'en',
+        quietHours: null,
+      },
+    );
     const clock = { now: () => now };
     ({ app, base } = await startTestApp(
       t,
       [IngestGatewayModule, IndicatorProcessorModule, ScoringServiceModule, AlertingModule],
       clock,
+      { ALERTS_POLL_MS: '100', KPI_PULSE_PUBLIC_URL: 'https://kpi.example.com' },
     ));
   });
   afterAll(async () => {
     await app.close();
+    await receiver.close();
     await t.drop();
   });
 
@@ -64,6 +86,17 @@ describe('alerting in the live pipeline: events → scores → alert rules of th
     expect(await transitions()).toEqual([
       { rule: 'high-priority-deviation', kpi: 'csat', kind: 'fired', entity_id: 'T1' },
     ]);
+    // the service sends it to the manager's webhook, signed, linking to the team's card
+    await until(() => Promise.resolve(receiver.accepted.length > 0));
+    expect(receiver.refused).toEqual([]);
+    expect(receiver.accepted.map((r) => r.json)).toMatchObject([
+      { alerts: [{ status: 'fired', kpi: { id: 'csat' }, link: 'https://kpi.example.com/#/team/O1/T1' }] },
+    ]);
+    // counted once the outcome is recorded, just after the receiver answered
+    const delivered = /^kpi_alert_deliveries_total\{status="delivered"\} 1$/m;
+    const metrics = () => fetch(`${base}/metrics`).then((r) => r.text());
+    await until(async () => delivered.test(await metrics()));
+    expect(await metrics()).toMatch(delivered);
   });
 
   it('posting the same events again moves nothing (duplicates), and satisfied ratings resolve it', async () => {
@@ -73,5 +106,11 @@ describe('alerting in the live pipeline: events → scores → alert rules of th
     // 79 of 83: 0.952, back over the target
     await until(async () => (await transitions()).length > 1);
     expect((await transitions()).map((r) => r.kind)).toEqual(['fired', 'resolved']);
+    // and the manager is told it resolved
+    await until(() => Promise.resolve(receiver.accepted.length > 1));
+    expect(receiver.accepted.map((r) => (r.json as { alerts: { status: string }[] }).alerts[0]?.status)).toEqual([
+      'fired',
+      'resolved',
+    ]);
   });
 });

@@ -51,6 +51,19 @@ describe('the OpenAPI document', () => {
     });
   });
 
+  it('describes the alert subscriptions, silences and deliveries', () => {
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/alert-subscriptions',
+        '/v1/alert-subscriptions/{id}',
+        '/v1/alert-silences',
+        '/v1/alert-silences/{id}',
+        '/v1/alert-deliveries',
+        '/v1/alert-deliveries/{id}/retry',
+      ]),
+    );
+  });
+
   it('gives every operation a success answer with a schema (a 204 has no body)', () => {
     const ops = operations();
     expect(ops.length).toBeGreaterThan(20);

@@ -224,27 +224,39 @@ describe('retention (real Postgres, real migrations)', () => {
     ]);
   });
 
-  it('forgets resolved breaches after the cutoff, never an open one or one with a pending delivery', async () => {
-    const ids = await t.db.query<{ id: string; kpi: string }[]>(
+  it('forgets resolved breaches after the cutoff, never an open one', async () => {
+    await t.db.query(
       `INSERT INTO red_line_breaches (scorecard, kpi, effect, org_id, level, entity_id, period_start, opened_at, resolved_at)
        VALUES ('sc', 'open', 'veto', 'O1', 'team', 'T1', $1, $1, NULL),
               ('sc', 'old', 'veto', 'O1', 'team', 'T1', $1, $1, $1),
-              ('sc', 'pending', 'veto', 'O1', 'team', 'T1', $1, $1, $1),
-              ('sc', 'at-cutoff', 'veto', 'O1', 'team', 'T1', $1, $1, $2)
-       RETURNING id, kpi`,
+              ('sc', 'at-cutoff', 'veto', 'O1', 'team', 'T1', $1, $1, $2)`,
       [at(0), at(HOUR)],
-    );
-    const [subscription] = await t.db.query<{ id: string }[]>(
-      `INSERT INTO alert_subscriptions (org_id, channel, target, created_by) VALUES ('O1', 'webhook', 'https://x', 'admin') RETURNING id`,
-    );
-    const idOf = (kpi: string) => ids.find((r) => r.kpi === kpi)?.id;
-    await t.db.query(
-      `INSERT INTO alert_deliveries (subscription_id, breach_id, kind, status) VALUES ($1, $2, 'resolved', 'pending'), ($1, $3, 'opened', 'delivered')`,
-      [subscription?.id, idOf('pending'), idOf('old')],
     );
     expect((await store.prune({ target: 'breaches', before: at(HOUR), limit: 100 })).deleted).toBe(1);
     const left = await t.db.query<{ kpi: string }[]>(`SELECT kpi FROM red_line_breaches ORDER BY kpi`);
-    expect(left.map((r) => r.kpi)).toEqual(['at-cutoff', 'open', 'pending']);
+    expect(left.map((r) => r.kpi)).toEqual(['at-cutoff', 'open']);
+  });
+
+  it('forgets delivered and failed alert deliveries after the cutoff, never a pending one', async () => {
+    const [subscription] = await t.db.query<{ id: string }[]>(
+      `INSERT INTO alert_subscriptions (org_id, owner, matchers, channel, language, group_by, group_wait_ms,
+         group_interval_ms, repeat_interval_ms)
+       VALUES ('O1', '{}', '{}', '{"kind":"slack","url":"https://x"}', 'en', '{team}', 0, 0, 0) RETURNING id`,
+    );
+    await t.db.query(
+      `INSERT INTO alert_deliveries (subscription_id, org_id, idempotency_key, channel_kind, group_key, reason, alerts,
+         message, status, updated_at)
+       VALUES ($1, 'O1', 'old-pending', 'slack', '', 'changes', '{}', '{}', 'pending', $2),
+              ($1, 'O1', 'old-delivered', 'slack', '', 'changes', '{}', '{}', 'delivered', $2),
+              ($1, 'O1', 'old-failed', 'slack', '', 'changes', '{}', '{}', 'failed', $2),
+              ($1, 'O1', 'new-delivered', 'slack', '', 'changes', '{}', '{}', 'delivered', $3)`,
+      [subscription?.id, at(0), at(HOUR)],
+    );
+    expect((await store.prune({ target: 'deliveries', before: at(HOUR), limit: 100 })).deleted).toBe(2);
+    const left = await t.db.query<{ key: string }[]>(
+      `SELECT idempotency_key AS key FROM alert_deliveries ORDER BY idempotency_key`,
+    );
+    expect(left.map((r) => r.key)).toEqual(['new-delivered', 'old-pending']);
   });
 
   it('frees space: after pruning and a vacuum, as many rows again fit in the same pages', async () => {

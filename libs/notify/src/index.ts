@@ -20,3 +20,4 @@ export {
 } from './channel';
 export { renderFor, signedRequest, vendorFailure } from './render';
 export { WEBHOOK_HEADERS, webhookSignature } from './webhook.channel';
+export { CHANNEL_KINDS, parseChannel, publicChannel, type PublicChannel } from './parse-channel';

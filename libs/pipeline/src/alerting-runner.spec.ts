@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { instanceKey, type AlertChange, type AlertState, type ClosedPeriod } from '#libs/alerting';
 import type { EntityRef, IndicatorValue } from '#libs/indicators';
-import { AlertingRunner, type AlertStore } from './alerting-runner';
+import { AlertingRunner, type AlertStore, type AlertTx, type Recorded } from './alerting-runner';
 import { DefinitionsRegistry, parsePublished } from './definitions-registry';
-import type { AlertNews, AlertRecord } from './feeds';
+import type { AlertNews } from './feeds';
 import { rescoreClosed, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
 
 // one org in Shanghai, FCR as a ratio of solved tickets, a monthly team card with two alert rules
@@ -80,35 +80,44 @@ class MemoryStore implements AlertStore {
     return Promise.resolve(mine.map((c) => ({ periodStart: c.periodStart, periodEnd: c.periodEnd, score: c.score })));
   }
 
-  apply(changes: readonly AlertChange[]): Promise<AlertRecord[]> {
-    this.applied++;
-    const recorded: AlertRecord[] = [];
-    for (const c of changes) {
-      if (c.state === null) this.stateByKey.delete(instanceKey(c.instance));
-      else this.stateByKey.set(instanceKey(c.instance), c.state);
-      const t = c.transition;
-      if (t === null || this.transitions.has(t.key)) continue;
-      this.transitions.set(t.key, c);
-      const i = c.instance;
-      recorded.push({
-        id: this.transitions.size,
-        key: t.key,
-        kind: t.kind,
-        orgId: i.entity.orgId,
-        scorecard: i.scorecard,
-        rule: i.rule,
-        ruleName: c.rule.name,
-        severity: c.rule.severity,
-        kpi: i.kpi,
-        level: i.entity.level,
-        entityId: i.entity.id,
-        periodStart: i.periodStart === null ? null : new Date(i.periodStart).toISOString(),
-        value: t.value,
-        firedAt: new Date(t.firedAt).toISOString(),
-        at: new Date(t.at).toISOString(),
-      });
-    }
-    return Promise.resolve(recorded);
+  transaction<T>(work: (tx: AlertTx) => Promise<T>): Promise<T> {
+    const unrouted = () => Promise.reject(new Error('no routing in this spec'));
+    return work({
+      record: (changes) => {
+        this.applied++;
+        const recorded: Recorded = { changes: [], records: [] };
+        for (const c of changes) {
+          if (c.state === null) this.stateByKey.delete(instanceKey(c.instance));
+          else this.stateByKey.set(instanceKey(c.instance), c.state);
+          const t = c.transition;
+          if (t === null || this.transitions.has(t.key)) continue;
+          this.transitions.set(t.key, c);
+          const i = c.instance;
+          recorded.changes.push(c);
+          recorded.records.push({
+            id: this.transitions.size,
+            key: t.key,
+            kind: t.kind,
+            orgId: i.entity.orgId,
+            scorecard: i.scorecard,
+            rule: i.rule,
+            ruleName: c.rule.name,
+            severity: c.rule.severity,
+            kpi: i.kpi,
+            level: i.entity.level,
+            entityId: i.entity.id,
+            periodStart: i.periodStart === null ? null : new Date(i.periodStart).toISOString(),
+            value: t.value,
+            firedAt: new Date(t.firedAt).toISOString(),
+            at: new Date(t.at).toISOString(),
+          });
+        }
+        return Promise.resolve(recorded);
+      },
+      routing: unrouted,
+      dueRouting: unrouted,
+      save: unrouted,
+    });
   }
 
   kinds(): string[] {

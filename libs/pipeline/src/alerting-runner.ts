@@ -9,22 +9,40 @@ import {
   watchedKpis,
 } from '#libs/alerting';
 import type { ScorecardDef } from '#libs/definitions';
+import { flushInto, routeInto, type RoutedAlert, type RoutingTx } from './alert-routing';
 import type { DefinitionsRegistry } from './definitions-registry';
 import type { AlertNews, AlertRecord, Outlet, ScoredBatch } from './feeds';
 import { errorMessage, type RunnerLogger } from './ports';
 import type { ScoredCard } from './rescore';
 import { retryTransient } from './transient-error';
 
-// Where alert states and transitions are kept. `apply` writes a batch's changes in one transaction:
-// each instance's state (deleted when inactive again) and each transition, once by its key (a batch
-// read again after a crash writes nothing twice), with the deliveries it routes to. It returns the
-// transitions it recorded now; `announce`: the `alerts` feed message announcing them goes in the same
-// transaction (the outbox).
+// One transaction of the alert store: a batch's changes, and the deliveries they route to (the outbox).
+export interface AlertTx extends RoutingTx {
+  // Each instance's state (deleted when inactive again) and each transition, once by its key: the
+  // changes whose transition was recorded now, and their records (a batch read again after a crash
+  // records none twice). `announce`: the `alerts` feed message announcing them goes in the same
+  // transaction (the Postgres feed's outbox).
+  record(changes: readonly AlertChange[], announce: boolean): Promise<Recorded>;
+}
+
+export interface Recorded {
+  changes: AlertChange[];
+  records: AlertRecord[]; // the same transitions as the page reads them
+}
+
+// Where alert states, transitions, routing groups and deliveries are kept.
 export interface AlertStore {
   states(instances: readonly AlertInstance[]): Promise<Map<string, AlertState>>;
   // the closed periods of a card for one entity ending at or before `until`, oldest first, at most `limit`
   closedPeriods(card: ScoredCard, until: number, limit: number): Promise<ClosedPeriod[]>;
-  apply(changes: readonly AlertChange[], announce?: boolean): Promise<AlertRecord[]>;
+  transaction<T>(work: (tx: AlertTx) => Promise<T>): Promise<T>;
+}
+
+export interface AlertRoutingOptions {
+  baseUrl: string; // where the page is served: messages link to the scorecards
+  teamOf(orgId: string, agentId: string): Promise<string | null>; // the agent's team today (the roster)
+  clock?: () => number; // wall clock: group waits, silences and quiet hours
+  onDeliveries?: (count: number) => void; // deliveries queued: send them soon
 }
 
 export interface AlertingRunnerOptions {
@@ -34,6 +52,7 @@ export interface AlertingRunnerOptions {
   news?: Outlet<AlertNews>; // the recorded transitions, to the gateways (the page's bell)
   onTransitions?: (count: number) => void; // fired and resolved, for the metrics
   retryMs?: number; // the first pause before retrying a transient failure (doubling up to 10 s)
+  routing?: AlertRoutingOptions; // unset: transitions are recorded, not routed
 }
 
 // Reads the alert rules of each scored card (a card's own period only: a page's view windows are not
@@ -73,11 +92,13 @@ export class AlertingRunner {
     const states = await this.o.store.states(work.flatMap(({ card, def }) => instancesOf(def, card)));
     const stateOf = (i: AlertInstance): AlertState | null => states.get(instanceKey(i)) ?? null;
     const changes: AlertChange[] = [];
-    const keep = (moved: AlertChange[]) => {
+    const cardOf = new Map<AlertChange, ScoredCard>();
+    const keep = (moved: AlertChange[], card: ScoredCard) => {
       for (const c of moved) {
         if (c.state === null) states.delete(instanceKey(c.instance));
         else states.set(instanceKey(c.instance), c.state);
         changes.push(c);
+        cardOf.set(c, card);
       }
     };
     for (const { card, def } of work) {
@@ -94,23 +115,91 @@ export class AlertingRunner {
           },
           stateOf,
         ),
+        card,
       );
       if (card.closed && hasStreaks(def)) {
         const history = await this.o.store.closedPeriods(card, card.periodEnd, longestStreak(def));
-        keep(evaluateStreaks(def, card.entity, history, card.scoredAt, stateOf));
+        keep(evaluateStreaks(def, card.entity, history, card.scoredAt, stateOf), card);
       }
     }
     if (changes.length === 0) return;
     const news = this.o.news;
-    const recorded = await this.o.store.apply(changes, news?.kind === 'outbox');
+    const routing = this.o.routing;
+    const alerts = new Map<AlertChange, RoutedAlert>();
+    if (routing !== undefined)
+      for (const c of changes) if (c.transition !== null) alerts.set(c, await routedAlert(c, cardOf.get(c), routing));
+    const { queued, records } = await this.o.store.transaction(async (tx) => {
+      const recorded = await tx.record(changes, news?.kind === 'outbox');
+      if (routing === undefined) return { queued: 0, records: recorded.records };
+      const fresh = recorded.changes.flatMap((c) => alerts.get(c) ?? []);
+      const now = (routing.clock ?? Date.now)();
+      return { queued: await routeInto(tx, fresh, now, routing.baseUrl), records: recorded.records };
+    });
     const transitions = changes.filter((c) => c.transition !== null).length;
     if (transitions > 0) this.o.onTransitions?.(transitions);
+    if (queued > 0) routing?.onDeliveries?.(queued);
     // sent once stored: a page that misses it (a send that failed) reads the stored alerts on its next load
-    if (news?.kind === 'send' && recorded.length > 0)
-      await news.send({ transitions: recorded, acknowledged: [] }).catch((err: unknown) => {
-        this.o.logger.warn(`alerting: announcing ${recorded.length} transitions to the page: ${errorMessage(err)}`);
+    if (news?.kind === 'send' && records.length > 0)
+      await news.send({ transitions: records, acknowledged: [] }).catch((err: unknown) => {
+        this.o.logger.warn(`alerting: announcing ${records.length} transitions to the page: ${errorMessage(err)}`);
       });
   }
+
+  // The routing groups due now (group waits and intervals over, repeats, quiet hours ended) into the
+  // outbox, a bounded batch per transaction: how many deliveries were queued.
+  async flushDue(limit = 100): Promise<number> {
+    const routing = this.o.routing;
+    if (routing === undefined) return 0;
+    let queued = 0;
+    for (;;) {
+      const now = (routing.clock ?? Date.now)();
+      const round = await this.o.store.transaction((tx) => flushInto(tx, now, routing.baseUrl, limit));
+      queued += round.deliveries;
+      if (round.groups < limit) break;
+    }
+    if (queued > 0) routing.onDeliveries?.(queued);
+    return queued;
+  }
+}
+
+// A transition with its routing labels and what its message shows: the KPI's name, actual and target
+// on the card that moved it (the card's total for a total streak).
+async function routedAlert(
+  change: AlertChange,
+  card: ScoredCard | undefined,
+  routing: AlertRoutingOptions,
+): Promise<RoutedAlert> {
+  const t = change.transition as NonNullable<AlertChange['transition']>;
+  const { entity, kpi: kpiId, scorecard } = change.instance;
+  const kpi = card?.score.kpis.find((k) => k.kpi === kpiId);
+  const team =
+    entity.level === 'team'
+      ? entity.id
+      : entity.level === 'agent'
+        ? await routing.teamOf(entity.orgId, entity.id)
+        : null;
+  return {
+    key: t.key,
+    instance: instanceKey(change.instance),
+    kind: t.kind,
+    at: t.at,
+    labels: {
+      org: entity.orgId,
+      team,
+      agent: entity.level === 'agent' ? entity.id : null,
+      scorecard,
+      kpi: kpiId,
+      rule: change.rule.id,
+      kind: change.rule.condition.kind,
+      severity: change.rule.severity,
+    },
+    item: {
+      change: { ...change, state: null }, // the state is not shown, and not worth storing
+      kpiName: kpi?.name ?? null,
+      actual: kpi === undefined ? (card?.score.total ?? null) : kpi.actual,
+      target: kpi === undefined ? null : kpi.target,
+    },
+  };
 }
 
 const hasStreaks = (def: ScorecardDef): boolean => def.alerts.some((r) => r.condition.kind === 'streak');

@@ -131,4 +131,17 @@ describe('the delivery runner', () => {
     await outbox.delivered('d1', stale?.lease ?? '', 1, now);
     expect(outbox.get('d1')).toMatchObject({ status: 'pending', attempts: 1 });
   });
+
+  it('reports each round once to onRound, however many callers shared it', async () => {
+    const rounds: unknown[] = [];
+    const outbox = new MemoryOutbox();
+    outbox.add('d1', channel, message, 0);
+    const runner = new DeliveryRunner(outbox, flakySender(0), {
+      policy,
+      clock: () => 0,
+      onRound: (tick) => rounds.push(tick),
+    });
+    await Promise.all([runner.tick(), runner.tick(), runner.tick()]);
+    expect(rounds).toEqual([{ delivered: 1, retried: 0, failed: 0 }]);
+  });
 });

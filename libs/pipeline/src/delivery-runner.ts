@@ -74,6 +74,7 @@ export interface DeliveryRunnerOptions {
   clock?: () => number;
   random?: () => number;
   logger?: RunnerLogger;
+  onRound?: (tick: DeliveryTick) => void; // once per round, however many callers shared it (metrics)
 }
 
 // Takes due deliveries from the outbox, sends them, and records each outcome: delivered, a retry
@@ -128,6 +129,7 @@ export class DeliveryRunner {
     // a delivery still in flight here (its lease ran out mid-send) is not sent a second time
     const fresh = claimed.filter((d) => !this.inFlight.has(d.id));
     await Promise.all(fresh.map(async (d) => (result[await this.attempt(d)] += 1)));
+    this.options.onRound?.(result);
     return result;
   }
 

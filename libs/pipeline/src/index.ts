@@ -17,7 +17,24 @@ export {
   type Subscription,
   type Transport,
 } from './feeds';
-export { AlertingRunner, type AlertStore, type AlertingRunnerOptions } from './alerting-runner';
+export {
+  AlertingRunner,
+  type AlertRoutingOptions,
+  type AlertStore,
+  type AlertTx,
+  type AlertingRunnerOptions,
+  type Recorded,
+} from './alerting-runner';
+export {
+  deliveriesOf,
+  flushInto,
+  routeInto,
+  type AlertSubscription,
+  type NewDelivery,
+  type RoutedAlert,
+  type RoutingState,
+  type RoutingTx,
+} from './alert-routing';
 export { InProcessTransport } from './in-process-transport';
 export {
   DEFAULT_INGEST_LIMITS,

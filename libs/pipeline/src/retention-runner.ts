@@ -1,7 +1,8 @@
 import { errorMessage, sleep, type LabelledCounter, type RunnerLogger } from './ports';
 
 // What retention prunes (docs/retention.md): the event log, the dead letters, the Postgres feed, the
-// history of indicator values and of scorecards, and resolved red-line breaches.
+// history of indicator values and of scorecards, resolved red-line breaches, and sent (or failed) alert
+// deliveries.
 export const RETENTION_TARGETS = [
   'event-log',
   'dead-letters',
@@ -9,6 +10,7 @@ export const RETENTION_TARGETS = [
   'indicator-history',
   'scorecard-history',
   'breaches',
+  'deliveries',
 ] as const;
 export type RetentionTarget = (typeof RETENTION_TARGETS)[number];
 

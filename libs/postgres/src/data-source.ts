@@ -14,6 +14,7 @@ import { RosterOfRecord1763885900000 } from './migrations/1763885900000-roster-o
 import { Retention1763886000000 } from './migrations/1763886000000-retention';
 import { AlertStates1763886500000 } from './migrations/1763886500000-alert-states';
 import { ProcessedKeys1763886800000 } from './migrations/1763886800000-processed-keys';
+import { AlertRouting1763887000000 } from './migrations/1763887000000-alert-routing';
 import { AlertPage1763887500000 } from './migrations/1763887500000-alert-page';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   Retention1763886000000,
   AlertStates1763886500000,
   ProcessedKeys1763886800000,
+  AlertRouting1763887000000,
   AlertPage1763887500000,
 ];
 

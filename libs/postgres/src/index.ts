@@ -18,3 +18,11 @@ export {
   type CurrentAlerts,
   type HistoryEntry,
 } from './alert-list.repository';
+export {
+  AlertSubscriptionsRepository,
+  type DeliveryFilter,
+  type StoredDelivery,
+  type StoredSubscription,
+  type SubscriptionFields,
+} from './alert-subscriptions.repository';
+export { PostgresDeliveryOutbox } from './delivery-outbox';

@@ -65,13 +65,18 @@ export class RetentionRepository implements RetentionStore {
           [before, batch.after ?? null, stepSeconds(batch), limit],
         );
       case 'breaches':
-        // resolved ones only, and not while a delivery of them is pending (deleting one cascades to its deliveries)
+        // resolved ones only
         return this.deleted(
           `DELETE FROM red_line_breaches WHERE id = ANY(ARRAY(
-             SELECT b.id FROM red_line_breaches b
-             WHERE b.resolved_at < $1
-               AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.breach_id = b.id AND d.status = 'pending')
-             ORDER BY b.resolved_at LIMIT $2))`,
+             SELECT id FROM red_line_breaches WHERE resolved_at < $1 ORDER BY resolved_at LIMIT $2))`,
+          [before, limit],
+        );
+      case 'deliveries':
+        // delivered and failed alert deliveries, by their last change; a pending one never
+        return this.deleted(
+          `DELETE FROM alert_deliveries WHERE id = ANY(ARRAY(
+             SELECT id FROM alert_deliveries WHERE status <> 'pending' AND updated_at < $1
+             ORDER BY updated_at LIMIT $2))`,
           [before, limit],
         );
     }

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAlertsCommand } from './alerts.command';
 import { registerDefinitionsCommand } from './definitions-validate.command';
 import { registerEvaluateCommand } from './evaluate.command';
 import { registerSimulateCommand } from './simulate.command';
@@ -17,6 +18,7 @@ registerDefinitionsCommand(program);
 registerSimulateCommand(program);
 registerUpCommand(program);
 registerTokenCommand(program);
+registerAlertsCommand(program);
 
 function fail(message: string): void {
   process.stderr.write(`kpi-pulse: ${message}\n`);

@@ -3,7 +3,8 @@ import { manualIndicatorSpecs } from '#libs/simulator';
 import type { AccessClaims } from '#libs/access';
 import { mintToken, sharedSecret } from '#runtime/auth';
 import { ConfigError, loadConfig, type RuntimeConfig } from '#runtime/config';
-import { RosterRepository, SourcesRepository } from '#libs/postgres';
+import { AlertSubscriptionsRepository, RosterRepository, SourcesRepository } from '#libs/postgres';
+import { startDemoReceiver, type DemoReceiver } from '#runtime/demo-receiver';
 import { demoSourceTokens, importDemoRoster, startDemoSource } from '#runtime/demo-source';
 import { StopSignals } from '#runtime/run-services';
 import { SERVICES, StartupError, up, type ServiceName } from '#runtime/up';
@@ -83,7 +84,12 @@ Configuration comes from the environment:
   AUTH_JWT_SECRET         the tokens' shared secret (unset: one generated in KPI_PULSE_DATA_DIR/auth-secret)
   AUTH_JWKS_URL           an OIDC issuer's keys instead (with AUTH_ISSUER, AUTH_AUDIENCE)
   KPI_RETAIN_EVENTS       how long read events stay in the log, default 1h (also KPI_RETAIN_DEAD_LETTERS,
-                          KPI_RETAIN_FEED, KPI_RETAIN_HISTORY, KPI_HISTORY_STEP, KPI_RETAIN_BREACHES: docs/retention.md)
+                          KPI_RETAIN_FEED, KPI_RETAIN_HISTORY, KPI_HISTORY_STEP, KPI_RETAIN_BREACHES,
+                          KPI_RETAIN_DELIVERIES: docs/retention.md)
+  KPI_PULSE_PUBLIC_URL    the page's address as alert receivers reach it, default http://localhost:$PORT
+  SMTP_URL                smtp://user:password@host:587 (or SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD),
+                          with SMTP_FROM: the server alert emails go through (docs/alerts.md)
+  ALERTS_POLL_MS          between passes over alert groups and deliveries due, default 1000
 
 Example:
   npm run demo            (the same as: kpi-pulse up --demo)`,
@@ -122,6 +128,7 @@ Example:
         `  API docs    ${url}/docs`,
       ];
       let source: ReturnType<typeof startDemoSource> | undefined;
+      let receiver: DemoReceiver | undefined;
       if (opts.demo === true) {
         const manual = manualIndicatorSpecs(definitions);
         const zone = definitions.orgs.find((o) => o.id === '*')?.timeZone ?? 'Asia/Shanghai';
@@ -140,6 +147,15 @@ Example:
         lines.push(`  demo        ${rate} simulated events/s for ${teams} teams × ${agents} agents (org O1)`);
         lines.push(`  roster      O1's roster of record replaced by the demo's teams and agents (GET /v1/roster)`);
         lines.push(...ingestTokenLines(url, tokens));
+        if (names.includes('alerting')) {
+          receiver = await startDemoReceiver(new AlertSubscriptionsRepository(database.db), 'O1', (line) =>
+            process.stdout.write(`  ${line}\n`),
+          );
+          lines.push(
+            `  alerts      every O1 alert goes, grouped by team, to a local webhook receiver at ${receiver.url}`,
+            `              (printed below as "alert → …"); follow the deliveries: npx kpi-pulse alerts tail`,
+          );
+        }
         // tokens are printed for the demo only: a real start prints no credential
         if (names.includes('scorecard-gateway')) lines.push(...(await signInLinks(url, config)));
       }
@@ -147,6 +163,7 @@ Example:
       await signals.next();
       source?.stop();
       await running.close();
+      await receiver?.close();
       process.stdout.write(`stopped${source === undefined ? '' : ` after ${source.sent()} demo events`}\n`);
     });
 }

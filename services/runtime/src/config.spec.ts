@@ -37,9 +37,11 @@ describe('runtime configuration from the environment', () => {
         historyMs: 300_000,
         historyStepMs: 3_600_000,
         breachesMs: 2_592_000_000,
+        deliveriesMs: 2_592_000_000,
         everyMs: 300_000,
         batchSize: 5000,
       },
+      alerts: { publicUrl: 'http://localhost:8080', pollMs: 1000, smtp: null },
     });
   });
 
@@ -50,6 +52,31 @@ describe('runtime configuration from the environment', () => {
       undefined,
       900_000,
     ]);
+  });
+
+  it('reads the SMTP server from SMTP_URL or its parts, and refuses a sender missing or malformed', () => {
+    const from = 'KPI Pulse <alerts@example.com>';
+    expect(loadConfig({ SMTP_URL: 'smtps://bot:p%40ss@mail.example.com', SMTP_FROM: from }).alerts.smtp).toEqual({
+      host: 'mail.example.com',
+      port: 465,
+      secure: true,
+      user: 'bot',
+      password: 'p@ss',
+      from,
+      timeoutMs: 10_000,
+    });
+    expect(loadConfig({ SMTP_HOST: 'mail.local', SMTP_PORT: '2525', SMTP_FROM: 'a@b.c' }).alerts.smtp).toMatchObject({
+      host: 'mail.local',
+      port: 2525,
+      secure: false,
+      user: null,
+    });
+    expect(() => loadConfig({ SMTP_HOST: 'mail.local' })).toThrow(/^SMTP_FROM: /);
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.local', SMTP_FROM: 'a@b.c' })).toThrow(/^SMTP_URL: /);
+    expect(() => loadConfig({ KPI_PULSE_PUBLIC_URL: 'kpi.example.com' })).toThrow(/^KPI_PULSE_PUBLIC_URL: /);
+    expect(loadConfig({ KPI_PULSE_PUBLIC_URL: 'https://kpi.example.com/' }).alerts.publicUrl).toBe(
+      'https://kpi.example.com',
+    );
   });
 
   it('reads a database, brokers and a port', () => {

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_LIFETIMES, formatSpan, type Lifetimes, type Role } from '#libs/access';
 import { DEFAULT_EVENT_TIME_TOLERANCE_MS } from '#libs/definitions';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '#libs/pipeline';
+import type { SmtpConfig } from './smtp-sender';
 
 // The runtime's configuration, parsed once from the environment into a typed object. A bad value
 // stops the start with the variable's name and what was expected.
@@ -42,6 +43,15 @@ export interface RuntimeConfig {
   // the gateway's memory
   gatewaySendBufferBytes: number;
   retention: RetentionConfig;
+  alerts: AlertsConfig;
+}
+
+// Alert delivery (docs/alerts.md): where messages link to, how often the outbox is polled, and the SMTP
+// server email goes through (null: none, and email subscriptions fail with that reason).
+export interface AlertsConfig {
+  publicUrl: string; // the page's address as receivers reach it: links in messages
+  pollMs: number; // between two passes over due groups and due deliveries
+  smtp: SmtpConfig | null;
 }
 
 // How long rows are kept (docs/retention.md), in ms; undefined ("off"): forever. The defaults keep the
@@ -52,7 +62,8 @@ export interface RetentionConfig {
   feedMs: number | undefined; // Postgres feed rows, once every live reader has read them
   historyMs: number | undefined; // every version of indicator values and scorecards…
   historyStepMs: number; // …then one per step (and each value's or card's latest, forever)
-  breachesMs: number | undefined; // resolved red-line breaches, once no delivery of them is pending
+  breachesMs: number | undefined; // resolved red-line breaches
+  deliveriesMs: number | undefined; // alert deliveries delivered or failed (never a pending one)
   everyMs: number; // between pruning passes
   batchSize: number; // rows per delete
 }
@@ -196,8 +207,57 @@ function retention(env: Env): RetentionConfig {
     historyMs: keep(env, 'KPI_RETAIN_HISTORY', '5m'),
     historyStepMs: span(env, 'KPI_HISTORY_STEP', '1h'),
     breachesMs: keep(env, 'KPI_RETAIN_BREACHES', '30d'),
+    deliveriesMs: keep(env, 'KPI_RETAIN_DELIVERIES', '30d'),
     everyMs: span(env, 'KPI_RETENTION_EVERY', '5m'),
     batchSize: integer(env, 'KPI_RETENTION_BATCH', 5000),
+  };
+}
+
+function httpUrl(env: Env, name: string, fallback: string): string {
+  const raw = nonEmpty(env[name]) ?? fallback;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol))
+    throw new ConfigError(name, `expected an http(s) URL such as https://kpi.example.com, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
+const SMTP_TIMEOUT_MS = 10_000;
+
+// SMTP_URL (smtp://user:password@host:587, smtps:// for TLS from the first byte) or SMTP_HOST with
+// SMTP_PORT, SMTP_USER, SMTP_PASSWORD; SMTP_FROM in either case.
+function smtp(env: Env): SmtpConfig | null {
+  const url = nonEmpty(env.SMTP_URL);
+  const host = nonEmpty(env.SMTP_HOST);
+  if (url === undefined && host === undefined) return null;
+  const from = nonEmpty(env.SMTP_FROM);
+  if (from === undefined || !/^[^@\s<>]+@[^@\s<>]+$|<[^@\s<>]+@[^@\s<>]+>$/.test(from))
+    throw new ConfigError(
+      'SMTP_FROM',
+      'expected the sender, e.g. alerts@example.com or "KPI Pulse <alerts@example.com>"',
+    );
+  if (url !== undefined) {
+    const parsed = URL.canParse(url) ? new URL(url) : null;
+    if (parsed === null || !['smtp:', 'smtps:'].includes(parsed.protocol) || parsed.hostname === '')
+      throw new ConfigError('SMTP_URL', 'expected smtp://[user:password@]host[:port] or smtps://…');
+    const secure = parsed.protocol === 'smtps:';
+    return {
+      host: parsed.hostname,
+      port: parsed.port === '' ? (secure ? 465 : 587) : Number(parsed.port),
+      secure,
+      user: parsed.username === '' ? null : decodeURIComponent(parsed.username),
+      password: parsed.password === '' ? null : decodeURIComponent(parsed.password),
+      from,
+      timeoutMs: SMTP_TIMEOUT_MS,
+    };
+  }
+  const smtpPort = port(env, 'SMTP_PORT', 587);
+  return {
+    host: host as string,
+    port: smtpPort,
+    secure: smtpPort === 465,
+    user: nonEmpty(env.SMTP_USER) ?? null,
+    password: nonEmpty(env.SMTP_PASSWORD) ?? null,
+    from,
+    timeoutMs: SMTP_TIMEOUT_MS,
   };
 }
 
@@ -211,6 +271,9 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const httpPort = port(env, 'PORT', 8080);
+  const httpHost = env.HOST ?? '127.0.0.1';
+  const localHost = httpHost === '127.0.0.1' || httpHost === '0.0.0.0' ? 'localhost' : httpHost;
   return {
     databaseUrl: databaseUrl(env),
     kafkaBrokers: brokers(env),
@@ -219,8 +282,8 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
     kafkaSessionTimeoutMs: integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 30_000),
     dataDir: env.KPI_PULSE_DATA_DIR ?? '.data',
     embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 54_329),
-    httpPort: port(env, 'PORT', 8080),
-    httpHost: env.HOST ?? '127.0.0.1',
+    httpPort,
+    httpHost,
     definitionsPath: env.KPI_PULSE_DEFINITIONS ?? 'definitions/seed',
     processorBatchSize: integer(env, 'PROCESSOR_BATCH_SIZE', 2000),
     processorFlushMs: integer(env, 'PROCESSOR_FLUSH_MS', 500),
@@ -244,5 +307,10 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
     allowedOrigins: origins(env),
     gatewaySendBufferBytes: integer(env, 'GATEWAY_SEND_BUFFER_BYTES', 8 * 1024 * 1024),
     retention: retention(env),
+    alerts: {
+      publicUrl: httpUrl(env, 'KPI_PULSE_PUBLIC_URL', `http://${localHost}:${httpPort}`),
+      pollMs: integer(env, 'ALERTS_POLL_MS', 1000),
+      smtp: smtp(env),
+    },
   };
 }

@@ -77,6 +77,12 @@ export class PipelineMetrics implements RunnerMetrics {
     help: 'Alert rule instances that fired or resolved (docs/definitions.md "Alert rules")',
     registers: [this.registry],
   });
+  readonly alertDeliveries = new Counter({
+    name: 'kpi_alert_deliveries_total',
+    help: 'Alert delivery tries by status: delivered, retried (failed, tried again later), failed (after the last try)',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
   readonly slowReadersDisconnected = new Counter({
     name: 'kpi_gateway_slow_readers_disconnected_total',
     help: 'Scorecard sockets disconnected for leaving more than GATEWAY_SEND_BUFFER_BYTES unread',
@@ -90,7 +96,7 @@ export class PipelineMetrics implements RunnerMetrics {
   });
   readonly retentionPrunedRows = new Counter({
     name: 'kpi_retention_pruned_rows_total',
-    help: 'Rows deleted by retention, by table (event-log, dead-letters, feed, indicator-history, scorecard-history, breaches)',
+    help: 'Rows deleted by retention, by table (event-log, dead-letters, feed, indicator-history, scorecard-history, breaches, deliveries)',
     labelNames: ['table'],
     registers: [this.registry],
   });

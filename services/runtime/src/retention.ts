@@ -74,5 +74,7 @@ function keptFor(target: RetentionTarget, config: RetentionConfig): number | und
       return config.historyMs;
     case 'breaches':
       return config.breachesMs;
+    case 'deliveries':
+      return config.deliveriesMs;
   }
 }

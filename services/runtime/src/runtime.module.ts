@@ -14,8 +14,10 @@ import {
 import {
   AlertListRepository,
   AlertsRepository,
+  AlertSubscriptionsRepository,
   DefinitionVersionsRepository,
   IndicatorStateRepository,
+  PostgresDeliveryOutbox,
   PostgresEventLog,
   PostgresIngestStore,
   RejectedEventsRepository,
@@ -31,12 +33,14 @@ import { HealthController } from './health.controller';
 import { PipelineMetrics } from './metrics';
 import {
   ALERT_LIST,
+  ALERT_SUBSCRIPTIONS,
   ALERTS,
   CLOCK,
   CONFIG,
   DATABASE,
   DEFINITION_VERSIONS,
   DEFINITIONS,
+  DELIVERY_OUTBOX,
   INDICATOR_STORE,
   INGEST_STORE,
   LOG_HEALTH,
@@ -87,8 +91,8 @@ export class RuntimeModule implements OnApplicationShutdown {
     const indicators = new IndicatorStateRepository(database.db);
     const roster = new RosterRepository(database.db);
     // the roster's today is the org's (its time zone, as the definitions set it)
-    const rosterDay = (orgId: string, now: number) =>
-      formatLocal(orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC', now).slice(0, 10);
+    const timeZoneOf = (orgId: string) => orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC';
+    const rosterDay = (orgId: string, now: number) => formatLocal(timeZoneOf(orgId), now).slice(0, 10);
     const processor = {
       name: 'indicator-processor',
       store: indicators,
@@ -136,8 +140,10 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: SOURCES, useValue: new SourcesRepository(database.db) },
       { provide: DEFINITION_VERSIONS, useValue: new DefinitionVersionsRepository(database.db) },
       { provide: REVOKED_TOKENS, useValue: new RevokedTokensRepository(database.db) },
-      { provide: ALERTS, useValue: new AlertsRepository(database.db) },
       { provide: ALERT_LIST, useValue: new AlertListRepository(database.db) },
+      { provide: ALERTS, useValue: new AlertsRepository(database.db, timeZoneOf) },
+      { provide: ALERT_SUBSCRIPTIONS, useValue: new AlertSubscriptionsRepository(database.db) },
+      { provide: DELIVERY_OUTBOX, useValue: new PostgresDeliveryOutbox(database.db) },
     ];
     return {
       module: RuntimeModule,

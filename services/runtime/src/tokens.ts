@@ -22,6 +22,8 @@ export const DEFINITION_VERSIONS = Symbol('definition-versions'); // DefinitionV
 export const REVOKED_TOKENS = Symbol('revoked-tokens'); // RevokedTokensRepository
 export const ALERTS = Symbol('alerts'); // AlertsRepository: alert states and transitions
 export const ALERT_LIST = Symbol('alert-list'); // AlertListRepository: the page's alerts and acknowledgements
+export const ALERT_SUBSCRIPTIONS = Symbol('alert-subscriptions'); // AlertSubscriptionsRepository: subscriptions, silences, deliveries' status
+export const DELIVERY_OUTBOX = Symbol('delivery-outbox'); // PostgresDeliveryOutbox
 
 // the wall clock the processor ticks to when idle (tests move it by hand)
 export interface Clock {

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AccessService } from './access.service';
 import { AlertsController } from './alerts.controller';
+import { AlertDeliveriesController } from './alert-deliveries.controller';
+import { AlertSilencesController } from './alert-silences.controller';
+import { AlertSubscriptionsController } from './alert-subscriptions.controller';
 import { AuthGuard } from './auth.guard';
 import { DefinitionsController } from './definitions.controller';
 import { DefinitionsFollower } from './definitions-follower';
@@ -19,6 +22,9 @@ import { TokensController } from './tokens.controller';
     ScorecardsController,
     SourcesController,
     TokensController,
+    AlertSubscriptionsController,
+    AlertSilencesController,
+    AlertDeliveriesController,
   ],
 })
 export class ScorecardGatewayModule {}

@@ -1,0 +1,103 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '#libs/access';
+import { AlertInputError, checkScope, parseSilence, type Silence } from '#libs/alerting';
+import type { AlertSubscriptionsRepository } from '#libs/postgres';
+import { ALERT_SUBSCRIPTIONS } from '#runtime/tokens';
+import { checkedInput, isRowId, ownerOf } from './alert-access';
+import { BAD_ALERT_INPUT, SILENCE, SILENCE_IN } from './alert-schemas';
+import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
+import { ERROR } from './openapi-schemas';
+
+interface SilenceView {
+  id: string;
+  orgId: string;
+  matchers: Silence['matchers'];
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+  createdAt: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const view = (s: Silence & { createdAt: number }): SilenceView => ({
+  id: s.id,
+  orgId: s.orgId,
+  matchers: s.matchers,
+  startsAt: iso(s.startsAt),
+  endsAt: iso(s.endsAt),
+  createdBy: s.createdBy,
+  comment: s.comment,
+  createdAt: iso(s.createdAt),
+});
+
+// Silences (docs/alerts.md): alerts matching one are not sent to any subscription of the org while it
+// lasts. An admin silences anything in the org, a manager their teams' alerts; who and why are kept.
+@ApiTags('alerts')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'no token, or one expired, revoked or forged', schema: ERROR })
+@ApiResponse({ status: 403, description: 'not an admin or manager; or beyond their teams', schema: BAD_ALERT_INPUT })
+@UseGuards(AuthGuard)
+@Roles(['admin', 'manager'])
+@Controller('v1/alert-silences')
+export class AlertSilencesController {
+  constructor(@Inject(ALERT_SUBSCRIPTIONS) private readonly store: AlertSubscriptionsRepository) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Silence the alerts the matchers select until endsAt, saying why' })
+  @ApiBody({ schema: SILENCE_IN })
+  @ApiResponse({ status: 201, schema: SILENCE })
+  @ApiResponse({ status: 400, description: 'a bad field, named', schema: BAD_ALERT_INPUT })
+  async create(@Body() body: unknown, @CurrentPrincipal() user: Principal): Promise<SilenceView> {
+    const owner = ownerOf(user);
+    const fields = checkedInput(() => {
+      const f = parseSilence(body, Date.now());
+      checkScope(owner, f.matchers);
+      return f;
+    });
+    return view(await this.store.createSilence({ ...fields, orgId: user.orgId, createdBy: user.subject }));
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The org's silences in force or to come (with expired=true, the ended ones too)" })
+  @ApiQuery({ name: 'expired', required: false, enum: ['true', 'false'] })
+  @ApiResponse({ status: 200, schema: { type: 'array', items: SILENCE } })
+  @ApiResponse({ status: 400, description: 'expired is not true or false', schema: BAD_ALERT_INPUT })
+  async list(@Query('expired') expired: unknown, @CurrentPrincipal() user: Principal): Promise<SilenceView[]> {
+    if (expired !== undefined && expired !== 'true' && expired !== 'false')
+      checkedInput(() => {
+        throw new AlertInputError('expired', 'invalid', 'expected true or false');
+      });
+    return (await this.store.silences(user.orgId, Date.now(), expired === 'true')).map(view);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiParam({ name: 'id' })
+  @ApiOperation({ summary: 'Expire a silence now (it stays in the list of ended ones)' })
+  @ApiResponse({ status: 204 })
+  @ApiResponse({ status: 404, description: 'no such silence in force', schema: ERROR })
+  async expire(@Param('id') id: string, @CurrentPrincipal() user: Principal): Promise<void> {
+    const owner = ownerOf(user);
+    const silence = isRowId(id) ? await this.store.silence(user.orgId, id) : null;
+    if (silence === null) throw new NotFoundException(`id: no silence ${id}`);
+    // a manager ends their own silences and those within their teams
+    if (owner.role !== 'admin' && silence.createdBy !== owner.subject)
+      checkedInput(() => checkScope(owner, silence.matchers));
+    if (!(await this.store.expireSilence(user.orgId, id, Date.now())))
+      throw new NotFoundException(`id: silence ${id} has already ended`);
+  }
+}
