@@ -18,7 +18,6 @@ import { partitionOfOrg, TOPICS } from './topics';
 const FEED_TOPICS: Readonly<Record<Exclude<FeedName, 'definitions'>, string>> = {
   'indicator-changes': TOPICS.indicatorChanges,
   'scorecard-updates': TOPICS.scorecardUpdates,
-  breaches: TOPICS.breaches,
   alerts: TOPICS.alerts,
 };
 

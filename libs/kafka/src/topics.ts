@@ -14,7 +14,6 @@ export const TOPICS = {
   // between the services, keyed by org too (so partition p holds the same orgs as the sources' p)
   indicatorChanges: 'kpi.indicator-changes', // indicator-processor → scoring-service
   scorecardUpdates: 'kpi.scorecard-updates', // scoring-service → scorecard gateways
-  breaches: 'kpi.breaches', // red-line breaches as they open, for alerting
   alerts: 'kpi.alerts', // alert transitions and acknowledgements → scorecard gateways
 } as const;
 

@@ -6,7 +6,6 @@ import type { ScoredCard } from './rescore';
 export interface FeedMessages {
   'indicator-changes': ChangeBatch; // indicator processor → scoring
   'scorecard-updates': ScoredBatch; // scoring → every scorecard gateway
-  breaches: OpenedBreach[]; // scoring → alerting: red lines as they are crossed
   definitions: PublishedNotice; // a version published on a gateway → scoring
   alerts: AlertNews; // alerting and the gateways → every gateway: transitions recorded, alerts acknowledged
 }
@@ -34,18 +33,6 @@ export interface ScoredBatch {
   cards: ScoredCard[];
   offset: number;
   acceptedAt?: number;
-}
-
-// a red line newly crossed: what alerting acts on
-export interface OpenedBreach {
-  scorecard: string;
-  kpi: string;
-  effect: string;
-  orgId: string;
-  level: string;
-  entityId: string;
-  periodStart: string;
-  openedAt: string;
 }
 
 // An alert transition as recorded (alert_transitions), for the page: its id is what is acknowledged.
@@ -133,7 +120,6 @@ export const BY_ORG: { [F in FeedName]: (message: FeedMessages[F]) => [orgId: st
     ]),
   'scorecard-updates': (batch) =>
     [...groupBy(batch.cards, (c) => c.entity.orgId)].map(([org, cards]) => [org, { ...batch, cards }]),
-  breaches: (breaches) => [...groupBy(breaches, (b) => b.orgId)],
   definitions: (published) => [[published.orgId ?? null, published]],
   alerts: (news) => {
     const orgs = new Set([...news.transitions, ...news.acknowledged].map((a) => a.orgId));

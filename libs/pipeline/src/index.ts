@@ -9,7 +9,6 @@ export {
   type FeedHandler,
   type FeedMessages,
   type FeedName,
-  type OpenedBreach,
   type Outlet,
   type PublishedNotice,
   type ScoredBatch,

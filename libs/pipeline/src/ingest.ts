@@ -51,7 +51,7 @@ export interface Rejection {
 }
 
 // what the scoring runner dead-letters: a round or a write that failed for good
-export type ScoringFailure = 'round_failed' | 'store_failed' | 'breaches_not_sent';
+export type ScoringFailure = 'round_failed' | 'store_failed';
 
 export interface RejectionSink {
   record(rejections: readonly Rejection[]): Promise<void>;

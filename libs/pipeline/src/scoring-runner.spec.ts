@@ -4,7 +4,7 @@ import type { EntityRef, IndicatorValue } from '#libs/indicators';
 import { periodOfInstant } from '#libs/time';
 import { sampleDocument } from '../../definitions/src/sample-definitions.fixture';
 import { DefinitionsRegistry } from './definitions-registry';
-import type { OpenedBreach, ScoredBatch } from './feeds';
+import type { ScoredBatch } from './feeds';
 import type { Rejection } from './ingest';
 import type { ScoredCard } from './rescore';
 import { fakeMetrics, until } from './runner-test-support';
@@ -43,14 +43,13 @@ class FakeValues implements StoredValues {
 }
 
 class FakeScorecards implements ScorecardStore {
-  saves: { cards: readonly ScoredCard[]; outbox?: { updates?: ScoredBatch; breaches?: boolean } }[] = [];
+  saves: { cards: readonly ScoredCard[]; outbox?: { updates?: ScoredBatch } }[] = [];
   failures: Error[] = [];
-  opens: OpenedBreach[] = [];
-  save(cards: readonly ScoredCard[], outbox?: { updates?: ScoredBatch; breaches?: boolean }): Promise<OpenedBreach[]> {
+  save(cards: readonly ScoredCard[], outbox?: { updates?: ScoredBatch }): Promise<void> {
     const failure = this.failures.shift();
     if (failure !== undefined) return Promise.reject(failure);
     this.saves.push(outbox === undefined ? { cards } : { cards, outbox });
-    return Promise.resolve(this.opens.splice(0));
+    return Promise.resolve();
   }
 }
 
@@ -63,7 +62,6 @@ function setup(mode: 'send' | 'outbox' = 'send', registry = new DefinitionsRegis
   const values = new FakeValues();
   const scorecards = new FakeScorecards();
   const sent: ScoredBatch[] = [];
-  const breaches: OpenedBreach[][] = [];
   const dead: Rejection[] = [];
   const metrics = fakeMetrics();
   const runner = new ScoringRunner({
@@ -71,7 +69,6 @@ function setup(mode: 'send' | 'outbox' = 'send', registry = new DefinitionsRegis
     values,
     scorecards,
     updates: mode === 'send' ? { kind: 'send', send: (b) => Promise.resolve(void sent.push(b)) } : { kind: 'outbox' },
-    breaches: { kind: 'send', send: (b) => Promise.resolve(void breaches.push(b)) },
     deadLetters: { record: (r) => Promise.resolve(void dead.push(...r)) },
     metrics,
     logger: { error: () => undefined, warn: () => undefined },
@@ -79,7 +76,7 @@ function setup(mode: 'send' | 'outbox' = 'send', registry = new DefinitionsRegis
     retryMs: 1,
   });
   runners.push(runner);
-  return { runner, values, scorecards, sent, breaches, dead, metrics };
+  return { runner, values, scorecards, sent, dead, metrics };
 }
 
 const entitiesOf = (cards: readonly ScoredCard[]) => cards.map((c) => c.entity.id).sort();
@@ -191,24 +188,6 @@ describe('ScoringRunner', () => {
     expect(sent).toEqual([]);
     expect(scorecards.saves[0]?.outbox?.updates?.offset).toBe(4);
     expect(entitiesOf(scorecards.saves[0]?.outbox?.updates?.cards ?? [])).toEqual(['T1', 'T2']);
-  });
-
-  it('sends the breaches a write opened once it committed', async () => {
-    const { runner, scorecards, breaches } = setup();
-    const breach: OpenedBreach = {
-      scorecard: 'cs-supervisor-monthly',
-      kpi: 'complaints',
-      effect: 'veto',
-      orgId: 'O1',
-      level: 'team',
-      entityId: 'T1',
-      periodStart: new Date(month.start).toISOString(),
-      openedAt: new Date(clock).toISOString(),
-    };
-    scorecards.opens.push(breach);
-    runner.receive({ changes: [fcr('T1', 0.6)], clock, offset: 1 });
-    await until(() => breaches.length === 1);
-    expect(breaches[0]).toEqual([breach]);
   });
 
   it('reads a count with no row as 0 (nothing counted), as evaluate does, and a ratio with none as no data', async () => {

@@ -1,6 +1,6 @@
 import { entityKey, type EntityRef, type IndicatorValue } from '#libs/indicators';
 import type { DefinitionsRegistry } from './definitions-registry';
-import type { ChangeBatch, OpenedBreach, Outlet, ScoredBatch } from './feeds';
+import type { ChangeBatch, Outlet, ScoredBatch } from './feeds';
 import type { RejectionSink, ScoringFailure } from './ingest';
 import { PendingChanges } from './pending-changes';
 import { errorMessage, type RunnerLogger, type RunnerMetrics } from './ports';
@@ -8,10 +8,10 @@ import { rescore, rescoreClosed, rescoreEntities, type ScoredCard, type ValuesRe
 import { retryTransient } from './transient-error';
 import { ValuesCache } from './values-cache';
 
-// The stored scorecards. `outbox`: the messages to write in the same transaction (the Postgres feed):
-// the scored batch for the gateways, and the breaches this write opens.
+// The stored scorecards, with their red-line breaches. `outbox`: the scored batch for the gateways,
+// written in the same transaction (the Postgres feed).
 export interface ScorecardStore {
-  save(cards: readonly ScoredCard[], outbox?: { updates?: ScoredBatch; breaches?: boolean }): Promise<OpenedBreach[]>;
+  save(cards: readonly ScoredCard[], outbox?: { updates?: ScoredBatch }): Promise<void>;
 }
 
 export interface StoredValues extends ValuesReader {
@@ -23,7 +23,6 @@ export interface ScoringRunnerOptions {
   values: StoredValues;
   scorecards: ScorecardStore;
   updates: Outlet<ScoredBatch>; // to the gateways
-  breaches: Outlet<OpenedBreach[]>; // to alerting
   deadLetters: RejectionSink; // rounds and writes that failed for good, with the reason
   metrics: RunnerMetrics;
   logger: RunnerLogger;
@@ -65,7 +64,6 @@ export class ScoringRunner {
   private stopped = false;
   private readonly unsaved = new Map<string, ScoredCard>();
   private saving: Promise<void> | undefined;
-  private unsentBreaches: OpenedBreach[] = [];
 
   constructor(private readonly o: ScoringRunnerOptions) {
     this.cache = new ValuesCache(o.values);
@@ -200,12 +198,9 @@ export class ScoringRunner {
     if (cards.length === 0) return;
     const scored: ScoredBatch =
       acceptedAt === undefined ? { cards, offset: this.offset } : { cards, offset: this.offset, acceptedAt };
-    const { updates, breaches } = this.o;
+    const { updates } = this.o;
     // through the outbox, the gateways learn of the cards from the row written with them
-    if (updates.kind === 'outbox') {
-      const opened = await this.o.scorecards.save(cards, { updates: scored, breaches: breaches.kind === 'outbox' });
-      return this.sendBreaches(opened);
-    }
+    if (updates.kind === 'outbox') return this.o.scorecards.save(cards, { updates: scored });
     // sent, the gateways get them first (they overlay what they pushed on stored snapshots); the write
     // follows, coalesced to the latest card of each entity, scorecard and period
     await updates.send(scored);
@@ -218,29 +213,13 @@ export class ScoringRunner {
     while (this.unsaved.size > 0) {
       const cards = [...this.unsaved.values()];
       this.unsaved.clear();
-      const done = await this.retrying('store', () =>
-        this.o.scorecards.save(cards, { breaches: this.o.breaches.kind === 'outbox' }),
-      );
-      if (done.ok) await this.sendBreaches(done.value);
-      else {
+      const done = await this.retrying('store', () => this.o.scorecards.save(cards));
+      if (!done.ok) {
         // newer cards of the same keys, scored meanwhile, are kept for the next write
         const lost = cards.filter((c) => !this.unsaved.has(cardKey(c)));
         await this.deadLetter('store_failed', done.error, { cards: lost.map(cardKey) });
       }
     }
-  }
-
-  // Breaches a write opened: sent once the write committed. A failed send is kept and tried again
-  // with the next write (the store opens a breach only once).
-  private async sendBreaches(opened: readonly OpenedBreach[]): Promise<void> {
-    const outlet = this.o.breaches;
-    if (outlet.kind === 'outbox') return;
-    this.unsentBreaches.push(...opened);
-    if (this.unsentBreaches.length === 0) return;
-    const breaches = this.unsentBreaches;
-    this.unsentBreaches = [];
-    const done = await this.retrying('breaches', () => outlet.send(breaches));
-    if (!done.ok) await this.deadLetter('breaches_not_sent', done.error, { breaches });
   }
 
   // Runs `attempt` until it succeeds, retrying transient failures with backoff until stopped.

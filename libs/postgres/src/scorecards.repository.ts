@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { EntityRef } from '#libs/indicators';
-import type { OpenedBreach, ScorecardStore, ScoredBatch, ScoredCard, StoredScoredCard } from '#libs/pipeline';
+import type { ScorecardStore, ScoredBatch, ScoredCard, StoredScoredCard } from '#libs/pipeline';
 import { appendToFeed } from './postgres-feed';
 
 export interface StoredCard extends ScoredCard {
@@ -21,13 +21,9 @@ export class ScorecardsRepository implements ScorecardStore {
   constructor(private readonly db: DataSource) {}
 
   // All cards in one transaction and a handful of statements, whatever their number; with `outbox`,
-  // the feed rows announcing them to the gateways and the opened breaches to alerting, in the same one.
-  // Returns the breaches this write opened (a red line that was not already open).
-  async save(
-    cards: readonly ScoredCard[],
-    outbox: { updates?: ScoredBatch; breaches?: boolean } = {},
-  ): Promise<OpenedBreach[]> {
-    if (cards.length === 0) return [];
+  // the feed row announcing them to the gateways in the same one.
+  async save(cards: readonly ScoredCard[], outbox: { updates?: ScoredBatch } = {}): Promise<void> {
+    if (cards.length === 0) return;
     const col = <T>(f: (c: ScoredCard) => T): T[] => cards.map(f);
     const keys = [
       col((c) => c.score.scorecard),
@@ -37,7 +33,7 @@ export class ScorecardsRepository implements ScorecardStore {
       col((c) => new Date(c.periodStart).toISOString()),
     ];
     const hits = cards.flatMap((c, i) => c.score.redLines.map((h) => ({ i, kpi: h.kpi, effect: h.effect })));
-    return this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       // the cards as one JSON parameter, parsed by Postgres; the history insert rides along as a CTE
       await tx.query(
         `WITH c AS (
@@ -76,20 +72,14 @@ export class ScorecardsRepository implements ScorecardStore {
              SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[]))`,
         [...keys, ...keys.map((k) => hits.map((h) => k[h.i])), hits.map((h) => h.kpi), hits.map((h) => h.effect)],
       );
-      const opened =
-        hits.length === 0
-          ? []
-          : await tx.query<OpenedBreach[]>(
-              `INSERT INTO red_line_breaches (scorecard, org_id, level, entity_id, period_start, kpi, effect)
-               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
-               ON CONFLICT DO NOTHING
-               RETURNING scorecard, kpi, effect, org_id AS "orgId", level, entity_id AS "entityId",
-                 to_json(period_start)#>>'{}' AS "periodStart", to_json(opened_at)#>>'{}' AS "openedAt"`,
-              [...keys.map((k) => hits.map((h) => k[h.i])), hits.map((h) => h.kpi), hits.map((h) => h.effect)],
-            );
+      if (hits.length > 0)
+        await tx.query(
+          `INSERT INTO red_line_breaches (scorecard, org_id, level, entity_id, period_start, kpi, effect)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+           ON CONFLICT DO NOTHING`,
+          [...keys.map((k) => hits.map((h) => k[h.i])), hits.map((h) => h.kpi), hits.map((h) => h.effect)],
+        );
       if (outbox.updates !== undefined) await appendToFeed(tx, 'scorecard-updates', outbox.updates);
-      if (outbox.breaches === true && opened.length > 0) await appendToFeed(tx, 'breaches', opened);
-      return opened;
     });
   }
 

@@ -131,8 +131,6 @@ export function transportFor(
   return routeFeeds({
     'indicator-changes': between('indicator-changes', 'indicator-processor', 'scoring-service'),
     'scorecard-updates': between('scorecard-updates', 'scoring-service', 'scorecard-gateway', 'alerting'),
-    // for alerting consumers of the Kafka topic; on Postgres they read red_line_breaches itself
-    breaches: elsewhere.kafka ?? inProcess,
     definitions: between('definitions', 'scorecard-gateway', 'scoring-service', 'alerting'),
     alerts: between('alerts', 'alerting', 'scorecard-gateway'),
   });

@@ -43,7 +43,6 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
       values,
       scorecards,
       updates: transport.outlet('scorecard-updates'),
-      breaches: transport.outlet('breaches'),
       deadLetters,
       metrics,
       logger: this.logger,
