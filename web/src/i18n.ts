@@ -161,10 +161,6 @@ const STRINGS = {
   silence_24h: { zh: '24 小时', en: '24 hours' },
   silence_7d: { zh: '7 天', en: '7 days' },
   silenceDone: { zh: '已静默至 {time}', en: 'Silenced until {time}' },
-  silenceUnavailable: {
-    zh: '此服务器尚不支持静默（POST /v1/alert-silences 返回 404）。',
-    en: 'This server does not offer silences yet (POST /v1/alert-silences answered 404).',
-  },
   silenceFailed: { zh: '静默失败：{error}', en: 'Could not silence: {error}' },
   severity_critical: { zh: '严重', en: 'Critical' },
   severity_warning: { zh: '警告', en: 'Warning' },

@@ -1,4 +1,4 @@
-import { api, HttpError } from '../api';
+import { api } from '../api';
 import { entityOf, instanceOf, type AlertCenter } from '../alert-center';
 import { h, Keyed, setAttr, setHidden, setText } from '../dom';
 import { bellIcon, closeIcon } from '../icons';
@@ -83,7 +83,7 @@ function describe(a: AlertSubject & { ruleName: { en: string; zh: string } | nul
 
 interface ItemActions {
   acknowledge(alert: CurrentAlert): Promise<string | null>; // an error to show, or null
-  silence(alert: CurrentAlert, spanMs: number, comment: string): Promise<string>; // what to show
+  silence(alert: CurrentAlert, spanMs: number, comment: string): Promise<{ done: boolean; text: string }>; // what to show
 }
 
 // One alert of the "now" list: severity, rule, KPI and entity, since when, who acknowledged it, and the
@@ -115,7 +115,7 @@ class CurrentItem {
   constructor(
     private readonly store: CardStore,
     private readonly actions: ItemActions,
-    private readonly mayAct: boolean,
+    private readonly may: { acknowledge: boolean; silence: boolean },
   ) {
     this.ack = h(
       'button',
@@ -165,7 +165,9 @@ class CurrentItem {
       h('p', { class: 'alert-title' }, this.rule),
       h('p', { class: 'alert-sub' }, this.what, ' · ', this.link),
       this.acked,
-      mayAct ? h('div', { class: 'alert-actions' }, this.ack, this.silenceBtn) : null,
+      may.acknowledge || may.silence
+        ? h('div', { class: 'alert-actions' }, may.acknowledge ? this.ack : null, may.silence ? this.silenceBtn : null)
+        : null,
       this.form,
       this.message,
     );
@@ -201,16 +203,17 @@ class CurrentItem {
     this.focused = true;
     this.el.classList.add('is-focused');
     this.el.scrollIntoView({ block: 'nearest' });
-    (this.mayAct && !this.ack.hidden ? this.ack : this.link).focus({ preventScroll: true });
+    (this.may.acknowledge && !this.ack.hidden ? this.ack : this.link).focus({ preventScroll: true });
     window.setTimeout(() => {
       this.focused = false;
       this.el.classList.remove('is-focused');
     }, 2400);
   }
 
-  private show(message: string | null): void {
+  private show(message: string | null, done = false): void {
     setText(this.message, message ?? '');
     setHidden(this.message, message === null);
+    this.message.classList.toggle('is-done', done);
   }
 
   private async onAck(): Promise<void> {
@@ -235,7 +238,9 @@ class CurrentItem {
       this.show(t('silenceCommentMissing'));
       return;
     }
-    this.show(await this.actions.silence(this.alert, Number(this.span.value), comment));
+    const { done, text } = await this.actions.silence(this.alert, Number(this.span.value), comment);
+    if (done) this.toggleForm(); // silenced: the form closes, the confirmation stays
+    this.show(text, done);
   }
 }
 
@@ -313,7 +318,8 @@ export class AlertPanel {
     me: Me,
     private readonly onClose: () => void,
   ) {
-    const mayAct = me.role !== 'display';
+    // a wall screen only shows; silencing is for managers and admins (the API refuses agents)
+    const may = { acknowledge: me.role !== 'display', silence: me.role === 'manager' || me.role === 'admin' };
     const actions: ItemActions = {
       acknowledge: async (alert) => {
         if (alert.id === null) return null;
@@ -330,16 +336,15 @@ export class AlertPanel {
         const endsAt = new Date(Date.now() + spanMs).toISOString();
         try {
           await api.silence({ matchers: matchersOf(alert), endsAt, comment });
-          return t('silenceDone', { time: when(endsAt) });
+          return { done: true, text: t('silenceDone', { time: when(endsAt) }) };
         } catch (err) {
-          if (err instanceof HttpError && err.status === 404) return t('silenceUnavailable');
-          return t('silenceFailed', { error: err instanceof Error ? err.message : String(err) });
+          return { done: false, text: t('silenceFailed', { error: err instanceof Error ? err.message : String(err) }) };
         }
       },
     };
     this.now = new Keyed(
       this.nowList,
-      () => new CurrentItem(store, actions, mayAct),
+      () => new CurrentItem(store, actions, may),
       (item, alert) => item.update(alert),
     );
     this.past = new Keyed(
