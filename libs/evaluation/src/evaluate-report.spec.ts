@@ -115,3 +115,36 @@ describe('the evaluate report', () => {
     });
   });
 });
+
+describe('what evaluate counts', () => {
+  const at = (time: string) => solved('O1', 'T1', 'A1').replace('2026-11-05T09:00:00+08:00', time);
+  const denominator = (lines: string[], asOf = AS_OF) =>
+    evaluate({ definitions: DEFINITIONS, lines, asOf }).indicators.find(
+      (v) => v.window === 'month' && v.entity.level === 'org',
+    )?.denominator;
+
+  it('an event timed exactly at --as-of, not one a millisecond after', () => {
+    expect(denominator([at('2026-11-30T23:59:59+08:00'), at('2026-11-30T23:59:59.001+08:00')])).toBe(1);
+  });
+
+  it('an event timed long before the ones above it in the file: no event of the file is late', () => {
+    // two hours before the last one, with an hour of allowed lateness: the live pipeline would drop it
+    const lines = [at('2026-11-29T09:00:00+08:00'), at('2026-11-29T07:00:00+08:00')];
+    expect(denominator(lines, '2026-11-29T10:00:00+08:00')).toBe(2);
+  });
+
+  it("paces a cumulative KPI by the org's working days where it has a calendar", () => {
+    const doc = sampleDocument();
+    doc.orgs = [{ ...doc.orgs[0], workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'] }];
+    const weekdays = parseDefinitionSource(JSON.stringify(doc), 'weekdays.json').definitions;
+    // Wednesday 2026-11-04 00:00 in Shanghai: Monday and Tuesday done, of November's 21 weekdays
+    const pace = (definitions: typeof DEFINITIONS) =>
+      evaluate({
+        definitions,
+        lines: [at('2026-11-02T09:00:00+08:00')],
+        asOf: '2026-11-04T00:00:00+08:00',
+      }).scorecards[0]?.kpis.find((k) => k.kpi === 'complaints')?.pace?.elapsed;
+    expect(pace(weekdays)).toBeCloseTo(2 / 21, 12);
+    expect(pace(DEFINITIONS)).toBeCloseTo(3 / 30, 12);
+  });
+});
