@@ -108,6 +108,8 @@ describe('the evaluate report', () => {
       'cs-supervisor-monthly O1/T10',
       'cs-supervisor-monthly O2/T1',
     ]);
+    // each team's card reads that team's values as of --as-of
+    expect(r.scorecards.map((c) => c.kpis.find((k) => k.kpi === 'fcr')?.actual)).toEqual([1, 0.5, 1]);
     expect(r.scorecards[0]).toMatchObject({
       entity: { level: 'team', id: 'T2', orgId: 'O1' },
       periodStart: '2026-11-01T00:00:00+08:00',

@@ -113,6 +113,12 @@ describe('the lines and titles of a notification', () => {
   it("keys a group by a SHA-256 of its transitions' keys, sorted, one a line", () => {
     expect(pair('en').key).toBe(createHash('sha256').update('k-a1-fired\nk-t1-resolved').digest('hex'));
     expect(pair('zh').key).toBe(pair('en').key);
+    // two firings of one severity at one moment keep the order given; the key does not
+    const other = item('fired', deviation, 'csat', 'agent', 'a0', { actual: 0.7, target: 0.8, value: 0.125 });
+    const ab = buildNotification([fired, other], { language: 'en', baseUrl: 'https://k' });
+    const ba = buildNotification([other, fired], { language: 'en', baseUrl: 'https://k' });
+    expect(ab.lines.map((l) => l.key)).toEqual(['k-a1-fired', 'k-a0-fired']);
+    expect(ba.key).toBe(ab.key);
   });
 
   it('links from a base URL with any number of trailing slashes', () => {
