@@ -4,9 +4,11 @@ import { join } from 'node:path';
 
 // `npm run mutation [-- <lib>[:<glob>]...]`: Stryker on the domain libs, one lib at a time (the machine
 // is shared), with the unit and property tiers; `indicators:state/*.ts` mutates only those files of the
-// lib; `--unit` leaves the property tier out (a lower bound, for a quick look); `--concurrency N` runs N
-// test processes instead of the config's 2 (1 when other work shares the cores). Reports and the
-// incremental file per lib go to test-output/mutation/<lib>/ (…/<lib>-unit/ with --unit).
+// lib; `--unit` leaves the property tier out (a lower bound, for a quick look); `--own` runs only the
+// lib's own specs (a lower bound still: a lib whose code other libs' slower specs load, like
+// definitions, is measured in minutes instead of hours); `--concurrency N` runs N test processes instead
+// of the config's 2 (1 when other work shares the cores). Reports and the incremental file per lib go to
+// test-output/mutation/<lib>/ (…/<lib>-unit/ with --unit, …/<lib>-own/ with --own).
 const DOMAIN_LIBS = [
   'scoring',
   'time',
@@ -20,7 +22,8 @@ const DOMAIN_LIBS = [
 ];
 
 const args = process.argv.slice(2);
-const unitOnly = args.includes('--unit');
+const ownOnly = args.includes('--own');
+const unitOnly = args.includes('--unit') || ownOnly;
 const concurrencyAt = args.indexOf('--concurrency');
 const concurrency = concurrencyAt === -1 ? undefined : Number(args[concurrencyAt + 1]);
 if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
@@ -28,7 +31,12 @@ if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency 
   process.exit(2);
 }
 const asked = args
-  .filter((arg, at) => arg !== '--unit' && (concurrencyAt === -1 || (at !== concurrencyAt && at !== concurrencyAt + 1)))
+  .filter(
+    (arg, at) =>
+      arg !== '--unit' &&
+      arg !== '--own' &&
+      (concurrencyAt === -1 || (at !== concurrencyAt && at !== concurrencyAt + 1)),
+  )
   .map((arg) => {
     const [lib = '', glob = '**/*.ts'] = arg.split(':');
     return { lib, glob };
@@ -42,7 +50,7 @@ if (unknown.length > 0) {
 const base = JSON.parse(readFileSync('test/mutation/stryker.config.json', 'utf8')) as Record<string, unknown>;
 let failed = 0;
 for (const { lib, glob } of asked.length > 0 ? asked : DOMAIN_LIBS.map((lib) => ({ lib, glob: '**/*.ts' }))) {
-  const out = join('test-output', 'mutation', unitOnly ? `${lib}-unit` : lib);
+  const out = join('test-output', 'mutation', ownOnly ? `${lib}-own` : unitOnly ? `${lib}-unit` : lib);
   mkdirSync(out, { recursive: true });
   const config = {
     ...base,
@@ -56,7 +64,7 @@ for (const { lib, glob } of asked.length > 0 ? asked : DOMAIN_LIBS.map((lib) => 
   const file = join(out, 'stryker.config.json');
   writeFileSync(file, JSON.stringify(config, null, 2));
   console.log(`\n== mutation testing libs/${lib}/src/${glob} ==`);
-  const env = { ...process.env, MUTATION_TIERS: unitOnly ? 'unit' : 'unit,property' };
+  const env = { ...process.env, MUTATION_TIERS: ownOnly ? `own:${lib}` : unitOnly ? 'unit' : 'unit,property' };
   const run = spawnSync('npx', ['stryker', 'run', file], { stdio: 'inherit', env });
   if (run.status !== 0) failed++;
 }

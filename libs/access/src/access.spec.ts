@@ -50,12 +50,36 @@ describe('who may read what', () => {
     expect(homeScopes(manager).map(scopeName)).toEqual(['team:O1:T1', 'team-agents:O1:T1']);
     expect(homeScopes(agent).map(scopeName)).toEqual(['team:O1:T1', 'agent:O1:A1']);
     expect(homeScopes(teamDisplay).map(scopeName)).toEqual(['team:O1:T2']);
+    expect(homeScopes(orgDisplay).map(scopeName)).toEqual(['org:O1']);
+    const twoTeams = principal({ role: 'manager', org: 'O1', teams: ['T1', 'T2'] });
+    expect(homeScopes(twoTeams).map(scopeName)).toEqual([
+      'team:O1:T1',
+      'team:O1:T2',
+      'team-agents:O1:T1',
+      'team-agents:O1:T2',
+    ]);
+  });
+
+  it('starts a team display whose token also names an agent at its team only', () => {
+    const named = principal({ role: 'display', org: 'O1', teams: ['T2'], agent: 'B1' });
+    expect(homeScopes(named).map(scopeName)).toEqual(['team:O1:T2']);
+    expect(mayRead(named, scope('agent:O1:B1'), teamOf)).toBe(false);
+  });
+
+  it("a manager of two teams reads both teams' agents, a display never an agent", () => {
+    const twoTeams = principal({ role: 'manager', org: 'O1', teams: ['T1', 'T2'] });
+    for (const text of ['agent:O1:A1', 'agent:O1:B1', 'team-agents:O1:T2', 'team:O1:T2'])
+      expect(mayRead(twoTeams, scope(text), teamOf), text).toBe(true);
+    expect(mayRead(twoTeams, scope('org:O1'), teamOf)).toBe(false);
+    expect(mayRead(orgDisplay, scope('agent:O1:B1'), () => undefined)).toBe(false);
+    expect(mayRead(admin, scope('org:O2'), teamOf)).toBe(false);
   });
 
   it('parses scope names and refuses anything else', () => {
     for (const text of ['org:O1', 'team:O1:T1', 'team-agents:O1:T1', 'agent:O1:A1'])
       expect(scopeName(scope(text))).toBe(text);
-    for (const text of ['org:O1:x', 'team:O1', 'team::T1', 'agent:O1:', 'room:O1:T1', 42, 'org:'])
+    const malformed = ['org:O1:x', 'org:O1:', 'org', 'org:', 'team:O1', 'team::T1', 'team:O1:T1:x', 'agent:O1:'];
+    for (const text of [...malformed, 'team-agents:O1:T1:A1', 'agent::A1', 'room:O1:T1', 'room:O1', 42, undefined])
       expect(parseScope(text)).toBeUndefined();
   });
 });

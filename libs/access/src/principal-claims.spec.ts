@@ -52,13 +52,27 @@ describe('principalOf: what it keeps', () => {
 
   it('accepts a token that lives exactly its role longest, an org display and a platform token', () => {
     expect(principalOf('a', { ...admin, exp: at + 12 * 3600 }, policy).ok).toBe(true);
-    expect(principalOf('wall', { role: 'display', org: 'O1', exp: at + 60 }, policy)).toEqual({
+    // toStrictEqual: no agentId or tokenId key when the token has no agent or jti
+    expect(principalOf('wall', { role: 'display', org: 'O1', exp: at + 60 }, policy)).toStrictEqual({
       ok: true,
       principal: { subject: 'wall', role: 'display', orgId: 'O1', teams: [], expiresAt: (at + 60) * 1000 },
     });
-    expect(principalOf(undefined, { role: 'platform', org: 'ops', exp: at + 60 }, policy)).toEqual({
+    expect(principalOf(undefined, { role: 'platform', org: 'ops', exp: at + 60 }, policy)).toStrictEqual({
       ok: true,
       principal: { subject: 'platform', role: 'platform', orgId: 'ops', teams: [], expiresAt: (at + 60) * 1000 },
+    });
+  });
+
+  it('accepts a manager of one or more teams and a display of one team', () => {
+    const manager = principalOf('m', { ...admin, role: 'manager', teams: ['T1', 'T2'] }, policy);
+    expect(manager).toStrictEqual({
+      ok: true,
+      principal: { subject: 'm', role: 'manager', orgId: 'O1', teams: ['T1', 'T2'], expiresAt: (at + 3600) * 1000 },
+    });
+    expect(principalOf('m', { ...admin, role: 'manager', teams: ['T1'] }, policy).ok).toBe(true);
+    expect(principalOf('wall', { ...admin, role: 'display', teams: ['T2'] }, policy)).toStrictEqual({
+      ok: true,
+      principal: { subject: 'wall', role: 'display', orgId: 'O1', teams: ['T2'], expiresAt: (at + 3600) * 1000 },
     });
   });
 });

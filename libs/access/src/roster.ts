@@ -181,7 +181,7 @@ export function parseMoves(body: unknown): RosterMove[] {
 // One agent's memberships after moves (in the order given): each cuts what held from its day on and,
 // unless the agent leaves, opens a membership there (or keeps the one that already holds, same team).
 export function applyMoves(current: readonly Membership[], moves: readonly RosterMove[]): Membership[] {
-  let rows = [...current];
+  let rows = current.map((r) => ({ ...r })); // copies: the caller's rows keep their ends
   for (const move of moves) {
     rows = rows.filter((r) => r.agentId !== move.agentId || r.from < move.from);
     const holding = rows.find((r) => r.agentId === move.agentId && (r.to === null || r.to > move.from));

@@ -133,6 +133,14 @@ describe('red-line and pace readings', () => {
     expect(readKpi(r, revenue, score(1e6, { pace: pace(0.2, 5e6) }), 1).level).toBe('unknown');
     expect(readKpi(r, revenue, score(5e6, { pace: pace(0.5, 7.4e6) }), 1).level).toBe('hold');
     expect(readKpi(r, revenue, score(5e6), 1).level).toBe('unknown'); // a closed period has no pace
+    // exactly fromElapsed is enough; a pace without a projection says nothing
+    expect(readKpi(r, revenue, score(2e6, { pace: pace(0.25, 6e6) }), 1)).toEqual({ level: 'fire', value: 0.25 });
+    expect(readKpi(r, revenue, score(2e6, { pace: { ...pace(0.5, 0), projected: null } }), 1).level).toBe('unknown');
+  });
+
+  it('a streak rule reads nothing from a live scoring (it reads closed periods)', () => {
+    const r = rule({ kind: 'streak', periods: 1, when: { kind: 'target-missed' } });
+    expect(readKpi(r, kpiDef('higher', 1), score(0), 1)).toEqual({ level: 'unknown', value: null });
   });
 });
 
@@ -175,6 +183,32 @@ describe('a streak over closed periods', () => {
     expect(readStreak(r, k, [a as ClosedPeriod, c as ClosedPeriod]).level).toBe('hold');
     expect(readStreak(r, k, periods(card(80, 0.5), card(null, null), card(80, 0.5))).level).toBe('hold');
     expect(readStreak(r, k, periods(card(80, 0.5), card(null, null))).level).toBe('unknown');
+  });
+
+  it('says nothing without closed periods, or when the latest has no data for the test', () => {
+    const missed = rule({ kind: 'streak', periods: 1, when: { kind: 'target-missed' } }, ['k']);
+    const total = rule({ kind: 'streak', periods: 1, when: { kind: 'total-below', total: 70 } });
+    const kpiScore = rule({ kind: 'streak', periods: 1, when: { kind: 'score-below', score: 60 } }, ['k']);
+    const unknown = { level: 'unknown', value: null };
+    expect(readStreak(missed, k, [])).toEqual(unknown);
+    expect(readStreak(total, undefined, periods(card(null, 0.5)))).toEqual(unknown);
+    expect(readStreak(kpiScore, k, periods(card(10, 0.5, null)))).toEqual(unknown);
+    // a KPI the rule watches that the card no longer has, or that the period's score does not list
+    expect(readStreak(missed, undefined, periods(card(10, 0.5)))).toEqual(unknown);
+    const other = { ...k, id: 'other' };
+    expect(readStreak(missed, other, periods(card(10, 0.5)))).toEqual(unknown);
+  });
+
+  it('reads the watched KPI among several of the period, a lower-is-better one the other way', () => {
+    const r = rule({ kind: 'streak', periods: 1, when: { kind: 'target-missed' } }, ['k2']);
+    const aht = { ...kpiDef('lower', 300), id: 'k2' };
+    const both = (actual: number): ClosedPeriod[] => {
+      const [p] = periods(card(80, 0.5));
+      const s = (p as ClosedPeriod).score;
+      return [{ ...(p as ClosedPeriod), score: { ...s, kpis: [...s.kpis, score(actual, { kpi: 'k2' })] } }];
+    };
+    expect(readStreak(r, aht, both(290))).toEqual({ level: 'clear', value: 0 });
+    expect(readStreak(r, aht, both(310))).toEqual({ level: 'fire', value: 1 });
   });
 
   it('a total below N three months running (seed 003), and a KPI score below N', () => {

@@ -113,6 +113,13 @@ describe('an alert instance moves inactive → pending → firing → resolved',
     expect(transitions).toEqual([[0, 'fired']]);
   });
 
+  it('a firing alert keeps the latest value read, and its last known one through missing data', () => {
+    const fired = stepAlert(rule(0), null, read('fire', 0.06), 0).state;
+    const held = stepAlert(rule(0), fired, read('hold', 0.04), MINUTE).state;
+    expect(held).toEqual({ status: 'firing', since: 0, firedAt: 0, clearSince: null, value: 0.04 });
+    expect(stepAlert(rule(0), held, read('unknown'), 2 * MINUTE).state?.value).toBe(0.04);
+  });
+
   it('keepFiringFor: resolves only after clear readings for that long, a relapse restarting the wait', () => {
     const r = rule(0, 15 * MINUTE);
     expect(

@@ -66,6 +66,17 @@ describe('checkEvent', () => {
     });
   });
 
+  it('names the id and source of a rejected event only when it has them', () => {
+    for (const text of ['{"specversion": "1.0", ', '[1]', '{}', '{"id": 7}'])
+      expect(Object.keys(rejection(checkEvent(text, DEFINITIONS, null)) ?? {}).sort(), text).toEqual([
+        'code',
+        'field',
+        'message',
+      ]);
+    const named = rejection(checkEvent('{"id": "e9", "source": "s/x"}', DEFINITIONS, null));
+    expect(named).toMatchObject({ id: 'e9', source: 's/x' });
+  });
+
   it('rejects a contract violation with the first field and code and every problem in the message', () => {
     const broken = { ...event('ticket.solved', { ticketId: 'T', contacts: 0, handleSeconds: 1 }), time: undefined };
     expect(checkEvent(broken, DEFINITIONS, null)).toEqual({

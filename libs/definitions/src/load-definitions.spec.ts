@@ -72,7 +72,43 @@ describe('loadDefinitions', () => {
     ]);
   });
 
+  it('reads .yml, .yaml and .json in path order, skipping hidden entries and node_modules', () => {
+    const indicator = (id: string) =>
+      INDICATOR_YAML.replace('support.fcr   # defined again: the sample defines it too', id);
+    writeFileSync(join(dir, 'b.yaml'), indicator('x.b'));
+    writeFileSync(join(dir, 'a.YML'), indicator('x.a'));
+    mkdirSync(join(dir, 'c'));
+    writeFileSync(join(dir, 'c', 'a.yaml'), indicator('x.c'));
+    mkdirSync(join(dir, '.hidden'));
+    writeFileSync(join(dir, '.hidden', 'd.yaml'), indicator('x.hidden'));
+    writeFileSync(join(dir, '.e.yaml'), indicator('x.dotfile'));
+    mkdirSync(join(dir, 'node_modules'));
+    writeFileSync(join(dir, 'node_modules', 'f.yaml'), indicator('x.module'));
+    const loaded = loadDefinitions(dir);
+    expect(loaded.set.indicators.map((d) => d.id)).toEqual(['x.a', 'x.b', 'x.c']);
+    expect(loaded.origins.root).toBe(dir);
+  });
+
   it('says when the path does not exist or holds no definition files', () => {
+    const missing = join(dir, 'nope');
+    const loaded = loadDefinitions(missing);
+    expect(loaded).toEqual({
+      set: { orgs: [], indicators: [], scorecards: [] },
+      issues: [
+        {
+          file: missing,
+          path: '',
+          message: expect.stringMatching(/^cannot read: ENOENT/) as string,
+          severity: 'error',
+        },
+      ],
+      origins: { orgs: [], indicators: [], scorecards: [], root: missing },
+    });
+    expect(loadDefinitions(dir)).toEqual({
+      set: { orgs: [], indicators: [], scorecards: [] },
+      issues: [{ file: dir, path: '', message: 'no *.yaml, *.yml or *.json files', severity: 'error' }],
+      origins: { orgs: [], indicators: [], scorecards: [], root: dir },
+    });
     expect(loadDefinitions(join(dir, 'nope')).issues[0]).toMatchObject({ file: join(dir, 'nope'), severity: 'error' });
     expect(loadDefinitions(dir).issues.map(formatIssue)).toEqual([`${dir}: no *.yaml, *.yml or *.json files`]);
   });

@@ -39,6 +39,24 @@ describe('selectScorecardVersion', () => {
     expect(versionOn('2030-01-01')).toBe(3);
   });
 
+  it('on two versions from one day (which validation refuses), takes the higher, in either order', () => {
+    const [v1, v2] = [1, 2].map(
+      (version) => ({ ...set.scorecards[1], version, effectiveFrom: '2026-01-01' }) as ScorecardDef,
+    );
+    for (const scorecards of [
+      [v1, v2],
+      [v2, v1],
+    ] as ScorecardDef[][])
+      expect(selectScorecardVersion({ ...set, scorecards }, 'cs-supervisor-monthly', '2026-02-01')?.version).toBe(2);
+  });
+
+  it('goes by the date, not the version number, when the two disagree', () => {
+    const card = (version: number, effectiveFrom: string) =>
+      ({ ...set.scorecards[1], version, effectiveFrom }) as ScorecardDef;
+    const scorecards = [card(2, '2026-07-01'), card(5, '2026-01-01')];
+    expect(selectScorecardVersion({ ...set, scorecards }, 'cs-supervisor-monthly', '2026-08-01')?.version).toBe(2);
+  });
+
   it('has nothing before the first version or for an unknown id', () => {
     expect(versionOn('2025-12-31')).toBeUndefined();
     expect(selectScorecardVersion(set, 'nope', '2026-07-01')).toBeUndefined();

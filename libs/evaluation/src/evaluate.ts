@@ -160,7 +160,8 @@ export function evaluate(input: EvaluateInput): EvaluationReport {
 
   const scorecards: ReportedScorecard[] = [];
   const indicatorsById = new Map(definitions.indicators.map((i) => [i.id, i]));
-  for (const orgRef of engine.entities('org')) {
+  // orgs by id, like the indicators: the engine holds them in arrival order, which the file must not decide
+  for (const orgRef of engine.entities('org').sort((a, b) => a.orgId.localeCompare(b.orgId))) {
     const tz = engine.orgTimeZone(orgRef.orgId);
     const org = { timeZone: tz, calendar: orgSettingsFor(definitions.orgs, orgRef.orgId)?.calendar };
     const localDate = dateOfDayNumber(localDayNumber(tz, asOfMs));

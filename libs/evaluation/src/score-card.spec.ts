@@ -121,6 +121,20 @@ describe('scoreCardAt', () => {
       ['win_rate', undefined],
     ]);
   });
+
+  it('over another calendar window the indicator has, a cumulative KPI is read on its full target, without pace', () => {
+    const monthly: CardContext = {
+      ...SHANGHAI,
+      indicators: new Map(
+        [{ ...SIGNED, windows: [...SIGNED.windows, 'month' as const] }, WIN_RATE].map((i) => [i.id, i]),
+      ),
+    };
+    const month = scoreCardAt(CARD, Q4_START + 61 * DAY + DAY / 2, monthly, read, 'month');
+    expect(month.score.kpis[0]?.pace).toBeUndefined();
+    expect(month.score.kpis[0]?.score).toBe(0); // 5.58 M of the full 8 M, below the floor
+    expect(month.window).toBe('month');
+    expect(month.periodStart).toBe(Q4_START + 61 * DAY); // December in Shanghai
+  });
 });
 
 describe('the seed sales template (definitions/seed)', () => {
