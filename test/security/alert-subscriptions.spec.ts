@@ -200,8 +200,8 @@ describe('alert subscriptions over REST (real Nest app, real Postgres)', () => {
     });
     const [row] = await t.db.query<{ id: string }[]>(
       `INSERT INTO alert_deliveries (subscription_id, org_id, idempotency_key, channel_kind, group_key, reason, alerts,
-         message, status, attempts, last_error)
-       VALUES ($1, 'O1', 'k-failed', 'webhook', 'team=T1', 'changes', '{a}', '{"kind":"http","key":"k","payload":{"title":"1 firing"}}',
+         title, message, status, attempts, last_error)
+       VALUES ($1, 'O1', 'k-failed', 'webhook', 'team=T1', 'changes', '{a}', '1 firing', '{"kind":"http","key":"k","payload":{}}',
          'failed', 8, 'webhook: HTTP 503: down') RETURNING id::text AS id`,
       [sub.body.id],
     );
