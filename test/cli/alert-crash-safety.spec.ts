@@ -9,7 +9,7 @@ import { ROUTING_DEFAULTS } from '#libs/alerting';
 import type { CanonicalEvent } from '#libs/events';
 import { AlertSubscriptionsRepository } from '#libs/postgres';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
-import { ROOT, schemaUrl, startAll, type ServiceProcess } from '../support/service-process';
+import { ROOT, schemaUrl, startAll, startService, type ServiceProcess } from '../support/service-process';
 import { asSource, sourceToken } from '../support/sources';
 import { until } from '../support/until';
 
@@ -72,9 +72,13 @@ async function startReceiver() {
   };
 }
 
-// `kpi-pulse up` (the alerting service among the others) killed with SIGKILL after it recorded alert
-// transitions and before their receiver took them, then started again.
-describe('alert delivery survives kill -9 of the alerting process', () => {
+// The alerting service killed with SIGKILL after it recorded alert transitions and before their receiver
+// took them, then started again: in `kpi-pulse up` with every other service, and alone
+// (`node dist/services/alerting/main.js`, the others in a process that goes on running).
+describe.each([
+  { how: 'in kpi-pulse up', alone: false },
+  { how: 'alone, beside the rest of the pipeline', alone: true },
+])('alert delivery survives kill -9 of the alerting process, $how', ({ alone }) => {
   let t: TestDatabase;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let env: Record<string, string>;
@@ -116,10 +120,14 @@ describe('alert delivery survives kill -9 of the alerting process', () => {
       expect(res.status).toBe(202);
     };
 
-    const first = await startAll(env);
+    const PIPELINE = ['ingest-gateway', 'indicator-processor', 'scoring-service', 'scorecard-gateway'];
+    const pipeline = alone ? await startAll(env, PIPELINE) : undefined;
+    const startAlerting = () => (alone ? startService('alerting', env) : startAll(env));
+    const first = await startAlerting();
+    const ingest = pipeline ?? first;
     // 22 ratings each, 3 unhappy: every team's and agent's CSAT is off target (pending for 30 minutes)
     await post(
-      first,
+      ingest,
       AGENTS.flatMap(([team, agent]) =>
         Array.from({ length: 22 }, (_, i) => rated(`${agent}-${i}`, team, agent, i >= 3, 45)),
       ),
@@ -128,7 +136,7 @@ describe('alert delivery survives kill -9 of the alerting process', () => {
     // 35 minutes of event time later: the CSAT alerts fire; killed as soon as they are recorded
     const before = (await transitionKeys()).length;
     await post(
-      first,
+      ingest,
       AGENTS.map(([team, agent]) => rated(`${agent}-late`, team, agent, false, 10)),
     );
     await until(async () => (await transitionKeys()).length > before, 30_000, 5);
@@ -145,19 +153,20 @@ describe('alert delivery survives kill -9 of the alerting process', () => {
     expect(undelivered).toBeGreaterThan(0);
 
     receiver.state.up = true;
-    const second = await startAll(env);
+    const second = await startAlerting();
     const delivered = () => new Set(receiver.got.flatMap((g) => g.alerts));
     // a delivery whose send the kill interrupted waits out its lease (60 s)
     await until(async () => (await transitionKeys()).every((k) => delivered().has(k)), 110_000, 200);
     // `kpi-pulse alerts tail` shows them
     const tail = await promisify(execFile)(
       process.execPath,
-      [join(ROOT, 'bin/kpi-pulse.js'), 'alerts', 'tail', '--once', '--url', second.url],
+      [join(ROOT, 'bin/kpi-pulse.js'), 'alerts', 'tail', '--once', '--url', (pipeline ?? second).url],
       { cwd: ROOT },
     );
     expect(tail.stdout).toMatch(/#\d+ {2}delivered {2}webhook {3}team=T\d {2}\d+ firing/);
-    second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    const running = pipeline === undefined ? [second] : [second, pipeline];
+    for (const p of running) p.child.kill('SIGTERM');
+    expect(await Promise.all(running.map((p) => p.exited))).toEqual(running.map(() => 0));
 
     const keys = await transitionKeys();
     expect(keys.filter((k) => !delivered().has(k))).toEqual([]);

@@ -245,11 +245,11 @@ describe('retention (real Postgres, real migrations)', () => {
     );
     await t.db.query(
       `INSERT INTO alert_deliveries (subscription_id, org_id, idempotency_key, channel_kind, group_key, reason, alerts,
-         message, status, updated_at)
-       VALUES ($1, 'O1', 'old-pending', 'slack', '', 'changes', '{}', '{}', 'pending', $2),
-              ($1, 'O1', 'old-delivered', 'slack', '', 'changes', '{}', '{}', 'delivered', $2),
-              ($1, 'O1', 'old-failed', 'slack', '', 'changes', '{}', '{}', 'failed', $2),
-              ($1, 'O1', 'new-delivered', 'slack', '', 'changes', '{}', '{}', 'delivered', $3)`,
+         title, message, status, updated_at)
+       VALUES ($1, 'O1', 'old-pending', 'slack', '', 'changes', '{}', 't', '{}', 'pending', $2),
+              ($1, 'O1', 'old-delivered', 'slack', '', 'changes', '{}', 't', '{}', 'delivered', $2),
+              ($1, 'O1', 'old-failed', 'slack', '', 'changes', '{}', 't', '{}', 'failed', $2),
+              ($1, 'O1', 'new-delivered', 'slack', '', 'changes', '{}', 't', '{}', 'delivered', $3)`,
       [subscription?.id, at(0), at(HOUR)],
     );
     expect((await store.prune({ target: 'deliveries', before: at(HOUR), limit: 100 })).deleted).toBe(2);

@@ -181,15 +181,35 @@ describe('alert subscriptions over REST (real Nest app, real Postgres)', () => {
     expect(
       (await call('agent', 'POST', '/v1/alert-silences', { matchers: { agent: 'A1' }, endsAt, comment: 'x' })).status,
     ).toBe(403);
+    // a manager may name agents instead of teams: the roster of record says whose they are
+    const roster = {
+      memberships: [
+        { agent: 'A1', team: 'T1', from: '2020-01-01' },
+        { agent: 'A9', team: 'T2', from: '2020-01-01' },
+      ],
+    };
+    expect((await call('admin', 'PUT', '/v1/roster', roster)).status).toBe(200);
+    const byAgent = await call('manager', 'POST', '/v1/alert-silences', {
+      matchers: { agent: 'A1' },
+      endsAt,
+      comment: 'x',
+    });
+    expect(byAgent.status).toBe(201);
+    const notTheirs = await call('manager', 'POST', '/v1/alert-silences', {
+      matchers: { agent: 'A9' },
+      endsAt,
+      comment: 'x',
+    });
+    expect([notTheirs.status, notTheirs.body.field]).toEqual([403, 'matchers.agent']);
+    expect((await call('admin', 'DELETE', `/v1/alert-silences/${String(byAgent.body.id)}`)).status).toBe(204);
     const id = String(created.body.id);
     expect(((await call('admin', 'GET', '/v1/alert-silences')).body as unknown as unknown[]).length).toBe(1);
     expect((await call('adminO2', 'DELETE', `/v1/alert-silences/${id}`)).status).toBe(404);
     expect((await call('admin', 'DELETE', `/v1/alert-silences/${id}`)).status).toBe(204);
     expect((await call('admin', 'DELETE', `/v1/alert-silences/${id}`)).status).toBe(404);
     expect((await call('admin', 'GET', '/v1/alert-silences')).body).toEqual([]);
-    expect(((await call('admin', 'GET', '/v1/alert-silences?expired=true')).body as unknown as unknown[]).length).toBe(
-      1,
-    );
+    const all = (await call('admin', 'GET', '/v1/alert-silences?expired=true')).body as unknown as { id: string }[];
+    expect(all.map((x) => x.id)).toEqual([String(byAgent.body.id), id]); // newest first
   });
 
   it('deliveries: listed by status, a failed one retried by hand, others not; each sees their own', async () => {
@@ -200,8 +220,8 @@ describe('alert subscriptions over REST (real Nest app, real Postgres)', () => {
     });
     const [row] = await t.db.query<{ id: string }[]>(
       `INSERT INTO alert_deliveries (subscription_id, org_id, idempotency_key, channel_kind, group_key, reason, alerts,
-         message, status, attempts, last_error)
-       VALUES ($1, 'O1', 'k-failed', 'webhook', 'team=T1', 'changes', '{a}', '{"kind":"http","key":"k","payload":{"title":"1 firing"}}',
+         title, message, status, attempts, last_error)
+       VALUES ($1, 'O1', 'k-failed', 'webhook', 'team=T1', 'changes', '{a}', '1 firing', '{"kind":"http","key":"k","payload":{}}',
          'failed', 8, 'webhook: HTTP 503: down') RETURNING id::text AS id`,
       [sub.body.id],
     );

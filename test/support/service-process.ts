@@ -15,11 +15,12 @@ export function startService(name: string, env: Record<string, string>): Promise
   return startProcess(name, [join(ROOT, 'dist/services', name, 'main.js')], env, /is up at (http:\/\/\S+)/);
 }
 
-// Every service in one process, as `kpi-pulse up` runs them (the feeds between them in process).
-export function startAll(env: Record<string, string>): Promise<ServiceProcess> {
+// Every service in one process, as `kpi-pulse up` runs them (the feeds between them in process); or only
+// `services` (`up --services …`), the others' feeds through Postgres.
+export function startAll(env: Record<string, string>, services: readonly string[] = []): Promise<ServiceProcess> {
   return startProcess(
     'kpi-pulse up',
-    [join(ROOT, 'bin/kpi-pulse.js'), 'up'],
+    [join(ROOT, 'bin/kpi-pulse.js'), 'up', ...(services.length === 0 ? [] : ['--services', ...services])],
     env,
     /ingest +POST (http:\/\/\S+)\/v1\/events/,
   );

@@ -61,7 +61,19 @@ describe('subscription and silence input', () => {
   it('keeps each role to its scope, and everyone to their org', () => {
     expect(refusal(() => checkScope(manager, { team: ['T1', 'T2'], severity: 'critical' }))).toBeNull();
     expect(refusal(() => checkScope(manager, { team: ['T1', 'T3'] }))).toEqual(['matchers.team', 'forbidden']);
-    expect(refusal(() => checkScope(manager, { agent: 'A1' }))).toEqual(['matchers.team', 'forbidden']);
+    expect(refusal(() => checkScope(manager, { kpi: 'csat' }))).toEqual(['matchers.team', 'forbidden']);
+    // an agent matcher: the roster says whose team they are in
+    const roster = new Map([
+      ['A1', 'T1'],
+      ['A9', 'T9'],
+    ]);
+    const teamOf = (a: string) => roster.get(a);
+    expect(refusal(() => checkScope(manager, { agent: 'A1' }, teamOf))).toBeNull();
+    expect(refusal(() => checkScope(manager, { agent: ['A1', 'A9'] }, teamOf))).toEqual([
+      'matchers.agent',
+      'forbidden',
+    ]);
+    expect(refusal(() => checkScope(manager, { agent: 'A7' }, teamOf))).toEqual(['matchers.agent', 'forbidden']);
     expect(refusal(() => checkScope(agent, { agent: 'A1', kpi: 'csat' }))).toBeNull();
     expect(refusal(() => checkScope(agent, { agent: ['A1', 'A2'] }))).toEqual(['matchers.agent', 'forbidden']);
     expect(refusal(() => checkScope(agent, { team: 'T1' }))).toEqual(['matchers.agent', 'forbidden']);

@@ -70,9 +70,15 @@ const valuesOf = (v: string | readonly string[] | undefined): readonly string[] 
   v === undefined ? undefined : typeof v === 'string' ? [v] : v;
 
 // Whether the caller may subscribe to (or silence) what the matchers select: an admin anything in their
-// org, a manager only their teams (the team matcher is required), an agent only their own alerts (the
-// agent matcher is required, theirs only). Never another org.
-export function checkScope(owner: SubscriptionOwner, matchers: AlertMatchers, field = 'matchers'): void {
+// org, a manager only their teams (a team matcher of theirs, or an agent matcher of agents the roster puts
+// in their teams: `teamOf`), an agent only their own alerts (the agent matcher, theirs only). Never
+// another org.
+export function checkScope(
+  owner: SubscriptionOwner,
+  matchers: AlertMatchers,
+  teamOf: (agentId: string) => string | undefined = () => undefined,
+  field = 'matchers',
+): void {
   const orgs = valuesOf(matchers.org);
   if (orgs !== undefined && orgs.some((o) => o !== owner.orgId))
     throw new AlertInputError(`${field}.org`, 'forbidden', `only your own org, ${owner.orgId}`);
@@ -81,11 +87,26 @@ export function checkScope(owner: SubscriptionOwner, matchers: AlertMatchers, fi
       return;
     case 'manager': {
       const teams = valuesOf(matchers.team);
-      if (teams === undefined || teams.some((t) => !owner.teams.includes(t)))
+      const agents = valuesOf(matchers.agent);
+      const mine = (team: string | undefined) => team !== undefined && owner.teams.includes(team);
+      if (teams !== undefined && !teams.every(mine))
         throw new AlertInputError(
           `${field}.team`,
           'forbidden',
           `a manager names their own teams: ${owner.teams.join(', ')}`,
+        );
+      if (teams !== undefined) return;
+      if (agents === undefined)
+        throw new AlertInputError(
+          `${field}.team`,
+          'forbidden',
+          `a manager names their own teams (${owner.teams.join(', ')}) or agents in them`,
+        );
+      if (!agents.every((a) => mine(teamOf(a))))
+        throw new AlertInputError(
+          `${field}.agent`,
+          'forbidden',
+          `a manager names agents of their own teams: ${owner.teams.join(', ')}`,
         );
       return;
     }

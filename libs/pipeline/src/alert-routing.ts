@@ -42,6 +42,7 @@ export interface NewDelivery {
   group: string;
   reason: AlertMessage['reason'];
   alerts: string[]; // the transitions' keys
+  title: string;
   message: RenderedMessage;
 }
 
@@ -97,6 +98,7 @@ export function deliveriesOf(
       group: m.group,
       reason: m.reason,
       alerts: m.alerts.map((a) => a.key),
+      title: notification.title,
       message: renderFor(sub.channel, { ...notification, key: m.key }),
     });
   }

@@ -32,7 +32,7 @@ export interface StoredDelivery {
   group: string;
   reason: 'changes' | 'repeat';
   alerts: string[];
-  title: string | null;
+  title: string;
   status: DeliveryStatus;
   attempts: number;
   nextAttemptAt: number;
@@ -49,7 +49,7 @@ interface DeliveryRow {
   group_key: string;
   reason: 'changes' | 'repeat';
   alerts: string[];
-  title: string | null;
+  title: string;
   status: DeliveryStatus;
   attempts: number;
   next_attempt_at: Date;
@@ -230,8 +230,5 @@ export class AlertSubscriptionsRepository {
   }
 }
 
-// the title (an email's subject) read out of the rendered message, never its channel
 const DELIVERY_COLUMNS = `id::text AS id, subscription_id::text AS subscription_id, idempotency_key, channel_kind,
-  group_key, reason, alerts, coalesce(message->'payload'->>'title', message->>'subject',
-  message->'payload'->>'text', message->'payload'->'markdown'->>'title') AS title,
-  status, attempts, next_attempt_at, last_error, created_at, delivered_at`;
+  group_key, reason, alerts, title, status, attempts, next_attempt_at, last_error, created_at, delivered_at`;

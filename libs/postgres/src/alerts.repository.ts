@@ -274,9 +274,9 @@ class AlertsTransaction implements AlertTx {
     if (deliveries.length > 0)
       await this.tx.query(
         `INSERT INTO alert_deliveries (subscription_id, org_id, idempotency_key, channel_kind, group_key, reason,
-           alerts, message)
+           alerts, title, message)
          SELECT (e->>'subscription')::bigint, e->>'orgId', e->>'key', e->>'channelKind', e->>'group', e->>'reason',
-           ARRAY(SELECT json_array_elements_text(e->'alerts')), e->'message'
+           ARRAY(SELECT json_array_elements_text(e->'alerts')), e->>'title', e->'message'
            FROM json_array_elements($1::json) e
          ON CONFLICT (idempotency_key) DO NOTHING`,
         [JSON.stringify(deliveries)],

@@ -18,7 +18,7 @@ interface DeliveryLine {
   status: string;
   channelKind: string;
   group: string;
-  title: string | null;
+  title: string;
   attempts: number;
   lastError: string | null;
   createdAt: string;
@@ -29,7 +29,7 @@ export function formatDelivery(d: DeliveryLine): string {
   const tries = d.attempts === 1 ? '1 try' : `${d.attempts} tries`;
   const at = d.deliveredAt ?? d.createdAt;
   const error = d.lastError === null ? '' : `: ${d.lastError}`;
-  return `${at}  #${d.id}  ${d.status.padEnd(9)}  ${d.channelKind.padEnd(8)}  ${d.group || '—'}  ${d.title ?? ''}  (${tries}${error})`;
+  return `${at}  #${d.id}  ${d.status.padEnd(9)}  ${d.channelKind.padEnd(8)}  ${d.group || '—'}  ${d.title}  (${tries}${error})`;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

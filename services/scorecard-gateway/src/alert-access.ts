@@ -1,6 +1,7 @@
 import { BadRequestException, ForbiddenException } from '@nestjs/common';
 import type { Principal } from '#libs/access';
 import { AlertInputError, type SubscriptionOwner } from '#libs/alerting';
+import type { RosterCache } from '#libs/pipeline';
 
 // The caller as the owner of what they subscribe to or silence (the controllers admit only these roles).
 export function ownerOf(p: Principal): SubscriptionOwner {
@@ -25,6 +26,12 @@ export function checkedInput<T>(read: () => T): T {
     };
     throw forbidden ? new ForbiddenException(body) : new BadRequestException(body);
   }
+}
+
+// the teams of the org's agents today (the roster of record), for a manager naming agents
+export async function teamsOf(rosters: RosterCache, orgId: string): Promise<(agentId: string) => string | undefined> {
+  const { teamOf } = await rosters.of(orgId);
+  return (agentId) => teamOf.get(agentId);
 }
 
 // ids are bigserial: anything else is no such row (and never reaches the SQL as a bad bigint)

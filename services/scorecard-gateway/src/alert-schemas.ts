@@ -144,7 +144,7 @@ export const DELIVERY: SchemaObject = {
     group: { type: 'string', example: 'team=T1' },
     reason: { type: 'string', enum: ['changes', 'repeat'] },
     alerts: { type: 'array', items: { type: 'string' }, description: 'the transitions’ keys' },
-    title: { type: 'string', nullable: true },
+    title: { type: 'string', description: 'the message’s title (an email’s subject)' },
     status: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
     attempts: { type: 'integer' },
     nextAttemptAt: { type: 'string', format: 'date-time' },

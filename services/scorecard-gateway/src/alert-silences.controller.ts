@@ -14,9 +14,10 @@ import {
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '#libs/access';
 import { AlertInputError, checkScope, parseSilence, type Silence } from '#libs/alerting';
+import type { RosterCache } from '#libs/pipeline';
 import type { AlertSubscriptionsRepository } from '#libs/postgres';
-import { ALERT_SUBSCRIPTIONS } from '#runtime/tokens';
-import { checkedInput, isRowId, ownerOf } from './alert-access';
+import { ALERT_SUBSCRIPTIONS, ROSTER_CACHE } from '#runtime/tokens';
+import { checkedInput, isRowId, ownerOf, teamsOf } from './alert-access';
 import { BAD_ALERT_INPUT, SILENCE, SILENCE_IN } from './alert-schemas';
 import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
 import { ERROR } from './openapi-schemas';
@@ -54,7 +55,10 @@ const view = (s: Silence & { createdAt: number }): SilenceView => ({
 @Roles(['admin', 'manager'])
 @Controller('v1/alert-silences')
 export class AlertSilencesController {
-  constructor(@Inject(ALERT_SUBSCRIPTIONS) private readonly store: AlertSubscriptionsRepository) {}
+  constructor(
+    @Inject(ALERT_SUBSCRIPTIONS) private readonly store: AlertSubscriptionsRepository,
+    @Inject(ROSTER_CACHE) private readonly rosters: RosterCache,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Silence the alerts the matchers select until endsAt, saying why' })
@@ -63,9 +67,10 @@ export class AlertSilencesController {
   @ApiResponse({ status: 400, description: 'a bad field, named', schema: BAD_ALERT_INPUT })
   async create(@Body() body: unknown, @CurrentPrincipal() user: Principal): Promise<SilenceView> {
     const owner = ownerOf(user);
+    const teamOf = await teamsOf(this.rosters, user.orgId);
     const fields = checkedInput(() => {
       const f = parseSilence(body, Date.now());
-      checkScope(owner, f.matchers);
+      checkScope(owner, f.matchers, teamOf);
       return f;
     });
     return view(await this.store.createSilence({ ...fields, orgId: user.orgId, createdBy: user.subject }));
@@ -95,8 +100,10 @@ export class AlertSilencesController {
     const silence = isRowId(id) ? await this.store.silence(user.orgId, id) : null;
     if (silence === null) throw new NotFoundException(`id: no silence ${id}`);
     // a manager ends their own silences and those within their teams
-    if (owner.role !== 'admin' && silence.createdBy !== owner.subject)
-      checkedInput(() => checkScope(owner, silence.matchers));
+    if (owner.role !== 'admin' && silence.createdBy !== owner.subject) {
+      const teamOf = await teamsOf(this.rosters, user.orgId);
+      checkedInput(() => checkScope(owner, silence.matchers, teamOf));
+    }
     if (!(await this.store.expireSilence(user.orgId, id, Date.now())))
       throw new NotFoundException(`id: silence ${id} has already ended`);
   }

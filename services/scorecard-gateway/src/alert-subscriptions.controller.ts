@@ -15,9 +15,10 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } 
 import type { Principal } from '#libs/access';
 import { checkScope, isObject, parseRoutingFields } from '#libs/alerting';
 import { parseChannel, publicChannel, type PublicChannel } from '#libs/notify';
+import type { RosterCache } from '#libs/pipeline';
 import type { AlertSubscriptionsRepository, StoredSubscription } from '#libs/postgres';
-import { ALERT_SUBSCRIPTIONS } from '#runtime/tokens';
-import { checkedInput, isRowId, ownerOf } from './alert-access';
+import { ALERT_SUBSCRIPTIONS, ROSTER_CACHE } from '#runtime/tokens';
+import { checkedInput, isRowId, ownerOf, teamsOf } from './alert-access';
 import { BAD_ALERT_INPUT, SUBSCRIPTION, SUBSCRIPTION_IN, SUBSCRIPTION_PATCH } from './alert-schemas';
 import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
 import { ERROR } from './openapi-schemas';
@@ -54,7 +55,10 @@ function view(s: StoredSubscription): SubscriptionView {
 @Roles(['admin', 'manager', 'agent'])
 @Controller('v1/alert-subscriptions')
 export class AlertSubscriptionsController {
-  constructor(@Inject(ALERT_SUBSCRIPTIONS) private readonly store: AlertSubscriptionsRepository) {}
+  constructor(
+    @Inject(ALERT_SUBSCRIPTIONS) private readonly store: AlertSubscriptionsRepository,
+    @Inject(ROSTER_CACHE) private readonly rosters: RosterCache,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Subscribe to alerts: matchers, a channel, a language, grouping and quiet hours' })
@@ -63,10 +67,11 @@ export class AlertSubscriptionsController {
   @ApiResponse({ status: 400, description: 'a bad field, named', schema: BAD_ALERT_INPUT })
   async create(@Body() body: unknown, @CurrentPrincipal() user: Principal): Promise<SubscriptionView> {
     const owner = ownerOf(user);
+    const teamOf = await teamsOf(this.rosters, user.orgId);
     const { fields, channel } = checkedInput(() => {
       const fields = parseRoutingFields(body);
       const channel = parseChannel(isObject(body) ? body.channel : undefined);
-      checkScope(owner, fields.matchers);
+      checkScope(owner, fields.matchers, teamOf);
       return { fields, channel };
     });
     return view(await this.store.create(user.orgId, owner, { ...fields, channel }));
@@ -103,12 +108,13 @@ export class AlertSubscriptionsController {
   ): Promise<SubscriptionView> {
     const stored = await this.mine(id, user);
     const owner = ownerOf(user);
+    const teamOf = await teamsOf(this.rosters, user.orgId);
     const changed = checkedInput(() => {
       const fields = parseRoutingFields(body, stored);
       const given = isObject(body) ? body.channel : undefined;
       const channel = given === undefined ? stored.channel : parseChannel(given);
       // the subscription's own owner bounds what it receives; the caller may not widen it past theirs
-      checkScope(owner.role === 'admin' ? stored.owner : owner, fields.matchers);
+      checkScope(owner.role === 'admin' ? stored.owner : owner, fields.matchers, teamOf);
       return { ...fields, channel };
     });
     const updated = await this.store.update(user.orgId, id, changed);

@@ -61,6 +61,7 @@ export class AlertRouting1763887000000 implements MigrationInterface {
         group_key       text        NOT NULL,
         reason          text        NOT NULL CHECK (reason IN ('changes', 'repeat')),
         alerts          text[]      NOT NULL, -- the transitions' keys (alert_transitions.key)
+        title           text        NOT NULL, -- the message's title (an email's subject), in its language
         message         jsonb       NOT NULL, -- rendered for the channel, signed at each try
         status          text        NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
         attempts        int         NOT NULL DEFAULT 0,
