@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTING_DEFAULTS } from '#libs/alerting';
 import type { CanonicalEvent } from '#libs/events';
-import { AlertSubscriptionsRepository } from '#libs/postgres';
+import { AlertListRepository, AlertSubscriptionsRepository } from '#libs/postgres';
 import { AlertingModule } from '../../services/alerting/src/alerting.module';
 import { IndicatorProcessorModule } from '../../services/indicator-processor/src/indicator-processor.module';
 import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
@@ -97,6 +97,15 @@ describe('alerting in the live pipeline: events → scores → alert rules of th
     const metrics = () => fetch(`${base}/metrics`).then((r) => r.text());
     await until(async () => delivered.test(await metrics()));
     expect(await metrics()).toMatch(delivered);
+    // the page's history says to whom it went
+    const history = await new AlertListRepository(t.db).history(
+      { orgId: 'O1', everything: true, levels: [], teams: [], agents: [] },
+      undefined,
+      10,
+    );
+    expect(history.filter((h) => h.kpi === 'csat').map((h) => [h.kind, h.deliveries])).toEqual([
+      ['fired', [{ to: 'm1', channel: 'webhook', status: 'delivered' }]],
+    ]);
   });
 
   it('posting the same events again moves nothing (duplicates), and satisfied ratings resolve it', async () => {

@@ -175,7 +175,14 @@ export interface AlertRecord extends AlertSubject {
   at: string;
 }
 
-export type HistoryEntry = AlertRecord & { acknowledged: Acknowledgement | null };
+// a message that carried a transition (read with the history; a transition pushed live has none yet)
+export interface DeliveredTo {
+  to: string;
+  channel: string;
+  status: 'pending' | 'delivered' | 'failed';
+}
+
+export type HistoryEntry = AlertRecord & { acknowledged: Acknowledgement | null; deliveries?: DeliveredTo[] };
 
 export interface AlertAck {
   id: number;

@@ -76,7 +76,15 @@ export interface CurrentAlerts {
   alerts: CurrentAlert[]; // firing first, the most severe first, at most the limit asked
 }
 
-export type HistoryEntry = AlertRecord & { acknowledged: Acknowledgement | null };
+// A message that carried a transition: to whom (the subscription owner's subject), by which channel, and
+// how it went (pending: queued or being retried).
+export interface DeliveredTo {
+  to: string;
+  channel: string;
+  status: 'pending' | 'delivered' | 'failed';
+}
+
+export type HistoryEntry = AlertRecord & { acknowledged: Acknowledgement | null; deliveries: DeliveredTo[] };
 
 interface CurrentRow {
   id: string | null;
@@ -154,15 +162,25 @@ export class AlertListRepository {
 
   // newest first; `before`: the id of the last one of the previous page
   async history(scope: AlertScope, before: number | undefined, limit: number): Promise<HistoryEntry[]> {
-    const rows = await this.db.query<(AlertRecordRow & { ack_by: string | null; ack_at: Date | null })[]>(
-      `SELECT t.*, a.by_subject AS ack_by, a.at AS ack_at
+    const rows = await this.db.query<
+      (AlertRecordRow & { ack_by: string | null; ack_at: Date | null; deliveries: DeliveredTo[] })[]
+    >(
+      `SELECT t.*, a.by_subject AS ack_by, a.at AS ack_at,
+              COALESCE((SELECT json_agg(json_build_object('to', s.owner->>'subject', 'channel', d.channel_kind,
+                                                          'status', d.status) ORDER BY d.id)
+                          FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id
+                         WHERE d.alerts @> ARRAY[t.key]), '[]') AS deliveries
          FROM (SELECT ${ALERT_RECORD_COLUMNS} FROM alert_transitions
                 WHERE ${SCOPE_FILTER} AND ($6::bigint IS NULL OR id < $6) ORDER BY id DESC LIMIT $7) t
          LEFT JOIN alert_acknowledgements a ON a.transition_id = t.id
         ORDER BY t.id DESC`,
       [...scopeParams(scope), before ?? null, limit],
     );
-    return rows.map((r) => ({ ...toAlertRecord(r), acknowledged: ackOf(r.ack_by, r.ack_at) }));
+    return rows.map((r) => ({
+      ...toAlertRecord(r),
+      acknowledged: ackOf(r.ack_by, r.ack_at),
+      deliveries: r.deliveries,
+    }));
   }
 
   async transition(orgId: string, id: number): Promise<AlertRecord | undefined> {

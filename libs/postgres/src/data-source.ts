@@ -16,6 +16,7 @@ import { AlertStates1763886500000 } from './migrations/1763886500000-alert-state
 import { ProcessedKeys1763886800000 } from './migrations/1763886800000-processed-keys';
 import { AlertRouting1763887000000 } from './migrations/1763887000000-alert-routing';
 import { AlertPage1763887500000 } from './migrations/1763887500000-alert-page';
+import { DeliveriesByAlert1763887600000 } from './migrations/1763887600000-deliveries-by-alert';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   ProcessedKeys1763886800000,
   AlertRouting1763887000000,
   AlertPage1763887500000,
+  DeliveriesByAlert1763887600000,
 ];
 
 export interface PostgresOptions {

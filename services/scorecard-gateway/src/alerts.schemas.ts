@@ -72,6 +72,18 @@ export const ALERT_HISTORY: SchemaObject = {
           firedAt: { type: 'string', format: 'date-time', description: 'event time the episode fired' },
           at: { type: 'string', format: 'date-time', description: 'event time of this transition' },
           acknowledged: ACKNOWLEDGED,
+          deliveries: {
+            type: 'array',
+            description: 'the messages that carried it, oldest first',
+            items: {
+              type: 'object',
+              properties: {
+                to: { type: 'string', description: "the subscription owner's subject" },
+                channel: { type: 'string', enum: ['webhook', 'dingtalk', 'wecom', 'feishu', 'slack', 'email'] },
+                status: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
+              },
+            },
+          },
         },
       },
     },

@@ -253,6 +253,7 @@ class HistoryItem {
   private readonly what = h('span', { class: 'alert-what' });
   private readonly link = h('a', { class: 'alert-entity' });
   private readonly acked = h('p', { class: 'alert-acked' });
+  private readonly sent = h('p', { class: 'alert-sent', 'data-testid': 'alert-sent' });
 
   constructor(private readonly store: CardStore) {
     this.el = h(
@@ -262,6 +263,7 @@ class HistoryItem {
       h('p', { class: 'alert-title' }, this.rule),
       h('p', { class: 'alert-sub' }, this.what, ' · ', this.link),
       this.acked,
+      this.sent,
     );
   }
 
@@ -282,6 +284,10 @@ class HistoryItem {
         ? ''
         : t('alertAcked', { by: entry.acknowledged.by, time: when(entry.acknowledged.at) }),
     );
+    const sent = entry.deliveries ?? [];
+    setHidden(this.sent, sent.length === 0);
+    const list = sent.map((d) => `${d.to} (${d.channel}, ${tKey(`delivery_${d.status}`)})`).join(', ');
+    setText(this.sent, sent.length === 0 ? '' : t('alertSentTo', { list }));
   }
 }
 
