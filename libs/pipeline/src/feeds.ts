@@ -81,6 +81,10 @@ export interface SubscribeOptions {
   // shared: the instances of the consumer share the messages, org by org (scoring instances);
   // every: each instance reads every message (each gateway pushes to its own sockets)
   mode: 'shared' | 'every';
+  // On the Postgres feed, where a reader starts: at the end (the default: a gateway needs no old
+  // message), or where this consumer left off before a restart (alerting must read the cards scored
+  // while it was down). Over Kafka a consumer group always resumes from its commits.
+  from?: 'end' | 'committed';
   // shared: after each rebalance, which orgs this instance now holds (all, until told otherwise)
   onOwnership?: (owns: (orgId: string) => boolean) => void;
   onError: (err: unknown) => void; // a message that could not be read or handled

@@ -7,7 +7,7 @@ export { RosterRepository, type RosterAsOf, type UnknownMember } from './roster.
 export { RevokedTokensRepository, type Revocation } from './revoked-tokens.repository';
 export { ScorecardsRepository, type HistoryPoint, type StoredCard } from './scorecards.repository';
 export { DefinitionVersionsRepository, type DefinitionVersion } from './definition-versions.repository';
-export { PostgresFeedTransport } from './postgres-feed';
+export { appendToFeed, PostgresFeedTransport } from './postgres-feed';
 export { SourcesRepository } from './sources.repository';
 export { AlertsRepository } from './alerts.repository';
 export { RetentionRepository } from './retention.repository';

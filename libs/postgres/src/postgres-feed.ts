@@ -48,14 +48,16 @@ export class PostgresFeedTransport implements Transport {
     handler: FeedHandler<FeedMessages[F]>,
     options: SubscribeOptions,
   ): Promise<Subscription> {
-    return PostgresFeedReader.open(this.db, feed, handler, options.onError);
+    // a consumer that resumes keeps one position under its name; any other reader is anonymous
+    const durable = options.from === 'committed' ? `${options.consumer}/${feed}` : undefined;
+    return PostgresFeedReader.open(this.db, feed, handler, options.onError, durable);
   }
 }
 
-// Reads a topic from its end on: each row once, in order, one listener call at a time. It records its
-// position in feed_readers every few seconds: retention keeps the rows it has not read (docs/retention.md).
+// Reads a topic from its end on (a durable reader: from its recorded position, at least once), each row
+// once, in order, one listener call at a time. It records its position in feed_readers every few
+// seconds: retention keeps the rows it has not read (docs/retention.md).
 export class PostgresFeedReader<T> implements Subscription {
-  private readonly reader = randomUUID();
   private position = 0;
   private reported = 0; // when the position was last recorded
   private listenClient: Client | undefined;
@@ -69,6 +71,8 @@ export class PostgresFeedReader<T> implements Subscription {
     private readonly topic: string,
     private readonly listener: FeedHandler<T>,
     private readonly onError: (err: unknown) => void,
+    private readonly reader: string,
+    private readonly durable: boolean,
   ) {}
 
   static async open<T>(
@@ -76,8 +80,16 @@ export class PostgresFeedReader<T> implements Subscription {
     topic: string,
     listener: FeedHandler<T>,
     onError: (err: unknown) => void,
+    durableName?: string,
   ): Promise<PostgresFeedReader<T>> {
-    const reader = new PostgresFeedReader(db, topic, listener, onError);
+    const reader = new PostgresFeedReader(
+      db,
+      topic,
+      listener,
+      onError,
+      durableName ?? randomUUID(),
+      durableName !== undefined,
+    );
     await reader.start();
     return reader;
   }
@@ -88,7 +100,13 @@ export class PostgresFeedReader<T> implements Subscription {
       `SELECT coalesce(max(id), 0) AS end FROM feed WHERE topic = $1`,
       [this.topic],
     );
-    this.position = Number(end);
+    const [left] = this.durable
+      ? await this.db.query<{ position: string }[]>(
+          `SELECT position FROM feed_readers WHERE reader = $1 AND topic = $2`,
+          [this.reader, this.topic],
+        )
+      : [];
+    this.position = left === undefined ? Number(end) : Math.min(Number(left.position), Number(end));
     await this.report();
     const options = this.db.options as PostgresConnectionOptions;
     const client = new Client({ connectionString: options.url });
@@ -148,6 +166,8 @@ export class PostgresFeedReader<T> implements Subscription {
     if (this.timer !== undefined) clearInterval(this.timer);
     await this.draining.catch(() => undefined);
     await this.listenClient?.end().catch(() => undefined);
-    await this.db.query(`DELETE FROM feed_readers WHERE reader = $1`, [this.reader]).catch(() => undefined);
+    // a durable reader records where it stopped; an anonymous one lets retention forget it
+    if (this.durable) await this.report().catch(() => undefined);
+    else await this.db.query(`DELETE FROM feed_readers WHERE reader = $1`, [this.reader]).catch(() => undefined);
   }
 }

@@ -83,7 +83,7 @@ export class RetentionRepository implements RetentionStore {
   }
 
   // Feed rows older than `before` that every live reader of their topic has read. A reader not seen
-  // since `before` is gone (a reader starts at the topic's end, so a restarted one needs no old row).
+  // since `before` is gone (most start at the topic's end; one that resumes, down that long, does too).
   private async pruneFeed(before: Date, limit: number): Promise<PruneResult> {
     await this.db.query(`DELETE FROM feed_readers WHERE seen_at < $1`, [before]);
     return this.deleted(

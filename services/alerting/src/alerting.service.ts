@@ -80,6 +80,7 @@ export class AlertingService implements OnApplicationBootstrap, OnApplicationShu
       await this.transport.subscribe('scorecard-updates', (batch) => this.runner.receive(batch), {
         consumer: 'alerting',
         mode: 'shared',
+        from: 'committed', // the cards scored while it was down too (a period's closing scoring)
         onError: (err) => this.logger.error(String(err)),
       }),
       // the rules of a version published elsewhere are read here too
