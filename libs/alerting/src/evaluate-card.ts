@@ -26,6 +26,13 @@ export interface AlertChange {
 
 export type StateOf = (instance: AlertInstance) => AlertState | null;
 
+// whether a step left the state as it was (nothing to store)
+function sameState(a: AlertState | null, b: AlertState | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.status !== b.status || a.since !== b.since || !Object.is(a.value, b.value)) return false;
+  return a.status === 'pending' || (b.status === 'firing' && a.firedAt === b.firedAt && a.clearSince === b.clearSince);
+}
+
 function changeOf(
   instance: AlertInstance,
   rule: AlertRuleDef,
@@ -34,7 +41,7 @@ function changeOf(
   reading: Reading,
   at: number,
 ): AlertChange | null {
-  if (step.transition === null && JSON.stringify(step.state) === JSON.stringify(before)) return null;
+  if (step.transition === null && sameState(step.state, before)) return null;
   if (step.transition === null) return { instance, rule, state: step.state, transition: null };
   // a resolution carries the moment its alert fired, so the two keys of one episode pair up
   const firedAt = step.transition === 'fired' ? at : before?.status === 'firing' ? before.firedAt : at;
