@@ -23,7 +23,8 @@ export interface SubscriptionRow {
   updated_at: Date;
 }
 
-export function subscriptionOf(r: SubscriptionRow, timeZone: string): AlertSubscription {
+// a row's subscription as routing and the API both read it
+export function subscriptionFields(r: SubscriptionRow): Omit<AlertSubscription, 'timeZone'> {
   return {
     id: r.id,
     orgId: r.org_id,
@@ -36,8 +37,11 @@ export function subscriptionOf(r: SubscriptionRow, timeZone: string): AlertSubsc
     groupIntervalMs: r.group_interval_ms,
     repeatIntervalMs: r.repeat_interval_ms,
     quietHours: r.quiet_hours,
-    timeZone,
   };
+}
+
+export function subscriptionOf(r: SubscriptionRow, timeZone: string): AlertSubscription {
+  return { ...subscriptionFields(r), timeZone };
 }
 
 export const SILENCE_COLUMNS = `id::text AS id, org_id, matchers, starts_at, ends_at, created_by, comment, created_at`;

@@ -2,7 +2,14 @@ import type { DataSource } from 'typeorm';
 import type { AlertMatchers, MatcherKey, QuietHours, Silence, SubscriptionOwner } from '#libs/alerting';
 import type { ChannelConfig, ChannelKind } from '#libs/notify';
 import type { DeliveryStatus } from '#libs/pipeline';
-import { SILENCE_COLUMNS, silenceOf, SUBSCRIPTION_COLUMNS, type SilenceRow, type SubscriptionRow } from './alert-rows';
+import {
+  SILENCE_COLUMNS,
+  silenceOf,
+  SUBSCRIPTION_COLUMNS,
+  subscriptionFields,
+  type SilenceRow,
+  type SubscriptionRow,
+} from './alert-rows';
 
 // What a subscription is made of, as the API sets it (the org's time zone is read at routing).
 export interface SubscriptionFields {
@@ -66,17 +73,7 @@ export interface DeliveryFilter {
 }
 
 const stored = (r: SubscriptionRow): StoredSubscription => ({
-  id: r.id,
-  orgId: r.org_id,
-  owner: r.owner,
-  matchers: r.matchers,
-  channel: r.channel,
-  language: r.language,
-  groupBy: r.group_by,
-  groupWaitMs: r.group_wait_ms,
-  groupIntervalMs: r.group_interval_ms,
-  repeatIntervalMs: r.repeat_interval_ms,
-  quietHours: r.quiet_hours,
+  ...subscriptionFields(r),
   createdAt: r.created_at.getTime(),
   updatedAt: r.updated_at.getTime(),
 });
