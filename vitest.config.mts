@@ -81,7 +81,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'property', include: ['test/property/**/*.spec.ts'], environment: 'node', testTimeout: 120_000 },
+        test: {
+          name: 'property',
+          include: ['test/property/**/*.spec.ts'],
+          environment: 'node',
+          setupFiles: ['test/support/fast-check.setup.ts'],
+          testTimeout: 120_000,
+        },
       },
     ],
   },

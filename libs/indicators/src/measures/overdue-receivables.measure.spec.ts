@@ -109,6 +109,16 @@ describe('overdue receivables, per invoice', () => {
     }
   });
 
+  it('invoices paid to the cent read exactly 0, whatever residue their sums left', () => {
+    // 9 + 7.2 − 9 − 7.2 is −8.9e-16 in binary, and 1.1 − 1 − 0.1 is 8.3e-17
+    const engine = engineWith(invoice('i1', 9, OLD), invoice('i2', 7.2, OLD), invoice('i3', 1.1, RECENT));
+    engine.fold(payment('i1', 9, OLD));
+    engine.fold(payment('i2', 7.2, OLD));
+    engine.fold(payment('i3', 1, RECENT));
+    engine.fold(writeOff('i3', 0.1));
+    expect(read(engine)).toEqual({ value: null, overdue: 0, open: 0 });
+  });
+
   it('a refund names no invoice: it moves no receivable', () => {
     const engine = engineWith(invoice('i1', 100, OLD), event('refund.issued', { amount: 100, orderId: 'i1' }));
     expect(read(engine)).toEqual({ value: 1, overdue: 100, open: 100 });
@@ -125,6 +135,25 @@ describe('overdue receivables in checkpoints', () => {
     expect(read(second)).toEqual({ value: 0, overdue: 0, open: 45 });
     expect(read(second, agent('A1')).open).toBe(0);
     expect(second.stats.unknownInvoicePayments).toBe(1);
+  });
+
+  it('a checkpoint whose ledgers count no invoices rebuilds them from its invoices, per owner', () => {
+    const first = engineWith(
+      invoice('i1', 100, OLD, { teamId: 'T1', agentId: 'A1' }),
+      invoice('i2', 30, RECENT, { teamId: 'T1', agentId: 'A2' }),
+      payment('i1', 40, OLD),
+    );
+    const image = JSON.parse(JSON.stringify(first.snapshot())) as EngineSnapshotV2;
+    // the shape before the counts: [day, balance] only
+    for (const o of image.orgs)
+      for (const e of o.entities)
+        for (const i of e.indicators) if (i.ledger !== undefined) i.ledger.days = i.ledger.days.map(([d, b]) => [d, b]);
+    const second = IndicatorEngine.restore([OVERDUE], ORGS, image);
+    expect(read(second)).toEqual(read(first));
+    expect(read(second, agent('A1'))).toEqual({ value: 1, overdue: 60, open: 60 });
+    expect(read(second, agent('A2'))).toEqual({ value: 0, overdue: 0, open: 30 });
+    second.fold(payment('i1', 60, OLD));
+    expect(read(second, agent('A1'))).toEqual({ value: null, overdue: 0, open: 0 });
   });
 
   it('a checkpoint from before invoices were kept by id restores with the overdue ratio started afresh', () => {

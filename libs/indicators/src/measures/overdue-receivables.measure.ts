@@ -65,14 +65,14 @@ export class OverdueReceivablesMeasure implements MeasureKind {
         invoice.writtenOff += amount;
     }
     // the invoice's old balance leaves its old owner and due day, the new one enters the new
-    if (before !== undefined && openBefore !== 0) this.apply(org, before, -openBefore);
+    if (before !== undefined && openBefore !== 0) this.apply(org, before, -openBefore, -1);
     if (invoice.issue !== undefined) {
       const open = openBalance(invoice);
-      if (open !== 0) this.apply(org, invoice.issue, open);
+      if (open !== 0) this.apply(org, invoice.issue, open, 1);
     }
   }
 
-  private apply(org: OrgState, issue: InvoiceIssue, delta: number): void {
+  private apply(org: OrgState, issue: InvoiceIssue, delta: number, invoices: 1 | -1): void {
     const owners = [org.org];
     if (issue.team !== undefined) owners.push(this.host.entity(org, 'team', issue.team));
     if (issue.agent !== undefined) owners.push(this.host.entity(org, 'agent', issue.agent));
@@ -80,7 +80,7 @@ export class OverdueReceivablesMeasure implements MeasureKind {
       for (const entity of owners) {
         if (!runtime.levels[entity.ref.level]) continue;
         const ledger = this.ledgerOf(entity, runtime);
-        ledger.apply(issue.dueDay, delta);
+        ledger.apply(issue.dueDay, delta, invoices);
         // one ledger serves every window of the indicator: report each window once per batch
         this.host.touchEveryWindow(entity, runtime, ledger);
       }
@@ -93,7 +93,7 @@ export class OverdueReceivablesMeasure implements MeasureKind {
     this.moveCutoff(entity.org, runtime, ledger);
     const period = currentPeriod(entity.org, window, this.host.clock(entity.org));
     const open = ledger.openBalance;
-    const hasOpen = Math.abs(open) > 1e-9;
+    const hasOpen = ledger.openInvoices > 0;
     // each invoice's open balance is ≥ 0 and overdue is a part of it: within [0, 1] up to rounding
     return {
       indicator: runtime.def.id,
@@ -136,8 +136,23 @@ export class OverdueReceivablesMeasure implements MeasureKind {
   }
 
   restore(entity: EntityState, runtime: IndicatorRuntime, snap: MeasureStateSnapshot): void {
-    // a ledger of a checkpoint from before invoices were kept by id (no basis) is dropped with its invoices
-    if (snap.ledger?.basis === 'invoice') entity.states[runtime.index] = OverdueLedger.restore(snap.ledger);
+    // a ledger of a checkpoint from before invoices were kept by id (no basis) is dropped with its invoices;
+    // one from before the ledger counted invoices is rebuilt from the org's invoices, restored before it
+    if (snap.ledger?.basis !== 'invoice') return;
+    entity.states[runtime.index] = OverdueLedger.restore(snap.ledger) ?? this.rebuild(entity);
+  }
+
+  private rebuild(entity: EntityState): OverdueLedger {
+    const ledger = new OverdueLedger();
+    const { level, id } = entity.ref;
+    for (const invoice of entity.org.invoices.invoices.values()) {
+      const issue = invoice.issue;
+      if (issue === undefined) continue;
+      if ((level === 'team' && issue.team !== id) || (level === 'agent' && issue.agent !== id)) continue;
+      const open = openBalance(invoice);
+      if (open !== 0) ledger.apply(issue.dueDay, open, 1);
+    }
+    return ledger;
   }
 
   private ledgerOf(entity: EntityState, runtime: IndicatorRuntime): OverdueLedger {

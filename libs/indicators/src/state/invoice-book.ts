@@ -30,11 +30,15 @@ export function newInvoiceBook(): InvoiceBook {
 }
 
 // The invoice's open balance: issued − paid − written off, never below 0 (an overpayment is not credit
-// for another invoice); 0 for an invoice not seen.
+// for another invoice); 0 for an invoice not seen. Amounts are binary floats, so 1.1 paid as 1 + 0.1
+// leaves 8e-17: a rest within a trillionth of the amount is float residue, not money, and settles it.
 export function openBalance(invoice: Invoice): number {
   if (invoice.issue === undefined) return 0;
-  return Math.max(0, invoice.issue.amount - invoice.paid - invoice.writtenOff);
+  const rest = invoice.issue.amount - invoice.paid - invoice.writtenOff;
+  return rest > Math.abs(invoice.issue.amount) * SETTLED_WITHIN ? rest : 0;
 }
+
+const SETTLED_WITHIN = 1e-12;
 
 // true when `next` defines the invoice rather than `current`
 export function supersedes(next: InvoiceIssue, current: InvoiceIssue | undefined): boolean {

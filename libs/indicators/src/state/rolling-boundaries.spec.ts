@@ -157,24 +157,31 @@ describe('a rolling distinct count at its boundaries', () => {
 describe('the overdue ledger at its boundaries', () => {
   it('a cutoff moved back is ignored: a later amount before the cutoff is still overdue', () => {
     const ledger = new OverdueLedger();
-    ledger.apply(100, 50);
+    ledger.apply(100, 50, 1);
     ledger.moveCutoff(103);
     expect(ledger.moveCutoff(101)).toBe(false);
-    ledger.apply(102, 5);
+    ledger.apply(102, 5, 1);
     expect(ledger.overdueBalance).toBe(55);
   });
 
-  it('a day whose open balance is 1e-9 stays; below that it is settled and leaves', () => {
+  it('a day leaves when its last invoice does, however small its balance or the residue of its sums', () => {
     const ledger = new OverdueLedger();
-    ledger.apply(7, 1e-9);
-    ledger.apply(8, 5e-10);
-    expect(ledger.snapshot().days).toEqual([[7, 1e-9]]);
+    ledger.apply(7, 1e-9, 1);
+    ledger.apply(8, 0.1, 1);
+    ledger.apply(8, 0.2, 1);
+    ledger.apply(8, -0.3, -1); // its balances' residue stays with the one invoice left
+    expect(ledger.snapshot().days).toEqual([
+      [7, 1e-9, 1],
+      [8, 0.1 + 0.2 - 0.3, 1],
+    ]);
+    ledger.apply(8, -(0.1 + 0.2 - 0.3), -1);
+    expect(ledger.snapshot().days).toEqual([[7, 1e-9, 1]]);
   });
 
   it('a restored ledger without a cutoff counts nothing overdue, even days before 1970', () => {
-    const ledger = OverdueLedger.restore({ basis: 'invoice', cutoff: null, days: [[-5, 10]] });
+    const ledger = OverdueLedger.restore({ basis: 'invoice', cutoff: null, days: [[-5, 10, 2]] })!;
     expect([ledger.openBalance, ledger.overdueBalance]).toEqual([10, 0]);
-    ledger.apply(-4, 1);
+    ledger.apply(-4, 1, 1);
     expect(ledger.overdueBalance).toBe(0);
     expect(ledger.moveCutoff(-4)).toBe(true);
     expect(ledger.overdueBalance).toBe(10);
