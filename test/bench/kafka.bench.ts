@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { loadDefinitions, type DefinitionSet } from '#libs/definitions';
 import { orderingKey, type LogRecord } from '#libs/event-log';
 import { validateEvent, type CanonicalEvent } from '#libs/events';
+import type { JourneyRef } from '#libs/indicators';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { KafkaConnection, KafkaPartitionSource, SOURCE_TOPICS } from '#libs/kafka';
 import {
@@ -101,6 +102,14 @@ class CountingStore implements IndicatorStore {
 
   findKeys(processor: string, keys: readonly string[]) {
     return this.inner.findKeys(processor, keys);
+  }
+
+  findJourneys(processor: string, refs: readonly JourneyRef[]) {
+    return this.inner.findJourneys(processor, refs);
+  }
+
+  forgetProcessor(processor: string) {
+    return this.inner.forgetProcessor(processor);
   }
 
   async save(write: ProcessorWrite): Promise<void> {

@@ -35,8 +35,10 @@ export default function setup(): void {
   );
   try {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...PACKAGES], {
+    // another apt-get (an unattended upgrade, a second test run) holds the dpkg lock: wait for it
+    const wait = ['-o', 'DPkg::Lock::Timeout=600'];
+    execFileSync('apt-get', [...wait, 'update', '-qq'], { stdio: 'inherit', env });
+    execFileSync('apt-get', [...wait, 'install', '-y', '-qq', '--no-install-recommends', ...PACKAGES], {
       stdio: 'inherit',
       env,
     });

@@ -1,5 +1,6 @@
 export { IndicatorEngine, type EngineOptions, type TeamOf } from './indicator-engine';
 export type { EngineSnapshot } from './engine-snapshot';
+export type { JourneyParking, JourneyRef, JourneySnapshot, ParkedJourney } from './state/journey-book';
 export { Deduplicator, type DedupDay, type KeyMemory, type Sighting } from './deduplicator';
 export type {
   BatchResult,

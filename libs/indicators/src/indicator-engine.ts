@@ -36,7 +36,13 @@ import { JoinedMeasure } from './measures/joined.measure';
 import { OverdueReceivablesMeasure } from './measures/overdue-receivables.measure';
 import { TermsMeasure } from './measures/terms.measure';
 import { newInvoiceBook, restoreInvoices, restoreLegacyInvoices, snapshotInvoices } from './state/invoice-book';
-import { restoreJourneys, snapshotJourneys } from './state/journey-book';
+import {
+  restoreJourneys,
+  snapshotJourneys,
+  type JourneyParking,
+  type JourneyRef,
+  type ParkedJourney,
+} from './state/journey-book';
 
 export interface EngineOptions {
   // Batch runs (evaluate) read the whole file first: nothing is late and no period ever closes.
@@ -55,6 +61,9 @@ export interface EngineOptions {
   // its payload names. Undefined (the agent unknown to the roster that day): the payload's team. It must
   // answer from memory: the engine is synchronous. Unset: the payload's team (batch runs, tests).
   teamOf?: TeamOf;
+  // Where keys of lifecycle and conversion indicators go when park() moves them out of memory, and come
+  // back from when an event names them (the live processor: a Postgres table). Unset: nothing is parked.
+  parking?: JourneyParking;
 }
 
 export type TeamOf = (orgId: string, agentId: string, localDay: string) => string | undefined;
@@ -129,7 +138,7 @@ export class IndicatorEngine {
     this.horizonMs = Math.max(0, ...this.runtimes.map((r) => r.horizonMs));
 
     const host = this.host();
-    this.joined = new JoinedMeasure(this.runtimes, host);
+    this.joined = new JoinedMeasure(this.runtimes, host, options.parking);
     const byMeasure: Record<IndicatorDef['measure']['kind'], MeasureKind> = {
       terms: new TermsMeasure(this.runtimes, host),
       'overdue-ratio': new OverdueReceivablesMeasure(this.runtimes, host),
@@ -371,6 +380,36 @@ export class IndicatorEngine {
 
   orgTimeZone(orgId: string): string {
     return this.settingsFor(orgId)?.timeZone ?? 'UTC';
+  }
+
+  // Moves the keys of joined indicators that have landed and been quiet for quietMs (on their indicator's
+  // clock) out of memory, for the caller to store: memory then holds the keys still in play, not every
+  // key of a horizon of days. Batch runs park nothing (nothing is ever dropped there either).
+  park(quietMs: number): ParkedJourney[] {
+    const out: ParkedJourney[] = [];
+    if (this.ignoreLateness) return out;
+    for (const org of this.orgs.values()) this.joined.park(org, quietMs, out);
+    return out;
+  }
+
+  // The parked keys the events may name: the keys of joined indicators memory does not hold, for the
+  // caller to look up before it folds them (the engine asks its parking synchronously).
+  journeyRefs(events: readonly CanonicalEvent[]): JourneyRef[] {
+    const out: JourneyRef[] = [];
+    for (const e of events) {
+      const orgId = e.data.orgId;
+      if (typeof orgId !== 'string') continue;
+      const org = this.orgs.get(orgId);
+      this.joined.refsOf(orgId, org, e, { timeMs: Date.parse(e.time), timeZone: this.orgTimeZone(orgId) }, out);
+    }
+    return out;
+  }
+
+  // each joined indicator's clock per org: parked keys whose deadline it passed are dropped
+  journeyClocks(): { org: string; indicator: string; clockMs: number }[] {
+    const out: { org: string; indicator: string; clockMs: number }[] = [];
+    for (const org of this.orgs.values()) this.joined.clocksOf(org, out);
+    return out;
   }
 
   get dedupSize(): number {

@@ -53,6 +53,7 @@ export {
 export type { IndicatorStore, ProcessorWrite, StoredCheckpoint } from './processor-store';
 export type { Folded } from './processor-engine';
 export { PersistedKeys, type KeysWrite, type StoredKey } from './persisted-keys';
+export { ParkedJourneys, type JourneysWrite } from './parked-journeys';
 export { IndicatorProcessor, type ProcessorOptions } from './indicator-processor';
 export { PartitionProcessor, type PartitionProcessorOptions, type PartitionRecord } from './partition-processor';
 export { LogSource } from './log-source';

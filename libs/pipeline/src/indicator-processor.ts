@@ -69,12 +69,12 @@ export class IndicatorProcessor {
       return { events: 0, changes: [], offset: this.position, tooLate: 0, rejected: [], clock: this.unit.engine.clock };
     // the roster of the batch's orgs, read again when its TTL passed (a failure: nothing folded)
     await this.options.roster?.prepare(records.map((r) => r.event.data.orgId));
+    const events = records.map((r) => r.event);
+    await this.unit.prepare(events);
     const last = (records[records.length - 1] as { offset: number }).offset;
     const acceptedAt = (records[0] as { appendedAt: Date }).appendedAt.getTime();
-    const folded = this.unit.fold(
-      records.map((r) => r.event),
-      acceptedAt,
-    );
+    const folded = this.unit.fold(events, acceptedAt);
+    this.unit.parked.keepOnly([]); // nothing waits: what the batch did not call back is the store's
     this.position = last;
     const { engine } = this.unit;
     return {
@@ -107,6 +107,7 @@ export class IndicatorProcessor {
     if (write === undefined) return this.writes;
     const committed = this.writes.then(async () => {
       await this.options.store.save(write);
+      this.unit.committed(write);
       if (write.checkpoint !== undefined) await this.options.log.commitOffset(this.options.name, write.offset);
     });
     // a failed write fails this flush; the next ones still run (a restart replays from the checkpoint)

@@ -43,6 +43,12 @@ function waitingKeys(p: Partition): Set<string> {
   return keys;
 }
 
+function waitingEvents(p: Partition): CanonicalEvent[] {
+  const events: CanonicalEvent[] = [];
+  for (const buffer of p.buffers.values()) for (const r of buffer) if (r.event !== null) events.push(r.event);
+  return events;
+}
+
 const timeOf = (r: PartitionRecord): number => (r.event === null ? Number.NEGATIVE_INFINITY : Date.parse(r.event.time));
 
 // The indicator processor over a partitioned log. Every source topic is keyed by org and has the same
@@ -120,6 +126,7 @@ export class PartitionProcessor {
       (unknown) => store.findKeys(this.checkpointName(partition), unknown),
     );
     if (roster !== undefined) await roster.prepare(new Set(fresh.map((r) => (r.event as CanonicalEvent).data.orgId)));
+    await p.unit.prepare(fresh.map((r) => r.event as CanonicalEvent));
     // a topic not heard from yet may still deliver earlier events: it holds back the others for idleMs
     for (const topic of this.options.topics) {
       if (!p.buffers.has(topic)) p.buffers.set(topic, []);
@@ -215,14 +222,16 @@ export class PartitionProcessor {
       if (write === undefined) continue;
       writes.push({ partition, unit: p.unit, write });
       // keys looked up for records folded since are the store's or pending: only the waiting ones stay
-      if (write.checkpoint !== undefined) p.unit.keys?.keepOnly(waitingKeys(p));
+      if (write.checkpoint !== undefined) {
+        p.unit.keys?.keepOnly(waitingKeys(p));
+        p.unit.parked.keepOnly(p.unit.engine.journeyRefs(waitingEvents(p)));
+      }
     }
     const committed = this.writes.then(async () => {
       const done: { partition: number; offsets: Record<string, number> }[] = [];
       for (const { partition, unit, write } of writes) {
         await this.options.store.save(write);
-        const keys = write.checkpoint?.keys;
-        if (keys !== undefined) unit.keys?.confirm(keys.generation);
+        unit.committed(write);
         if (write.checkpoint?.offsets !== undefined) done.push({ partition, offsets: write.checkpoint.offsets });
       }
       return done;

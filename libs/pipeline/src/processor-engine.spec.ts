@@ -21,6 +21,8 @@ const store: IndicatorStore = {
   loadCheckpoint: () => Promise.resolve(undefined),
   save: () => Promise.resolve(),
   findKeys: () => Promise.resolve(new Map()),
+  findJourneys: () => Promise.resolve([]),
+  forgetProcessor: () => Promise.resolve(),
 };
 
 const solved = (n: number): CanonicalEvent => ({

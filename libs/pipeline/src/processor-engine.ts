@@ -2,6 +2,7 @@ import type { DefinitionSet, ReceiverClock } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
 import { IndicatorEngine, type EngineOptions, type IndicatorValue, type TeamOf } from '#libs/indicators';
 import type { Rejection } from './ingest';
+import { ParkedJourneys } from './parked-journeys';
 import { PendingChanges } from './pending-changes';
 import { PersistedKeys } from './persisted-keys';
 import type { IndicatorStore, ProcessorWrite, StoredCheckpoint } from './processor-store';
@@ -21,6 +22,11 @@ export interface Folded {
 // a checkpoint waits at least this many times as long as the last snapshot took
 const CHECKPOINT_PACE = 9;
 
+// A key of a lifecycle or conversion indicator that has landed and heard nothing for this long (event
+// time) is parked in the store at the next checkpoint: a ticket is answered within minutes, and then
+// rarely heard of again within its horizon of days.
+const PARK_AFTER_QUIET_MS = 15 * 60_000;
+
 // One engine as a processor runs it, over the Postgres log or one Kafka partition: restored from its
 // checkpoint, folding batches, keeping the changes for the next flush, and shaping that flush's write.
 export class ProcessorEngine {
@@ -33,6 +39,9 @@ export class ProcessorEngine {
   private constructor(
     readonly engine: IndicatorEngine,
     readonly keys: PersistedKeys | undefined,
+    readonly parked: ParkedJourneys,
+    private readonly store: IndicatorStore,
+    private readonly checkpointName: string,
     private readonly clock: () => number,
   ) {}
 
@@ -53,15 +62,33 @@ export class ProcessorEngine {
   ): Promise<{ unit: ProcessorEngine; checkpoint: StoredCheckpoint | undefined }> {
     const { indicators, orgs } = definitions;
     const checkpoint = await store.loadCheckpoint(checkpointName);
+    // what a run before stored beside a checkpoint that is gone would be counted again
+    if (checkpoint === undefined) await store.forgetProcessor(checkpointName);
     const keys = o.repeats === 'store' ? new PersistedKeys() : undefined;
-    const options: EngineOptions = { dedup: keys ?? false };
+    const parked = new ParkedJourneys();
+    const options: EngineOptions = { dedup: keys ?? false, parking: parked };
     if (o.time !== undefined) options.timeBound = o.time;
     if (o.teamOf !== undefined) options.teamOf = o.teamOf;
     const engine =
       checkpoint === undefined
         ? new IndicatorEngine(indicators, orgs, options)
         : IndicatorEngine.restore(indicators, orgs, checkpoint.snapshot, options);
-    return { unit: new ProcessorEngine(engine, keys, o.clock ?? (() => performance.now())), checkpoint };
+    const clock = o.clock ?? (() => performance.now());
+    return { unit: new ProcessorEngine(engine, keys, parked, store, checkpointName, clock), checkpoint };
+  }
+
+  // What the engine asks synchronously about events before they are folded: the parked keys they name.
+  async prepare(events: readonly CanonicalEvent[]): Promise<void> {
+    await this.parked.lookUp(this.engine.journeyRefs(events), (refs) =>
+      this.store.findJourneys(this.checkpointName, refs),
+    );
+  }
+
+  // A write the store committed: what its checkpoint stored is the store's now.
+  committed(write: ProcessorWrite): void {
+    const { keys, journeys } = write.checkpoint ?? {};
+    if (keys !== undefined) this.keys?.confirm(keys.generation);
+    if (journeys !== undefined) this.parked.confirm(journeys.generation);
   }
 
   // changed rows folded but not yet handed to the store
@@ -137,12 +164,15 @@ export class ProcessorEngine {
       this.flushes = 0;
       this.folded = false;
       const started = this.clock();
+      // quiet keys leave memory and the snapshot, for the store, in the checkpoint's transaction
+      this.parked.add(this.engine.park(PARK_AFTER_QUIET_MS));
       write.checkpoint = { offset: w.offset, snapshot: JSON.stringify(this.engine.snapshot()) };
       const ended = this.clock();
       this.nextCheckpointAt = ended + CHECKPOINT_PACE * (ended - started);
       this.checkpointBytes = write.checkpoint.snapshot.length;
       if (w.offsets !== undefined) write.checkpoint.offsets = { ...w.offsets };
       if (this.keys !== undefined) write.checkpoint.keys = this.keys.take();
+      write.checkpoint.journeys = this.parked.take(this.engine.journeyClocks());
     }
     if (w.outbox && changes.length > 0) {
       write.outbox = { changes, clock: this.engine.clock, clocks: this.engine.clocks(), offset: w.offset };

@@ -1,5 +1,6 @@
-import type { EngineSnapshot, IndicatorValue } from '#libs/indicators';
+import type { EngineSnapshot, IndicatorValue, JourneyRef, JourneySnapshot } from '#libs/indicators';
 import type { ChangeBatch } from './feeds';
+import type { JourneysWrite } from './parked-journeys';
 import type { KeysWrite } from './persisted-keys';
 
 // Where a processor keeps its results: values, and now and then a checkpoint, in one transaction.
@@ -8,6 +9,13 @@ export interface IndicatorStore {
   save(write: ProcessorWrite): Promise<void>;
   // the fingerprints of the processor's stored idempotency keys among these (the Kafka processor's)
   findKeys(processor: string, keys: readonly string[]): Promise<Map<string, number>>;
+  // the processor's parked keys of joined indicators among these
+  findJourneys(
+    processor: string,
+    refs: readonly JourneyRef[],
+  ): Promise<{ ref: JourneyRef; journey: Omit<JourneySnapshot, 'key'> }[]>;
+  // a processor starting from no checkpoint: keys and parked journeys a former run stored are not its own
+  forgetProcessor(processor: string): Promise<void>;
 }
 
 export interface StoredCheckpoint {
@@ -20,7 +28,14 @@ export interface ProcessorWrite {
   processor: string;
   offset: number; // the values reflect the log up to here
   changes: readonly IndicatorValue[];
-  // the snapshot already serialised; over Kafka, the idempotency keys the processor stores with it
-  checkpoint?: { offset: number; snapshot: string; offsets?: Record<string, number>; keys?: KeysWrite };
+  // the snapshot already serialised; the parked keys of joined indicators and, over Kafka, the
+  // idempotency keys the processor stores with it
+  checkpoint?: {
+    offset: number;
+    snapshot: string;
+    offsets?: Record<string, number>;
+    keys?: KeysWrite;
+    journeys?: JourneysWrite;
+  };
   outbox?: ChangeBatch; // the changes announced to scoring in this write's transaction (the Postgres feed)
 }

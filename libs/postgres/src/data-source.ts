@@ -17,6 +17,7 @@ import { ProcessedKeys1763886800000 } from './migrations/1763886800000-processed
 import { AlertRouting1763887000000 } from './migrations/1763887000000-alert-routing';
 import { AlertPage1763887500000 } from './migrations/1763887500000-alert-page';
 import { DeliveriesByAlert1763887600000 } from './migrations/1763887600000-deliveries-by-alert';
+import { ParkedJourneys1763887700000 } from './migrations/1763887700000-parked-journeys';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   AlertRouting1763887000000,
   AlertPage1763887500000,
   DeliveriesByAlert1763887600000,
+  ParkedJourneys1763887700000,
 ];
 
 export interface PostgresOptions {

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EngineSnapshot, IndicatorValue } from '#libs/indicators';
-import type { KeysWrite, ProcessorWrite } from '#libs/pipeline';
+import type { EngineSnapshot, IndicatorValue, JourneyRef, JourneySnapshot } from '#libs/indicators';
+import type { JourneysWrite, KeysWrite, ProcessorWrite } from '#libs/pipeline';
 import { appendToFeed } from './postgres-feed';
 
 export interface Checkpoint {
@@ -43,6 +43,7 @@ export class IndicatorStateRepository {
           ],
         );
         if (checkpoint.keys !== undefined) await this.writeKeys(tx, processor, checkpoint.keys);
+        if (checkpoint.journeys !== undefined) await this.writeJourneys(tx, processor, checkpoint.journeys);
       }
     });
   }
@@ -54,6 +55,60 @@ export class IndicatorStateRepository {
       [processor, keys],
     );
     return new Map(rows.map((r) => [r.event_key, r.fingerprint]));
+  }
+
+  async findJourneys(
+    processor: string,
+    refs: readonly JourneyRef[],
+  ): Promise<{ ref: JourneyRef; journey: Omit<JourneySnapshot, 'key'> }[]> {
+    if (refs.length === 0) return [];
+    const rows = await this.db.query<
+      { org_id: string; indicator: string; journey_key: string; journey: Omit<JourneySnapshot, 'key'> }[]
+    >(
+      `SELECT org_id, indicator, journey_key, journey FROM parked_journeys
+       WHERE processor = $1
+         AND (org_id, indicator, journey_key) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))`,
+      [processor, refs.map((r) => r.org), refs.map((r) => r.indicator), refs.map((r) => r.key)],
+    );
+    return rows.map((r) => ({
+      ref: { org: r.org_id, indicator: r.indicator, key: r.journey_key },
+      journey: r.journey,
+    }));
+  }
+
+  async forgetProcessor(processor: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(`DELETE FROM processed_keys WHERE processor = $1`, [processor]);
+      await tx.query(`DELETE FROM parked_journeys WHERE processor = $1`, [processor]);
+    });
+  }
+
+  // the keys a checkpoint parked (upserted: a key parked again replaces its copy), those dropped, and
+  // those whose deadline their indicator's clock passed
+  private async writeJourneys(tx: EntityManager, processor: string, w: JourneysWrite): Promise<void> {
+    if (w.park.length > 0)
+      await tx.query(
+        `INSERT INTO parked_journeys (processor, org_id, indicator, journey_key, deadline_ms, journey)
+         SELECT $1, p.ref->>'org', p.ref->>'indicator', p.ref->>'key', p."deadlineMs", p.journey
+         FROM jsonb_to_recordset($2::jsonb) AS p(ref jsonb, "deadlineMs" bigint, journey jsonb)
+         ON CONFLICT (processor, org_id, indicator, journey_key)
+         DO UPDATE SET deadline_ms = excluded.deadline_ms, journey = excluded.journey`,
+        [processor, JSON.stringify(w.park)],
+      );
+    if (w.forget.length > 0)
+      await tx.query(
+        `DELETE FROM parked_journeys
+         WHERE processor = $1
+           AND (org_id, indicator, journey_key) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))`,
+        [processor, w.forget.map((r) => r.org), w.forget.map((r) => r.indicator), w.forget.map((r) => r.key)],
+      );
+    if (w.clocks.length > 0)
+      await tx.query(
+        `DELETE FROM parked_journeys p
+         USING unnest($2::text[], $3::text[], $4::bigint[]) AS c(org_id, indicator, clock_ms)
+         WHERE p.processor = $1 AND p.org_id = c.org_id AND p.indicator = c.indicator AND p.deadline_ms <= c.clock_ms`,
+        [processor, w.clocks.map((c) => c.org), w.clocks.map((c) => c.indicator), w.clocks.map((c) => c.clockMs)],
+      );
   }
 
   // the keys a checkpoint holds (one JSON parameter, like the values), and those past the horizon gone

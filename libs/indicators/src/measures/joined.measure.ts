@@ -5,19 +5,26 @@ import type { MeasureStateSnapshot } from '../engine-snapshot';
 import { periodOf, type EntityState, type OrgState } from '../engine-state';
 import { pairType, type IndicatorRuntime } from '../indicator-runtime';
 import type { IndicatorValue, TooLate } from '../indicator-value';
+import { CloseQueue } from '../close-queue';
 import {
   deadlineOf,
   isBefore,
   landingOf,
+  latestArrivalOf,
   newJourney,
   newJourneyBook,
+  restoreJourney,
   sameLanding,
+  snapshotJourney,
   type Arrival,
   type JoinedDef,
   type Journey,
   type JourneyBook,
+  type JourneyParking,
+  type JourneyRef,
   type Landing,
   type Owner,
+  type ParkedJourney,
 } from '../state/journey-book';
 import type { EngineHost, MeasureKind } from './measure-kind';
 import { TermsMeasure } from './terms.measure';
@@ -47,6 +54,7 @@ export class JoinedMeasure implements MeasureKind {
   constructor(
     runtimes: readonly IndicatorRuntime[],
     private readonly host: EngineHost,
+    private readonly parking: JourneyParking | undefined,
   ) {
     this.tallies = new TermsMeasure(runtimes, host, isJoined);
     for (const runtime of runtimes) {
@@ -92,8 +100,7 @@ export class JoinedMeasure implements MeasureKind {
     const isFrom = join.def.from.types.includes(e.type) && join.from.matches(e, ctx);
     const isTo = join.def.to.types.includes(e.type) && join.to.matches(e, ctx);
     if (!isFrom && !isTo) return;
-    const raw = join.key(e, ctx);
-    const key = typeof raw === 'string' ? raw : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : '';
+    const key = keyOf(join, e, ctx);
     if (key === '') return;
     const { runtime } = join;
     const book = this.bookOf(org, runtime);
@@ -103,7 +110,7 @@ export class JoinedMeasure implements MeasureKind {
       this.noteTooLate(org, runtime, ctx.timeMs, tooLate);
       return;
     }
-    let journey = book.keys.get(key);
+    let journey = book.keys.get(key) ?? this.recall(org, join, book, key);
     const isNew = journey === undefined;
     if (journey === undefined) {
       journey = newJourney();
@@ -122,6 +129,25 @@ export class JoinedMeasure implements MeasureKind {
     if (isNew || moved !== deadline) book.deadlines.push(moved, key);
     this.host.held();
     this.land(org, join, book, journey, tooLate);
+  }
+
+  // A parked key named again comes back to memory with its deadline (none: it is new, or was dropped).
+  private recall(org: OrgState, join: Join, book: JourneyBook, key: string): Journey | undefined {
+    if (this.parking === undefined) return undefined;
+    const ref = refOf(org, join, key);
+    const parked = this.parking.recall(ref);
+    if (parked === undefined) return undefined;
+    const journey = restoreJourney(parked);
+    journey.stored = true;
+    const deadline = deadlineOf(join.def, journey, join.runtime.latenessMs);
+    // in memory it would have been dropped by now: so it is
+    if (deadline <= book.clockMs) {
+      this.parking.forget(ref);
+      return undefined;
+    }
+    book.keys.set(key, journey);
+    book.deadlines.push(deadline, key);
+    return journey;
   }
 
   // Moves the key's pair to where it should count now: out of its old tallies, into the new ones. A
@@ -199,9 +225,50 @@ export class JoinedMeasure implements MeasureKind {
       this.land(org, join, book, journey, []);
       if (this.host.ignoresLateness) continue;
       book.keys.delete(key);
+      if (journey.stored === true) this.parking?.forget(refOf(org, join, key));
       if (journey.landed === null) this.host.noteExpiredKey();
     }
     book.clockMs = toMs;
+  }
+
+  // Moves out of memory the keys that have landed and heard nothing for quietMs of their indicator's
+  // clock: a late event may still move them, so they are parked (the caller stores them), not dropped.
+  park(org: OrgState, quietMs: number, out: ParkedJourney[]): void {
+    for (const [index, book] of org.journeys) {
+      const join = this.joins[index] as Join;
+      const before = out.length;
+      for (const [key, journey] of book.keys) {
+        if (journey.landed === null || latestArrivalOf(journey) + quietMs > book.clockMs) continue;
+        const deadlineMs = deadlineOf(join.def, journey, join.runtime.latenessMs);
+        out.push({ ref: refOf(org, join, key), deadlineMs, journey: snapshotJourney(journey) });
+        book.keys.delete(key);
+      }
+      if (out.length === before) continue;
+      // the queue would keep every parked key's name: it is rebuilt from the keys in memory
+      book.deadlines = new CloseQueue();
+      for (const [key, journey] of book.keys)
+        book.deadlines.push(deadlineOf(join.def, journey, join.runtime.latenessMs), key);
+    }
+  }
+
+  // The keys of joined indicators the event names that memory does not hold (org: undefined when new).
+  refsOf(orgId: string, org: OrgState | undefined, e: CanonicalEvent, ctx: EventContext, out: JourneyRef[]): void {
+    for (const join of this.byType.get(e.type) ?? []) {
+      const key = keyOf(join, e, ctx);
+      if (key === '' || org?.journeys.get(join.runtime.index)?.keys.has(key) === true) continue;
+      out.push({ org: orgId, indicator: join.runtime.def.id, key });
+    }
+  }
+
+  // each joined indicator's clock: the store forgets parked keys whose deadline it passed
+  clocksOf(org: OrgState, out: { org: string; indicator: string; clockMs: number }[]): void {
+    for (const [index, book] of org.journeys)
+      if (Number.isFinite(book.clockMs))
+        out.push({
+          org: org.org.ref.orgId,
+          indicator: (this.joins[index] as Join).runtime.def.id,
+          clockMs: book.clockMs,
+        });
   }
 
   // A restored clock beyond the time bound is set back to it, as the org's is.
@@ -266,3 +333,14 @@ export class JoinedMeasure implements MeasureKind {
     this.tallies.restore(entity, runtime, snap);
   }
 }
+
+function keyOf(join: Join, e: CanonicalEvent, ctx: EventContext): string {
+  const raw = join.key(e, ctx);
+  return typeof raw === 'string' ? raw : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : '';
+}
+
+const refOf = (org: OrgState, join: Join, key: string): JourneyRef => ({
+  org: org.org.ref.orgId,
+  indicator: join.runtime.def.id,
+  key,
+});

@@ -28,6 +28,28 @@ export interface Journey {
   from: Arrival | null; // the first `from` event (earliest time, then smallest idempotency key)
   tos: Arrival[]; // every `to` event seen, in arrival order
   landed: Landing | null; // what the key counts for in the tallies now
+  stored?: true; // recalled from the parking store, which may still hold a copy: forgotten there when dropped
+}
+
+// A key of one joined indicator in one org, as the parking store files it.
+export interface JourneyRef {
+  org: string;
+  indicator: string;
+  key: string;
+}
+
+// A key moved out of memory: landed, and quiet for a while; it comes back when an event names it.
+export interface ParkedJourney {
+  ref: JourneyRef;
+  deadlineMs: number; // the indicator clock at which it would be dropped: the store forgets it then
+  journey: Omit<JourneySnapshot, 'key'>;
+}
+
+// Where parked keys live (the live processor's Postgres table). The engine asks synchronously: the
+// caller looks up, before a batch, the keys the batch names (IndicatorEngine.journeyRefs).
+export interface JourneyParking {
+  recall(ref: JourneyRef): Omit<JourneySnapshot, 'key'> | undefined;
+  forget(ref: JourneyRef): void; // a recalled key was dropped: its stored copy goes too
 }
 
 // One joined indicator's keys in one org, with its own clock: the latest time of the events of its types
@@ -111,6 +133,14 @@ export interface JourneySnapshot {
   from: Arrival | null;
   tos: Arrival[];
   landed: Landing | null;
+  stored?: true;
+}
+
+// the time of the key's latest event
+export function latestArrivalOf(j: Journey): number {
+  let latest = j.from?.t ?? Number.NEGATIVE_INFINITY;
+  for (const to of j.tos) if (to.t > latest) latest = to.t;
+  return latest;
 }
 
 // JSON drops undefined owners: they come back as undefined
@@ -122,20 +152,30 @@ export interface JourneyBookSnapshot {
   keys: JourneySnapshot[];
 }
 
+export function snapshotJourney(j: Journey): Omit<JourneySnapshot, 'key'> {
+  const s: Omit<JourneySnapshot, 'key'> = { from: j.from, tos: j.tos, landed: j.landed };
+  if (j.stored === true) s.stored = true;
+  return s;
+}
+
 export function snapshotJourneys(indicator: string, book: JourneyBook): JourneyBookSnapshot {
-  const keys = [...book.keys].map(([key, j]) => ({ key, from: j.from, tos: j.tos, landed: j.landed }));
+  const keys = [...book.keys].map(([key, j]) => ({ key, ...snapshotJourney(j) }));
   return { indicator, clockMs: Number.isFinite(book.clockMs) ? book.clockMs : null, keys };
+}
+
+export function restoreJourney(s: Omit<JourneySnapshot, 'key'>): Journey {
+  const j: Journey = {
+    from: s.from === null ? null : { ...s.from, ...owner(s.from) },
+    tos: s.tos.map((to) => ({ ...to, ...owner(to) })),
+    landed: s.landed === null ? null : { ...s.landed, ...owner(s.landed) },
+  };
+  if (s.stored === true) j.stored = true;
+  return j;
 }
 
 // The deadlines are not in the snapshot: the measure schedules them again from the keys.
 export function restoreJourneys(snap: JourneyBookSnapshot): JourneyBook {
   const book = newJourneyBook(snap.clockMs ?? Number.NEGATIVE_INFINITY);
-  for (const s of snap.keys) {
-    book.keys.set(s.key, {
-      from: s.from === null ? null : { ...s.from, ...owner(s.from) },
-      tos: s.tos.map((to) => ({ ...to, ...owner(to) })),
-      landed: s.landed === null ? null : { ...s.landed, ...owner(s.landed) },
-    });
-  }
+  for (const s of snap.keys) book.keys.set(s.key, restoreJourney(s));
   return book;
 }
