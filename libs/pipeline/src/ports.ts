@@ -25,8 +25,10 @@ export interface RunnerLogger {
   warn(message: string): void;
 }
 
+// the message with its causes: fetch's "fetch failed" says why only in its cause (ECONNRESET, a timeout)
 export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (!(err instanceof Error)) return String(err);
+  return err.cause === undefined ? err.message : `${err.message}: ${errorMessage(err.cause)}`;
 }
 
 export function sleep(ms: number): Promise<void> {
