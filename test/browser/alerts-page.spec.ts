@@ -186,8 +186,10 @@ describe('alerts on the scorecard page in Chromium', () => {
       .toMatch(/^无效：expected the signing secret/);
     expect(await form.locator('input[name="secret"]').getAttribute('aria-invalid')).toBe('true');
     expect(await subscriptionsOf(token)).toEqual([]);
-    await form.locator('input[name="secret"]').fill(WEBHOOK_SECRET);
     await docShot(page, 'alerts-subscription-form-1280x800');
+    // changing the field clears its refusal
+    await form.locator('input[name="secret"]').fill(WEBHOOK_SECRET);
+    expect(await secretError.isHidden()).toBe(true);
     await form.locator('[data-testid="sub-submit"]').click();
 
     const item = panel.locator('[data-testid="subscription-item"]');
@@ -233,7 +235,7 @@ describe('alerts on the scorecard page in Chromium', () => {
     await form.waitFor();
     expect(await form.locator('[data-testid="sub-scope"]').textContent()).toBe('我的告警（成员 O1-T1-A1）');
     expect(await form.locator('input[name="team"], input[name="agent"]').count()).toBe(0);
-    await form.locator('select[name="kind"]').selectOption('email');
+    await form.locator('select[name="channel"]').selectOption('email');
     expect(await form.locator('input[name="url"]').isHidden()).toBe(true);
     expect(await form.locator('input[name="secret"]').isHidden()).toBe(true);
     await form.locator('input[name="to"]').fill('wang@example.com');

@@ -140,6 +140,11 @@ function field(
     error,
   );
   if (grouped && label !== null) setAttr(control, 'aria-labelledby', `${id}-label`);
+  // a refusal stands until the field is changed
+  control.addEventListener('input', () => {
+    setHidden(error, true);
+    setAttr(control, 'aria-invalid', null);
+  });
   return { el, error, control };
 }
 
@@ -186,7 +191,7 @@ class SubscriptionForm {
   });
   private readonly severities: HTMLInputElement[];
   private readonly kinds: HTMLInputElement[];
-  private readonly kind = h('select', { name: 'kind', 'data-testid': 'sub-channel-kind' });
+  private readonly kind = h('select', { name: 'channel', 'data-testid': 'sub-channel-kind' });
   private readonly url = h('input', {
     type: 'text',
     name: 'url',
