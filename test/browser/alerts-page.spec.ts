@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '#libs/events';
 import { loadConfig } from '../../services/runtime/src/config';
 import { up, type Running } from '../../services/runtime/src/up';
+import { startReceiver, webhookVerifier, type Receiver } from '../support/alert-receivers';
 import { ticketSolved } from '../support/events';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { importRoster } from '../support/roster';
@@ -18,6 +19,8 @@ const SHOTS = 'test-output/screenshots';
 const DOC_IMAGES = 'docs/images';
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1440, height: 900 };
+const LAPTOP = { width: 1280, height: 800 };
+const WEBHOOK_SECRET = 'page-made-webhook-secret-0123456789';
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
 let n = 0;
 const solved = (teamId: string, agentId: string, contacts: number): CanonicalEvent => {
@@ -56,6 +59,7 @@ describe('alerts on the scorecard page in Chromium', () => {
   let t: TestDatabase;
   let running: Running;
   let browser: Browser;
+  let receiver: Receiver; // the webhook a manager subscribes from the page
   const tokens = new Map<string, string>();
   const post = async (events: CanonicalEvent[]) => {
     for (const r of await postAsSources(t.db, running.url, events, tokens)) expect(r.status).toBe(202);
@@ -83,6 +87,24 @@ describe('alerts on the scorecard page in Chromium', () => {
     if (process.env.KPI_PULSE_DOC_IMAGES === '1') await page.screenshot({ path: `${DOC_IMAGES}/${name}.png` });
   };
   const bellCount = (page: Page) => page.locator('[data-testid="alert-bell"]').getAttribute('data-count');
+  const managerLi = () => tokenFor({ role: 'manager', org: 'O1', teams: ['O1-T1'] }, 'manager-li');
+  const agentWang = () => tokenFor({ role: 'agent', org: 'O1', teams: ['O1-T1'], agent: 'O1-T1-A1' }, 'agent-wang');
+  // GET /v1/alert-subscriptions as the page's viewer
+  const subscriptionsOf = async (token: string) =>
+    (await (
+      await fetch(`${running.url}/v1/alert-subscriptions`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
+      id: string;
+      matchers: Record<string, unknown>;
+      channel: Record<string, unknown>;
+      language: string;
+      quietHours: unknown;
+    }[];
+  const openSubscriptions = async (page: Page) => {
+    await page.locator('[data-testid="alert-bell"]').click();
+    await page.locator('[data-testid="alert-tab-subscriptions"]').click();
+    return page.locator('[data-testid="alert-panel"]');
+  };
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -126,6 +148,7 @@ describe('alerts on the scorecard page in Chromium', () => {
       15_000,
       1000,
     );
+    receiver = await startReceiver(webhookVerifier(WEBHOOK_SECRET));
     browser = await chromium.launch({
       executablePath: process.env.KPI_PULSE_CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -133,8 +156,107 @@ describe('alerts on the scorecard page in Chromium', () => {
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
+    await receiver?.close();
     await running?.close();
     await t?.drop();
+  });
+
+  it('a manager subscribes from the page: the form offers their teams only, shows a refusal by its field, and the API stores what the list shows', async () => {
+    const token = await managerLi();
+    const page = await open('/#/team/O1/O1-T1', token, LAPTOP);
+    await page.locator('[data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
+    const panel = await openSubscriptions(page);
+    await expect.poll(() => panel.locator('.sub-tab .alert-empty').isVisible(), { timeout: 5_000 }).toBe(true);
+    await panel.locator('[data-testid="subscription-add"]').click();
+    const form = panel.locator('[data-testid="subscription-form"]');
+    await form.waitFor();
+    // their one team, ticked; no free team or agent field
+    const teams = form.locator('input[name="team"]');
+    expect(await teams.count()).toBe(1);
+    expect([await teams.getAttribute('value'), await teams.isChecked()]).toEqual(['O1-T1', true]);
+    expect(await form.locator('input[name="agent"]').count()).toBe(0);
+    await form.locator('input[name="severity"][value="critical"]').check();
+    await form.locator('input[name="url"]').fill(`${receiver.url}/hook`);
+    // a secret too short: the API's refusal shows under the secret, nothing is stored
+    await form.locator('input[name="secret"]').fill('short');
+    await form.locator('[data-testid="sub-submit"]').click();
+    const secretError = form.locator('[data-testid="sub-error-secret"]');
+    await expect
+      .poll(() => secretError.textContent(), { timeout: 5_000 })
+      .toMatch(/^无效：expected the signing secret/);
+    expect(await form.locator('input[name="secret"]').getAttribute('aria-invalid')).toBe('true');
+    expect(await subscriptionsOf(token)).toEqual([]);
+    await docShot(page, 'alerts-subscription-form-1280x800');
+    // changing the field clears its refusal
+    await form.locator('input[name="secret"]').fill(WEBHOOK_SECRET);
+    expect(await secretError.isHidden()).toBe(true);
+    await form.locator('[data-testid="sub-submit"]').click();
+
+    const item = panel.locator('[data-testid="subscription-item"]');
+    await expect.poll(() => item.count(), { timeout: 5_000 }).toBe(1);
+    const port = new URL(receiver.url).port;
+    expect(await item.locator('[data-testid="subscription-channel"]').textContent()).toBe(
+      `Webhook · http://127.0.0.1:${port}/*** · 已签名`,
+    );
+    expect(await item.locator('[data-testid="subscription-matchers"]').textContent()).toBe('团队 O1-T1 · 严重');
+    expect(await item.textContent()).toContain('中文 · 无免打扰');
+    const stored = await subscriptionsOf(token);
+    expect(stored.map((s) => [s.matchers, s.channel, s.language, s.quietHours])).toEqual([
+      [
+        { team: 'O1-T1', severity: 'critical' },
+        { kind: 'webhook', url: `http://127.0.0.1:${port}/***`, signed: true },
+        'zh',
+        null,
+      ],
+    ]);
+    expect(await item.getAttribute('data-id')).toBe(stored[0]?.id);
+    // the secret is write-only: not in the page, not in the API's answer
+    expect(await page.content()).not.toContain(WEBHOOK_SECRET);
+    expect(JSON.stringify(stored)).not.toContain(WEBHOOK_SECRET);
+    await page.evaluate('window.scrollTo(0, 0)');
+    await docShot(page, 'alerts-subscriptions-1280x800');
+    // the page offers no grouping: a test does not wait out the default 30 s group wait
+    const patched = await fetch(`${running.url}/v1/alert-subscriptions/${stored[0]?.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ groupWaitMs: 0 }),
+    });
+    expect(patched.status).toBe(200);
+    await page.close();
+  });
+
+  it("an agent is offered their own alerts only, on a phone; the page's subscription is theirs alone", async () => {
+    const token = await agentWang();
+    const page = await open('/#/agent/O1/O1-T1-A1', token, PHONE);
+    await page.locator('[data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
+    const panel = await openSubscriptions(page);
+    await panel.locator('[data-testid="subscription-add"]').click();
+    const form = panel.locator('[data-testid="subscription-form"]');
+    await form.waitFor();
+    expect(await form.locator('[data-testid="sub-scope"]').textContent()).toBe('我的告警（成员 O1-T1-A1）');
+    expect(await form.locator('input[name="team"], input[name="agent"]').count()).toBe(0);
+    await form.locator('select[name="channel"]').selectOption('email');
+    expect(await form.locator('input[name="url"]').isHidden()).toBe(true);
+    expect(await form.locator('input[name="secret"]').isHidden()).toBe(true);
+    await form.locator('input[name="to"]').fill('wang@example.com');
+    await form.locator('input[name="quiet"]').check();
+    await form.locator('select[name="language"]').selectOption('en');
+    expect(await page.evaluate<string[]>(OVERFLOWING)).toEqual([]);
+    await docShot(page, 'alerts-subscription-form-phone-390x844');
+    await form.locator('[data-testid="sub-submit"]').click();
+    const item = panel.locator('[data-testid="subscription-item"]');
+    await expect.poll(() => item.count(), { timeout: 5_000 }).toBe(1);
+    expect(await item.locator('[data-testid="subscription-matchers"]').textContent()).toBe('成员 O1-T1-A1');
+    expect(await item.textContent()).toContain('英文 · 免打扰 22:00–08:00');
+    const stored = await subscriptionsOf(token);
+    expect(stored.map((s) => [s.matchers, s.channel, s.language, s.quietHours])).toEqual([
+      [{ agent: 'O1-T1-A1' }, { kind: 'email', to: ['wang@example.com'] }, 'en', { from: '22:00', to: '08:00' }],
+    ]);
+    // the manager's subscription is not in the agent's list, nor the agent's in the manager's
+    expect((await subscriptionsOf(await managerLi())).map((s) => s.channel.kind)).toEqual(['webhook']);
+    expect(await page.evaluate<string[]>(OVERFLOWING)).toEqual([]);
+    await docShot(page, 'alerts-subscriptions-phone-390x844');
+    await page.close();
   });
 
   it('the bell goes up live when a red line fires, the list shows it, and acknowledging it is stored', async () => {
@@ -143,12 +265,20 @@ describe('alerts on the scorecard page in Chromium', () => {
     await page.locator('[data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
     const before = await firingInT1();
     await expect.poll(() => bellCount(page), { timeout: 5_000 }).toBe(String(before));
+    // the drawer open on the alerts now while the red line fires
+    await page.locator('[data-testid="alert-bell"]').click();
+    const fresh = page.locator(
+      '[data-testid="alert-list"] [data-entity="team:O1:O1-T1"][data-kpi="privacy_violations"][data-status="firing"]',
+    );
+    expect(await fresh.count()).toBe(0);
 
     await post([violation('O1-T1')]);
     await until(async () => (await firingInT1()) > before, 15_000, 100);
-    // no reload: the push moved the bell
+    // no reload: the push moved the bell and put the alert in the open list
     await expect.poll(() => bellCount(page), { timeout: 5_000, interval: 50 }).toBe(String(before + 1));
     expect(await page.locator('[data-testid="alert-count"]').textContent()).toBe(String(before + 1));
+    await fresh.waitFor({ timeout: 5_000 });
+    await page.locator('[data-testid="alert-bell"]').click(); // closed again
 
     // the red-line badge of the violated KPI opens the drawer at its alert
     const badge = page.locator(
@@ -179,10 +309,23 @@ describe('alerts on the scorecard page in Chromium', () => {
     );
     expect(stored).toEqual([{ by_subject: 'manager-li' }]);
 
-    // the history holds the firing, acknowledged
+    // the history holds the firing, acknowledged, and to whom it was sent: the page-made subscription's
+    // webhook took it (read again when the history tab opens)
+    await until(() => Promise.resolve(receiver.accepted.length > 0), 15_000, 100);
+    const sent = receiver.accepted[0]?.json as { alerts: { entity: { id: string }; kpi: { id: string } }[] };
+    expect(sent.alerts.map((a) => `${a.entity.id} ${a.kpi.id}`)).toEqual(['O1-T1 privacy_violations']);
+    await until(
+      async () => (await t.db.query<unknown[]>(`SELECT 1 FROM alert_deliveries WHERE status = 'delivered'`)).length > 0,
+      15_000,
+      100,
+    );
     await panel.locator('[data-testid="alert-tab-history"]').click();
     const history = panel.locator('[data-testid="alert-history-item"][data-kind="fired"]');
     await history.first().waitFor();
+    const line = history.filter({ hasText: '触碰红线' }).filter({ hasText: '团队 O1-T1' }).first();
+    await expect
+      .poll(() => line.locator('[data-testid="alert-sent"]').textContent(), { timeout: 5_000 })
+      .toBe('通知：manager-li (webhook, 已送达)');
     expect(await panel.locator('[data-testid="alert-history"]').textContent()).toContain('manager-li');
     // no other team's alert in this manager's list
     expect(await panel.locator('[data-entity="team:O1:O1-T2"]').count()).toBe(0);
@@ -201,7 +344,7 @@ describe('alerts on the scorecard page in Chromium', () => {
     await item.waitFor();
     expect(await item.locator('[data-testid="alert-acked"]').textContent()).toContain('manager-li');
     expect(await item.locator('[data-testid="alert-silence"]').count()).toBe(0); // the API refuses agents
-    await page.close();
+    expect(await item.locator('[data-testid="alert-silenced"]').isHidden()).toBe(true);
 
     // another manager of the team silences the red line from the list, on a phone
     const managerToken = await tokenFor({ role: 'manager', org: 'O1', teams: ['O1-T1'] }, 'manager-zhao');
@@ -218,6 +361,11 @@ describe('alerts on the scorecard page in Chromium', () => {
     await form.locator('input[name="comment"]').fill('在处理');
     await form.locator('button[type="submit"]').click();
     await expect.poll(() => firing.locator('.alert-message').textContent(), { timeout: 5_000 }).toMatch(/^已静默至 /);
+    // the agent's open page shows it silenced, by whom and why, without a reload
+    await expect
+      .poll(() => item.locator('[data-testid="alert-silenced"]').textContent(), { timeout: 5_000 })
+      .toMatch(/^已静默至 .+（manager-zhao：在处理）$/);
+    await page.close();
     const listed = (await (
       await fetch(`${running.url}/v1/alert-silences`, { headers: { authorization: `Bearer ${managerToken}` } })
     ).json()) as { comment: string; createdBy: string; matchers: Record<string, unknown> }[];
@@ -227,6 +375,59 @@ describe('alerts on the scorecard page in Chromium', () => {
     expect(await phone.evaluate<string[]>(OVERFLOWING)).toEqual([]);
     await docShot(phone, 'alerts-phone-390x844');
     await phone.close();
+  });
+
+  it('a manager edits the subscription (the stored secret stays, never shown) and deletes it from the page', async () => {
+    const token = await managerLi();
+    const page = await open('/#/team/O1/O1-T1', token, LAPTOP);
+    await page.locator('[data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
+    const panel = await openSubscriptions(page);
+    const item = panel.locator('[data-testid="subscription-item"]');
+    await item.first().waitFor({ timeout: 5_000 });
+    await item.locator('[data-testid="subscription-edit"]').click();
+    const form = panel.locator('[data-testid="subscription-form"]');
+    await form.waitFor();
+    // the stored channel in words, its URL and secret fields empty: left empty, they stay as stored
+    const port = new URL(receiver.url).port;
+    expect(await form.locator('[data-testid="sub-stored-channel"]').textContent()).toBe(
+      `当前：Webhook · http://127.0.0.1:${port}/*** · 已签名`,
+    );
+    expect(await form.locator('input[name="url"]').inputValue()).toBe('');
+    expect(await form.locator('input[name="secret"]').inputValue()).toBe('');
+    expect(await form.locator('input[name="severity"][value="critical"]').isChecked()).toBe(true);
+    await form.locator('input[name="severity"][value="warning"]').check();
+    await form.locator('input[name="quiet"]').check();
+    await form.locator('input[name="quietFrom"]').fill('21:30');
+    await form.locator('[data-testid="sub-submit"]').click();
+    await expect
+      .poll(() => item.locator('[data-testid="subscription-matchers"]').textContent(), { timeout: 5_000 })
+      .toBe('团队 O1-T1 · 严重, 警告');
+    expect(await item.textContent()).toContain('免打扰 21:30–08:00');
+    const [changed] = await subscriptionsOf(token);
+    expect([changed?.matchers, changed?.channel, changed?.quietHours]).toEqual([
+      { team: 'O1-T1', severity: ['critical', 'warning'] },
+      { kind: 'webhook', url: `http://127.0.0.1:${port}/***`, signed: true },
+      { from: '21:30', to: '08:00' },
+    ]);
+    // the stored secret still signs: the routing reads it, the receiver checks it
+    const stored = await t.db.query<{ secret: string }[]>(
+      `SELECT channel->>'secret' AS secret FROM alert_subscriptions WHERE id = $1`,
+      [changed?.id],
+    );
+    expect(stored).toEqual([{ secret: WEBHOOK_SECRET }]);
+
+    // delete: the first click asks, the second deletes
+    const remove = item.locator('[data-testid="subscription-delete"]');
+    await remove.click();
+    expect(await remove.textContent()).toBe('确认删除');
+    expect(await subscriptionsOf(token)).toHaveLength(1);
+    await remove.click();
+    await expect.poll(() => item.count(), { timeout: 5_000 }).toBe(0);
+    expect(await subscriptionsOf(token)).toEqual([]);
+    expect(await panel.locator('.sub-tab .alert-empty').isVisible()).toBe(true);
+    // the agent's own is still there
+    expect(await subscriptionsOf(await agentWang())).toHaveLength(1);
+    await page.close();
   });
 
   it('the wall screen shows the count alone: no bell to open, no buttons', async () => {

@@ -5,7 +5,7 @@ import type { AccessClaims } from '#libs/access';
 import { instanceKey, transitionKey, type AlertChange, type AlertInstance } from '#libs/alerting';
 import { loadDefinitions, type AlertRuleDef } from '#libs/definitions';
 import type { AlertNews, Transport } from '#libs/pipeline';
-import { AlertsRepository } from '#libs/postgres';
+import { AlertsRepository, AlertSubscriptionsRepository } from '#libs/postgres';
 import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
 import { TRANSPORT } from '../../services/runtime/src/tokens';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
@@ -38,7 +38,7 @@ const fires = (i: AlertInstance): AlertChange => {
 };
 // the transitions the real repository records (without announcing them: the test sends them itself)
 const record = async (repository: AlertsRepository, changes: AlertChange[]) =>
-  (await repository.transaction((tx) => tx.record(changes, false))).records;
+  (await repository.transaction((tx) => tx.record(changes, null))).records;
 
 const pends = (i: AlertInstance): AlertChange => ({
   instance: i,
@@ -57,6 +57,7 @@ interface Listed {
     entityId: string;
     orgId: string;
     acknowledged: unknown;
+    silenced: { by: string; comment: string } | null;
   }[];
 }
 interface History {
@@ -231,6 +232,148 @@ describe('the alerts API and its live pushes', () => {
     } finally {
       for (const { socket } of Object.values(sockets)) socket.disconnect();
     }
+  });
+
+  it('pushes alerts that begin or stop pending, and silences made and ended, to the sockets whose scope holds them', async () => {
+    const connect = async (who: string): Promise<{ socket: Socket; got: AlertNews[] }> => {
+      const socket = io(`${base}/scorecards`, { auth: { token: who }, transports: ['websocket'], forceNew: true });
+      const got: AlertNews[] = [];
+      socket.on('alerts', (news: AlertNews) => got.push(news));
+      await socket.emitWithAck('join-alerts');
+      return { socket, got };
+    };
+    const managerToken = await manager();
+    const sockets = {
+      admin: await connect(await admin()),
+      manager: await connect(managerToken),
+      agent: await connect(await agent()),
+      otherTeam: await connect(await token({ role: 'manager', org: 'O1', teams: ['T2'] })),
+      otherOrg: await connect(await token({ role: 'admin', org: 'O2' })),
+    };
+    const said = (got: AlertNews[]) =>
+      got.flatMap((n) => [
+        ...(n.pending ?? []).map((p) => `${p.since === null ? 'not pending' : 'pending'} ${p.level}:${p.entityId}`),
+        ...(n.silences ?? []).map((x) => `${x.ended ? 'unsilenced' : 'silenced'} ${x.id}`),
+      ]);
+    try {
+      // an alert of the agent A1 begins to pend, then stops: announced as the runner does
+      const outlet = app.get<Transport>(TRANSPORT).outlet('alerts');
+      if (outlet.kind !== 'send') throw new Error('in one process the alerts feed is sent');
+      const a1 = instance('O1', 'agent', 'A1');
+      const pendingOf = (since: string | null) => ({
+        orgId: 'O1',
+        scorecard: a1.scorecard,
+        rule: a1.rule,
+        ruleName: rule.name,
+        severity: rule.severity,
+        kpi: a1.kpi,
+        level: 'agent' as const,
+        entityId: 'A1',
+        periodStart: new Date(PERIOD).toISOString(),
+        value: 1,
+        since,
+      });
+      await outlet.send({ transitions: [], acknowledged: [], pending: [pendingOf(new Date(clock).toISOString())] });
+      await outlet.send({ transitions: [], acknowledged: [], pending: [pendingOf(null)] });
+      await until(() => Promise.resolve(said(sockets.agent.got).length === 2));
+
+      // the manager silences their team's red line through the API: pushed to whoever sees those alerts
+      const res = await fetch(`${base}/v1/alert-silences`, {
+        method: 'POST',
+        headers: { ...bearer(managerToken), 'content-type': 'application/json' },
+        body: JSON.stringify({
+          matchers: { team: 'T1', rule: rule.id },
+          endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+          comment: 'being handled',
+        }),
+      });
+      expect(res.status).toBe(201);
+      const { id } = (await res.json()) as { id: string };
+      await until(() => Promise.resolve(said(sockets.agent.got).length === 3));
+      // the list says which alerts it mutes, by whom, why
+      const listed = (await get<Listed>('/v1/alerts', managerToken)).body;
+      expect(
+        listed.alerts
+          .map(
+            (a) => `${a.level}:${a.entityId} ${a.silenced === null ? '-' : `${a.silenced.by} ${a.silenced.comment}`}`,
+          )
+          .sort(),
+      ).toEqual([
+        'agent:A1 manager-T1 being handled',
+        'agent:A2 manager-T1 being handled',
+        'team:T1 manager-T1 being handled',
+      ]);
+      const whole = (
+        await get<{ alerts: { level: string; entityId: string; silenced: unknown }[] }>('/v1/alerts', await admin())
+      ).body;
+      expect(
+        whole.alerts
+          .filter((a) => a.silenced === null)
+          .map((a) => `${a.level}:${a.entityId}`)
+          .sort(),
+      ).toEqual(['agent:B1', 'org:O1', 'team:T2']);
+
+      const ended = await fetch(`${base}/v1/alert-silences/${id}`, { method: 'DELETE', headers: bearer(managerToken) });
+      expect(ended.status).toBe(204);
+      await until(() => Promise.resolve(said(sockets.agent.got).length === 4));
+      const after = (await get<{ alerts: { silenced: unknown }[] }>('/v1/alerts', managerToken)).body;
+      expect(after.alerts.every((a) => a.silenced === null)).toBe(true);
+
+      const expected = ['pending agent:A1', 'not pending agent:A1', `silenced ${id}`, `unsilenced ${id}`];
+      expect(said(sockets.agent.got)).toEqual(expected);
+      expect(said(sockets.manager.got)).toEqual(expected);
+      expect(said(sockets.admin.got)).toEqual(expected);
+      // a silence goes out as its id alone: no matchers, no comment
+      expect(sockets.agent.got[2]?.silences).toEqual([{ id, ended: false }]);
+      // the other team's manager and the other org heard nothing
+      expect(sockets.otherTeam.got).toEqual([]);
+      expect(sockets.otherOrg.got).toEqual([]);
+    } finally {
+      for (const { socket } of Object.values(sockets)) socket.disconnect();
+    }
+  });
+
+  it('on the Postgres feed, alerts that begin to pend and silences are announced in the transaction that stores them', async () => {
+    const feedLength = async () =>
+      (await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM feed WHERE topic = 'alerts'`))[0]?.n ?? 0;
+    const before = await feedLength();
+    const repository = new AlertsRepository(t.db);
+    const change = pends(instance('O1', 'team', 'T2'));
+    const pending = [
+      {
+        orgId: 'O1',
+        scorecard: change.instance.scorecard,
+        rule: rule.id,
+        ruleName: rule.name,
+        severity: rule.severity,
+        kpi: change.instance.kpi,
+        level: 'team' as const,
+        entityId: 'T2',
+        periodStart: new Date(PERIOD).toISOString(),
+        value: 1,
+        since: new Date(clock).toISOString(),
+      },
+    ];
+    await repository.transaction((tx) => tx.record([change], { pending }));
+    const silence = await new AlertSubscriptionsRepository(t.db).createSilence(
+      {
+        orgId: 'O1',
+        matchers: { team: 'T2' },
+        startsAt: Date.now(),
+        endsAt: Date.now() + 60_000,
+        createdBy: 'x',
+        comment: 'y',
+      },
+      true,
+    );
+    const rows = await t.db.query<{ payload: AlertNews }[]>(
+      `SELECT payload FROM feed WHERE topic = 'alerts' ORDER BY id OFFSET $1`,
+      [before],
+    );
+    expect(rows.map((r) => [r.payload.pending?.map((p) => p.entityId), r.payload.silences?.map((x) => x.id)])).toEqual([
+      [['T2'], undefined],
+      [undefined, [silence.id]],
+    ]);
   });
 
   it('names each pending and firing instance in its own columns (the key is not split)', async () => {

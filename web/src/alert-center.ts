@@ -1,5 +1,13 @@
 import { api } from './api';
-import type { Acknowledgement, AlertNews, AlertRecord, AlertSubject, CurrentAlert, HistoryEntry } from './types';
+import type {
+  Acknowledgement,
+  AlertNews,
+  AlertPending,
+  AlertRecord,
+  AlertSubject,
+  CurrentAlert,
+  HistoryEntry,
+} from './types';
 
 const HISTORY_KEPT = 200; // transitions kept on the page (older ones: "more")
 
@@ -60,6 +68,25 @@ export class AlertCenter {
     return this.loading;
   }
 
+  // the newest page again: who each transition was sent to is known only after its delivery, which a
+  // push does not announce (read when the history is opened)
+  async refreshHistory(): Promise<void> {
+    if (this.loading !== null) return;
+    let page: { transitions: HistoryEntry[] };
+    try {
+      page = await api.alertHistory();
+    } catch {
+      return; // the history shown stays; the next opening tries again
+    }
+    const fresh = new Map(page.transitions.map((e) => [e.id, e]));
+    this.history = this.history.map((e) => fresh.get(e.id) ?? e);
+    const known = new Set(this.history.map((e) => e.id));
+    this.history.push(...page.transitions.filter((e) => !known.has(e.id)));
+    this.history.sort((a, b) => b.id - a.id);
+    if (this.history.length > HISTORY_KEPT) this.history.length = HISTORY_KEPT;
+    this.changed();
+  }
+
   async loadMoreHistory(): Promise<void> {
     if (this.historyNext === null) return;
     const page = await api.alertHistory(this.historyNext);
@@ -74,11 +101,14 @@ export class AlertCenter {
       this.buffered.push(news);
       return;
     }
-    if ('reload' in news || this.truncated) {
+    // a silence made or ended: which alerts it mutes is read with the list
+    if ('reload' in news || this.truncated || (news.silences ?? []).length > 0) {
       void this.load();
       return;
     }
     for (const t of news.transitions) this.transition(t);
+    // after the transitions: an alert resolved and pending again in one batch is pending now
+    for (const p of news.pending ?? []) this.pending(p);
     for (const a of news.acknowledged) this.acknowledged(a.id, { by: a.by, at: a.at });
     this.changed();
   }
@@ -106,11 +136,31 @@ export class AlertCenter {
         status: 'firing',
         since: t.firedAt,
         acknowledged: null,
+        silenced: now?.silenced, // a silence mutes an instance, pending or firing
       });
     } else if (now?.status === 'firing' && now.since === t.firedAt) {
       this.current.delete(key);
       this.firing--;
     }
+  }
+
+  private pending(p: AlertPending): void {
+    const key = instanceOf(p);
+    const now = this.current.get(key);
+    if (p.since === null) {
+      if (now?.status === 'pending') this.current.delete(key);
+      return;
+    }
+    if (now?.status === 'firing') this.firing--;
+    const { since, ...subject } = p;
+    this.current.set(key, {
+      ...subject,
+      id: null,
+      status: 'pending',
+      since,
+      acknowledged: null,
+      silenced: now?.silenced,
+    });
   }
 
   // firing first, the most severe first, the newest first

@@ -1,6 +1,7 @@
 import { getToken } from './auth';
 import type {
   AlertAck,
+  AlertSubscription,
   CurrentAlerts,
   HistoryEntry,
   HistoryPoint,
@@ -8,17 +9,22 @@ import type {
   Period,
   ScoredCard,
   SilenceRequest,
+  SubscriptionInput,
 } from './types';
 
 export class UnauthorizedError extends Error {
   override readonly name = 'UnauthorizedError';
 }
 
+// A refusal. `field` and `code`: the field at fault, when the API names it (an alert subscription's
+// `channel.url`, `invalid`); the message then starts with the field, as the API writes it.
 export class HttpError extends Error {
   override readonly name = 'HttpError';
   constructor(
     readonly status: number,
     message: string,
+    readonly field: string | null = null,
+    readonly code: string | null = null,
   ) {
     super(message);
   }
@@ -31,17 +37,29 @@ export function handleUnauthorized(handler: (message: string) => void): void {
   onUnauthorized = handler;
 }
 
-async function messageOf(res: Response): Promise<string> {
+interface Refusal {
+  message: string;
+  field: string | null;
+  code: string | null;
+}
+
+async function refusalOf(res: Response): Promise<Refusal> {
   const text = await res.text().catch(() => '');
+  const plain = (message: string): Refusal => ({ message, field: null, code: null });
   try {
-    const body = JSON.parse(text) as { message?: unknown; error?: unknown };
+    const body = JSON.parse(text) as { message?: unknown; error?: unknown; field?: unknown; code?: unknown };
     const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
-    if (typeof message === 'string' && message !== '') return message;
-    if (typeof body.error === 'string' && body.error !== '') return body.error;
+    if (typeof message === 'string' && message !== '')
+      return {
+        message,
+        field: typeof body.field === 'string' ? body.field : null,
+        code: typeof body.code === 'string' ? body.code : null,
+      };
+    if (typeof body.error === 'string' && body.error !== '') return plain(body.error);
   } catch {
     // not JSON
   }
-  return text.trim() !== '' ? text.trim().slice(0, 300) : `${res.status} ${res.statusText}`;
+  return plain(text.trim() !== '' ? text.trim().slice(0, 300) : `${res.status} ${res.statusText}`);
 }
 
 export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
@@ -50,6 +68,14 @@ export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
 
 export function postJson<T>(path: string, body?: unknown): Promise<T> {
   return request<T>('POST', path, body);
+}
+
+export function patchJson<T>(path: string, body: unknown): Promise<T> {
+  return request<T>('PATCH', path, body);
+}
+
+export function deleteJson(path: string): Promise<void> {
+  return request<void>('DELETE', path, undefined);
 }
 
 async function request<T>(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
@@ -65,11 +91,14 @@ async function request<T>(method: string, path: string, body: unknown, signal?: 
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (res.status === 401) {
-    const message = await messageOf(res);
+    const { message } = await refusalOf(res);
     onUnauthorized(message);
     throw new UnauthorizedError(message);
   }
-  if (!res.ok) throw new HttpError(res.status, await messageOf(res));
+  if (!res.ok) {
+    const { message, field, code } = await refusalOf(res);
+    throw new HttpError(res.status, message, field, code);
+  }
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
@@ -94,6 +123,12 @@ export const api = {
     getJson(`/v1/alerts?history=1&limit=50${before === undefined ? '' : `&before=${before}`}`),
   acknowledge: (id: number): Promise<AlertAck> => postJson<AlertAck>(`/v1/alerts/${id}/acknowledge`),
   silence: (request: SilenceRequest): Promise<unknown> => postJson('/v1/alert-silences', request),
+  subscriptions: (): Promise<AlertSubscription[]> => getJson<AlertSubscription[]>('/v1/alert-subscriptions'),
+  subscribe: (input: SubscriptionInput): Promise<AlertSubscription> =>
+    postJson<AlertSubscription>('/v1/alert-subscriptions', input),
+  changeSubscription: (id: string, input: SubscriptionInput): Promise<AlertSubscription> =>
+    patchJson<AlertSubscription>(`/v1/alert-subscriptions/${encodeURIComponent(id)}`, input),
+  unsubscribe: (id: string): Promise<void> => deleteJson(`/v1/alert-subscriptions/${encodeURIComponent(id)}`),
   history: (entity: string, scorecard: string, limit = 30): Promise<HistoryPoint[]> =>
     getJson<HistoryPoint[]>(
       `/v1/scorecards/${entityPath(entity)}/${encodeURIComponent(scorecard)}/history?limit=${limit}`,

@@ -152,12 +152,21 @@ export interface Acknowledgement {
   at: string;
 }
 
+// the silence in force that mutes an alert (who made it, until when, why)
+export interface SilencedBy {
+  id: string;
+  by: string;
+  until: string;
+  comment: string;
+}
+
 export interface CurrentAlert extends AlertSubject {
   id: number | null; // the fired transition; null while pending
   status: 'pending' | 'firing';
   ruleName: Localized | null;
   since: string;
   acknowledged: Acknowledgement | null;
+  silenced?: SilencedBy | null; // absent: not read yet (an alert pushed live)
 }
 
 export interface CurrentAlerts {
@@ -193,12 +202,70 @@ export interface AlertAck {
   at: string;
 }
 
-// one push: the news, or "too much at once: read the list again"
-export type AlertNews = { transitions: AlertRecord[]; acknowledged: AlertAck[] } | { reload: true };
+// an alert began to pend (`since`), or stopped pending without firing (`since` null)
+export interface AlertPending extends AlertSubject {
+  ruleName: Localized;
+  since: string | null;
+}
+
+// one push: the news, or "too much at once: read the list again". A silence comes as its id alone: which
+// alerts it mutes is read again from the list.
+export type AlertNews =
+  | {
+      transitions: AlertRecord[];
+      acknowledged: AlertAck[];
+      pending?: AlertPending[];
+      silences?: { id: string; ended: boolean }[];
+    }
+  | { reload: true };
 
 // POST /v1/alert-silences
 export interface SilenceRequest {
   matchers: { org: string; team?: string; agent?: string; kpi?: string; rule?: string };
   endsAt: string;
   comment: string;
+}
+
+// ---- alert subscriptions (/v1/alert-subscriptions)
+
+export type ChannelKind = 'webhook' | 'dingtalk' | 'wecom' | 'feishu' | 'slack' | 'email';
+export const CHANNEL_KINDS: readonly ChannelKind[] = ['webhook', 'dingtalk', 'wecom', 'feishu', 'slack', 'email'];
+// the channels that sign with a secret: required for a webhook, optional for the robots
+export const SIGNING_CHANNELS: readonly ChannelKind[] = ['webhook', 'dingtalk', 'feishu'];
+export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
+export const RULE_KINDS = ['red-line', 'deviation', 'streak', 'pace'] as const;
+
+export type MatcherValue = string | string[];
+export type AlertMatchers = Partial<
+  Record<'org' | 'team' | 'agent' | 'scorecard' | 'kpi' | 'rule' | 'kind' | 'severity', MatcherValue>
+>;
+
+export interface QuietHours {
+  from: string;
+  to: string;
+}
+
+// what the API shows of a channel: never a secret, a robot's URL as its origin only
+export type PublicChannel =
+  { kind: Exclude<ChannelKind, 'email'>; url: string; signed: boolean } | { kind: 'email'; to: string[] };
+
+// what the page sends: a channel in full (its secret too), or none to keep the stored one
+export type ChannelInput =
+  { kind: Exclude<ChannelKind, 'email'>; url: string; secret?: string } | { kind: 'email'; to: string[] };
+
+export interface AlertSubscription {
+  id: string;
+  owner: { subject: string; role: string };
+  matchers: AlertMatchers;
+  channel: PublicChannel;
+  language: 'zh' | 'en';
+  quietHours: QuietHours | null;
+  updatedAt: string;
+}
+
+export interface SubscriptionInput {
+  matchers?: AlertMatchers;
+  channel?: ChannelInput;
+  language?: 'zh' | 'en';
+  quietHours?: QuietHours | null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertRoomsFor, alertRoomsOf, alertScopeOf, inAlertScope } from './alert-scope';
+import { alertRoomsFor, alertRoomsOf, alertRoomsOfSilence, alertScopeOf, inAlertScope } from './alert-scope';
 import type { Principal, Role } from './principal';
 import type { RoomEntity } from './rooms';
 
@@ -67,5 +67,28 @@ describe('alert scope: an alert goes where its card goes, over REST and live ali
       'alerts:O1',
       'alerts:O1:agent:A9',
     ]);
+  });
+
+  it("a silence reaches the rooms of the alerts it may select: its agents', else its teams', else the org's", () => {
+    const heard = (matchers: Parameters<typeof alertRoomsOfSilence>[1]) => {
+      const rooms = alertRoomsOfSilence('O1', matchers, teamOf);
+      const who = {
+        admin: principal('admin'),
+        managerT1: principal('manager', ['T1']),
+        managerT2: principal('manager', ['T2']),
+        agentA1: principal('agent', ['T1'], 'A1'),
+        agentA2: principal('agent', ['T2'], 'A2'),
+      };
+      if (rooms === null) return 'every room';
+      return Object.entries(who)
+        .filter(([, p]) => alertRoomsFor(p).some((room) => rooms.includes(room)))
+        .map(([name]) => name);
+    };
+    const teamKpi = { team: 'T1', kpi: 'csat' }; // the other matchers narrow nothing here
+    expect(heard(teamKpi)).toEqual(['admin', 'managerT1', 'agentA1']);
+    expect(heard({ agent: 'A2' })).toEqual(['admin', 'managerT2', 'agentA2']);
+    // a team and an agent hold together: the agent's alerts at most
+    expect(heard({ team: ['T1', 'T2'], agent: 'A1' })).toEqual(['admin', 'managerT1', 'agentA1']);
+    expect(heard({})).toBe('every room');
   });
 });

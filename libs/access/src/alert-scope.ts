@@ -68,6 +68,30 @@ export function alertRoomsOf(
   }
 }
 
+// The alert rooms of the alerts a silence's matchers may select (matchers hold together): those of its
+// agents, else those of its teams (a team's own alerts and its agents'); null when it names neither: every
+// alert room of the org.
+export function alertRoomsOfSilence(
+  orgId: string,
+  matchers: { team?: string | readonly string[]; agent?: string | readonly string[] },
+  teamOf: (orgId: string, agentId: string) => string | undefined,
+): string[] | null {
+  const list = (v: string | readonly string[] | undefined): readonly string[] =>
+    v === undefined ? [] : typeof v === 'string' ? [v] : v;
+  const agents = list(matchers.agent);
+  const teams = list(matchers.team);
+  const rooms = new Set<string>();
+  if (agents.length > 0)
+    for (const id of agents) for (const room of alertRoomsOf({ level: 'agent', id, orgId }, teamOf)) rooms.add(room);
+  else if (teams.length > 0)
+    for (const id of teams) {
+      for (const room of alertRoomsOf({ level: 'team', id, orgId }, teamOf)) rooms.add(room);
+      rooms.add(`alerts:${orgId}:team-agents:${id}`);
+    }
+  else return null;
+  return [...rooms];
+}
+
 // The alert rooms a principal's socket joins: together they carry exactly the alerts of its scope.
 export function alertRoomsFor(p: Principal): string[] {
   const all = `alerts:${p.orgId}`;

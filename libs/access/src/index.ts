@@ -34,4 +34,11 @@ export {
   type RosterTeam,
   type UnknownMemberPolicy,
 } from './roster';
-export { alertRoomsFor, alertRoomsOf, alertScopeOf, inAlertScope, type AlertScope } from './alert-scope';
+export {
+  alertRoomsFor,
+  alertRoomsOf,
+  alertRoomsOfSilence,
+  alertScopeOf,
+  inAlertScope,
+  type AlertScope,
+} from './alert-scope';

@@ -142,26 +142,48 @@ describe('the alerting runner reads the rules of scored cards', () => {
     expect(store.kinds()).toEqual(['fcr-off fired']);
   });
 
-  it('announces each recorded transition to the gateways once, after storing it', async () => {
+  it('announces each alert that begins to pend and each recorded transition to the gateways once, after storing it', async () => {
     const store = new MemoryStore();
     const sent: AlertNews[] = [];
+    let stored = 0; // the store's writes at the last announcement
     const news = {
       kind: 'send' as const,
       send: (message: AlertNews) => {
-        expect(store.transitions.size).toBeGreaterThan(0); // stored before it is announced
+        expect(store.applied).toBeGreaterThan(stored); // stored before it is announced
+        stored = store.applied;
         sent.push(message);
         return Promise.resolve();
       },
     };
     const runner = new AlertingRunner({ registry, store, logger: console, news });
+    const said = () =>
+      sent.map((m) => [
+        ...m.transitions.map((t) => `${t.rule} ${t.kind} ${t.level}:${t.entityId}`),
+        ...(m.pending ?? []).map((p) => `${p.rule} ${p.since === null ? 'no longer pending' : 'pending'}`),
+      ]);
     await runner.receive({ cards: await live(NOV + 10 * HOUR, 70, 100), offset: 1 });
-    expect(sent).toEqual([]); // pending: nothing to show on the bell yet
-    const batch = { cards: await live(NOV + 11 * HOUR, 72, 100), offset: 2 };
+    // pending: no transition, but the page lists it
+    expect(said()).toEqual([['fcr-off pending']]);
+    await runner.receive({ cards: await live(NOV + 10.5 * HOUR, 71, 100), offset: 2 }); // still pending
+    const batch = { cards: await live(NOV + 11 * HOUR, 72, 100), offset: 3 };
     await runner.receive(batch);
     await runner.receive(batch);
-    expect(sent.map((m) => m.transitions.map((t) => `${t.rule} ${t.kind} ${t.level}:${t.entityId}`))).toEqual([
-      ['fcr-off fired team:T1'],
+    expect(said()).toEqual([['fcr-off pending'], ['fcr-off fired team:T1']]);
+    expect(sent[0]?.pending?.[0]?.since).toBe(new Date(NOV + 10 * HOUR).toISOString());
+  });
+
+  it('announces an alert that stops pending without firing', async () => {
+    const store = new MemoryStore();
+    const sent: AlertNews[] = [];
+    const news = { kind: 'send' as const, send: (m: AlertNews) => Promise.resolve(void sent.push(m)) };
+    const runner = new AlertingRunner({ registry, store, logger: console, news });
+    await runner.receive({ cards: await live(NOV + 10 * HOUR, 70, 100), offset: 1 });
+    await runner.receive({ cards: await live(NOV + 10.5 * HOUR, 90, 100), offset: 2 }); // back on target
+    expect(sent.map((m) => (m.pending ?? []).map((p) => [p.kpi, p.level, p.entityId, p.since]))).toEqual([
+      [['fcr', 'team', 'T1', new Date(NOV + 10 * HOUR).toISOString()]],
+      [['fcr', 'team', 'T1', null]],
     ]);
+    expect(store.kinds()).toEqual([]);
   });
 
   it('never fires on fewer events than minSample, whatever the rate', async () => {

@@ -11,7 +11,7 @@ import {
 import type { ScorecardDef } from '#libs/definitions';
 import { flushInto, routeInto, type RoutedAlert, type RoutingTx } from './alert-routing';
 import type { DefinitionsRegistry } from './definitions-registry';
-import type { AlertNews, AlertRecord, Outlet, ScoredBatch } from './feeds';
+import type { AlertNews, AlertPending, AlertRecord, Outlet, ScoredBatch } from './feeds';
 import { errorMessage, type RunnerLogger } from './ports';
 import type { ScoredCard } from './rescore';
 import { retryTransient } from './transient-error';
@@ -20,9 +20,10 @@ import { retryTransient } from './transient-error';
 export interface AlertTx extends RoutingTx {
   // Each instance's state (deleted when inactive again) and each transition, once by its key: the
   // changes whose transition was recorded now, and their records (a batch read again after a crash
-  // records none twice). `announce`: the `alerts` feed message announcing them goes in the same
-  // transaction (the Postgres feed's outbox).
-  record(changes: readonly AlertChange[], announce: boolean): Promise<Recorded>;
+  // records none twice). `announce`: the `alerts` feed message announcing them, with these alerts that
+  // began or stopped pending, goes in the same transaction (the Postgres feed's outbox); null: the runner
+  // sends it itself.
+  record(changes: readonly AlertChange[], announce: { pending: readonly AlertPending[] } | null): Promise<Recorded>;
 }
 
 export interface Recorded {
@@ -93,10 +94,13 @@ export class AlertingRunner {
     const stateOf = (i: AlertInstance): AlertState | null => states.get(instanceKey(i)) ?? null;
     const changes: AlertChange[] = [];
     const cardOf = new Map<AlertChange, ScoredCard>();
+    const before = new Map<string, AlertState | null>(); // each moved instance's state before this batch
     const keep = (moved: AlertChange[], card: ScoredCard) => {
       for (const c of moved) {
-        if (c.state === null) states.delete(instanceKey(c.instance));
-        else states.set(instanceKey(c.instance), c.state);
+        const key = instanceKey(c.instance);
+        if (!before.has(key)) before.set(key, states.get(key) ?? null);
+        if (c.state === null) states.delete(key);
+        else states.set(key, c.state);
         changes.push(c);
         cardOf.set(c, card);
       }
@@ -128,8 +132,9 @@ export class AlertingRunner {
     const alerts = new Map<AlertChange, RoutedAlert>();
     if (routing !== undefined)
       for (const c of changes) if (c.transition !== null) alerts.set(c, await routedAlert(c, cardOf.get(c), routing));
+    const pending = pendingMoves(changes, before);
     const { queued, records } = await this.o.store.transaction(async (tx) => {
-      const recorded = await tx.record(changes, news?.kind === 'outbox');
+      const recorded = await tx.record(changes, news?.kind === 'outbox' ? { pending } : null);
       if (routing === undefined) return { queued: 0, records: recorded.records };
       const fresh = recorded.changes.flatMap((c) => alerts.get(c) ?? []);
       const now = (routing.clock ?? Date.now)();
@@ -139,8 +144,8 @@ export class AlertingRunner {
     if (transitions > 0) this.o.onTransitions?.(transitions);
     if (queued > 0) routing?.onDeliveries?.(queued);
     // sent once stored: a page that misses it (a send that failed) reads the stored alerts on its next load
-    if (news?.kind === 'send' && records.length > 0)
-      await news.send({ transitions: records, acknowledged: [] }).catch((err: unknown) => {
+    if (news?.kind === 'send' && records.length + pending.length > 0)
+      await news.send({ transitions: records, acknowledged: [], pending }).catch((err: unknown) => {
         this.o.logger.warn(`alerting: announcing ${records.length} transitions to the page: ${errorMessage(err)}`);
       });
   }
@@ -200,6 +205,36 @@ async function routedAlert(
       target: kpi === undefined ? null : kpi.target,
     },
   };
+}
+
+// The instances that began to pend in a batch, or stopped pending without firing (a firing is a
+// transition of its own), by their state before and after the whole batch: what the page's list shows.
+function pendingMoves(changes: readonly AlertChange[], before: ReadonlyMap<string, AlertState | null>): AlertPending[] {
+  const last = new Map<string, AlertChange>();
+  for (const c of changes) last.set(instanceKey(c.instance), c);
+  const out: AlertPending[] = [];
+  for (const [key, c] of last) {
+    const was = before.get(key)?.status;
+    const now = c.state;
+    const began = now?.status === 'pending' && was !== 'pending';
+    const stopped = now === null && was === 'pending';
+    if (!began && !stopped) continue;
+    const i = c.instance;
+    out.push({
+      orgId: i.entity.orgId,
+      scorecard: i.scorecard,
+      rule: i.rule,
+      ruleName: c.rule.name,
+      severity: c.rule.severity,
+      kpi: i.kpi,
+      level: i.entity.level,
+      entityId: i.entity.id,
+      periodStart: i.periodStart === null ? null : new Date(i.periodStart).toISOString(),
+      value: now?.value ?? null,
+      since: now === null ? null : new Date(now.since).toISOString(),
+    });
+  }
+  return out;
 }
 
 const hasStreaks = (def: ScorecardDef): boolean => def.alerts.some((r) => r.condition.kind === 'streak');

@@ -1,3 +1,4 @@
+import type { AlertMatchers } from '#libs/alerting';
 import type { IndicatorValue } from '#libs/indicators';
 import type { ScoredCard } from './rescore';
 
@@ -65,9 +66,36 @@ export interface AlertAck {
   at: string;
 }
 
+// An alert began to pend (`since`: when its condition began to hold), or stopped pending without firing
+// (`since` null). Nothing is sent to anyone for it; the page lists pending alerts.
+export interface AlertPending {
+  orgId: string;
+  scorecard: string;
+  rule: string;
+  ruleName: { en: string; zh: string };
+  severity: string;
+  kpi: string;
+  level: 'org' | 'team' | 'agent';
+  entityId: string;
+  periodStart: string | null;
+  value: number | null;
+  since: string | null;
+}
+
+// A silence made or ended (`ended`): the alerts it matches are shown silenced, or no longer.
+export interface SilenceNotice {
+  id: string;
+  orgId: string;
+  matchers: AlertMatchers;
+  ended: boolean;
+}
+
+// `pending` and `silences` are absent in messages written before the page showed them live.
 export interface AlertNews {
   transitions: AlertRecord[];
   acknowledged: AlertAck[];
+  pending?: AlertPending[];
+  silences?: SilenceNotice[];
 }
 
 // How a producer hands a feed's messages on. `send`: at once (in this process, or a Kafka topic).
@@ -126,12 +154,16 @@ export const BY_ORG: { [F in FeedName]: (message: FeedMessages[F]) => [orgId: st
     [...groupBy(batch.cards, (c) => c.entity.orgId)].map(([org, cards]) => [org, { ...batch, cards }]),
   definitions: (published) => [[published.orgId ?? null, published]],
   alerts: (news) => {
-    const orgs = new Set([...news.transitions, ...news.acknowledged].map((a) => a.orgId));
+    const pending = news.pending ?? [];
+    const silences = news.silences ?? [];
+    const orgs = new Set([...news.transitions, ...news.acknowledged, ...pending, ...silences].map((a) => a.orgId));
     return [...orgs].map((org) => [
       org,
       {
         transitions: news.transitions.filter((a) => a.orgId === org),
         acknowledged: news.acknowledged.filter((a) => a.orgId === org),
+        pending: pending.filter((a) => a.orgId === org),
+        silences: silences.filter((a) => a.orgId === org),
       },
     ]);
   },

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AlertMatchers, MatcherKey, QuietHours, Silence, SubscriptionOwner } from '#libs/alerting';
 import type { ChannelConfig, ChannelKind } from '#libs/notify';
-import type { DeliveryStatus } from '#libs/pipeline';
+import type { AlertNews, DeliveryStatus } from '#libs/pipeline';
 import {
   SILENCE_COLUMNS,
   silenceOf,
@@ -10,6 +10,7 @@ import {
   type SilenceRow,
   type SubscriptionRow,
 } from './alert-rows';
+import { appendToFeed } from './postgres-feed';
 
 // What a subscription is made of, as the API sets it (the org's time zone is read at routing).
 export interface SubscriptionFields {
@@ -97,6 +98,13 @@ const delivery = (r: DeliveryRow): StoredDelivery => ({
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+// the `alerts` feed message of a silence made or ended
+export const silenceNews = (s: Silence, ended: boolean): AlertNews => ({
+  transitions: [],
+  acknowledged: [],
+  silences: [{ id: s.id, orgId: s.orgId, matchers: s.matchers, ended }],
+});
+
 // Subscriptions, silences and the deliveries' status, for the REST API. Every read and write names the
 // org: nothing crosses orgs.
 export class AlertSubscriptionsRepository {
@@ -170,14 +178,26 @@ export class AlertSubscriptionsRepository {
     return deleted > 0;
   }
 
-  async createSilence(silence: Omit<Silence, 'id'>): Promise<Silence & { createdAt: number }> {
-    const [row] = await this.db.query<SilenceRow[]>(
-      `INSERT INTO alert_silences (org_id, matchers, starts_at, ends_at, created_by, comment)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${SILENCE_COLUMNS}`,
-      [silence.orgId, silence.matchers, iso(silence.startsAt), iso(silence.endsAt), silence.createdBy, silence.comment],
-    );
-    const r = row as SilenceRow;
-    return { ...silenceOf(r), createdAt: r.created_at.getTime() };
+  // With `announce`, the silence is announced on the `alerts` feed in the same transaction (the pages
+  // show the alerts it matches silenced).
+  async createSilence(silence: Omit<Silence, 'id'>, announce: boolean): Promise<Silence & { createdAt: number }> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<SilenceRow[]>(
+        `INSERT INTO alert_silences (org_id, matchers, starts_at, ends_at, created_by, comment)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${SILENCE_COLUMNS}`,
+        [
+          silence.orgId,
+          silence.matchers,
+          iso(silence.startsAt),
+          iso(silence.endsAt),
+          silence.createdBy,
+          silence.comment,
+        ],
+      );
+      const created = { ...silenceOf(row as SilenceRow), createdAt: (row as SilenceRow).created_at.getTime() };
+      if (announce) await appendToFeed(tx, 'alerts', silenceNews(created, false));
+      return created;
+    });
   }
 
   // those in force or to come at `now`, or every one with `expired`
@@ -197,13 +217,17 @@ export class AlertSubscriptionsRepository {
     return rows[0] === undefined ? null : silenceOf(rows[0]);
   }
 
-  // ends it now (kept, for the history); false when there is none, or it has already ended
-  async expireSilence(orgId: string, id: string, now: number): Promise<boolean> {
-    const [, updated] = await this.db.query<[unknown[], number]>(
-      `UPDATE alert_silences SET ends_at = $3 WHERE org_id = $1 AND id = $2 AND ends_at > $3`,
-      [orgId, id, iso(now)],
-    );
-    return updated > 0;
+  // ends it now (kept, for the history); false when there is none, or it has already ended. With
+  // `announce`, its end is announced on the `alerts` feed in the same transaction.
+  async expireSilence(silence: Silence, now: number, announce: boolean): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [, updated] = await tx.query<[unknown[], number]>(
+        `UPDATE alert_silences SET ends_at = $3 WHERE org_id = $1 AND id = $2 AND ends_at > $3`,
+        [silence.orgId, silence.id, iso(now)],
+      );
+      if (updated > 0 && announce) await appendToFeed(tx, 'alerts', silenceNews(silence, true));
+      return updated > 0;
+    });
   }
 
   async deliveries(orgId: string, filter: DeliveryFilter): Promise<StoredDelivery[]> {

@@ -9,6 +9,7 @@ import {
   type Routed,
 } from '#libs/alerting';
 import type {
+  AlertPending,
   AlertRecord,
   AlertStore,
   AlertTx,
@@ -122,7 +123,10 @@ class AlertsTransaction implements AlertTx {
     private readonly timeZoneOf: (orgId: string) => string,
   ) {}
 
-  async record(changes: readonly AlertChange[], announce: boolean): Promise<Recorded> {
+  async record(
+    changes: readonly AlertChange[],
+    announce: { pending: readonly AlertPending[] } | null,
+  ): Promise<Recorded> {
     if (changes.length === 0) return { changes: [], records: [] };
     // the last change of an instance in the batch is its state now
     const latest = new Map<string, AlertChange>();
@@ -171,7 +175,12 @@ class AlertsTransaction implements AlertTx {
           ),
         ],
       );
-    if (transitions.length === 0) return { changes: [], records: [] };
+    const pending = announce?.pending ?? [];
+    if (transitions.length === 0) {
+      if (pending.length > 0)
+        await appendToFeed(tx, 'alerts', { transitions: [], acknowledged: [], pending: [...pending] });
+      return { changes: [], records: [] };
+    }
     const records: AlertRecord[] = (
       await tx.query<AlertRecordRow[]>(
         `INSERT INTO alert_transitions (key, org_id, scorecard, rule, kpi, level, entity_id, period_start, kind,
@@ -208,7 +217,8 @@ class AlertsTransaction implements AlertTx {
         ],
       )
     ).map(toAlertRecord);
-    if (announce && records.length > 0) await appendToFeed(tx, 'alerts', { transitions: records, acknowledged: [] });
+    if (announce !== null && records.length + pending.length > 0)
+      await appendToFeed(tx, 'alerts', { transitions: records, acknowledged: [], pending: [...pending] });
     const fresh = new Set(records.map((r) => r.key));
     return { changes: transitions.filter((c) => c.transition !== null && fresh.has(c.transition.key)), records };
   }

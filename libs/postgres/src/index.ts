@@ -20,6 +20,7 @@ export {
 } from './alert-list.repository';
 export {
   AlertSubscriptionsRepository,
+  silenceNews,
   type DeliveryFilter,
   type StoredDelivery,
   type StoredSubscription,

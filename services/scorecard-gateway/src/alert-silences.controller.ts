@@ -5,6 +5,7 @@ import {
   Get,
   HttpCode,
   Inject,
+  Logger,
   NotFoundException,
   Param,
   Post,
@@ -14,9 +15,9 @@ import {
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '#libs/access';
 import { AlertInputError, checkScope, parseSilence, type Silence } from '#libs/alerting';
-import type { RosterCache } from '#libs/pipeline';
-import type { AlertSubscriptionsRepository } from '#libs/postgres';
-import { ALERT_SUBSCRIPTIONS, ROSTER_CACHE } from '#runtime/tokens';
+import type { AlertNews, Outlet, RosterCache, Transport } from '#libs/pipeline';
+import { silenceNews, type AlertSubscriptionsRepository } from '#libs/postgres';
+import { ALERT_SUBSCRIPTIONS, ROSTER_CACHE, TRANSPORT } from '#runtime/tokens';
 import { checkedInput, isRowId, ownerOf, teamsOf } from './alert-access';
 import { BAD_ALERT_INPUT, SILENCE, SILENCE_IN } from './alert-schemas';
 import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
@@ -55,10 +56,16 @@ const view = (s: Silence & { createdAt: number }): SilenceView => ({
 @Roles(['admin', 'manager'])
 @Controller('v1/alert-silences')
 export class AlertSilencesController {
+  private readonly news: Outlet<AlertNews>;
+  private readonly logger = new Logger('alert-silences');
+
   constructor(
     @Inject(ALERT_SUBSCRIPTIONS) private readonly store: AlertSubscriptionsRepository,
     @Inject(ROSTER_CACHE) private readonly rosters: RosterCache,
-  ) {}
+    @Inject(TRANSPORT) transport: Transport,
+  ) {
+    this.news = transport.outlet('alerts');
+  }
 
   @Post()
   @ApiOperation({ summary: 'Silence the alerts the matchers select until endsAt, saying why' })
@@ -73,7 +80,12 @@ export class AlertSilencesController {
       checkScope(owner, f.matchers, teamOf);
       return f;
     });
-    return view(await this.store.createSilence({ ...fields, orgId: user.orgId, createdBy: user.subject }));
+    const created = await this.store.createSilence(
+      { ...fields, orgId: user.orgId, createdBy: user.subject },
+      this.news.kind === 'outbox',
+    );
+    await this.announce(silenceNews(created, false));
+    return view(created);
   }
 
   @Get()
@@ -104,7 +116,16 @@ export class AlertSilencesController {
       const teamOf = await teamsOf(this.rosters, user.orgId);
       checkedInput(() => checkScope(owner, silence.matchers, teamOf));
     }
-    if (!(await this.store.expireSilence(user.orgId, id, Date.now())))
+    if (!(await this.store.expireSilence(silence, Date.now(), this.news.kind === 'outbox')))
       throw new NotFoundException(`id: silence ${id} has already ended`);
+    await this.announce(silenceNews(silence, true));
+  }
+
+  // stored first; a page that misses the push sees the silence on its next read
+  private async announce(news: AlertNews): Promise<void> {
+    if (this.news.kind === 'send')
+      await this.news.send(news).catch((err: unknown) => {
+        this.logger.warn(`announcing a silence: ${String(err)}`);
+      });
   }
 }

@@ -14,14 +14,22 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { alertScopeOf, inAlertScope, type AlertScope, type Principal } from '#libs/access';
-import type { AlertAck, AlertNews, Outlet, Transport } from '#libs/pipeline';
-import type { AlertListRepository, CurrentAlerts, HistoryEntry } from '#libs/postgres';
-import { ALERT_LIST, TRANSPORT } from '#runtime/tokens';
+import { silencedBy, type AlertLabels } from '#libs/alerting';
+import type { AlertAck, AlertNews, DefinitionsRegistry, Outlet, RosterCache, Transport } from '#libs/pipeline';
+import type { AlertListRepository, AlertSubscriptionsRepository, CurrentAlerts, HistoryEntry } from '#libs/postgres';
+import { ALERT_LIST, ALERT_SUBSCRIPTIONS, REGISTRY, ROSTER_CACHE, TRANSPORT } from '#runtime/tokens';
+import { teamsOf } from './alert-access';
 import { AccessService } from './access.service';
 import { ACKNOWLEDGEMENT, ALERT_HISTORY, CURRENT_ALERTS } from './alerts.schemas';
 import { AuthGuard, CurrentPrincipal } from './auth.guard';
 import { ERROR } from './openapi-schemas';
 
+// a current alert and the silence that mutes it now, if any
+type Silenced = CurrentAlerts['alerts'][number] & {
+  silenced: { id: string; by: string; until: string; comment: string } | null;
+};
+
+const iso = (ms: number) => new Date(ms).toISOString();
 const CURRENT_LIMIT = { default: 200, max: 500 };
 const HISTORY_LIMIT = { default: 50, max: 200 };
 
@@ -40,6 +48,9 @@ export class AlertsController {
     @Inject(ALERT_LIST) private readonly alerts: AlertListRepository,
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(TRANSPORT) transport: Transport,
+    @Inject(ALERT_SUBSCRIPTIONS) private readonly subscriptions: AlertSubscriptionsRepository,
+    @Inject(ROSTER_CACHE) private readonly rosters: RosterCache,
+    @Inject(REGISTRY) private readonly registry: DefinitionsRegistry,
   ) {
     this.news = transport.outlet('alerts');
   }
@@ -68,7 +79,7 @@ export class AlertsController {
     const scope = await this.scopeOf(p);
     if (history !== '1') {
       if (before !== undefined) throw new BadRequestException('before: only with history=1');
-      return this.alerts.current(scope, count('limit', limit, CURRENT_LIMIT));
+      return this.withSilences(p.orgId, await this.alerts.current(scope, count('limit', limit, CURRENT_LIMIT)));
     }
     const n = count('limit', limit, HISTORY_LIMIT);
     const after =
@@ -115,6 +126,36 @@ export class AlertsController {
         this.logger.warn(`announcing the acknowledgement of alert ${id}: ${String(err)}`);
       });
     return { ...ack, created };
+  }
+
+  // Each alert with the silence in force that mutes it (the first made), matched on its labels as routing
+  // matches them: the agent's team in the roster of record, the rule's kind in the definitions in force.
+  private async withSilences(orgId: string, now: CurrentAlerts): Promise<CurrentAlerts & { alerts: Silenced[] }> {
+    const at = Date.now();
+    const silences = (await this.subscriptions.silences(orgId, at, false)).reverse();
+    if (silences.length === 0) return { ...now, alerts: now.alerts.map((a) => ({ ...a, silenced: null })) };
+    const teamOf = await teamsOf(this.rosters, orgId);
+    const rules = this.registry.definitionsFor(orgId).scorecards;
+    const alerts = now.alerts.map((a): Silenced => {
+      const rule = rules.find((c) => c.id === a.scorecard)?.alerts.find((r) => r.id === a.rule);
+      if (rule === undefined) return { ...a, silenced: null };
+      const labels: AlertLabels = {
+        org: a.orgId,
+        team: a.level === 'team' ? a.entityId : a.level === 'agent' ? (teamOf(a.entityId) ?? null) : null,
+        agent: a.level === 'agent' ? a.entityId : null,
+        scorecard: a.scorecard,
+        kpi: a.kpi,
+        rule: a.rule,
+        kind: rule.condition.kind,
+        severity: rule.severity,
+      };
+      const s = silencedBy(silences, labels, at);
+      return {
+        ...a,
+        silenced: s === undefined ? null : { id: s.id, by: s.createdBy, until: iso(s.endsAt), comment: s.comment },
+      };
+    });
+    return { ...now, alerts };
   }
 
   private async scopeOf(p: Principal): Promise<AlertScope> {

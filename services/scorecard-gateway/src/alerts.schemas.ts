@@ -50,6 +50,17 @@ export const CURRENT_ALERTS: SchemaObject = {
           ...WATCHES,
           since: { type: 'string', format: 'date-time', description: 'firing: when it fired; pending: since when' },
           acknowledged: ACKNOWLEDGED,
+          silenced: {
+            type: 'object',
+            nullable: true,
+            description: 'the silence in force that mutes it (POST /v1/alert-silences): who made it, until when, why',
+            properties: {
+              id: { type: 'string' },
+              by: { type: 'string', example: 'manager-O1-T1' },
+              until: { type: 'string', format: 'date-time' },
+              comment: { type: 'string', example: '在处理' },
+            },
+          },
         },
       },
     },

@@ -10,10 +10,21 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { alertRoomsFor, alertRoomsOf, parseScope, scopeName, type Principal, type Scope } from '#libs/access';
+import {
+  alertRoomsFor,
+  alertRoomsOf,
+  alertRoomsOfSilence,
+  parseScope,
+  scopeName,
+  type Principal,
+  type Scope,
+} from '#libs/access';
 import {
   completeStoredCard,
+  type AlertAck,
   type AlertNews,
+  type AlertPending,
+  type AlertRecord,
   RoomLedger,
   type DefinitionsRegistry,
   type RoomSnapshot,
@@ -40,6 +51,14 @@ interface SocketData {
 
 // setTimeout takes at most 2^31 − 1 ms (24.8 days); a display token lives longer: the timer is re-armed
 const MAX_TIMER_MS = 2 ** 31 - 1;
+// What an `alerts` message carries to a page (a silence: only that one was made or ended).
+interface PageNews {
+  transitions: AlertRecord[];
+  acknowledged: AlertAck[];
+  pending: AlertPending[];
+  silences: { id: string; ended: boolean }[];
+}
+
 // the most alert news one push carries to a room; past it the room is told to read the list again (a
 // storm of transitions costs each page one request, not a flood of messages)
 const MAX_ALERTS_PER_PUSH = 100;
@@ -54,7 +73,8 @@ const REVOCATION_SWEEP_MS = 30_000;
 // A socket lives as long as its token: closed at its exp, or when it is revoked; every join checks the
 // token again. A socket that leaves more than GATEWAY_SEND_BUFFER_BYTES unread is disconnected.
 // Alerts: `join-alerts` joins the alert rooms of the token's scope (libs/access alert-scope.ts); each
-// transition recorded and each acknowledgement then arrives as an `alerts` message.
+// transition recorded, acknowledgement, alert that began or stopped pending, and silence made or ended
+// then arrives as an `alerts` message.
 // Origins, message size: SecureIoAdapter (services/runtime/src/http-security.ts).
 @WebSocketGateway({ namespace: '/scorecards' })
 export class ScorecardGateway
@@ -123,31 +143,56 @@ export class ScorecardGateway
     });
   }
 
-  // Each transition and acknowledgement to the alert rooms of its entity, one message per room.
-  private pushAlerts({ transitions, acknowledged }: AlertNews): void {
-    const byRoom = new Map<string, AlertNews>();
+  // Each transition, acknowledgement and pending alert to the alert rooms of its entity, one message per
+  // room (a socket's rooms never share an entity). Each silence to the rooms of the alerts it may select,
+  // once per socket, as its id alone: the page reads which of its alerts it mutes (GET /v1/alerts), never
+  // another's matchers.
+  private pushAlerts(news: AlertNews): void {
+    const byRoom = new Map<string, PageNews>();
     const teamOf = (org: string, agent: string) => this.access.teamOfNow(org, agent);
-    const add = <K extends keyof AlertNews>(kind: K, item: AlertNews[K][number]) => {
-      for (const room of alertRoomsOf({ level: item.level, id: item.entityId, orgId: item.orgId }, teamOf)) {
-        let news = byRoom.get(room);
-        if (news === undefined) byRoom.set(room, (news = { transitions: [], acknowledged: [] }));
-        (news[kind] as AlertNews[K][number][]).push(item);
-      }
+    const into = (room: string): PageNews => {
+      let found = byRoom.get(room);
+      if (found === undefined)
+        byRoom.set(room, (found = { transitions: [], acknowledged: [], pending: [], silences: [] }));
+      return found;
     };
-    for (const t of transitions) add('transitions', t);
-    for (const a of acknowledged) add('acknowledged', a);
+    const entityRooms = (a: { level: AlertRecord['level']; entityId: string; orgId: string }) =>
+      alertRoomsOf({ level: a.level, id: a.entityId, orgId: a.orgId }, teamOf);
+    for (const t of news.transitions) for (const room of entityRooms(t)) into(room).transitions.push(t);
+    for (const a of news.acknowledged) for (const room of entityRooms(a)) into(room).acknowledged.push(a);
+    for (const p of news.pending ?? []) for (const room of entityRooms(p)) into(room).pending.push(p);
     const receivers = new Set<string>();
-    for (const [room, news] of byRoom) {
-      const members = this.server.adapter.rooms.get(room);
-      if (members === undefined || members.size === 0) continue;
-      const many = news.transitions.length + news.acknowledged.length > MAX_ALERTS_PER_PUSH;
-      this.server.to(room).emit('alerts', many ? { reload: true } : news);
-      for (const id of members) receivers.add(id);
+    const heard = (rooms: readonly string[]): string[] => {
+      const live = rooms.filter((room) => (this.server.adapter.rooms.get(room)?.size ?? 0) > 0);
+      for (const room of live) for (const id of this.server.adapter.rooms.get(room) ?? []) receivers.add(id);
+      return live;
+    };
+    for (const [room, message] of byRoom) {
+      if (heard([room]).length === 0) continue;
+      const size = message.transitions.length + message.acknowledged.length + message.pending.length;
+      this.server.to(room).emit('alerts', size > MAX_ALERTS_PER_PUSH ? { reload: true } : message);
+    }
+    for (const s of news.silences ?? []) {
+      const rooms = heard(alertRoomsOfSilence(s.orgId, s.matchers, teamOf) ?? this.alertRoomsOfOrg(s.orgId));
+      const message: PageNews = {
+        transitions: [],
+        acknowledged: [],
+        pending: [],
+        silences: [{ id: s.id, ended: s.ended }],
+      };
+      // one broadcast to several rooms reaches each socket once
+      if (rooms.length > 0) this.server.to(rooms).emit('alerts', message);
     }
     for (const id of receivers) {
       const socket = this.server.sockets.get(id);
       if (socket !== undefined) this.dropIfBehind(socket);
     }
+  }
+
+  // the alert rooms of an org that someone on this gateway is in
+  private alertRoomsOfOrg(orgId: string): string[] {
+    const all = `alerts:${orgId}`;
+    return [...this.server.adapter.rooms.keys()].filter((room) => room === all || room.startsWith(`${all}:`));
   }
 
   handleConnection(socket: Socket): void {

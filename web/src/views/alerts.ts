@@ -5,6 +5,9 @@ import { bellIcon, closeIcon } from '../icons';
 import { loc, locale, prettifyId, t, tKey } from '../i18n';
 import type { CardStore } from '../store';
 import type { AlertSubject, CurrentAlert, HistoryEntry, Me } from '../types';
+import { SubscriptionsTab } from './subscriptions';
+
+type Tab = 'now' | 'history' | 'subscriptions';
 
 const SILENCE_SPANS = [
   ['1h', 3_600_000],
@@ -97,6 +100,7 @@ class CurrentItem {
   private readonly link = h('a', { class: 'alert-entity' });
   private readonly since = h('span', { class: 'alert-time num' });
   private readonly acked = h('p', { class: 'alert-acked', 'data-testid': 'alert-acked' });
+  private readonly silenced = h('p', { class: 'alert-silenced', 'data-testid': 'alert-silenced' });
   private readonly message = h('p', { class: 'alert-message', role: 'alert' });
   private readonly ack: HTMLButtonElement;
   private readonly silenceBtn: HTMLButtonElement;
@@ -165,6 +169,7 @@ class CurrentItem {
       h('p', { class: 'alert-title' }, this.rule),
       h('p', { class: 'alert-sub' }, this.what, ' · ', this.link),
       this.acked,
+      this.silenced,
       may.acknowledge || may.silence
         ? h('div', { class: 'alert-actions' }, may.acknowledge ? this.ack : null, may.silence ? this.silenceBtn : null)
         : null,
@@ -192,6 +197,14 @@ class CurrentItem {
     const ack = alert.acknowledged;
     setHidden(this.acked, ack === null);
     setText(this.acked, ack === null ? '' : t('alertAcked', { by: ack.by, time: when(ack.at) }));
+    // a silence that has ended since the list was read mutes nothing
+    const silence = alert.silenced ?? null;
+    const muted = silence !== null && Date.parse(silence.until) > Date.now();
+    setHidden(this.silenced, !muted);
+    setText(
+      this.silenced,
+      muted ? t('alertSilenced', { time: when(silence.until), by: silence.by, comment: silence.comment }) : '',
+    );
     const label = `${rule} · ${kpiName} · ${entity}`;
     setHidden(this.ack, alert.status !== 'firing' || alert.id === null || ack !== null);
     setAttr(this.ack, 'aria-label', t('alertAckLabel', { name: label }));
@@ -295,7 +308,8 @@ class HistoryItem {
 export class AlertPanel {
   readonly el: HTMLElement;
   private readonly closeBtn: HTMLButtonElement;
-  private readonly tabs: Record<'now' | 'history', HTMLButtonElement>;
+  private readonly tabs: Partial<Record<Tab, HTMLButtonElement>>;
+  private readonly subscriptions: SubscriptionsTab | null;
   private readonly nowList = h('div', {
     id: 'alert-tabpanel-now',
     class: 'alert-list',
@@ -315,7 +329,7 @@ export class AlertPanel {
   private readonly error = h('p', { class: 'alert-message', role: 'alert' });
   private readonly now: Keyed<CurrentAlert, CurrentItem>;
   private readonly past: Keyed<HistoryEntry, HistoryItem>;
-  private tab: 'now' | 'history' = 'now';
+  private tab: Tab = 'now';
   opened = false;
 
   constructor(
@@ -358,7 +372,7 @@ export class AlertPanel {
       () => new HistoryItem(store),
       (item, entry) => item.update(entry),
     );
-    const tab = (which: 'now' | 'history', label: string) =>
+    const tab = (which: Tab, label: string) =>
       h(
         'button',
         {
@@ -372,7 +386,14 @@ export class AlertPanel {
         },
         label,
       );
-    this.tabs = { now: tab('now', t('alertsNow')), history: tab('history', t('alertsHistory')) };
+    // subscribing is for those the API lets subscribe; a wall screen only shows
+    const subscribes = me.role === 'admin' || me.role === 'manager' || me.role === 'agent';
+    this.subscriptions = subscribes ? new SubscriptionsTab(me) : null;
+    this.tabs = {
+      now: tab('now', t('alertsNow')),
+      history: tab('history', t('alertsHistory')),
+      ...(subscribes ? { subscriptions: tab('subscriptions', t('alertsSubscriptions')) } : {}),
+    };
     this.closeBtn = h(
       'button',
       { type: 'button', class: 'icon-btn', 'aria-label': t('close'), title: t('close'), onclick: () => this.onClose() },
@@ -402,12 +423,13 @@ export class AlertPanel {
         h('h2', { id: 'alert-panel-title', class: 'alert-panel-title' }, t('alerts')),
         this.closeBtn,
       ),
-      h('div', { class: 'alert-tabs', role: 'tablist' }, this.tabs.now, this.tabs.history),
+      h('div', { class: 'alert-tabs', role: 'tablist' }, ...Object.values(this.tabs)),
       this.error,
       this.empty,
       this.nowList,
       this.historyList,
       this.older,
+      this.subscriptions?.el ?? null,
     );
     setHidden(this.el, true);
     this.show('now');
@@ -429,25 +451,30 @@ export class AlertPanel {
     setHidden(this.el, true);
   }
 
-  private show(which: 'now' | 'history'): void {
+  private show(which: Tab): void {
     this.tab = which;
     for (const [name, button] of Object.entries(this.tabs)) setAttr(button, 'aria-selected', String(name === which));
+    if (which === 'subscriptions') this.subscriptions?.shown();
+    if (which === 'history' && this.opened) void this.center.refreshHistory();
     this.update();
   }
 
   update(): void {
     const { center } = this;
     setText(this.error, center.error === null ? '' : t('alertsLoadFailed', { error: center.error }));
-    setHidden(this.error, center.error === null);
     this.now.sync(center.list().map((a) => [instanceOf(a) + String(a.id), a] as const));
     this.past.sync(center.history.map((e) => [String(e.id), e] as const));
     const showingNow = this.tab === 'now';
+    const showingHistory = this.tab === 'history';
+    const onAlerts = showingNow || showingHistory;
     setHidden(this.nowList, !showingNow);
-    setHidden(this.historyList, showingNow);
-    setHidden(this.older, showingNow || center.historyNext === null);
+    setHidden(this.historyList, !showingHistory);
+    if (this.subscriptions !== null) setHidden(this.subscriptions.el, onAlerts);
+    setHidden(this.error, !onAlerts || center.error === null);
+    setHidden(this.older, !showingHistory || center.historyNext === null);
     const none = showingNow ? this.now.size === 0 : this.past.size === 0;
     setText(this.empty, showingNow ? t('alertsNone') : t('alertsHistoryNone'));
-    setHidden(this.empty, !center.loaded || !none);
+    setHidden(this.empty, !onAlerts || !center.loaded || !none);
   }
 }
 
