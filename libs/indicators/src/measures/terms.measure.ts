@@ -66,7 +66,7 @@ export class TermsMeasure implements MeasureKind {
   private readonly byType: Map<string, TermBinding[]>;
   private readonly columns: (RollingColumnsPair | null)[][]; // [indicator index][window index]
   private readonly parking: ValueParking | undefined;
-  private readonly parked: readonly IndicatorRuntime[]; // those whose distinct sets are parked
+  private readonly parkable: readonly IndicatorRuntime[]; // those whose distinct sets are parked
 
   // the joined measure keeps its pairs' tallies in a TermsMeasure of its own, binding its indicators
   constructor(
@@ -76,7 +76,7 @@ export class TermsMeasure implements MeasureKind {
   ) {
     const binds = options.binds ?? ((r: IndicatorRuntime) => r.def.measure.kind === 'terms');
     this.parking = options.parking;
-    this.parked =
+    this.parkable =
       this.parking === undefined
         ? []
         : runtimes.filter(
@@ -183,7 +183,7 @@ export class TermsMeasure implements MeasureKind {
   park(org: OrgState, out: ParkedValue[]): void {
     const rows = new Map<string, ParkedValue>();
     for (const entity of entityStates(org)) {
-      for (const runtime of this.parked) {
+      for (const runtime of this.parkable) {
         const states = entity.states[runtime.index] as TermsState | undefined;
         for (const s of states ?? []) {
           if (s.kind !== 'calendar' || !PARKED_WINDOWS.has(s.window)) continue;
@@ -220,9 +220,9 @@ export class TermsMeasure implements MeasureKind {
   // The values of parked distinct sets the event names (its org's, as the engine folds it), for the
   // caller to look up before the fold.
   refsOf(orgId: string, e: CanonicalEvent, ctx: EventContext, out: ValueRef[]): void {
-    if (this.parked.length === 0) return;
+    if (this.parkable.length === 0) return;
     for (const { runtime, side, term } of this.byType.get(e.type) ?? []) {
-      if (!term.distinct || !this.parked.includes(runtime) || !term.matches(e, ctx)) continue;
+      if (!term.distinct || !this.parkable.includes(runtime) || !term.matches(e, ctx)) continue;
       const value = term.key(e, ctx);
       if (value !== '') out.push({ org: orgId, indicator: runtime.def.id, side: side === 0 ? 'num' : 'den', value });
     }
