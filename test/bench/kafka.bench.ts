@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { loadDefinitions, type DefinitionSet } from '#libs/definitions';
 import { orderingKey, type LogRecord } from '#libs/event-log';
 import { validateEvent, type CanonicalEvent } from '#libs/events';
-import type { JourneyRef } from '#libs/indicators';
+import type { JourneyRef, ValueRef } from '#libs/indicators';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { KafkaConnection, KafkaPartitionSource, SOURCE_TOPICS } from '#libs/kafka';
 import {
@@ -106,6 +106,10 @@ class CountingStore implements IndicatorStore {
 
   findJourneys(processor: string, refs: readonly JourneyRef[]) {
     return this.inner.findJourneys(processor, refs);
+  }
+
+  findValues(processor: string, refs: readonly ValueRef[]) {
+    return this.inner.findValues(processor, refs);
   }
 
   forgetProcessor(processor: string) {

@@ -26,7 +26,7 @@ describe('indicator processor over the Postgres log (real Postgres)', () => {
   });
   afterAll(async () => t.drop());
 
-  it('after a crash between checkpoints, with quiet keys parked in Postgres, the restarted processor ends with the values evaluate computes', async () => {
+  it('after a crash between checkpoints, with quiet keys and distinct values parked in Postgres, the restarted processor ends with the values evaluate computes', async () => {
     const log = new PostgresEventLog(t.db);
     const store = new IndicatorStateRepository(t.db);
     const options = { name: 'indicator-processor', log, store, definitions, batchSize: 700, checkpointEvery: 3 };
@@ -56,6 +56,27 @@ describe('indicator processor over the Postgres log (real Postgres)', () => {
       `SELECT indicator, journey_key FROM parked_journeys WHERE processor = 'indicator-processor'`,
     );
     expect(stored.length).toBeGreaterThan(inSnapshot.length / 10);
+    // the tickets of the distinct counts' months, quarters and years left their sets for parked_values:
+    // the snapshot holds their counts, each value is stored once with every tally it counts in
+    const parkedValues = await t.db.query<{ indicator: string; side: string; tallies: string[] }[]>(
+      `SELECT indicator, side, tallies FROM parked_values WHERE processor = 'indicator-processor'`,
+    );
+    expect([...new Set(parkedValues.map((v) => v.indicator))]).toEqual(
+      expect.arrayContaining(['support.resolved_24h_rate', 'support.reopen_rate', 'presales.inquiry_conversion']),
+    );
+    expect(parkedValues.length).toBeGreaterThan(100);
+    expect(Math.max(...parkedValues.map((v) => v.tallies.length))).toBeGreaterThanOrEqual(6);
+    let counted = 0;
+    for (const o of checkpoint?.snapshot.orgs ?? [])
+      for (const e of o.entities)
+        for (const i of e.indicators)
+          for (const w of i.windows ?? [])
+            if (w.kind === 'calendar' && w.window !== 'day')
+              for (const p of w.periods) {
+                expect([...(p.numKeys ?? []), ...(p.denKeys ?? [])]).toEqual([]);
+                if (p.numKeys !== undefined || p.denKeys !== undefined) counted += p.num + p.den;
+              }
+    expect(counted).toBeGreaterThan(parkedValues.length);
 
     // the second restores the checkpoint and replays from its offset to the end of the log
     const second = await IndicatorProcessor.start(options);
@@ -70,6 +91,12 @@ describe('indicator processor over the Postgres log (real Postgres)', () => {
     expect(clocks.length).toBeGreaterThan(0);
     for (const c of clocks)
       expect(await parked(`indicator = '${c.indicator}' AND deadline_ms <= ${c.clockMs}`)).toBe(0);
+    // and the values whose tallies all closed by their org's clock
+    const [expired] = await t.db.query<{ n: string }[]>(
+      `SELECT count(*) AS n FROM parked_values WHERE processor = 'indicator-processor' AND expires_ms <= $1`,
+      [second.indicatorEngine.clockOf('O1')],
+    );
+    expect(Number(expired?.n)).toBe(0);
 
     const compared = expectStoredEqualsEvaluate(await store.latestValues('O1'), events, definitions, {
       skipRolling: false,

@@ -1,6 +1,7 @@
 export { IndicatorEngine, type EngineOptions, type TeamOf } from './indicator-engine';
 export type { EngineSnapshot } from './engine-snapshot';
 export type { JourneyParking, JourneyRef, JourneySnapshot, ParkedJourney } from './state/journey-book';
+export type { ParkedValue, ValueParking, ValueRef } from './state/period-tally';
 export { Deduplicator, type DedupDay, type KeyMemory, type Sighting } from './deduplicator';
 export type {
   BatchResult,

@@ -43,6 +43,7 @@ import {
   type JourneyRef,
   type ParkedJourney,
 } from './state/journey-book';
+import type { ParkedValue, ValueParking, ValueRef } from './state/period-tally';
 
 export interface EngineOptions {
   // Batch runs (evaluate) read the whole file first: nothing is late and no period ever closes.
@@ -64,6 +65,9 @@ export interface EngineOptions {
   // Where keys of lifecycle and conversion indicators go when park() moves them out of memory, and come
   // back from when an event names them (the live processor: a Postgres table). Unset: nothing is parked.
   parking?: JourneyParking;
+  // Where the values of distinct sets of calendar periods longer than a day go when parkValues() moves
+  // them out of memory, and are asked about when a set lacks a value. Unset: nothing is parked.
+  valueParking?: ValueParking;
 }
 
 export type TeamOf = (orgId: string, agentId: string, localDay: string) => string | undefined;
@@ -98,6 +102,7 @@ export class IndicatorEngine {
   readonly runtimes: readonly IndicatorRuntime[];
   private readonly kinds: readonly MeasureKind[]; // per indicator index
   private readonly joined: JoinedMeasure;
+  private readonly terms: TermsMeasure;
   private readonly routes = new Map<string, Route>();
   private readonly orgSettings: Map<string, OrgSettings>;
   private readonly orgs = new Map<string, OrgState>();
@@ -139,8 +144,9 @@ export class IndicatorEngine {
 
     const host = this.host();
     this.joined = new JoinedMeasure(this.runtimes, host, options.parking);
+    this.terms = new TermsMeasure(this.runtimes, host, { parking: options.valueParking });
     const byMeasure: Record<IndicatorDef['measure']['kind'], MeasureKind> = {
-      terms: new TermsMeasure(this.runtimes, host),
+      terms: this.terms,
       'overdue-ratio': new OverdueReceivablesMeasure(this.runtimes, host),
       manual: new ManualScoreMeasure(this.runtimes, host),
       lifecycle: this.joined,
@@ -401,6 +407,37 @@ export class IndicatorEngine {
       if (typeof orgId !== 'string') continue;
       const org = this.orgs.get(orgId);
       this.joined.refsOf(orgId, org, e, { timeMs: Date.parse(e.time), timeZone: this.orgTimeZone(orgId) }, out);
+    }
+    return out;
+  }
+
+  // Moves the values of open distinct tallies of weeks, months, quarters and years out of memory, for the
+  // caller to store: memory and the snapshot then hold the counts and the values seen since, not every
+  // ticket and visitor of a quarter. Batch runs park nothing.
+  parkValues(): ParkedValue[] {
+    const out: ParkedValue[] = [];
+    if (this.ignoreLateness) return out;
+    for (const org of this.orgs.values()) this.terms.park(org, out);
+    return out;
+  }
+
+  // The values of parked distinct sets the events name, for the caller to look up before it folds them
+  // (the engine asks its value parking synchronously). Events it would reject name none.
+  valueRefs(events: readonly CanonicalEvent[]): ValueRef[] {
+    const out: ValueRef[] = [];
+    for (const e of events) {
+      const orgId = e.data.orgId;
+      const settings = typeof orgId === 'string' ? this.settingsFor(orgId) : undefined;
+      if (settings === undefined) continue;
+      // conditions read amounts as the fold does: in the org's currency
+      let event = e;
+      if (typeof e.data.currency === 'string') {
+        const normalized = normalizeAmounts(e, settings);
+        if (!normalized.ok) continue;
+        event = normalized.event;
+      }
+      const ctx = { timeMs: Date.parse(e.time), timeZone: settings.timeZone };
+      this.terms.refsOf(orgId, event, ctx, out);
     }
     return out;
   }

@@ -56,6 +56,7 @@ export type { IndicatorStore, ProcessorWrite, StoredCheckpoint } from './process
 export type { Folded } from './processor-engine';
 export { PersistedKeys, type KeysWrite, type StoredKey } from './persisted-keys';
 export { ParkedJourneys, type JourneysWrite } from './parked-journeys';
+export { ParkedValues, type StoredValue, type ValuesWrite } from './parked-values';
 export { IndicatorProcessor, type ProcessorOptions } from './indicator-processor';
 export { PartitionProcessor, type PartitionProcessorOptions, type PartitionRecord } from './partition-processor';
 export { LogSource } from './log-source';

@@ -74,7 +74,7 @@ export class IndicatorProcessor {
     const last = (records[records.length - 1] as { offset: number }).offset;
     const acceptedAt = (records[0] as { appendedAt: Date }).appendedAt.getTime();
     const folded = this.unit.fold(events, acceptedAt);
-    this.unit.parked.keepOnly([]); // nothing waits: what the batch did not call back is the store's
+    this.unit.keepOnly([]); // nothing waits: what the batch did not call back is the store's
     this.position = last;
     const { engine } = this.unit;
     return {

@@ -1,4 +1,5 @@
 import type { JourneyParking, JourneyRef, JourneySnapshot, ParkedJourney } from '#libs/indicators';
+import { CheckpointQueue } from './checkpoint-queue';
 
 type Stored = Omit<JourneySnapshot, 'key'>;
 
@@ -22,8 +23,8 @@ const idOf = (r: JourneyRef): string => JSON.stringify([r.org, r.indicator, r.ke
 //  - the stored keys of the events received and not folded yet, looked up before they are (`looked`).
 // The engine asks synchronously; `lookUp` runs before the events reach it.
 export class ParkedJourneys implements JourneyParking {
-  private readonly pending = new Map<string, { parked: ParkedJourney; generation: number }>(); // 0: in no write yet
-  private readonly forgotten = new Map<string, { ref: JourneyRef; generation: number }>();
+  private readonly pending = new CheckpointQueue<ParkedJourney>();
+  private readonly forgotten = new CheckpointQueue<JourneyRef>();
   private readonly looked = new Map<string, Stored>();
   private generation = 0;
 
@@ -50,8 +51,8 @@ export class ParkedJourneys implements JourneyParking {
     const pending = this.pending.get(id);
     if (pending !== undefined) {
       // back in memory: a write not taken yet need not store it (one under way may: memory wins)
-      if (pending.generation === 0) this.pending.delete(id);
-      return pending.parked.journey;
+      if (!this.pending.isTaken(id)) this.pending.delete(id);
+      return pending.journey;
     }
     const looked = this.looked.get(id);
     this.looked.delete(id);
@@ -62,7 +63,7 @@ export class ParkedJourneys implements JourneyParking {
     const id = idOf(ref);
     this.pending.delete(id);
     this.looked.delete(id);
-    this.forgotten.set(id, { ref, generation: 0 });
+    this.forgotten.set(id, ref);
   }
 
   // keys parked by the engine at this checkpoint
@@ -70,7 +71,7 @@ export class ParkedJourneys implements JourneyParking {
     for (const p of parked) {
       const id = idOf(p.ref);
       this.forgotten.delete(id);
-      this.pending.set(id, { parked: p, generation: 0 });
+      this.pending.set(id, p);
     }
   }
 
@@ -83,34 +84,19 @@ export class ParkedJourneys implements JourneyParking {
   take(clocks: JourneysWrite['clocks']): JourneysWrite {
     this.generation++;
     const clockOf = new Map(clocks.map((c) => [idOf({ org: c.org, indicator: c.indicator, key: '' }), c.clockMs]));
-    const park: ParkedJourney[] = [];
-    for (const [id, entry] of this.pending) {
-      const { ref, deadlineMs } = entry.parked;
-      if (deadlineMs <= (clockOf.get(idOf({ ...ref, key: '' })) ?? Number.NEGATIVE_INFINITY)) {
-        this.pending.delete(id);
-        continue;
-      }
-      entry.generation = this.generation;
-      park.push(entry.parked);
-    }
-    const forget: JourneyRef[] = [];
-    for (const entry of this.forgotten.values()) {
-      entry.generation = this.generation;
-      forget.push(entry.ref);
-    }
+    const park = this.pending.take(
+      this.generation,
+      ({ ref, deadlineMs }) => deadlineMs <= (clockOf.get(idOf({ ...ref, key: '' })) ?? Number.NEGATIVE_INFINITY),
+    );
+    const forget = this.forgotten.take(this.generation);
     return { generation: this.generation, park, forget, clocks };
   }
 
   // The write of `generation` committed: its keys are the store's now. They stay at hand as looked up
   // until the next keepOnly: events received before they were parked were looked up without them.
   confirm(generation: number): void {
-    for (const [id, entry] of this.pending)
-      if (entry.generation !== 0 && entry.generation <= generation) {
-        this.pending.delete(id);
-        this.looked.set(id, entry.parked.journey);
-      }
-    for (const [id, entry] of this.forgotten)
-      if (entry.generation !== 0 && entry.generation <= generation) this.forgotten.delete(id);
+    for (const [id, parked] of this.pending.confirm(generation)) this.looked.set(id, parked.journey);
+    this.forgotten.confirm(generation);
   }
 
   // Lets go of the looked-up keys but those of events still waiting to be folded.

@@ -224,7 +224,7 @@ export class PartitionProcessor {
       // keys looked up for records folded since are the store's or pending: only the waiting ones stay
       if (write.checkpoint !== undefined) {
         p.unit.keys?.keepOnly(waitingKeys(p));
-        p.unit.parked.keepOnly(p.unit.engine.journeyRefs(waitingEvents(p)));
+        p.unit.keepOnly(waitingEvents(p));
       }
     }
     const committed = this.writes.then(async () => {

@@ -22,6 +22,7 @@ const store: IndicatorStore = {
   save: () => Promise.resolve(),
   findKeys: () => Promise.resolve(new Map()),
   findJourneys: () => Promise.resolve([]),
+  findValues: () => Promise.resolve([]),
   forgetProcessor: () => Promise.resolve(),
 };
 

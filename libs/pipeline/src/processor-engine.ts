@@ -3,6 +3,7 @@ import type { CanonicalEvent } from '#libs/events';
 import { IndicatorEngine, type EngineOptions, type IndicatorValue, type TeamOf } from '#libs/indicators';
 import type { Rejection } from './ingest';
 import { ParkedJourneys } from './parked-journeys';
+import { ParkedValues } from './parked-values';
 import { PendingChanges } from './pending-changes';
 import { PersistedKeys } from './persisted-keys';
 import type { IndicatorStore, ProcessorWrite, StoredCheckpoint } from './processor-store';
@@ -39,7 +40,8 @@ export class ProcessorEngine {
   private constructor(
     readonly engine: IndicatorEngine,
     readonly keys: PersistedKeys | undefined,
-    readonly parked: ParkedJourneys,
+    readonly journeys: ParkedJourneys,
+    readonly values: ParkedValues,
     private readonly store: IndicatorStore,
     private readonly checkpointName: string,
     private readonly clock: () => number,
@@ -65,8 +67,9 @@ export class ProcessorEngine {
     // what a run before stored beside a checkpoint that is gone would be counted again
     if (checkpoint === undefined) await store.forgetProcessor(checkpointName);
     const keys = o.repeats === 'store' ? new PersistedKeys() : undefined;
-    const parked = new ParkedJourneys();
-    const options: EngineOptions = { dedup: keys ?? false, parking: parked };
+    const journeys = new ParkedJourneys();
+    const values = new ParkedValues();
+    const options: EngineOptions = { dedup: keys ?? false, parking: journeys, valueParking: values };
     if (o.time !== undefined) options.timeBound = o.time;
     if (o.teamOf !== undefined) options.teamOf = o.teamOf;
     const engine =
@@ -74,21 +77,30 @@ export class ProcessorEngine {
         ? new IndicatorEngine(indicators, orgs, options)
         : IndicatorEngine.restore(indicators, orgs, checkpoint.snapshot, options);
     const clock = o.clock ?? (() => performance.now());
-    return { unit: new ProcessorEngine(engine, keys, parked, store, checkpointName, clock), checkpoint };
+    return { unit: new ProcessorEngine(engine, keys, journeys, values, store, checkpointName, clock), checkpoint };
   }
 
-  // What the engine asks synchronously about events before they are folded: the parked keys they name.
+  // What the engine asks synchronously about events before they are folded: the parked keys and
+  // values they name.
   async prepare(events: readonly CanonicalEvent[]): Promise<void> {
-    await this.parked.lookUp(this.engine.journeyRefs(events), (refs) =>
+    await this.journeys.lookUp(this.engine.journeyRefs(events), (refs) =>
       this.store.findJourneys(this.checkpointName, refs),
     );
+    await this.values.lookUp(this.engine.valueRefs(events), (refs) => this.store.findValues(this.checkpointName, refs));
+  }
+
+  // Lets go of what was looked up but for the events still waiting to be folded.
+  keepOnly(waiting: readonly CanonicalEvent[]): void {
+    this.journeys.keepOnly(this.engine.journeyRefs(waiting));
+    this.values.keepOnly(this.engine.valueRefs(waiting));
   }
 
   // A write the store committed: what its checkpoint stored is the store's now.
   committed(write: ProcessorWrite): void {
-    const { keys, journeys } = write.checkpoint ?? {};
+    const { keys, journeys, values } = write.checkpoint ?? {};
     if (keys !== undefined) this.keys?.confirm(keys.generation);
-    if (journeys !== undefined) this.parked.confirm(journeys.generation);
+    if (journeys !== undefined) this.journeys.confirm(journeys.generation);
+    if (values !== undefined) this.values.confirm(values.generation);
   }
 
   // changed rows folded but not yet handed to the store
@@ -164,15 +176,18 @@ export class ProcessorEngine {
       this.flushes = 0;
       this.folded = false;
       const started = this.clock();
-      // quiet keys leave memory and the snapshot, for the store, in the checkpoint's transaction
-      this.parked.add(this.engine.park(PARK_AFTER_QUIET_MS));
+      // quiet keys and the values of long periods' distinct sets leave memory and the snapshot, for the
+      // store, in the checkpoint's transaction
+      this.journeys.add(this.engine.park(PARK_AFTER_QUIET_MS));
+      this.values.add(this.engine.parkValues());
       write.checkpoint = { offset: w.offset, snapshot: JSON.stringify(this.engine.snapshot()) };
       const ended = this.clock();
       this.nextCheckpointAt = ended + CHECKPOINT_PACE * (ended - started);
       this.checkpointBytes = write.checkpoint.snapshot.length;
       if (w.offsets !== undefined) write.checkpoint.offsets = { ...w.offsets };
       if (this.keys !== undefined) write.checkpoint.keys = this.keys.take();
-      write.checkpoint.journeys = this.parked.take(this.engine.journeyClocks());
+      write.checkpoint.journeys = this.journeys.take(this.engine.journeyClocks());
+      write.checkpoint.values = this.values.take(this.engine.clocks());
     }
     if (w.outbox && changes.length > 0) {
       write.outbox = { changes, clock: this.engine.clock, clocks: this.engine.clocks(), offset: w.offset };

@@ -1,6 +1,7 @@
-import type { EngineSnapshot, IndicatorValue, JourneyRef, JourneySnapshot } from '#libs/indicators';
+import type { EngineSnapshot, IndicatorValue, JourneyRef, JourneySnapshot, ValueRef } from '#libs/indicators';
 import type { ChangeBatch } from './feeds';
 import type { JourneysWrite } from './parked-journeys';
+import type { StoredValue, ValuesWrite } from './parked-values';
 import type { KeysWrite } from './persisted-keys';
 
 // Where a processor keeps its results: values, and now and then a checkpoint, in one transaction.
@@ -14,7 +15,10 @@ export interface IndicatorStore {
     processor: string,
     refs: readonly JourneyRef[],
   ): Promise<{ ref: JourneyRef; journey: Omit<JourneySnapshot, 'key'> }[]>;
-  // a processor starting from no checkpoint: keys and parked journeys a former run stored are not its own
+  // the processor's parked values of distinct sets among these, with the tallies they count in
+  findValues(processor: string, refs: readonly ValueRef[]): Promise<StoredValue[]>;
+  // a processor starting from no checkpoint: keys, parked journeys and values a former run stored are
+  // not its own
   forgetProcessor(processor: string): Promise<void>;
 }
 
@@ -28,14 +32,15 @@ export interface ProcessorWrite {
   processor: string;
   offset: number; // the values reflect the log up to here
   changes: readonly IndicatorValue[];
-  // the snapshot already serialised; the parked keys of joined indicators and, over Kafka, the
-  // idempotency keys the processor stores with it
+  // the snapshot already serialised; the parked keys of joined indicators, the parked values of distinct
+  // sets and, over Kafka, the idempotency keys the processor stores with it
   checkpoint?: {
     offset: number;
     snapshot: string;
     offsets?: Record<string, number>;
     keys?: KeysWrite;
     journeys?: JourneysWrite;
+    values?: ValuesWrite;
   };
   outbox?: ChangeBatch; // the changes announced to scoring in this write's transaction (the Postgres feed)
 }

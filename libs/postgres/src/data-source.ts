@@ -18,6 +18,7 @@ import { AlertRouting1763887000000 } from './migrations/1763887000000-alert-rout
 import { AlertPage1763887500000 } from './migrations/1763887500000-alert-page';
 import { DeliveriesByAlert1763887600000 } from './migrations/1763887600000-deliveries-by-alert';
 import { ParkedJourneys1763887700000 } from './migrations/1763887700000-parked-journeys';
+import { ParkedValues1763887800000 } from './migrations/1763887800000-parked-values';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   AlertPage1763887500000,
   DeliveriesByAlert1763887600000,
   ParkedJourneys1763887700000,
+  ParkedValues1763887800000,
 ];
 
 export interface PostgresOptions {

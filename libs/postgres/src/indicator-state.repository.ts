@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EngineSnapshot, IndicatorValue, JourneyRef, JourneySnapshot } from '#libs/indicators';
-import type { JourneysWrite, KeysWrite, ProcessorWrite } from '#libs/pipeline';
+import type { EngineSnapshot, IndicatorValue, JourneyRef, JourneySnapshot, ValueRef } from '#libs/indicators';
+import type { JourneysWrite, KeysWrite, ProcessorWrite, StoredValue, ValuesWrite } from '#libs/pipeline';
 import { appendToFeed } from './postgres-feed';
 
 export interface Checkpoint {
@@ -44,6 +44,7 @@ export class IndicatorStateRepository {
         );
         if (checkpoint.keys !== undefined) await this.writeKeys(tx, processor, checkpoint.keys);
         if (checkpoint.journeys !== undefined) await this.writeJourneys(tx, processor, checkpoint.journeys);
+        if (checkpoint.values !== undefined) await this.writeValuesParked(tx, processor, checkpoint.values);
       }
     });
   }
@@ -76,11 +77,56 @@ export class IndicatorStateRepository {
     }));
   }
 
+  async findValues(processor: string, refs: readonly ValueRef[]): Promise<StoredValue[]> {
+    if (refs.length === 0) return [];
+    const rows = await this.db.query<
+      { org_id: string; indicator: string; side: ValueRef['side']; value: string; tallies: string[] }[]
+    >(
+      `SELECT org_id, indicator, side, value, tallies FROM parked_values
+       WHERE processor = $1
+         AND (org_id, indicator, side, value) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]))`,
+      [
+        processor,
+        refs.map((r) => r.org),
+        refs.map((r) => r.indicator),
+        refs.map((r) => r.side),
+        refs.map((r) => r.value),
+      ],
+    );
+    return rows.map((r) => ({
+      ref: { org: r.org_id, indicator: r.indicator, side: r.side, value: r.value },
+      tallies: r.tallies,
+    }));
+  }
+
   async forgetProcessor(processor: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(`DELETE FROM processed_keys WHERE processor = $1`, [processor]);
       await tx.query(`DELETE FROM parked_journeys WHERE processor = $1`, [processor]);
+      await tx.query(`DELETE FROM parked_values WHERE processor = $1`, [processor]);
     });
+  }
+
+  // the values a checkpoint parked (a value parked again adds its tallies to those stored), and those
+  // whose tallies have all closed by their org's clock
+  private async writeValuesParked(tx: EntityManager, processor: string, w: ValuesWrite): Promise<void> {
+    if (w.park.length > 0)
+      await tx.query(
+        `INSERT INTO parked_values (processor, org_id, indicator, side, value, tallies, expires_ms)
+         SELECT $1, p.ref->>'org', p.ref->>'indicator', p.ref->>'side', p.ref->>'value', p.tallies, p."expiresMs"
+         FROM jsonb_to_recordset($2::jsonb) AS p(ref jsonb, tallies jsonb, "expiresMs" bigint)
+         ON CONFLICT (processor, org_id, indicator, side, value) DO UPDATE SET
+           tallies = (SELECT jsonb_agg(DISTINCT t) FROM jsonb_array_elements(parked_values.tallies || excluded.tallies) t),
+           expires_ms = greatest(parked_values.expires_ms, excluded.expires_ms)`,
+        [processor, JSON.stringify(w.park)],
+      );
+    if (w.clocks.length > 0)
+      await tx.query(
+        `DELETE FROM parked_values p
+         USING unnest($2::text[], $3::bigint[]) AS c(org_id, clock_ms)
+         WHERE p.processor = $1 AND p.org_id = c.org_id AND p.expires_ms <= c.clock_ms`,
+        [processor, w.clocks.map((c) => c.org), w.clocks.map((c) => c.clockMs)],
+      );
   }
 
   // the keys a checkpoint parked (upserted: a key parked again replaces its copy), those dropped, and

@@ -56,7 +56,7 @@ export class JoinedMeasure implements MeasureKind {
     private readonly host: EngineHost,
     private readonly parking: JourneyParking | undefined,
   ) {
-    this.tallies = new TermsMeasure(runtimes, host, isJoined);
+    this.tallies = new TermsMeasure(runtimes, host, { binds: isJoined });
     for (const runtime of runtimes) {
       const def = runtime.def.measure;
       if (def.kind !== 'lifecycle' && def.kind !== 'conversion') continue;

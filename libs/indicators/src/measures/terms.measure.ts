@@ -4,7 +4,7 @@ import { isRolling, type WindowName } from '#libs/definitions';
 import { assertUnreachable } from '../assert-unreachable';
 import type { CompiledTerm, EventContext } from '../compiled-term';
 import type { MeasureStateSnapshot, SideSnapshot, WindowSnapshot } from '../engine-snapshot';
-import { currentPeriod, periodOf, type EntityState, type OrgState } from '../engine-state';
+import { currentPeriod, entityStates, periodOf, type EntityState, type OrgState } from '../engine-state';
 import type { IndicatorRuntime } from '../indicator-runtime';
 import type { IndicatorValue, TooLate } from '../indicator-value';
 import {
@@ -13,7 +13,11 @@ import {
   periodKey,
   restoreTally,
   snapshotTally,
+  tallyId,
+  type ParkedValue,
   type PeriodTally,
+  type ValueParking,
+  type ValueRef,
 } from '../state/period-tally';
 import { RollingColumns } from '../state/rolling-columns';
 import { RollingDistinct } from '../state/rolling-distinct';
@@ -48,17 +52,39 @@ function bindByType(
   return byType;
 }
 
+// The calendar windows whose distinct sets are parked: those longer than a day. A day's set lives a day
+// and its lateness at most, and holds the values most likely to come again within it.
+const PARKED_WINDOWS: ReadonlySet<CalendarWindow> = new Set(['week', 'month', 'quarter', 'year']);
+
+export interface TermsOptions {
+  binds?: (r: IndicatorRuntime) => boolean; // the indicators it folds (default: terms)
+  parking?: ValueParking; // where the values of distinct sets are parked (unset: nowhere)
+}
+
 export class TermsMeasure implements MeasureKind {
   readonly eventTypes: readonly string[];
   private readonly byType: Map<string, TermBinding[]>;
   private readonly columns: (RollingColumnsPair | null)[][]; // [indicator index][window index]
+  private readonly parking: ValueParking | undefined;
+  private readonly parkable: readonly IndicatorRuntime[]; // those whose distinct sets are parked
 
-  // binds: the indicators it folds (terms; the joined measure keeps its pairs' tallies in one of its own)
+  // the joined measure keeps its pairs' tallies in a TermsMeasure of its own, binding its indicators
   constructor(
     runtimes: readonly IndicatorRuntime[],
     private readonly host: EngineHost,
-    binds: (r: IndicatorRuntime) => boolean = (r) => r.def.measure.kind === 'terms',
+    options: TermsOptions = {},
   ) {
+    const binds = options.binds ?? ((r: IndicatorRuntime) => r.def.measure.kind === 'terms');
+    this.parking = options.parking;
+    this.parkable =
+      this.parking === undefined
+        ? []
+        : runtimes.filter(
+            (r) =>
+              binds(r) &&
+              (r.num?.distinct === true || r.den?.distinct === true) &&
+              r.windows.some((w) => PARKED_WINDOWS.has(w as CalendarWindow)),
+          );
     this.byType = bindByType(runtimes, binds);
     this.eventTypes = [...this.byType.keys()];
     this.columns = runtimes.map((r) =>
@@ -100,6 +126,7 @@ export class TermsMeasure implements MeasureKind {
     const t = term.timeOf(e, ctx);
     if (Number.isNaN(t)) return;
     const host = this.host;
+    let ref: ValueRef | undefined; // the value as the parking files it, made when first asked
     for (let w = 0; w < runtime.windows.length; w++) {
       const spec = runtime.rolling[w];
       if (spec !== null && spec !== undefined) {
@@ -123,6 +150,7 @@ export class TermsMeasure implements MeasureKind {
       const window = runtime.windows[w] as CalendarWindow;
       const period = periodOf(org, window, t);
       if (host.tooLateFor(org, runtime, window, period, tooLate)) continue;
+      const parks = term.distinct && this.parking !== undefined && PARKED_WINDOWS.has(window);
       for (const entity of entities) {
         if (!runtime.levels[entity.ref.level]) continue;
         const s = this.statesOf(entity, runtime)[w] as CalendarState;
@@ -140,8 +168,63 @@ export class TermsMeasure implements MeasureKind {
           host.scheduleClose(entity, runtime, w, period.start, period.end);
         }
         if (s.latest === null || tally.start > s.latest.start) s.latest = tally;
+        // a value its set lacks may have been parked out of it: counted already
+        if (parks && !(side === 0 ? tally.numKeys : tally.denKeys)?.has(key)) {
+          ref ??= { org: org.org.ref.orgId, indicator: runtime.def.id, side: side === 0 ? 'num' : 'den', value: key };
+          if (this.parking?.isMember(ref, tallyId(entity.ref, window, period.start)) === true) continue;
+        }
         if (addToTally(tally, side, amount, key)) host.touch(entity, runtime, w, period.start, tally);
       }
+    }
+  }
+
+  // Moves the values of the org's open distinct tallies of parked windows out of their sets, for the
+  // caller to store: one row per value, with every tally it counts in. The counts stay.
+  park(org: OrgState, out: ParkedValue[]): void {
+    const rows = new Map<string, ParkedValue>();
+    for (const entity of entityStates(org)) {
+      for (const runtime of this.parkable) {
+        const states = entity.states[runtime.index] as TermsState | undefined;
+        for (const s of states ?? []) {
+          if (s.kind !== 'calendar' || !PARKED_WINDOWS.has(s.window)) continue;
+          for (const tally of s.periods.values()) {
+            const member = tallyId(entity.ref, s.window, tally.start);
+            const expiresMs = tally.end + runtime.latenessMs;
+            const moveOut = (keys: Set<string> | null, side: ValueRef['side']): void => {
+              if (keys === null) return;
+              for (const value of keys) {
+                const id = JSON.stringify([runtime.index, side, value]);
+                const row = rows.get(id);
+                if (row === undefined)
+                  rows.set(id, {
+                    ref: { org: org.org.ref.orgId, indicator: runtime.def.id, side, value },
+                    tallies: [member],
+                    expiresMs,
+                  });
+                else {
+                  row.tallies.push(member);
+                  if (expiresMs > row.expiresMs) row.expiresMs = expiresMs;
+                }
+              }
+              keys.clear();
+            };
+            moveOut(tally.numKeys, 'num');
+            moveOut(tally.denKeys, 'den');
+          }
+        }
+      }
+    }
+    for (const row of rows.values()) out.push(row);
+  }
+
+  // The values of parked distinct sets the event names (its org's, as the engine folds it), for the
+  // caller to look up before the fold.
+  refsOf(orgId: string, e: CanonicalEvent, ctx: EventContext, out: ValueRef[]): void {
+    if (this.parkable.length === 0) return;
+    for (const { runtime, side, term } of this.byType.get(e.type) ?? []) {
+      if (!term.distinct || !this.parkable.includes(runtime) || !term.matches(e, ctx)) continue;
+      const value = term.key(e, ctx);
+      if (value !== '') out.push({ org: orgId, indicator: runtime.def.id, side: side === 0 ? 'num' : 'den', value });
     }
   }
 

@@ -19,6 +19,15 @@ describe('a period tally', () => {
     expect([t.num, t.den]).toEqual([1, 2]);
   });
 
+  it('counts every distinct key, those parked out of its set too', () => {
+    const t = newPeriodTally(0, 10, true, false);
+    addToTally(t, 0, 1, 'a');
+    t.numKeys?.clear(); // 'a' parked: the caller asks the parking before adding it again
+    expect(addToTally(t, 0, 1, 'b')).toBe(true);
+    expect(t.num).toBe(2);
+    expect(restoreTally(snapshotTally(t), true, false).num).toBe(2);
+  });
+
   it('round-trips a snapshot, keys only for distinct sides', () => {
     const t = newPeriodTally(60_000, 120_000, true, false);
     addToTally(t, 0, 1, 'a');

@@ -1,4 +1,8 @@
-// Additive totals or distinct sets of one calendar period, for the numerator and the denominator.
+import type { CalendarWindow } from '#libs/time';
+import type { EntityRef } from '../indicator-value';
+
+// Additive totals or distinct sets of one calendar period, for the numerator and the denominator. A
+// distinct side counts every value seen in the period; its set holds those not parked (ValueParking).
 export interface PeriodTally {
   start: number;
   end: number;
@@ -42,8 +46,8 @@ export function addToTally(t: PeriodTally, side: 0 | 1, amount: number, key: str
   if (keys !== null) {
     if (keys.has(key)) return false;
     keys.add(key);
-    if (side === 0) t.num = keys.size;
-    else t.den = keys.size;
+    if (side === 0) t.num++;
+    else t.den++;
     return true;
   }
   if (side === 0) t.num += amount;
@@ -69,3 +73,29 @@ export function restoreTally(s: PeriodTallySnapshot, numDistinct: boolean, denDi
     touchedAt: 0,
   };
 }
+
+// A distinct value of one side of an indicator in one org, as the parking store files it.
+export interface ValueRef {
+  org: string;
+  indicator: string;
+  side: 'num' | 'den';
+  value: string;
+}
+
+// A value moved out of the sets of open tallies: counted in each, it is a duplicate there if seen again.
+export interface ParkedValue {
+  ref: ValueRef;
+  tallies: string[]; // the tallies it counts in (tallyId)
+  expiresMs: number; // the org clock at which the last of them has closed: the store forgets it then
+}
+
+// Where parked values live (the live processor's Postgres table). The engine asks synchronously, for a
+// value a tally's set lacks: the caller looks up, before a batch, the values the batch names
+// (IndicatorEngine.valueRefs).
+export interface ValueParking {
+  isMember(ref: ValueRef, tally: string): boolean;
+}
+
+// A tally's identity within its indicator and org: the entity, the window and the period's start.
+export const tallyId = (entity: EntityRef, window: CalendarWindow, periodStart: number): string =>
+  `${entity.level}|${entity.id}|${window}|${periodStart}`;
