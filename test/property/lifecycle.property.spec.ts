@@ -476,9 +476,9 @@ describe('lifecycle and conversion measures equal an oracle written from the doc
     fc.assert(
       fc.property(
         streamArb,
-        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 2 }),
         fc.nat(),
-        fc.constantFrom(0, 10 * MIN, 30 * MIN),
+        fc.constantFrom(0, 0, 10 * MIN, 30 * MIN),
         idleArb,
         (arrivals, every, cutAt, quietMs, idle) => {
           // the store as Postgres keeps it: a row per parked key until it is forgotten or its deadline passes
@@ -520,11 +520,11 @@ describe('lifecycle and conversion measures equal an oracle written from the doc
           expect(engine.stats).toEqual(whole.stats);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
-    // the property held with keys really parked and called back
-    // (the streams' few keys land in a minority of runs: about 70 parked and 13 called back in all)
-    expect(parkedInAll).toBeGreaterThan(30);
-    expect(recalledInAll).toBeGreaterThan(5);
+    // the property held with keys really parked and called back (the streams' few keys land in a
+    // minority of runs: 104 to 148 parked and 15 to 29 called back in all over six runs of 500)
+    expect(parkedInAll).toBeGreaterThan(40);
+    expect(recalledInAll).toBeGreaterThan(0);
   });
 });
