@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       KPI_PULSE_DATA_DIR: dataDir,
       PORT: '0',
       LOG_LEVEL: 'warn',
-      EMBEDDED_POSTGRES_PORT: String(56_500 + (process.pid % 1000)),
+      EMBEDDED_POSTGRES_PORT: String(30_500 + (process.pid % 1000)), // below the ephemeral range
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -11,7 +11,8 @@ import { ROOT, runCli, startUp, type UpProcess } from './run-cli';
 // kill -9 and a restart, an uncaught error, and starts that must fail loudly.
 describe('kpi-pulse up: the life of the process and of its embedded Postgres', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kpi-life-'));
-  const pgPort = 56_000 + Math.floor(Math.random() * 4_000);
+  // below the ephemeral range: an outgoing socket of another test never holds it (support/ports.ts)
+  const pgPort = 20_000 + Math.floor(Math.random() * 12_000);
   // no DATABASE_URL (the tests' own Postgres): the embedded one
   const env = { DATABASE_URL: '', KPI_PULSE_DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(pgPort) };
   const pidFile = join(dataDir, 'postgres', 'postmaster.pid');

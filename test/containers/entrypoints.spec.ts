@@ -10,13 +10,13 @@ import {
   statSync,
   symlinkSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCompose, runtimeStage, type ComposeService } from '../support/compose';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker';
+import { unusedPort } from '../support/ports';
 import { DATABASE_URL } from '../support/postgres';
 import { ROOT, schemaUrl } from '../support/service-process';
 import { mintToken } from '../../services/runtime/src/auth';
@@ -64,17 +64,6 @@ function layOutImage(): void {
       .replaceAll(`${IMAGE_USER}:${IMAGE_USER}`, 'nobody:nogroup');
     execFileSync('sh', ['-c', local], { stdio: 'inherit' });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 // The command as nobody, with exactly `env` (plus PATH to node); resolved with its URL once it is up.
@@ -143,7 +132,7 @@ describe.skipIf(skipped !== undefined)('the image entry points, as a non-root us
     const env = {
       ...stage.env,
       KPI_PULSE_DATA_DIR: join(image, dataDir),
-      EMBEDDED_POSTGRES_PORT: String(await freePort()),
+      EMBEDDED_POSTGRES_PORT: String(await unusedPort()),
     };
     const service = runAsNobody(stage.cmd as string[], env);
     const url = await service.up;

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PostgresEventLog } from '#libs/postgres';
 import { openDatabase } from '../../services/runtime/src/database';
+import { unusedPort } from '../support/ports';
 
 describe('embedded Postgres when DATABASE_URL is unset', () => {
   it('starts a real Postgres with the migrations applied, and keeps the data across restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kpi-data-'));
-    const port = 55_000 + Math.floor(Math.random() * 5_000);
+    const port = await unusedPort();
     const first = await openDatabase({ dataDir, port });
     expect(first.embedded).toBe(true);
     const log = new PostgresEventLog(first.db);

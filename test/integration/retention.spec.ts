@@ -14,6 +14,7 @@ import {
 } from '#libs/postgres';
 import { openDatabase } from '../../services/runtime/src/database';
 import { PipelineMetrics } from '../../services/runtime/src/metrics';
+import { unusedPort } from '../support/ports';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { until } from '../support/until';
 
@@ -306,7 +307,7 @@ describe('retention (real Postgres, real migrations)', () => {
 
   it('runs the embedded Postgres with WAL bounded and an eager autovacuum', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kpi-retention-'));
-    const database = await openDatabase({ dataDir, port: 55_000 + Math.floor(Math.random() * 5_000) });
+    const database = await openDatabase({ dataDir, port: await unusedPort() });
     try {
       const show = async (name: string) =>
         (await database.db.query<Record<string, string>[]>(`SHOW ${name}`))[0]?.[name];
