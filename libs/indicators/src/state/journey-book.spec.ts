@@ -139,6 +139,9 @@ describe('a conversion', () => {
 
   it('does not count a `to` timed before its start, nor is it missed by it', () => {
     expect(landingOf(CONVERSION, journey(at(HOUR, 'a'), at(0, 'b')), 0, 0)).toBeNull();
+    // at real instants too (the distance is what counts, not the sum of the times)
+    const start = Date.parse('2026-03-10T10:00:00Z');
+    expect(landingOf(CONVERSION, journey(at(start, 'a'), at(start - 1, 'b')), start, 0)).toBeNull();
   });
 });
 
