@@ -190,3 +190,15 @@ describe('readers', () => {
     ]);
   });
 });
+
+describe('names', () => {
+  it('refuses a name of spaces, and names the language that is blank', () => {
+    const ctx = context();
+    expect(readLocalized(ctx, { name: '   ' }, 'name', 'p', true)).toBeUndefined();
+    expect(readLocalized(ctx, { name: { zh: ' ' } }, 'name', 'p', true)).toEqual({ en: '', zh: '' });
+    expect(messages(ctx)).toEqual([
+      'error p.name: expected a mapping, got "   "',
+      'error p.name.zh: expected a non-empty string, got " "',
+    ]);
+  });
+});

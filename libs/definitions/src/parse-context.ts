@@ -239,7 +239,7 @@ export function readLocalized(
   if (names === undefined) return undefined;
   const en = readString(ctx, names, 'en', at, false) ?? '';
   const zh = readString(ctx, names, 'zh', at, false) ?? '';
-  if (en === '' && zh === '' && names['en'] === undefined && names['zh'] === undefined) {
+  if (names['en'] === undefined && names['zh'] === undefined) {
     report(ctx, at, 'expected a name in at least one of en, zh');
     return undefined;
   }

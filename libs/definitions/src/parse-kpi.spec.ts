@@ -267,3 +267,58 @@ describe('what is kept of a broken KPI', () => {
     });
   });
 });
+
+describe('what is kept of a broken rule or red line', () => {
+  it('keeps the bands that parse, each with only the bounds given', () => {
+    const { kpi } = parseKpi({ rule: { bands: [{ gte: 1, score: 100, label: 'top' }, 5, { score: 0 }] } });
+    expect(kpi?.rule).toStrictEqual({
+      kind: 'bands',
+      bands: [{ gte: 1, score: 100, label: 'top' }, { score: 0 }],
+      outOf: 100,
+    });
+  });
+
+  it('stands in for a linear or deduction rule missing what it needs', () => {
+    expect(parseKpi({ rule: { linear: { pointsPerStep: 1 } } }).kpi?.rule).toEqual(STAND_IN_RULE);
+    expect(parseKpi({ rule: { linear: { step: 1 } } })).toEqual({
+      kpi: expect.objectContaining({ rule: STAND_IN_RULE }) as unknown,
+      messages: [`${AT}.rule.linear.pointsPerStep: missing required key "pointsPerStep"`],
+    });
+    expect(parseKpi({ rule: { deduction: { free: 1 } } }).kpi?.rule).toEqual(STAND_IN_RULE);
+    expect(parseKpi({ rule: { linear: 3 } }).messages).toEqual([`${AT}.rule.linear: expected a mapping, got 3`]);
+  });
+
+  it('takes every default of linear and deduction without a message', () => {
+    expect(parseKpi({ rule: { linear: { step: 1, pointsPerStep: 2 } } }).messages).toEqual([]);
+    expect(parseKpi({ rule: { deduction: { perOccurrence: 2 } } })).toMatchObject({
+      kpi: { rule: { kind: 'deduction', free: 0, perOccurrence: 2, start: 100, min: 0, outOf: 100 } },
+      messages: [],
+    });
+  });
+
+  it('names every rule kind in the message for a rule that is not a mapping', () => {
+    expect(parseKpi({ rule: 'achievement' }).messages).toEqual([
+      `${AT}.rule: expected a mapping with one of achievement, bands, linear, deduction, binary, got "achievement"`,
+    ]);
+  });
+
+  it('reads exclude as written, and wants a direction', () => {
+    expect(parseKpi({ missing: 'exclude' })).toMatchObject({ kpi: { missing: { kind: 'exclude' } }, messages: [] });
+    expect(parseKpi({ direction: undefined }).messages).toEqual([`${AT}.direction: missing required key "direction"`]);
+  });
+
+  it('has no status key unless one is given', () => {
+    expect(parseKpi({}).kpi).not.toHaveProperty('status');
+  });
+
+  it('drops a red line with a broken effect or without effects', () => {
+    for (const redLine of [
+      { when: { gt: 0 }, effects: [{ deduct: 'five' }] },
+      { when: { gt: 0 }, effects: [{ capGrade: ' ' }] },
+      { when: { gt: 0 } },
+      { when: { gt: 0 }, effects: [] },
+    ]) {
+      expect(parseKpi({ redLines: [redLine] }).kpi?.redLines).toEqual([]);
+    }
+  });
+});
