@@ -112,3 +112,38 @@ describe('manual scores', () => {
     expect(valueOf(restored, agent)).toBe(45);
   });
 });
+
+describe('manual scores over time', () => {
+  it('close with their month, giving the final score, also after a restore', () => {
+    const april = Date.parse('2026-04-01T00:00:00+08:00');
+    const engine = engineWith({}, score(70));
+    const restored = IndicatorEngine.restore([TRAINING], ORGS, engine.snapshot());
+    for (const e of [engine, restored]) {
+      const { closed } = e.advanceTo(april);
+      expect(closed.map((v) => `${v.window} ${v.periodStart} ${v.value}`)).toEqual([
+        `month ${Date.parse('2026-03-01T00:00:00+08:00')} 70`,
+        `quarter ${Date.parse('2026-01-01T00:00:00+08:00')} 70`,
+      ]);
+      expect(valueOf(e, org) ?? null).toBeNull();
+      expect(e.advanceTo(april + 1).closed).toEqual([]);
+    }
+  });
+
+  it('are kept only at the levels the indicator is computed at', () => {
+    const engine = new IndicatorEngine([{ ...TRAINING, levels: ['agent'] }], ORGS);
+    engine.fold(score(60, { teamId: 'T1' }));
+    engine.fold(score(80, { teamId: 'T1', agentId: 'A1' }));
+    expect(engine.values().map((v) => `${v.entity.level} ${v.window} ${v.value}`)).toEqual([
+      'agent month 80',
+      'agent quarter 80',
+    ]);
+  });
+
+  it('are dropped at a restore when the indicator’s windows changed', () => {
+    const snapshot = engineWith({}, score(70)).snapshot();
+    for (const windows of [['month'], ['quarter', 'month'], ['month', 'year']] as const) {
+      const restored = IndicatorEngine.restore([{ ...TRAINING, windows: [...windows] }], ORGS, snapshot);
+      expect(restored.values().filter((v) => v.value !== null)).toEqual([]);
+    }
+  });
+});
