@@ -253,3 +253,23 @@ describe('a snapshot', () => {
     }
   });
 });
+
+describe('edges of the arithmetic', () => {
+  it('scales a count without denominator', () => {
+    const doubled = indicator('doubled', { kind: 'terms', numerator: term('ticket.solved'), scale: 2 });
+    const engine = new IndicatorEngine([doubled], ORGS);
+    engine.fold(solved(1));
+    expect([engine.value('doubled', org, 'month')?.value, engine.value('doubled', org, 'rolling:24h')?.value]).toEqual([
+      2, 2,
+    ]);
+  });
+
+  it('reports a rolling ratio whose denominator alone leaves the window', () => {
+    const engine = engineWith(solved(2));
+    expect(reading(engine, 'fcr', 'rolling:24h')).toEqual([0, 0, 1]);
+    const { changes } = engine.advanceTo(T0 + 25 * HOUR);
+    expect(changes.filter((v) => v.indicator === 'fcr' && v.entity.level === 'org').map((v) => v.value)).toEqual([
+      null,
+    ]);
+  });
+});
