@@ -42,7 +42,9 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'a list';
-  if (value instanceof Date) return `the date ${value.toISOString()}`;
+  // an invalid Date has no ISO string (toISOString throws)
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? 'an invalid date' : `the date ${value.toISOString()}`;
   if (typeof value === 'object') return 'a mapping';
   return typeof value;
 }
@@ -237,7 +239,7 @@ export function readLocalized(
   if (names === undefined) return undefined;
   const en = readString(ctx, names, 'en', at, false) ?? '';
   const zh = readString(ctx, names, 'zh', at, false) ?? '';
-  if (en === '' && zh === '' && names['en'] === undefined && names['zh'] === undefined) {
+  if (names['en'] === undefined && names['zh'] === undefined) {
     report(ctx, at, 'expected a name in at least one of en, zh');
     return undefined;
   }

@@ -193,3 +193,34 @@ describe('overdue receivables in checkpoints', () => {
     expect(read(engine)).toEqual({ value: 1, overdue: 30, open: 30 });
   });
 });
+
+describe('overdue receivables and the clock', () => {
+  it('an invoice turns overdue when the clock passes its threshold, and the change is reported', () => {
+    const engine = engineWith(invoice('i1', 100, '2026-02-20', { teamId: 'T1' }));
+    expect(read(engine)).toEqual({ value: 0, overdue: 0, open: 100 });
+    // due 2026-02-20, 30 days: overdue from 2026-03-23 (local date)
+    expect(engine.advanceTo(Date.parse('2026-03-22T12:00:00+08:00')).changes).toEqual([]);
+    const { changes } = engine.advanceTo(Date.parse('2026-03-23T00:00:00+08:00'));
+    expect(changes.map((v) => `${v.entity.level} ${v.window} ${v.value}`).sort()).toEqual([
+      'org month 1',
+      'team month 1',
+    ]);
+  });
+
+  it('ignores an invoice without an id, an amount or a due date, and invoices when no indicator is overdue', () => {
+    const engine = engineWith(
+      event('invoice.issued', { amount: 10, dueDate: OLD }),
+      event('invoice.issued', { invoiceId: 'i1', amount: Number.NaN, dueDate: OLD }),
+      event('invoice.issued', { invoiceId: 'i2', amount: 10, dueDate: 'soon' }),
+    );
+    expect(read(engine)).toEqual({ value: null, overdue: 0, open: 0 });
+    const other = new IndicatorEngine([{ ...OVERDUE, measure: { kind: 'manual', scale: [0, 1] } }], ORGS);
+    expect(other.fold(invoice('i1', 100, OLD)).status).toBe('ignored');
+  });
+
+  it('keeps a ledger only at the levels the indicator is computed at', () => {
+    const engine = new IndicatorEngine([{ ...OVERDUE, levels: ['team'] }], ORGS);
+    engine.fold(invoice('i1', 100, OLD, { teamId: 'T1', agentId: 'A1' }));
+    expect(engine.values().map((v) => `${v.entity.level} ${v.value}`)).toEqual(['team 1']);
+  });
+});

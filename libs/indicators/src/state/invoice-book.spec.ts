@@ -31,6 +31,11 @@ describe('the invoice book', () => {
     expect(openBalance({ issue: issue({ amount: 1.1 }), paid: 1, writtenOff: 0.09 })).toBeCloseTo(0.01, 12);
   });
 
+  it('a rest of exactly a trillionth of the amount is residue; twice that is open', () => {
+    expect(openBalance({ issue: issue({ amount: 1e12 }), paid: 1e12 - 1, writtenOff: 0 })).toBe(0);
+    expect(openBalance({ issue: issue({ amount: 1e12 }), paid: 1e12 - 2, writtenOff: 0 })).toBe(2);
+  });
+
   it('the later issue defines the invoice; at the same time, the larger key', () => {
     expect(supersedes(issue(), undefined)).toBe(true);
     expect(supersedes(issue({ timeMs: 1001 }), issue())).toBe(true);

@@ -38,6 +38,20 @@ describe('a period tally', () => {
     expect(addToTally(back, 0, 1, 'a')).toBe(false);
     expect([back.num, back.den, back.denKeys]).toEqual([1, 2.5, null]);
     expect(restoreTally({ start: 0, end: 1, num: 0, den: 0 }, false, true).denKeys).toEqual(new Set());
+    expect(restoreTally({ start: 0, end: 1, num: 0, den: 0 }, true, false).numKeys).toEqual(new Set());
     expect(periodKey(120_000)).toBe(2);
+  });
+
+  it('round-trips the keys of a distinct denominator', () => {
+    const t = newPeriodTally(0, 60_000, false, true);
+    addToTally(t, 0, 3, '');
+    addToTally(t, 1, 1, 'x');
+    addToTally(t, 1, 1, 'y');
+    const s = JSON.parse(JSON.stringify(snapshotTally(t))) as ReturnType<typeof snapshotTally>;
+    expect(s).toEqual({ start: 0, end: 60_000, num: 3, den: 2, denKeys: ['x', 'y'] });
+    const back = restoreTally(s, false, true);
+    expect(addToTally(back, 1, 1, 'y')).toBe(false);
+    expect(addToTally(back, 1, 1, 'z')).toBe(true);
+    expect(back.den).toBe(3);
   });
 });
