@@ -81,18 +81,25 @@ describe.each([
     // the events stream in while the processor runs, and go on streaming while it is dead
     const start = () => (together ? startAll(env) : startService('indicator-processor', env));
     const first = await start();
-    const stream = (async () => {
-      for (let i = 0; i < end; i += 200) {
-        await appender.append(events.slice(i, i + 200).map((event) => ({ key: orderingKey(event), event })));
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
+    const streamed = (from: number, to: number) =>
+      (async () => {
+        for (let i = from; i < to; i += 200) {
+          const batch = events.slice(i, Math.min(i + 200, to));
+          await appender.append(batch.map((event) => ({ key: orderingKey(event), event })));
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+    // the first 40 % stream in while it runs (a checkpoint may cover them all at once: the rest is held
+    // back until it is dead, so it always dies mid-stream), the rest while it is dead
+    const head = Math.floor(end * 0.4);
+    const stream = streamed(0, head);
     while ((await reached()) < end * 0.3) await new Promise((r) => setTimeout(r, 10));
     first.child.kill('SIGKILL');
     await first.exited;
     const killedAt = await reached();
     expect(killedAt).toBeLessThan(end);
     await stream;
+    await streamed(head, end);
 
     // over Kafka the new instance gets the partition once the broker has expired the dead member
     const second = await start();
