@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 
 // `npm run soak -- --minutes 30 --rate 500`: the demo (`kpi-pulse up --demo`, the built CLI, its
 // embedded Postgres in a fresh data directory) fed simulated events at the rate; every --every seconds
@@ -46,6 +47,7 @@ interface Sample {
 const MiB = 1024 * 1024;
 
 async function main(): Promise<void> {
+  const databasePort = 30_500 + (process.pid % 1000); // below the ephemeral range
   const child = spawn(process.execPath, [BIN, 'up', '--demo', '--rate', String(rate)], {
     cwd: ROOT,
     env: {
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
       KPI_PULSE_DATA_DIR: dataDir,
       PORT: '0',
       LOG_LEVEL: 'warn',
-      EMBEDDED_POSTGRES_PORT: String(30_500 + (process.pid % 1000)), // below the ephemeral range
+      EMBEDDED_POSTGRES_PORT: String(databasePort),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -110,10 +112,40 @@ async function main(): Promise<void> {
         `data ${s.dataMiB.toFixed(0)} MiB  accepted ${s.accepted.toLocaleString('en-US')}  lag ${s.lag}`,
     );
   }
+  const disk = await diskByTable(databasePort).catch((err: unknown) => `(disk by table: ${String(err)})`);
   child.kill('SIGTERM');
   const code = await exited;
   summary(samples, code);
+  console.log(disk);
   if (values['data-dir'] === undefined && !values.keep) rmSync(dataDir, { recursive: true, force: true });
+}
+
+// Where the data directory's bytes are at the end: the largest tables (with their indexes and TOAST) and
+// the WAL, from the demo's embedded Postgres (its fixed user, docs/pipeline.md).
+async function diskByTable(port: number): Promise<string> {
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: 'kpi_pulse',
+    password: 'kpi_pulse',
+    database: 'kpi_pulse',
+  });
+  await client.connect();
+  try {
+    const tables = await client.query<{ name: string; bytes: string; rows: string }>(
+      `SELECT c.relname AS name, pg_total_relation_size(c.oid) AS bytes, s.n_live_tup AS rows
+         FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+        ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 8`,
+    );
+    const wal = await client.query<{ bytes: string }>('SELECT sum(size) AS bytes FROM pg_ls_waldir()');
+    const lines = ['\n| table | MiB | rows |', '|---|---:|---:|'];
+    for (const t of tables.rows)
+      lines.push(`| ${t.name} | ${(Number(t.bytes) / MiB).toFixed(0)} | ${Number(t.rows).toLocaleString('en-US')} |`);
+    lines.push(`| (WAL) | ${(Number(wal.rows[0]?.bytes ?? 0) / MiB).toFixed(0)} | |`);
+    return lines.join('\n');
+  } finally {
+    await client.end();
+  }
 }
 
 function rssOf(pid: number): number {

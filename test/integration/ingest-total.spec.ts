@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -289,5 +290,31 @@ describe('ingest limits from the environment (INGEST_*)', () => {
     // the payload of the too-large event is kept up to the bound
     expect(dead[5]?.payload.length).toBeLessThan(2048 + 40);
     expect(dead[5]?.payload).toMatch(/… \[cut: 3\d{3} characters in all\]$/);
+  });
+
+  it('keeps an idle connection longer than a client pool does, so a connection reused after 7 s is never reset', async () => {
+    // Node's default closed idle connections after 5 s (plus a second): a sender reusing one just then got ECONNRESET
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const body = JSON.stringify([ticketSolved(`keep-${Math.random()}`)]);
+        const req = request(
+          `${base}/v1/events`,
+          { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      expect(await send()).toEqual({ status: 202, reused: false });
+      await new Promise((r) => setTimeout(r, 7_000));
+      expect(await send()).toEqual({ status: 202, reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 });

@@ -388,8 +388,8 @@ export class IndicatorEngine {
     return this.settingsFor(orgId)?.timeZone ?? 'UTC';
   }
 
-  // Moves the keys of joined indicators that have landed and been quiet for quietMs (on their indicator's
-  // clock) out of memory, for the caller to store: memory then holds the keys still in play, not every
+  // Moves the keys of joined indicators that have been quiet for quietMs (on their indicator's clock) and
+  // that their deadline would not change out of memory, for the caller to store: memory then holds the keys still in play, not every
   // key of a horizon of days. Batch runs park nothing (nothing is ever dropped there either).
   park(quietMs: number): ParkedJourney[] {
     const out: ParkedJourney[] = [];

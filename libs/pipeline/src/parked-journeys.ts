@@ -16,7 +16,7 @@ export interface JourneysWrite {
 const idOf = (r: JourneyRef): string => JSON.stringify([r.org, r.indicator, r.key]);
 
 // A processor's parked keys of lifecycle and conversion indicators (IndicatorEngine.park): a key that has
-// landed and heard nothing for a while leaves memory, so memory holds the keys in play rather than every
+// heard nothing for a while leaves memory, so memory holds the keys in play rather than every
 // ticket of a horizon of days. They live in the store (parked_journeys), written with the checkpoint in
 // one transaction, and memory holds only
 //  - the keys parked or dropped since the last committed checkpoint (`pending`, `forgotten`), and

@@ -23,7 +23,7 @@ export interface Folded {
 // a checkpoint waits at least this many times as long as the last snapshot took
 const CHECKPOINT_PACE = 9;
 
-// A key of a lifecycle or conversion indicator that has landed and heard nothing for this long (event
+// A key of a lifecycle or conversion indicator that has heard nothing for this long (event
 // time) is parked in the store at the next checkpoint: a ticket is answered within minutes, and then
 // rarely heard of again within its horizon of days.
 const PARK_AFTER_QUIET_MS = 15 * 60_000;

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -13,6 +14,7 @@ import { CONFIG } from './tokens';
 // Request size limits: a JSON body up to 10 MiB (events: INGEST_MAX_REQUEST_BYTES, read by ingest itself).
 export const BODY_LIMIT = '10mb';
 export const CSV_LIMIT = '2mb'; // a roster as CSV (PUT /v1/roster)
+const KEEP_ALIVE_MS = 65_000;
 
 export async function createHttpApp(
   root: Type | DynamicModule,
@@ -37,6 +39,11 @@ export async function createHttpApp(
   app.use(text({ limit: CSV_LIMIT, type: ['text/csv'] }));
   app.use(bodyErrors);
   app.useGlobalFilters(new LoggedExceptions());
+  // An idle connection is kept longer than clients keep theirs in their pools (fetch: 4 s; load balancers:
+  // 60 s), so the server never closes one just as a client sends on it (the client then sees ECONNRESET).
+  const server: Server = app.getHttpServer();
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000; // must exceed keepAliveTimeout
   return app;
 }
 

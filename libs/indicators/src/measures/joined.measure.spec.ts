@@ -3,6 +3,7 @@ import type { IndicatorDef, Measure, OrgSettings } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
 import type { EngineSnapshot } from '../engine-snapshot';
 import { IndicatorEngine } from '../indicator-engine';
+import type { JourneyParking, ParkedJourney } from '../state/journey-book';
 import type { EntityRef } from '../indicator-value';
 
 const ORGS: OrgSettings[] = [{ id: 'O1', timeZone: 'UTC', currency: 'CNY', exchangeRates: {} }];
@@ -252,5 +253,74 @@ describe('conversion measures', () => {
     restored.advanceTo(T0 + 20 * D);
     expect(restored.values()).toEqual(whole.values());
     expect(month(restored, 'conv')).toEqual([1 / 3, 1, 3]);
+  });
+});
+
+describe('parked keys', () => {
+  // the parking store as the processor's table keeps it: a row per key until forgotten
+  function parkingStore() {
+    const rows = new Map<string, ParkedJourney>();
+    const parking: JourneyParking = {
+      recall: (ref) => rows.get(ref.key)?.journey,
+      forget: (ref) => rows.delete(ref.key),
+    };
+    return { rows, parking, keep: (parked: ParkedJourney[]) => parked.forEach((p) => rows.set(p.ref.key, p)) };
+  }
+  const lead = (leadId: string, at: number) => event('crm.lead.created', at, { leadId, agentId: 'owner' });
+  const deal = (leadId: string, at: number) =>
+    event('crm.deal.created', at, { dealId: `d-${leadId}`, leadId, agentId: 'closer' });
+  const keysInMemory = (engine: IndicatorEngine) =>
+    engine.snapshot().orgs[0]?.journeys?.flatMap((b) => b.keys.map((k) => k.key));
+
+  it('parks a quiet key that counts for nothing yet, and counts it expired at its deadline, not before', () => {
+    const { rows, parking, keep } = parkingStore();
+    const engine = new IndicatorEngine([within30s], ORGS, { parking });
+    // a reply whose ticket has not come (deadline: T0 + the hour of lateness), a ticket with no reply (T0 + 1 d + 1 h)
+    engine.fold(replied('t1', T0));
+    engine.fold(created('t2', T0));
+    engine.advanceTo(T0 + 20 * MIN);
+    keep(engine.park(15 * MIN));
+    expect([...rows.keys()]).toEqual(['t1', 't2']);
+    expect(keysInMemory(engine)).toEqual([]);
+    expect(engine.snapshot().orgs[0]?.journeys?.[0]?.uncounted).toEqual([
+      [T0 + H, 1],
+      [T0 + D + H, 1],
+    ]);
+    engine.advanceTo(T0 + H - 1);
+    expect(engine.stats.expiredKeys).toBe(0);
+    engine.advanceTo(T0 + H);
+    expect(engine.stats.expiredKeys).toBe(1);
+    engine.advanceTo(T0 + D + H);
+    expect(engine.stats.expiredKeys).toBe(2);
+    expect(engine.snapshot().orgs[0]?.journeys?.[0]?.uncounted).toBeUndefined();
+  });
+
+  it('takes a called-back key out of the expiries: it pairs and never counts as expired', () => {
+    const { parking, keep } = parkingStore();
+    const engine = new IndicatorEngine([within30s], ORGS, { parking });
+    engine.fold(replied('t1', T0 + 10 * S));
+    engine.advanceTo(T0 + 20 * MIN);
+    keep(engine.park(15 * MIN));
+    // the ticket comes late, within the hour of lateness: the reply is called back and pairs with it
+    engine.fold(created('t1', T0));
+    expect(month(engine, 'sla')).toEqual([1, 1, 1]);
+    engine.advanceTo(T0 + 3 * D);
+    expect(engine.stats.expiredKeys).toBe(0);
+  });
+
+  it('keeps in memory a conversion whose deadline will count its miss, and keeps expiries across a restore', () => {
+    const { rows, parking, keep } = parkingStore();
+    let engine = new IndicatorEngine([leadToDeal], ORGS, { parking });
+    engine.fold(lead('l1', T0));
+    engine.fold(deal('l9', T0)); // a deal without a lead: its deadline is T0 + the hour of lateness
+    engine.advanceTo(T0 + 30 * MIN);
+    keep(engine.park(15 * MIN));
+    expect([...rows.keys()]).toEqual(['l9']);
+    expect(keysInMemory(engine)).toEqual(['l1']);
+    const image = JSON.parse(JSON.stringify(engine.snapshot())) as EngineSnapshot;
+    engine = IndicatorEngine.restore([leadToDeal], ORGS, image, { parking });
+    engine.advanceTo(T0 + 10 * D + H);
+    expect(month(engine, 'conv')).toEqual([0, 0, 1]);
+    expect(engine.stats.expiredKeys).toBe(1);
   });
 });

@@ -140,11 +140,12 @@ export class JoinedMeasure implements MeasureKind {
     const journey = restoreJourney(parked);
     journey.stored = true;
     const deadline = deadlineOf(join.def, journey, join.runtime.latenessMs);
-    // in memory it would have been dropped by now: so it is
+    // in memory it would have been dropped by now: so it is (and counted, if it counted for nothing)
     if (deadline <= book.clockMs) {
       this.parking.forget(ref);
       return undefined;
     }
+    if (journey.landed === null) book.uncounted.remove(deadline);
     book.keys.set(key, journey);
     book.deadlines.push(deadline, key);
     return journey;
@@ -216,6 +217,7 @@ export class JoinedMeasure implements MeasureKind {
   // nothing is ever too late).
   private settle(org: OrgState, join: Join, book: JourneyBook, toMs: number): void {
     if (!(toMs > book.clockMs)) return;
+    for (let n = book.uncounted.popDue(toMs); n > 0; n--) this.host.noteExpiredKey();
     for (const key of book.deadlines.popDue(toMs)) {
       const journey = book.keys.get(key);
       if (journey === undefined) continue;
@@ -231,15 +233,19 @@ export class JoinedMeasure implements MeasureKind {
     book.clockMs = toMs;
   }
 
-  // Moves out of memory the keys that have landed and heard nothing for quietMs of their indicator's
-  // clock: a late event may still move them, so they are parked (the caller stores them), not dropped.
+  // Moves out of memory the keys that heard nothing for quietMs of their indicator's clock: a late event
+  // may still move them, so they are parked (the caller stores them), not dropped. A key whose deadline
+  // would land it (a conversion's miss) stays: only memory settles keys at their deadline.
   park(org: OrgState, quietMs: number, out: ParkedJourney[]): void {
     for (const [index, book] of org.journeys) {
       const join = this.joins[index] as Join;
+      const { latenessMs } = join.runtime;
       const before = out.length;
       for (const [key, journey] of book.keys) {
-        if (journey.landed === null || latestArrivalOf(journey) + quietMs > book.clockMs) continue;
-        const deadlineMs = deadlineOf(join.def, journey, join.runtime.latenessMs);
+        if (latestArrivalOf(journey) + quietMs > book.clockMs) continue;
+        const deadlineMs = deadlineOf(join.def, journey, latenessMs);
+        if (!sameLanding(landingOf(join.def, journey, deadlineMs, latenessMs), journey.landed)) continue;
+        if (journey.landed === null) book.uncounted.add(deadlineMs);
         out.push({ ref: refOf(org, join, key), deadlineMs, journey: snapshotJourney(journey) });
         book.keys.delete(key);
       }

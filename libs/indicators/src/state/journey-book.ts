@@ -59,13 +59,57 @@ export interface JourneyBook {
   clockMs: number;
   keys: Map<string, Journey>;
   deadlines: CloseQueue<string>; // each key by the clock at which it is settled and dropped
+  uncounted: UncountedDeadlines; // of the parked keys that count for nothing
 }
 
 export const newJourneyBook = (clockMs: number): JourneyBook => ({
   clockMs,
   keys: new Map(),
   deadlines: new CloseQueue(),
+  uncounted: new UncountedDeadlines(),
 });
+
+// The deadlines of parked keys that count for nothing yet (an end whose start has not come, a start with
+// no end): when the clock passes one, its key expires uncounted (stats.expiredKeys) as it would have in
+// memory, where only its deadline stays; a key called back takes its deadline with it.
+export class UncountedDeadlines {
+  private readonly counts = new Map<number, number>();
+  private readonly queue = new CloseQueue<number>();
+
+  add(deadlineMs: number): void {
+    const n = this.counts.get(deadlineMs) ?? 0;
+    if (n === 0) this.queue.push(deadlineMs, deadlineMs);
+    this.counts.set(deadlineMs, n + 1);
+  }
+
+  remove(deadlineMs: number): void {
+    const n = this.counts.get(deadlineMs);
+    if (n === undefined) return;
+    if (n > 1) this.counts.set(deadlineMs, n - 1);
+    else this.counts.delete(deadlineMs);
+  }
+
+  // how many keys expire by the clock: their deadlines go
+  popDue(clockMs: number): number {
+    let expired = 0;
+    // a deadline removed and added again is queued twice: the second pop finds it gone
+    for (const deadline of this.queue.popDue(clockMs)) {
+      expired += this.counts.get(deadline) ?? 0;
+      this.counts.delete(deadline);
+    }
+    return expired;
+  }
+
+  snapshot(): [deadlineMs: number, keys: number][] {
+    return [...this.counts];
+  }
+
+  static restore(entries: readonly (readonly [number, number])[]): UncountedDeadlines {
+    const u = new UncountedDeadlines();
+    for (const [deadline, n] of entries) for (let i = 0; i < n; i++) u.add(deadline);
+    return u;
+  }
+}
 
 const UNIT_MS = { s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -150,6 +194,7 @@ export interface JourneyBookSnapshot {
   indicator: string;
   clockMs: number | null;
   keys: JourneySnapshot[];
+  uncounted?: [deadlineMs: number, keys: number][]; // absent: none (and in snapshots before parking them)
 }
 
 export function snapshotJourney(j: Journey): Omit<JourneySnapshot, 'key'> {
@@ -160,7 +205,10 @@ export function snapshotJourney(j: Journey): Omit<JourneySnapshot, 'key'> {
 
 export function snapshotJourneys(indicator: string, book: JourneyBook): JourneyBookSnapshot {
   const keys = [...book.keys].map(([key, j]) => ({ key, ...snapshotJourney(j) }));
-  return { indicator, clockMs: Number.isFinite(book.clockMs) ? book.clockMs : null, keys };
+  const snap: JourneyBookSnapshot = { indicator, clockMs: Number.isFinite(book.clockMs) ? book.clockMs : null, keys };
+  const uncounted = book.uncounted.snapshot();
+  if (uncounted.length > 0) snap.uncounted = uncounted;
+  return snap;
 }
 
 export function restoreJourney(s: Omit<JourneySnapshot, 'key'>): Journey {
@@ -177,5 +225,6 @@ export function restoreJourney(s: Omit<JourneySnapshot, 'key'>): Journey {
 export function restoreJourneys(snap: JourneyBookSnapshot): JourneyBook {
   const book = newJourneyBook(snap.clockMs ?? Number.NEGATIVE_INFINITY);
   for (const s of snap.keys) book.keys.set(s.key, restoreJourney(s));
+  book.uncounted = UncountedDeadlines.restore(snap.uncounted ?? []);
   return book;
 }

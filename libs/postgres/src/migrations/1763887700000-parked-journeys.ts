@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 // Keys of lifecycle and conversion indicators a processor moved out of memory (libs/pipeline
-// ParkedJourneys): landed and quiet, written with its checkpoint in one transaction, looked up before a
+// ParkedJourneys): quiet keys, written with its checkpoint in one transaction, looked up before a
 // batch that names them, forgotten once the indicator's clock passes their deadline.
 export class ParkedJourneys1763887700000 implements MigrationInterface {
   name = 'ParkedJourneys1763887700000';
