@@ -1,5 +1,6 @@
 import type { DedupDay, KeyMemory, Sighting } from '#libs/indicators';
 import { DAY_MS } from '#libs/time';
+import { CheckpointQueue } from './checkpoint-queue';
 
 // One idempotency key as the store keeps it: the org that sent it, the day of its event time (keys are
 // forgotten by day) and the fingerprint of its content (a repeat with other content is a conflict).
@@ -29,7 +30,7 @@ const UNKNOWN = -1;
 //  - the stored keys of the records received and not folded yet, looked up before they are (`looked`).
 // The engine asks synchronously; `lookUp` runs before the records reach it.
 export class PersistedKeys implements KeyMemory {
-  private readonly pending = new Map<string, StoredKey & { generation: number }>(); // generation 0: in no write yet
+  private readonly pending = new CheckpointQueue<StoredKey>();
   private readonly looked = new Map<string, number>(); // key → fingerprint
   private readonly cutoffs = new Map<string, number>(); // org → the day before which keys are forgotten
   private generation = 0;
@@ -51,7 +52,7 @@ export class PersistedKeys implements KeyMemory {
   remember(owner: string, key: string, fingerprint: number, timeMs: number): Sighting {
     const known = this.pending.get(key)?.fingerprint ?? this.looked.get(key);
     if (known !== undefined) return known === fingerprint || known === UNKNOWN ? 'duplicate' : 'conflict';
-    this.pending.set(key, { org: owner, key, day: Math.floor(timeMs / DAY_MS), fingerprint, generation: 0 });
+    this.pending.set(key, { org: owner, key, day: Math.floor(timeMs / DAY_MS), fingerprint });
     return 'new';
   }
 
@@ -74,7 +75,7 @@ export class PersistedKeys implements KeyMemory {
     for (const [day, keys, fingerprints] of days)
       keys.forEach((key, i) => {
         if (!this.pending.has(key))
-          this.pending.set(key, { org: owner, key, day, fingerprint: fingerprints?.[i] ?? UNKNOWN, generation: 0 });
+          this.pending.set(key, { org: owner, key, day, fingerprint: fingerprints?.[i] ?? UNKNOWN });
       });
   }
 
@@ -82,24 +83,18 @@ export class PersistedKeys implements KeyMemory {
   // next; the store ignores keys it holds), and the cutoffs.
   take(): KeysWrite {
     this.generation++;
-    const keys: StoredKey[] = [];
-    for (const entry of this.pending.values()) {
-      // past the horizon since: the store would forget it in the same write
-      if (entry.day < (this.cutoffs.get(entry.org) ?? Number.NEGATIVE_INFINITY)) {
-        this.pending.delete(entry.key);
-        continue;
-      }
-      entry.generation = this.generation;
-      keys.push({ org: entry.org, key: entry.key, day: entry.day, fingerprint: entry.fingerprint });
-    }
+    // a key past the horizon since is dropped: the store would forget it in the same write
+    const keys = this.pending.take(
+      this.generation,
+      (entry) => entry.day < (this.cutoffs.get(entry.org) ?? Number.NEGATIVE_INFINITY),
+    );
     const forget = [...this.cutoffs].map(([org, beforeDay]) => ({ org, beforeDay }));
     return { generation: this.generation, keys, forget };
   }
 
   // The write of `generation` committed: its keys are the store's now.
   confirm(generation: number): void {
-    for (const [key, entry] of this.pending)
-      if (entry.generation !== 0 && entry.generation <= generation) this.pending.delete(key);
+    this.pending.confirm(generation);
   }
 
   // Lets go of the looked-up keys but those of records still waiting to be folded.
