@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { errorMessage } from '#libs/pipeline';
 
 // `npm run soak -- --minutes 30 --rate 500`: the demo (`kpi-pulse up --demo`, the built CLI, its
 // embedded Postgres in a fresh data directory) fed simulated events at the rate; every --every seconds
@@ -105,7 +106,12 @@ async function main(): Promise<void> {
       setTimeout(r, Math.min(everySeconds * 1000, end - Date.now()));
     });
     if (interrupted) break;
-    const s = await sample();
+    // a starved process may miss a sample (its answer is late, a connection reset): the soak goes on
+    const s = await sample().catch((err: unknown) => {
+      console.log(`  ${fmtTime(Math.round((Date.now() - started) / 1000))}  no sample: ${errorMessage(err)}`);
+      return undefined;
+    });
+    if (s === undefined) continue;
     samples.push(s);
     console.log(
       `  ${fmtTime(s.seconds)}  rss ${s.rssMiB.toFixed(0)} MiB  heap ${s.heapMiB.toFixed(0)} MiB  state ${s.stateMiB.toFixed(1)} MiB  ` +
@@ -181,6 +187,6 @@ function summary(samples: readonly Sample[], code: number | null): void {
 }
 
 main().catch((err: unknown) => {
-  console.error(`soak: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`soak: ${errorMessage(err)}`);
   process.exitCode = 1;
 });
