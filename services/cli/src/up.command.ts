@@ -5,7 +5,7 @@ import { mintToken, sharedSecret } from '#runtime/auth';
 import { ConfigError, loadConfig, type RuntimeConfig } from '#runtime/config';
 import { AlertSubscriptionsRepository, RosterRepository, SourcesRepository } from '#libs/postgres';
 import { startDemoReceiver, type DemoReceiver } from '#runtime/demo-receiver';
-import { demoSourceTokens, importDemoRoster, startDemoSource } from '#runtime/demo-source';
+import { demoSourceTokens, importDemoRoster, startDemoSource, type DemoSource } from '#runtime/demo-source';
 import { StopSignals } from '#runtime/run-services';
 import { SERVICES, StartupError, up, type ServiceName } from '#runtime/up';
 import { UsageError } from './usage-error';
@@ -127,7 +127,7 @@ Example:
         `  metrics     ${url}/metrics`,
         `  API docs    ${url}/docs`,
       ];
-      let source: ReturnType<typeof startDemoSource> | undefined;
+      let source: DemoSource | undefined;
       let receiver: DemoReceiver | undefined;
       if (opts.demo === true) {
         const manual = manualIndicatorSpecs(definitions);
@@ -161,9 +161,13 @@ Example:
       }
       process.stdout.write(`${lines.join('\n')}\nCtrl-C stops (the processor checkpoints first).\n`);
       await signals.next();
-      source?.stop();
+      await source?.stop();
       await running.close();
       await receiver?.close();
-      process.stdout.write(`stopped${source === undefined ? '' : ` after ${source.sent()} demo events`}\n`);
+      const skipped = source?.skipped() ?? 0;
+      process.stdout.write(
+        `stopped${source === undefined ? '' : ` after ${source.sent()} demo events`}` +
+          `${skipped > 0 ? ` (${skipped} skipped: ingest could not keep up with --rate)` : ''}\n`,
+      );
     });
 }

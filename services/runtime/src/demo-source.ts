@@ -45,7 +45,11 @@ export interface DemoSourceOptions {
 
 // Simulated CRM, ticketing, telephony, finance and review sources for the demo: the simulator's
 // realistic lifecycles, stamped with the current time, posted to the ingest endpoint like a webhook.
-export function startDemoSource(options: DemoSourceOptions): { stop(): void; sent(): number } {
+// Each source behaves as a sender should: one post in flight at a time (what piles up meanwhile goes
+// in the next), a failed post retried with the events after it (ingest's idempotency makes a repeat
+// harmless), a backlog bounded to a minute of events (beyond it the simulation skips ahead), and stop()
+// waits for the posts under way.
+export function startDemoSource(options: DemoSourceOptions): DemoSource {
   const today = formatLocal(options.timeZone, Date.now()).slice(0, 10);
   const stream = simulate({
     orgs: 1,
@@ -59,7 +63,15 @@ export function startDemoSource(options: DemoSourceOptions): { stop(): void; sen
     manualCadence: 'week',
     reviewers: options.reviewers,
   });
-  let sent = 0;
+  const senders = new Map<string, Sender>();
+  const senderOf = (uri: string): Sender => {
+    let sender = senders.get(uri);
+    if (sender === undefined) {
+      sender = new Sender(options.url, options.tokens.get(uri) ?? '', options.rate * 60);
+      senders.set(uri, sender);
+    }
+    return sender;
+  };
   let debt = 0;
   const tickMs = 200;
   const timer = setInterval(() => {
@@ -73,14 +85,74 @@ export function startDemoSource(options: DemoSourceOptions): { stop(): void; sen
       const event = next.value.event;
       batch.push({ ...event, time: formatLocal(options.timeZone, Date.now()) });
     }
-    sent += batch.length;
     // each system posts its own events with its own token, as webhooks would
-    for (const [uri, events] of groupBy(batch, (e) => e.source))
-      fetch(options.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.tokens.get(uri) ?? ''}` },
-        body: JSON.stringify(events),
-      }).catch((err: unknown) => process.stderr.write(`demo source: ${errorMessage(err)}\n`));
+    for (const [uri, events] of groupBy(batch, (e) => e.source)) senderOf(uri).send(events);
   }, tickMs);
-  return { stop: () => clearInterval(timer), sent: () => sent };
+  const sum = (of: (s: Sender) => number) => [...senders.values()].reduce((n, s) => n + of(s), 0);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all([...senders.values()].map((s) => s.idle()));
+    },
+    sent: () => sum((s) => s.accepted),
+    skipped: () => sum((s) => s.skipped),
+  };
 }
+
+export interface DemoSource {
+  stop(): Promise<void>; // no new events; the posts under way end
+  sent(): number; // events ingest answered for
+  skipped(): number; // events never sent: the backlog was full while ingest could not keep up
+}
+
+// One simulated system's posts: its backlog, sent one request at a time.
+class Sender {
+  private backlog: CanonicalEvent[] = [];
+  private posting: Promise<void> | undefined;
+  private failing = false;
+  accepted = 0;
+  skipped = 0;
+
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+    private readonly maxBacklog: number,
+  ) {}
+
+  send(events: CanonicalEvent[]): void {
+    const room = this.maxBacklog - this.backlog.length;
+    this.skipped += Math.max(0, events.length - room);
+    this.backlog.push(...events.slice(0, Math.max(0, room)));
+    this.posting ??= this.post().finally(() => (this.posting = undefined));
+  }
+
+  async idle(): Promise<void> {
+    await this.posting;
+  }
+
+  private async post(): Promise<void> {
+    const events = this.backlog.slice(0, MAX_EVENTS_PER_POST);
+    if (events.length === 0) return;
+    try {
+      const res = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
+        body: JSON.stringify(events),
+      });
+      await res.arrayBuffer();
+      // 503: nothing was taken, send again; any other answer is final for these events
+      if (res.status === 503) throw new Error(`ingest answered 503`);
+      this.backlog = this.backlog.slice(events.length);
+      this.accepted += events.length;
+      if (this.failing) process.stderr.write(`demo source: posting again\n`);
+      this.failing = false;
+    } catch (err) {
+      // said once per outage; the events stay in the backlog and go with the next tick's
+      if (!this.failing)
+        process.stderr.write(`demo source: ${errorMessage(err)} (the events are kept and sent again)\n`);
+      this.failing = true;
+    }
+  }
+}
+
+const MAX_EVENTS_PER_POST = 5_000; // below ingest's default limit per request (INGEST_MAX_EVENTS)
