@@ -42,8 +42,9 @@ const valueAt = new Set([concurrencyAt, partAt].filter((at) => at !== -1).flatMa
 const asked = args
   .filter((arg, at) => arg !== '--unit' && arg !== '--own' && !valueAt.has(at))
   .map((arg) => {
-    const [lib = '', glob = '**/*.ts'] = arg.split(':');
-    return { lib, glob };
+    // lib:glob, the glob with a line range of Stryker's if given (indicators:indicator-engine.ts:1-300)
+    const colon = arg.indexOf(':');
+    return colon === -1 ? { lib: arg, glob: '**/*.ts' } : { lib: arg.slice(0, colon), glob: arg.slice(colon + 1) };
   });
 const unknown = asked.map(({ lib }) => lib).filter((lib) => !DOMAIN_LIBS.includes(lib));
 if (unknown.length > 0) {
