@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IndicatorDef, Measure, OrgSettings } from '#libs/definitions';
+import type { CanonicalEvent } from '#libs/events';
 import { emptyReading } from './empty-reading';
 import { currentPeriod, periodOf, type OrgState } from './engine-state';
 import { buildRuntimes, pairType } from './indicator-runtime';
@@ -105,7 +106,14 @@ describe('indicator runtimes', () => {
     expect(sla?.horizonMs).toBe(31 * D + H);
     expect([sla?.num?.term.types, sla?.den?.term.types]).toEqual([[pairType('sla')], [pairType('sla')]]);
     expect(pairType('sla')).toBe('sla#pair');
-    const pair = { specversion: '1.0', id: '', source: '', type: 'sla#pair', time: '', data: { value: 7, count: 1 } };
+    const pair: CanonicalEvent = {
+      specversion: '1.0',
+      id: '',
+      source: '',
+      type: 'sla#pair',
+      time: '',
+      data: { orgId: 'O1', value: 7, count: 1 },
+    };
     const ctx = { timeMs: 0, timeZone: 'UTC' };
     expect([sla?.num?.amount(pair, ctx), sla?.den?.amount(pair, ctx)]).toEqual([7, 1]);
     expect(manual).toMatchObject({ num: null, den: null, scale: 1, horizonMs: 366 * D + H + 2 * H });
