@@ -8,7 +8,9 @@ import { join } from 'node:path';
 // lib's own specs (a lower bound still: a lib whose code other libs' slower specs load, like
 // definitions, is measured in minutes instead of hours); `--concurrency N` runs N test processes instead
 // of the config's 2 (1 when other work shares the cores). Reports and the incremental file per lib go to
-// test-output/mutation/<lib>/ (…/<lib>-unit/ with --unit, …/<lib>-own/ with --own).
+// test-output/mutation/<lib>/ (…/<lib>-unit/ with --unit, …/<lib>-own/ with --own); `--part NAME` adds
+// -NAME, so that runs of different files of one lib (at the same time, or one after the other) each keep
+// their own incremental file.
 const DOMAIN_LIBS = [
   'scoring',
   'time',
@@ -30,16 +32,19 @@ if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency 
   console.error('--concurrency takes a whole number of test processes, at least 1');
   process.exit(2);
 }
+const partAt = args.indexOf('--part');
+const part = partAt === -1 ? undefined : args[partAt + 1];
+if (part !== undefined && !/^[a-z0-9-]+$/.test(part)) {
+  console.error('--part takes a name of lowercase letters, digits and dashes');
+  process.exit(2);
+}
+const valueAt = new Set([concurrencyAt, partAt].filter((at) => at !== -1).flatMap((at) => [at, at + 1]));
 const asked = args
-  .filter(
-    (arg, at) =>
-      arg !== '--unit' &&
-      arg !== '--own' &&
-      (concurrencyAt === -1 || (at !== concurrencyAt && at !== concurrencyAt + 1)),
-  )
+  .filter((arg, at) => arg !== '--unit' && arg !== '--own' && !valueAt.has(at))
   .map((arg) => {
-    const [lib = '', glob = '**/*.ts'] = arg.split(':');
-    return { lib, glob };
+    // lib:glob, the glob with a line range of Stryker's if given (indicators:indicator-engine.ts:1-300)
+    const colon = arg.indexOf(':');
+    return colon === -1 ? { lib: arg, glob: '**/*.ts' } : { lib: arg.slice(0, colon), glob: arg.slice(colon + 1) };
   });
 const unknown = asked.map(({ lib }) => lib).filter((lib) => !DOMAIN_LIBS.includes(lib));
 if (unknown.length > 0) {
@@ -50,7 +55,8 @@ if (unknown.length > 0) {
 const base = JSON.parse(readFileSync('test/mutation/stryker.config.json', 'utf8')) as Record<string, unknown>;
 let failed = 0;
 for (const { lib, glob } of asked.length > 0 ? asked : DOMAIN_LIBS.map((lib) => ({ lib, glob: '**/*.ts' }))) {
-  const out = join('test-output', 'mutation', ownOnly ? `${lib}-own` : unitOnly ? `${lib}-unit` : lib);
+  const tier = ownOnly ? `${lib}-own` : unitOnly ? `${lib}-unit` : lib;
+  const out = join('test-output', 'mutation', part === undefined ? tier : `${tier}-${part}`);
   mkdirSync(out, { recursive: true });
   const config = {
     ...base,

@@ -120,7 +120,9 @@ export class IndicatorEngine {
   // what the current fold changed: a reused pool, touchedCount entries long
   private readonly touched: Touched[] = [];
   private touchedCount = 0;
+  // Stryker disable next-line BooleanLiteral: each fold sets it before it is read
   private eventChanged = false;
+  // Stryker disable next-line ArrayDeclaration: each batch sets it before it is read
   private batchClosed: IndicatorValue[] = [];
   readonly stats: EngineStats = {
     applied: 0,
@@ -158,20 +160,22 @@ export class IndicatorEngine {
       for (const type of kind.eventTypes) {
         let route = this.routes.get(type);
         if (route === undefined) {
+          // Stryker disable next-line ArrayDeclaration: only manual scores are checked, on their route below
           route = { kinds: [], checks: [] };
           this.routes.set(type, route);
         }
         route.kinds.push(kind);
-        if (kind.check !== undefined) route.checks.push(kind);
       }
     }
-    // a manual score feeds manual indicators only, even where a term counts its type
+    // a manual score feeds manual indicators only, even where a term counts its type; it is the one
+    // event a measure kind checks before folding (its scale and reviewers)
     this.routes.set(MANUAL_SCORE_TYPE, { kinds: [byMeasure.manual], checks: [byMeasure.manual] });
   }
 
   // The newest org clock (or the floor): for "has it started", not for reading an org's values.
   get clock(): number {
     let clock = this.floorMs;
+    // Stryker disable next-line EqualityOperator: a maximum
     for (const org of this.orgs.values()) if (org.clockMs > clock) clock = org.clockMs;
     return clock;
   }
@@ -200,6 +204,7 @@ export class IndicatorEngine {
   // batch (an org's value is read once, not after each of its events).
   foldBatch(events: readonly CanonicalEvent[], times?: readonly number[]): BatchResult {
     this.beginBatch();
+    // Stryker disable next-line ArrayDeclaration: sized ahead only; every slot is written
     const outcomes = new Array<EventOutcome>(events.length);
     for (let i = 0; i < events.length; i++) {
       const e = events[i] as CanonicalEvent;
@@ -210,6 +215,7 @@ export class IndicatorEngine {
 
   private beginBatch(): void {
     this.batchLimit = this.limit(); // the wall clock read once a batch
+    // Stryker disable next-line UpdateOperator: any number no batch had before marks what this one touched
     this.foldSeq++;
     this.touchedCount = 0;
     this.batchClosed = [];
@@ -231,9 +237,11 @@ export class IndicatorEngine {
   }
 
   private foldOne(e: CanonicalEvent, timeMs: number): EventOutcome {
+    // Stryker disable next-line all: a shortcut: timeAheadProblem finds nothing at or before the limit
     if (timeMs > this.batchLimit && this.timeBound !== undefined) {
       const { toleranceMs } = this.timeBound;
       const ahead = timeAheadProblem(timeMs, { now: this.batchLimit - toleranceMs, toleranceMs });
+      // Stryker disable next-line ConditionalExpression: past the limit there always is one
       if (ahead !== undefined) return this.reject(ahead);
     }
     const settings = this.settingsFor(e.data.orgId);
@@ -248,8 +256,11 @@ export class IndicatorEngine {
       const normalized = normalizeAmounts(e, settings);
       if (!normalized.ok) {
         const [first] = normalized.errors;
+        // the fallbacks are for the type checker: a failed conversion has an error
         return this.reject({
+          // Stryker disable next-line OptionalChaining,StringLiteral: see above
           field: first?.field ?? 'data.currency',
+          // Stryker disable next-line OptionalChaining,StringLiteral: see above
           code: first?.code ?? 'invalid_value',
           reason: formatErrors(normalized.errors),
         });
@@ -259,6 +270,7 @@ export class IndicatorEngine {
     const route = this.routes.get(event.type);
     if (route !== undefined) {
       for (const kind of route.checks) {
+        // Stryker disable next-line OptionalChaining: only kinds that check are listed
         const problem = kind.check?.(event);
         if (problem !== undefined) return this.reject(problem);
       }
@@ -285,6 +297,7 @@ export class IndicatorEngine {
     }
 
     const org = this.orgState(orgId, settings);
+    // Stryker disable next-line EqualityOperator: moving a clock to where it is moves nothing
     if (timeMs > org.clockMs) {
       // the joined keys the event's indicators settle by its time first, before periods close
       this.joined.settleBy(org, event.type, timeMs);
@@ -313,16 +326,18 @@ export class IndicatorEngine {
   // decay, overdue cutoffs move, periods close), never beyond the time bound, and reports every value
   // that changed by the clocks' moves alone (settle).
   advanceTo(timeMs: number): { changes: IndicatorValue[]; closed: IndicatorValue[] } {
-    const to = this.timeBound === undefined ? timeMs : Math.min(timeMs, this.limit());
+    const to = Math.min(timeMs, this.limit()); // the limit is +∞ without a time bound
     const closed: IndicatorValue[] = [];
     // what the moves settle (conversions whose window passed) is reported like a batch's changes
     this.beginBatch();
+    // Stryker disable next-line EqualityOperator: moving a clock to where it is moves nothing
     if (to > this.floorMs) {
       this.floorMs = to;
       if (!this.ignoreLateness) this.dedup?.forgetBefore(LEGACY_KEYS, to - this.horizonMs);
       for (const org of this.orgs.values()) {
         // first the joined keys the tick settles, each as of its deadline: before the periods close
         this.joined.advance(org, to);
+        // Stryker disable next-line EqualityOperator: moving a clock to where it is moves nothing
         if (to > org.clockMs) closed.push(...this.moveClock(org, to));
       }
     }
