@@ -268,7 +268,8 @@ export interface BonusPoolDef {
   source: string;
 }
 
-export type StreakOutcome = 'flag' | 'promotion';
+// flag: a warning to act on (seed 003 调离岗位或建议离职); promotion and raise: eligibility
+export type StreakOutcome = 'flag' | 'promotion' | 'raise';
 
 export type StreakOutcomeTest =
   | { kind: 'total-below'; total: number } // the period's total below this

@@ -105,7 +105,7 @@ describe('close rules in a scorecard', () => {
     expect(
       parseCard({
         streaks: [
-          { id: 'p', periods: 0, when: { gradeAtLeast: 'S' }, outcome: 'raise' },
+          { id: 'p', periods: 0, when: { gradeAtLeast: 'S' }, outcome: 'bonus' },
           { id: 'p', periods: 3, when: 'always', outcome: 'flag' },
           { id: 'q', periods: 3, outcome: 'flag' },
         ],
@@ -113,7 +113,7 @@ describe('close rules in a scorecard', () => {
     ).toEqual([
       `${AT}.streaks[0].periods: expected a positive integer, got 0`,
       `${AT}.streaks[0].when.gradeAtLeast: no grade "S" in this scorecard; the grades: A, B, C`,
-      `${AT}.streaks[0].outcome: expected one of flag, promotion, got "raise"`,
+      `${AT}.streaks[0].outcome: expected one of flag, promotion, raise, got "bonus"`,
       `${AT}.streaks[1].when: expected { totalBelow: n } or { gradeAtLeast: grade }, got "always"`,
       `${AT}.streaks[1].id: streak rule "p" is listed twice in this scorecard`,
       `${AT}.streaks[2].when: missing required key "when" ({ totalBelow: n } or { gradeAtLeast: grade })`,

@@ -35,7 +35,7 @@ export interface CardRefs {
 }
 
 const STREAK_TEST_HINT = '{ totalBelow: n } or { gradeAtLeast: grade }';
-const OUTCOMES = ['flag', 'promotion'] as const;
+const OUTCOMES = ['flag', 'promotion', 'raise'] as const;
 const POPULATIONS = ['role-in-org'] as const;
 
 // `close: { grace: 2d }`
