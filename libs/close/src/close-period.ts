@@ -1,4 +1,5 @@
 import type { Direction, ScorecardDef, TiebreakDef } from '#libs/definitions';
+import type { Period } from '#libs/time';
 import { splitBonusPool, type BonusShare, type BonusSplit } from './bonus-pool';
 import { proposeCalibration, type CalibrationProposal, type ProposedGrade } from './calibration';
 import type { FrozenCard } from './frozen-card';
@@ -92,4 +93,49 @@ export function closePeriod(def: ScorecardDef, members: readonly ClosingMember[]
     })
     .sort((a, b) => a.entityId.localeCompare(b.entityId, 'en', { numeric: true }));
   return { calibration, bonusPool, people };
+}
+
+// One period's close as stored: the period, how it was closed, its outcome and every frozen card with the
+// person's outcome. The same in `kpi-pulse close` and in the live pipeline.
+export interface PeriodClosing {
+  scorecard: string;
+  orgId: string;
+  periodStart: number; // UTC ms
+  periodEnd: number;
+  version: number;
+  graceMs: number;
+  logPosition: number | null; // the event-log position scoring had reached; null for a batch
+  outcome: Omit<PeriodOutcome, 'people'>;
+  cards: { frozen: FrozenCard; outcome: PersonOutcome }[];
+}
+
+// The close of one period of an org from its frozen cards and each person's earlier results (by entity id).
+export function closingOf(
+  def: ScorecardDef,
+  at: { orgId: string; period: Period; graceMs: number; logPosition: number | null },
+  frozen: readonly FrozenCard[],
+  earlier: ReadonlyMap<string, PeriodResult[]>,
+): PeriodClosing {
+  const { people, ...outcome } = closePeriod(
+    def,
+    frozen.map((card) => ({ frozen: card, earlier: earlier.get(card.content.entity.id) ?? [] })),
+  );
+  const personOf = new Map(people.map((p) => [p.entityId, p]));
+  return {
+    scorecard: def.id,
+    orgId: at.orgId,
+    periodStart: at.period.start,
+    periodEnd: at.period.end,
+    version: def.version,
+    graceMs: at.graceMs,
+    logPosition: at.logPosition,
+    outcome,
+    cards: [...frozen]
+      .sort((a, b) => a.content.entity.id.localeCompare(b.content.entity.id, 'en', { numeric: true }))
+      .map((card) => ({
+        frozen: card,
+        // closePeriod answers for every member
+        outcome: personOf.get(card.content.entity.id) as PersonOutcome,
+      })),
+  };
 }

@@ -22,9 +22,11 @@ export { splitBonusPool, type BonusMember, type BonusShare, type BonusSplit } fr
 export { streakOutcomes, type PeriodResult, type StreakResult } from './streaks';
 export {
   closePeriod,
+  closingOf,
   resultOf,
   streakLookback,
   type ClosingMember,
+  type PeriodClosing,
   type PeriodOutcome,
   type PersonOutcome,
 } from './close-period';
