@@ -86,7 +86,9 @@ export class PeriodClose1763887900000 implements MigrationInterface {
         decided_at    timestamptz NOT NULL DEFAULT now(),
         FOREIGN KEY (scorecard, org_id, level, entity_id, period_start) REFERENCES frozen_scorecards
       )`);
-    await q.query(`CREATE INDEX final_grades_card ON final_grades (scorecard, org_id, period_start, entity_id, id DESC)`);
+    await q.query(
+      `CREATE INDEX final_grades_card ON final_grades (scorecard, org_id, period_start, entity_id, id DESC)`,
+    );
     await q.query(`
       CREATE TABLE close_audit (
         id            bigserial   PRIMARY KEY,
