@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatIssue, loadDefinitions } from '#libs/definitions';
 import { closeBatch } from '#libs/evaluation';
 import { formatCloses } from './close-table';
+import { loadBatchInput } from './batch-input';
 import { readLines } from './read-lines';
 import { UsageError } from './usage-error';
 
@@ -16,8 +15,6 @@ interface CloseOptions {
   compact?: boolean;
   format: string;
 }
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function registerCloseCommand(program: Command): void {
   program
@@ -57,26 +54,10 @@ Example:
   kpi-pulse close --definitions definitions/seed --events events.jsonl --as-of 2026-12-09T00:00:00+08:00 --format table`,
     )
     .action((opts: CloseOptions) => {
-      if (!RFC3339.test(opts.asOf) || Number.isNaN(Date.parse(opts.asOf))) {
-        throw new UsageError(`--as-of: expected an RFC 3339 time with offset, got "${opts.asOf}"`);
-      }
-      if (opts.events !== '-' && !existsSync(opts.events)) {
-        throw new UsageError(`--events: no such file ${opts.events}`);
-      }
-      if (!existsSync(opts.definitions)) {
-        throw new UsageError(`--definitions: no such file or directory ${opts.definitions}`);
-      }
-      if (opts.format !== 'json' && opts.format !== 'table') {
-        throw new UsageError(`--format: expected json or table, got "${opts.format}"`);
-      }
+      const set = loadBatchInput(opts);
       const periods = opts.periods === undefined ? undefined : Number(opts.periods);
       if (periods !== undefined && (!Number.isInteger(periods) || periods < 1 || periods > 120)) {
         throw new UsageError(`--periods: expected an integer from 1 to 120, got "${opts.periods}"`);
-      }
-      const { set, issues } = loadDefinitions(opts.definitions);
-      const errors = issues.filter((i) => i.severity === 'error');
-      if (errors.length > 0) {
-        throw new UsageError(`invalid definitions:\n${errors.map(formatIssue).join('\n')}`);
       }
       if (opts.scorecard !== undefined && !set.scorecards.some((s) => s.id === opts.scorecard)) {
         throw new UsageError(`--scorecard: no scorecard "${opts.scorecard}" in ${opts.definitions}`);
