@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../support/service-process';
 
@@ -22,6 +22,21 @@ export function runCli(args: string[], input?: string, env?: Record<string, stri
     maxBuffer: 512 * 1024 * 1024,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// runCli without blocking the test worker, for runs of many seconds
+export function runCliAsync(args: string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
+        resolve({ status: code, stdout, stderr });
+      },
+    );
+  });
 }
 
 export interface UpProcess {

@@ -121,6 +121,7 @@ function card(
     grades: [{ grade: 'A', min: 0 }],
     status: { green: 100, amber: 80 },
     alerts: [],
+    streaks: [],
     source: 'property',
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadDefinitions, type ScorecardDef } from '#libs/definitions';
 import { readStreak } from '#libs/alerting';
+import { closePeriod, freezeCard } from '#libs/close';
 import { scoreScorecard, type ScorecardScore } from '#libs/scoring';
 
 // The seed templates (definitions/seed) scored through the real scoring with examples taken from the
@@ -145,6 +146,82 @@ describe('presales-cs-monthly (seed 003)', () => {
     expect(readStreak(rule, undefined, months(fine, low, low, low))).toEqual({ level: 'fire', value: 3 });
     expect(readStreak(rule, undefined, months(low, fine, low, low)).level).toBe('hold');
     expect(readStreak(rule, undefined, months(low, low, low, fine)).level).toBe('clear');
+  });
+});
+
+describe('close rules of the seed templates (docs/review-and-close.md)', () => {
+  const november = { start: Date.parse('2026-10-31T16:00:00Z'), end: Date.parse('2026-11-30T16:00:00Z') };
+  const frozen = (def: ScorecardDef, id: string, score: ScorecardScore) =>
+    freezeCard({
+      def,
+      entity: { level: 'agent', id, orgId: 'O1' },
+      period: november,
+      timeZone: 'Asia/Shanghai',
+      score,
+    });
+
+  it("pays seed 003's pool: 6‰ of sales, 40 % + 200 and 30 % + 100 by score, a tie on score by sales, the rest equally", () => {
+    const def = card('presales-cs-monthly');
+    // A1 and A2 both score 100, A1 sold more; A3 and A4 score lower
+    const members = [
+      ['A1', presales({ sales_amount: 300_000 })],
+      ['A2', presales({ sales_amount: 250_000 })],
+      ['A3', presales({ sales_amount: 100_000 })],
+      ['A4', presales({ sales_amount: 50_000 })],
+    ] as const;
+    const outcome = closePeriod(
+      def,
+      members.map(([id, score]) => ({ frozen: frozen(def, id, score), earlier: [] })),
+    );
+    expect(members.map(([, s]) => s.total)).toEqual([100, 100, 85, 77.5]);
+    // pool = 0.006 × 700 000 = 4 200: A1 1 880, A2 1 360, A3 and A4 630 each
+    expect(outcome.bonusPool?.pool).toBeCloseTo(4200, 6);
+    expect(
+      outcome.people.map((p) => [p.entityId, p.bonus?.place, Math.round((p.bonus?.amount ?? 0) * 100) / 100]),
+    ).toEqual([
+      ['A1', 1, 1880],
+      ['A2', 2, 1360],
+      ['A3', null, 630],
+      ['A4', null, 630],
+    ]);
+  });
+
+  it("flags seed 003's streaks per person at close: below 70 and B or better, three closed months each", () => {
+    const def = card('presales-cs-monthly');
+    const month = (m: number, total: number, grade: string) => ({
+      periodStart: new Date(Date.UTC(2026, m - 1, 1) - 8 * 3_600_000).toISOString(),
+      periodEnd: new Date(Date.UTC(2026, m, 1) - 8 * 3_600_000).toISOString(),
+      total,
+      grade,
+    });
+    const low = presales({ sales_amount: 0, inquiry_conversion: 0 });
+    const outcome = closePeriod(def, [
+      { frozen: frozen(def, 'L1', low), earlier: [month(9, 60, 'D'), month(10, 65, 'D')] },
+      { frozen: frozen(def, 'H1', presales()), earlier: [month(9, 90, 'B'), month(10, 96, 'A')] },
+    ]);
+    const flags = (id: string) =>
+      outcome.people.find((p) => p.entityId === id)?.streaks.map((s) => [s.rule, s.outcome, s.met]);
+    expect(flags('L1')).toEqual([
+      ['below-70-three-months', 'flag', true],
+      ['promotion-three-months', 'promotion', false],
+    ]);
+    expect(flags('H1')).toEqual([
+      ['below-70-three-months', 'flag', false],
+      ['promotion-three-months', 'promotion', true],
+    ]);
+  });
+
+  it("carries seed 002's forced distribution and its two-years-of-A raise", () => {
+    const def = card('cs-agent-annual');
+    expect(def.calibration).toMatchObject({
+      population: 'role-in-org',
+      limits: [
+        { grade: 'A', atMost: 0.1 },
+        { grade: 'B', atMost: 0.3 },
+      ],
+      tiebreak: { kpi: 'csat' },
+    });
+    expect(def.streaks).toMatchObject([{ periods: 2, when: { kind: 'grade-at-least', grade: 'A' }, outcome: 'raise' }]);
   });
 });
 

@@ -8,12 +8,13 @@ import { DATABASE_URL, type TestDatabase } from './postgres';
 import { AUTH_ENV } from './tokens';
 
 // The given services as one real Nest app on the test's database, listening on a free port; `env`: more
-// settings (the test tokens' secret is always set).
+// settings (the test tokens' secret is always set); `definitions`: a definitions directory other than the seed's.
 export async function startTestApp(
   t: TestDatabase,
   services: readonly Type[],
   clock?: Clock,
   env: Readonly<Record<string, string>> = {},
+  definitions = 'definitions/seed',
 ): Promise<{ app: INestApplication; base: string }> {
   const database = { db: t.db, url: DATABASE_URL, embedded: false, close: () => Promise.resolve() }; // the test drops its schema
   @Module({
@@ -21,7 +22,7 @@ export async function startTestApp(
       RuntimeModule.register({
         config: loadConfig({ ...AUTH_ENV, ...env }),
         database,
-        definitions: loadDefinitions('definitions/seed').set,
+        definitions: loadDefinitions(definitions).set,
         ...(clock === undefined ? {} : { clock }),
       }),
       ...services,

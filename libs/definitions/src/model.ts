@@ -229,6 +229,62 @@ export interface StatusThresholds {
   amber: number;
 }
 
+// When a period of the scorecard is frozen: at its end in the org's time zone plus the grace
+// (docs/review-and-close.md). Absent: the longest allowed lateness of the card's indicators.
+export interface CloseDef {
+  graceMs: number;
+}
+
+// Ties in a ranking by total are broken by this KPI's actual, the better in its direction first (seed 003
+// "如出现绩效分值相同时,则按照其个人销售额排名": personal sales amount).
+export interface TiebreakDef {
+  kpi: string;
+}
+
+// A forced distribution (seed 002 "A级 … 占比≤10%, B级 … 占比≤30%"): at close, at most `atMost` of the
+// population may hold each limited grade; the overflow is proposed a grade lower.
+export interface CalibrationDef {
+  // whom the shares are of: every entity of the scorecard in the org (the card is per role, so all agents
+  // of the role in the org)
+  population: 'role-in-org';
+  limits: readonly { grade: string; atMost: number }[]; // best first, atMost a share in (0, 1]
+  tiebreak: TiebreakDef | null;
+  source: string;
+}
+
+// One paid place of a rank-based pool (seed 003 "最高者 … 占有40%加200元"): a share of the pool plus an amount.
+export interface BonusPlace {
+  share: number;
+  plus: number; // in the org currency
+}
+
+// A bonus pool split by rank at close (seed 003 奖金发放规则): the pool is `rate` × the population's sum of
+// the base KPI's actuals; the places go by rank (ties by `tiebreak`), the `rest` share equally to the others.
+export interface BonusPoolDef {
+  base: { kpi: string; rate: number };
+  places: readonly BonusPlace[];
+  rest: number; // a share of the pool
+  tiebreak: TiebreakDef | null;
+  source: string;
+}
+
+// flag: a warning to act on (seed 003 调离岗位或建议离职); promotion and raise: eligibility
+export type StreakOutcome = 'flag' | 'promotion' | 'raise';
+
+export type StreakOutcomeTest =
+  | { kind: 'total-below'; total: number } // the period's total below this
+  | { kind: 'grade-at-least'; grade: string }; // the period's grade this one or better
+
+// A result over consecutive closed periods, computed at close per person (seed 003 "连续3个月…").
+export interface StreakRuleDef {
+  id: string;
+  name: Localized;
+  periods: number;
+  when: StreakOutcomeTest;
+  outcome: StreakOutcome;
+  source: string;
+}
+
 export interface ScorecardDef {
   id: string;
   version: number;
@@ -243,6 +299,10 @@ export interface ScorecardDef {
   status: StatusThresholds; // for every KPI without its own
   maxDeduction?: number; // cap on red-line point deductions in total (seed 000: 5–10)
   alerts: readonly AlertRuleDef[]; // the alert rules on this card's KPIs, versioned with it
+  close?: CloseDef;
+  calibration?: CalibrationDef;
+  bonusPool?: BonusPoolDef;
+  streaks: readonly StreakRuleDef[]; // computed at each close
   source: string;
 }
 

@@ -15,6 +15,7 @@ import {
   type ParseContext,
 } from './parse-context';
 import { parseAlertRule } from './parse-alert-rule';
+import { parseBonusPool, parseCalibration, parseClose, parseStreakRule } from './parse-close-rules';
 import { parseKpi } from './parse-kpi';
 import { parseStatus } from './parse-status';
 
@@ -33,6 +34,10 @@ const SCORECARD_KEYS = [
   'dimensions',
   'kpis',
   'alerts',
+  'close',
+  'calibration',
+  'bonusPool',
+  'streaks',
 ] as const;
 const DEFAULT_STATUS = { green: 100, amber: 80 } as const;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -131,6 +136,21 @@ export function parseScorecard(ctx: ParseContext, value: unknown, path: string):
     map['alerts'] === undefined
       ? []
       : readItems(ctx, map, 'alerts', path, (v, p) => parseAlertRule(ctx, v, p, kpis, alertIds));
+  const refs = { grades, kpis };
+  const close = map['close'] === undefined ? undefined : parseClose(ctx, map['close'], childPath(path, 'close'));
+  const calibration =
+    map['calibration'] === undefined
+      ? undefined
+      : parseCalibration(ctx, map['calibration'], childPath(path, 'calibration'), refs);
+  const bonusPool =
+    map['bonusPool'] === undefined
+      ? undefined
+      : parseBonusPool(ctx, map['bonusPool'], childPath(path, 'bonusPool'), refs);
+  const streakIds = new Set<string>();
+  const streaks =
+    map['streaks'] === undefined
+      ? []
+      : readItems(ctx, map, 'streaks', path, (v, p) => parseStreakRule(ctx, v, p, refs, streakIds));
   if (id === undefined || effectiveFrom === undefined) return undefined;
   const def: ScorecardDef = {
     id,
@@ -145,8 +165,12 @@ export function parseScorecard(ctx: ParseContext, value: unknown, path: string):
     grades,
     status,
     alerts,
+    streaks,
     source,
   };
   if (maxDeduction !== undefined) def.maxDeduction = maxDeduction;
+  if (close !== undefined) def.close = close;
+  if (calibration !== undefined) def.calibration = calibration;
+  if (bonusPool !== undefined) def.bonusPool = bonusPool;
   return def;
 }

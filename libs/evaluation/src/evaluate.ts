@@ -75,22 +75,26 @@ export interface EvaluateInput {
 
 const LEVEL_ORDER: Record<Level, number> = { org: 0, team: 1, agent: 2 };
 
-// the counted delivery of a (source, id): its line number and text (its content is worked out only
-// when the key comes again, which is rare)
-interface Kept {
+// An event of the file that counts: the first valid line of its key, timed by --as-of, of the org asked.
+export interface AcceptedEvent {
+  event: CanonicalEvent;
+  timeMs: number;
   line: number;
-  text: string;
 }
 
-export function evaluate(input: EvaluateInput): EvaluationReport {
+// The lines of an event file, checked, told apart by key and filtered by --as-of and --org; `accepted`
+// is left for the caller to count as it folds them.
+export function readEventFile(input: EvaluateInput): {
+  events: AcceptedEvent[];
+  rejected: RejectedEvent[];
+  conflicts: Conflict[];
+  summary: EvaluationReport['summary'];
+} {
   const asOfMs = Date.parse(input.asOf);
   const { definitions } = input;
-  // The whole file is read before answering, so no event is late and arrival order does not matter.
-  // Deliveries of one key are told apart here, before the --as-of and --org filters, so the engine
-  // needs no dedup of its own.
-  const engine = new IndicatorEngine(definitions.indicators, definitions.orgs, { ignoreLateness: true, dedup: false });
   const rejected: RejectedEvent[] = [];
   const conflicts: Conflict[] = [];
+  const events: AcceptedEvent[] = [];
   const kept = new Map<string, Kept>(); // by idempotency key
   const summary = { lines: 0, accepted: 0, duplicates: 0, conflicts: 0, rejected: 0, afterAsOf: 0, otherOrgs: 0 };
 
@@ -136,15 +140,37 @@ export function evaluate(input: EvaluateInput): EvaluationReport {
       summary.otherOrgs++;
       continue;
     }
-    const result = engine.fold(event, checked.timeMs);
-    // the engine checks what checkEvent checked, against the same definitions
-    if (result.status === 'rejected') {
-      throw new Error(`line ${lineNo}: the engine rejected an event checkEvent took: ${result.reason ?? 'rejected'}`);
-    }
-    summary.accepted++;
+    events.push({ event, timeMs: checked.timeMs, line: lineNo });
   }
   summary.rejected = rejected.length;
   summary.conflicts = conflicts.length;
+  return { events, rejected, conflicts, summary };
+}
+
+// the counted delivery of a (source, id): its line number and text (its content is worked out only
+// when the key comes again, which is rare)
+interface Kept {
+  line: number;
+  text: string;
+}
+
+export function evaluate(input: EvaluateInput): EvaluationReport {
+  const asOfMs = Date.parse(input.asOf);
+  const { definitions } = input;
+  // The whole file is read before answering, so no event is late and arrival order does not matter.
+  // Deliveries of one key are told apart here, before the --as-of and --org filters, so the engine
+  // needs no dedup of its own.
+  const engine = new IndicatorEngine(definitions.indicators, definitions.orgs, { ignoreLateness: true, dedup: false });
+  const read = readEventFile(input);
+  const { rejected, conflicts, summary } = read;
+  for (const { event, timeMs, line } of read.events) {
+    const result = engine.fold(event, timeMs);
+    // the engine checks what checkEvent checked, against the same definitions
+    if (result.status === 'rejected') {
+      throw new Error(`line ${line}: the engine rejected an event checkEvent took: ${result.reason ?? 'rejected'}`);
+    }
+    summary.accepted++;
+  }
   engine.advanceTo(asOfMs);
 
   const indicators = engine

@@ -1,5 +1,8 @@
+export { closeBatch, type CloseInput, type CloseReport } from './close-batch';
 export {
   evaluate,
+  readEventFile,
+  type AcceptedEvent,
   type EvaluateInput,
   type Conflict,
   type EvaluationReport,

@@ -66,6 +66,7 @@ const CARD: ScorecardDef = {
   ],
   status: { green: 100, amber: 80 },
   alerts: [],
+  streaks: [],
   source: 'spec',
 };
 

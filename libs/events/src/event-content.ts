@@ -17,7 +17,7 @@ export function eventContent(event: CanonicalEvent): string {
 }
 
 // JSON with keys sorted at every level (absent values left out, as JSON.stringify does)
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
   if (Array.isArray(value)) {
     let out = '[';

@@ -1,5 +1,5 @@
 export type { CanonicalEvent, EventData } from './canonical-event';
-export { contentFingerprint, eventContent } from './event-content';
+export { canonicalJson, contentFingerprint, eventContent } from './event-content';
 export { EVENT_TYPES, isEventType, type EventType } from './event-types';
 export {
   dataFieldNames,

@@ -66,6 +66,7 @@ export {
   rescore,
   rescoreClosed,
   rescoreEntities,
+  scoreClosedPeriod,
   VIEW_WINDOWS,
   zoneOf,
   type CardKpi,
@@ -76,6 +77,15 @@ export {
   type ViewWindow,
 } from './rescore';
 export { completeStoredCard, type StoredScoredCard } from './stored-card';
+export {
+  PeriodCloser,
+  scorecardOfPeriod,
+  type ClosedPeriodKey,
+  type CloseRound,
+  type CloseStore,
+  type NewRestatement,
+  type StoredFrozen,
+} from './period-closer';
 export {
   DefinitionsRegistry,
   parsePublished,

@@ -164,6 +164,23 @@ export async function rescoreClosed(
   return touched.length === 0 ? [] : scoreTouched(touched, clock, definitions, values);
 }
 
+// The cards of these entities for the calendar period of `window` ending at `end`, scored as closed
+// (the scorecards then in force of that period): what a period close freezes.
+export async function scoreClosedPeriod(
+  entities: readonly EntityRef[],
+  closed: { window: CalendarWindow; end: number },
+  clock: ScoringClock,
+  definitions: DefinitionsFor,
+  values: ValuesReader,
+): Promise<ScoredCard[]> {
+  return scoreTouched(
+    entities.map((entity) => ({ entity, indicators: 'all' as const, closed })),
+    clock,
+    definitions,
+    values,
+  );
+}
+
 // The periods a scorecard page can switch to: the scorecard scored on the values of another window
 // (this week so far against the monthly targets, say). Its period is then that window's.
 export const VIEW_WINDOWS = ['rolling:24h', 'week', 'month', 'quarter'] as const;

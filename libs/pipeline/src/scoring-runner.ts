@@ -3,6 +3,7 @@ import type { DefinitionsRegistry } from './definitions-registry';
 import type { ChangeBatch, Outlet, ScoredBatch } from './feeds';
 import type { RejectionSink, ScoringFailure } from './ingest';
 import { PendingChanges } from './pending-changes';
+import type { PeriodCloser } from './period-closer';
 import { errorMessage, type RunnerLogger, type RunnerMetrics } from './ports';
 import { rescore, rescoreClosed, rescoreEntities, type ScoredCard, type ValuesReader } from './rescore';
 import { retryTransient } from './transient-error';
@@ -23,6 +24,7 @@ export interface ScoringRunnerOptions {
   values: StoredValues;
   scorecards: ScorecardStore;
   updates: Outlet<ScoredBatch>; // to the gateways
+  closer?: PeriodCloser; // closes periods when due, after each round (docs/review-and-close.md)
   deadLetters: RejectionSink; // rounds and writes that failed for good, with the reason
   metrics: RunnerMetrics;
   logger: RunnerLogger;
@@ -151,8 +153,19 @@ export class ScoringRunner {
       const done = await this.retrying('round', async () => {
         const clocks = Object.fromEntries([...this.clocks.keys()].map((org) => [org, this.clockOf(org)]));
         await this.cache.apply(changes, this.clock, clocks);
-        if (orgs !== undefined) return this.scoreAll(orgs, changes, acceptedAt);
-        await this.store(await rescore(changes, this.clockOf, this.o.registry.definitionsFor, this.cache), acceptedAt);
+        const cards =
+          orgs !== undefined
+            ? await this.scoreAll(orgs, changes)
+            : await rescore(changes, this.clockOf, this.o.registry.definitionsFor, this.cache);
+        await this.store(cards, acceptedAt);
+        await this.o.closer?.afterRound({
+          cards,
+          changes,
+          orgs: [...new Set([...this.clocks.keys(), ...changes.map((c) => c.entity.orgId)])].filter(this.owns),
+          clockOf: this.clockOf,
+          offset: this.offset,
+          values: this.cache,
+        });
       });
       this.o.metrics.scoreSeconds.observe((performance.now() - started) / 1000);
       if (!done.ok) {
@@ -165,14 +178,10 @@ export class ScoringRunner {
 
   // every stored entity (and the changed ones) of these orgs scored here, with every scorecard in force
   // for its org; the changes of other orgs as any round scores them
-  private async scoreAll(
-    orgs: 'all' | ReadonlySet<string>,
-    changes: readonly IndicatorValue[],
-    acceptedAt: number | undefined,
-  ): Promise<void> {
+  private async scoreAll(orgs: 'all' | ReadonlySet<string>, changes: readonly IndicatorValue[]): Promise<ScoredCard[]> {
     if (!Number.isFinite(this.clock)) {
       this.rescoreLater(orgs); // nothing to score for yet: the first changes will
-      return;
+      return [];
     }
     const all = (orgId: string) => orgs === 'all' || orgs.has(orgId);
     const entities = new Map<string, EntityRef>();
@@ -185,7 +194,7 @@ export class ScoringRunner {
     cards.push(...(await rescoreEntities([...entities.values()], this.clockOf, definitionsFor, this.cache)));
     const others = changes.filter((c) => !all(c.entity.orgId));
     if (others.length > 0) cards.push(...(await rescore(others, this.clockOf, definitionsFor, this.cache)));
-    await this.store(cards, acceptedAt);
+    return cards;
   }
 
   // these orgs' entities are re-scored whole in the next round

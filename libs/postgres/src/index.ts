@@ -27,3 +27,12 @@ export {
   type SubscriptionFields,
 } from './alert-subscriptions.repository';
 export { PostgresDeliveryOutbox } from './delivery-outbox';
+export {
+  PeriodCloseRepository,
+  type AuditEntry,
+  type ClosedPeriodRow,
+  type FinalGrade,
+  type FrozenScorecard,
+  type RestatementDecision,
+  type RestatementRow,
+} from './period-close.repository';

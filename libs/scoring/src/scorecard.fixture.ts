@@ -57,6 +57,7 @@ export function scorecard(
     grades: SEED_002_GRADES,
     status: { green: 100, amber: 80 },
     alerts: [],
+    streaks: [],
     source: 'spec',
     ...fields,
   };

@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatIssue, loadDefinitions } from '#libs/definitions';
 import { evaluate } from '#libs/evaluation';
+import { loadBatchInput } from './batch-input';
 import { readLines } from './read-lines';
 import { formatScorecards } from './scorecard-table';
-import { UsageError } from './usage-error';
 
 interface EvaluateOptions {
   definitions: string;
@@ -14,8 +12,6 @@ interface EvaluateOptions {
   compact?: boolean;
   format: string;
 }
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function registerEvaluateCommand(program: Command): void {
   program
@@ -48,23 +44,7 @@ Example:
   kpi-pulse evaluate --definitions definitions/seed --events events.jsonl --as-of 2026-11-30T23:59:59+08:00`,
     )
     .action((opts: EvaluateOptions) => {
-      if (!RFC3339.test(opts.asOf) || Number.isNaN(Date.parse(opts.asOf))) {
-        throw new UsageError(`--as-of: expected an RFC 3339 time with offset, got "${opts.asOf}"`);
-      }
-      if (opts.events !== '-' && !existsSync(opts.events)) {
-        throw new UsageError(`--events: no such file ${opts.events}`);
-      }
-      if (!existsSync(opts.definitions)) {
-        throw new UsageError(`--definitions: no such file or directory ${opts.definitions}`);
-      }
-      if (opts.format !== 'json' && opts.format !== 'table') {
-        throw new UsageError(`--format: expected json or table, got "${opts.format}"`);
-      }
-      const { set, issues } = loadDefinitions(opts.definitions);
-      const errors = issues.filter((i) => i.severity === 'error');
-      if (errors.length > 0) {
-        throw new UsageError(`invalid definitions:\n${errors.map(formatIssue).join('\n')}`);
-      }
+      const set = loadBatchInput(opts);
       const input = { definitions: set, lines: readLines(opts.events), asOf: opts.asOf };
       const report = evaluate(opts.org === undefined ? input : { ...input, org: opts.org });
       process.stdout.write(

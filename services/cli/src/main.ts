@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAlertsCommand } from './alerts.command';
+import { registerCloseCommand } from './close.command';
 import { registerDefinitionsCommand } from './definitions-validate.command';
 import { registerEvaluateCommand } from './evaluate.command';
 import { registerSimulateCommand } from './simulate.command';
@@ -14,6 +15,7 @@ const program = new Command('kpi-pulse')
   .exitOverride();
 
 registerEvaluateCommand(program);
+registerCloseCommand(program);
 registerDefinitionsCommand(program);
 registerSimulateCommand(program);
 registerUpCommand(program);

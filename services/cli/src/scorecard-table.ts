@@ -10,13 +10,13 @@ const STATUS: Record<KpiStatus, string> = {
   missing: '– no data',
 };
 
-function num(v: number | null, digits = 2): string {
+export function num(v: number | null, digits = 2): string {
   if (v === null) return '–';
   if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US');
   return String(Math.round(v * 10 ** digits) / 10 ** digits);
 }
 
-function pad(text: string, width: number): string {
+export function pad(text: string, width: number): string {
   // CJK characters take two columns in a terminal
   let columns = 0;
   for (const ch of text) columns += /[\u1100-\uffff]/.test(ch) && !/[✔▲✖–→×]/.test(ch) ? 2 : 1;

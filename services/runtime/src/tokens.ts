@@ -15,6 +15,7 @@ export const PROCESSOR_SOURCE = Symbol('processor-source'); // OpenProcessorSour
 export const LOG_HEALTH = Symbol('log-health'); // LogHealth
 export const INDICATOR_STORE = Symbol('indicator-store'); // IndicatorStateRepository
 export const SCORECARDS = Symbol('scorecards'); // ScorecardsRepository
+export const PERIOD_CLOSE = Symbol('period-close'); // PeriodCloseRepository: closed periods, frozen cards, restatements, final grades
 export const ROSTER = Symbol('roster'); // RosterRepository: the roster of record
 export const ROSTER_CACHE = Symbol('roster-cache'); // RosterCache: each org's roster as of today
 export const SOURCES = Symbol('sources'); // SourcesRepository: who may write events

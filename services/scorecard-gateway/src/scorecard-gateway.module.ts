@@ -8,6 +8,7 @@ import { AuthGuard } from './auth.guard';
 import { DefinitionsController } from './definitions.controller';
 import { DefinitionsFollower } from './definitions-follower';
 import { ScorecardGateway } from './scorecard.gateway';
+import { PeriodCloseController } from './period-close.controller';
 import { RosterController } from './roster.controller';
 import { ScorecardsController } from './scorecards.controller';
 import { SourcesController } from './sources.controller';
@@ -19,6 +20,7 @@ import { TokensController } from './tokens.controller';
     AlertsController,
     DefinitionsController,
     RosterController,
+    PeriodCloseController,
     ScorecardsController,
     SourcesController,
     TokensController,

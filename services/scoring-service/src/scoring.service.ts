@@ -1,18 +1,25 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   followPublished,
+  PeriodCloser,
   ScoringRunner,
   type DefinitionsRegistry,
   type RejectionSink,
   type Subscription,
   type Transport,
 } from '#libs/pipeline';
-import type { DefinitionVersionsRepository, IndicatorStateRepository, ScorecardsRepository } from '#libs/postgres';
+import type {
+  DefinitionVersionsRepository,
+  IndicatorStateRepository,
+  PeriodCloseRepository,
+  ScorecardsRepository,
+} from '#libs/postgres';
 import type { PipelineMetrics } from '#runtime/metrics';
 import {
   DEFINITION_VERSIONS,
   INDICATOR_STORE,
   METRICS,
+  PERIOD_CLOSE,
   REGISTRY,
   REJECTIONS,
   SCORECARDS,
@@ -20,7 +27,8 @@ import {
 } from '#runtime/tokens';
 
 // The scoring service: indicator changes in, scored cards out to the gateways and stored with their
-// breaches (libs/pipeline ScoringRunner). Its instances share the orgs; a version published for an org
+// breaches (libs/pipeline ScoringRunner); periods closed when due by each org's clock, late changes to a
+// frozen card kept as restatements (PeriodCloser). Its instances share the orgs; a version published for an org
 // re-scores that org's entities (a platform default: every org's).
 @Injectable()
 export class ScoringService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,6 +43,7 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
     @Inject(DEFINITION_VERSIONS) private readonly versions: DefinitionVersionsRepository,
     @Inject(INDICATOR_STORE) values: IndicatorStateRepository,
     @Inject(SCORECARDS) scorecards: ScorecardsRepository,
+    @Inject(PERIOD_CLOSE) closes: PeriodCloseRepository,
     @Inject(REJECTIONS) deadLetters: RejectionSink,
     @Inject(METRICS) metrics: PipelineMetrics,
   ) {
@@ -43,6 +52,7 @@ export class ScoringService implements OnApplicationBootstrap, OnApplicationShut
       values,
       scorecards,
       updates: transport.outlet('scorecard-updates'),
+      closer: new PeriodCloser({ definitionsFor: registry.definitionsFor, store: closes }),
       deadLetters,
       metrics,
       logger: this.logger,
