@@ -17,6 +17,7 @@ export default defineConfig({
             'services/**/src/**/*.spec.ts',
             'test/architecture/**/*.spec.ts',
             'test/seed/**/*.spec.ts',
+            'dashboards/**/*.spec.ts',
           ],
           environment: 'node',
         },

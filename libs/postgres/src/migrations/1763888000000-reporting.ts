@@ -95,15 +95,16 @@ export class Reporting1763888000000 implements MigrationInterface {
         UNION ALL
         SELECT a.key, NULL, (a.value #>> '{}')::float8, NULL, NULL, NULL, NULL
         FROM jsonb_each(s.actuals) a WHERE s.kpis IS NULL) k`);
-    // an agent's breach counts for the team the roster puts them in on the breach's local day
+    // an agent's breach or alert counts for the team the roster puts them in on its local day
+    const teamOf = (level: string, entity: string, org: string, at: string) => `
+      CASE ${level} WHEN 'team' THEN ${entity} WHEN 'agent' THEN (
+        SELECT a.team_id FROM ${r}.agents a
+        WHERE a.org_id = ${org} AND a.agent_id = ${entity} AND a.valid_from <= (${at} AT TIME ZONE coalesce(o.time_zone, 'UTC'))::date
+        ORDER BY a.valid_from DESC LIMIT 1) END`;
     await q.query(`
       CREATE VIEW ${r}.red_line_breaches AS
       SELECT b.id, b.scorecard, b.kpi, b.effect, b.org_id, b.level, b.entity_id,
-             CASE b.level WHEN 'team' THEN b.entity_id WHEN 'agent' THEN (
-               SELECT a.team_id FROM ${r}.agents a
-               WHERE a.org_id = b.org_id AND a.agent_id = b.entity_id
-                 AND a.valid_from <= (coalesce(b.opened_scored_at, b.opened_at) AT TIME ZONE coalesce(o.time_zone, 'UTC'))::date
-               ORDER BY a.valid_from DESC LIMIT 1) END AS team_id,
+             ${teamOf('b.level', 'b.entity_id', 'b.org_id', 'coalesce(b.opened_scored_at, b.opened_at)')} AS team_id,
              b.period_start, coalesce(b.opened_scored_at, b.opened_at) AS opened_at,
              CASE WHEN b.resolved_at IS NOT NULL THEN coalesce(b.resolved_scored_at, b.resolved_at) END AS resolved_at,
              b.opened_at AS opened_recorded_at, b.resolved_at AS resolved_recorded_at, coalesce(o.time_zone, 'UTC') AS time_zone
@@ -111,9 +112,12 @@ export class Reporting1763888000000 implements MigrationInterface {
     // alert episodes: a rule instance firing, and its resolution when it came (both event time)
     await q.query(`
       CREATE VIEW ${r}.alerts AS
-      SELECT f.id, f.org_id, f.scorecard, f.rule, nullif(f.kpi, '') AS kpi, f.level, f.entity_id, f.period_start,
-             f.severity, f.name->>'en' AS name_en, f.name->>'zh' AS name_zh, f.value, f.fired_at, r.at AS resolved_at
+      SELECT f.id, f.org_id, f.scorecard, f.rule, nullif(f.kpi, '') AS kpi, f.level, f.entity_id,
+             ${teamOf('f.level', 'f.entity_id', 'f.org_id', 'f.fired_at')} AS team_id, f.period_start, f.severity,
+             f.name->>'en' AS name_en, f.name->>'zh' AS name_zh, f.value, f.fired_at, r.at AS resolved_at,
+             coalesce(o.time_zone, 'UTC') AS time_zone
       FROM alert_transitions f
+      LEFT JOIN ${r}.orgs o ON o.org_id = f.org_id
       LEFT JOIN alert_transitions r ON r.kind = 'resolved' AND r.org_id = f.org_id AND r.scorecard = f.scorecard
         AND r.rule = f.rule AND r.kpi = f.kpi AND r.level = f.level AND r.entity_id = f.entity_id
         AND r.period_start IS NOT DISTINCT FROM f.period_start AND r.fired_at = f.fired_at
