@@ -82,6 +82,18 @@ export default defineConfig({
       },
       {
         extends: true,
+        // the Grafana dashboards run as Grafana would: their SQL on the real Postgres as Grafana's role, their
+        // PromQL by Debian's Prometheus (installed by the global setup when missing) scraping the pipeline
+        test: {
+          name: 'grafana',
+          include: ['test/grafana/**/*.spec.ts'],
+          environment: 'node',
+          globalSetup: ['test/grafana/prometheus.global-setup.ts', 'test/support/database.global-setup.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
         test: {
           name: 'property',
           include: ['test/property/**/*.spec.ts'],

@@ -34,7 +34,7 @@ export function pipelineHealth(timeZone: string): Dashboard {
       new QueryVariableBuilder('instance')
         .label('Instance · 实例')
         .datasource(PROMETHEUS)
-        .query('label_values(kpi_process_start_time_seconds, instance)')
+        .query('label_values(kpi_events_in_total, instance)')
         .refresh(VariableRefresh.OnTimeRangeChanged)
         .multi(true)
         .includeAll(true)
