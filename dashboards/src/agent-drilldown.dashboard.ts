@@ -3,7 +3,16 @@ import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
 import { GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
 import { baseDashboard, grid, targetStyle, totalThresholds } from './panels';
-import { both, SqlQuery, sqlVariable } from './queries';
+import {
+  both,
+  kpiVariable,
+  latestKpis,
+  orgVariable,
+  scorecardVariable,
+  SqlQuery,
+  sqlVariable,
+  teamVariable,
+} from './queries';
 
 const AGENT_CARDS = `org_id = '$org' AND level = 'agent' AND entity_id = '$agent' AND scorecard = '$scorecard'`;
 
@@ -28,14 +37,8 @@ export function agentDrilldown(timeZone: string): Dashboard {
     timeZone,
     "An agent's KPIs over time against target and the team median, from the reporting schema",
   )
-    .withVariable(sqlVariable('org', 'Org · 组织', `SELECT org_id AS __value, org_id AS __text FROM reporting.orgs`))
-    .withVariable(
-      sqlVariable(
-        'team',
-        'Team · 团队',
-        `SELECT team_id AS __value, name AS __text FROM reporting.teams WHERE org_id = '$org'`,
-      ),
-    )
+    .withVariable(orgVariable())
+    .withVariable(teamVariable(false))
     .withVariable(
       sqlVariable(
         'agent',
@@ -44,23 +47,8 @@ export function agentDrilldown(timeZone: string): Dashboard {
          WHERE org_id = '$org' AND team_id = '$team' AND valid_to IS NULL`,
       ),
     )
-    .withVariable(
-      sqlVariable(
-        'scorecard',
-        'Scorecard · 记分卡',
-        `SELECT DISTINCT scorecard AS __value, name_en || ' · ' || name_zh AS __text FROM reporting.scorecards
-         WHERE org_id = '$org' AND level = 'agent' AND entity_id = '$agent'`,
-      ),
-    )
-    .withVariable(
-      sqlVariable(
-        'kpi',
-        'KPI · 指标',
-        `SELECT DISTINCT kpi AS __value, name_en || ' · ' || name_zh AS __text FROM reporting.scorecard_kpis
-         WHERE org_id = '$org' AND level = 'agent' AND entity_id = '$agent' AND scorecard = '$scorecard'`,
-        { multi: true, includeAll: true },
-      ),
-    )
+    .withVariable(scorecardVariable(`level = 'agent' AND entity_id = '$agent'`))
+    .withVariable(kpiVariable(`level = 'agent' AND entity_id = '$agent'`))
     .withPanel(
       new TimeSeries()
         .title(both('Total against the team median', '总分与团队中位数'))
@@ -113,15 +101,7 @@ export function agentDrilldown(timeZone: string): Dashboard {
         .title(both("The agent's KPIs now", '坐席当前指标'))
         .gridPos(grid(0, 16, 24, 10))
         .withTarget(
-          new SqlQuery(
-            `SELECT k.kpi, k.name_en, k.name_zh, k.dimension, k.actual, k.target, k.score, k.status, k.red_line
-             FROM reporting.scorecard_kpis k
-             WHERE k.org_id = '$org' AND k.level = 'agent' AND k.entity_id = '$agent' AND k.scorecard = '$scorecard'
-               AND k.period_start = (SELECT max(s.period_start) FROM reporting.scorecards s WHERE s.org_id = k.org_id
-                 AND s.level = k.level AND s.entity_id = k.entity_id AND s.scorecard = k.scorecard)
-             ORDER BY 1`,
-            'table',
-          ),
+          latestKpis('k.kpi, k.name_en, k.name_zh, k.dimension', `k.level = 'agent' AND k.entity_id = '$agent'`, '1'),
         )
         .decimals(2),
     )

@@ -75,3 +75,45 @@ const sql = (text: string): string =>
     .map((line) => line.trim())
     .filter((line) => line !== '')
     .join('\n');
+
+// The variables the dashboards share: org → team (one, or several with All) → a scorecard of a level that
+// the chosen entities have → its KPIs (several, with All: a panel repeats per KPI)
+export const orgVariable = () =>
+  sqlVariable('org', 'Org · 组织', `SELECT org_id AS __value, org_id AS __text FROM reporting.orgs`);
+
+export const teamVariable = (several: boolean) =>
+  sqlVariable(
+    'team',
+    'Team · 团队',
+    `SELECT team_id AS __value, name AS __text FROM reporting.teams WHERE org_id = '$org'`,
+    { multi: several, includeAll: several },
+  );
+
+export const scorecardVariable = (entities: string) =>
+  sqlVariable(
+    'scorecard',
+    'Scorecard · 记分卡',
+    `SELECT DISTINCT scorecard AS __value, name_en || ' · ' || name_zh AS __text FROM reporting.scorecards
+     WHERE org_id = '$org' AND ${entities}`,
+  );
+
+export const kpiVariable = (entities: string) =>
+  sqlVariable(
+    'kpi',
+    'KPI · 指标',
+    `SELECT DISTINCT kpi AS __value, name_en || ' · ' || name_zh AS __text FROM reporting.scorecard_kpis
+     WHERE org_id = '$org' AND ${entities} AND scorecard = '$scorecard'`,
+    { multi: true, includeAll: true },
+  );
+
+// The KPI lines of the selected scorecard's latest card of each of `entities` (a condition on k)
+export const latestKpis = (columns: string, entities: string, order: string) =>
+  new SqlQuery(
+    `SELECT ${columns}, k.actual, k.target, k.score, k.status, k.red_line
+     FROM reporting.scorecard_kpis k
+     WHERE k.org_id = '$org' AND ${entities} AND k.scorecard = '$scorecard'
+       AND k.period_start = (SELECT max(s.period_start) FROM reporting.scorecards s WHERE s.org_id = k.org_id
+         AND s.level = k.level AND s.entity_id = k.entity_id AND s.scorecard = k.scorecard)
+     ORDER BY ${order}`,
+    'table',
+  );

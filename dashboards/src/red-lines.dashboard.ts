@@ -6,7 +6,7 @@ import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/time
 import { GraphDrawStyle } from '@grafana/grafana-foundation-sdk/common';
 import { MappingType, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
 import { baseDashboard, grid } from './panels';
-import { both, SqlQuery, sqlVariable } from './queries';
+import { both, orgVariable, SqlQuery, teamVariable } from './queries';
 
 const BREACHES = `org_id = '$org' AND team_id IN ($team)`;
 const OPEN = both('open', '触线中');
@@ -28,15 +28,8 @@ export function redLines(timeZone: string): Dashboard {
     timeZone,
     'Red-line breaches and alert episodes by KPI and team, from the reporting schema',
   )
-    .withVariable(sqlVariable('org', 'Org · 组织', `SELECT org_id AS __value, org_id AS __text FROM reporting.orgs`))
-    .withVariable(
-      sqlVariable(
-        'team',
-        'Team · 团队',
-        `SELECT team_id AS __value, name AS __text FROM reporting.teams WHERE org_id = '$org'`,
-        { multi: true, includeAll: true },
-      ),
-    )
+    .withVariable(orgVariable())
+    .withVariable(teamVariable(true))
     .withPanel(
       new Stat()
         .title(both('Breaches open now', '当前触线'))

@@ -4,7 +4,16 @@ import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
 import { GraphDrawStyle, GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
 import { baseDashboard, grid, scorecardUrlVariable, targetStyle, totalThresholds } from './panels';
-import { both, SqlQuery, sqlAnnotation, sqlVariable } from './queries';
+import {
+  both,
+  kpiVariable,
+  latestKpis,
+  orgVariable,
+  scorecardVariable,
+  SqlQuery,
+  sqlAnnotation,
+  teamVariable,
+} from './queries';
 
 // the selected teams' cards of the selected scorecard, within the time range
 const TEAM_CARDS = `org_id = '$org' AND level = 'team' AND entity_id IN ($team) AND scorecard = '$scorecard'`;
@@ -30,32 +39,10 @@ export function teamScorecards(timeZone: string): Dashboard {
     timeZone,
     'Totals, grades, dimension scores and KPIs against target per team, from the reporting schema',
   )
-    .withVariable(sqlVariable('org', 'Org · 组织', `SELECT org_id AS __value, org_id AS __text FROM reporting.orgs`))
-    .withVariable(
-      sqlVariable(
-        'team',
-        'Team · 团队',
-        `SELECT team_id AS __value, name AS __text FROM reporting.teams WHERE org_id = '$org'`,
-        { multi: true, includeAll: true },
-      ),
-    )
-    .withVariable(
-      sqlVariable(
-        'scorecard',
-        'Scorecard · 记分卡',
-        `SELECT DISTINCT scorecard AS __value, name_en || ' · ' || name_zh AS __text FROM reporting.scorecards
-         WHERE org_id = '$org' AND level = 'team' AND entity_id IN ($team)`,
-      ),
-    )
-    .withVariable(
-      sqlVariable(
-        'kpi',
-        'KPI · 指标',
-        `SELECT DISTINCT kpi AS __value, name_en || ' · ' || name_zh AS __text FROM reporting.scorecard_kpis
-         WHERE org_id = '$org' AND level = 'team' AND scorecard = '$scorecard'`,
-        { multi: true, includeAll: true },
-      ),
-    )
+    .withVariable(orgVariable())
+    .withVariable(teamVariable(true))
+    .withVariable(scorecardVariable(`level = 'team' AND entity_id IN ($team)`))
+    .withVariable(kpiVariable(`level = 'team'`))
     .withVariable(scorecardUrlVariable())
     .annotation(
       sqlAnnotation(
@@ -204,15 +191,10 @@ export function teamScorecards(timeZone: string): Dashboard {
         .title(both('KPIs on the latest cards', '最新记分卡的指标'))
         .gridPos(grid(0, 30, 24, 10))
         .withTarget(
-          new SqlQuery(
-            `SELECT k.entity_id AS team, k.kpi, k.name_en, k.name_zh, k.dimension, k.actual, k.target, k.score, k.status,
-                    k.red_line
-             FROM reporting.scorecard_kpis k
-             WHERE k.org_id = '$org' AND k.level = 'team' AND k.entity_id IN ($team) AND k.scorecard = '$scorecard'
-               AND k.period_start = (SELECT max(s.period_start) FROM reporting.scorecards s WHERE s.org_id = k.org_id
-                 AND s.level = k.level AND s.entity_id = k.entity_id AND s.scorecard = k.scorecard)
-             ORDER BY 1, 2`,
-            'table',
+          latestKpis(
+            'k.entity_id AS team, k.kpi, k.name_en, k.name_zh, k.dimension',
+            `k.level = 'team' AND k.entity_id IN ($team)`,
+            '1, 2',
           ),
         )
         .decimals(2),
