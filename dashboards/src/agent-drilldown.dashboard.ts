@@ -1,8 +1,7 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
-import { GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
-import { baseDashboard, grid, targetStyle, totalThresholds } from './panels';
+import { baseDashboard, grid, targetStyle, totalsPanel } from './panels';
 import {
   both,
   kpiVariable,
@@ -50,7 +49,7 @@ export function agentDrilldown(timeZone: string): Dashboard {
     .withVariable(scorecardVariable(`level = 'agent' AND entity_id = '$agent'`))
     .withVariable(kpiVariable(`level = 'agent' AND entity_id = '$agent'`))
     .withPanel(
-      new TimeSeries()
+      totalsPanel()
         .title(both('Total against the team median', '总分与团队中位数'))
         .gridPos(grid(0, 0, 24, 8))
         .withTarget(
@@ -61,12 +60,6 @@ export function agentDrilldown(timeZone: string): Dashboard {
         )
         .withTarget(new SqlQuery(teamMedian('scorecard_history', 'total', ''), 'time_series', 'B'))
         .overrideByName('team median', targetStyle)
-        .unit('none')
-        .decimals(1)
-        .min(0)
-        .max(100)
-        .thresholds(totalThresholds())
-        .thresholdsStyle({ build: () => ({ mode: GraphThresholdsStyleMode.Dashed }) })
         .timezone([timeZone]),
     )
     .withPanel(

@@ -1,4 +1,6 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import { GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
+import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
 import {
   DashboardBuilder,
   DashboardCursorSync,
@@ -40,6 +42,16 @@ export const totalThresholds = (): cog.Builder<ThresholdsConfig> =>
   ]);
 
 export const grid = (x: number, y: number, w: number, h: number) => ({ x, y, w, h });
+
+// a card's total over time: out of 100, the grade floors drawn dashed
+export const totalsPanel = () =>
+  new TimeSeries()
+    .unit('none')
+    .decimals(1)
+    .min(0)
+    .max(100)
+    .thresholds(totalThresholds())
+    .thresholdsStyle({ build: () => ({ mode: GraphThresholdsStyleMode.Dashed }) });
 
 // the target drawn as a dashed line: a series named `target` (or `target …`)
 export const targetStyle = [

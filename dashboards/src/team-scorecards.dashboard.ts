@@ -2,8 +2,8 @@ import { MappingType, type Dashboard, type ValueMap } from '@grafana/grafana-fou
 import { PanelBuilder as StateTimeline } from '@grafana/grafana-foundation-sdk/statetimeline';
 import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
-import { GraphDrawStyle, GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
-import { baseDashboard, grid, scorecardUrlVariable, targetStyle, totalThresholds } from './panels';
+import { GraphDrawStyle } from '@grafana/grafana-foundation-sdk/common';
+import { baseDashboard, grid, scorecardUrlVariable, targetStyle, totalsPanel, totalThresholds } from './panels';
 import {
   both,
   kpiVariable,
@@ -88,7 +88,7 @@ export function teamScorecards(timeZone: string): Dashboard {
         .overrideByName('grade', [{ id: 'mappings', value: GRADE_COLOURS }]),
     )
     .withPanel(
-      new TimeSeries()
+      totalsPanel()
         .title(both('Total by team', '各团队总分'))
         .gridPos(grid(10, 0, 14, 8))
         .withTarget(
@@ -97,12 +97,6 @@ export function teamScorecards(timeZone: string): Dashboard {
              WHERE $__timeFilter(at) AND ${TEAM_CARDS} ORDER BY 1`,
           ),
         )
-        .unit('none')
-        .decimals(1)
-        .min(0)
-        .max(100)
-        .thresholds(totalThresholds())
-        .thresholdsStyle({ build: () => ({ mode: GraphThresholdsStyleMode.Dashed }) })
         .timezone([timeZone]),
     )
     .withPanel(
