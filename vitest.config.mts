@@ -17,6 +17,7 @@ export default defineConfig({
             'services/**/src/**/*.spec.ts',
             'test/architecture/**/*.spec.ts',
             'test/seed/**/*.spec.ts',
+            'dashboards/**/*.spec.ts',
           ],
           environment: 'node',
         },
@@ -77,6 +78,18 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['test/support/database.global-setup.ts', 'test/cli/build.global-setup.ts'],
           testTimeout: 300_000,
+        },
+      },
+      {
+        extends: true,
+        // the Grafana dashboards run as Grafana would: their SQL on the real Postgres as Grafana's role, their
+        // PromQL by Debian's Prometheus (installed by the global setup when missing) scraping the pipeline
+        test: {
+          name: 'grafana',
+          include: ['test/grafana/**/*.spec.ts'],
+          environment: 'node',
+          globalSetup: ['test/grafana/prometheus.global-setup.ts', 'test/support/database.global-setup.ts'],
+          testTimeout: 120_000,
         },
       },
       {

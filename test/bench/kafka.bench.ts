@@ -258,7 +258,7 @@ async function benchDatabase(): Promise<BenchDatabase> {
     db,
     where: server === undefined ? `DATABASE_URL, schema ${schema}` : `embedded Postgres, schema ${schema}`,
     close: async () => {
-      await db.query(`DROP SCHEMA ${schema} CASCADE`);
+      await db.query(`DROP SCHEMA ${schema}_reporting, ${schema} CASCADE`); // and the reporting views of its data
       await db.destroy();
       await server?.close();
       if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });

@@ -1,19 +1,38 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { REPORTING_ROLE } from '#libs/postgres';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../services/runtime/src/config';
-import { composeText, interpolate, loadCompose, MissingVariable, runtimeStage } from '../support/compose';
+import {
+  composeText,
+  interpolate,
+  loadCompose,
+  MissingVariable,
+  runtimeStage,
+  type ComposeService,
+} from '../support/compose';
+
+const ROOT = join(__dirname, '..', '..');
+const readYaml = <T>(path: string): T => parse(readFileSync(path, 'utf8')) as T;
+// the file of the repository a service mounts at `target`
+function mountedFile(service: ComposeService | undefined, target: string): string {
+  const mount = (service?.volumes ?? []).map((v) => v.split(':')).find(([, to]) => to === target);
+  if (mount === undefined) throw new Error(`nothing is mounted at ${target}`);
+  return join(ROOT, mount[0] as string);
+}
 
 // What `docker compose config` would say of docker-compose.yml, where no Docker engine runs: the file
 // against the Compose Specification's schema (test/fixtures/compose-spec), and the rules that make
 // `docker compose up` start and keep running: required secrets, one token secret for every service,
 // healthchecks with start periods, restart policies, data on named volumes, a non-root image.
-const REQUIRED = ['POSTGRES_PASSWORD', 'AUTH_JWT_SECRET', 'GRAFANA_ADMIN_PASSWORD'];
+const REQUIRED = ['POSTGRES_PASSWORD', 'AUTH_JWT_SECRET', 'GRAFANA_ADMIN_PASSWORD', 'GRAFANA_DB_PASSWORD'];
 const ENV = {
   POSTGRES_PASSWORD: 'pg-password-of-the-operator',
   AUTH_JWT_SECRET: 'an-operator-secret-of-forty-characters-00',
   GRAFANA_ADMIN_PASSWORD: 'grafana-password-of-the-operator',
+  GRAFANA_DB_PASSWORD: 'grafana-reader-password-of-the-operator',
 };
 const schema = JSON.parse(
   readFileSync(join(__dirname, '..', 'fixtures', 'compose-spec', 'compose-spec.json'), 'utf8'),
@@ -89,6 +108,7 @@ describe('docker-compose.yml', () => {
       expect(config.auth.jwtSecret).toBe(ENV.AUTH_JWT_SECRET);
       expect(config.databaseUrl).toBe(`postgres://kpi:${ENV.POSTGRES_PASSWORD}@postgres:5432/kpi_pulse`);
       expect(config.httpHost).toBe('0.0.0.0');
+      expect(config.reportingPassword).toBe(ENV.GRAFANA_DB_PASSWORD); // Grafana's role may sign in
     }
   });
 
@@ -101,7 +121,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('keeps Kafka, Postgres and Grafana data on named volumes', () => {
+  it('keeps Kafka, Postgres, Prometheus and Grafana data on named volumes', () => {
     const file = loadCompose(ENV);
     const mounts = (service: string) =>
       (file.services[service]?.volumes ?? []).map((v) => v.split(':')).filter(([from]) => !from?.startsWith('.'));
@@ -109,8 +129,68 @@ describe('docker-compose.yml', () => {
     const kafka = mounts('kafka');
     expect(kafka).toEqual([['kafka-data', file.services.kafka?.environment?.KAFKA_LOG_DIRS]]);
     expect(mounts('postgres')).toEqual([['postgres-data', '/var/lib/postgresql/data']]);
+    expect(mounts('prometheus')).toEqual([['prometheus-data', '/prometheus']]);
     expect(mounts('grafana')).toEqual([['grafana-data', '/var/lib/grafana']]);
-    expect(declared.sort()).toEqual(['grafana-data', 'kafka-data', 'postgres-data']);
+    expect(declared.sort()).toEqual(['grafana-data', 'kafka-data', 'postgres-data', 'prometheus-data']);
+  });
+
+  it('has Prometheus scrape every instance of every service of ours at the port it listens on', () => {
+    const file = loadCompose(ENV);
+    const config = readYaml<{
+      scrape_configs: { job_name: string; dns_sd_configs: { names: string[]; port: number }[] }[];
+    }>(mountedFile(file.services.prometheus, '/etc/prometheus/prometheus.yml'));
+    const scraped = config.scrape_configs.map((job) => ({
+      job: job.job_name,
+      names: job.dns_sd_configs.flatMap((d) => d.names),
+      ports: job.dns_sd_configs.map((d) => d.port),
+    }));
+    expect(scraped.map((s) => s.job).sort()).toEqual(
+      ourServices(file)
+        .map(([name]) => name)
+        .sort(),
+    );
+    for (const { job, names, ports } of scraped) {
+      expect(names).toEqual([job]); // the service's name: all its containers when scaled
+      expect(ports).toEqual([Number(file.services[job]?.environment?.PORT)]);
+    }
+  });
+
+  it('provisions Grafana with the dashboards, Postgres as the read-only role and Prometheus, by the uids the dashboards use', () => {
+    const file = loadCompose(ENV);
+    const grafana = file.services.grafana as ComposeService;
+    expect(grafana.volumes).toEqual(
+      expect.arrayContaining([
+        './infra/grafana/provisioning:/etc/grafana/provisioning:ro',
+        './dashboards:/var/lib/grafana/dashboards:ro',
+      ]),
+    );
+    const provisioning = join(ROOT, 'infra', 'grafana', 'provisioning');
+    type Datasource = { uid: string; type: string; user?: string; url: string; secureJsonData?: { password: string } };
+    const datasources = readdirSync(join(provisioning, 'datasources')).flatMap(
+      (f) => readYaml<{ datasources: Datasource[] }>(join(provisioning, 'datasources', f)).datasources,
+    );
+    const postgres = datasources.find((d) => d.type === 'grafana-postgresql-datasource');
+    expect(postgres?.user).toBe(REPORTING_ROLE);
+    // Grafana expands $VAR in provisioning from its own environment, which compose sets from the required one
+    expect(postgres?.secureJsonData?.password).toBe('$GRAFANA_DB_PASSWORD');
+    expect(grafana.environment?.GRAFANA_DB_PASSWORD).toBe(ENV.GRAFANA_DB_PASSWORD);
+    expect(datasources.find((d) => d.type === 'prometheus')?.url).toBe('http://prometheus:9090');
+    // every datasource a panel, variable or annotation of the dashboards names
+    const used = new Set<string>();
+    const walk = (node: unknown, key?: string): void => {
+      if (Array.isArray(node)) node.forEach((n) => walk(n));
+      else if (typeof node === 'object' && node !== null) {
+        if (key === 'datasource') used.add((node as { uid: string }).uid);
+        for (const [k, v] of Object.entries(node)) walk(v, k);
+      }
+    };
+    for (const f of readdirSync(join(ROOT, 'dashboards')).filter((f) => f.endsWith('.json')))
+      walk(JSON.parse(readFileSync(join(ROOT, 'dashboards', f), 'utf8')));
+    expect([...used].sort()).toEqual(datasources.map((d) => d.uid).sort());
+    const [provider] = readYaml<{ providers: { options: { path: string } }[] }>(
+      join(provisioning, 'dashboards', 'kpi-pulse.yaml'),
+    ).providers;
+    expect(provider?.options.path).toBe('/var/lib/grafana/dashboards');
   });
 });
 

@@ -158,6 +158,7 @@ describe.skipIf(skipped !== undefined)('the image entry points, as a non-root us
       POSTGRES_PASSWORD: 'unused-here',
       AUTH_JWT_SECRET: 'the-compose-stack-shared-secret-0123456789',
       GRAFANA_ADMIN_PASSWORD: 'unused-here',
+      GRAFANA_DB_PASSWORD: 'grafana-reader-of-the-compose-stack',
     });
     const built = Object.entries(compose.services).filter(([, s]) => s.build !== undefined);
 
@@ -168,7 +169,7 @@ describe.skipIf(skipped !== undefined)('the image entry points, as a non-root us
     });
     afterAll(async () => {
       await broker.close();
-      await sql(`DROP SCHEMA ${schema} CASCADE`);
+      await sql(`DROP SCHEMA ${schema}_reporting, ${schema} CASCADE`); // and the reporting views of its data
     });
 
     // one after another: the first provisions the topics and runs the migrations, as compose's first start

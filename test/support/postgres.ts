@@ -26,7 +26,8 @@ export async function migratedTestDatabase(): Promise<TestDatabase> {
     db,
     schema,
     drop: async () => {
-      await db.query(`DROP SCHEMA ${schema} CASCADE`);
+      // and its reporting schema (the views Grafana reads: libs/postgres's reporting migration)
+      await db.query(`DROP SCHEMA ${schema}_reporting, ${schema} CASCADE`);
       await db.destroy();
     },
   };

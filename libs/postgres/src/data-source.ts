@@ -1,3 +1,4 @@
+import { escapeLiteral } from 'pg';
 import { DataSource } from 'typeorm';
 import { EventLog1763884800000 } from './migrations/1763884800000-event-log';
 import { IndicatorState1763884900000 } from './migrations/1763884900000-indicator-state';
@@ -20,6 +21,7 @@ import { DeliveriesByAlert1763887600000 } from './migrations/1763887600000-deliv
 import { ParkedJourneys1763887700000 } from './migrations/1763887700000-parked-journeys';
 import { ParkedValues1763887800000 } from './migrations/1763887800000-parked-values';
 import { PeriodClose1763887900000 } from './migrations/1763887900000-period-close';
+import { REPORTING_ROLE, Reporting1763888000000 } from './migrations/1763888000000-reporting';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -44,6 +46,7 @@ export const MIGRATIONS = [
   ParkedJourneys1763887700000,
   ParkedValues1763887800000,
   PeriodClose1763887900000,
+  Reporting1763888000000,
 ];
 
 export interface PostgresOptions {
@@ -68,14 +71,19 @@ export function createDataSource(options: PostgresOptions): DataSource {
 }
 
 // Runs the pending migrations under a session advisory lock: services starting together on one
-// database migrate it once, the others wait and find nothing left to do.
+// database migrate it once, the others wait and find nothing left to do. With `reportingPassword`, the
+// reporting role (Grafana's) may sign in with it from then on: set at each start, so a changed
+// password takes effect at the next one.
 const MIGRATION_LOCK = 7_240_002;
-export async function migrate(db: DataSource): Promise<void> {
+export async function migrate(db: DataSource, options: { reportingPassword?: string } = {}): Promise<void> {
   const runner = db.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await db.runMigrations({ transaction: 'each' });
+    // a utility statement takes no parameters: the password goes in as a quoted literal
+    if (options.reportingPassword !== undefined)
+      await runner.query(`ALTER ROLE ${REPORTING_ROLE} LOGIN PASSWORD ${escapeLiteral(options.reportingPassword)}`);
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();

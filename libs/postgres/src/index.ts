@@ -1,4 +1,5 @@
 export { createDataSource, migrate, MIGRATIONS, type PostgresOptions } from './data-source';
+export { REPORTING_ROLE } from './migrations/1763888000000-reporting';
 export { PostgresEventLog } from './postgres-event-log';
 export { PostgresIngestStore, type BrokerLog } from './ingest-store';
 export { RejectedEventsRepository, type StoredRejection } from './rejected-events.repository';

@@ -42,9 +42,17 @@ export class ScorecardsRepository implements ScorecardStore {
                   (e->9)::jsonb AS card
            FROM json_array_elements($1::json) e),
          history AS (
-           INSERT INTO scorecard_history (scorecard, org_id, level, entity_id, period_start, total, grade, actuals)
+           INSERT INTO scorecard_history (scorecard, org_id, level, entity_id, period_start, total, grade, actuals,
+             scored_at, kpis, dimensions)
            SELECT scorecard, org_id, level, entity_id, period_start, total, grade,
-             (SELECT jsonb_object_agg(k->>'kpi', k->'actual') FROM jsonb_array_elements(card->'score'->'kpis') k) FROM c)
+             (SELECT jsonb_object_agg(k->>'kpi', k->'actual') FROM jsonb_array_elements(card->'score'->'kpis') k),
+             to_timestamp((card->>'scoredAt')::float8 / 1000),
+             (SELECT jsonb_agg(jsonb_build_object('kpi', k->'kpi', 'dimension', k->'dimension', 'actual', k->'actual',
+                'target', k->'target', 'score', k->'score', 'status', k->'status', 'redLine', k->'redLine'))
+              FROM jsonb_array_elements(card->'score'->'kpis') k),
+             (SELECT jsonb_agg(jsonb_build_object('dimension', d->'dimension', 'score', d->'score', 'weight', d->'weight'))
+              FROM jsonb_array_elements(card->'score'->'dimensions') d)
+           FROM c)
          INSERT INTO scorecards (scorecard, org_id, level, entity_id, period_start, version, period_end, total, grade, card)
          SELECT * FROM c
          ON CONFLICT (scorecard, org_id, level, entity_id, period_start) DO UPDATE SET version = excluded.version,
@@ -62,22 +70,37 @@ export class ScorecardsRepository implements ScorecardStore {
           ),
         ],
       );
-      // a breach stays open while its red line holds, and is resolved when the card no longer shows it
+      // a breach stays open while its red line holds, and is resolved when the card no longer shows it; each
+      // keeps the wall clock and the card's event-time clock of both
+      const scoredAt = col((c) => new Date(c.scoredAt).toISOString());
       await tx.query(
-        `UPDATE red_line_breaches b SET resolved_at = now()
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS c(scorecard, org_id, level, entity_id, period_start)
+        `UPDATE red_line_breaches b SET resolved_at = now(), resolved_scored_at = c.scored_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $13::timestamptz[])
+           AS c(scorecard, org_id, level, entity_id, period_start, scored_at)
          WHERE b.resolved_at IS NULL AND b.scorecard = c.scorecard AND b.org_id = c.org_id AND b.level = c.level
            AND b.entity_id = c.entity_id AND b.period_start = c.period_start
            AND (b.scorecard, b.org_id, b.level, b.entity_id, b.period_start, b.kpi, b.effect) NOT IN (
              SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[]))`,
-        [...keys, ...keys.map((k) => hits.map((h) => k[h.i])), hits.map((h) => h.kpi), hits.map((h) => h.effect)],
+        [
+          ...keys,
+          ...keys.map((k) => hits.map((h) => k[h.i])),
+          hits.map((h) => h.kpi),
+          hits.map((h) => h.effect),
+          scoredAt,
+        ],
       );
       if (hits.length > 0)
         await tx.query(
-          `INSERT INTO red_line_breaches (scorecard, org_id, level, entity_id, period_start, kpi, effect)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+          `INSERT INTO red_line_breaches (scorecard, org_id, level, entity_id, period_start, kpi, effect, opened_scored_at)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
+             $8::timestamptz[])
            ON CONFLICT DO NOTHING`,
-          [...keys.map((k) => hits.map((h) => k[h.i])), hits.map((h) => h.kpi), hits.map((h) => h.effect)],
+          [
+            ...keys.map((k) => hits.map((h) => k[h.i])),
+            hits.map((h) => h.kpi),
+            hits.map((h) => h.effect),
+            hits.map((h) => scoredAt[h.i]),
+          ],
         );
       if (outbox.updates !== undefined) await appendToFeed(tx, 'scorecard-updates', outbox.updates);
     });

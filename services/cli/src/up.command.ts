@@ -66,6 +66,7 @@ export function registerUpCommand(program: Command): void {
       `
 Configuration comes from the environment:
   DATABASE_URL            postgres://… (unset: an embedded Postgres, data under KPI_PULSE_DATA_DIR)
+  GRAFANA_DB_PASSWORD     lets Grafana's read-only role kpi_grafana sign in (the reporting schema only)
   KPI_PULSE_DATA_DIR      default .data
   PORT                    HTTP port, default 8080
   KPI_PULSE_DEFINITIONS   KPI definitions to load, default definitions/seed

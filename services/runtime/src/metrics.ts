@@ -88,6 +88,11 @@ export class PipelineMetrics implements RunnerMetrics {
     help: 'Scorecard sockets disconnected for leaving more than GATEWAY_SEND_BUFFER_BYTES unread',
     registers: [this.registry],
   });
+  readonly gatewaySockets = new Gauge({
+    name: 'kpi_gateway_sockets',
+    help: 'Scorecard sockets connected to this gateway',
+    registers: [this.registry],
+  });
   readonly endToEndSeconds = new Histogram({
     name: 'kpi_end_to_end_seconds',
     help: 'From durable acceptance at ingest to the scorecard update leaving the gateway',

@@ -60,6 +60,7 @@ export async function up(
     url: config.databaseUrl,
     dataDir: config.dataDir,
     port: config.embeddedPostgresPort,
+    ...(config.reportingPassword === undefined ? {} : { reportingPassword: config.reportingPassword }),
   }).catch((err: unknown) => {
     throw new StartupError(`database: ${errorMessage(err)}`);
   });

@@ -196,11 +196,13 @@ export class ScorecardGateway
   }
 
   handleConnection(socket: Socket): void {
+    this.metrics.gatewaySockets.inc();
     this.armExpiry(socket);
     this.sweep ??= setInterval(() => void this.sweepRevoked(), REVOCATION_SWEEP_MS).unref();
   }
 
   handleDisconnect(socket: Socket): void {
+    this.metrics.gatewaySockets.dec();
     clearTimeout((socket.data as Partial<SocketData>).expiry);
   }
 
