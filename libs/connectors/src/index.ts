@@ -14,3 +14,4 @@ export {
 export { CONNECTORS } from './connectors';
 export { majorUnits } from './minor-units';
 export { REPLAY_WINDOW_MS } from './verify';
+export { signAsVendor } from './sign';
