@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
 import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
+import { sendAsVendor } from '../../services/cli/src/simulate-webhooks';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { startTestApp } from '../support/test-app';
 import { bearer, tokenFor } from '../support/tokens';
@@ -311,5 +312,23 @@ describe('connectors: vendor webhooks as sources (real Nest app, real Postgres)'
     expect((await call('POST', `/v1/sources/${hubspot.source.id}/replay`, admin, { since: 'yesterday' })).status).toBe(
       400,
     );
+  });
+
+  it('simulate --as aircall sends the simulator’s calls as Aircall’s webhooks through the connector into the log', async () => {
+    const aircall = await create({ connector: 'aircall', name: 'Aircall', secret: 'aircall-token' });
+    // the app sees itself at PUBLIC_URL; the simulator posts to where it listens
+    const to = `${base}/v1/sources/aircall/${aircall.source.id}`;
+    const options = { orgs: 1, teamsPerOrg: 1, agentsPerTeam: 2, days: 1, start: '2026-11-02', seed: 3 };
+    const sent = await sendAsVendor(options, { as: 'aircall', to, secret: 'aircall-token', rate: 1000, count: 3 });
+    expect(sent).toBe(3);
+    const calls = (await logged()).filter((r) => r.event.source === `aircall/${aircall.source.id}`);
+    expect(calls).toHaveLength(3);
+    for (const call of calls) expect(call.event).toMatchObject({ type: 'call.ended', data: { orgId: 'O1' } });
+    const [payload] = await t.db.query<{ body: string }[]>(
+      `SELECT body FROM webhook_payloads WHERE source_id = $1 LIMIT 1`,
+      [aircall.source.id],
+    );
+    expect(payload?.body).toContain('"token":"***"');
+    expect(payload?.body).not.toContain('aircall-token');
   });
 });
