@@ -60,27 +60,14 @@ function envelopeOf(delivery: Delivery): Json | undefined {
 
 const ticketOf = (envelope: Json): string | undefined => idOf((envelope.detail as Json).id);
 
-// A comment the customer made (public, not by staff): a contact.
-const isCustomerComment = (envelope: Json): boolean => {
+// Who wrote a public comment: the customer (a contact) or staff (a reply); undefined for anything else.
+function publicCommentBy(envelope: Json): 'customer' | 'staff' | undefined {
   const comment = (envelope.event as Json).comment;
-  return (
-    envelope.type === 'zen:event-type:ticket.comment_added' &&
-    isObject(comment) &&
-    comment.is_public === true &&
-    isObject(comment.author) &&
-    comment.author.is_staff === false
-  );
-};
-const isAgentReply = (envelope: Json): boolean => {
-  const comment = (envelope.event as Json).comment;
-  return (
-    envelope.type === 'zen:event-type:ticket.comment_added' &&
-    isObject(comment) &&
-    comment.is_public === true &&
-    isObject(comment.author) &&
-    comment.author.is_staff === true
-  );
-};
+  if (envelope.type !== 'zen:event-type:ticket.comment_added' || !isObject(comment) || comment.is_public !== true)
+    return undefined;
+  if (!isObject(comment.author) || typeof comment.author.is_staff !== 'boolean') return undefined;
+  return comment.author.is_staff ? 'staff' : 'customer';
+}
 
 function map(delivery: Delivery, context: MappingContext): Mapped[] {
   const envelope = envelopeOf(delivery);
@@ -132,15 +119,16 @@ function map(delivery: Delivery, context: MappingContext): Mapped[] {
       ];
     }
     case 'zen:event-type:ticket.comment_added': {
-      if (!isAgentReply(envelope))
+      if (publicCommentBy(envelope) !== 'staff')
         return [ignored(`ticket ${ticketId}: a comment that is not an agent's public reply`)];
       // since the customer's last message: their latest comment before this reply, else the ticket's creation
-      const lastCustomer = earlier.filter((e) => isCustomerComment(e.envelope) && e.at <= at).at(-1)?.at ?? createdAt;
+      const lastCustomer =
+        earlier.filter((e) => publicCommentBy(e.envelope) === 'customer' && e.at <= at).at(-1)?.at ?? createdAt;
       if (lastCustomer === undefined)
         return [
           unmappable('missing_field', 'data.responseSeconds', `ticket ${ticketId}: detail.created_at is missing`, id),
         ];
-      const firstReply = !earlier.some((e) => isAgentReply(e.envelope) && e.at < at);
+      const firstReply = !earlier.some((e) => publicCommentBy(e.envelope) === 'staff' && e.at < at);
       const author =
         isObject(event.comment) && isObject(event.comment.author) ? idOf(event.comment.author.id) : undefined;
       return [
@@ -166,7 +154,10 @@ function map(delivery: Delivery, context: MappingContext): Mapped[] {
           unmappable('missing_field', 'data.resolutionSeconds', `ticket ${ticketId}: detail.created_at is missing`, id),
         ];
       // contacts: the customer's first message and each public comment of theirs the source received since
-      const contacts = Math.max(1, earlier.filter((e) => isCustomerComment(e.envelope) && e.at <= at).length);
+      const contacts = Math.max(
+        1,
+        earlier.filter((e) => publicCommentBy(e.envelope) === 'customer' && e.at <= at).length,
+      );
       return [
         eventOf(context, {
           id,

@@ -1,14 +1,7 @@
 import type { Command } from 'commander';
 import { parseDuration } from '#libs/definitions';
-import { mintToken, sharedSecret } from '#runtime/auth';
-import { ConfigError, loadConfig } from '#runtime/config';
+import { runningApi, type RunningApiOptions } from './running-api';
 import { UsageError } from './usage-error';
-
-interface ApiOptions {
-  url?: string;
-  token?: string;
-  org: string;
-}
 
 // `--since 2h` (that long ago) or `--since 2026-12-01T00:00:00+08:00`: the instant, or undefined.
 export function sinceOf(text: string, now: number): Date | undefined {
@@ -18,21 +11,8 @@ export function sinceOf(text: string, now: number): Date | undefined {
   return Number.isFinite(at) ? new Date(at) : undefined;
 }
 
-// The running KPI Pulse and an admin's token for it, as `alerts tail` finds them.
-async function apiOf(opts: ApiOptions): Promise<{ base: string; headers: Record<string, string> }> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message);
-    throw err;
-  }
-  const base = (opts.url ?? `http://localhost:${config.httpPort}`).replace(/\/+$/, '');
-  if (!URL.canParse(base)) throw new UsageError(`--url: expected http(s)://host:port, got "${base}"`);
-  const token =
-    opts.token ??
-    process.env.KPI_PULSE_TOKEN ??
-    (await mintToken(sharedSecret(config), `sources@${opts.org}`, { role: 'admin', org: opts.org }, '1h'));
+async function apiOf(opts: RunningApiOptions): Promise<{ base: string; headers: Record<string, string> }> {
+  const { base, token } = await runningApi(opts, 'sources', '1h');
   return { base, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } };
 }
 
@@ -81,7 +61,7 @@ Examples:
   npx kpi-pulse sources replay src_3f9a1c2b4d5e --since 24h
   npx kpi-pulse sources replay src_3f9a1c2b4d5e --since 2026-12-01T00:00:00+08:00`,
     )
-    .action(async (sourceId: string, opts: ApiOptions & { since: string }) => {
+    .action(async (sourceId: string, opts: RunningApiOptions & { since: string }) => {
       const since = sinceOf(opts.since, Date.now());
       if (since === undefined)
         throw new UsageError(
@@ -103,7 +83,7 @@ Examples:
     sources
       .command('list')
       .description("The org's sources; a connector's webhooks by outcome, its last delivery and last error."),
-  ).action(async (opts: ApiOptions) => {
+  ).action(async (opts: RunningApiOptions) => {
     const { base, headers } = await apiOf(opts);
     const listed = (await call(base, '/v1/sources', { headers })) as {
       id: string;
