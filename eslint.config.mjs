@@ -46,9 +46,9 @@ export default tseslint.config(
     },
   },
   {
-    // The domain (access, definitions, evaluation, events, indicators, scoring, simulator, time, event-log,
-    // pipeline) is framework-free and imports only the domain: NestJS, TypeORM, kafkajs and socket.io live
-    // in services/ and in the thin adapter libs.
+    // The domain (access, connectors, definitions, evaluation, events, indicators, notify, scoring,
+    // simulator, time, event-log, pipeline) is framework-free and imports only the domain: NestJS,
+    // TypeORM, kafkajs and socket.io live in services/ and in the thin adapter libs.
     files: ['libs/**/*.ts'],
     ignores: ['libs/postgres/**', 'libs/kafka/**'],
     rules: {

@@ -27,6 +27,8 @@ describe('import boundaries between libs and services (eslint.config.mjs)', () =
     ['libs/pipeline/src/x.ts', 'kafkajs'],
     ['libs/time/src/x.ts', '@nestjs/common'],
     ['libs/notify/src/x.ts', 'nodemailer'],
+    ['libs/connectors/src/x.ts', '#libs/postgres'],
+    ['libs/connectors/src/x.ts', '@nestjs/common'],
     ['libs/events/src/x.ts', 'typeorm/driver/postgres/PostgresConnectionOptions.js'],
     ['libs/pipeline/src/x.ts', '../../postgres/src/scorecards.repository'],
   ])('a domain lib (%s) may not import %s', async (file, from) => {

@@ -9,6 +9,7 @@ import type {
   Period,
   ScoredCard,
   SilenceRequest,
+  SourceListing,
   SubscriptionInput,
 } from './types';
 
@@ -110,6 +111,7 @@ export function entityPath(entity: string): string {
 
 export const api = {
   me: (): Promise<Me> => getJson<Me>('/v1/me'),
+  sources: (): Promise<SourceListing[]> => getJson<SourceListing[]>('/v1/sources'),
   scorecards: (entity: string, period: Period): Promise<ScoredCard[]> =>
     getJson<ScoredCard[]>(
       `/v1/scorecards/${entityPath(entity)}${period === 'live' ? '' : `?period=${entityPath(period)}`}`,

@@ -269,3 +269,16 @@ export interface SubscriptionInput {
   language?: 'zh' | 'en';
   quietHours?: QuietHours | null;
 }
+
+// GET /v1/sources (an admin's): a connector's webhooks by outcome, its last delivery and last error
+export interface SourceListing {
+  id: string;
+  uri: string;
+  name: string;
+  connector?: string;
+  webhooks?: {
+    outcomes: Partial<Record<'accepted' | 'duplicate' | 'rejected' | 'ignored' | 'refused', number>>;
+    lastDeliveryAt: string | null;
+    lastError: string | null;
+  };
+}

@@ -99,12 +99,28 @@ export { errorMessage, type RunnerLogger, type RunnerMetrics } from './ports';
 export { isTransient } from './transient-error';
 export {
   ACTIVE_CREDENTIALS,
+  addSigningSecret,
   authenticateSource,
   issueCredential,
+  WEBHOOK_OUTCOMES,
+  type ConnectorSettings,
   type Source,
   type SourceCredential,
   type SourceStore,
+  type WebhookOutcomeName,
+  type WebhookStats,
 } from './sources';
+export {
+  mapPayload,
+  receiveWebhook,
+  replayWebhooks,
+  type IngestPath,
+  type WebhookDeps,
+  type WebhookPayload,
+  type WebhookPayloadStore,
+  type WebhookRefusal,
+  type WebhookResult,
+} from './webhooks';
 export { RosterCache, ROSTER_TTL_MS, type RosterStore } from './roster-cache';
 export { followPublished, type PublishedVersions } from './follow-published';
 export { RosterHistory, type MembershipStore, type TeamRoster } from './roster-history';

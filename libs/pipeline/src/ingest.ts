@@ -8,6 +8,7 @@ import {
 } from '#libs/definitions';
 import { orderingKey, type AppendOutcome, type LogRecord } from '#libs/event-log';
 import { unknownMembersOf, type RosterSnapshot } from '#libs/access';
+import type { MappingProblem } from '#libs/connectors';
 import { storableText, type CanonicalEvent } from '#libs/events';
 import type { Source } from './sources';
 
@@ -45,7 +46,7 @@ export interface Rejection {
   source?: string;
   eventId?: string;
   field: string;
-  code: RejectionCode | SourceRefusal | RosterRefusal | ScoringFailure | IngestLimit;
+  code: RejectionCode | SourceRefusal | RosterRefusal | ScoringFailure | IngestLimit | MappingProblem;
   reason: string;
   payload: string;
 }
@@ -176,11 +177,16 @@ const WALL_CLOCK: ReceiverClock = { now: () => Date.now(), toleranceMs: DEFAULT_
 // checkEvent: the contract and what the log can store, a time not too far ahead of the wall clock, the
 // org and its currency, a manual score's scale and reviewers; then the source and the roster), and
 // commit the good ones to the log and the bad ones to the dead letters in one transaction. Resolves
-// only once that is durable: only then may the caller acknowledge.
-export async function ingest(items: readonly unknown[], deps: IngestDeps): Promise<IngestOutcome[]> {
+// only once that is durable: only then may the caller acknowledge. `refused`: dead letters found before
+// the event check (a webhook's item no mapping could make an event of), kept in the same transaction.
+export async function ingest(
+  items: readonly unknown[],
+  deps: IngestDeps,
+  refused: readonly Rejection[] = [],
+): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = new Array<IngestOutcome>(items.length);
   const good: { index: number; event: CanonicalEvent }[] = [];
-  const bad: Rejection[] = [];
+  const bad: Rejection[] = [...refused];
   const limits = deps.limits ?? DEFAULT_INGEST_LIMITS;
 
   const time = deps.time ?? WALL_CLOCK;

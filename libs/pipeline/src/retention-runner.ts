@@ -1,8 +1,8 @@
 import { errorMessage, sleep, type LabelledCounter, type RunnerLogger } from './ports';
 
 // What retention prunes (docs/retention.md): the event log, the dead letters, the Postgres feed, the
-// history of indicator values and of scorecards, resolved red-line breaches, and sent (or failed) alert
-// deliveries.
+// history of indicator values and of scorecards, resolved red-line breaches, sent (or failed) alert
+// deliveries, and the webhooks connector sources received.
 export const RETENTION_TARGETS = [
   'event-log',
   'dead-letters',
@@ -11,6 +11,7 @@ export const RETENTION_TARGETS = [
   'scorecard-history',
   'breaches',
   'deliveries',
+  'webhook-payloads',
 ] as const;
 export type RetentionTarget = (typeof RETENTION_TARGETS)[number];
 

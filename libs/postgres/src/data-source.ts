@@ -22,6 +22,7 @@ import { ParkedJourneys1763887700000 } from './migrations/1763887700000-parked-j
 import { ParkedValues1763887800000 } from './migrations/1763887800000-parked-values';
 import { PeriodClose1763887900000 } from './migrations/1763887900000-period-close';
 import { REPORTING_ROLE, Reporting1763888000000 } from './migrations/1763888000000-reporting';
+import { Connectors1763888100000 } from './migrations/1763888100000-connectors';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   ParkedValues1763887800000,
   PeriodClose1763887900000,
   Reporting1763888000000,
+  Connectors1763888100000,
 ];
 
 export interface PostgresOptions {

@@ -9,7 +9,8 @@ export { RevokedTokensRepository, type Revocation } from './revoked-tokens.repos
 export { ScorecardsRepository, type HistoryPoint, type StoredCard } from './scorecards.repository';
 export { DefinitionVersionsRepository, type DefinitionVersion } from './definition-versions.repository';
 export { appendToFeed, PostgresFeedTransport } from './postgres-feed';
-export { SourcesRepository } from './sources.repository';
+export { newSourceId, SourcesRepository } from './sources.repository';
+export { WebhookPayloadsRepository } from './webhook-payloads.repository';
 export { AlertsRepository } from './alerts.repository';
 export { RetentionRepository } from './retention.repository';
 export {

@@ -71,6 +71,13 @@ export class RetentionRepository implements RetentionStore {
              SELECT id FROM red_line_breaches WHERE resolved_at < $1 ORDER BY resolved_at LIMIT $2))`,
           [before, limit],
         );
+      case 'webhook-payloads':
+        // a replay reaches back this far, and a mapping's history (docs/connectors.md)
+        return this.deleted(
+          `DELETE FROM webhook_payloads WHERE id = ANY(ARRAY(
+             SELECT id FROM webhook_payloads WHERE received_at < $1 ORDER BY received_at LIMIT $2))`,
+          [before, limit],
+        );
       case 'deliveries':
         // delivered and failed alert deliveries, by their last change; a pending one never
         return this.deleted(

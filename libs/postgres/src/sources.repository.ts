@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { Source, SourceCredential, SourceStore } from '#libs/pipeline';
+import { isConnectorName } from '#libs/connectors';
+import {
+  WEBHOOK_OUTCOMES,
+  type ConnectorSettings,
+  type Source,
+  type SourceCredential,
+  type SourceStore,
+  type WebhookOutcomeName,
+  type WebhookStats,
+} from '#libs/pipeline';
 
 interface SourceRow {
   id: string;
@@ -8,39 +17,62 @@ interface SourceRow {
   uri: string;
   name: string;
   event_types: string[];
+  connector: string | null;
+  settings: ConnectorSettings;
 }
 
-const toSource = (r: SourceRow): Source => ({
-  id: r.id,
-  orgId: r.org_id,
-  uri: r.uri,
-  name: r.name,
-  eventTypes: r.event_types,
+interface StatsRow {
+  outcomes: WebhookStats['outcomes'];
+  last_delivery_at: Date | null;
+  last_error: string | null;
+  last_error_at: Date | null;
+}
+
+function toSource(r: SourceRow): Source {
+  const source: Source = { id: r.id, orgId: r.org_id, uri: r.uri, name: r.name, eventTypes: r.event_types };
+  if (r.connector !== null && isConnectorName(r.connector)) {
+    source.connector = r.connector;
+    source.settings = r.settings;
+  }
+  return source;
+}
+
+const toStats = (r: StatsRow): WebhookStats => ({
+  outcomes: r.outcomes,
+  lastDeliveryAt: r.last_delivery_at?.toISOString() ?? null,
+  lastError: r.last_error,
+  lastErrorAt: r.last_error_at?.toISOString() ?? null,
 });
 
-// Sources and their write credentials (only the secrets' hashes).
+export const newSourceId = (): string => `src_${randomBytes(6).toString('hex')}`;
+
+// Sources and their write credentials (only the secrets' hashes; a connector's signing secrets as given,
+// never returned), and what each connector source's webhooks came to.
 export class SourcesRepository implements SourceStore {
   constructor(private readonly db: DataSource) {}
 
-  // undefined: the uri is taken (by this org or another)
-  async create(source: Omit<Source, 'id'> & { createdBy: string }): Promise<Source | undefined> {
+  // undefined: the uri is taken (by this org or another). `id`: a connector source's, whose uri names it.
+  async create(source: Omit<Source, 'id'> & { id?: string; createdBy: string }): Promise<Source | undefined> {
     const rows = await this.db.query<SourceRow[]>(
-      `INSERT INTO sources (id, org_id, uri, name, event_types, created_by) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO sources (id, org_id, uri, name, event_types, created_by, connector, settings)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (uri) DO NOTHING RETURNING *`,
       [
-        `src_${randomBytes(6).toString('hex')}`,
+        source.id ?? newSourceId(),
         source.orgId,
         source.uri,
         source.name,
         source.eventTypes,
         source.createdBy,
+        source.connector ?? null,
+        source.settings ?? {},
       ],
     );
     return rows[0] === undefined ? undefined : toSource(rows[0]);
   }
 
-  async ofOrg(orgId: string): Promise<(Source & { credentials: SourceCredential[] })[]> {
-    const rows = await this.db.query<(SourceRow & { credentials: SourceCredential[] })[]>(
+  async ofOrg(orgId: string): Promise<(Source & { credentials: SourceCredential[]; webhooks?: WebhookStats })[]> {
+    const rows = await this.db.query<(SourceRow & StatsRow & { credentials: SourceCredential[] })[]>(
       `SELECT s.*, coalesce(json_agg(json_build_object('id', c.id, 'createdAt', c.created_at, 'createdBy', c.created_by,
                 'lastUsedAt', c.last_used_at, 'revokedAt', c.revoked_at) ORDER BY c.created_at)
                 FILTER (WHERE c.id IS NOT NULL), '[]') AS credentials
@@ -48,7 +80,55 @@ export class SourcesRepository implements SourceStore {
        WHERE s.org_id = $1 GROUP BY s.id ORDER BY s.uri`,
       [orgId],
     );
-    return rows.map((r) => ({ ...toSource(r), credentials: r.credentials }));
+    return rows.map((r) => {
+      const source = toSource(r);
+      return source.connector === undefined
+        ? { ...source, credentials: r.credentials }
+        : { ...source, credentials: r.credentials, webhooks: toStats(r) };
+    });
+  }
+
+  // Every connector source's webhook counts, for /metrics.
+  async webhookStats(): Promise<{ source: string; connector: string; stats: WebhookStats }[]> {
+    const rows = await this.db.query<(StatsRow & { uri: string; connector: string })[]>(
+      `SELECT uri, connector, outcomes, last_delivery_at, last_error, last_error_at FROM sources WHERE connector IS NOT NULL`,
+    );
+    return rows.map((r) => ({ source: r.uri, connector: r.connector, stats: toStats(r) }));
+  }
+
+  async connectorSource(id: string): Promise<{ source: Source; secrets: string[] } | undefined> {
+    const [row] = await this.db.query<(SourceRow & { secrets: string[] })[]>(
+      `SELECT s.*, coalesce(array_agg(c.signing_secret) FILTER (WHERE c.signing_secret IS NOT NULL
+                AND c.revoked_at IS NULL), '{}') AS secrets
+       FROM sources s LEFT JOIN source_credentials c ON c.source_id = s.id
+       WHERE s.id = $1 AND s.connector IS NOT NULL GROUP BY s.id`,
+      [id],
+    );
+    return row === undefined ? undefined : { source: toSource(row), secrets: row.secrets };
+  }
+
+  // One UPDATE of the source's row: counts added, the last delivery now, the error (if any) kept.
+  async recordWebhook(
+    sourceId: string,
+    counts: Partial<Record<WebhookOutcomeName, number>>,
+    error?: string,
+  ): Promise<void> {
+    const added = WEBHOOK_OUTCOMES.map((name) => counts[name] ?? 0);
+    const sums = WEBHOOK_OUTCOMES.map(
+      (name, i) => `'${name}', coalesce((outcomes ->> '${name}')::bigint, 0) + $${i + 2}`,
+    );
+    await this.db.query(
+      `UPDATE sources SET outcomes = jsonb_build_object(${sums.join(', ')}), last_delivery_at = now(),
+         last_error = coalesce($7, last_error),
+         last_error_at = CASE WHEN $7::text IS NULL THEN last_error_at ELSE now() END
+       WHERE id = $1`,
+      [sourceId, ...added, error ?? null],
+    );
+  }
+
+  // a connector source's settings, replaced
+  async updateSettings(id: string, settings: ConnectorSettings): Promise<void> {
+    await this.db.query(`UPDATE sources SET settings = $2 WHERE id = $1 AND connector IS NOT NULL`, [id, settings]);
   }
 
   async get(id: string): Promise<Source | undefined> {
@@ -69,7 +149,7 @@ export class SourcesRepository implements SourceStore {
       // a WITH around the UPDATE: TypeORM answers an UPDATE with [rows, count], a SELECT with rows
       `WITH used AS (
          UPDATE source_credentials c SET last_used_at = now()
-         FROM sources s WHERE c.id = $1 AND s.id = c.source_id
+         FROM sources s WHERE c.id = $1 AND s.id = c.source_id AND c.secret_hash IS NOT NULL
            AND (c.last_used_at IS NULL OR c.last_used_at < now() - interval '1 minute')
          RETURNING s.*, c.secret_hash, c.revoked_at IS NOT NULL AS revoked)
        SELECT * FROM used`,
@@ -80,7 +160,7 @@ export class SourcesRepository implements SourceStore {
       (
         await this.db.query<(SourceRow & { secret_hash: string; revoked: boolean })[]>(
           `SELECT s.*, c.secret_hash, c.revoked_at IS NOT NULL AS revoked
-           FROM source_credentials c JOIN sources s ON s.id = c.source_id WHERE c.id = $1`,
+           FROM source_credentials c JOIN sources s ON s.id = c.source_id WHERE c.id = $1 AND c.secret_hash IS NOT NULL`,
           [credentialId],
         )
       )[0];
@@ -92,7 +172,7 @@ export class SourcesRepository implements SourceStore {
   // Under the source's row lock, so two requests cannot both pass the limit.
   async addCredential(
     sourceId: string,
-    credential: { id: string; secretHash: string; createdBy: string },
+    credential: { id: string; createdBy: string } & ({ secretHash: string } | { signingSecret: string }),
     limit: number,
   ): Promise<'added' | 'limit' | 'no-source'> {
     return this.db.transaction(async (tx) => {
@@ -104,8 +184,14 @@ export class SourcesRepository implements SourceStore {
       );
       if (active >= limit) return 'limit';
       await tx.query(
-        `INSERT INTO source_credentials (id, source_id, secret_hash, created_by) VALUES ($1, $2, $3, $4)`,
-        [credential.id, sourceId, credential.secretHash, credential.createdBy],
+        `INSERT INTO source_credentials (id, source_id, secret_hash, signing_secret, created_by) VALUES ($1, $2, $3, $4, $5)`,
+        [
+          credential.id,
+          sourceId,
+          'secretHash' in credential ? credential.secretHash : null,
+          'signingSecret' in credential ? credential.signingSecret : null,
+          credential.createdBy,
+        ],
       );
       return 'added';
     });

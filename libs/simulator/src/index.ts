@@ -9,3 +9,4 @@ export type { Mistake } from './invalid-event';
 export { INDUSTRIES, SOURCES, TICKET_CHANNELS } from './vocabulary';
 export type { Industry, SimulatedSource, TicketChannel } from './vocabulary';
 export { manualIndicatorSpecs } from './manual-specs';
+export { vendorWebhooks, type VendorWebhook } from './vendor-webhooks';

@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
-import { mintToken, sharedSecret } from '#runtime/auth';
-import { ConfigError, loadConfig } from '#runtime/config';
+import { runningApi, type RunningApiOptions } from './running-api';
 import { UsageError } from './usage-error';
 
-interface TailOptions {
-  url?: string;
-  token?: string;
-  org: string;
+interface TailOptions extends RunningApiOptions {
   status?: string;
   interval: string;
   once?: boolean;
@@ -61,24 +57,12 @@ Examples:
   npx kpi-pulse alerts tail --status failed --once`,
     )
     .action(async (opts: TailOptions) => {
-      let config;
-      try {
-        config = loadConfig();
-      } catch (err) {
-        if (err instanceof ConfigError) throw new UsageError(err.message);
-        throw err;
-      }
       const interval = Number(opts.interval);
       if (!Number.isInteger(interval) || interval < 100)
         throw new UsageError(`--interval: expected at least 100 ms, got "${opts.interval}"`);
       if (opts.status !== undefined && !['pending', 'delivered', 'failed'].includes(opts.status))
         throw new UsageError(`--status: expected pending, delivered or failed, got "${opts.status}"`);
-      const base = (opts.url ?? `http://localhost:${config.httpPort}`).replace(/\/+$/, '');
-      if (!URL.canParse(base)) throw new UsageError(`--url: expected http(s)://host:port, got "${base}"`);
-      const token =
-        opts.token ??
-        process.env.KPI_PULSE_TOKEN ??
-        (await mintToken(sharedSecret(config), `alerts-tail@${opts.org}`, { role: 'admin', org: opts.org }, '12h'));
+      const { base, token } = await runningApi(opts, 'alerts-tail', '12h');
       const query = opts.status === undefined ? '' : `&status=${opts.status}`;
       const printed = new Set<string>(); // id and status: a delivery is printed again when its status changes
       for (;;) {

@@ -4,6 +4,7 @@ import { registerCloseCommand } from './close.command';
 import { registerDefinitionsCommand } from './definitions-validate.command';
 import { registerEvaluateCommand } from './evaluate.command';
 import { registerSimulateCommand } from './simulate.command';
+import { registerSourcesCommand } from './sources.command';
 import { registerTokenCommand } from './token.command';
 import { registerUpCommand } from './up.command';
 import { UsageError } from './usage-error';
@@ -21,6 +22,7 @@ registerSimulateCommand(program);
 registerUpCommand(program);
 registerTokenCommand(program);
 registerAlertsCommand(program);
+registerSourcesCommand(program);
 
 function fail(message: string): void {
   process.stderr.write(`kpi-pulse: ${message}\n`);

@@ -18,7 +18,9 @@ import {
   SimulationOptionsError,
 } from '#libs/simulator';
 import { errorMessage } from '#libs/pipeline';
+import { CONNECTOR_NAMES } from '#libs/connectors';
 import { createProgressBar } from './progress-bar';
+import { sendAsVendor } from './simulate-webhooks';
 import { UsageError } from './usage-error';
 
 interface SimulateCliOptions {
@@ -39,6 +41,11 @@ interface SimulateCliOptions {
   reviewers?: string[];
   out?: string;
   progress?: boolean;
+  as?: string;
+  to?: string;
+  secret?: string;
+  rate: string;
+  count?: string;
 }
 
 // Lines are joined into chunks of about this many characters before a write: one syscall per
@@ -241,6 +248,11 @@ export function registerSimulateCommand(program: Command): void {
     .option('--out <file>', "write to a file instead of stdout ('-' = stdout)")
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
     .option('--no-progress', 'never show the progress bar')
+    .option('--as <connector>', `send the events as a vendor's signed webhooks: ${CONNECTOR_NAMES.join(', ')}`)
+    .option('--to <url>', 'with --as: the connector source URL (POST /v1/sources answers it)')
+    .option('--secret <secret>', 'with --as: the secret the connector source was registered with')
+    .option('--rate <n>', 'with --as: events per second, stamped with the current time', '5')
+    .option('--count <n>', 'with --as: stop after this many events')
     .addHelpText(
       'after',
       `
@@ -251,10 +263,28 @@ be rejected by ingestion. Exit 0 on success, 2 on invalid options.
 Examples:
   kpi-pulse simulate --orgs 1 --teams 5 --agents 10 --days 30 --seed 42 > events.jsonl
   kpi-pulse simulate --days 7 --time-zone America/New_York --duplicates 0.01 --late 0.005 --invalid 0.002 --out events.jsonl
-  kpi-pulse simulate --definitions definitions/seed --manual-cadence month --out events.jsonl`,
+  kpi-pulse simulate --definitions definitions/seed --manual-cadence month --out events.jsonl
+  kpi-pulse simulate --as stripe --to http://localhost:8080/v1/sources/stripe/src_3f9a1c2b4d5e --secret whsec_… --start $(date +%F)
+
+With --as, nothing is written to stdout: the events the vendor sends (Stripe: invoices, payments and
+refunds; HubSpot, Salesforce, Pipedrive: deals; Zendesk, Freshdesk: tickets; Aircall, Twilio: calls) go
+to the connector as its signed webhooks, one line per answer on stderr (docs/connectors.md).`,
     )
     .action(async (opts: SimulateCliOptions) => {
       const options = toSimulationOptions(opts);
+      if (opts.as !== undefined) {
+        if (opts.to === undefined || opts.secret === undefined)
+          throw new UsageError('--as: give the connector source with --to <url> and --secret <secret>');
+        const sent = await sendAsVendor(options, {
+          as: opts.as,
+          to: opts.to,
+          secret: opts.secret,
+          rate: positiveInteger('--rate', opts.rate),
+          count: opts.count === undefined ? undefined : positiveInteger('--count', opts.count),
+        });
+        process.stderr.write(`${plural(sent, 'event')} sent as ${opts.as} webhooks\n`);
+        return;
+      }
       let lines: Iterable<SimulatedLine>;
       let total: number;
       try {

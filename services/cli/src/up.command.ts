@@ -86,8 +86,9 @@ Configuration comes from the environment:
   AUTH_JWKS_URL           an OIDC issuer's keys instead (with AUTH_ISSUER, AUTH_AUDIENCE)
   KPI_RETAIN_EVENTS       how long read events stay in the log, default 1h (also KPI_RETAIN_DEAD_LETTERS,
                           KPI_RETAIN_FEED, KPI_RETAIN_HISTORY, KPI_HISTORY_STEP, KPI_RETAIN_BREACHES,
-                          KPI_RETAIN_DELIVERIES: docs/retention.md)
-  KPI_PULSE_PUBLIC_URL    the page's address as alert receivers reach it, default http://localhost:$PORT
+                          KPI_RETAIN_DELIVERIES, KPI_RETAIN_WEBHOOKS: docs/retention.md)
+  KPI_PULSE_PUBLIC_URL    the page's address as alert receivers and vendors reach it (connectors' URLs, which
+                          HubSpot and Twilio sign), default http://localhost:$PORT
   SMTP_URL                smtp://user:password@host:587 (or SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD),
                           with SMTP_FROM: the server alert emails go through (docs/alerts.md)
   ALERTS_POLL_MS          between passes over alert groups and deliveries due, default 1000

@@ -4,7 +4,6 @@ import {
   Controller,
   HttpCode,
   Inject,
-  Logger,
   PayloadTooLargeException,
   Post,
   Req,
@@ -24,33 +23,14 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { DefinitionSet } from '#libs/definitions';
-import {
-  authenticateSource,
-  errorMessage,
-  ingest,
-  type IngestOutcome,
-  type IngestStore,
-  type RosterCache,
-  type SourceStore,
-} from '#libs/pipeline';
-import type { RosterRepository } from '#libs/postgres';
+import { authenticateSource, type IngestOutcome, type SourceStore } from '#libs/pipeline';
 import { bearerOf } from '#runtime/auth';
+import type { Intake } from '#runtime/intake';
 import type { PipelineMetrics } from '#runtime/metrics';
 import type { RuntimeConfig } from '#runtime/config';
 import { EVENT_MEDIA_TYPES, MAX_BODY_NESTING, readEventBody } from './event-body';
 import { CanonicalEventSchema, HttpErrorSchema, IngestOutcomeSchema, IngestResponseSchema } from './ingest.schemas';
-import {
-  CLOCK,
-  CONFIG,
-  DEFINITIONS,
-  INGEST_STORE,
-  METRICS,
-  ROSTER,
-  ROSTER_CACHE,
-  SOURCES,
-  type Clock,
-} from '#runtime/tokens';
+import { CONFIG, INTAKE, METRICS, SOURCES } from '#runtime/tokens';
 
 export interface IngestResponse {
   accepted: number;
@@ -68,14 +48,10 @@ export interface IngestResponse {
 @Controller('v1/events')
 export class IngestController {
   constructor(
-    @Inject(INGEST_STORE) private readonly store: IngestStore,
-    @Inject(DEFINITIONS) private readonly definitions: DefinitionSet,
+    @Inject(INTAKE) private readonly intake: Intake,
     @Inject(METRICS) private readonly metrics: PipelineMetrics,
     @Inject(SOURCES) private readonly sources: SourceStore,
     @Inject(CONFIG) private readonly config: RuntimeConfig,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ROSTER_CACHE) private readonly rosters: RosterCache,
-    @Inject(ROSTER) private readonly roster: RosterRepository,
   ) {}
 
   @Post()
@@ -148,37 +124,11 @@ export class IngestController {
       this.metrics.ingestRefused.inc();
       throw new UnauthorizedException('unauthorized: a valid source token is required (Authorization: Bearer kps_…)');
     }
-    const { maxEvents, maxEventBytes, maxDeadLetters } = this.config.ingest;
-    const read = readEventBody(req.headers['content-type'], body, maxEvents);
+    const read = readEventBody(req.headers['content-type'], body, this.config.ingest.maxEvents);
     if (!read.ok) throw REFUSALS[read.status](read.message);
-    const { items } = read;
-    const requestId = String(res.locals['requestId'] ?? '');
     // nothing acknowledged: the sender posts again, and a repeat of an accepted event counts once
-    const results = await this.rosters
-      .of(source.orgId)
-      .then((snapshot) =>
-        ingest(items, {
-          store: this.store,
-          definitions: this.definitions,
-          source,
-          time: { now: () => this.clock.now(), toleranceMs: this.config.eventTimeToleranceMs },
-          limits: { maxEventBytes, maxDeadLetters },
-          roster: {
-            snapshot,
-            unknown: {
-              // a count for operators, after the events are committed: its failure is logged, not answered
-              record: async (orgId, seen) => {
-                for (const s of seen) this.metrics.unknownMembers.inc({ org: orgId, kind: s.kind }, s.events);
-                await this.roster
-                  .recordUnknown(orgId, seen)
-                  .catch((err: unknown) =>
-                    log.warn({ msg: `unknown members not counted: ${errorMessage(err)}`, orgId, requestId }),
-                  );
-              },
-            },
-          },
-        }),
-      )
+    const results = await this.intake
+      .take(read.items, source, String(res.locals['requestId'] ?? ''))
       .catch((err: unknown) => {
         throw new ServiceUnavailableException(
           'the event log did not take the events, nothing was kept: post them again',
@@ -194,19 +144,9 @@ export class IngestController {
       rejected: count('rejected'),
       results,
     };
-    this.metrics.eventsIn.inc(items.length);
-    for (const outcome of ['accepted', 'duplicate', 'rejected'] as const) {
-      const n = count(outcome);
-      this.metrics.eventsByOutcome.inc({ outcome }, n);
-      this.metrics.eventsBySource.inc({ source: source.uri, outcome }, n);
-    }
-    for (const r of results)
-      if (r.code !== undefined) this.metrics.rejectedByCode.inc({ stage: 'ingest', code: r.code });
     return response;
   }
 }
-
-const log = new Logger('ingest');
 
 const REFUSALS = {
   400: (message: string) => new BadRequestException(message),

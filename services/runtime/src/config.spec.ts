@@ -38,6 +38,7 @@ describe('runtime configuration from the environment', () => {
         historyStepMs: 3_600_000,
         breachesMs: 2_592_000_000,
         deliveriesMs: 2_592_000_000,
+        webhooksMs: 2_592_000_000,
         everyMs: 300_000,
         batchSize: 5000,
       },

@@ -65,6 +65,7 @@ export interface RetentionConfig {
   historyStepMs: number; // …then one per step (and each value's or card's latest, forever)
   breachesMs: number | undefined; // resolved red-line breaches
   deliveriesMs: number | undefined; // alert deliveries delivered or failed (never a pending one)
+  webhooksMs: number | undefined; // webhooks connector sources received (replays and mapping history)
   everyMs: number; // between pruning passes
   batchSize: number; // rows per delete
 }
@@ -209,6 +210,7 @@ function retention(env: Env): RetentionConfig {
     historyStepMs: span(env, 'KPI_HISTORY_STEP', '1h'),
     breachesMs: keep(env, 'KPI_RETAIN_BREACHES', '30d'),
     deliveriesMs: keep(env, 'KPI_RETAIN_DELIVERIES', '30d'),
+    webhooksMs: keep(env, 'KPI_RETAIN_WEBHOOKS', '30d'),
     everyMs: span(env, 'KPI_RETENTION_EVERY', '5m'),
     batchSize: integer(env, 'KPI_RETENTION_BATCH', 5000),
   };

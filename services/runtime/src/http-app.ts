@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, raw, text } from 'express';
 import type { DynamicModule, Type } from '@nestjs/common';
+import { CONNECTOR_NAMES } from '#libs/connectors';
 import type { RuntimeConfig } from './config';
 import { bodyErrors, LoggedExceptions, requestIds } from './http-errors';
 import { SecureIoAdapter, securityHeaders } from './http-security';
@@ -14,6 +15,7 @@ import { CONFIG } from './tokens';
 // Request size limits: a JSON body up to 10 MiB (events: INGEST_MAX_REQUEST_BYTES, read by ingest itself).
 export const BODY_LIMIT = '10mb';
 export const CSV_LIMIT = '2mb'; // a roster as CSV (PUT /v1/roster)
+export const WEBHOOK_LIMIT = '1mb'; // a vendor's webhook (docs/connectors.md): HubSpot's batches of 100 are far below
 const KEEP_ALIVE_MS = 65_000;
 
 export async function createHttpApp(
@@ -34,6 +36,11 @@ export async function createHttpApp(
   app.useWebSocketAdapter(new SecureIoAdapter(app, allowedOrigins));
   // events are read as bytes, whatever their Content-Type: ingest answers each kind of bad body itself
   app.use('/v1/events', raw({ type: () => true, limit: ingest.maxRequestBytes }));
+  // a connector's webhook too: its signature is over the exact bytes (JSON, or Twilio's form)
+  app.use(
+    CONNECTOR_NAMES.map((name) => `/v1/sources/${name}`),
+    raw({ type: () => true, limit: WEBHOOK_LIMIT }),
+  );
   app.use(json({ limit: BODY_LIMIT, type: ['application/json'] }));
   app.use(text({ limit: BODY_LIMIT, type: ['application/yaml', 'text/yaml'] }));
   app.use(text({ limit: CSV_LIMIT, type: ['text/csv'] }));
@@ -66,6 +73,16 @@ export function serveOpenApi(app: NestExpressApplication): void {
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', description: "a source's write credential (POST /v1/sources)" },
       'source-token',
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Stripe-Signature',
+        description:
+          "a connector's webhook is signed the vendor's way, by the vendor: Stripe-Signature, X-HubSpot-Signature-v3, X-Zendesk-Webhook-Signature, X-Twilio-Signature, X-KPI-Pulse-Signature (a Salesforce relay), Basic credentials (Pipedrive, Freshdesk) or Aircall's token in the body (docs/connectors.md)",
+      },
+      'vendor-signature',
     )
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi));

@@ -26,6 +26,24 @@ export class PipelineMetrics implements RunnerMetrics {
     help: 'Ingest requests refused without a valid source token (401): nothing taken',
     registers: [this.registry],
   });
+  readonly webhooks = new Counter({
+    name: 'kpi_connector_webhook_items_total',
+    help: "Connector webhooks' items by source, connector and outcome: accepted, duplicate, rejected (dead letters), ignored (no KPI meaning), refused (401, the whole webhook)",
+    labelNames: ['source', 'connector', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly webhooksRefused = new Counter({
+    name: 'kpi_connector_refused_total',
+    help: 'Connector webhooks refused (401) by connector and reason: unknown_source, missing_signature, malformed_signature, stale_timestamp, bad_signature',
+    labelNames: ['connector', 'reason'],
+    registers: [this.registry],
+  });
+  readonly webhookLastDelivery = new Gauge({
+    name: 'kpi_connector_last_delivery_timestamp_seconds',
+    help: "When a connector source's last webhook arrived (unix seconds), refused ones included",
+    labelNames: ['source', 'connector'],
+    registers: [this.registry],
+  });
   readonly unknownMembers = new Counter({
     name: 'kpi_roster_unknown_member_events_total',
     help: 'Events accepted at ingest naming an agent or team the roster of record does not know (they grant nobody access)',
@@ -101,7 +119,7 @@ export class PipelineMetrics implements RunnerMetrics {
   });
   readonly retentionPrunedRows = new Counter({
     name: 'kpi_retention_pruned_rows_total',
-    help: 'Rows deleted by retention, by table (event-log, dead-letters, feed, indicator-history, scorecard-history, breaches, deliveries)',
+    help: 'Rows deleted by retention, by table (event-log, dead-letters, feed, indicator-history, scorecard-history, breaches, deliveries, webhook-payloads)',
     labelNames: ['table'],
     registers: [this.registry],
   });

@@ -76,5 +76,7 @@ function keptFor(target: RetentionTarget, config: RetentionConfig): number | und
       return config.breachesMs;
     case 'deliveries':
       return config.deliveriesMs;
+    case 'webhook-payloads':
+      return config.webhooksMs;
   }
 }

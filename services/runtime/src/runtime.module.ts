@@ -26,11 +26,13 @@ import {
   RosterRepository,
   ScorecardsRepository,
   SourcesRepository,
+  WebhookPayloadsRepository,
 } from '#libs/postgres';
 import { formatLocal } from '#libs/time';
 import type { RuntimeConfig } from './config';
 import type { Database } from './database';
 import { HealthController } from './health.controller';
+import { Intake } from './intake';
 import { PipelineMetrics } from './metrics';
 import {
   ALERT_LIST,
@@ -44,6 +46,7 @@ import {
   DELIVERY_OUTBOX,
   INDICATOR_STORE,
   INGEST_STORE,
+  INTAKE,
   LOG_HEALTH,
   METRICS,
   PERIOD_CLOSE,
@@ -56,6 +59,7 @@ import {
   SCORECARDS,
   SOURCES,
   TRANSPORT,
+  WEBHOOK_PAYLOADS,
   type Clock,
   type LogHealth,
   type OpenProcessorSource,
@@ -123,15 +127,22 @@ export class RuntimeModule implements OnApplicationShutdown {
             },
           }
         : { check: async () => ({ kafka: { brokers: (await kafka.describe()).brokers } }) };
+    const metrics = new PipelineMetrics();
+    const ingestStore = new PostgresIngestStore(database.db, kafka?.sink);
+    const rosterCache = new RosterCache(roster, rosterDay);
     const providers = [
       { provide: CONFIG, useValue: config },
       { provide: DATABASE, useValue: database },
       { provide: DEFINITIONS, useValue: definitions },
       { provide: REGISTRY, useValue: new DefinitionsRegistry(definitions, published) },
-      { provide: METRICS, useValue: new PipelineMetrics() },
+      { provide: METRICS, useValue: metrics },
       { provide: CLOCK, useValue: clock },
       { provide: TRANSPORT, useValue: options.transport ?? new InProcessTransport() },
-      { provide: INGEST_STORE, useValue: new PostgresIngestStore(database.db, kafka?.sink) },
+      { provide: INGEST_STORE, useValue: ingestStore },
+      {
+        provide: INTAKE,
+        useValue: new Intake(ingestStore, definitions, metrics, config, clock, rosterCache, roster),
+      },
       { provide: REJECTIONS, useValue: kafka === undefined ? rejected : deadLetters(rejected, kafka) },
       { provide: PROCESSOR_SOURCE, useValue: openSource },
       { provide: LOG_HEALTH, useValue: logHealth },
@@ -139,8 +150,9 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: SCORECARDS, useValue: new ScorecardsRepository(database.db) },
       { provide: PERIOD_CLOSE, useValue: new PeriodCloseRepository(database.db) },
       { provide: ROSTER, useValue: roster },
-      { provide: ROSTER_CACHE, useValue: new RosterCache(roster, rosterDay) },
+      { provide: ROSTER_CACHE, useValue: rosterCache },
       { provide: SOURCES, useValue: new SourcesRepository(database.db) },
+      { provide: WEBHOOK_PAYLOADS, useValue: new WebhookPayloadsRepository(database.db) },
       { provide: DEFINITION_VERSIONS, useValue: new DefinitionVersionsRepository(database.db) },
       { provide: REVOKED_TOKENS, useValue: new RevokedTokensRepository(database.db) },
       { provide: ALERT_LIST, useValue: new AlertListRepository(database.db) },

@@ -9,6 +9,7 @@ import type { EntityRef, ScoredCard } from '../types';
 import { GradeBadge, RedLineCount, StatusPill, updateStatusCounts } from './badges';
 import { lastUpdate, Notice, PanelList } from './common';
 import { DeltaBadge, totalChange } from './delta';
+import { SourcesPanel } from './sources';
 
 class TeamScoreRow {
   readonly el: HTMLElement;
@@ -112,6 +113,7 @@ export class OrgView implements View {
   private readonly alerts = h('ul', { class: 'alerts-list' });
   private readonly alertsSection: HTMLElement;
   private alertsKey = '';
+  private readonly sources: SourcesPanel | undefined;
 
   constructor(
     private readonly ctx: Ctx,
@@ -138,6 +140,8 @@ export class OrgView implements View {
       h('header', { class: 'section-head' }, redLineIcon(), h('h2', { class: 'section-title' }, t('redLineAlerts'))),
       this.alerts,
     );
+    // an admin of the org sees its connectors' webhooks (GET /v1/sources is an admin's)
+    this.sources = ctx.me.role === 'admin' && ctx.me.org === org ? new SourcesPanel() : undefined;
     this.el = h(
       'div',
       { class: 'view view-org', 'data-testid': 'org-overview', 'data-org': org },
@@ -145,7 +149,12 @@ export class OrgView implements View {
       h('section', { class: 'teams' }, h('h2', { class: 'section-title' }, t('teams')), grid, this.noTeams),
       this.alertsSection,
       this.orgSection,
+      ...(this.sources === undefined ? [] : [this.sources.el]),
     );
+  }
+
+  destroy(): void {
+    this.sources?.destroy();
   }
 
   // every red line crossed in the org's team scorecards, team by team

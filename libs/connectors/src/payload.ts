@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { dateOfDayNumber, localDayNumber } from '#libs/time';
+import type { CanonicalEvent, EventData } from '#libs/events';
+import type { Mapped, MappingContext, MappingProblem } from './connector';
+
+export type Json = Record<string, unknown>;
+
+export const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// The body as JSON, or undefined when it is not JSON.
+export function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+// An id as text: vendors send ids as numbers (Zendesk, Pipedrive, Aircall) or strings.
+export function idOf(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  return undefined;
+}
+
+export const numberOf = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value)
+    ? value
+    : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+      ? Number(value)
+      : undefined;
+
+export const textOf = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value : undefined;
+
+// An instant in ms from an ISO string, epoch seconds or epoch ms (named by the caller).
+export function instantOf(value: unknown, unit: 'iso' | 'seconds' | 'ms'): number | undefined {
+  if (unit === 'iso') {
+    const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+    return Number.isFinite(ms) ? ms : undefined;
+  }
+  const n = numberOf(value);
+  if (n === undefined) return undefined;
+  return unit === 'seconds' ? n * 1000 : n;
+}
+
+export const isoOf = (ms: number): string => new Date(ms).toISOString();
+
+// The org's calendar date of an instant (an invoice's due date).
+export const localDateOf = (ms: number, timeZone: string): string => dateOfDayNumber(localDayNumber(timeZone, ms));
+
+export const seconds = (fromMs: number, toMs: number): number => Math.max(0, (toMs - fromMs) / 1000);
+
+// A stable id from content: the same delivery, retried, gives the same id.
+export const digestOf = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
+
+export function eventOf(
+  context: MappingContext,
+  fields: { id: string; type: string; time: number; subject: string; data: Omit<EventData, 'orgId'> },
+): Mapped {
+  const event: CanonicalEvent = {
+    specversion: '1.0',
+    id: fields.id,
+    source: context.source,
+    type: fields.type,
+    time: isoOf(fields.time),
+    subject: fields.subject,
+    data: { orgId: context.orgId, ...withoutUndefined(fields.data) },
+  };
+  return { kind: 'event', event };
+}
+
+// Optional fields are absent when unknown: the contract reads null or undefined as a wrong value.
+function withoutUndefined(data: Json): Json {
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
+}
+
+export const ignored = (reason: string): Mapped => ({ kind: 'ignored', reason });
+
+export const unmappable = (code: MappingProblem, field: string, reason: string, id?: string): Mapped =>
+  id === undefined ? { kind: 'unmappable', code, field, reason } : { kind: 'unmappable', code, field, reason, id };
+
+// Durations the vendor does not measure (hold, wrap-up, handling): counted as 0 and named in
+// `data.unmeasured`, so an indicator built on them can tell (docs/connectors.md).
+export function unmeasured(...fields: string[]): Json {
+  const zeros: Json = Object.fromEntries(fields.map((f) => [f, 0]));
+  return { ...zeros, unmeasured: fields };
+}
