@@ -19,6 +19,7 @@ import { AlertPage1763887500000 } from './migrations/1763887500000-alert-page';
 import { DeliveriesByAlert1763887600000 } from './migrations/1763887600000-deliveries-by-alert';
 import { ParkedJourneys1763887700000 } from './migrations/1763887700000-parked-journeys';
 import { ParkedValues1763887800000 } from './migrations/1763887800000-parked-values';
+import { ReviewPacks1763888200000 } from './migrations/1763888200000-review-packs';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   DeliveriesByAlert1763887600000,
   ParkedJourneys1763887700000,
   ParkedValues1763887800000,
+  ReviewPacks1763888200000,
 ];
 
 export interface PostgresOptions {

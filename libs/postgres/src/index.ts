@@ -27,3 +27,6 @@ export {
   type SubscriptionFields,
 } from './alert-subscriptions.repository';
 export { PostgresDeliveryOutbox } from './delivery-outbox';
+export { PostgresPeriodResults } from './review-results.repository';
+export { ReviewPacksRepository, type ReviewSubscriber, type StoredPack } from './review-packs.repository';
+export { ReviewDealsRepository } from './review-deals.repository';

@@ -25,3 +25,7 @@ export {
 } from './review-pack';
 export { parseWeekLabel, previousWeek, weekDates, weekOfInstant, type ReviewWeek } from './review-week';
 export { toXlsx } from './xlsx';
+export { DEAL_FOLLOWER, DealFollower } from './deal-follower';
+export { FUNNEL_INDICATORS, makeReviewPack, type ReviewSources } from './gather-inputs';
+export { DEFAULT_SCHEDULE, latestRunAt, parseSchedule, type ReviewSchedule } from './review-schedule';
+export { renderPackEmail, type PackEmail } from './pack-email';
