@@ -5,7 +5,7 @@ import { delimiter, join } from 'node:path';
 // Where Debian's package puts the browser and the CJK fonts that draw the page's Chinese.
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 const CJK_FONTS = '/usr/share/fonts/opentype/noto';
-const PACKAGES = ['chromium', 'fonts-noto-cjk'];
+const PACKAGES = ['chromium', 'fonts-noto-cjk', 'poppler-utils']; // poppler: pdftotext reads the review pack's PDF
 
 // The browser tests drive a Chromium through playwright-core, which never downloads one. This finds it —
 // KPI_PULSE_CHROMIUM when set (the only place looked at then), else `chromium` on PATH — and tells the
@@ -13,7 +13,7 @@ const PACKAGES = ['chromium', 'fonts-noto-cjk'];
 // it installs Debian's packages with apt-get, saying so: as root only (no sudo); anyone else gets the
 // command to run.
 export default function setup(): void {
-  const fonts = existsSync(CJK_FONTS);
+  const fonts = existsSync(CJK_FONTS) && onPath('pdftotext') !== undefined;
   const found = findChromium();
   if (found !== undefined && fonts) {
     process.env.KPI_PULSE_CHROMIUM = found;
@@ -21,7 +21,7 @@ export default function setup(): void {
   }
   const missing = [
     ...(found === undefined ? [`Chromium (${whereLooked()})`] : []),
-    ...(fonts ? [] : [`CJK fonts (${CJK_FONTS})`]),
+    ...(fonts ? [] : [`CJK fonts (${CJK_FONTS}) or pdftotext`]),
   ].join(' and ');
   if (process.getuid?.() !== 0 || !onPath('apt-get'))
     throw new Error(

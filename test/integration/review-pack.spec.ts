@@ -23,7 +23,7 @@ interface Stored {
   pack: ReviewPack;
   dataHash: string;
   generations: number;
-  previousHash: string | null;
+  firstHash: string;
 }
 
 // The weekly review pack on the real gateway and Postgres: a team's week written as the pipeline keeps it
@@ -219,14 +219,14 @@ describe('the weekly review pack', () => {
     const stored = again.body as Stored;
     expect(stored.generations).toBe(2);
     expect(stored.dataHash).toBe((first.body as Stored).dataHash);
-    expect(stored.previousHash).toBe(stored.dataHash);
+    expect(stored.firstHash).toBe(stored.dataHash);
     await t.db.query(
       `UPDATE indicator_values SET value = 31 WHERE indicator = 'sales.sql_count' AND period_start = $1`,
       [W48.start],
     );
     const restated = (await call('POST', '/v1/review-packs/T1/2026-W48', await manager())).body as Stored;
     expect(restated.dataHash).not.toBe(stored.dataHash);
-    expect(restated.previousHash).toBe(stored.dataHash);
+    expect(restated.firstHash).toBe(stored.dataHash); // the page says the week was restated
   });
 
   it('refuses a week that is no ISO week or has not begun, and a team out of scope', async () => {

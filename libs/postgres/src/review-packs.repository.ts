@@ -6,7 +6,7 @@ export interface StoredPack {
   dataHash: string;
   generatedAt: number;
   generations: number;
-  previousHash: string | null; // the hash the pack had before this generation (null: the first one)
+  firstHash: string; // the hash of the week's first generation: another one now means its results were restated
 }
 
 export interface ReviewSubscriber {
@@ -53,13 +53,12 @@ export class ReviewPacksRepository {
 
   // stores a generation of a week's pack, counting generations and telling the hash it replaced
   async savePack(orgId: string, pack: ReviewPack, generatedAt: number): Promise<StoredPack> {
-    const [row] = await this.db.query<{ generations: number; previous_hash: string | null }[]>(
-      `WITH before AS (SELECT data_hash FROM review_packs WHERE org_id = $1 AND team_id = $2 AND week = $3)
-       INSERT INTO review_packs AS p (org_id, team_id, week, data_hash, pack, generated_at)
-       VALUES ($1, $2, $3, $4, $5, $6)
+    const [row] = await this.db.query<{ generations: number; first_hash: string }[]>(
+      `INSERT INTO review_packs AS p (org_id, team_id, week, data_hash, first_hash, pack, generated_at)
+       VALUES ($1, $2, $3, $4, $4, $5, $6)
        ON CONFLICT (org_id, team_id, week) DO UPDATE SET data_hash = excluded.data_hash, pack = excluded.pack,
          generated_at = excluded.generated_at, generations = p.generations + 1
-       RETURNING generations, (SELECT data_hash FROM before) AS previous_hash`,
+       RETURNING generations, first_hash`,
       [orgId, pack.team.teamId, pack.week.label, pack.dataHash, JSON.stringify(pack), new Date(generatedAt)],
     );
     return {
@@ -67,15 +66,16 @@ export class ReviewPacksRepository {
       dataHash: pack.dataHash,
       generatedAt,
       generations: row?.generations ?? 1,
-      previousHash: row?.previous_hash ?? null,
+      firstHash: row?.first_hash ?? pack.dataHash,
     };
   }
 
   async pack(orgId: string, teamId: string, week: string): Promise<StoredPack | null> {
     const [row] = await this.db.query<
-      { pack: ReviewPack; data_hash: string; generated_at: Date; generations: number }[]
+      { pack: ReviewPack; data_hash: string; first_hash: string; generated_at: Date; generations: number }[]
     >(
-      `SELECT pack, data_hash, generated_at, generations FROM review_packs WHERE org_id = $1 AND team_id = $2 AND week = $3`,
+      `SELECT pack, data_hash, first_hash, generated_at, generations FROM review_packs
+       WHERE org_id = $1 AND team_id = $2 AND week = $3`,
       [orgId, teamId, week],
     );
     return row === undefined
@@ -83,9 +83,9 @@ export class ReviewPacksRepository {
       : {
           pack: row.pack,
           dataHash: row.data_hash,
+          firstHash: row.first_hash,
           generatedAt: row.generated_at.getTime(),
           generations: row.generations,
-          previousHash: null,
         };
   }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { ReviewPack } from '#libs/review';
+import type { StoredPack } from '#libs/postgres';
 
 // The page is served to the browser from the built files through request interception, at an origin
 // that exists only inside this browser: no network, no token, nothing else of the app reachable.
@@ -30,7 +30,8 @@ export class PackPdfRenderer {
     return this.executablePath !== null && this.webDir !== undefined;
   }
 
-  async render(pack: ReviewPack, language: 'zh' | 'en'): Promise<Buffer> {
+  async render(stored: StoredPack, language: 'zh' | 'en'): Promise<Buffer> {
+    const { pack } = stored;
     const { executablePath, webDir } = this;
     if (executablePath === null)
       throw new PdfUnavailable('no Chromium to print with: install chromium or set KPI_PULSE_CHROMIUM');
@@ -52,7 +53,7 @@ export class PackPdfRenderer {
       // the page reads the pack from here instead of signing in (run in the page, as a script: this file
       // compiles without the DOM's types)
       await page.addInitScript(
-        `window.__KPI_REVIEW_PRINT__ = ${JSON.stringify({ pack, language }).replace(/</g, '\\u003c')};`,
+        `window.__KPI_REVIEW_PRINT__ = ${JSON.stringify({ stored, language }).replace(/</g, '\\u003c')};`,
       );
       await page.emulateMedia({ media: 'print' });
       await page.goto(`${ORIGIN}/review`);

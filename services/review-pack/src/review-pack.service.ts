@@ -121,7 +121,7 @@ export class ReviewPackService implements OnApplicationBootstrap, OnApplicationS
     for (const s of subscribers) {
       try {
         let pdf = pdfs.get(s.language);
-        if (pdf === undefined) pdfs.set(s.language, (pdf = await this.pdf.render(pack, s.language)));
+        if (pdf === undefined) pdfs.set(s.language, (pdf = await this.pdf.render(stored, s.language)));
         const mail = renderPackEmail(pack, s.language, link, s.email);
         await this.smtp.send(
           [s.email],

@@ -189,10 +189,11 @@ export class ReviewPacksController {
     @Res() res: Response,
   ): Promise<void> {
     const language = languageOf(lang);
-    const { pack } = await this.stored(p, team, week);
+    const stored = await this.stored(p, team, week);
+    const { pack } = stored;
     let pdf: Buffer;
     try {
-      pdf = await this.review.pdf.render(pack, language);
+      pdf = await this.review.pdf.render(stored, language);
     } catch (err) {
       if (err instanceof PdfUnavailable) throw new ServiceUnavailableException(`pdf: ${err.message}`);
       throw err;

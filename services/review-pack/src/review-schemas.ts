@@ -180,7 +180,10 @@ export const STORED_PACK: SchemaObject = {
     dataHash: { type: 'string' },
     generatedAt: MS,
     generations: { type: 'integer', description: 'how many times this week’s pack was made' },
-    previousHash: { type: 'string', nullable: true, description: 'the hash before this generation (on POST)' },
+    firstHash: {
+      type: 'string',
+      description: 'the week’s first generation’s hash: when it differs from dataHash, the results were restated since',
+    },
   },
 };
 

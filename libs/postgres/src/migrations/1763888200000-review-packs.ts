@@ -13,6 +13,7 @@ export class ReviewPacks1763888200000 implements MigrationInterface {
         team_id      text        NOT NULL,
         week         text        NOT NULL, -- ISO week, 2026-W48, on the org's calendar
         data_hash    text        NOT NULL, -- sha256 of the week's results: the same for a regenerated closed week
+        first_hash   text        NOT NULL, -- the first generation's: a pack whose hash differs says so
         pack         jsonb       NOT NULL,
         generated_at timestamptz NOT NULL,
         generations  int         NOT NULL DEFAULT 1,
