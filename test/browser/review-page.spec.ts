@@ -67,7 +67,14 @@ describe('the weekly review page, its PDF and its email', () => {
       ['A2', 'T1'],
     ]);
     const kpis = [
-      { kpi: 'signed', name: name('Signed amount', '签约额'), actual: 700, target: 1000, unit: 'amount', cumulative: true },
+      {
+        kpi: 'signed',
+        name: name('Signed amount', '签约额'),
+        actual: 700,
+        target: 1000,
+        unit: 'amount',
+        cumulative: true,
+      },
       { kpi: 'win', name: name('Win rate', '赢单率'), actual: 0.31, target: 0.28, unit: 'ratio' },
     ];
     await writeCard(t.db, {
@@ -79,7 +86,13 @@ describe('the weekly review page, its PDF and its email', () => {
         { recordedAt: at('2026-11-29T20:00:00'), total: 72, grade: 'B', actuals: { signed: 600, win: 0.3 } },
       ],
     });
-    await writeBreach(t.db, { kpi: 'win', level: 'team', entityId: 'T1', openedAt: at('2026-11-24T09:00:00'), resolvedAt: null });
+    await writeBreach(t.db, {
+      kpi: 'win',
+      level: 'team',
+      entityId: 'T1',
+      openedAt: at('2026-11-24T09:00:00'),
+      resolvedAt: null,
+    });
     await writeFiredAlert(t.db, { key: 'a1', entityId: 'T1', at: at('2026-11-26T11:00:00') });
     await writeWeekValue(t.db, { indicator: 'sales.sql_count', teamId: 'T1', week: W48, value: 30 });
     await writeWeekValue(t.db, { indicator: 'sales.sql_count', teamId: 'T1', week: W47, value: 25 });
@@ -111,7 +124,9 @@ describe('the weekly review page, its PDF and its email', () => {
     // made on demand (the schedule may have made it at start already, when W48 was the last week ended)
     const generate = page.locator('[data-testid="review-generate"]');
     await generate.waitFor({ timeout: 15_000 });
-    const made = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/v1/review-packs/T1/2026-W48'));
+    const made = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.url().endsWith('/v1/review-packs/T1/2026-W48'),
+    );
     await generate.click();
     expect((await made).status()).toBe(201);
     await page.locator('.review-section[data-section="actions"]').waitFor({ timeout: 15_000 });
@@ -124,7 +139,9 @@ describe('the weekly review page, its PDF and its email', () => {
     await form.locator('input[name="owner"]').fill('A1');
     await form.locator('input[name="dueDate"]').fill('2026-12-04');
     await form.locator('button[type="submit"]').click();
-    await expect.poll(() => page.locator('[data-testid="review-actions"]').textContent(), { timeout: 10_000 }).toContain(ACTION);
+    await expect
+      .poll(() => page.locator('[data-testid="review-actions"]').textContent(), { timeout: 10_000 })
+      .toContain(ACTION);
 
     await page.screenshot({ path: `${SHOTS}/review-page-1920x1080.png`, fullPage: true });
     for (const size of [
@@ -133,7 +150,10 @@ describe('the weekly review page, its PDF and its email', () => {
     ]) {
       await page.setViewportSize(size);
       await page.waitForTimeout(300);
-      await page.screenshot({ path: `${SHOTS}/review-page-${size.width}x${size.height}.png`, fullPage: size.width < 1000 });
+      await page.screenshot({
+        path: `${SHOTS}/review-page-${size.width}x${size.height}.png`,
+        fullPage: size.width < 1000,
+      });
       expect(await page.evaluate(OVERFLOWING)).toEqual([]);
     }
     await page.close();
@@ -164,7 +184,9 @@ describe('the weekly review page, its PDF and its email', () => {
 
   it('prints an A4 PDF whose text holds the team, the week, the total and the action items', async () => {
     for (const lang of ['en', 'zh'] as const) {
-      const res = await fetch(`${running.url}/v1/review-packs/T1/2026-W48/pdf?lang=${lang}`, { headers: bearer(await manager()) });
+      const res = await fetch(`${running.url}/v1/review-packs/T1/2026-W48/pdf?lang=${lang}`, {
+        headers: bearer(await manager()),
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/pdf');
       const file = `${OUT}/review-pack-T1-2026-W48-${lang}.pdf`;
@@ -178,7 +200,18 @@ describe('the weekly review page, its PDF and its email', () => {
       expect(info).toMatch(/Page size:.*\(A4\)/);
       if (lang === 'zh') {
         expect(text).toContain('行动项');
-        execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', file, `${SHOTS}/review-pdf-page1`]);
+        execFileSync('pdftoppm', [
+          '-png',
+          '-r',
+          '60',
+          '-f',
+          '1',
+          '-l',
+          '1',
+          '-singlefile',
+          file,
+          `${SHOTS}/review-pdf-page1`,
+        ]);
       }
     }
   });
@@ -203,7 +236,9 @@ describe('the weekly review page, its PDF and its email', () => {
     const mail = await simpleParser(mails[0]!);
     expect(mail.subject).toBe('Weekly review pack · Team T1 · 2026-W48');
     expect(mail.text).toContain('/#/review/O1/T1/2026-W48');
-    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['review-T1-2026-W48.pdf', 'application/pdf']]);
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['review-T1-2026-W48.pdf', 'application/pdf'],
+    ]);
     expect(mail.attachments[0]!.content.subarray(0, 5).toString()).toBe('%PDF-');
   });
 });

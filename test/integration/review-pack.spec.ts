@@ -52,7 +52,7 @@ describe('the weekly review pack', () => {
     return {
       status: res.status,
       type,
-      body: type.includes('json') ? ((await res.json())) : Buffer.from(await res.arrayBuffer()),
+      body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()),
     };
   };
 

@@ -21,7 +21,8 @@ import type { IndicatorUnit } from '../types';
 
 const u = (unit: string): { unit: IndicatorUnit } => ({ unit: unit as IndicatorUnit });
 const value = (unit: string, v: number | null): string => formatValue(u(unit), v);
-const pct = (ratio: number): string => `${ratio > 0 ? '+' : ratio < 0 ? '−' : '±'}${Math.abs(Math.round(ratio * 1000) / 10)}%`;
+const pct = (ratio: number): string =>
+  `${ratio > 0 ? '+' : ratio < 0 ? '−' : '±'}${Math.abs(Math.round(ratio * 1000) / 10)}%`;
 
 function localTime(ms: number, timeZone: string): string {
   const options: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
@@ -47,7 +48,12 @@ const table = (head: string[], rows: (string | HTMLElement)[][], testid: string)
 const empty = (): HTMLElement => h('p', { class: 'review-empty' }, rt('none'));
 
 function section(id: string, title: string, ...body: (HTMLElement | null)[]): HTMLElement {
-  return h('section', { class: 'review-section', 'data-section': id, 'aria-label': title }, h('h2', { class: 'review-h2' }, title), ...body);
+  return h(
+    'section',
+    { class: 'review-section', 'data-section': id, 'aria-label': title },
+    h('h2', { class: 'review-h2' }, title),
+    ...body,
+  );
 }
 
 function change(text: string, better: boolean | null): HTMLElement {
@@ -58,7 +64,12 @@ function change(text: string, better: boolean | null): HTMLElement {
 
 function scorecardSection(pack: ReviewPack): HTMLElement {
   const cards = pack.scorecards.map((c) => {
-    const period = formatPeriod({ periodStart: c.periodStart, periodEnd: c.periodEnd, timeZone: pack.week.timeZone, window: 'month' });
+    const period = formatPeriod({
+      periodStart: c.periodStart,
+      periodEnd: c.periodEnd,
+      timeZone: pack.week.timeZone,
+      window: 'month',
+    });
     return h(
       'div',
       { class: 'review-card', 'data-scorecard': c.scorecard },
@@ -74,7 +85,9 @@ function scorecardSection(pack: ReviewPack): HTMLElement {
         h('span', { class: 'review-total-label' }, rt('total')),
         h('strong', { class: 'review-total-value' }, formatTotal(c.total)),
         h('span', { class: `review-grade grade-${(c.grade ?? 'none').toLowerCase()}` }, c.grade ?? DASH),
-        c.totalChange === null ? null : change(formatPointsDelta(c.totalChange), c.totalChange === 0 ? null : c.totalChange > 0),
+        c.totalChange === null
+          ? null
+          : change(formatPointsDelta(c.totalChange), c.totalChange === 0 ? null : c.totalChange > 0),
       ),
       table(
         [rt('kpi'), rt('actual'), rt('lastWeek'), rt('change'), rt('target'), rt('score')],
@@ -113,17 +126,46 @@ function moversSection(pack: ReviewPack): HTMLElement {
   return section(
     'movers',
     rt('secMovers'),
-    h('div', { class: 'review-columns' }, h('div', {}, h('h3', { class: 'review-h3' }, rt('moversUp')), list(pack.movers.up, true)), h('div', {}, h('h3', { class: 'review-h3' }, rt('moversDown')), list(pack.movers.down, false))),
+    h(
+      'div',
+      { class: 'review-columns' },
+      h('div', {}, h('h3', { class: 'review-h3' }, rt('moversUp')), list(pack.movers.up, true)),
+      h('div', {}, h('h3', { class: 'review-h3' }, rt('moversDown')), list(pack.movers.down, false)),
+    ),
   );
 }
 
 function redLinesSection(pack: ReviewPack): HTMLElement {
-  const rows = (events: ReviewPack['redLines']['opened'], at: (e: ReviewPack['redLines']['opened'][number]) => number) =>
-    events.length === 0 ? empty() : table([rt('who'), rt('kpi'), rt('when')], events.map((e) => [e.entityId, `${e.kpi} · ${e.effect}`, localTime(at(e), pack.week.timeZone)]), 'review-red-lines');
+  const rows = (
+    events: ReviewPack['redLines']['opened'],
+    at: (e: ReviewPack['redLines']['opened'][number]) => number,
+  ) =>
+    events.length === 0
+      ? empty()
+      : table(
+          [rt('who'), rt('kpi'), rt('when')],
+          events.map((e) => [e.entityId, `${e.kpi} · ${e.effect}`, localTime(at(e), pack.week.timeZone)]),
+          'review-red-lines',
+        );
   return section(
     'red-lines',
     rt('secRedLines'),
-    h('div', { class: 'review-columns' }, h('div', {}, h('h3', { class: 'review-h3' }, `${rt('opened')} (${pack.redLines.opened.length})`), rows(pack.redLines.opened, (e) => e.openedAt)), h('div', {}, h('h3', { class: 'review-h3' }, `${rt('resolved')} (${pack.redLines.resolved.length})`), rows(pack.redLines.resolved, (e) => e.resolvedAt ?? e.openedAt))),
+    h(
+      'div',
+      { class: 'review-columns' },
+      h(
+        'div',
+        {},
+        h('h3', { class: 'review-h3' }, `${rt('opened')} (${pack.redLines.opened.length})`),
+        rows(pack.redLines.opened, (e) => e.openedAt),
+      ),
+      h(
+        'div',
+        {},
+        h('h3', { class: 'review-h3' }, `${rt('resolved')} (${pack.redLines.resolved.length})`),
+        rows(pack.redLines.resolved, (e) => e.resolvedAt ?? e.openedAt),
+      ),
+    ),
   );
 }
 
@@ -135,16 +177,27 @@ function funnelSection(pack: ReviewPack): HTMLElement {
       { class: 'review-figure' },
       h('span', { class: 'review-figure-label' }, label),
       h('strong', { class: 'review-figure-value' }, value(unit, now)),
-      now !== null && before !== null ? change(formatDelta(u(unit), now - before), now === before ? null : now > before) : null,
+      now !== null && before !== null
+        ? change(formatDelta(u(unit), now - before), now === before ? null : now > before)
+        : null,
     );
   return section(
     'funnel',
     rt('secFunnel'),
-    h('div', { class: 'review-figures' }, figure(rt('newSqls'), f.newSqls, f.previousSqls, 'count'), figure(rt('conversion'), f.conversion, f.previousConversion, 'ratio')),
+    h(
+      'div',
+      { class: 'review-figures' },
+      figure(rt('newSqls'), f.newSqls, f.previousSqls, 'count'),
+      figure(rt('conversion'), f.conversion, f.previousConversion, 'ratio'),
+    ),
     h('h3', { class: 'review-h3' }, rt('stalled', { n: f.stalledDays })),
     f.stalled.length === 0
       ? empty()
-      : table([rt('deal'), rt('owner'), rt('stage'), rt('age')], f.stalled.map((d) => [d.dealId, d.owner ?? DASH, d.stage ?? DASH, String(d.ageDays)]), 'review-stalled'),
+      : table(
+          [rt('deal'), rt('owner'), rt('stage'), rt('age')],
+          f.stalled.map((d) => [d.dealId, d.owner ?? DASH, d.stage ?? DASH, String(d.ageDays)]),
+          'review-stalled',
+        ),
   );
 }
 
@@ -156,7 +209,13 @@ function forecastSection(pack: ReviewPack): HTMLElement {
       ? empty()
       : table(
           [rt('kpi'), rt('actual'), rt('projected'), rt('target'), rt('deviation')],
-          pack.forecast.map((f) => [loc(f.name), value(f.unit, f.actual), value(f.unit, f.projected), value(f.unit, f.target), change(`${pct(f.deviation)} · ${rt(f.onTrack ? 'onTrack' : 'offTrack')}`, f.onTrack)]),
+          pack.forecast.map((f) => [
+            loc(f.name),
+            value(f.unit, f.actual),
+            value(f.unit, f.projected),
+            value(f.unit, f.target),
+            change(`${pct(f.deviation)} · ${rt(f.onTrack ? 'onTrack' : 'offTrack')}`, f.onTrack),
+          ]),
           'review-forecast',
         ),
   );
@@ -168,7 +227,16 @@ function alertsSection(pack: ReviewPack): HTMLElement {
     rt('secAlerts'),
     pack.alerts.length === 0
       ? empty()
-      : table([rt('when'), rt('who'), rt('kpi'), rt('severity')], pack.alerts.map((a) => [localTime(a.at, pack.week.timeZone), a.entityId, `${loc(a.name)}${a.kpi === '' ? '' : ` · ${a.kpi}`}`, a.severity]), 'review-alerts'),
+      : table(
+          [rt('when'), rt('who'), rt('kpi'), rt('severity')],
+          pack.alerts.map((a) => [
+            localTime(a.at, pack.week.timeZone),
+            a.entityId,
+            `${loc(a.name)}${a.kpi === '' ? '' : ` · ${a.kpi}`}`,
+            a.severity,
+          ]),
+          'review-alerts',
+        ),
   );
 }
 
@@ -183,10 +251,16 @@ function actionsSection(pack: ReviewPack, controls: ActionControls | null): HTML
       ? statusText(item.status)
       : h(
           'select',
-          { class: 'review-status', 'aria-label': `${rt('statusLabel')}: ${item.title}`, 'data-item': item.id, onchange: (e: Event) => controls.setStatus(item, (e.target as HTMLSelectElement).value as ActionStatus) },
+          {
+            class: 'review-status',
+            'aria-label': `${rt('statusLabel')}: ${item.title}`,
+            'data-item': item.id,
+            onchange: (e: Event) => controls.setStatus(item, (e.target as HTMLSelectElement).value as ActionStatus),
+          },
           ...ACTION_STATUSES.map((s) => h('option', { value: s, selected: s === item.status }, statusText(s))),
         );
-  const overdue = (item: ActionItem) => item.dueDate < pack.week.last && item.status !== 'done' && item.status !== 'dropped';
+  const overdue = (item: ActionItem) =>
+    item.dueDate < pack.week.last && item.status !== 'done' && item.status !== 'dropped';
   const rows = pack.actionItems.map((i) => [
     i.title,
     i.owner,
@@ -196,9 +270,29 @@ function actionsSection(pack: ReviewPack, controls: ActionControls | null): HTML
   ]);
   let form: HTMLElement | null = null;
   if (controls !== null) {
-    const title = h('input', { class: 'review-input', name: 'title', required: true, maxlength: 500, placeholder: rt('title'), 'aria-label': rt('title') });
-    const owner = h('input', { class: 'review-input', name: 'owner', required: true, maxlength: 200, placeholder: rt('owner'), 'aria-label': rt('owner') });
-    const due = h('input', { class: 'review-input', name: 'dueDate', type: 'date', required: true, 'aria-label': rt('due') });
+    const title = h('input', {
+      class: 'review-input',
+      name: 'title',
+      required: true,
+      maxlength: 500,
+      placeholder: rt('title'),
+      'aria-label': rt('title'),
+    });
+    const owner = h('input', {
+      class: 'review-input',
+      name: 'owner',
+      required: true,
+      maxlength: 200,
+      placeholder: rt('owner'),
+      'aria-label': rt('owner'),
+    });
+    const due = h('input', {
+      class: 'review-input',
+      name: 'dueDate',
+      type: 'date',
+      required: true,
+      'aria-label': rt('due'),
+    });
     form = h(
       'form',
       {
@@ -218,13 +312,23 @@ function actionsSection(pack: ReviewPack, controls: ActionControls | null): HTML
   return section(
     'actions',
     rt('secActions'),
-    rows.length === 0 ? empty() : table([rt('title'), rt('owner'), rt('due'), rt('statusLabel'), rt('raised')], rows, 'review-actions'),
+    rows.length === 0
+      ? empty()
+      : table([rt('title'), rt('owner'), rt('due'), rt('statusLabel'), rt('raised')], rows, 'review-actions'),
     form,
   );
 }
 
 export function reviewSections(pack: ReviewPack, controls: ActionControls | null): HTMLElement[] {
-  return [scorecardSection(pack), moversSection(pack), redLinesSection(pack), funnelSection(pack), forecastSection(pack), alertsSection(pack), actionsSection(pack, controls)];
+  return [
+    scorecardSection(pack),
+    moversSection(pack),
+    redLinesSection(pack),
+    funnelSection(pack),
+    forecastSection(pack),
+    alertsSection(pack),
+    actionsSection(pack, controls),
+  ];
 }
 
 function packHeader(stored: StoredPack, restated: boolean): HTMLElement {
@@ -233,14 +337,22 @@ function packHeader(stored: StoredPack, restated: boolean): HTMLElement {
     'header',
     { class: 'review-header', 'data-testid': 'review-header' },
     h('h1', { class: 'review-h1' }, rt('reviewTitle', { team: pack.team.teamId })),
-    h('p', { class: 'review-week' }, rt('weekRange', { week: pack.week.label, first: pack.week.first, last: pack.week.last })),
+    h(
+      'p',
+      { class: 'review-week' },
+      rt('weekRange', { week: pack.week.label, first: pack.week.first, last: pack.week.last }),
+    ),
     restated ? h('p', { class: 'review-restated', role: 'note' }, rt('restated')) : null,
     h(
       'p',
       { class: 'review-meta' },
       rt('generatedAt', { time: localTime(stored.generatedAt, pack.week.timeZone), n: stored.generations }),
       ' · ',
-      h('code', { class: 'review-hash', title: stored.dataHash }, rt('dataHash', { hash: stored.dataHash.slice(0, 12) })),
+      h(
+        'code',
+        { class: 'review-hash', title: stored.dataHash },
+        rt('dataHash', { hash: stored.dataHash.slice(0, 12) }),
+      ),
     ),
   );
 }
@@ -250,7 +362,12 @@ function packHeader(stored: StoredPack, restated: boolean): HTMLElement {
 export function printReview(root: HTMLElement, stored: StoredPack): void {
   document.body.classList.add('review-print');
   root.replaceChildren(
-    h('article', { class: 'review review-printed', 'data-review-ready': '' }, packHeader(stored, stored.firstHash !== stored.dataHash), ...reviewSections(stored.pack, null)),
+    h(
+      'article',
+      { class: 'review review-printed', 'data-review-ready': '' },
+      packHeader(stored, stored.firstHash !== stored.dataHash),
+      ...reviewSections(stored.pack, null),
+    ),
   );
 }
 
@@ -277,7 +394,13 @@ export class ReviewView implements View {
     private readonly navigate: (hash: string) => void,
   ) {
     this.path = `/v1/review-packs/${encodeURIComponent(team)}`;
-    this.el = h('div', { class: 'view view-review review', 'data-testid': 'review-view', 'data-team': team }, this.toolbar, this.message, this.body);
+    this.el = h(
+      'div',
+      { class: 'view view-review review', 'data-testid': 'review-view', 'data-team': team },
+      this.toolbar,
+      this.message,
+      this.body,
+    );
     document.addEventListener('keydown', this.onKey);
     document.body.classList.add('review-page');
     void this.load();
@@ -294,7 +417,10 @@ export class ReviewView implements View {
       title: rt('reviewTitle', { team: this.team }),
       subtitle: week === undefined ? '' : rt('weekRange', { week: week.label, first: week.first, last: week.last }),
       crumbs: [
-        { label: t('teamTitle', { team: this.team }), href: `#/team/${encodeURIComponent(this.org)}/${encodeURIComponent(this.team)}` },
+        {
+          label: t('teamTitle', { team: this.team }),
+          href: `#/team/${encodeURIComponent(this.org)}/${encodeURIComponent(this.team)}`,
+        },
         { label: rt('reviewLink') },
       ],
     };
@@ -345,13 +471,16 @@ export class ReviewView implements View {
     // an ISO week's Thursday decides its year: step 7 days from it
     const year = Number(m[1]);
     const jan4 = Date.UTC(year, 0, 4);
-    const monday = jan4 - (((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000) + (Number(m[2]) - 1 + by) * 7 * 86_400_000;
+    const monday =
+      jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000 + (Number(m[2]) - 1 + by) * 7 * 86_400_000;
     const thursday = new Date(monday + 3 * 86_400_000);
     const y = thursday.getUTCFullYear();
     const firstJan4 = Date.UTC(y, 0, 4);
     const firstMonday = firstJan4 - ((new Date(firstJan4).getUTCDay() + 6) % 7) * 86_400_000;
     const week = Math.floor((monday - firstMonday) / (7 * 86_400_000)) + 1;
-    this.navigate(`#/review/${encodeURIComponent(this.org)}/${encodeURIComponent(this.team)}/${y}-W${String(week).padStart(2, '0')}`);
+    this.navigate(
+      `#/review/${encodeURIComponent(this.org)}/${encodeURIComponent(this.team)}/${y}-W${String(week).padStart(2, '0')}`,
+    );
   }
 
   private async download(kind: 'pdf' | 'results.csv' | 'results.xlsx'): Promise<void> {
@@ -359,9 +488,12 @@ export class ReviewView implements View {
     if (week === undefined) return;
     this.message.textContent = rt('generating');
     const token = getToken();
-    const res = await fetch(`${this.path}/${week}/${kind}?lang=${document.documentElement.lang.startsWith('zh') ? 'zh' : 'en'}`, {
-      headers: token === null ? {} : { Authorization: `Bearer ${token}` },
-    });
+    const res = await fetch(
+      `${this.path}/${week}/${kind}?lang=${document.documentElement.lang.startsWith('zh') ? 'zh' : 'en'}`,
+      {
+        headers: token === null ? {} : { Authorization: `Bearer ${token}` },
+      },
+    );
     if (!res.ok) {
       this.message.textContent = `${t('loadFailed')} ${res.status} ${await res.text().catch(() => '')}`;
       return;
@@ -381,23 +513,49 @@ export class ReviewView implements View {
       setStatus: (item, status) =>
         void patchJson<ActionItem>(`/v1/action-items/${encodeURIComponent(item.id)}`, { status })
           .then(() => (this.message.textContent = rt('saved')))
-          .catch((err: unknown) => (this.message.textContent = `${rt('refused')} ${err instanceof Error ? err.message : String(err)}`)),
+          .catch(
+            (err: unknown) =>
+              (this.message.textContent = `${rt('refused')} ${err instanceof Error ? err.message : String(err)}`),
+          ),
       add: (fields) =>
-        void postJson<ActionItem>('/v1/action-items', { team: this.team, week: this.stored?.pack.week.label, ...fields })
+        void postJson<ActionItem>('/v1/action-items', {
+          team: this.team,
+          week: this.stored?.pack.week.label,
+          ...fields,
+        })
           .then(() => this.generate())
-          .catch((err: unknown) => (this.message.textContent = `${rt('refused')} ${err instanceof Error ? err.message : String(err)}`)),
+          .catch(
+            (err: unknown) =>
+              (this.message.textContent = `${rt('refused')} ${err instanceof Error ? err.message : String(err)}`),
+          ),
     };
   }
 
   private render(): void {
     const button = (label: string, testid: string, run: () => void, primary = false) =>
-      h('button', { type: 'button', class: `btn ${primary ? 'btn-primary' : 'btn-ghost'} btn-small`, 'data-testid': testid, onclick: run }, label);
+      h(
+        'button',
+        {
+          type: 'button',
+          class: `btn ${primary ? 'btn-primary' : 'btn-ghost'} btn-small`,
+          'data-testid': testid,
+          onclick: run,
+        },
+        label,
+      );
     const stored = this.stored;
     const tools: (HTMLElement | null)[] = [
       button(`← ${rt('previousWeek')}`, 'review-prev', () => this.shiftWeek(-1)),
       h('span', { class: 'review-toolbar-week' }, stored?.pack.week.label ?? this.week ?? ''),
       button(`${rt('nextWeek')} →`, 'review-next', () => this.shiftWeek(1)),
-      this.canWrite ? button(stored === null ? rt('generate') : rt('regenerate'), 'review-generate', () => void this.generate(), stored === null) : null,
+      this.canWrite
+        ? button(
+            stored === null ? rt('generate') : rt('regenerate'),
+            'review-generate',
+            () => void this.generate(),
+            stored === null,
+          )
+        : null,
       stored === null ? null : button(rt('present'), 'review-present', () => this.present(true), true),
       stored === null ? null : button(rt('downloadPdf'), 'review-pdf', () => void this.download('pdf')),
       stored === null ? null : button(rt('downloadCsv'), 'review-csv', () => void this.download('results.csv')),
@@ -407,13 +565,34 @@ export class ReviewView implements View {
     this.toolbar.replaceChildren(...tools.filter((el): el is HTMLElement => el !== null));
     if (stored === null) {
       this.sections = [];
-      this.body.replaceChildren(h('p', { class: 'review-empty', 'data-testid': 'review-missing' }, rt('notMade', { week: this.week ?? '' }), ' ', this.canWrite ? '' : rt('notMadeAsk')));
+      this.body.replaceChildren(
+        h(
+          'p',
+          { class: 'review-empty', 'data-testid': 'review-missing' },
+          rt('notMade', { week: this.week ?? '' }),
+          ' ',
+          this.canWrite ? '' : rt('notMadeAsk'),
+        ),
+      );
       return;
     }
     const restated = stored.firstHash !== stored.dataHash;
     this.sections = reviewSections(stored.pack, this.controls());
-    const exit = h('button', { type: 'button', class: 'btn btn-ghost btn-small review-exit', 'data-testid': 'review-exit', onclick: () => this.present(false) }, rt('exitPresent'));
-    this.body.replaceChildren(packHeader(stored, restated), ...this.sections, h('div', { class: 'review-presenter-bar' }, exit, h('span', { class: 'review-help' }, rt('presentHelp'))));
+    const exit = h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-ghost btn-small review-exit',
+        'data-testid': 'review-exit',
+        onclick: () => this.present(false),
+      },
+      rt('exitPresent'),
+    );
+    this.body.replaceChildren(
+      packHeader(stored, restated),
+      ...this.sections,
+      h('div', { class: 'review-presenter-bar' }, exit, h('span', { class: 'review-help' }, rt('presentHelp'))),
+    );
     this.el.setAttribute('data-review-ready', '');
     this.show(this.presenting ? this.slide : 0);
   }
