@@ -8,16 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../services/runtime/src/config';
 import { up, type Running } from '../../services/runtime/src/up';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
-import { at, writeBreach, writeCard, writeFiredAlert, writeWeekValue } from '../support/review-fixtures';
+import { writeSalesWeek } from '../support/review-fixtures';
 import { importRoster } from '../support/roster';
 import { schemaUrl } from '../support/service-process';
 import { AUTH_ENV, bearer, tokenFor } from '../support/tokens';
 
 const SHOTS = 'test-output/screenshots';
 const OUT = 'test-output';
-const W47 = { start: at('2026-11-16T00:00:00'), end: at('2026-11-23T00:00:00') };
-const W48 = { start: at('2026-11-23T00:00:00'), end: at('2026-11-30T00:00:00') };
-const name = (en: string, zh: string) => ({ en, zh });
 const ACTION = 'Call back the stalled manufacturing deals';
 
 // what sticks out of the viewport sideways (run in the page as a script: these specs compile without the DOM)
@@ -66,36 +63,7 @@ describe('the weekly review page, its PDF and its email', () => {
       ['A1', 'T1'],
       ['A2', 'T1'],
     ]);
-    const kpis = [
-      {
-        kpi: 'signed',
-        name: name('Signed amount', '签约额'),
-        actual: 700,
-        target: 1000,
-        unit: 'amount',
-        cumulative: true,
-      },
-      { kpi: 'win', name: name('Win rate', '赢单率'), actual: 0.31, target: 0.28, unit: 'ratio' },
-    ];
-    await writeCard(t.db, {
-      teamId: 'T1',
-      scorecard: 'sales',
-      latest: { total: 75, grade: 'B', kpis, updatedAt: at('2026-12-01T10:00:00') },
-      versions: [
-        { recordedAt: at('2026-11-22T20:00:00'), total: 60, grade: 'C', actuals: { signed: 400, win: 0.32 } },
-        { recordedAt: at('2026-11-29T20:00:00'), total: 72, grade: 'B', actuals: { signed: 600, win: 0.3 } },
-      ],
-    });
-    await writeBreach(t.db, {
-      kpi: 'win',
-      level: 'team',
-      entityId: 'T1',
-      openedAt: at('2026-11-24T09:00:00'),
-      resolvedAt: null,
-    });
-    await writeFiredAlert(t.db, { key: 'a1', entityId: 'T1', at: at('2026-11-26T11:00:00') });
-    await writeWeekValue(t.db, { indicator: 'sales.sql_count', teamId: 'T1', week: W48, value: 30 });
-    await writeWeekValue(t.db, { indicator: 'sales.sql_count', teamId: 'T1', week: W47, value: 25 });
+    await writeSalesWeek(t.db);
     running = await up(
       loadConfig({
         DATABASE_URL: schemaUrl(DATABASE_URL, t.schema),

@@ -10,14 +10,21 @@ import type { ActionItem, ReviewPack } from '#libs/review';
 import { ReviewPackService } from '../../services/review-pack/src/review-pack.service';
 import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
-import { at, dealEvent, writeBreach, writeCard, writeFiredAlert, writeWeekValue } from '../support/review-fixtures';
+import {
+  at,
+  dealEvent,
+  SALES_KPIS,
+  W47,
+  W48,
+  writeBreach,
+  writeCard,
+  writeFiredAlert,
+  writeSalesWeek,
+  writeWeekValue,
+} from '../support/review-fixtures';
 import { importRoster } from '../support/roster';
 import { startTestApp } from '../support/test-app';
 import { bearer, tokenFor } from '../support/tokens';
-
-const W47 = { start: at('2026-11-16T00:00:00'), end: at('2026-11-23T00:00:00') };
-const W48 = { start: at('2026-11-23T00:00:00'), end: at('2026-11-30T00:00:00') };
-const name = (en: string) => ({ en, zh: en });
 
 interface Stored {
   pack: ReviewPack;
@@ -63,20 +70,7 @@ describe('the weekly review pack', () => {
       ['A2', 'T1'],
       ['A9', 'T2'],
     ]);
-    const kpis = [
-      { kpi: 'signed', name: name('Signed amount'), actual: 700, target: 1000, unit: 'amount', cumulative: true },
-      { kpi: 'win', name: name('Win rate'), actual: 0.31, target: 0.28, unit: 'ratio' },
-    ];
-    // the quarter's card changed after W48 ended: W48 and W47 are read from its history
-    await writeCard(t.db, {
-      teamId: 'T1',
-      scorecard: 'sales',
-      latest: { total: 75, grade: 'B', kpis, updatedAt: at('2026-12-01T10:00:00') },
-      versions: [
-        { recordedAt: at('2026-11-22T20:00:00'), total: 60, grade: 'C', actuals: { signed: 400, win: 0.32 } },
-        { recordedAt: at('2026-11-29T20:00:00'), total: 72, grade: 'B', actuals: { signed: 600, win: 0.3 } },
-      ],
-    });
+    await writeSalesWeek(t.db);
     // a weekly card: each week's closing card
     for (const [week, total] of [
       [W47, 80],
@@ -90,21 +84,14 @@ describe('the weekly review pack', () => {
         latest: {
           total,
           grade: total > 85 ? 'A' : 'B',
-          kpis: [{ ...kpis[1]!, actual: total / 100 }],
+          kpis: [{ ...SALES_KPIS[1]!, actual: total / 100 }],
           updatedAt: week.end,
         },
       });
     await writeCard(t.db, {
       teamId: 'T2',
       scorecard: 'sales',
-      latest: { total: 50, grade: 'D', kpis, updatedAt: at('2026-11-20T00:00:00') },
-    });
-    await writeBreach(t.db, {
-      kpi: 'win',
-      level: 'team',
-      entityId: 'T1',
-      openedAt: at('2026-11-24T09:00:00'),
-      resolvedAt: null,
+      latest: { total: 50, grade: 'D', kpis: SALES_KPIS, updatedAt: at('2026-11-20T00:00:00') },
     });
     await writeBreach(t.db, {
       kpi: 'signed',
@@ -120,10 +107,7 @@ describe('the weekly review pack', () => {
       openedAt: at('2026-11-24T09:00:00'),
       resolvedAt: null,
     });
-    await writeFiredAlert(t.db, { key: 'a1', entityId: 'T1', at: at('2026-11-26T11:00:00') });
     await writeFiredAlert(t.db, { key: 'a2', entityId: 'T1', at: at('2026-11-19T11:00:00') });
-    await writeWeekValue(t.db, { indicator: 'sales.sql_count', teamId: 'T1', week: W48, value: 30 });
-    await writeWeekValue(t.db, { indicator: 'sales.sql_count', teamId: 'T1', week: W47, value: 25 });
     await writeWeekValue(t.db, { indicator: 'sales.win_rate', teamId: 'T1', week: W48, value: 0.3 });
     const events = [
       dealEvent('crm.deal.created', 'D1', '2026-11-01T10:00:00', { stage: 'qualify' }), // stalled 28 days at W48's end

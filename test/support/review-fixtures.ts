@@ -160,3 +160,42 @@ export const dealEvent = (
   time: `${time}+08:00`,
   data: { orgId: 'O1', teamId: 'T1', agentId: 'A1', dealId, ...data },
 });
+
+export const W47 = { start: at('2026-11-16T00:00:00'), end: at('2026-11-23T00:00:00') };
+export const W48 = { start: at('2026-11-23T00:00:00'), end: at('2026-11-30T00:00:00') };
+
+export const SALES_KPIS: Kpi[] = [
+  {
+    kpi: 'signed',
+    name: { en: 'Signed amount', zh: '签约额' },
+    actual: 700,
+    target: 1000,
+    unit: 'amount',
+    cumulative: true,
+  },
+  { kpi: 'win', name: { en: 'Win rate', zh: '赢单率' }, actual: 0.31, target: 0.28, unit: 'ratio' },
+];
+
+// Team T1's quarterly sales card, changed after W48 ended (so W48 and W47 are read from its history: totals
+// 72 and 60), a red line opened in W48, an alert fired in W48, and the SQLs of W48 (30) and W47 (25).
+export async function writeSalesWeek(db: DataSource): Promise<void> {
+  await writeCard(db, {
+    teamId: 'T1',
+    scorecard: 'sales',
+    latest: { total: 75, grade: 'B', kpis: SALES_KPIS, updatedAt: at('2026-12-01T10:00:00') },
+    versions: [
+      { recordedAt: at('2026-11-22T20:00:00'), total: 60, grade: 'C', actuals: { signed: 400, win: 0.32 } },
+      { recordedAt: at('2026-11-29T20:00:00'), total: 72, grade: 'B', actuals: { signed: 600, win: 0.3 } },
+    ],
+  });
+  await writeBreach(db, {
+    kpi: 'win',
+    level: 'team',
+    entityId: 'T1',
+    openedAt: at('2026-11-24T09:00:00'),
+    resolvedAt: null,
+  });
+  await writeFiredAlert(db, { key: 'a1', entityId: 'T1', at: at('2026-11-26T11:00:00') });
+  await writeWeekValue(db, { indicator: 'sales.sql_count', teamId: 'T1', week: W48, value: 30 });
+  await writeWeekValue(db, { indicator: 'sales.sql_count', teamId: 'T1', week: W47, value: 25 });
+}

@@ -37,6 +37,12 @@ import { ReviewPackService, type Delivery } from './review-pack.service';
 import { BAD_REVIEW_INPUT, DELIVERIES, PACK_WEEKS, STORED_PACK, SUBSCRIBER } from './review-schemas';
 
 const MAX_WEEKS = 104;
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+interface WeekParams {
+  team: string;
+  week: string;
+}
 const EMAIL = /^[^\s@<>(),;:"]{1,64}@[^\s@<>(),;:"]{1,255}$/;
 
 const languageOf = (lang: unknown): 'zh' | 'en' =>
@@ -182,27 +188,12 @@ export class ReviewPacksController {
   @ApiResponse({ status: 200, description: 'the PDF' })
   @ApiResponse({ status: 503, description: 'no Chromium on this server (KPI_PULSE_CHROMIUM)', schema: ERROR })
   async pdf(
-    @Param('team') team: string,
-    @Param('week') week: string,
+    @Param() at: WeekParams,
     @Query('lang') lang: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
-  ): Promise<void> {
-    const language = languageOf(lang);
-    const stored = await this.stored(p, team, week);
-    const { pack } = stored;
-    let pdf: Buffer;
-    try {
-      pdf = await this.review.pdf.render(stored, language);
-    } catch (err) {
-      if (err instanceof PdfUnavailable) throw new ServiceUnavailableException(`pdf: ${err.message}`);
-      throw err;
-    }
-    res.setHeader(
-      'Content-Disposition',
-      `attachment; filename="review-${encodeURIComponent(pack.team.teamId)}-${pack.week.label}.pdf"`,
-    );
-    res.type('application/pdf').send(pdf);
+  ) {
+    await this.send(res, p, at, languageOf(lang), 'pdf');
   }
 
   @Get(':team/:week/results.csv')
@@ -212,44 +203,53 @@ export class ReviewPacksController {
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'The week’s results for HR as CSV (UTF-8 with BOM, RFC 4180)' })
   async csv(
-    @Param('team') team: string,
-    @Param('week') week: string,
+    @Param() at: WeekParams,
     @Query('lang') lang: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
-  ): Promise<void> {
-    const language = languageOf(lang);
-    const { pack } = await this.stored(p, team, week);
-    res.setHeader(
-      'Content-Disposition',
-      `attachment; filename="results-${encodeURIComponent(pack.team.teamId)}-${pack.week.label}.csv"`,
-    );
-    // the BOM lets Excel read the Chinese as UTF-8
-    res.type('text/csv; charset=utf-8').send(`\ufeff${toCsv(resultRows(pack, language))}`);
+  ) {
+    await this.send(res, p, at, languageOf(lang), 'csv');
   }
 
   @Get(':team/:week/results.xlsx')
   @ApiParam({ name: 'team' })
   @ApiParam({ name: 'week' })
   @ApiQuery({ name: 'lang', required: false, enum: ['zh', 'en'] })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiProduces(XLSX)
   @ApiOperation({ summary: 'The week’s results for HR as an XLSX workbook' })
   async xlsx(
-    @Param('team') team: string,
-    @Param('week') week: string,
+    @Param() at: WeekParams,
     @Query('lang') lang: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
-  ): Promise<void> {
-    const language = languageOf(lang);
-    const { pack } = await this.stored(p, team, week);
-    res.setHeader(
-      'Content-Disposition',
-      `attachment; filename="results-${encodeURIComponent(pack.team.teamId)}-${pack.week.label}.xlsx"`,
-    );
-    res
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .send(toXlsx(`${pack.week.label} ${pack.team.teamId}`, resultRows(pack, language)));
+  ) {
+    await this.send(res, p, at, languageOf(lang), 'xlsx');
+  }
+
+  // a week's pack as a file to download: the PDF, or the results for HR
+  private async send(res: Response, p: Principal, at: WeekParams, language: 'zh' | 'en', kind: 'pdf' | 'csv' | 'xlsx') {
+    const stored = await this.stored(p, at.team, at.week);
+    const { pack } = stored;
+    let body: Buffer | string;
+    let type: string;
+    if (kind === 'pdf') {
+      try {
+        body = await this.review.pdf.render(stored, language);
+      } catch (err) {
+        if (err instanceof PdfUnavailable) throw new ServiceUnavailableException(`pdf: ${err.message}`);
+        throw err;
+      }
+      type = 'application/pdf';
+    } else if (kind === 'csv') {
+      body = `\ufeff${toCsv(resultRows(pack, language))}`; // the BOM lets Excel read the Chinese as UTF-8
+      type = 'text/csv; charset=utf-8';
+    } else {
+      body = toXlsx(`${pack.week.label} ${pack.team.teamId}`, resultRows(pack, language));
+      type = XLSX;
+    }
+    const name = `${kind === 'pdf' ? 'review' : 'results'}-${encodeURIComponent(pack.team.teamId)}-${pack.week.label}.${kind}`;
+    res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+    res.type(type).send(body);
   }
 
   private week(p: Principal, label: string): ReviewWeek {
