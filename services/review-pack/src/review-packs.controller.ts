@@ -37,6 +37,7 @@ import { ReviewPackService, type Delivery } from './review-pack.service';
 import { BAD_REVIEW_INPUT, DELIVERIES, PACK_WEEKS, STORED_PACK, SUBSCRIBER } from './review-schemas';
 
 const MAX_WEEKS = 104;
+const FILE = { type: 'string', format: 'binary' };
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 interface WeekParams {
@@ -185,7 +186,7 @@ export class ReviewPacksController {
   @ApiQuery({ name: 'lang', required: false, enum: ['zh', 'en'] })
   @ApiProduces('application/pdf')
   @ApiOperation({ summary: 'The pack as a PDF (A4), printed by Chromium from the review page' })
-  @ApiResponse({ status: 200, description: 'the PDF' })
+  @ApiResponse({ status: 200, description: 'the PDF', schema: FILE })
   @ApiResponse({ status: 503, description: 'no Chromium on this server (KPI_PULSE_CHROMIUM)', schema: ERROR })
   async pdf(
     @Param() at: WeekParams,
@@ -202,6 +203,7 @@ export class ReviewPacksController {
   @ApiQuery({ name: 'lang', required: false, enum: ['zh', 'en'] })
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'The week’s results for HR as CSV (UTF-8 with BOM, RFC 4180)' })
+  @ApiResponse({ status: 200, description: 'the CSV', schema: FILE })
   async csv(
     @Param() at: WeekParams,
     @Query('lang') lang: unknown,
@@ -217,6 +219,7 @@ export class ReviewPacksController {
   @ApiQuery({ name: 'lang', required: false, enum: ['zh', 'en'] })
   @ApiProduces(XLSX)
   @ApiOperation({ summary: 'The week’s results for HR as an XLSX workbook' })
+  @ApiResponse({ status: 200, description: 'the workbook', schema: FILE })
   async xlsx(
     @Param() at: WeekParams,
     @Query('lang') lang: unknown,
