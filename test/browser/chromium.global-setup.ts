@@ -4,14 +4,14 @@ import { executable, installDebianPackages, onPath } from '../support/debian-pac
 // Where Debian's package puts the browser and the CJK fonts that draw the page's Chinese.
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 const CJK_FONTS = '/usr/share/fonts/opentype/noto';
-const PACKAGES = ['chromium', 'fonts-noto-cjk'];
+const PACKAGES = ['chromium', 'fonts-noto-cjk', 'poppler-utils']; // poppler: pdftotext reads the review pack's PDF
 
 // The browser tests drive a Chromium through playwright-core, which never downloads one. This finds it —
 // KPI_PULSE_CHROMIUM when set (the only place looked at then), else `chromium` on PATH — and tells the
 // test workers (KPI_PULSE_CHROMIUM). When it or the CJK fonts are missing, as on a fresh Debian machine,
 // it installs Debian's packages (support/debian-packages.ts).
 export default function setup(): void {
-  const fonts = existsSync(CJK_FONTS);
+  const fonts = existsSync(CJK_FONTS) && onPath('pdftotext') !== undefined;
   const found = findChromium();
   if (found !== undefined && fonts) {
     process.env.KPI_PULSE_CHROMIUM = found;
@@ -19,7 +19,7 @@ export default function setup(): void {
   }
   const missing = [
     ...(found === undefined ? [`Chromium (${whereLooked()})`] : []),
-    ...(fonts ? [] : [`CJK fonts (${CJK_FONTS})`]),
+    ...(fonts ? [] : [`CJK fonts (${CJK_FONTS}) or pdftotext`]),
   ].join(' and ');
   installDebianPackages({
     tier: 'browser tests',

@@ -1,7 +1,7 @@
 import { api, handleUnauthorized, HttpError, UnauthorizedError } from './api';
 import { captureTokenFromUrl, clearToken, getToken, setToken } from './auth';
 import type { Crumb, Ctx, View } from './context';
-import { initLang, onLangChange, t } from './i18n';
+import { initLang, onLangChange, setLang, t } from './i18n';
 import { AlertCenter } from './alert-center';
 import { LiveClient } from './live';
 import { CardStore, PeriodCache, PreviousCards, Trends } from './store';
@@ -10,6 +10,9 @@ import { AgentView } from './views/agent';
 import { AlertBell, AlertPanel } from './views/alerts';
 import { OrgView } from './views/org';
 import { Shell } from './views/shell';
+import { printReview, ReviewView } from './views/review';
+import { rt } from './review-i18n';
+import type { StoredPack } from './review-types';
 import { loadingPage, messagePage, signInPanel } from './views/signin';
 import { TeamView } from './views/team';
 import { rotateSeconds, TvView } from './views/tv';
@@ -20,7 +23,8 @@ const isTv = (): boolean => /^\/tv\/?$/.test(window.location.pathname);
 type Route =
   | { kind: 'org'; org: string }
   | { kind: 'team'; org: string; team: string }
-  | { kind: 'agent'; org: string; agent: string };
+  | { kind: 'agent'; org: string; agent: string }
+  | { kind: 'review'; org: string; team: string; week: string | undefined };
 
 function parseRoute(hash: string): Route | null {
   const parts = hash
@@ -28,7 +32,9 @@ function parseRoute(hash: string): Route | null {
     .split('/')
     .filter((p) => p !== '')
     .map(decodeURIComponent);
-  const [kind, org, id] = parts;
+  const [kind, org, id, week] = parts;
+  if (kind === 'review' && org !== undefined && id !== undefined && parts.length <= 4)
+    return { kind: 'review', org, team: id, week };
   if (kind === 'org' && org !== undefined && id === undefined) return { kind: 'org', org };
   if (kind === 'team' && org !== undefined && id !== undefined) return { kind: 'team', org, team: id };
   if (kind === 'agent' && org !== undefined && id !== undefined) return { kind: 'agent', org, agent: id };
@@ -214,6 +220,13 @@ class Session implements Ctx {
         label: t('teamTitle', { team }),
         href: `#/team/${encodeURIComponent(this.me.org)}/${encodeURIComponent(team)}`,
       });
+    // a manager's teams' weekly review packs
+    if (this.me.role === 'manager')
+      for (const team of this.me.teams)
+        links.push({
+          label: `${rt('reviewLink')} ${team}`,
+          href: `#/review/${encodeURIComponent(this.me.org)}/${encodeURIComponent(team)}`,
+        });
     return links.length > 1 ? links : [];
   }
 
@@ -251,7 +264,9 @@ class Session implements Ctx {
         ? new OrgView(this, route.org)
         : route.kind === 'team'
           ? new TeamView(this, route.org, route.team, navigate)
-          : new AgentView(this, route.org, route.agent);
+          : route.kind === 'review'
+            ? new ReviewView(this, route.org, route.team, route.week, navigate)
+            : new AgentView(this, route.org, route.agent);
     this.shell.mount(this.view);
     if (navigated) window.scrollTo(0, 0);
   }
@@ -317,7 +332,19 @@ async function start(): Promise<void> {
   session = new Session(me, token, isTv());
 }
 
+// the review pack in print mode: the server's Chromium sets it before the page loads (views/review.ts)
+interface PrintRequest {
+  stored: StoredPack;
+  language: 'zh' | 'en';
+}
+
 function boot(): void {
+  const print = (window as unknown as { __KPI_REVIEW_PRINT__?: PrintRequest }).__KPI_REVIEW_PRINT__;
+  if (print !== undefined) {
+    setLang(print.language);
+    printReview(root(), print.stored);
+    return;
+  }
   captureTokenFromUrl();
   initLang();
   handleUnauthorized((message) => signOut(message));

@@ -23,6 +23,7 @@ import { ParkedValues1763887800000 } from './migrations/1763887800000-parked-val
 import { PeriodClose1763887900000 } from './migrations/1763887900000-period-close';
 import { REPORTING_ROLE, Reporting1763888000000 } from './migrations/1763888000000-reporting';
 import { Connectors1763888100000 } from './migrations/1763888100000-connectors';
+import { ReviewPacks1763888200000 } from './migrations/1763888200000-review-packs';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   PeriodClose1763887900000,
   Reporting1763888000000,
   Connectors1763888100000,
+  ReviewPacks1763888200000,
 ];
 
 export interface PostgresOptions {

@@ -38,3 +38,6 @@ export {
   type RestatementDecision,
   type RestatementRow,
 } from './period-close.repository';
+export { PostgresPeriodResults } from './review-results.repository';
+export { ReviewPacksRepository, type ReviewSubscriber, type StoredPack } from './review-packs.repository';
+export { ReviewDealsRepository } from './review-deals.repository';

@@ -92,6 +92,10 @@ Configuration comes from the environment:
   SMTP_URL                smtp://user:password@host:587 (or SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD),
                           with SMTP_FROM: the server alert emails go through (docs/alerts.md)
   ALERTS_POLL_MS          between passes over alert groups and deliveries due, default 1000
+  REVIEW_PACK_SCHEDULE    when the weekly review packs are made and mailed, in each org's time zone,
+                          default "mon 09:00" ("off": on demand only; docs/review-and-close.md)
+  REVIEW_STALLED_DAYS     days without a stage change that make a deal stalled, default 14
+  KPI_PULSE_CHROMIUM      the Chromium that prints the review pack's PDF, default chromium on PATH
 
 Example:
   npm run demo            (the same as: kpi-pulse up --demo)`,

@@ -12,6 +12,13 @@ export interface SmtpConfig {
   timeoutMs: number;
 }
 
+// a file sent with a message (the weekly review pack's PDF)
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
 // Sends a rendered email (text and HTML parts) through one SMTP server with nodemailer. The Message-ID
 // comes from the idempotency key, so a mail client or a filter can dedupe a retried message.
 export class SmtpSender {
@@ -29,7 +36,11 @@ export class SmtpSender {
     });
   }
 
-  async send(to: readonly string[], message: Extract<RenderedMessage, { kind: 'email' }>): Promise<void> {
+  async send(
+    to: readonly string[],
+    message: Extract<RenderedMessage, { kind: 'email' }>,
+    attachments: readonly MailAttachment[] = [],
+  ): Promise<void> {
     const id = createHash('sha256').update(message.key).digest('hex').slice(0, 32);
     try {
       await this.transport.sendMail({
@@ -40,6 +51,7 @@ export class SmtpSender {
         html: message.html,
         messageId: `<${id}@kpi-pulse>`,
         headers: { 'X-KPI-Pulse-Idempotency-Key': message.key },
+        attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
       });
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);

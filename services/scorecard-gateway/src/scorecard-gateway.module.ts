@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ReviewPackModule } from '../../review-pack/src/review-pack.module';
 import { AccessService } from './access.service';
 import { AlertsController } from './alerts.controller';
 import { AlertDeliveriesController } from './alert-deliveries.controller';
@@ -15,6 +16,7 @@ import { SourcesController } from './sources.controller';
 import { TokensController } from './tokens.controller';
 
 @Module({
+  imports: [ReviewPackModule], // the weekly review pack's API and schedule
   providers: [AccessService, AuthGuard, DefinitionsFollower, ScorecardGateway],
   controllers: [
     AlertsController,

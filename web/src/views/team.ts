@@ -1,5 +1,6 @@
 import { h, setHidden } from '../dom';
 import { t } from '../i18n';
+import { rt } from '../review-i18n';
 import type { Ctx, Heading, View } from '../context';
 import { entityKey } from '../store';
 import { AgentsTable, type AgentRowData } from './agents-table';
@@ -41,6 +42,16 @@ export class TeamView implements View {
       'div',
       { class: 'view view-team', 'data-testid': 'team-view', 'data-team': team },
       this.notice.el,
+      // the team's weekly review pack, for the meeting
+      h(
+        'a',
+        {
+          class: 'btn btn-ghost btn-small review-open',
+          'data-testid': 'review-open',
+          href: `#/review/${encodeURIComponent(org)}/${encodeURIComponent(team)}`,
+        },
+        rt('reviewLink'),
+      ),
       h('h2', { class: 'visually-hidden' }, t('teamScorecards')),
       this.panels.el,
       this.agents?.el,

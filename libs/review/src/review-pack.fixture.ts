@@ -1,0 +1,43 @@
+import type { ActionItem } from './action-item';
+import type { ResultCard, ResultKpi } from './period-results';
+import { parseWeekLabel, type ReviewWeek } from './review-week';
+
+export const WEEK: ReviewWeek = parseWeekLabel('Asia/Shanghai', '2026-W48')!;
+
+export const kpi = (over: Partial<ResultKpi> & Pick<ResultKpi, 'kpi'>): ResultKpi => ({
+  name: { en: over.kpi, zh: over.kpi },
+  unit: 'count',
+  direction: 'higher',
+  actual: null,
+  target: 100,
+  score: null,
+  status: null,
+  redLine: false,
+  projected: null,
+  ...over,
+});
+
+export const card = (over: Partial<ResultCard> & Pick<ResultCard, 'kpis'>): ResultCard => ({
+  scorecard: 'sales-manager',
+  name: { en: 'Sales manager', zh: '销售经理' },
+  window: 'quarter',
+  periodStart: Date.parse('2026-10-01T00:00:00+08:00'),
+  periodEnd: Date.parse('2027-01-01T00:00:00+08:00'),
+  closed: false,
+  total: 70,
+  grade: 'B',
+  ...over,
+});
+
+export const item = (over: Partial<ActionItem> & Pick<ActionItem, 'id'>): ActionItem => ({
+  teamId: 'T1',
+  title: `item ${over.id}`,
+  owner: 'A1',
+  dueDate: '2026-11-30',
+  status: 'open',
+  raisedWeek: '2026-W47',
+  createdAt: Date.parse('2026-11-17T10:00:00+08:00'),
+  updatedAt: Date.parse('2026-11-17T10:00:00+08:00'),
+  closedAt: null,
+  ...over,
+});
