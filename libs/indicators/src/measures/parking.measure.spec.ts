@@ -87,14 +87,17 @@ class Store implements JourneyParking {
 }
 
 describe('parked keys of lifecycle indicators', () => {
-  it('parks the keys that landed and were quiet for quietMs of their clock, exactly, with their deadline', () => {
+  it('parks the keys that were quiet for quietMs of their clock, exactly, with their deadline', () => {
     const store = new Store();
     const engine = new IndicatorEngine([FRT], ORGS, { parking: store });
     for (const e of [created('t1', T0), replied('t1', T0 + 20 * S), created('t2', T0), created('t3', T0 + MIN)])
       engine.fold(e);
     engine.fold(replied('t3', T0 + 5 * MIN));
-    // t1 last heard at T0 + 20 s, t3 at T0 + 5 min; t2 has not landed and stays whatever its age
-    expect(engine.park(5 * MIN - 20 * S + S)).toEqual([]);
+    // t2 last heard at T0 (no reply: it counts for nothing, and its deadline would change nothing),
+    // t1 at T0 + 20 s, t3 at T0 + 5 min
+    expect(engine.park(5 * MIN - 20 * S + S).map((p) => [p.ref.key, p.deadlineMs, p.journey.landed])).toEqual([
+      ['t2', T0 + D + H, null],
+    ]);
     const parked = engine.park(5 * MIN - 20 * S);
     expect(parked).toEqual([
       {
@@ -107,12 +110,12 @@ describe('parked keys of lifecycle indicators', () => {
         },
       },
     ]);
-    expect(keysHeld(engine)).toEqual(['t2', 't3']);
+    expect(keysHeld(engine)).toEqual(['t3']);
     expect(engine.park(0).map((p) => p.ref.key)).toEqual(['t3']);
-    expect(keysHeld(engine)).toEqual(['t2']);
+    expect(keysHeld(engine)).toEqual([]);
     // the value stays: parking moves keys, not what they count for
     expect(read(engine, 'frt')).toEqual([(20 + 240) / 2, 260, 2]);
-    // the deadlines of the keys still held are kept: t2 expires at its horizon and lateness
+    // the parked t2 still expires, uncounted, at its horizon and lateness
     engine.advanceTo(T0 + D + H - 1);
     expect(engine.stats.expiredKeys).toBe(0);
     engine.advanceTo(T0 + D + H);
