@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { io } from 'socket.io-client';
@@ -471,5 +472,60 @@ describe('the live scorecard page in Chromium', () => {
     await shot(page, 'docs-1280x800');
     expect(refusedByCsp).toEqual([]);
     await page.close();
+  });
+
+  it("an admin's org view lists the org's connectors: last delivery, webhooks by outcome, last error; a manager sees none", async () => {
+    const admin = {
+      authorization: `Bearer ${await tokenFor({ role: 'admin', org: 'O1' })}`,
+      'content-type': 'application/json',
+    };
+    const created = await fetch(`${running.url}/v1/sources`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ connector: 'stripe', name: 'Stripe (billing)', secret: 'whsec_page' }),
+    });
+    const { source } = (await created.json()) as { source: { id: string } };
+    const body = JSON.stringify({
+      id: 'evt_page_1',
+      object: 'event',
+      created: Math.floor(Date.now() / 1000) - 60,
+      type: 'invoice.finalized',
+      data: {
+        object: {
+          id: 'in_page_1',
+          object: 'invoice',
+          amount_due: 120000,
+          currency: 'cny',
+          due_date: Math.floor(Date.now() / 1000) + 30 * 86_400,
+        },
+      },
+    });
+    const ts = Math.floor(Date.now() / 1000);
+    const send = (secret: string) =>
+      fetch(`${running.url}/v1/sources/stripe/${source.id}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'stripe-signature': `t=${ts},v1=${createHmac('sha256', secret).update(`${ts}.${body}`).digest('hex')}`,
+        },
+        body,
+      });
+    expect((await send('whsec_page')).status).toBe(200);
+    expect((await send('whsec_guess')).status).toBe(401);
+
+    const page = await open('/', await tokenFor({ role: 'admin', org: 'O1' }));
+    const row = page.locator(`[data-testid="org-connectors"] tr[data-source="${source.id}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.locator('[data-outcome="accepted"]').textContent()).toBe('1');
+    expect(await row.locator('[data-outcome="refused"]').textContent()).toBe('1');
+    expect(await row.locator('.source-error').textContent()).toBe('refused: bad_signature');
+    expect(await page.locator('[data-testid="org-connectors"] h2').textContent()).toBe('数据源连接器');
+    await row.scrollIntoViewIfNeeded();
+    await shot(page, 'org-connectors-1920x1080');
+    await page.close();
+    const manager = await open('/', await tokenFor({ role: 'manager', org: 'O1', teams: ['O1-T1'] }));
+    await manager.locator('[data-testid="kpi-tile"]').first().waitFor({ timeout: 15_000 });
+    expect(await manager.locator('[data-testid="org-connectors"]').count()).toBe(0);
+    await manager.close();
   });
 });

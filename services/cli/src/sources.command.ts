@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { parseDuration } from '#libs/definitions';
+import { WEBHOOK_OUTCOMES } from '#libs/pipeline';
 import { runningApi, type RunningApiOptions } from './running-api';
 import { UsageError } from './usage-error';
 
@@ -94,11 +95,7 @@ Examples:
     for (const s of listed) {
       const w = s.webhooks;
       const outcomes =
-        w === undefined
-          ? ''
-          : `  ${Object.entries(w.outcomes)
-              .map(([k, n]) => `${k} ${n}`)
-              .join(', ')}`;
+        w === undefined ? '' : `  ${WEBHOOK_OUTCOMES.map((k) => `${k} ${w.outcomes[k] ?? 0}`).join(', ')}`;
       const last =
         w === undefined
           ? ''
