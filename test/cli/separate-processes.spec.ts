@@ -245,7 +245,7 @@ describe.each([
         .map((k) => /table="([^"]+)"/.exec(k)?.[1])
         .sort();
     expect(await pruning('indicator-processor')).toEqual(['event-log', 'indicator-history']);
-    expect(await pruning('ingest-gateway')).toEqual(['dead-letters']);
+    expect(await pruning('ingest-gateway')).toEqual(['dead-letters', 'webhook-payloads']);
     expect(await pruning('scoring-service')).toEqual(['breaches', 'feed', 'scorecard-history']);
     expect(await pruning('scorecard-gateway')).toEqual([]);
   });
