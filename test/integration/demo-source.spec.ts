@@ -40,7 +40,7 @@ describe('the demo source posts like a well-behaved webhook sender', () => {
   let server: Server | undefined;
   afterEach(() => new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve()))));
 
-  it('sends a refused post again, one post in flight per source, and stop() waits for the posts under way', async () => {
+  it('sends a refused post again after a pause, one post in flight per source, and stop() waits for the posts under way', async () => {
     const ingest = flakyIngest();
     server = ingest.server;
     await new Promise<void>((resolve) => ingest.server.listen(0, '127.0.0.1', resolve));
@@ -55,7 +55,12 @@ describe('the demo source posts like a well-behaved webhook sender', () => {
       reviewers: [],
       timeZone: 'UTC',
     });
-    await until(async () => Promise.resolve(ingest.taken.length > 300), 20_000);
+    // every refused post is sent again, even by a source that emits nothing more for a while
+    const allRefusedTaken = () => {
+      const ids = new Set(ingest.taken.map((e) => e.id));
+      return [...ingest.refused.values()].every((events) => events.every((e) => ids.has(e.id)));
+    };
+    await until(async () => Promise.resolve(ingest.taken.length > 300 && allRefusedTaken()), 20_000);
     await source.stop();
     const takenAtStop = ingest.taken.length;
     // nothing is posted after stop() returned

@@ -46,9 +46,9 @@ export interface DemoSourceOptions {
 // Simulated CRM, ticketing, telephony, finance and review sources for the demo: the simulator's
 // realistic lifecycles, stamped with the current time, posted to the ingest endpoint like a webhook.
 // Each source behaves as a sender should: one post in flight at a time (what piles up meanwhile goes
-// in the next), a failed post retried with the events after it (ingest's idempotency makes a repeat
-// harmless), a backlog bounded to a minute of events (beyond it the simulation skips ahead), and stop()
-// waits for the posts under way.
+// in the next), a failed post retried after a growing pause with the events after it (ingest's
+// idempotency makes a repeat harmless), a backlog bounded to a minute of events (beyond it the
+// simulation skips ahead), and stop() waits for the posts under way.
 export function startDemoSource(options: DemoSourceOptions): DemoSource {
   const today = formatLocal(options.timeZone, Date.now()).slice(0, 10);
   const stream = simulate({
@@ -92,7 +92,7 @@ export function startDemoSource(options: DemoSourceOptions): DemoSource {
   return {
     stop: async () => {
       clearInterval(timer);
-      await Promise.all([...senders.values()].map((s) => s.idle()));
+      await Promise.all([...senders.values()].map((s) => s.stop()));
     },
     sent: () => sum((s) => s.accepted),
     skipped: () => sum((s) => s.skipped),
@@ -100,16 +100,19 @@ export function startDemoSource(options: DemoSourceOptions): DemoSource {
 }
 
 export interface DemoSource {
-  stop(): Promise<void>; // no new events; the posts under way end
+  stop(): Promise<void>; // no new events; the posts under way end, and what is left is tried once more
   sent(): number; // events ingest answered for
-  skipped(): number; // events never sent: the backlog was full while ingest could not keep up
+  skipped(): number; // events never sent: the backlog was full while ingest could not keep up, or left at the stop
 }
 
-// One simulated system's posts: its backlog, sent one request at a time.
+// One simulated system's posts: its backlog, sent one request at a time until it is empty; a failed post
+// is tried again after a pause (a source may emit nothing for a week, so the next tick cannot be relied on).
 class Sender {
   private backlog: CanonicalEvent[] = [];
   private posting: Promise<void> | undefined;
-  private failing = false;
+  private retry: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private stopped = false;
   accepted = 0;
   skipped = 0;
 
@@ -123,16 +126,30 @@ class Sender {
     const room = this.maxBacklog - this.backlog.length;
     this.skipped += Math.max(0, events.length - room);
     this.backlog.push(...events.slice(0, Math.max(0, room)));
-    this.posting ??= this.post().finally(() => (this.posting = undefined));
+    if (this.retry === undefined) this.drain();
   }
 
-  async idle(): Promise<void> {
+  // Stops retrying, makes one last attempt with what is left, and waits for it; what still fails is
+  // counted as skipped.
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    this.retry = undefined;
     await this.posting;
+    if (this.backlog.length > 0) await this.post();
+    this.skipped += this.backlog.length;
+    this.backlog = [];
   }
 
-  private async post(): Promise<void> {
+  private drain(): void {
+    this.posting ??= (async () => {
+      while (this.backlog.length > 0 && (await this.post()));
+    })().finally(() => (this.posting = undefined));
+  }
+
+  // true when ingest answered for the events posted
+  private async post(): Promise<boolean> {
     const events = this.backlog.slice(0, MAX_EVENTS_PER_POST);
-    if (events.length === 0) return;
     try {
       const res = await fetch(this.url, {
         method: 'POST',
@@ -144,15 +161,25 @@ class Sender {
       if (res.status === 503) throw new Error(`ingest answered 503`);
       this.backlog = this.backlog.slice(events.length);
       this.accepted += events.length;
-      if (this.failing) process.stderr.write(`demo source: posting again\n`);
-      this.failing = false;
+      if (this.failures > 0) process.stderr.write(`demo source: posting again\n`);
+      this.failures = 0;
+      return true;
     } catch (err) {
-      // said once per outage; the events stay in the backlog and go with the next tick's
-      if (!this.failing)
+      // said once per outage; the events stay in the backlog and are tried again after a pause
+      if (this.failures === 0)
         process.stderr.write(`demo source: ${errorMessage(err)} (the events are kept and sent again)\n`);
-      this.failing = true;
+      this.failures++;
+      if (this.stopped) return false;
+      const pauseMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
+      this.retry = setTimeout(() => {
+        this.retry = undefined;
+        this.drain();
+      }, pauseMs);
+      return false;
     }
   }
 }
 
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 5_000;
 const MAX_EVENTS_PER_POST = 5_000; // below ingest's default limit per request (INGEST_MAX_EVENTS)
