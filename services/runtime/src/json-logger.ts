@@ -4,12 +4,13 @@ const ORDER = { debug: 0, info: 1, warn: 2, error: 3 } as const;
 type Level = keyof typeof ORDER;
 
 // Structured logs: one JSON object a line on stderr ({time, level, context, msg}), for log shippers. A
-// message that is a plain object gives its fields to the line ({ msg, requestId, … }).
+// message that is a plain object gives its fields to the line ({ msg, requestId, … }). Nest's start-up
+// chatter (a line per module and per route: a hundred lines before the first useful one) is debug.
 export class JsonLogger implements LoggerService {
   constructor(private readonly minimum: Level = 'info') {}
 
   log(message: unknown, context?: string): void {
-    this.write('info', message, context);
+    this.write(context !== undefined && START_UP_CONTEXTS.has(context) ? 'debug' : 'info', message, context);
   }
 
   error(message: unknown, trace?: string, context?: string): void {
@@ -37,6 +38,16 @@ export class JsonLogger implements LoggerService {
     process.stderr.write(`${JSON.stringify(line)}\n`);
   }
 }
+
+const START_UP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'WebSocketsController',
+  'NestApplication',
+  'NestMicroservice',
+]);
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
