@@ -40,6 +40,7 @@ export class ActionItemsController {
   @ApiBody({ schema: ACTION_ITEM_IN })
   @ApiResponse({ status: 201, schema: ACTION_ITEM })
   @ApiResponse({ status: 400, description: 'a bad field, named', schema: BAD_REVIEW_INPUT })
+  @ApiResponse({ status: 404, description: 'the team has no members in the org’s roster', schema: ERROR })
   async create(@Body() body: unknown, @CurrentPrincipal() p: Principal): Promise<ActionItem> {
     const input = reviewInput(() => {
       if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -49,6 +50,9 @@ export class ActionItemsController {
     const { team, week, ...rest } = input;
     const teamId = teamParam(team);
     assertMayWrite(p, teamId);
+    // a team the roster does not know would collect items no review ever shows
+    if ((await this.access.agentsOf(p.orgId, teamId)).length === 0)
+      throw new NotFoundException(`team: ${teamId} has no members in the org's roster`);
     const raisedWeek = reviewInput(() => {
       if (week === undefined) return this.review.lastWeek(p.orgId).label;
       const parsed = typeof week === 'string' ? parseWeekLabel(this.review.timeZoneOf(p.orgId), week) : undefined;

@@ -7,7 +7,7 @@ import { json, raw, text } from 'express';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { CONNECTOR_NAMES } from '#libs/connectors';
 import type { RuntimeConfig } from './config';
-import { bodyErrors, LoggedExceptions, requestIds } from './http-errors';
+import { bodyErrors, LoggedExceptions, requestIds, unstorableInput } from './http-errors';
 import { SecureIoAdapter, securityHeaders } from './http-security';
 import { JsonLogger } from './json-logger';
 import { CONFIG } from './tokens';
@@ -45,6 +45,7 @@ export async function createHttpApp(
   app.use(text({ limit: BODY_LIMIT, type: ['application/yaml', 'text/yaml'] }));
   app.use(text({ limit: CSV_LIMIT, type: ['text/csv'] }));
   app.use(bodyErrors);
+  app.use(unstorableInput);
   app.useGlobalFilters(new LoggedExceptions());
   // An idle connection is kept longer than clients keep theirs in their pools (fetch: 4 s; load balancers:
   // 60 s), so the server never closes one just as a client sends on it (the client then sees ECONNRESET).

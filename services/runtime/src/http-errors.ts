@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { storageProblem } from '#libs/events';
 
 // A caller's own id is kept when it is a sane token; otherwise one is made up. Either way it is in the
 // answer's X-Request-Id and in every log line about the request, so a 5xx can be found in the logs.
@@ -62,6 +63,31 @@ export function bodyErrors(err: unknown, req: Request, res: Response, next: Next
           : 'the body could not be read';
   logAnswer(req, res, status, message, err);
   res.status(status).json({ statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message });
+}
+
+// What no store can keep, refused before any controller reads it: a NUL or a lone surrogate in the body,
+// the query or the path, or a body nested too deep (the rule of docs/events.md, for every endpoint), a 400
+// naming the field, instead of a database error (500) or a silently altered text. Ingest and the
+// connectors' webhooks read raw bytes and keep such input as a dead letter with the same reason.
+export function unstorableInput(req: Request, res: Response, next: NextFunction): void {
+  const body: unknown = req.body;
+  let path: string;
+  try {
+    path = decodeURIComponent(req.path);
+  } catch {
+    path = req.path; // a malformed escape: the router answers 404 or the controller reads it as sent
+  }
+  const problem =
+    storageProblem({ path }) ??
+    storageProblem({ query: req.query }) ??
+    (Buffer.isBuffer(body) ? undefined : storageProblem({ body }));
+  if (problem === undefined) {
+    next();
+    return;
+  }
+  const message = `${problem.field}: ${problem.reason}`;
+  logAnswer(req, res, 400, message);
+  res.status(400).json({ statusCode: 400, error: 'Bad Request', message, field: problem.field, code: problem.code });
 }
 
 // Every exception a controller throws, answered as Nest does ({statusCode, message, error}), and logged
