@@ -141,7 +141,7 @@ async function diskByTable(port: number): Promise<string> {
     const tables = await client.query<{ name: string; bytes: string; rows: string }>(
       `SELECT c.relname AS name, pg_total_relation_size(c.oid) AS bytes, s.n_live_tup AS rows
          FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-        ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 8`,
+        ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 12`,
     );
     const wal = await client.query<{ bytes: string }>('SELECT sum(size) AS bytes FROM pg_ls_waldir()');
     const lines = ['\n| table | MiB | rows |', '|---|---:|---:|'];

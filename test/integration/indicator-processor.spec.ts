@@ -57,10 +57,14 @@ describe('indicator processor over the Postgres log (real Postgres)', () => {
     );
     expect(stored.length).toBeGreaterThan(inSnapshot.length / 10);
     // the tickets of the distinct counts' months, quarters and years left their sets for parked_values:
-    // the snapshot holds their counts, each value is stored once with every tally it counts in
+    // the snapshot holds their counts, each value is stored once per list of tallies it counts in, and
+    // the values of an indicator share far fewer lists
     const parkedValues = await t.db.query<{ indicator: string; side: string; tallies: string[] }[]>(
-      `SELECT indicator, side, tallies FROM parked_values WHERE processor = 'indicator-processor'`,
+      `SELECT s.indicator, s.side, s.tallies FROM parked_values v JOIN parked_value_sets s ON s.id = v.set_id
+       WHERE s.processor = 'indicator-processor'`,
     );
+    const lists = new Set(parkedValues.map((v) => JSON.stringify([v.indicator, v.side, v.tallies])));
+    expect(lists.size).toBeLessThan(parkedValues.length / 4);
     expect([...new Set(parkedValues.map((v) => v.indicator))]).toEqual(
       expect.arrayContaining(['support.resolved_24h_rate', 'support.reopen_rate', 'presales.inquiry_conversion']),
     );
@@ -93,7 +97,8 @@ describe('indicator processor over the Postgres log (real Postgres)', () => {
       expect(await parked(`indicator = '${c.indicator}' AND deadline_ms <= ${c.clockMs}`)).toBe(0);
     // and the values whose tallies all closed by their org's clock
     const [expired] = await t.db.query<{ n: string }[]>(
-      `SELECT count(*) AS n FROM parked_values WHERE processor = 'indicator-processor' AND expires_ms <= $1`,
+      `SELECT count(*) AS n FROM parked_values v JOIN parked_value_sets s ON s.id = v.set_id
+       WHERE s.processor = 'indicator-processor' AND s.expires_ms <= $1`,
       [second.indicatorEngine.clockOf('O1')],
     );
     expect(Number(expired?.n)).toBe(0);

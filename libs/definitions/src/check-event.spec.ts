@@ -1,7 +1,7 @@
 import { TRAINING_SCORE } from './sample-definitions.fixture';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '#libs/events';
-import { checkEvent, type EventCheck } from './check-event';
+import { checkEvent, manualScoreProblem, type EventCheck } from './check-event';
 import type { DefinitionSet, IndicatorDef } from './model';
 
 const MANUAL = TRAINING_SCORE;
@@ -163,6 +163,25 @@ describe('checkEvent', () => {
       indicators: [{ ...MANUAL, measure: { kind: 'manual', scale: [0, 100] } }],
     };
     expect(checkEvent(score(80, 'intern-7'), anyone, null).ok).toBe(true);
+  });
+
+  it('refuses a manual score whose value is no number, asked directly as the engine asks', () => {
+    // checkEvent's contract check refuses it first; the engine calls manualScoreProblem on its own
+    for (const value of ['50', null, undefined, true]) {
+      expect(manualScoreProblem({ ...score(50), data: { ...score(50).data, value } }, [MANUAL])).toEqual({
+        field: 'data.value',
+        code: 'out_of_scale',
+        reason: 'expected a number from 0 to 100',
+      });
+    }
+    expect(manualScoreProblem(score(50), [MANUAL])).toBeUndefined();
+  });
+
+  it('leaves alone a currency that is not text on a type without money, as the engine does', () => {
+    // the contract does not define data.currency for ticket.solved: it is kept, not converted
+    const solved = event('ticket.solved', { ticketId: 'T', contacts: 1, handleSeconds: 3, resolutionSeconds: 3 });
+    const extra = { ...solved, data: { ...solved.data, currency: 5 } };
+    expect(checkEvent(extra, DEFINITIONS, null)).toEqual({ ok: true, event: extra, timeMs: Date.parse(extra.time) });
   });
 
   describe("the time bound: no event timed beyond the receiver's clock + tolerance", () => {

@@ -76,18 +76,19 @@ export interface EventProblem {
 
 function rejected(
   problems: readonly [EventProblem, ...EventProblem[]],
-  event?: { id?: string; source?: string },
+  event: { id?: string; source?: string },
 ): EventCheck {
   const [first] = problems;
   const rejection: EventRejection = { field: first.field, code: first.code, message: formatErrors(problems) };
-  if (event?.id !== undefined) rejection.id = event.id;
-  if (event?.source !== undefined) rejection.source = event.source;
+  if (event.id !== undefined) rejection.id = event.id;
+  if (event.source !== undefined) rejection.source = event.source;
   return { ok: false, rejection };
 }
 
 function nonEmpty(errors: readonly FieldError[]): readonly [FieldError, ...FieldError[]] {
   const [first, ...rest] = errors;
   // validateEvent and normalizeAmounts never fail without an error
+  // Stryker disable next-line all: the fallback is unreachable, it is there for the type checker
   return first === undefined ? [{ field: 'event', code: 'invalid_value', reason: 'rejected' }] : [first, ...rest];
 }
 

@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { combineDefinitions } from './combine-definitions';
 import { formatIssue } from './definition-issue';
 import { loadDefinitions } from './load-definitions';
 import { sampleDocument } from './sample-definitions.fixture';
@@ -111,5 +112,30 @@ describe('loadDefinitions', () => {
     });
     expect(loadDefinitions(join(dir, 'nope')).issues[0]).toMatchObject({ file: join(dir, 'nope'), severity: 'error' });
     expect(loadDefinitions(dir).issues.map(formatIssue)).toEqual([`${dir}: no *.yaml, *.yml or *.json files`]);
+  });
+
+  // a file that lists and stats but cannot be read: Linux's /proc/self/mem fails every read with EIO
+  it.runIf(existsSync('/proc/self/mem'))('reports a file it cannot read and loads nothing of it', () => {
+    const file = '/proc/self/mem';
+    expect(loadDefinitions(file)).toEqual({
+      set: { orgs: [], indicators: [], scorecards: [] },
+      issues: [
+        { file, path: '', message: expect.stringMatching(/^cannot read: EIO/) as string, severity: 'error' },
+        {
+          file,
+          path: 'orgs',
+          message: 'no default org "*": events of orgs not listed are rejected',
+          severity: 'warning',
+        },
+      ],
+      origins: { orgs: [], indicators: [], scorecards: [], root: file },
+    });
+  });
+});
+
+describe('combineDefinitions', () => {
+  it('names a root only when given one', () => {
+    expect(Object.keys(combineDefinitions([]).origins).sort()).toEqual(['indicators', 'orgs', 'scorecards']);
+    expect(combineDefinitions([], 'defs').origins.root).toBe('defs');
   });
 });

@@ -20,7 +20,7 @@ function definitionFiles(dir: string): string[] {
     if (entry.isDirectory()) files.push(...definitionFiles(path));
     else if (entry.isFile() && DEFINITION_FILE.test(entry.name)) files.push(path);
   }
-  return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return files.sort(); // by UTF-16 code units, as `<` compares strings: not by locale
 }
 
 function failed(issue: DefinitionIssue): LoadedDefinitions {

@@ -10,7 +10,8 @@ export interface ValuesWrite {
   clocks: { org: string; clockMs: number }[];
 }
 
-// A value as the store answers a lookup: the tallies it counts in.
+// A value as the store answers a lookup: tallies it counts in (one answer per list of tallies it was
+// parked with: it counts in their union).
 export interface StoredValue {
   ref: ValueRef;
   tallies: string[];
@@ -21,7 +22,7 @@ const idOf = (r: ValueRef): string => JSON.stringify([r.org, r.indicator, r.side
 // A processor's parked values of distinct sets of calendar periods longer than a day
 // (IndicatorEngine.parkValues): at each checkpoint they leave memory and the snapshot, so memory holds
 // the counts and the values seen since, not every ticket and visitor of a quarter. They live in the
-// store (parked_values), written with the checkpoint in one transaction, and memory holds only
+// store (parked_values and parked_value_sets), written with the checkpoint in one transaction, and memory holds only
 //  - the values parked since the last committed checkpoint (`pending`), and
 //  - what the store holds of the values of events received and not folded yet (`looked`): with
 //    `pending`, every tally such a value was parked from.

@@ -77,14 +77,20 @@ export class IndicatorStateRepository {
     }));
   }
 
+  // a row per value and list of tallies it was parked with: a value parked again with others has several
   async findValues(processor: string, refs: readonly ValueRef[]): Promise<StoredValue[]> {
     if (refs.length === 0) return [];
     const rows = await this.db.query<
       { org_id: string; indicator: string; side: ValueRef['side']; value: string; tallies: string[] }[]
     >(
-      `SELECT org_id, indicator, side, value, tallies FROM parked_values
-       WHERE processor = $1
-         AND (org_id, indicator, side, value) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]))`,
+      // the values' rows first (one index probe per value), then their lists
+      `WITH named AS MATERIALIZED (
+         SELECT r.org_id, r.indicator, r.side, v.value, v.set_id
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS r(org_id, indicator, side, value)
+         JOIN parked_values v ON v.value = r.value)
+       SELECT s.org_id, s.indicator, s.side, n.value, s.tallies
+       FROM named n JOIN parked_value_sets s ON s.id = n.set_id
+        AND s.processor = $1 AND s.org_id = n.org_id AND s.indicator = n.indicator AND s.side = n.side`,
       [
         processor,
         refs.map((r) => r.org),
@@ -103,28 +109,45 @@ export class IndicatorStateRepository {
     await this.db.transaction(async (tx) => {
       await tx.query(`DELETE FROM processed_keys WHERE processor = $1`, [processor]);
       await tx.query(`DELETE FROM parked_journeys WHERE processor = $1`, [processor]);
-      await tx.query(`DELETE FROM parked_values WHERE processor = $1`, [processor]);
+      await tx.query(
+        `DELETE FROM parked_values WHERE set_id = ANY(ARRAY(SELECT id FROM parked_value_sets WHERE processor = $1))`,
+        [processor],
+      );
+      await tx.query(`DELETE FROM parked_value_sets WHERE processor = $1`, [processor]);
     });
   }
 
-  // the values a checkpoint parked (a value parked again adds its tallies to those stored), and those
-  // whose tallies have all closed by their org's clock
+  // The values a checkpoint parked, each under the list of tallies it counts in (parked_value_sets: a
+  // list is stored once, distinct and sorted, and the values that share it point to it); then the lists
+  // whose tallies have all closed by their org's clock go, and their values with them.
   private async writeValuesParked(tx: EntityManager, processor: string, w: ValuesWrite): Promise<void> {
     if (w.park.length > 0)
       await tx.query(
-        `INSERT INTO parked_values (processor, org_id, indicator, side, value, tallies, expires_ms)
-         SELECT $1, p.ref->>'org', p.ref->>'indicator', p.ref->>'side', p.ref->>'value', p.tallies, p."expiresMs"
-         FROM jsonb_to_recordset($2::jsonb) AS p(ref jsonb, tallies jsonb, "expiresMs" bigint)
-         ON CONFLICT (processor, org_id, indicator, side, value) DO UPDATE SET
-           tallies = (SELECT jsonb_agg(DISTINCT t) FROM jsonb_array_elements(parked_values.tallies || excluded.tallies) t),
-           expires_ms = greatest(parked_values.expires_ms, excluded.expires_ms)`,
+        `WITH p AS (
+           SELECT p.ref->>'org' AS org_id, p.ref->>'indicator' AS indicator, p.ref->>'side' AS side,
+                  p.ref->>'value' AS value, p."expiresMs" AS expires_ms, l.tallies
+           FROM jsonb_to_recordset($2::jsonb) AS p(ref jsonb, tallies jsonb, "expiresMs" bigint),
+             LATERAL (SELECT jsonb_agg(t ORDER BY t) AS tallies
+                      FROM (SELECT DISTINCT t COLLATE "C" AS t FROM jsonb_array_elements_text(p.tallies) AS e(t)) d) l),
+         sets AS (
+           INSERT INTO parked_value_sets (processor, org_id, indicator, side, tallies, expires_ms)
+           SELECT $1, org_id, indicator, side, tallies, max(expires_ms) FROM p GROUP BY org_id, indicator, side, tallies
+           ON CONFLICT (processor, org_id, indicator, side, sha256(tallies::text::bytea))
+           DO UPDATE SET expires_ms = greatest(parked_value_sets.expires_ms, excluded.expires_ms)
+           RETURNING id, org_id, indicator, side, tallies)
+         INSERT INTO parked_values (value, set_id)
+         SELECT p.value, s.id FROM p JOIN sets s USING (org_id, indicator, side, tallies)
+         ON CONFLICT DO NOTHING`,
         [processor, JSON.stringify(w.park)],
       );
     if (w.clocks.length > 0)
       await tx.query(
-        `DELETE FROM parked_values p
-         USING unnest($2::text[], $3::bigint[]) AS c(org_id, clock_ms)
-         WHERE p.processor = $1 AND p.org_id = c.org_id AND p.expires_ms <= c.clock_ms`,
+        `WITH gone AS (
+           DELETE FROM parked_value_sets s
+           USING unnest($2::text[], $3::bigint[]) AS c(org_id, clock_ms)
+           WHERE s.processor = $1 AND s.org_id = c.org_id AND s.expires_ms <= c.clock_ms
+           RETURNING s.id)
+         DELETE FROM parked_values WHERE set_id = ANY(ARRAY(SELECT id FROM gone))`,
         [processor, w.clocks.map((c) => c.org), w.clocks.map((c) => c.clockMs)],
       );
   }

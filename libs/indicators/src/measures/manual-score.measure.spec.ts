@@ -147,3 +147,37 @@ describe('manual scores over time', () => {
     }
   });
 });
+
+describe('manual scores, edges', () => {
+  it('read null, not 0, for an entity that has no score of the indicator', () => {
+    const engine = engineWith({}, score(80, { teamId: 'T1', agentId: 'A1' }));
+    // the team exists (the score named it) but was not scored
+    const v = engine.value('training', team, 'month');
+    expect([v?.value, v?.numerator, v?.denominator]).toStrictEqual([null, null, null]);
+  });
+
+  it('take no rolling window (the definitions refuse one): only the calendar windows hold the score', () => {
+    const engine = new IndicatorEngine([{ ...TRAINING, windows: ['rolling:24h', 'month'] }], ORGS);
+    expect(engine.fold(score(80)).status).toBe('applied');
+    expect(valueOf(engine, org)).toBe(80);
+  });
+
+  it('forget a period once it closed: a checkpoint taken after holds only the open ones', () => {
+    const engine = engineWith({}, score(70));
+    engine.advanceTo(Date.parse('2026-04-01T00:00:00+08:00'));
+    const periods = engine
+      .snapshot()
+      .orgs.flatMap((o) => o.entities)
+      .flatMap((e) => e.indicators)
+      .flatMap((i) => i.windows ?? [])
+      .map((w) => `${w.window} ${'periods' in w ? w.periods.length : '-'}`);
+    expect(periods).toEqual(['month 0', 'quarter 0']);
+  });
+
+  it('are dropped at a restore into more windows than the checkpoint holds', () => {
+    const snapshot = new IndicatorEngine([{ ...TRAINING, windows: ['month'] }], ORGS);
+    snapshot.fold(score(70));
+    const restored = IndicatorEngine.restore([TRAINING], ORGS, snapshot.snapshot());
+    expect(restored.values().filter((v) => v.value !== null)).toEqual([]);
+  });
+});

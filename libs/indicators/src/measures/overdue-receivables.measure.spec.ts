@@ -224,3 +224,95 @@ describe('overdue receivables and the clock', () => {
     expect(engine.values().map((v) => `${v.entity.level} ${v.value}`)).toEqual(['team 1']);
   });
 });
+
+describe('overdue receivables: owners, counts and guards', () => {
+  it('an invoice counts for the team and agent it names, and makes no team or agent it does not name', () => {
+    const engine = engineWith(invoice('i1', 100, OLD, { teamId: 'T1' }), invoice('i2', 50, OLD));
+    expect(engine.entities('team')).toEqual([{ level: 'team', id: 'T1', orgId: 'O1' }]);
+    expect(engine.entities('agent')).toEqual([]);
+    expect(read(engine, { level: 'team', id: 'T1', orgId: 'O1' })).toEqual({ value: 1, overdue: 100, open: 100 });
+    expect(read(engine)).toEqual({ value: 1, overdue: 150, open: 150 });
+  });
+
+  it('a payment of an invoice paid off already moves nothing: the other invoices still count', () => {
+    const engine = engineWith(invoice('i1', 100, RECENT), invoice('i2', 50, OLD), payment('i1', 100, RECENT));
+    expect(read(engine)).toEqual({ value: 1, overdue: 50, open: 50 });
+    engine.fold(payment('i1', 10, RECENT));
+    engine.fold(writeOff('i1', 5));
+    expect(read(engine)).toEqual({ value: 1, overdue: 50, open: 50 });
+    engine.fold(payment('i2', 50, OLD));
+    expect(read(engine)).toEqual({ value: null, overdue: 0, open: 0 });
+  });
+
+  it('ignores an invoice whose amount is no number (the contract refuses it before the engine)', () => {
+    const engine = engineWith(event('invoice.issued', { invoiceId: 'i1', amount: '100', dueDate: OLD }));
+    expect(read(engine)).toEqual({ value: null, overdue: 0, open: 0 });
+  });
+
+  it('keeps no invoices and notes no payment when no indicator is an overdue ratio', () => {
+    const engine = new IndicatorEngine([{ ...OVERDUE, measure: { kind: 'manual', scale: [0, 1] } }], ORGS);
+    expect(engine.fold(payment('i1', 10, OLD)).status).toBe('ignored');
+    expect(engine.stats.unknownInvoicePayments).toBe(0);
+  });
+
+  it('a restored clock set back to the time bound moves the overdue cutoff back with it', () => {
+    // due 2026-02-20 + 30 days: overdue from 2026-03-23 (local); the checkpoint's clock is 2026-03-25
+    const engine = engineWith(invoice('i1', 100, '2026-02-20'));
+    engine.advanceTo(Date.parse('2026-03-25T12:00:00+08:00'));
+    expect(read(engine).value).toBe(1);
+    let now = Date.parse('2026-03-20T12:00:00+08:00');
+    const restored = IndicatorEngine.restore([OVERDUE], ORGS, engine.snapshot(), {
+      timeBound: { now: () => now, toleranceMs: 0 },
+    });
+    expect(read(restored)).toEqual({ value: 0, overdue: 0, open: 100 });
+    now = Date.parse('2026-03-23T00:00:00+08:00');
+    expect(restored.advanceTo(now).changes.map((v) => v.value)).toEqual([1]);
+  });
+
+  it('drops the state of a terms or manual indicator restored as an overdue one', () => {
+    const count: IndicatorDef = {
+      ...OVERDUE,
+      measure: {
+        kind: 'terms',
+        numerator: { types: ['invoice.issued'], where: [], timeField: 'time', aggregation: { kind: 'count' } },
+        scale: 1,
+      },
+    };
+    const manual: IndicatorDef = { ...OVERDUE, measure: { kind: 'manual', scale: [0, 100] } };
+    const score = event('kpi.manual_score', { indicator: 'overdue', value: 70 });
+    for (const [before, e] of [
+      [count, invoice('i1', 100, OLD)],
+      [manual, score],
+    ] as const) {
+      const first = new IndicatorEngine([before], ORGS);
+      first.fold(e);
+      const image = JSON.parse(JSON.stringify(first.snapshot())) as EngineSnapshotV2;
+      const restored = IndicatorEngine.restore([OVERDUE], ORGS, image);
+      expect(read(restored)).toEqual({ value: null, overdue: 0, open: 0 });
+    }
+  });
+
+  it('a rebuilt ledger holds, per owner, the open invoices of that owner only', () => {
+    const first = engineWith(
+      invoice('i1', 100, OLD, { teamId: 'T1', agentId: 'A1' }),
+      invoice('i2', 30, RECENT, { teamId: 'T2', agentId: 'A2' }),
+      invoice('i3', 20, OLD, { teamId: 'T1', agentId: 'A1' }),
+      payment('i3', 20, OLD),
+      payment('i9', 5, OLD), // of an invoice not seen: held, with no owner
+    );
+    const image = JSON.parse(JSON.stringify(first.snapshot())) as EngineSnapshotV2;
+    for (const o of image.orgs)
+      for (const e of o.entities)
+        for (const i of e.indicators) if (i.ledger !== undefined) i.ledger.days = i.ledger.days.map(([d, b]) => [d, b]);
+    const second = IndicatorEngine.restore([OVERDUE], ORGS, image);
+    const team = (id: string): EntityRef => ({ level: 'team', id, orgId: 'O1' });
+    expect(read(second, team('T1'))).toEqual({ value: 1, overdue: 100, open: 100 });
+    expect(read(second, team('T2'))).toEqual({ value: 0, overdue: 0, open: 30 });
+    expect(read(second, agent('A2'))).toEqual({ value: 0, overdue: 0, open: 30 });
+    expect(read(second)).toEqual({ value: 100 / 130, overdue: 100, open: 130 });
+    // i1 paid: the agent and team that held it hold no open invoice (i3 was paid, not counted)
+    second.fold(payment('i1', 100, OLD));
+    expect(read(second, agent('A1'))).toEqual({ value: null, overdue: 0, open: 0 });
+    expect(read(second, team('T1'))).toEqual({ value: null, overdue: 0, open: 0 });
+  });
+});

@@ -27,6 +27,7 @@ export class OverdueReceivablesMeasure implements MeasureKind {
     private readonly host: EngineHost,
   ) {
     this.runtimes = runtimes.filter((r) => r.def.measure.kind === 'overdue-ratio');
+    // Stryker disable next-line ArrayDeclaration: no event has the type "Stryker was here"
     this.eventTypes = this.runtimes.length > 0 ? OVERDUE_EVENT_TYPES : [];
   }
 
@@ -65,6 +66,7 @@ export class OverdueReceivablesMeasure implements MeasureKind {
         invoice.writtenOff += amount;
     }
     // the invoice's old balance leaves its old owner and due day, the new one enters the new
+    // Stryker disable next-line LogicalOperator: an invoice without its invoice.issued has no open balance
     if (before !== undefined && openBefore !== 0) this.apply(org, before, -openBefore, -1);
     if (invoice.issue !== undefined) {
       const open = openBalance(invoice);
@@ -75,6 +77,7 @@ export class OverdueReceivablesMeasure implements MeasureKind {
   private apply(org: OrgState, issue: InvoiceIssue, delta: number, invoices: 1 | -1): void {
     const owners = [org.org];
     if (issue.team !== undefined) owners.push(this.host.entity(org, 'team', issue.team));
+    // Stryker disable next-line StringLiteral: the agent exists since its invoice.issued named it (found by id)
     if (issue.agent !== undefined) owners.push(this.host.entity(org, 'agent', issue.agent));
     for (const runtime of this.runtimes) {
       for (const entity of owners) {
@@ -123,7 +126,9 @@ export class OverdueReceivablesMeasure implements MeasureKind {
     for (let w = 0; w < runtime.windows.length; w++) changed(w);
   }
 
+  // Stryker disable next-line BlockStatement: never asked: a ledger schedules no close and reports no period
   isOpen(): boolean {
+    // Stryker disable next-line BooleanLiteral: the same
     return true; // a ledger has no periods to close
   }
 
@@ -167,6 +172,7 @@ export class OverdueReceivablesMeasure implements MeasureKind {
 
   private moveCutoff(org: OrgState, runtime: IndicatorRuntime, ledger: OverdueLedger): boolean {
     const m = runtime.def.measure;
+    // Stryker disable next-line all: this.runtimes are overdue ratios only; the test narrows the measure's type
     if (m.kind !== 'overdue-ratio') return false;
     return ledger.moveCutoff(localDayNumber(org.settings.timeZone, this.host.clock(org)) - m.afterDays);
   }
