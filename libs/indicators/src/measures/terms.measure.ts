@@ -45,7 +45,9 @@ function bindByType(
     else list.push(b);
   };
   for (const runtime of runtimes) {
+    // Stryker disable next-line ConditionalExpression: binding every runtime adds none: manual and overdue ones have no terms, and no event has the type of a joined pair
     if (!binds(runtime)) continue;
+    // Stryker disable next-line ConditionalExpression: a bound runtime (terms or joined) always has a numerator
     if (runtime.num !== null) for (const t of runtime.num.term.types) bind(t, { runtime, side: 0, term: runtime.num });
     if (runtime.den !== null) for (const t of runtime.den.term.types) bind(t, { runtime, side: 1, term: runtime.den });
   }
@@ -74,6 +76,7 @@ export class TermsMeasure implements MeasureKind {
     private readonly host: EngineHost,
     options: TermsOptions = {},
   ) {
+    // Stryker disable next-line ConditionalExpression: as line 48: only terms and joined runtimes have terms to bind
     const binds = options.binds ?? ((r: IndicatorRuntime) => r.def.measure.kind === 'terms');
     this.parking = options.parking;
     this.parkable =
@@ -89,10 +92,12 @@ export class TermsMeasure implements MeasureKind {
     this.eventTypes = [...this.byType.keys()];
     this.columns = runtimes.map((r) =>
       r.rolling.map((spec) => {
+        // Stryker disable next-line ConditionalExpression: columns of a runtime no event reaches stay empty (memory only)
         if (!binds(r)) return null;
         if (spec === null || spec === undefined) return null;
         const column = (distinct: boolean | undefined) =>
           distinct === false ? new RollingColumns(spec.buckets) : null;
+        // Stryker disable next-line OptionalChaining: a bound runtime (terms or joined) always has a numerator
         return { num: column(r.num?.distinct), den: column(r.den?.distinct) };
       }),
     );
@@ -106,6 +111,7 @@ export class TermsMeasure implements MeasureKind {
     tooLate: TooLate[],
   ): void {
     const bindings = this.byType.get(e.type);
+    // Stryker disable next-line ConditionalExpression: the engine calls fold only for the types of eventTypes
     if (bindings === undefined) return;
     for (const b of bindings) this.foldTerm(org, entities, b, e, ctx, tooLate);
   }
@@ -121,6 +127,7 @@ export class TermsMeasure implements MeasureKind {
     const { runtime, side, term } = b;
     if (!term.matches(e, ctx)) return;
     const amount = term.distinct ? 0 : term.amount(e, ctx);
+    // Stryker disable next-line StringLiteral: the key of a term that is not distinct is never read
     const key = term.distinct ? term.key(e, ctx) : '';
     if (term.distinct ? key === '' : Number.isNaN(amount)) return;
     const t = term.timeOf(e, ctx);
@@ -129,6 +136,7 @@ export class TermsMeasure implements MeasureKind {
     let ref: ValueRef | undefined; // the value as the parking files it, made when first asked
     for (let w = 0; w < runtime.windows.length; w++) {
       const spec = runtime.rolling[w];
+      // Stryker disable next-line ConditionalExpression: a calendar window's spec is null, never undefined
       if (spec !== null && spec !== undefined) {
         const bucket = Math.floor(t / spec.bucketMs);
         // out of the window as of the clock: it changes nothing, whatever the state last saw
@@ -156,17 +164,20 @@ export class TermsMeasure implements MeasureKind {
         const s = this.statesOf(entity, runtime)[w] as CalendarState;
         // most events fall in the newest period: skip the map lookup for it
         let tally =
+          // Stryker disable next-line ConditionalExpression: the newest period is a cache: the map holds the same tally
           s.latest !== null && s.latest.start === period.start ? s.latest : s.periods.get(periodKey(period.start));
         if (tally === undefined) {
           tally = newPeriodTally(
             period.start,
             period.end,
+            // Stryker disable next-line OptionalChaining,BooleanLiteral: a bound runtime (terms or joined) always has a numerator
             runtime.num?.distinct ?? false,
             runtime.den?.distinct ?? false,
           );
           s.periods.set(periodKey(period.start), tally);
           host.scheduleClose(entity, runtime, w, period.start, period.end);
         }
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: the newest period is a cache: the map holds the same tally
         if (s.latest === null || tally.start > s.latest.start) s.latest = tally;
         // a value its set lacks may have been parked out of it: counted already
         if (parks && !(side === 0 ? tally.numKeys : tally.denKeys)?.has(key)) {
@@ -220,6 +231,7 @@ export class TermsMeasure implements MeasureKind {
   // The values of parked distinct sets the event names (its org's, as the engine folds it), for the
   // caller to look up before the fold.
   refsOf(orgId: string, e: CanonicalEvent, ctx: EventContext, out: ValueRef[]): void {
+    // Stryker disable next-line ConditionalExpression: a shortcut: with nothing parkable the loop pushes nothing
     if (this.parkable.length === 0) return;
     for (const { runtime, side, term } of this.byType.get(e.type) ?? []) {
       if (!term.distinct || !this.parkable.includes(runtime) || !term.matches(e, ctx)) continue;
@@ -242,12 +254,14 @@ export class TermsMeasure implements MeasureKind {
       case 'calendar': {
         const period = Number.isNaN(periodStart) ? currentPeriod(entity.org, window, clock) : null;
         const start = period === null ? periodStart : period.start;
+        // Stryker disable next-line ConditionalExpression: the newest period is a cache: the map holds the same tally
         const tally = s.latest !== null && s.latest.start === start ? s.latest : s.periods.get(periodKey(start));
         const end = period === null ? (tally as PeriodTally).end : period.end;
         const num = tally?.num ?? 0;
         const den = runtime.den === null ? null : (tally?.den ?? 0);
         return ratio(runtime, entity, window, start, end, num, den);
       }
+      // Stryker disable next-line ConditionalExpression: an exhaustive switch
       default:
         return assertUnreachable(s);
     }
@@ -284,12 +298,14 @@ export class TermsMeasure implements MeasureKind {
 
   isOpen(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): boolean {
     const s = (entity.states[runtime.index] as TermsState)[w] as RollingState | CalendarState;
+    // Stryker disable next-line ConditionalExpression,StringLiteral: asked of calendar periods only (a rolling window reports no period)
     return s.kind === 'rolling' || s.periods.has(periodKey(periodStart));
   }
 
   closePeriod(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number): void {
     const s = (entity.states[runtime.index] as TermsState)[w] as CalendarState;
     s.periods.delete(periodKey(periodStart));
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,OptionalChaining: the newest period is a cache: the map holds the same tally; no event reaches a closed period
     if (s.latest?.start === periodStart) s.latest = null;
   }
 
@@ -339,15 +355,18 @@ export class TermsMeasure implements MeasureKind {
       case 'rolling':
         return this.restoreRolling(entity, runtime, w, s);
       case 'calendar': {
+        // Stryker disable next-line OptionalChaining,BooleanLiteral: a bound runtime (terms or joined) always has a numerator
         const numDistinct = runtime.num?.distinct ?? false;
         const denDistinct = runtime.den?.distinct ?? false;
         const periods = new Map(s.periods.map((p) => [periodKey(p.start), restoreTally(p, numDistinct, denDistinct)]));
         let latest: PeriodTally | null = null;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: the newest period is a cache: the map holds the same tally
         for (const p of periods.values()) if (latest === null || p.start > latest.start) latest = p;
         return { kind: 'calendar', window: s.window as CalendarWindow, periods, latest };
       }
       case 'manual':
         return undefined; // the indicator was a manual one: its scores do not fit terms
+      // Stryker disable next-line ConditionalExpression: an exhaustive switch
       default:
         return assertUnreachable(s);
     }
@@ -361,7 +380,9 @@ export class TermsMeasure implements MeasureKind {
   ): RollingState | undefined {
     const pair = this.pairOf(runtime, w);
     const spec = runtime.rolling[w];
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: the window names matched (restoreWindow): a rolling name has its spec
     if (spec === null || spec === undefined) return undefined;
+    // Stryker disable next-line OptionalChaining,BooleanLiteral: a bound runtime (terms or joined) always has a numerator
     if (snap.num.distinct !== (runtime.num?.distinct ?? false)) return undefined;
     if (
       (snap.den === null) !== (runtime.den === null) ||
@@ -372,6 +393,7 @@ export class TermsMeasure implements MeasureKind {
     const side = (column: RollingColumns | null, side: SideSnapshot | null): RollingDistinct | null => {
       if (side === null) return null;
       if (!side.distinct) {
+        // Stryker disable next-line OptionalChaining: the sides matched above: a side that is not distinct has its column
         column?.restore(entity.slot, side.state);
         return null;
       }
@@ -403,16 +425,19 @@ export class TermsMeasure implements MeasureKind {
   private newStates(entity: EntityState, runtime: IndicatorRuntime): TermsState {
     return runtime.windows.map((window, w): RollingState | CalendarState => {
       const spec = runtime.rolling[w];
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: a window has a spec exactly when it is rolling
       if (isRolling(window) && spec !== null && spec !== undefined) {
         const pair = this.pairOf(runtime, w);
         pair.num?.ensure(entity.slot);
         pair.den?.ensure(entity.slot);
+        // Stryker disable next-line ConditionalExpression: a distinct set beside a column is never read (the column comes first)
         const distinct = (d: boolean | undefined) => (d === true ? new RollingDistinct(spec.buckets) : null);
         return {
           kind: 'rolling',
           window,
           spec,
           touchedAt: 0,
+          // Stryker disable next-line OptionalChaining: a bound runtime (terms or joined) always has a numerator
           numDistinct: distinct(runtime.num?.distinct),
           denDistinct: distinct(runtime.den?.distinct),
         };
@@ -440,6 +465,7 @@ export class TermsMeasure implements MeasureKind {
     const side = (column: RollingColumns | null, distinct: RollingDistinct | null): number => {
       if (column !== null)
         return Number.isNaN(clockBucket) ? column.current(entity.slot) : column.total(entity.slot, clockBucket);
+      // Stryker disable next-line ConditionalExpression: a side always has a column or a distinct set (the denominator is read only when defined)
       if (distinct === null) return 0;
       return Number.isNaN(clockBucket) ? distinct.current : distinct.total(clockBucket);
     };
