@@ -81,9 +81,6 @@ export const ignored = (reason: string): Mapped => ({ kind: 'ignored', reason })
 export const unmappable = (code: MappingProblem, field: string, reason: string, id?: string): Mapped =>
   id === undefined ? { kind: 'unmappable', code, field, reason } : { kind: 'unmappable', code, field, reason, id };
 
-// Durations the vendor does not measure (hold, wrap-up, handling): counted as 0 and named in
-// `data.unmeasured`, so an indicator built on them can tell (docs/connectors.md).
-export function unmeasured(...fields: string[]): Json {
-  const zeros: Json = Object.fromEntries(fields.map((f) => [f, 0]));
-  return { ...zeros, unmeasured: fields };
-}
+// Durations the vendor does not measure (hold, wrap-up, handling) are left out, not sent as 0, and named in
+// `data.unmeasured` (docs/events.md): no indicator averages a number no one measured.
+export const unmeasured = (...fields: string[]): Json => ({ unmeasured: fields });

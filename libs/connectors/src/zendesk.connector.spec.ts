@@ -146,7 +146,6 @@ describe('zendesk: mapping ticket events', () => {
       ticketId: '5158',
       contacts: 2,
       resolutionSeconds: 5400,
-      handleSeconds: 0,
       unmeasured: ['handleSeconds'],
     });
     // solved on first contact when nothing else was heard from the customer
