@@ -100,6 +100,25 @@ function map(delivery: Delivery, context: MappingContext): Mapped[] {
         }),
       ];
     }
+    case 'invoice.marked_uncollectible': {
+      // what was still owed when the invoice was given up on is what is written off (Stripe keeps
+      // amount_remaining = amount_due − amount_paid); a later payment of it is a payment.received
+      const amount = amountOf('amount_remaining');
+      if (amount === undefined)
+        return [
+          unmappable('malformed_payload', 'data.object.amount_remaining', 'amount_remaining: expected a number', id),
+        ];
+      const at = instantOf(transitions.marked_uncollectible_at, 'seconds') ?? created;
+      return [
+        eventOf(context, {
+          id,
+          type: 'invoice.written_off',
+          time: at,
+          subject: objectId,
+          data: { ...attribution(object), invoiceId: objectId, amount, currency },
+        }),
+      ];
+    }
     case 'charge.refunded': {
       // amount_refunded is the charge's running total: this refund is what it grew by
       const total = amountOf('amount_refunded');
@@ -129,7 +148,7 @@ function map(delivery: Delivery, context: MappingContext): Mapped[] {
 export const stripe: Connector = {
   name: 'stripe',
   vendor: 'Stripe',
-  eventTypes: ['invoice.issued', 'payment.received', 'refund.issued'],
+  eventTypes: ['invoice.issued', 'payment.received', 'invoice.written_off', 'refund.issued'],
   verify,
   redact: (body) => body,
   recordsOf: () => [], // every Stripe event carries its whole object
