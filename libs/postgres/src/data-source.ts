@@ -24,6 +24,7 @@ import { PeriodClose1763887900000 } from './migrations/1763887900000-period-clos
 import { REPORTING_ROLE, Reporting1763888000000 } from './migrations/1763888000000-reporting';
 import { Connectors1763888100000 } from './migrations/1763888100000-connectors';
 import { ReviewPacks1763888200000 } from './migrations/1763888200000-review-packs';
+import { SealedSigningSecrets1763888600000 } from './migrations/1763888600000-sealed-signing-secrets';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   Reporting1763888000000,
   Connectors1763888100000,
   ReviewPacks1763888200000,
+  SealedSigningSecrets1763888600000,
 ];
 
 export interface PostgresOptions {

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { manualIndicatorSpecs } from '#libs/simulator';
 import type { AccessClaims } from '#libs/access';
-import { mintToken, sharedSecret } from '#runtime/auth';
+import { mintToken, secretsKey, sharedSecret } from '#runtime/auth';
 import { ConfigError, loadConfig, type RuntimeConfig } from '#runtime/config';
-import { AlertSubscriptionsRepository, RosterRepository, SourcesRepository } from '#libs/postgres';
+import { AlertSubscriptionsRepository, RosterRepository, SecretBox, SourcesRepository } from '#libs/postgres';
 import { startDemoReceiver, type DemoReceiver } from '#runtime/demo-receiver';
 import { demoSourceTokens, importDemoRoster, startDemoSource, type DemoSource } from '#runtime/demo-source';
 import { StopSignals } from '#runtime/run-services';
@@ -138,7 +138,10 @@ Example:
       if (opts.demo === true) {
         const manual = manualIndicatorSpecs(definitions);
         const zone = definitions.orgs.find((o) => o.id === '*')?.timeZone ?? 'Asia/Shanghai';
-        const tokens = await demoSourceTokens(new SourcesRepository(database.db), 'O1');
+        const tokens = await demoSourceTokens(
+          new SourcesRepository(database.db, new SecretBox(secretsKey(config))),
+          'O1',
+        );
         await importDemoRoster(new RosterRepository(database.db), teams, agents);
         source = startDemoSource({
           url: `${url}/v1/events`,
