@@ -125,6 +125,33 @@ describe('hubspot: mapping a batch', () => {
     expect(mapped[1]).toEqual({ kind: 'ignored', reason: 'dealstage presentationscheduled: neither won nor lost' });
   });
 
+  it('maps a batch of mixed subscription types item by item: odd, null or out-of-range items are named alone', () => {
+    const batch = [
+      item({ eventId: 20, subscriptionType: 'contact.propertyChange', objectId: 5101, propertyName: 'email' }),
+      item({ eventId: 21, subscriptionType: 'company.creation', objectId: 88, newField: { nested: [1, null] } }),
+      null,
+      item({ eventId: 22, propertyName: 'dealstage', propertyValue: null }),
+      item({ eventId: null, subscriptionType: 'contact.creation' }),
+      item({ eventId: 23, subscriptionType: 'contact.creation', occurredAt: 1e20 }),
+      item({ eventId: 24, subscriptionType: 'contact.creation', objectId: 5102, propertyValue: null }),
+    ];
+    const mapped = hubspot.map(delivery(JSON.stringify(batch)), context());
+    expect(mapped).toEqual([
+      { kind: 'ignored', reason: 'contact.propertyChange: no KPI meaning' },
+      { kind: 'ignored', reason: 'company.creation: no KPI meaning' },
+      {
+        kind: 'unmappable',
+        code: 'malformed_payload',
+        field: 'body[2]',
+        reason: 'body[2]: expected a HubSpot event object',
+      },
+      { kind: 'ignored', reason: 'dealstage null: neither won nor lost' },
+      expect.objectContaining({ kind: 'unmappable', code: 'malformed_payload', field: 'eventId' }),
+      expect.objectContaining({ kind: 'unmappable', code: 'malformed_payload', field: 'eventId' }),
+      expect.objectContaining({ kind: 'event', event: expect.objectContaining({ type: 'crm.lead.created' }) }),
+    ]);
+  });
+
   it('names a body that is not a batch, and the records a delivery is about', () => {
     expect(hubspot.map(delivery('{"eventId":1}'), context())).toMatchObject([
       { kind: 'unmappable', code: 'malformed_payload' },
