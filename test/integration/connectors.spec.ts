@@ -239,6 +239,35 @@ describe('connectors: vendor webhooks as sources (real Nest app, real Postgres)'
     expect(Date.parse(listed?.webhooks.lastDeliveryAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('hostile payloads, signed, are dead letters with a reason or acknowledged, never a 5xx', async () => {
+    const farFuture = stripeInvoice('evt_far', 1).replace(/"created":\d+/, '"created":1e20');
+    const withNul = stripeInvoice('evt_nul', 1).replace('"metadata":{}', '"metadata":{"note":"a\u0000b"}');
+    const nulls = JSON.stringify({
+      id: 'evt_nulls',
+      object: 'event',
+      created: null,
+      type: null,
+      data: { object: null },
+    });
+    const answers = [];
+    for (const body of [farFuture, withNul, nulls, '[]', 'null']) {
+      const r = await toStripe(body, 'whsec_second');
+      answers.push([r.status, ((await r.json()) as Answer).results.map((x) => x.code ?? x.status)]);
+    }
+    expect(answers).toEqual([
+      [200, ['malformed_payload']],
+      [200, ['accepted']], // the NUL was in a field the mapping does not read
+      [200, ['malformed_payload']],
+      [200, ['malformed_payload']],
+      [200, ['malformed_payload']],
+    ]);
+    // the body with a NUL is kept all the same, the NUL written as its JSON escape (Postgres text cannot hold one)
+    const [kept] = await t.db.query<{ body: string }[]>(
+      `SELECT body FROM webhook_payloads WHERE body LIKE '%evt_nul"%'`,
+    );
+    expect(kept?.body).toContain('"note":"a\\u0000b"');
+  });
+
   it('Twilio’s form-encoded status callback, signed over the public URL and sorted parameters', async () => {
     const twilio = await create({ connector: 'twilio', name: 'Twilio voice', secret: 'twilio-auth-token' });
     const params: Record<string, string> = {

@@ -199,6 +199,60 @@ describe('stripe: mapping', () => {
     ).toMatchObject([{ kind: 'unmappable', code: 'malformed_payload', field: 'data.object.amount_remaining' }]);
   });
 
+  it('real payloads: JPY refunds in yen, nulls and newer API versions’ missing fields, extra fields ignored', () => {
+    const refund = JSON.stringify({
+      id: 'evt_jpy',
+      object: 'event',
+      created: 1764583200,
+      type: 'charge.refunded',
+      data: {
+        object: {
+          id: 'ch_jpy',
+          object: 'charge',
+          amount: 5000,
+          amount_refunded: 5000,
+          currency: 'jpy',
+          payment_intent: null,
+        },
+        previous_attributes: { amount_refunded: 1500 },
+      },
+    });
+    expect(eventsOf(stripe.map(delivery(refund), context()))[0]?.data).toEqual({
+      orgId: 'O1',
+      amount: 3500,
+      currency: 'JPY',
+      orderId: 'ch_jpy',
+    });
+    // an invoice of API version 2025-03-31 has no payment_intent or charge; nulls where Stripe sends them
+    const paid = invoice('invoice.paid', {
+      amount_paid: 120000,
+      currency: 'jpy',
+      payment_intent: undefined,
+      charge: null,
+      metadata: null,
+      status_transitions: null,
+      due_date: null,
+      created: 1764583000,
+      payments: { object: 'list', data: [{ id: 'inpay_1' }] },
+      brand_new_field: { anything: [1, 'x'] },
+    });
+    expect(eventsOf(stripe.map(delivery(paid), context()))[0]?.data).toEqual({
+      orgId: 'O1',
+      paymentId: 'in_1QbX9ZLkdIwHu7ixsQz1L0fA',
+      invoiceId: 'in_1QbX9ZLkdIwHu7ixsQz1L0fA',
+      amount: 120000,
+      currency: 'JPY',
+      invoiceDueDate: '2025-12-01',
+    });
+    // an instant beyond any calendar is malformed, not a crash
+    expect(
+      stripe.map(
+        delivery(invoice('invoice.finalized', { due_date: 1e20, status_transitions: null, created: 1e20 })),
+        context(),
+      ),
+    ).toMatchObject([{ kind: 'unmappable', code: 'malformed_payload', field: 'data.object.due_date' }]);
+  });
+
   it('acknowledges events without KPI meaning, and names what is malformed', () => {
     expect(stripe.map(delivery(invoice('customer.created', {})), context())).toEqual([
       { kind: 'ignored', reason: 'customer.created: no KPI meaning' },

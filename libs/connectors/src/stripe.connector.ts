@@ -48,6 +48,14 @@ function dueDateOf(invoice: Json, context: MappingContext): string | undefined {
   return at === undefined ? undefined : localDateOf(at, context.timeZone);
 }
 
+const noDueDate = (id: string): Mapped =>
+  unmappable(
+    'malformed_payload',
+    'data.object.due_date',
+    'due_date, status_transitions.finalized_at, created: expected a time',
+    id,
+  );
+
 function map(delivery: Delivery, context: MappingContext): Mapped[] {
   const event = parseJson(delivery.body);
   if (!isObject(event) || event.object !== 'event' || !isObject(event.data) || !isObject(event.data.object))
@@ -70,8 +78,9 @@ function map(delivery: Delivery, context: MappingContext): Mapped[] {
     case 'invoice.finalized': {
       const amount = amountOf('amount_due');
       const dueDate = dueDateOf(object, context);
-      if (amount === undefined || dueDate === undefined)
+      if (amount === undefined)
         return [unmappable('malformed_payload', 'data.object.amount_due', 'amount_due: expected a number', id)];
+      if (dueDate === undefined) return [noDueDate(id)];
       const at = instantOf(transitions.finalized_at, 'seconds') ?? created;
       return [
         eventOf(context, {
@@ -86,8 +95,9 @@ function map(delivery: Delivery, context: MappingContext): Mapped[] {
     case 'invoice.paid': {
       const amount = amountOf('amount_paid');
       const invoiceDueDate = dueDateOf(object, context);
-      if (amount === undefined || invoiceDueDate === undefined)
+      if (amount === undefined)
         return [unmappable('malformed_payload', 'data.object.amount_paid', 'amount_paid: expected a number', id)];
+      if (invoiceDueDate === undefined) return [noDueDate(id)];
       const paymentId = idOf(object.payment_intent) ?? idOf(object.charge) ?? objectId;
       const at = instantOf(transitions.paid_at, 'seconds') ?? created;
       return [

@@ -79,7 +79,7 @@ export async function receiveWebhook(
     await deps.sources.recordWebhook(sourceId, { refused: 1 }, `refused: ${verified.refusal}`);
     return { status: 'refused', refusal: verified.refusal };
   }
-  // kept as it came, less its secrets; what Postgres cannot store (a NUL) replaced, so it is kept all the same
+  // kept as it came, less its secrets; what Postgres cannot store (a NUL) written as its JSON escape
   const delivery: Delivery = {
     body: storableText(vendor.redact(request.body)),
     contentType: request.contentType,
