@@ -83,6 +83,8 @@ Configuration comes from the environment:
   GATEWAY_SEND_BUFFER_BYTES  unread bytes a scorecard socket may leave before it is disconnected,
                           default 8388608 (8 MiB)
   AUTH_JWT_SECRET         the tokens' shared secret (unset: one generated in KPI_PULSE_DATA_DIR/auth-secret)
+  KPI_SECRETS_KEY         the key sealing connectors' signing secrets, 32 bytes in hex or base64
+                          (unset: one generated in KPI_PULSE_DATA_DIR/secrets-key)
   AUTH_JWKS_URL           an OIDC issuer's keys instead (with AUTH_ISSUER, AUTH_AUDIENCE)
   KPI_RETAIN_EVENTS       how long read events stay in the log, default 1h (also KPI_RETAIN_DEAD_LETTERS,
                           KPI_RETAIN_FEED, KPI_RETAIN_HISTORY, KPI_HISTORY_STEP, KPI_RETAIN_BREACHES,
