@@ -29,10 +29,10 @@ function verify(request: WebhookRequest, secrets: readonly string[]) {
   return signedByAny(secrets, signature, (secret) => hmac('sha1', secret, text, 'base64'));
 }
 
-// A parameter the mapping reads: undefined when absent; 'ambiguous' when sent with two different values.
-function single(params: Map<string, string[]>, name: string): string | undefined | 'ambiguous' {
-  const values = params.get(name);
-  return values === undefined ? undefined : values.length === 1 ? values[0] : 'ambiguous';
+// A parameter the mapping reads: its value, absent, or sent with two different values.
+function single(params: Map<string, string[]>, name: string): { value: string | undefined } | { ambiguous: true } {
+  const values = params.get(name) ?? [];
+  return values.length > 1 ? { ambiguous: true } : { value: values[0] };
 }
 
 const FINAL = new Set(['completed', 'busy', 'no-answer', 'failed', 'canceled']);
@@ -48,10 +48,13 @@ const clientOf = (address: string | undefined): string | undefined =>
 function map(delivery: Delivery, context: MappingContext): Mapped[] {
   const all = paramsOf(delivery.body);
   const read = ['CallSid', 'CallStatus', 'CallDuration', 'Timestamp', 'To', 'From'] as const;
-  const twice = read.find((name) => single(all, name) === 'ambiguous');
-  if (twice !== undefined)
-    return [unmappable('malformed_payload', twice, `${twice}: sent more than once with different values`)];
-  const params = new Map(read.map((name) => [name, single(all, name)]));
+  const params = new Map<string, string | undefined>();
+  for (const name of read) {
+    const param = single(all, name);
+    if ('ambiguous' in param)
+      return [unmappable('malformed_payload', name, `${name}: sent more than once with different values`)];
+    params.set(name, param.value);
+  }
   const callSid = params.get('CallSid');
   const status = params.get('CallStatus');
   if (callSid === undefined || !/^CA[0-9a-fA-F]{32}$/.test(callSid) || status === undefined)
