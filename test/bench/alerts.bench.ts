@@ -7,13 +7,14 @@ import { evaluateCard, type AlertState, type CardScoring, instanceKey, ROUTING_D
 import { loadDefinitions } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
 import { groupBy } from '#libs/pipeline';
-import { AlertSubscriptionsRepository, RosterRepository, SourcesRepository } from '#libs/postgres';
+import { AlertSubscriptionsRepository, RosterRepository } from '#libs/postgres';
 import { scoreScorecard } from '#libs/scoring';
 import { simulate } from '#libs/simulator';
 import { formatLocal } from '#libs/time';
 import { loadConfig } from '../../services/runtime/src/config';
 import { demoSourceTokens, importDemoRoster } from '../../services/runtime/src/demo-source';
 import { up } from '../../services/runtime/src/up';
+import { testSources } from '../support/sources';
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -105,7 +106,7 @@ export async function benchAlertLatency(rate: number, seconds: number, crossings
   const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'error' }), dataDir, embeddedPostgresPort: 56_700 };
   const running = await up(config);
   const db = running.database.db;
-  const tokens = await demoSourceTokens(new SourcesRepository(db), 'O1');
+  const tokens = await demoSourceTokens(testSources(db), 'O1');
   await importDemoRoster(new RosterRepository(db), SIM_TEAMS + BENCH_TEAMS, 4);
 
   const arrived = new Map<string, number>(); // team → when its red line reached the receiver

@@ -8,9 +8,10 @@ import { formatLocal } from '#libs/time';
 import { mintToken, sharedSecret } from '../../services/runtime/src/auth';
 import { loadConfig } from '../../services/runtime/src/config';
 import { groupBy, type RoomUpdate } from '#libs/pipeline';
-import { RosterRepository, SourcesRepository } from '#libs/postgres';
+import { RosterRepository } from '#libs/postgres';
 import { demoSourceTokens, importDemoRoster } from '../../services/runtime/src/demo-source';
 import { up } from '../../services/runtime/src/up';
+import { testSources } from '../support/sources';
 
 export interface PipelineBenchResult {
   targetRate: number;
@@ -43,7 +44,7 @@ export async function benchPipeline(rate: number, seconds: number): Promise<Pipe
     embeddedPostgresPort: 56_000 + (rate % 1000),
   };
   const running = await up(config);
-  const tokens = await demoSourceTokens(new SourcesRepository(running.database.db), 'O1');
+  const tokens = await demoSourceTokens(testSources(running.database.db), 'O1');
   await importDemoRoster(new RosterRepository(running.database.db), 10, 10); // the simulated org's teams and agents
   const token = await mintToken(sharedSecret(config), 'bench', { role: 'admin', org: 'O1' }, '1h');
   const socket = io(`${running.url}/scorecards`, { transports: ['websocket'], auth: { token } });

@@ -27,10 +27,17 @@ function mountedFile(service: ComposeService | undefined, target: string): strin
 // against the Compose Specification's schema (test/fixtures/compose-spec), and the rules that make
 // `docker compose up` start and keep running: required secrets, one token secret for every service,
 // healthchecks with start periods, restart policies, data on named volumes, a non-root image.
-const REQUIRED = ['POSTGRES_PASSWORD', 'AUTH_JWT_SECRET', 'GRAFANA_ADMIN_PASSWORD', 'GRAFANA_DB_PASSWORD'];
+const REQUIRED = [
+  'POSTGRES_PASSWORD',
+  'AUTH_JWT_SECRET',
+  'KPI_SECRETS_KEY',
+  'GRAFANA_ADMIN_PASSWORD',
+  'GRAFANA_DB_PASSWORD',
+];
 const ENV = {
   POSTGRES_PASSWORD: 'pg-password-of-the-operator',
   AUTH_JWT_SECRET: 'an-operator-secret-of-forty-characters-00',
+  KPI_SECRETS_KEY: 'c2VhbHMtY29ubmVjdG9yLXNpZ25pbmctc2VjcmV0czA=',
   GRAFANA_ADMIN_PASSWORD: 'grafana-password-of-the-operator',
   GRAFANA_DB_PASSWORD: 'grafana-reader-password-of-the-operator',
 };
@@ -106,6 +113,7 @@ describe('docker-compose.yml', () => {
       // the runtime's own parser: a value it refuses would stop the container at start
       const config = loadConfig(env);
       expect(config.auth.jwtSecret).toBe(ENV.AUTH_JWT_SECRET);
+      expect(config.secretsKey?.toString('base64')).toBe(ENV.KPI_SECRETS_KEY); // one key seals and opens
       expect(config.databaseUrl).toBe(`postgres://kpi:${ENV.POSTGRES_PASSWORD}@postgres:5432/kpi_pulse`);
       expect(config.httpHost).toBe('0.0.0.0');
       expect(config.reportingPassword).toBe(ENV.GRAFANA_DB_PASSWORD); // Grafana's role may sign in

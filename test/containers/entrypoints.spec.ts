@@ -157,6 +157,7 @@ describe.skipIf(skipped !== undefined)('the image entry points, as a non-root us
     const compose = loadCompose({
       POSTGRES_PASSWORD: 'unused-here',
       AUTH_JWT_SECRET: 'the-compose-stack-shared-secret-0123456789',
+      KPI_SECRETS_KEY: 'c2VhbHMtY29ubmVjdG9yLXNpZ25pbmctc2VjcmV0czA=',
       GRAFANA_ADMIN_PASSWORD: 'unused-here',
       GRAFANA_DB_PASSWORD: 'grafana-reader-of-the-compose-stack',
     });

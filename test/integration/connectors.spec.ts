@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
 import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
 import { sendAsVendor } from '../../services/cli/src/simulate-webhooks';
+import { SecretBox, SourcesRepository } from '#libs/postgres';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { testSources } from '../support/sources';
 import { startTestApp } from '../support/test-app';
-import { bearer, tokenFor } from '../support/tokens';
+import { bearer, TEST_SECRETS_KEY, tokenFor } from '../support/tokens';
 
 const PUBLIC_URL = 'https://kpi.example.com';
 
@@ -99,7 +101,7 @@ describe('connectors: vendor webhooks as sources (real Nest app, real Postgres)'
       orgId: 'O1',
       uri: `stripe/${stripe.source.id}`,
       connector: 'stripe',
-      eventTypes: ['invoice.issued', 'payment.received', 'refund.issued'],
+      eventTypes: ['invoice.issued', 'payment.received', 'invoice.written_off', 'refund.issued'],
     });
     expect(stripe.credential.token).toBeUndefined();
     const listed = await (await call('GET', '/v1/sources', admin)).text();
@@ -177,6 +179,34 @@ describe('connectors: vendor webhooks as sources (real Nest app, real Postgres)'
     expect(secondId).toMatch(/^[0-9a-f]{12}$/);
   });
 
+  it('keeps signing secrets sealed (AES-256-GCM): no clear text in the table; clear rows of before are sealed at start and still verify', async () => {
+    const rows = () =>
+      t.db.query<{ id: string; signing_secret: string | null; sealed_secret: string | null }[]>(
+        `SELECT id, signing_secret, sealed_secret FROM source_credentials WHERE source_id = $1 ORDER BY created_at`,
+        [stripe.source.id],
+      );
+    const box = new SecretBox(Buffer.from(TEST_SECRETS_KEY, 'hex'));
+    const [active] = (await rows()).filter((r) => r.sealed_secret !== null).slice(-1);
+    expect(active?.signing_secret).toBeNull();
+    expect(active?.sealed_secret).not.toContain('whsec');
+    expect(box.open(active?.sealed_secret ?? '', active?.id ?? '')).toBe('whsec_second');
+    // a credential as the release before kept it, in clear: sealed by the start, and it verifies as before
+    await t.db.query(
+      `INSERT INTO source_credentials (id, source_id, signing_secret, created_by) VALUES ('legacy000001', $1, 'whsec_legacy', 'test')`,
+      [stripe.source.id],
+    );
+    const sources = testSources(t.db);
+    expect(await sources.sealClearSecrets()).toEqual({ sealed: 1, unopenable: [] });
+    const legacy = (await rows()).find((r) => r.id === 'legacy000001');
+    expect(legacy?.signing_secret).toBeNull();
+    expect(box.open(legacy?.sealed_secret ?? '', 'legacy000001')).toBe('whsec_legacy');
+    expect((await toStripe(stripeInvoice('evt_sealed', 1), 'whsec_legacy')).status).toBe(200);
+    // another key opens none of them: the start refuses it
+    const otherKey = new SourcesRepository(t.db, new SecretBox(Buffer.alloc(32, 1)));
+    expect((await otherKey.sealClearSecrets()).unopenable.sort()).toEqual([active?.id, 'legacy000001'].sort());
+    await t.db.query(`DELETE FROM source_credentials WHERE id = 'legacy000001'`);
+  });
+
   it('a malformed payload is dead-lettered with its reason; one without KPI meaning is acknowledged and counted', async () => {
     const malformed = JSON.stringify({ object: 'list', data: [] });
     const answer = (await (await toStripe(malformed, 'whsec_second')).json()) as Answer;
@@ -202,11 +232,40 @@ describe('connectors: vendor webhooks as sources (real Nest app, real Postgres)'
     const [listed] = (await (await call('GET', '/v1/sources', admin)).json()) as {
       webhooks: { outcomes: Record<string, number>; lastDeliveryAt: string; lastError: string };
     }[];
-    expect(listed?.webhooks.outcomes).toEqual({ accepted: 5, duplicate: 1, rejected: 1, ignored: 1, refused: 5 });
+    expect(listed?.webhooks.outcomes).toEqual({ accepted: 6, duplicate: 1, rejected: 1, ignored: 1, refused: 5 });
     expect(listed?.webhooks.lastError).toBe(
       'malformed_payload: body: expected a Stripe event (object "event" with data.object)',
     );
     expect(Date.parse(listed?.webhooks.lastDeliveryAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('hostile payloads, signed, are dead letters with a reason or acknowledged, never a 5xx', async () => {
+    const farFuture = stripeInvoice('evt_far', 1).replace(/"created":\d+/, '"created":1e20');
+    const withNul = stripeInvoice('evt_nul', 1).replace('"metadata":{}', '"metadata":{"note":"a\u0000b"}');
+    const nulls = JSON.stringify({
+      id: 'evt_nulls',
+      object: 'event',
+      created: null,
+      type: null,
+      data: { object: null },
+    });
+    const answers = [];
+    for (const body of [farFuture, withNul, nulls, '[]', 'null']) {
+      const r = await toStripe(body, 'whsec_second');
+      answers.push([r.status, ((await r.json()) as Answer).results.map((x) => x.code ?? x.status)]);
+    }
+    expect(answers).toEqual([
+      [200, ['malformed_payload']],
+      [200, ['accepted']], // the NUL was in a field the mapping does not read
+      [200, ['malformed_payload']],
+      [200, ['malformed_payload']],
+      [200, ['malformed_payload']],
+    ]);
+    // the body with a NUL is kept all the same, the NUL written as its JSON escape (Postgres text cannot hold one)
+    const [kept] = await t.db.query<{ body: string }[]>(
+      `SELECT body FROM webhook_payloads WHERE body LIKE '%evt_nul"%'`,
+    );
+    expect(kept?.body).toContain('"note":"a\\u0000b"');
   });
 
   it('Twilio’s form-encoded status callback, signed over the public URL and sorted parameters', async () => {

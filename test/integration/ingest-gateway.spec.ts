@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresEventLog, RejectedEventsRepository, SourcesRepository } from '#libs/postgres';
+import { PostgresEventLog, RejectedEventsRepository } from '#libs/postgres';
 import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-gateway.module';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { ticketSolved } from '../support/events';
-import { asSource, sourceToken } from '../support/sources';
+import { asSource, sourceToken, testSources } from '../support/sources';
 import { startTestApp } from '../support/test-app';
 
 describe('ingest-gateway over HTTP (real Nest app, real Postgres)', () => {
@@ -143,7 +143,7 @@ describe('ingest-gateway over HTTP (real Nest app, real Postgres)', () => {
     const log = new PostgresEventLog(t.db);
     const end = await log.endOffset();
     const revokedToken = await sourceToken(t.db, 'crm/hubspot');
-    const sources = new SourcesRepository(t.db);
+    const sources = testSources(t.db);
     const hubspot = await sources.byUri('crm/hubspot');
     const [credential] = (await sources.ofOrg('O1')).find((s) => s.uri === 'crm/hubspot')?.credentials ?? [];
     expect(await sources.revoke(hubspot?.id ?? '', credential?.id ?? '')).toBe(true);

@@ -2,12 +2,17 @@ import type { DataSource } from 'typeorm';
 import type { CanonicalEvent } from '#libs/events';
 import { EVENT_TYPES } from '#libs/events';
 import { issueCredential } from '#libs/pipeline';
-import { SourcesRepository } from '#libs/postgres';
+import { SecretBox, SourcesRepository } from '#libs/postgres';
+import { TEST_SECRETS_KEY } from './tokens';
+
+// The sources repository as the test app builds it: signing secrets sealed with the tests' key.
+export const testSources = (db: DataSource): SourcesRepository =>
+  new SourcesRepository(db, new SecretBox(Buffer.from(TEST_SECRETS_KEY, 'hex')));
 
 // Registers a source of the org that may send every event type of the contract; resolves with a
 // write token for it (as POST /v1/sources would answer).
 export async function sourceToken(db: DataSource, uri: string, orgId = 'O1'): Promise<string> {
-  const sources = new SourcesRepository(db);
+  const sources = testSources(db);
   const source =
     (await sources.create({ uri, orgId, name: uri, eventTypes: [...EVENT_TYPES], createdBy: 'test' })) ??
     (await sources.byUri(uri));

@@ -59,8 +59,6 @@ describe('aircall: mapping', () => {
           answered: true,
           talkSeconds: 180,
           waitSeconds: 20,
-          holdSeconds: 0,
-          wrapSeconds: 0,
           unmeasured: ['holdSeconds', 'wrapSeconds'],
         },
       },

@@ -60,7 +60,6 @@ describe('freshdesk: mapping the rule’s webhook', () => {
       ticketId: '4217',
       contacts: 2,
       resolutionSeconds: 3600,
-      handleSeconds: 0,
       unmeasured: ['handleSeconds'],
     });
   });

@@ -63,7 +63,7 @@ function map(delivery: Delivery, context: MappingContext): Mapped[] {
   switch (kind) {
     case 'ticket_created': {
       const source = textOf(hook.ticket_source)?.toLowerCase();
-      const channel = source === undefined ? undefined : CHANNELS[source];
+      const channel = source !== undefined && Object.hasOwn(CHANNELS, source) ? CHANNELS[source] : undefined;
       if (channel === undefined)
         return [
           unmappable(

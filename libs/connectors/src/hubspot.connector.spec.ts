@@ -125,6 +125,32 @@ describe('hubspot: mapping a batch', () => {
     expect(mapped[1]).toEqual({ kind: 'ignored', reason: 'dealstage presentationscheduled: neither won nor lost' });
   });
 
+  it('maps a batch of mixed subscription types item by item: odd, null or out-of-range items are named alone', () => {
+    const batch = [
+      item({ eventId: 20, subscriptionType: 'contact.propertyChange', objectId: 5101, propertyName: 'email' }),
+      item({ eventId: 21, subscriptionType: 'company.creation', objectId: 88, newField: { nested: [1, null] } }),
+      null,
+      item({ eventId: 22, propertyName: 'dealstage', propertyValue: null }),
+      item({ eventId: null, subscriptionType: 'contact.creation' }),
+      item({ eventId: 23, subscriptionType: 'contact.creation', occurredAt: 1e20 }),
+      item({ eventId: 24, subscriptionType: 'contact.creation', objectId: 5102, propertyValue: null }),
+    ];
+    const mapped = hubspot.map(delivery(JSON.stringify(batch)), context());
+    expect(
+      mapped.map((m) =>
+        m.kind === 'event' ? m.event.type : m.kind === 'ignored' ? m.reason : `${m.code} ${m.field}: ${m.reason}`,
+      ),
+    ).toEqual([
+      'contact.propertyChange: no KPI meaning',
+      'company.creation: no KPI meaning',
+      'malformed_payload body[2]: body[2]: expected a HubSpot event object',
+      'dealstage null: neither won nor lost',
+      'malformed_payload eventId: eventId, occurredAt, objectId: every HubSpot event carries them',
+      'malformed_payload eventId: eventId, occurredAt, objectId: every HubSpot event carries them',
+      'crm.lead.created',
+    ]);
+  });
+
   it('names a body that is not a batch, and the records a delivery is about', () => {
     expect(hubspot.map(delivery('{"eventId":1}'), context())).toMatchObject([
       { kind: 'unmappable', code: 'malformed_payload' },

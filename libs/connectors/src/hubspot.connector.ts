@@ -44,16 +44,18 @@ function verify(request: WebhookRequest, secrets: readonly string[], now: number
   return signedByAny(secrets, signature, (secret) => hmac('sha256', secret, text, 'base64'));
 }
 
-// A HubSpot webhook is a batch: an array of up to 100 events.
-const itemsOf = (delivery: Delivery): Json[] | undefined => {
+// A HubSpot webhook is a batch: an array of up to 100 events, each mapped on its own (an item that is
+// not an event object is named, the others still count).
+const batchOf = (delivery: Delivery): unknown[] | undefined => {
   const body = parseJson(delivery.body);
-  return Array.isArray(body) && body.every(isObject) ? body : undefined;
+  return Array.isArray(body) ? body : undefined;
 };
+const itemsOf = (delivery: Delivery): Json[] => (batchOf(delivery) ?? []).filter(isObject);
 
 const dealOf = (item: Json): string | undefined => idOf(item.objectId);
 
 function recordsOf(delivery: Delivery): string[] {
-  return (itemsOf(delivery) ?? []).flatMap((item) => {
+  return itemsOf(delivery).flatMap((item) => {
     const id = dealOf(item);
     return id !== undefined && String(item.subscriptionType).startsWith('deal.') ? [`deal:${id}`] : [];
   });
@@ -146,12 +148,16 @@ function mapItem(item: Json, before: readonly Json[], context: MappingContext): 
 }
 
 function map(delivery: Delivery, context: MappingContext): Mapped[] {
-  const items = itemsOf(delivery);
-  if (items === undefined)
+  const batch = batchOf(delivery);
+  if (batch === undefined)
     return [unmappable('malformed_payload', 'body', 'body: expected a HubSpot batch, a JSON array of events')];
-  const history = context.earlier.flatMap((d) => itemsOf(d) ?? []);
+  const history = context.earlier.flatMap(itemsOf);
   // events of one batch come in order: a deal's amount change before its stage change counts for it
-  return items.map((item, i) => mapItem(item, [...history, ...items.slice(0, i)], context));
+  return batch.map((item, i) =>
+    isObject(item)
+      ? mapItem(item, [...history, ...batch.slice(0, i).filter(isObject)], context)
+      : unmappable('malformed_payload', `body[${i}]`, `body[${i}]: expected a HubSpot event object`),
+  );
 }
 
 export const hubspot: Connector = {

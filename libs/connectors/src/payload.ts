@@ -34,15 +34,16 @@ export const numberOf = (value: unknown): number | undefined =>
 export const textOf = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value : undefined;
 
-// An instant in ms from an ISO string, epoch seconds or epoch ms (named by the caller).
+// The instants a Date can hold (±100 million days): beyond them, formatting one throws.
+const MAX_INSTANT_MS = 8.64e15;
+
+// An instant in ms from an ISO string, epoch seconds or epoch ms (named by the caller); undefined when it
+// is none, or is out of any calendar (a hostile `created: 1e20` is malformed, not a crash).
 export function instantOf(value: unknown, unit: 'iso' | 'seconds' | 'ms'): number | undefined {
-  if (unit === 'iso') {
-    const ms = typeof value === 'string' ? Date.parse(value) : NaN;
-    return Number.isFinite(ms) ? ms : undefined;
-  }
-  const n = numberOf(value);
-  if (n === undefined) return undefined;
-  return unit === 'seconds' ? n * 1000 : n;
+  const n = unit === 'iso' ? (typeof value === 'string' ? Date.parse(value) : NaN) : numberOf(value);
+  if (n === undefined || !Number.isFinite(n)) return undefined;
+  const ms = unit === 'seconds' ? n * 1000 : n;
+  return Math.abs(ms) <= MAX_INSTANT_MS ? ms : undefined;
 }
 
 export const isoOf = (ms: number): string => new Date(ms).toISOString();
@@ -81,9 +82,6 @@ export const ignored = (reason: string): Mapped => ({ kind: 'ignored', reason })
 export const unmappable = (code: MappingProblem, field: string, reason: string, id?: string): Mapped =>
   id === undefined ? { kind: 'unmappable', code, field, reason } : { kind: 'unmappable', code, field, reason, id };
 
-// Durations the vendor does not measure (hold, wrap-up, handling): counted as 0 and named in
-// `data.unmeasured`, so an indicator built on them can tell (docs/connectors.md).
-export function unmeasured(...fields: string[]): Json {
-  const zeros: Json = Object.fromEntries(fields.map((f) => [f, 0]));
-  return { ...zeros, unmeasured: fields };
-}
+// Durations the vendor does not measure (hold, wrap-up, handling) are left out, not sent as 0, and named in
+// `data.unmeasured` (docs/events.md): no indicator averages a number no one measured.
+export const unmeasured = (...fields: string[]): Json => ({ unmeasured: fields });

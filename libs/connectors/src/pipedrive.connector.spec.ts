@@ -96,6 +96,25 @@ describe('pipedrive: mapping deals', () => {
     expect(pipedrive.map(delivery(won, 1), context())).toEqual(pipedrive.map(delivery(won, 2), context()));
   });
 
+  it('nulls where Pipedrive sends them: a won deal without value is a dead letter, never an amount of 0', () => {
+    const noValue = payload(
+      { status: 'won', won_time: '2026-12-01T09:15:00Z', value: null, currency: null, owner_id: null },
+      { status: 'open' },
+    );
+    expect(pipedrive.map(delivery(noValue), context())).toMatchObject([
+      { kind: 'unmappable', code: 'missing_field', field: 'data.value' },
+    ]);
+    // a creation without value or owner: a deal without amount or agent, not one of 0
+    expect(
+      eventsOf(pipedrive.map(delivery(payload({ value: null, owner_id: null }, null, 'create')), context()))[0]?.data,
+    ).toEqual({
+      orgId: 'O1',
+      dealId: '101',
+    });
+    // previous null: nothing moved
+    expect(pipedrive.map(delivery(payload({ status: 'won' }, null)), context())).toMatchObject([{ kind: 'ignored' }]);
+  });
+
   it('names a v1 payload and other entities', () => {
     expect(pipedrive.map(delivery(JSON.stringify({ meta: { v: 1 }, data: {} })), context())).toMatchObject([
       { kind: 'unmappable', code: 'malformed_payload', field: 'meta.version' },

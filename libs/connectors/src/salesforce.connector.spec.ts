@@ -127,6 +127,26 @@ describe('salesforce (relayed): mapping Opportunity changes', () => {
     ]);
   });
 
+  it('an amount cleared since the CREATE (null, or in nulledFields) is not taken from it: the win is a dead letter', () => {
+    const cleared = message({ transactionKey: 'tx-5', changedFields: ['Amount'] }, { Amount: null });
+    const nulled = message({ transactionKey: 'tx-6', changedFields: ['Amount'], nulledFields: ['Amount'] }, {});
+    for (const change of [cleared, nulled]) {
+      const earlier = [delivery(JSON.stringify(create)), delivery(JSON.stringify(change))];
+      expect(salesforce.map(delivery(JSON.stringify(won)), context({ earlier }))).toMatchObject([
+        { kind: 'unmappable', code: 'missing_field', reason: expect.stringContaining('Amount') as string },
+      ]);
+    }
+  });
+
+  it('a batch with a message that is not a change event: that one named, the others mapped', () => {
+    const lost = message({ transactionKey: 'tx-7' }, { StageName: 'Closed Lost', IsWon: false, IsClosed: true });
+    expect(salesforce.map(delivery(JSON.stringify([lost, { data: null }, 'x'])), context())).toMatchObject([
+      { kind: 'event', event: { type: 'crm.deal.lost' } },
+      { kind: 'unmappable', code: 'malformed_payload', field: 'body[1]' },
+      { kind: 'unmappable', code: 'malformed_payload', field: 'body[2]' },
+    ]);
+  });
+
   it('lost, a batch, merged records, other stages and other objects', () => {
     const lost = message(
       { recordIds: ['006A', '006B'], transactionKey: 'tx-2' },

@@ -31,12 +31,16 @@ function verify(request: WebhookRequest, secrets: readonly string[], now: number
 // The relayed message: the Streaming API's shape, `{ channel, data: { schema, payload, event: { replayId } } }`;
 // an array of them is a batch. The payload holds the ChangeEventHeader and the fields that changed (an
 // UPDATE) or all the record's fields (a CREATE).
-function payloadsOf(delivery: Delivery): Json[] | undefined {
+// Each message of a batch is read on its own: one that is not a change event is named, the others count.
+function messagesOf(delivery: Delivery): (Json | undefined)[] {
   const body = parseJson(delivery.body);
   const messages = Array.isArray(body) ? body : [body];
-  const payloads = messages.map((m) => (isObject(m) && isObject(m.data) ? m.data.payload : undefined));
-  return payloads.every((p): p is Json => isObject(p) && isObject(p.ChangeEventHeader)) ? payloads : undefined;
+  return messages.map((m) => {
+    const payload = isObject(m) && isObject(m.data) ? m.data.payload : undefined;
+    return isObject(payload) && isObject(payload.ChangeEventHeader) ? payload : undefined;
+  });
 }
+const payloadsOf = (delivery: Delivery): Json[] => messagesOf(delivery).filter((p) => p !== undefined);
 
 const headerOf = (payload: Json): Json => payload.ChangeEventHeader as Json;
 const recordIdsOf = (payload: Json): string[] => {
@@ -52,9 +56,12 @@ function history(recordId: string, payloads: readonly Json[]) {
     const header = headerOf(p);
     if (header.changeType === 'CREATE')
       known.createdAt = instantOf(p.CreatedDate, 'iso') ?? instantOf(header.commitTimestamp, 'ms');
-    known.amount = numberOf(p.Amount) ?? known.amount;
-    known.currency = textOf(p.CurrencyIsoCode) ?? known.currency;
-    known.owner = idOf(p.OwnerId) ?? known.owner;
+    // a field in a change was changed: a null (or one of nulledFields) clears what was known, never kept stale
+    const nulled = Array.isArray(header.nulledFields) ? header.nulledFields : [];
+    const changed = (field: string) => field in p || nulled.includes(field);
+    if (changed('Amount')) known.amount = numberOf(p.Amount);
+    if (changed('CurrencyIsoCode')) known.currency = textOf(p.CurrencyIsoCode);
+    if (changed('OwnerId')) known.owner = idOf(p.OwnerId);
   }
   return known;
 }
@@ -128,17 +135,17 @@ function mapRecord(payload: Json, recordId: string, before: readonly Json[], con
 }
 
 function map(delivery: Delivery, context: MappingContext): Mapped[] {
-  const payloads = payloadsOf(delivery);
-  if (payloads === undefined)
-    return [
-      unmappable(
-        'malformed_payload',
-        'body',
-        'body: expected a change event message, { data: { payload: { ChangeEventHeader, … } } }',
-      ),
-    ];
-  const earlier = context.earlier.flatMap((d) => payloadsOf(d) ?? []);
-  return payloads.flatMap((payload, i) => {
+  const messages = messagesOf(delivery);
+  const earlier = context.earlier.flatMap(payloadsOf);
+  return messages.flatMap((payload, i) => {
+    if (payload === undefined)
+      return [
+        unmappable(
+          'malformed_payload',
+          messages.length === 1 ? 'body' : `body[${i}]`,
+          `${messages.length === 1 ? 'body' : `body[${i}]`}: expected a change event message, { data: { payload: { ChangeEventHeader, … } } }`,
+        ),
+      ];
     const ids = recordIdsOf(payload);
     if (ids.length === 0)
       return [
@@ -148,7 +155,8 @@ function map(delivery: Delivery, context: MappingContext): Mapped[] {
           'ChangeEventHeader.recordIds: expected the record ids',
         ),
       ];
-    return ids.map((recordId) => mapRecord(payload, recordId, [...earlier, ...payloads.slice(0, i)], context));
+    const before = messages.slice(0, i).filter((p) => p !== undefined);
+    return ids.map((recordId) => mapRecord(payload, recordId, [...earlier, ...before], context));
   });
 }
 
@@ -158,6 +166,6 @@ export const salesforce: Connector = {
   eventTypes: ['crm.deal.created', 'crm.deal.won', 'crm.deal.lost'],
   verify,
   redact: (body) => body,
-  recordsOf: (delivery) => (payloadsOf(delivery) ?? []).flatMap((p) => recordIdsOf(p).map((id) => `opportunity:${id}`)),
+  recordsOf: (delivery) => payloadsOf(delivery).flatMap((p) => recordIdsOf(p).map((id) => `opportunity:${id}`)),
   map,
 };

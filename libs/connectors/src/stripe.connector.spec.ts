@@ -140,6 +140,119 @@ describe('stripe: mapping', () => {
     });
   });
 
+  it('invoice.marked_uncollectible → invoice.written_off of what was still owed (Stripe’s documented example)', () => {
+    // the invoice of Stripe's "Mark an invoice as uncollectible" example
+    // (https://docs.stripe.com/api/invoices/mark_uncollectible), in the event that announces it
+    const body = JSON.stringify({
+      id: 'evt_1MtG3sLkdIwHu7ixT1YqfQ2m',
+      object: 'event',
+      api_version: '2022-11-15',
+      created: 1680638500,
+      type: 'invoice.marked_uncollectible',
+      data: {
+        object: {
+          id: 'in_1MtG0nLkdIwHu7ixAaUw3Cb4',
+          object: 'invoice',
+          account_country: 'US',
+          account_name: 'Stripe Docs',
+          amount_due: 599,
+          amount_paid: 0,
+          amount_overpaid: 0,
+          amount_remaining: 599,
+          attempted: false,
+          collection_method: 'charge_automatically',
+          created: 1680638365,
+          currency: 'usd',
+          customer: 'cus_NeZw0zvTyquTfF',
+          customer_email: 'jennyrosen@example.com',
+          due_date: null,
+          metadata: {},
+          status: 'uncollectible',
+          status_transitions: {
+            finalized_at: 1680638365,
+            marked_uncollectible_at: 1680638490,
+            paid_at: null,
+            voided_at: null,
+          },
+        },
+        previous_attributes: { status: 'open', status_transitions: { marked_uncollectible_at: null } },
+      },
+    });
+    expect(eventsOf(stripe.map(delivery(body), context()))).toEqual([
+      {
+        specversion: '1.0',
+        id: 'evt_1MtG3sLkdIwHu7ixT1YqfQ2m',
+        source: 'test/src_000000000001',
+        type: 'invoice.written_off',
+        time: '2023-04-04T20:01:30.000Z',
+        subject: 'in_1MtG0nLkdIwHu7ixAaUw3Cb4',
+        data: { orgId: 'O1', invoiceId: 'in_1MtG0nLkdIwHu7ixAaUw3Cb4', amount: 5.99, currency: 'USD' },
+      },
+    ]);
+    // partly paid: only the rest is written off, in the currency's own minor unit
+    const partly = body
+      .replace('"amount_paid":0', '"amount_paid":200')
+      .replace('"amount_remaining":599', '"amount_remaining":399');
+    expect(eventsOf(stripe.map(delivery(partly.replace(/"usd"/, '"jpy"')), context()))[0]?.data.amount).toBe(399);
+    expect(
+      stripe.map(delivery(body.replace('"amount_remaining":599', '"amount_remaining":null')), context()),
+    ).toMatchObject([{ kind: 'unmappable', code: 'malformed_payload', field: 'data.object.amount_remaining' }]);
+  });
+
+  it('real payloads: JPY refunds in yen, nulls and newer API versions’ missing fields, extra fields ignored', () => {
+    const refund = JSON.stringify({
+      id: 'evt_jpy',
+      object: 'event',
+      created: 1764583200,
+      type: 'charge.refunded',
+      data: {
+        object: {
+          id: 'ch_jpy',
+          object: 'charge',
+          amount: 5000,
+          amount_refunded: 5000,
+          currency: 'jpy',
+          payment_intent: null,
+        },
+        previous_attributes: { amount_refunded: 1500 },
+      },
+    });
+    expect(eventsOf(stripe.map(delivery(refund), context()))[0]?.data).toEqual({
+      orgId: 'O1',
+      amount: 3500,
+      currency: 'JPY',
+      orderId: 'ch_jpy',
+    });
+    // an invoice of API version 2025-03-31 has no payment_intent or charge; nulls where Stripe sends them
+    const paid = invoice('invoice.paid', {
+      amount_paid: 120000,
+      currency: 'jpy',
+      payment_intent: undefined,
+      charge: null,
+      metadata: null,
+      status_transitions: null,
+      due_date: null,
+      created: 1764583000,
+      payments: { object: 'list', data: [{ id: 'inpay_1' }] },
+      brand_new_field: { anything: [1, 'x'] },
+    });
+    expect(eventsOf(stripe.map(delivery(paid), context()))[0]?.data).toEqual({
+      orgId: 'O1',
+      paymentId: 'in_1QbX9ZLkdIwHu7ixsQz1L0fA',
+      invoiceId: 'in_1QbX9ZLkdIwHu7ixsQz1L0fA',
+      amount: 120000,
+      currency: 'JPY',
+      invoiceDueDate: '2025-12-01',
+    });
+    // an instant beyond any calendar is malformed, not a crash
+    expect(
+      stripe.map(
+        delivery(invoice('invoice.finalized', { due_date: 1e20, status_transitions: null, created: 1e20 })),
+        context(),
+      ),
+    ).toMatchObject([{ kind: 'unmappable', code: 'malformed_payload', field: 'data.object.due_date' }]);
+  });
+
   it('acknowledges events without KPI meaning, and names what is malformed', () => {
     expect(stripe.map(delivery(invoice('customer.created', {})), context())).toEqual([
       { kind: 'ignored', reason: 'customer.created: no KPI meaning' },

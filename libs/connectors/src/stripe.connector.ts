@@ -48,6 +48,14 @@ function dueDateOf(invoice: Json, context: MappingContext): string | undefined {
   return at === undefined ? undefined : localDateOf(at, context.timeZone);
 }
 
+const noDueDate = (id: string): Mapped =>
+  unmappable(
+    'malformed_payload',
+    'data.object.due_date',
+    'due_date, status_transitions.finalized_at, created: expected a time',
+    id,
+  );
+
 function map(delivery: Delivery, context: MappingContext): Mapped[] {
   const event = parseJson(delivery.body);
   if (!isObject(event) || event.object !== 'event' || !isObject(event.data) || !isObject(event.data.object))
@@ -70,8 +78,9 @@ function map(delivery: Delivery, context: MappingContext): Mapped[] {
     case 'invoice.finalized': {
       const amount = amountOf('amount_due');
       const dueDate = dueDateOf(object, context);
-      if (amount === undefined || dueDate === undefined)
+      if (amount === undefined)
         return [unmappable('malformed_payload', 'data.object.amount_due', 'amount_due: expected a number', id)];
+      if (dueDate === undefined) return [noDueDate(id)];
       const at = instantOf(transitions.finalized_at, 'seconds') ?? created;
       return [
         eventOf(context, {
@@ -86,8 +95,9 @@ function map(delivery: Delivery, context: MappingContext): Mapped[] {
     case 'invoice.paid': {
       const amount = amountOf('amount_paid');
       const invoiceDueDate = dueDateOf(object, context);
-      if (amount === undefined || invoiceDueDate === undefined)
+      if (amount === undefined)
         return [unmappable('malformed_payload', 'data.object.amount_paid', 'amount_paid: expected a number', id)];
+      if (invoiceDueDate === undefined) return [noDueDate(id)];
       const paymentId = idOf(object.payment_intent) ?? idOf(object.charge) ?? objectId;
       const at = instantOf(transitions.paid_at, 'seconds') ?? created;
       return [
@@ -97,6 +107,25 @@ function map(delivery: Delivery, context: MappingContext): Mapped[] {
           time: at,
           subject: objectId,
           data: { ...attribution(object), paymentId, invoiceId: objectId, amount, currency, invoiceDueDate },
+        }),
+      ];
+    }
+    case 'invoice.marked_uncollectible': {
+      // what was still owed when the invoice was given up on is what is written off (Stripe keeps
+      // amount_remaining = amount_due − amount_paid); a later payment of it is a payment.received
+      const amount = amountOf('amount_remaining');
+      if (amount === undefined)
+        return [
+          unmappable('malformed_payload', 'data.object.amount_remaining', 'amount_remaining: expected a number', id),
+        ];
+      const at = instantOf(transitions.marked_uncollectible_at, 'seconds') ?? created;
+      return [
+        eventOf(context, {
+          id,
+          type: 'invoice.written_off',
+          time: at,
+          subject: objectId,
+          data: { ...attribution(object), invoiceId: objectId, amount, currency },
         }),
       ];
     }
@@ -129,7 +158,7 @@ function map(delivery: Delivery, context: MappingContext): Mapped[] {
 export const stripe: Connector = {
   name: 'stripe',
   vendor: 'Stripe',
-  eventTypes: ['invoice.issued', 'payment.received', 'refund.issued'],
+  eventTypes: ['invoice.issued', 'payment.received', 'invoice.written_off', 'refund.issued'],
   verify,
   redact: (body) => body,
   recordsOf: () => [], // every Stripe event carries its whole object

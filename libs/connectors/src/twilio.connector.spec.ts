@@ -40,6 +40,36 @@ describe('twilio: X-Twilio-Signature', () => {
   });
 });
 
+describe('twilio: a repeated parameter (form-encoding sends a list as the same key again)', () => {
+  const url = 'https://kpi.example.com/v1/sources/twilio/src_0a1b2c3d4e5f';
+  const signed = (text: string) => createHmac('sha1', 'tok').update(`${url}${text}`).digest('base64');
+  const verify = (body: string, signature: string) =>
+    twilio.verify(request({ url, body, headers: { 'x-twilio-signature': signature } }), ['tok'], 0);
+
+  it('signs its distinct values sorted, each after the name, as Twilio’s libraries do', () => {
+    const body = 'CallSid=CA1&StirVerstat=B&StirVerstat=A&StirVerstat=B';
+    expect(verify(body, signed('CallSidCA1StirVerstatAStirVerstatB'))).toEqual({ ok: true });
+    expect(verify(body, signed('CallSidCA1StirVerstatBStirVerstatAStirVerstatB'))).toEqual({
+      ok: false,
+      refusal: 'bad_signature',
+    });
+  });
+
+  it('maps a callback whose extra parameters repeat; one whose status or call repeats differently is named', () => {
+    const base = `CallSid=CA${'0'.repeat(31)}1&CallStatus=completed&CallDuration=30&Timestamp=Tue,%2001%20Dec%202026%2009:45:01%20%2B0000`;
+    expect(eventsOf(twilio.map(delivery(`${base}&ForwardedFrom=a&ForwardedFrom=b`), context()))).toHaveLength(1);
+    expect(eventsOf(twilio.map(delivery(`${base}&CallStatus=completed`), context()))).toHaveLength(1);
+    expect(twilio.map(delivery(`${base}&CallStatus=busy`), context())).toEqual([
+      {
+        kind: 'unmappable',
+        code: 'malformed_payload',
+        field: 'CallStatus',
+        reason: 'CallStatus: sent more than once with different values',
+      },
+    ]);
+  });
+});
+
 describe('twilio: mapping voice status callbacks', () => {
   // the parameters of a status callback (https://www.twilio.com/docs/voice/api/call-resource#statuscallback)
   const callback = (fields: Record<string, string>) =>
@@ -75,9 +105,6 @@ describe('twilio: mapping voice status callbacks', () => {
           callId: 'CA4f3e2d1c0b9a88776655443322110ffe',
           answered: true,
           talkSeconds: 185,
-          holdSeconds: 0,
-          wrapSeconds: 0,
-          waitSeconds: 0,
           unmeasured: ['holdSeconds', 'wrapSeconds', 'waitSeconds'],
         },
       },

@@ -2,21 +2,38 @@ import type { Connector, Delivery, Mapped, MappingContext, WebhookRequest } from
 import { eventOf, ignored, numberOf, unmappable, unmeasured } from './payload';
 import { hmac, signedByAny } from './verify';
 
-const paramsOf = (body: string): [string, string][] => [...new URLSearchParams(body).entries()];
+// The form's parameters by name, each with its distinct values in the order sent (a repeated key, such
+// as a list, has several).
+function paramsOf(body: string): Map<string, string[]> {
+  const params = new Map<string, string[]>();
+  for (const [name, value] of new URLSearchParams(body)) {
+    const values = params.get(name) ?? [];
+    if (!values.includes(value)) values.push(value);
+    params.set(name, values);
+  }
+  return params;
+}
 
 // X-Twilio-Signature: base64 HMAC-SHA1, with the account's Auth Token, of the full URL Twilio called
 // followed by each POST parameter's name and value, sorted by name, without separators
-// (https://www.twilio.com/docs/usage/security#validating-requests). No timestamp is signed: a replay is
-// a duplicate by id.
+// (https://www.twilio.com/docs/usage/security#validating-requests); a repeated name's distinct values
+// sorted, each after the name, as Twilio's own libraries do. No timestamp is signed: a replay is a
+// duplicate by id.
 function verify(request: WebhookRequest, secrets: readonly string[]) {
   const signature = request.headers['x-twilio-signature'];
   if (signature === undefined) return { ok: false, refusal: 'missing_signature' } as const;
-  const sorted = paramsOf(request.body).sort(([ka, va], [kb, vb]) => (ka === kb ? cmp(va, vb) : cmp(ka, kb)));
-  const text = request.url + sorted.map(([k, v]) => k + v).join('');
+  const params = paramsOf(request.body);
+  const names = [...params.keys()].sort();
+  const text =
+    request.url + names.flatMap((name) => [...(params.get(name) ?? [])].sort().map((v) => name + v)).join('');
   return signedByAny(secrets, signature, (secret) => hmac('sha1', secret, text, 'base64'));
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+// A parameter the mapping reads: its value, absent, or sent with two different values.
+function single(params: Map<string, string[]>, name: string): { value: string | undefined } | { ambiguous: true } {
+  const values = params.get(name) ?? [];
+  return values.length > 1 ? { ambiguous: true } : { value: values[0] };
+}
 
 const FINAL = new Set(['completed', 'busy', 'no-answer', 'failed', 'canceled']);
 
@@ -29,7 +46,15 @@ const clientOf = (address: string | undefined): string | undefined =>
 // A voice status callback, form-encoded: CallSid, CallStatus, CallDuration (seconds, on completed),
 // Timestamp (RFC 2822), From, To… Only a call's final status is a call.ended.
 function map(delivery: Delivery, context: MappingContext): Mapped[] {
-  const params = new Map(paramsOf(delivery.body));
+  const all = paramsOf(delivery.body);
+  const read = ['CallSid', 'CallStatus', 'CallDuration', 'Timestamp', 'To', 'From'] as const;
+  const params = new Map<string, string | undefined>();
+  for (const name of read) {
+    const param = single(all, name);
+    if ('ambiguous' in param)
+      return [unmappable('malformed_payload', name, `${name}: sent more than once with different values`)];
+    params.set(name, param.value);
+  }
   const callSid = params.get('CallSid');
   const status = params.get('CallStatus');
   if (callSid === undefined || !/^CA[0-9a-fA-F]{32}$/.test(callSid) || status === undefined)

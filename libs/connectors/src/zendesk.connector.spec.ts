@@ -146,7 +146,6 @@ describe('zendesk: mapping ticket events', () => {
       ticketId: '5158',
       contacts: 2,
       resolutionSeconds: 5400,
-      handleSeconds: 0,
       unmeasured: ['handleSeconds'],
     });
     // solved on first contact when nothing else was heard from the customer
@@ -170,6 +169,22 @@ describe('zendesk: mapping ticket events', () => {
     expect(zendesk.map(delivery(fax), context())).toMatchObject([
       { kind: 'unmappable', code: 'missing_field', field: 'data.channel', id: 'e-10' },
     ]);
+    // a channel named like an object's own property is no channel either
+    const proto = ticketEvent('e-11', 'created', '2026-12-01T08:00:00Z', {}, { via: { channel: 'constructor' } });
+    expect(zendesk.map(delivery(proto), context())).toMatchObject([
+      { kind: 'unmappable', code: 'missing_field', field: 'data.channel', id: 'e-11' },
+    ]);
+    // nulls where Zendesk may send them: no priority, no assignee, a comment without author
+    const bare = ticketEvent('e-12', 'created', '2026-12-01T08:00:00Z', {}, { priority: null, assignee_id: null });
+    expect(eventsOf(zendesk.map(delivery(bare), context()))[0]?.data).toEqual({
+      orgId: 'O1',
+      ticketId: '5158',
+      channel: 'web',
+    });
+    const anonymous = ticketEvent('e-13', 'comment_added', '2026-12-01T09:00:00Z', {
+      comment: { id: 1, body: 'hi', is_public: true, author: null },
+    });
+    expect(zendesk.map(delivery(anonymous), context())).toMatchObject([{ kind: 'ignored' }]);
     expect(zendesk.map(delivery('{"ticket":{}}'), context())).toMatchObject([
       { kind: 'unmappable', code: 'malformed_payload' },
     ]);

@@ -98,7 +98,7 @@ function map(delivery: Delivery, context: MappingContext): Mapped[] {
   switch (envelope.type) {
     case 'zen:event-type:ticket.created': {
       const via = isObject(detail.via) ? textOf(detail.via.channel) : undefined;
-      const channel = via === undefined ? undefined : CHANNELS[via];
+      const channel = via !== undefined && Object.hasOwn(CHANNELS, via) ? CHANNELS[via] : undefined;
       if (channel === undefined)
         return [
           unmappable(

@@ -78,7 +78,7 @@ describe('indicator measures', () => {
     });
   });
 
-  it('turns average into the term over the count of the same events', () => {
+  it('turns average into the term over the count of the same events, those that carry the summed fields', () => {
     const measure = measureOf({
       average: { of: 'call.ended', where: { 'data.answered': true }, sum: ['data.talkSeconds', 'data.holdSeconds'] },
     });
@@ -92,7 +92,11 @@ describe('indicator measures', () => {
       },
       denominator: {
         types: ['call.ended'],
-        where: [{ field: 'data.answered', op: 'eq', value: true }],
+        where: [
+          { field: 'data.answered', op: 'eq', value: true },
+          { field: 'data.talkSeconds', op: 'exists', value: true },
+          { field: 'data.holdSeconds', op: 'exists', value: true },
+        ],
         timeField: 'time',
         aggregation: { kind: 'count' },
       },

@@ -1,5 +1,5 @@
 import { assertUnreachable } from './assert-unreachable';
-import type { Measure, Term } from './model';
+import type { Condition, Measure, Term } from './model';
 import {
   childPath,
   expected,
@@ -54,7 +54,14 @@ function parseAverage(ctx: ParseContext, indicator: Mapping, path: string): Meas
     report(ctx, at, `expected a term with sum or duration, got a ${kind} term (an average of a count is always 1)`);
     return undefined;
   }
-  const denominator: Term = { ...numerator, aggregation: { kind: 'count' } };
+  // counted: the events the numerator adds, those with every field it reads (an event whose producer
+  // did not measure a duration, docs/events.md "data.unmeasured", is in neither side, not averaged as 0)
+  const agg = numerator.aggregation;
+  const fields = agg.kind === 'sum' ? agg.fields : agg.kind === 'duration' ? [agg.from, agg.to] : [];
+  const present: Condition[] = fields
+    .filter((field) => field.startsWith('data.'))
+    .map((field) => ({ field, op: 'exists', value: true }));
+  const denominator: Term = { ...numerator, where: [...numerator.where, ...present], aggregation: { kind: 'count' } };
   return { kind: 'terms', numerator, denominator, scale };
 }
 

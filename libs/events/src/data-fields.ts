@@ -17,6 +17,9 @@ export interface FieldSpec {
   check: FieldCheck;
   // an optional field that only comes with another (an amount with its currency): that one is then required
   with?: string;
+  // a duration some producers cannot measure (a call's hold time in a telephony webhook): required, but
+  // absent when the event names it in `data.unmeasured`, so no one counts an invented 0
+  unmeasurable?: true;
 }
 
 export const MAX_COMMENT_LENGTH = 2000;
@@ -83,6 +86,22 @@ function required(name: string, check: FieldCheck): FieldSpec {
   return { name, path: `data.${name}`, required: true, check };
 }
 
+function measure(name: string): FieldSpec {
+  return { ...required(name, nonNegativeNumber), unmeasurable: true };
+}
+
+// `data.unmeasured`: the type's unmeasurable durations this event lacks, each named once
+function unmeasuredOf(names: readonly string[]): FieldSpec {
+  const allowed = new Set(names);
+  const reason = `expected a non-empty list of distinct names among ${names.join(', ')}`;
+  const list = rule(
+    (v): v is unknown[] => Array.isArray(v),
+    (v) => v.length > 0 && new Set(v).size === v.length && v.every((n) => typeof n === 'string' && allowed.has(n)),
+    reason,
+  );
+  return optional('unmeasured', list);
+}
+
 function optional(name: string, check: FieldCheck, withField?: string): FieldSpec {
   const spec: FieldSpec = { name, path: `data.${name}`, required: false, check };
   if (withField !== undefined) spec.with = withField;
@@ -143,8 +162,9 @@ export const DATA_FIELDS: Readonly<Record<EventType, readonly FieldSpec[]>> = {
   'ticket.solved': [
     required('ticketId', nonEmptyString),
     required('contacts', positiveInteger),
-    required('handleSeconds', nonNegativeNumber),
+    measure('handleSeconds'),
     required('resolutionSeconds', nonNegativeNumber),
+    unmeasuredOf(['handleSeconds']),
   ],
   'ticket.reopened': [required('ticketId', nonEmptyString)],
   'ticket.rated': [
@@ -156,9 +176,10 @@ export const DATA_FIELDS: Readonly<Record<EventType, readonly FieldSpec[]>> = {
     required('callId', nonEmptyString),
     required('answered', boolean),
     required('talkSeconds', nonNegativeNumber),
-    required('holdSeconds', nonNegativeNumber),
-    required('wrapSeconds', nonNegativeNumber),
-    required('waitSeconds', nonNegativeNumber),
+    measure('holdSeconds'),
+    measure('wrapSeconds'),
+    measure('waitSeconds'),
+    unmeasuredOf(['holdSeconds', 'wrapSeconds', 'waitSeconds']),
   ],
   'invoice.issued': [required('invoiceId', nonEmptyString), ...money, required('dueDate', calendarDate)],
   'payment.received': [

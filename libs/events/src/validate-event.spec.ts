@@ -102,6 +102,41 @@ describe('validateEvent: valid events', () => {
   });
 });
 
+describe('validateEvent: durations a producer cannot measure (data.unmeasured)', () => {
+  const without = (type: EventType, ...names: string[]) =>
+    Object.fromEntries(Object.entries(VALID_DATA[type]).filter(([name]) => !names.includes(name)));
+  const call = (data: Record<string, unknown>) =>
+    example('call.ended', { ...without('call.ended', 'holdSeconds', 'wrapSeconds'), ...data });
+
+  it('takes a call without hold and wrap-up time when it names them unmeasured', () => {
+    expect(errorsOf(call({ unmeasured: ['holdSeconds', 'wrapSeconds'] }))).toEqual([]);
+    const solved = without('ticket.solved', 'handleSeconds');
+    expect(errorsOf(example('ticket.solved', { ...solved, unmeasured: ['handleSeconds'] }))).toEqual([]);
+  });
+
+  it('still requires what it does not name, and refuses a name for a present, measured or unknown field', () => {
+    expect(errorsOf(call({ unmeasured: ['holdSeconds'] }))).toEqual(['data.wrapSeconds: is required']);
+    expect(errorsOf(call({ holdSeconds: 0, wrapSeconds: 0, unmeasured: ['holdSeconds'] }))).toEqual([
+      'data.unmeasured: names data.holdSeconds, which is present',
+    ]);
+    const list = 'expected a non-empty list of distinct names among holdSeconds, wrapSeconds, waitSeconds';
+    expect(errorsOf(call({ unmeasured: ['holdSeconds', 'wrapSeconds', 'talkSeconds'] }))).toEqual([
+      `data.unmeasured: ${list}`,
+    ]);
+    expect(errorsOf(call({ holdSeconds: 0, wrapSeconds: 0, unmeasured: [] }))).toEqual([`data.unmeasured: ${list}`]);
+    expect(errorsOf(call({ unmeasured: 'holdSeconds,wrapSeconds' }))).toEqual([
+      'data.holdSeconds: is required',
+      'data.wrapSeconds: is required',
+      `data.unmeasured: ${list}`,
+    ]);
+    // a measure of another type cannot be left out that way
+    const reply = without('ticket.replied', 'responseSeconds');
+    expect(errorsOf(example('ticket.replied', { ...reply, unmeasured: ['responseSeconds'] }))).toEqual([
+      'data.responseSeconds: is required',
+    ]);
+  });
+});
+
 describe('validateEvent: each mistake names the field and the reason', () => {
   const cases: [string, EventType, string, unknown, string][] = [
     ['specversion missing', 'ticket.reopened', 'specversion', undefined, 'specversion: is required'],

@@ -62,11 +62,13 @@ function checkFields(
   let list = errors;
   for (const spec of specs) {
     const value = data[spec.name];
+    const unmeasured = spec.unmeasurable === true && isNamedUnmeasured(data, spec.name);
     // Absent means absent: null is a wrong value, not a missing one.
     if (value === undefined) {
-      if (spec.required) list = add(list, spec.path, 'missing', REQUIRED);
+      if (spec.required && !unmeasured) list = add(list, spec.path, 'missing', REQUIRED);
       continue;
     }
+    if (unmeasured) list = add(list, 'data.unmeasured', 'invalid_value', `names ${spec.path}, which is present`);
     const problem = spec.check(value);
     if (problem !== undefined) list = add(list, spec.path, problem.code, problem.reason);
     if (spec.with !== undefined && data[spec.with] === undefined) {
@@ -75,6 +77,11 @@ function checkFields(
   }
   return list;
 }
+
+const isNamedUnmeasured = (data: JsonObject, name: string): boolean => {
+  const names = data.unmeasured;
+  return Array.isArray(names) && names.includes(name);
+};
 
 function validate(input: unknown): EventValidation {
   if (!isObject(input))

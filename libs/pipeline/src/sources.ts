@@ -43,7 +43,7 @@ export const ACTIVE_CREDENTIALS = 2; // two at a time: the next one is made befo
 // Where sources and their credentials are kept (libs/postgres SourcesRepository).
 export interface SourceStore {
   credential(credentialId: string): Promise<{ source: Source; secretHash: string; revoked: boolean } | undefined>;
-  // a token's hash, or a connector's signing secret (kept as given: verifying needs it, nothing returns it)
+  // a token's hash, or a connector's signing secret (sealed at rest: verifying needs it, nothing returns it)
   addCredential(
     sourceId: string,
     credential: { id: string; createdBy: string } & ({ secretHash: string } | { signingSecret: string }),

@@ -1,12 +1,15 @@
 import {
   CONNECTORS,
+  type Connector,
   type ConnectorName,
   type Delivery,
+  type Mapped,
+  type MappingContext,
   type VerificationRefusal,
   type WebhookRequest,
 } from '#libs/connectors';
 import { orgSettingsFor, type DefinitionSet } from '#libs/definitions';
-import type { CanonicalEvent } from '#libs/events';
+import { storableText, type CanonicalEvent } from '#libs/events';
 import type { IngestOutcome, Rejection } from './ingest';
 import type { Source, SourceStore, WebhookOutcomeName } from './sources';
 
@@ -76,16 +79,44 @@ export async function receiveWebhook(
     await deps.sources.recordWebhook(sourceId, { refused: 1 }, `refused: ${verified.refusal}`);
     return { status: 'refused', refusal: verified.refusal };
   }
-  const delivery: Delivery = { body: vendor.redact(request.body), contentType: request.contentType, receivedAt: now };
+  // kept as it came, less its secrets; what Postgres cannot store (a NUL) written as its JSON escape
+  const delivery: Delivery = {
+    body: storableText(vendor.redact(request.body)),
+    contentType: request.contentType,
+    receivedAt: now,
+  };
   const headers = Object.fromEntries(
     Object.entries(request.headers).flatMap(([name, value]) =>
-      value === undefined || SECRET_HEADERS.has(name) ? [] : [[name, value]],
+      value === undefined || SECRET_HEADERS.has(name) ? [] : [[name, storableText(value)]],
     ),
   );
-  const payload = await deps.payloads.append({ ...delivery, sourceId, headers, records: vendor.recordsOf(delivery) });
+  const payload = await deps.payloads.append({
+    ...delivery,
+    sourceId,
+    headers,
+    records: vendor.recordsOf(delivery).map(storableText),
+  });
   const result = await mapPayload(payload, found.source, deps);
   await deps.sources.recordWebhook(sourceId, result.counts, firstProblem(result.results));
   return { status: 'received', payloadId: payload.id, ...result };
+}
+
+// A payload no mapping foresaw must not fail the webhook (a 5xx the vendor would retry forever): a mapping
+// that throws on it makes it a dead letter naming the error, kept for a replay once the mapping is fixed.
+function mapSafely(vendor: Connector, delivery: Delivery, context: MappingContext): Mapped[] {
+  try {
+    return vendor.map(delivery, context);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return [
+      {
+        kind: 'unmappable',
+        code: 'malformed_payload',
+        field: 'body',
+        reason: `body: the ${vendor.vendor} mapping cannot read it (${message})`,
+      },
+    ];
+  }
 }
 
 // A kept payload mapped again and taken by the ingest path: the idempotency keys make a replay count
@@ -102,7 +133,7 @@ export async function mapPayload(
     payload.records.length === 0
       ? []
       : (await deps.payloads.earlier(source.id, payload.records, payload.id)).filter((d) => d.body !== payload.body);
-  const mapped = vendor.map(payload, {
+  const mapped = mapSafely(vendor, payload, {
     orgId: source.orgId,
     source: source.uri,
     timeZone: orgSettingsFor(deps.definitions.orgs, source.orgId)?.timeZone ?? 'UTC',

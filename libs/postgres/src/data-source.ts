@@ -25,6 +25,7 @@ import { REPORTING_ROLE, Reporting1763888000000 } from './migrations/17638880000
 import { Connectors1763888100000 } from './migrations/1763888100000-connectors';
 import { ReviewPacks1763888200000 } from './migrations/1763888200000-review-packs';
 import { ParkedValueSets1763888300000 } from './migrations/1763888300000-parked-value-sets';
+import { SealedSigningSecrets1763888600000 } from './migrations/1763888600000-sealed-signing-secrets';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   Connectors1763888100000,
   ReviewPacks1763888200000,
   ParkedValueSets1763888300000,
+  SealedSigningSecrets1763888600000,
 ];
 
 export interface PostgresOptions {

@@ -10,6 +10,7 @@ import {
   type WebhookOutcomeName,
   type WebhookStats,
 } from '#libs/pipeline';
+import type { SecretBox } from './secret-box';
 
 interface SourceRow {
   id: string;
@@ -46,10 +47,14 @@ const toStats = (r: StatsRow): WebhookStats => ({
 
 export const newSourceId = (): string => `src_${randomBytes(6).toString('hex')}`;
 
-// Sources and their write credentials (only the secrets' hashes; a connector's signing secrets as given,
-// never returned), and what each connector source's webhooks came to.
+// Sources and their write credentials (only the secrets' hashes; a connector's signing secrets sealed by
+// the box, opened only to verify a webhook, never returned), and what each connector source's webhooks
+// came to.
 export class SourcesRepository implements SourceStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly box: SecretBox,
+  ) {}
 
   // undefined: the uri is taken (by this org or another). `id`: a connector source's, whose uri names it.
   async create(source: Omit<Source, 'id'> & { id?: string; createdBy: string }): Promise<Source | undefined> {
@@ -97,14 +102,43 @@ export class SourcesRepository implements SourceStore {
   }
 
   async connectorSource(id: string): Promise<{ source: Source; secrets: string[] } | undefined> {
-    const [row] = await this.db.query<(SourceRow & { secrets: string[] })[]>(
-      `SELECT s.*, coalesce(array_agg(c.signing_secret) FILTER (WHERE c.signing_secret IS NOT NULL
-                AND c.revoked_at IS NULL), '{}') AS secrets
+    const [row] = await this.db.query<(SourceRow & { sealed: { id: string; secret: string }[] })[]>(
+      `SELECT s.*, coalesce(json_agg(json_build_object('id', c.id, 'secret', c.sealed_secret))
+                FILTER (WHERE c.sealed_secret IS NOT NULL AND c.revoked_at IS NULL), '[]') AS sealed
        FROM sources s LEFT JOIN source_credentials c ON c.source_id = s.id
        WHERE s.id = $1 AND s.connector IS NOT NULL GROUP BY s.id`,
       [id],
     );
-    return row === undefined ? undefined : { source: toSource(row), secrets: row.secrets };
+    if (row === undefined) return undefined;
+    const secrets = row.sealed.map((c) => {
+      const secret = this.box.open(c.secret, c.id);
+      // the start checks every sealed secret opens (sealClearSecrets): only a key changed since can get here
+      if (secret === undefined) throw new Error(`credential ${c.id}: KPI_SECRETS_KEY does not open its secret`);
+      return secret;
+    });
+    return { source: toSource(row), secrets };
+  }
+
+  // At start, before serving: seals the signing secrets kept in clear before they were sealed at rest
+  // (migration 1763888600000), and answers the credentials whose sealed secret this key does not open
+  // (a KPI_SECRETS_KEY other than the one that sealed them), which the runtime refuses to start with.
+  async sealClearSecrets(): Promise<{ sealed: number; unopenable: string[] }> {
+    return this.db.transaction(async (tx) => {
+      const clear = await tx.query<{ id: string; signing_secret: string }[]>(
+        `SELECT id, signing_secret FROM source_credentials WHERE signing_secret IS NOT NULL FOR UPDATE`,
+      );
+      for (const c of clear) {
+        await tx.query(`UPDATE source_credentials SET sealed_secret = $2, signing_secret = NULL WHERE id = $1`, [
+          c.id,
+          this.box.seal(c.signing_secret, c.id),
+        ]);
+      }
+      const sealed = await tx.query<{ id: string; sealed_secret: string }[]>(
+        `SELECT id, sealed_secret FROM source_credentials WHERE sealed_secret IS NOT NULL AND revoked_at IS NULL`,
+      );
+      const unopenable = sealed.filter((c) => this.box.open(c.sealed_secret, c.id) === undefined).map((c) => c.id);
+      return { sealed: clear.length, unopenable };
+    });
   }
 
   // One UPDATE of the source's row: counts added, the last delivery now, the error (if any) kept.
@@ -184,12 +218,12 @@ export class SourcesRepository implements SourceStore {
       );
       if (active >= limit) return 'limit';
       await tx.query(
-        `INSERT INTO source_credentials (id, source_id, secret_hash, signing_secret, created_by) VALUES ($1, $2, $3, $4, $5)`,
+        `INSERT INTO source_credentials (id, source_id, secret_hash, sealed_secret, created_by) VALUES ($1, $2, $3, $4, $5)`,
         [
           credential.id,
           sourceId,
           'secretHash' in credential ? credential.secretHash : null,
-          'signingSecret' in credential ? credential.signingSecret : null,
+          'signingSecret' in credential ? this.box.seal(credential.signingSecret, credential.id) : null,
           credential.createdBy,
         ],
       );

@@ -68,6 +68,17 @@ export function vendorWebhooks(connector: ConnectorName, event: CanonicalEvent):
               status_transitions: { paid_at: seconds(at) },
             }),
           ];
+        case 'invoice.written_off':
+          return [
+            envelope('invoice.marked_uncollectible', {
+              id: text('invoiceId'),
+              object: 'invoice',
+              amount_remaining: money,
+              currency,
+              status: 'uncollectible',
+              status_transitions: { marked_uncollectible_at: seconds(at) },
+            }),
+          ];
         case 'refund.issued':
           return [
             envelope(

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { manualIndicatorSpecs } from '#libs/simulator';
 import type { AccessClaims } from '#libs/access';
-import { mintToken, sharedSecret } from '#runtime/auth';
+import { mintToken, secretsKey, sharedSecret } from '#runtime/auth';
 import { ConfigError, loadConfig, type RuntimeConfig } from '#runtime/config';
-import { AlertSubscriptionsRepository, RosterRepository, SourcesRepository } from '#libs/postgres';
+import { AlertSubscriptionsRepository, RosterRepository, SecretBox, SourcesRepository } from '#libs/postgres';
 import { startDemoReceiver, type DemoReceiver } from '#runtime/demo-receiver';
 import { demoSourceTokens, importDemoRoster, startDemoSource, type DemoSource } from '#runtime/demo-source';
 import { StopSignals } from '#runtime/run-services';
@@ -83,6 +83,8 @@ Configuration comes from the environment:
   GATEWAY_SEND_BUFFER_BYTES  unread bytes a scorecard socket may leave before it is disconnected,
                           default 8388608 (8 MiB)
   AUTH_JWT_SECRET         the tokens' shared secret (unset: one generated in KPI_PULSE_DATA_DIR/auth-secret)
+  KPI_SECRETS_KEY         the key sealing connectors' signing secrets, 32 bytes in hex or base64
+                          (unset: one generated in KPI_PULSE_DATA_DIR/secrets-key)
   AUTH_JWKS_URL           an OIDC issuer's keys instead (with AUTH_ISSUER, AUTH_AUDIENCE)
   KPI_RETAIN_EVENTS       how long read events stay in the log, default 1h (also KPI_RETAIN_DEAD_LETTERS,
                           KPI_RETAIN_FEED, KPI_RETAIN_HISTORY, KPI_HISTORY_STEP, KPI_RETAIN_BREACHES,
@@ -138,7 +140,10 @@ Example:
       if (opts.demo === true) {
         const manual = manualIndicatorSpecs(definitions);
         const zone = definitions.orgs.find((o) => o.id === '*')?.timeZone ?? 'Asia/Shanghai';
-        const tokens = await demoSourceTokens(new SourcesRepository(database.db), 'O1');
+        const tokens = await demoSourceTokens(
+          new SourcesRepository(database.db, new SecretBox(secretsKey(config))),
+          'O1',
+        );
         await importDemoRoster(new RosterRepository(database.db), teams, agents);
         source = startDemoSource({
           url: `${url}/v1/events`,

@@ -66,12 +66,22 @@ export function bearerOf(header: string | undefined): string | undefined {
 // The shared secret: AUTH_JWT_SECRET, else one generated on first use and kept in the data directory
 // (mode 600), so the demo and `kpi-pulse token` on the same machine agree without a secret in the repo.
 export function sharedSecret(config: RuntimeConfig): string {
-  if (config.auth.jwtSecret !== undefined) return config.auth.jwtSecret;
-  const file = join(config.dataDir, 'auth-secret');
+  return config.auth.jwtSecret ?? keptInDataDir(config.dataDir, 'auth-secret');
+}
+
+// The key that seals connector signing secrets: KPI_SECRETS_KEY, else one kept in the data directory
+// like the shared secret (every process of one deployment must use the same key).
+export function secretsKey(config: RuntimeConfig): Buffer {
+  return config.secretsKey ?? Buffer.from(keptInDataDir(config.dataDir, 'secrets-key'), 'base64url');
+}
+
+// 32 random bytes in base64url, generated on first use into dataDir/<name> (mode 600), read after.
+function keptInDataDir(dataDir: string, name: string): string {
+  const file = join(dataDir, name);
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true });
     try {
       writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
       chmodSync(file, 0o600);

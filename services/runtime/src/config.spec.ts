@@ -117,6 +117,14 @@ describe('runtime configuration from the environment', () => {
     expect(c.allowedOrigins).toEqual(['https://kpi.example.com', 'http://wall.local:8080']);
   });
 
+  it('reads the key that seals connector secrets: 32 bytes in hex or base64', () => {
+    const hex = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+    expect(loadConfig({ KPI_SECRETS_KEY: hex }).secretsKey?.toString('hex')).toBe(hex);
+    const base64 = Buffer.from(hex, 'hex').toString('base64');
+    expect(loadConfig({ KPI_SECRETS_KEY: base64 }).secretsKey?.toString('hex')).toBe(hex);
+    expect(loadConfig({}).secretsKey).toBeUndefined();
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT: expected a TCP port 0–65535 (0: any free one), got "eighty"'],
     [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL: expected a postgres:// URL, got mysql://'],
@@ -142,6 +150,14 @@ describe('runtime configuration from the environment', () => {
     ],
     [{ KPI_HISTORY_STEP: 'off' }, 'KPI_HISTORY_STEP: expected a span such as 1h, got "off"'],
     [{ KPI_RETENTION_BATCH: '0' }, 'KPI_RETENTION_BATCH: expected a positive integer, got "0"'],
+    [
+      { KPI_SECRETS_KEY: 'a-passphrase-is-not-a-key' },
+      'KPI_SECRETS_KEY: expected 32 random bytes as 64 hex digits or in base64 (openssl rand -base64 32)',
+    ],
+    [
+      { KPI_SECRETS_KEY: Buffer.alloc(16).toString('base64') },
+      'KPI_SECRETS_KEY: expected 32 random bytes as 64 hex digits or in base64 (openssl rand -base64 32)',
+    ],
   ])('fails fast naming the variable: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

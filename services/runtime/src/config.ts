@@ -39,6 +39,9 @@ export interface RuntimeConfig {
   // origins (scheme://host[:port]) whose pages may open the socket and call the API, besides the
   // gateway's own; a request without Origin (not a browser) is not concerned
   allowedOrigins: readonly string[];
+  // the AES-256 key that seals connector signing secrets at rest (docs/connectors.md, "Secrets at rest");
+  // unset: one generated and kept in dataDir/secrets-key
+  secretsKey: Buffer | undefined;
   // bytes the scorecard gateway holds for one socket that has not read them (engine.io's queue and the
   // websocket's buffer): past this the socket is disconnected, so a slow or hostile reader cannot grow
   // the gateway's memory
@@ -134,6 +137,23 @@ function secret(env: Env): string | undefined {
   if (raw !== undefined && raw.length < 32)
     throw new ConfigError('AUTH_JWT_SECRET', `expected at least 32 characters, got ${raw.length}`);
   return raw;
+}
+
+// 32 bytes, as 64 hex digits or in base64 / base64url (43 or 44 characters)
+function secretsKey(env: Env): Buffer | undefined {
+  const raw = nonEmpty(env.KPI_SECRETS_KEY)?.trim();
+  if (raw === undefined) return undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw)
+    ? Buffer.from(raw, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(raw)
+      ? Buffer.from(raw, 'base64url')
+      : undefined;
+  if (key?.length !== 32)
+    throw new ConfigError(
+      'KPI_SECRETS_KEY',
+      'expected 32 random bytes as 64 hex digits or in base64 (openssl rand -base64 32)',
+    );
+  return key;
 }
 
 function jwksUrl(env: Env): string | undefined {
@@ -309,6 +329,7 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
       maxLifetimes: lifetimes(env),
     },
     allowedOrigins: origins(env),
+    secretsKey: secretsKey(env),
     gatewaySendBufferBytes: integer(env, 'GATEWAY_SEND_BUFFER_BYTES', 8 * 1024 * 1024),
     retention: retention(env),
     alerts: {

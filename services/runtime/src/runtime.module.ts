@@ -25,10 +25,12 @@ import {
   RevokedTokensRepository,
   RosterRepository,
   ScorecardsRepository,
+  SecretBox,
   SourcesRepository,
   WebhookPayloadsRepository,
 } from '#libs/postgres';
 import { formatLocal } from '#libs/time';
+import { secretsKey } from './auth';
 import type { RuntimeConfig } from './config';
 import type { Database } from './database';
 import { HealthController } from './health.controller';
@@ -151,7 +153,7 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: PERIOD_CLOSE, useValue: new PeriodCloseRepository(database.db) },
       { provide: ROSTER, useValue: roster },
       { provide: ROSTER_CACHE, useValue: rosterCache },
-      { provide: SOURCES, useValue: new SourcesRepository(database.db) },
+      { provide: SOURCES, useValue: new SourcesRepository(database.db, new SecretBox(secretsKey(config))) },
       { provide: WEBHOOK_PAYLOADS, useValue: new WebhookPayloadsRepository(database.db) },
       { provide: DEFINITION_VERSIONS, useValue: new DefinitionVersionsRepository(database.db) },
       { provide: REVOKED_TOKENS, useValue: new RevokedTokensRepository(database.db) },

@@ -12,13 +12,14 @@ import {
   type PublishedSet,
   type Transport,
 } from '#libs/pipeline';
-import { DefinitionVersionsRepository, PostgresFeedTransport } from '#libs/postgres';
+import { DefinitionVersionsRepository, PostgresFeedTransport, SecretBox, SourcesRepository } from '#libs/postgres';
 import { AlertingModule } from '../../alerting/src/alerting.module';
 import { IndicatorProcessorModule } from '../../indicator-processor/src/indicator-processor.module';
 import { IngestGatewayModule } from '../../ingest-gateway/src/ingest-gateway.module';
 import { ScorecardGatewayModule } from '../../scorecard-gateway/src/scorecard-gateway.module';
 import { ScoringServiceModule } from '../../scoring-service/src/scoring-service.module';
 import { serveWebApp } from '../../scorecard-gateway/src/web-app';
+import { secretsKey } from './auth';
 import type { RuntimeConfig } from './config';
 import { openDatabase, type Database } from './database';
 import { createHttpApp, serveOpenApi } from './http-app';
@@ -66,6 +67,7 @@ export async function up(
   });
   let app: NestExpressApplication | undefined;
   try {
+    await sealSigningSecrets(config, database);
     const published = await publishedInForce(database, definitions);
     const kafka =
       config.kafkaBrokers === undefined
@@ -112,6 +114,19 @@ export async function up(
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', '127.0.0.1');
   const registry = app.get<DefinitionsRegistry>(REGISTRY);
   return { app, url, database, definitions, registry, close: () => app.close() };
+}
+
+// Connector signing secrets kept in clear by an older release are sealed now; a key that does not open
+// the sealed ones (KPI_SECRETS_KEY changed, or another data directory's) stops the start.
+async function sealSigningSecrets(config: RuntimeConfig, database: Database): Promise<void> {
+  const sources = new SourcesRepository(database.db, new SecretBox(secretsKey(config)));
+  const { sealed, unopenable } = await sources.sealClearSecrets();
+  if (sealed > 0) process.stderr.write(`kpi-pulse: sealed ${sealed} connector signing secret(s) kept in clear\n`);
+  if (unopenable.length > 0)
+    throw new StartupError(
+      `KPI_SECRETS_KEY: does not open the signing secrets of ${unopenable.length} connector credential(s) ` +
+        `(${unopenable.slice(0, 3).join(', ')}): set the key they were sealed with`,
+    );
 }
 
 // The one place the feeds' transport is chosen: in this process between two services it runs; else
