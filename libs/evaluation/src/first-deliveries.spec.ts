@@ -2,15 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '#libs/events';
 import { FirstDeliveries } from './first-deliveries';
 
-const event = (source: string, id: string): CanonicalEvent =>
-  ({
-    specversion: '1.0',
-    source,
-    id,
-    type: 'call.ended',
-    time: '2026-11-01T00:00:00Z',
-    data: { orgId: 'O1' },
-  }) as CanonicalEvent;
+const event = (source: string, id: string): CanonicalEvent => ({
+  specversion: '1.0',
+  source,
+  id,
+  type: 'call.ended',
+  time: '2026-11-01T00:00:00Z',
+  data: { orgId: 'O1' },
+});
 
 describe('FirstDeliveries', () => {
   it('answers the first line of every key seen again, through growth, and reads again only those lines', () => {

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,8 +43,10 @@ export class LineFile implements EventLines {
           kept = end; // no line ends in this chunk
           continue;
         }
-        const text = buffer.toString('utf8', 0, lastNewline);
-        const ascii = text.length === lastNewline; // then a character is a byte
+        // ASCII (the usual event file) is decoded as Latin-1, which skips UTF-8's checks; then a
+        // character is a byte
+        const ascii = isAscii(buffer.subarray(0, lastNewline));
+        const text = buffer.toString(ascii ? 'latin1' : 'utf8', 0, lastNewline);
         let start = offset;
         for (const line of text.split('\n')) {
           this.record(start);
