@@ -1,11 +1,13 @@
 import { cpus } from 'node:os';
 import { benchAlertEvaluation, benchAlertLatency } from './alerts.bench';
+import { benchDuckdb } from './duckdb.bench';
 import { benchBruteForce, benchEngine, benchEvents } from './engine.bench';
 import { benchKafka } from './kafka.bench';
 import { benchPipeline } from './pipeline.bench';
 
 // `npm run bench`: figures for docs/benchmarks.md. Timed here, never in tests.
-// BENCH=engine|pipeline|kafka|alerts|all (default all), BENCH_ALERT_UPDATES, BENCH_ALERT_RATE, BENCH_ALERT_SECONDS,
+// BENCH=engine|duckdb|pipeline|kafka|alerts|all (default all), BENCH_DUCKDB_EVENTS (an event file instead of
+// the simulated month of 1,000 agents), BENCH_ALERT_UPDATES, BENCH_ALERT_RATE, BENCH_ALERT_SECONDS,
 // BENCH_ALERT_CROSSINGS, BENCH_DAYS, BENCH_BRUTE_EVENTS, BENCH_SECONDS, BENCH_RATES,
 // BENCH_KAFKA_EVENTS, BENCH_KAFKA_PARTITIONS, BENCH_KAFKA_ORGS, BENCH_KAFKA_BATCH, BENCH_KAFKA_CHECKPOINT_EVERY,
 // BENCH_KAFKA_COMPARE (0: skip the Postgres-log run); KAFKA_BROKERS: a real Kafka instead of the test broker.
@@ -36,6 +38,27 @@ function engineBench(): void {
   console.log(
     `  engine fold + read all: ${b.engineMs.toFixed(0)} ms; brute-force recomputation: ${b.bruteMs.toFixed(0)} ms; ratio ${(b.bruteMs / b.engineMs).toFixed(0)}×`,
   );
+}
+
+async function duckdbBench(): Promise<void> {
+  console.log(
+    '\nkpi-pulse evaluate against DuckDB, the same 8 indicators (month; agent, team, org) from the same file:',
+  );
+  const r = await benchDuckdb();
+  console.log(`  ${r.file}: ${fmt(r.lines)} lines`);
+  for (const [label, f] of [
+    ['evaluate', r.evaluate],
+    ['DuckDB  ', r.duckdb],
+  ] as const) {
+    console.log(
+      `  ${label}: CPU ${f.cpuSeconds.toFixed(1)} s (user + system, all threads), wall ${f.wallSeconds.toFixed(1)} s, ` +
+        `max RSS ${fmt(f.maxRssMiB)} MiB`,
+    );
+  }
+  const same =
+    r.differing.length === 0 ? 'all equal' : `${r.differing.length} differ: ${r.differing.slice(0, 5).join('; ')}`;
+  console.log(`  values compared: ${fmt(r.compared)}, ${same}`);
+  console.log(`  ratio evaluate CPU / DuckDB CPU: ${(r.evaluate.cpuSeconds / r.duckdb.cpuSeconds).toFixed(2)}×`);
 }
 
 async function pipelineBench(): Promise<void> {
@@ -133,6 +156,7 @@ async function alertsBench(): Promise<void> {
 async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
   if (which === 'engine' || which === 'all') engineBench();
+  if (which === 'duckdb' || which === 'all') await duckdbBench();
   if (which === 'pipeline' || which === 'all') await pipelineBench();
   if (which === 'kafka' || which === 'all') await kafkaBench();
   if (which === 'alerts' || which === 'all') await alertsBench();

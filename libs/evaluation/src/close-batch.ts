@@ -40,15 +40,16 @@ const byId = new Intl.Collator('en', { numeric: true });
 export function closeBatch(input: CloseInput): CloseReport {
   const asOfMs = Date.parse(input.asOf);
   const { definitions } = input;
-  const read = readEventFile(input);
-  read.summary.accepted = read.events.length;
   const indicators = new Map(definitions.indicators.map((i) => [i.id, i]));
   const byOrg = new Map<string, AcceptedEvent[]>();
-  for (const e of read.events) {
+  let accepted = 0;
+  const read = readEventFile(input, (e) => {
+    accepted++;
     const list = byOrg.get(e.event.data.orgId);
     if (list === undefined) byOrg.set(e.event.data.orgId, [e]);
     else list.push(e);
-  }
+  });
+  read.summary.accepted = accepted;
   const closes: PeriodClosing[] = [];
   for (const orgId of [...byOrg.keys()].sort()) {
     const timeZone = orgSettingsFor(definitions.orgs, orgId)?.timeZone ?? 'UTC';

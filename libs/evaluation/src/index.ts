@@ -2,6 +2,7 @@ export { closeBatch, type CloseInput, type CloseReport } from './close-batch';
 export {
   evaluate,
   readEventFile,
+  type EventLines,
   type AcceptedEvent,
   type EvaluateInput,
   type Conflict,

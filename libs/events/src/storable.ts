@@ -12,6 +12,14 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 // A string Postgres stores as sent: no NUL (text and jsonb refuse U+0000) and no lone surrogate (jsonb
 // refuses a \uD800 escape; UTF-8 has no encoding for one).
 function textProblem(s: string): 'nul_character' | 'lone_surrogate' | undefined {
+  // one pass over the code units first: nearly every string has neither, and this is per string of
+  // every event
+  let suspect = false;
+  for (let i = 0; i < s.length && !suspect; i++) {
+    const c = s.charCodeAt(i);
+    suspect = c === 0 || (c >= 0xd800 && c <= 0xdfff);
+  }
+  if (!suspect) return undefined;
   if (s.includes(NUL)) return 'nul_character';
   return LONE_SURROGATE.test(s) ? 'lone_surrogate' : undefined;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { closeBatch } from '#libs/evaluation';
 import { formatCloses } from './close-table';
 import { loadBatchInput } from './batch-input';
-import { readLines } from './read-lines';
+import { LineFile } from './read-lines';
 import { UsageError } from './usage-error';
 
 interface CloseOptions {
@@ -64,7 +64,7 @@ Example:
       }
       const report = closeBatch({
         definitions: set,
-        lines: readLines(opts.events),
+        lines: new LineFile(opts.events),
         asOf: opts.asOf,
         ...(opts.org === undefined ? {} : { org: opts.org }),
         ...(opts.scorecard === undefined ? {} : { scorecard: opts.scorecard }),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { evaluate } from '#libs/evaluation';
 import { loadBatchInput } from './batch-input';
-import { readLines } from './read-lines';
+import { LineFile } from './read-lines';
 import { formatScorecards } from './scorecard-table';
 
 interface EvaluateOptions {
@@ -45,7 +45,7 @@ Example:
     )
     .action((opts: EvaluateOptions) => {
       const set = loadBatchInput(opts);
-      const input = { definitions: set, lines: readLines(opts.events), asOf: opts.asOf };
+      const input = { definitions: set, lines: new LineFile(opts.events), asOf: opts.asOf };
       const report = evaluate(opts.org === undefined ? input : { ...input, org: opts.org });
       process.stdout.write(
         opts.format === 'table'
