@@ -5,7 +5,14 @@ import { mintToken, sharedSecret } from '#runtime/auth';
 import { ConfigError, loadConfig, type RuntimeConfig } from '#runtime/config';
 import { AlertSubscriptionsRepository, RosterRepository, SourcesRepository } from '#libs/postgres';
 import { startDemoReceiver, type DemoReceiver } from '#runtime/demo-receiver';
-import { demoSourceTokens, importDemoRoster, startDemoSource, type DemoSource } from '#runtime/demo-source';
+import {
+  demoSourceTokens,
+  importDemoRoster,
+  postDemoHistory,
+  startDemoSource,
+  type DemoSource,
+} from '#runtime/demo-source';
+import { previousWeek, weekOfInstant, type ReviewWeek } from '#libs/review';
 import { StopSignals } from '#runtime/run-services';
 import { SERVICES, StartupError, up, type ServiceName } from '#runtime/up';
 import { UsageError } from './usage-error';
@@ -15,6 +22,7 @@ interface UpOptions {
   rate: string;
   teams: string;
   agents: string;
+  history: string;
   services?: string[];
 }
 
@@ -46,6 +54,25 @@ function ingestTokenLines(url: string, tokens: ReadonlyMap<string, string>): str
   ];
 }
 
+// The demo's weekly review packs of the last week, made once its history is in: it waits until the
+// weekly team card's last week is closed (or a few minutes have passed), then makes each team's pack.
+async function makeDemoPacks(url: string, config: RuntimeConfig, week: ReviewWeek, teams: number): Promise<string> {
+  const token = await mintToken(sharedSecret(config), 'demo@O1', { role: 'admin', org: 'O1' }, '1h');
+  const headers = { authorization: `Bearer ${token}` };
+  const closedEnd = new Date(week.end).toISOString();
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    const res = await fetch(`${url}/v1/closed-periods?scorecard=sales-team-weekly&limit=1`, { headers });
+    const [latest] = res.ok ? ((await res.json()) as { periodEnd: string }[]) : [];
+    if (latest?.periodEnd === closedEnd) break;
+    if (Date.now() > deadline) return `${week.label} not closed yet: make the packs on the page`;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  for (let team = 1; team <= teams; team++)
+    await fetch(`${url}/v1/review-packs/O1-T${team}/${week.label}`, { method: 'POST', headers });
+  return `${week.label} closed, its packs made`;
+}
+
 function positive(name: string, text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name}: expected a positive number, got "${text}"`);
@@ -60,6 +87,7 @@ export function registerUpCommand(program: Command): void {
     .option('--rate <events/s>', 'demo event rate', '50')
     .option('--teams <n>', 'demo teams', '5')
     .option('--agents <n>', 'demo agents per team', '8')
+    .option('--history <days>', 'demo: simulated days before today posted first, so weeks are closed (0: none)', '14')
     .option('--services <names...>', `only these services (${Object.keys(SERVICES).join(', ')})`)
     .addHelpText(
       'after',
@@ -116,6 +144,12 @@ Example:
       const rate = positive('--rate', opts.rate);
       const teams = positive('--teams', opts.teams);
       const agents = positive('--agents', opts.agents);
+      const historyDays = Number(opts.history);
+      if (!Number.isInteger(historyDays) || historyDays < 0 || historyDays > 366)
+        throw new UsageError(`--history: expected whole days, 0–366, got "${opts.history}"`);
+      // the demo makes last week's packs itself once its history is in; a schedule running meanwhile
+      // would make them from half the history
+      if (opts.demo === true && historyDays > 0) process.env.REVIEW_PACK_SCHEDULE ??= 'off';
       const started = Date.now();
       let running;
       try {
@@ -140,6 +174,22 @@ Example:
         const zone = definitions.orgs.find((o) => o.id === '*')?.timeZone ?? 'Asia/Shanghai';
         const tokens = await demoSourceTokens(new SourcesRepository(database.db), 'O1');
         await importDemoRoster(new RosterRepository(database.db), teams, agents);
+        const history = {
+          url: `${url}/v1/events`,
+          tokens,
+          teams,
+          agents,
+          manualIndicators: manual.indicators,
+          reviewers: manual.reviewers,
+          timeZone: zone,
+          days: historyDays,
+        };
+        const historyStarted = Date.now();
+        const posted = await postDemoHistory(database.db, history);
+        if (posted > 0)
+          lines.push(
+            `  history     ${posted} simulated events of the ${historyDays} days before today posted in ${Math.round((Date.now() - historyStarted) / 1000)} s`,
+          );
         source = startDemoSource({
           url: `${url}/v1/events`,
           tokens,
@@ -166,6 +216,12 @@ Example:
         if (names.includes('scorecard-gateway')) lines.push(...(await signInLinks(url, config)));
       }
       process.stdout.write(`${lines.join('\n')}\nCtrl-C stops (the processor checkpoints first).\n`);
+      if (opts.demo === true && historyDays > 0 && names.includes('scorecard-gateway')) {
+        const zone = definitions.orgs.find((o) => o.id === '*')?.timeZone ?? 'Asia/Shanghai';
+        const week = previousWeek(weekOfInstant(zone, Date.now()));
+        const review = await makeDemoPacks(url, config, week, teams);
+        process.stdout.write(`  review      ${review}: ${url}/#/review/O1/O1-T1/${week.label} (sign in above)\n`);
+      }
       await signals.next();
       await source?.stop();
       await running.close();
