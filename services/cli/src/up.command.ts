@@ -13,6 +13,7 @@ import {
   type DemoSource,
 } from '#runtime/demo-source';
 import { previousWeek, weekOfInstant, type ReviewWeek } from '#libs/review';
+import type { DefinitionSet } from '#libs/definitions';
 import { StopSignals } from '#runtime/run-services';
 import { SERVICES, StartupError, up, type ServiceName } from '#runtime/up';
 import { UsageError } from './usage-error';
@@ -72,6 +73,9 @@ async function makeDemoPacks(url: string, config: RuntimeConfig, week: ReviewWee
     await fetch(`${url}/v1/review-packs/O1-T${team}/${week.label}`, { method: 'POST', headers });
   return `${week.label} closed, its packs made`;
 }
+
+const demoZone = (definitions: DefinitionSet): string =>
+  definitions.orgs.find((o) => o.id === '*')?.timeZone ?? 'Asia/Shanghai';
 
 function positive(name: string, text: string): number {
   const n = Number(text);
@@ -150,14 +154,40 @@ Example:
       // the demo makes last week's packs itself once its history is in; a schedule running meanwhile
       // would make them from half the history
       if (opts.demo === true && historyDays > 0) process.env.REVIEW_PACK_SCHEDULE ??= 'off';
+      const start = async (services: readonly ServiceName[]) => {
+        try {
+          return await up(config, services);
+        } catch (err) {
+          if (err instanceof StartupError) throw new UsageError(err.message);
+          throw err;
+        }
+      };
       const started = Date.now();
-      let running;
-      try {
-        running = await up(config, names);
-      } catch (err) {
-        if (err instanceof StartupError) throw new UsageError(err.message);
-        throw err;
+      // The demo's history goes into the log before the processor starts: it folds the backlog in time
+      // order and ticks the org's clock to the wall clock only once caught up (a tick first would make
+      // every event older than its lateness late).
+      let posted = 0;
+      if (opts.demo === true && historyDays > 0 && config.kafkaBrokers === undefined) {
+        const ingestOnly = await start(['ingest-gateway']);
+        try {
+          const tokens = await demoSourceTokens(new SourcesRepository(ingestOnly.database.db), 'O1');
+          await importDemoRoster(new RosterRepository(ingestOnly.database.db), teams, agents);
+          const manual = manualIndicatorSpecs(ingestOnly.definitions);
+          posted = await postDemoHistory(ingestOnly.database.db, {
+            url: `${ingestOnly.url}/v1/events`,
+            tokens,
+            teams,
+            agents,
+            manualIndicators: manual.indicators,
+            reviewers: manual.reviewers,
+            timeZone: demoZone(ingestOnly.definitions),
+            days: historyDays,
+          });
+        } finally {
+          await ingestOnly.close();
+        }
       }
+      const running = await start(names);
       const { url, database, definitions } = running;
       const lines = [
         `KPI Pulse is up in ${Date.now() - started} ms (${database.embedded ? `embedded Postgres, data in ${config.dataDir}/postgres` : 'DATABASE_URL'})`,
@@ -171,25 +201,11 @@ Example:
       let receiver: DemoReceiver | undefined;
       if (opts.demo === true) {
         const manual = manualIndicatorSpecs(definitions);
-        const zone = definitions.orgs.find((o) => o.id === '*')?.timeZone ?? 'Asia/Shanghai';
+        const zone = demoZone(definitions);
         const tokens = await demoSourceTokens(new SourcesRepository(database.db), 'O1');
         await importDemoRoster(new RosterRepository(database.db), teams, agents);
-        const history = {
-          url: `${url}/v1/events`,
-          tokens,
-          teams,
-          agents,
-          manualIndicators: manual.indicators,
-          reviewers: manual.reviewers,
-          timeZone: zone,
-          days: historyDays,
-        };
-        const historyStarted = Date.now();
-        const posted = await postDemoHistory(database.db, history);
         if (posted > 0)
-          lines.push(
-            `  history     ${posted} simulated events of the ${historyDays} days before today posted in ${Math.round((Date.now() - historyStarted) / 1000)} s`,
-          );
+          lines.push(`  history     ${posted} simulated events of the ${historyDays} days before today, folded first`);
         source = startDemoSource({
           url: `${url}/v1/events`,
           tokens,
@@ -216,9 +232,8 @@ Example:
         if (names.includes('scorecard-gateway')) lines.push(...(await signInLinks(url, config)));
       }
       process.stdout.write(`${lines.join('\n')}\nCtrl-C stops (the processor checkpoints first).\n`);
-      if (opts.demo === true && historyDays > 0 && names.includes('scorecard-gateway')) {
-        const zone = definitions.orgs.find((o) => o.id === '*')?.timeZone ?? 'Asia/Shanghai';
-        const week = previousWeek(weekOfInstant(zone, Date.now()));
+      if (posted > 0 && names.includes('scorecard-gateway')) {
+        const week = previousWeek(weekOfInstant(demoZone(definitions), Date.now()));
         const review = await makeDemoPacks(url, config, week, teams);
         process.stdout.write(`  review      ${review}: ${url}/#/review/O1/O1-T1/${week.label} (sign in above)\n`);
       }
