@@ -63,6 +63,7 @@ export function startDemoSource(options: DemoSourceOptions): DemoSource {
     manualIndicators: options.manualIndicators,
     manualCadence: 'week',
     reviewers: options.reviewers,
+    idPrefix: `live-${Date.now().toString(36)}-`, // the history's ids, and a start before's, are others
   });
   const senders = new Map<string, Sender>();
   const senderOf = (uri: string): Sender => {
@@ -124,6 +125,7 @@ export async function postDemoHistory(db: DataSource, options: DemoHistoryOption
     manualIndicators: options.manualIndicators,
     manualCadence: 'week',
     reviewers: options.reviewers,
+    idPrefix: 'history-',
   });
   let posted = 0;
   let chunk: CanonicalEvent[] = [];
