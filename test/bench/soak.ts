@@ -49,7 +49,8 @@ const MiB = 1024 * 1024;
 
 async function main(): Promise<void> {
   const databasePort = 30_500 + (process.pid % 1000); // below the ephemeral range
-  const child = spawn(process.execPath, [BIN, 'up', '--demo', '--rate', String(rate)], {
+  // no history: the soak measures the live stream alone
+  const child = spawn(process.execPath, [BIN, 'up', '--demo', '--history', '0', '--rate', String(rate)], {
     cwd: ROOT,
     env: {
       ...process.env,

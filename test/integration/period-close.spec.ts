@@ -18,9 +18,9 @@ import { startTestApp } from '../support/test-app';
 import { bearer, tokenFor } from '../support/tokens';
 import { until } from '../support/until';
 
-// A weekly team card on FCR with a grace of 1 h, shorter than FCR's allowed lateness (2 d): a late
-// event within the hour corrects the week before it is frozen; one after it still moves the values,
-// and so makes a restatement beside the frozen card (docs/review-and-close.md).
+// A weekly team card on FCR with the default grace, FCR's allowed lateness (2 d): a late event within it
+// corrects the week before it is frozen; one after it, within the restatement window, still moves the
+// week's value, and so makes a restatement beside the frozen card (docs/review-and-close.md).
 const WEEKLY = `apiVersion: kpi-pulse/v1
 scorecards:
   - id: close-test-weekly
@@ -30,7 +30,6 @@ scorecards:
     role: cs-team
     level: team
     period: week
-    close: { grace: 1h }
     grades:
       - { grade: A, min: 90, coefficient: 1.5 }
       - { grade: B, min: 80, coefficient: 1.2 }
@@ -52,6 +51,7 @@ scorecards:
 // The ISO week of Monday 2026-11-02 in Asia/Shanghai: 2026-11-01T16:00Z to 2026-11-08T16:00Z.
 const WEEK_START = '2026-11-01T16:00:00.000Z';
 const WEEK_END = Date.parse('2026-11-08T16:00:00Z');
+const GRACE = 2 * 86_400_000; // support.fcr's allowed lateness
 
 describe('period close in the live pipeline: grace, freeze, restatement, and the same result as kpi-pulse close', () => {
   let t: TestDatabase;
@@ -84,7 +84,7 @@ describe('period close in the live pipeline: grace, freeze, restatement, and the
     closeBatch({
       definitions: loadDefinitions(dir).set,
       lines: events.map((e) => JSON.stringify(e)),
-      asOf: '2026-11-08T17:30:00Z',
+      asOf: new Date(WEEK_END + GRACE + 3_600_000).toISOString(),
       scorecard: 'close-test-weekly',
       periods: 1,
     }).closes[0]?.cards[0]?.frozen;
@@ -121,11 +121,11 @@ describe('period close in the live pipeline: grace, freeze, restatement, and the
     clock.at = WEEK_END + 30 * 60_000;
     await post(ticketSolved('late-in-grace', 1, '2026-11-08T20:00:00+08:00'));
     await until(async () => (await get<unknown[]>('/v1/scorecards/team:O1:T1')).length > 0);
-    expect(await closed()).toEqual([]); // not due before end + 1 h
+    expect(await closed()).toEqual([]); // not due before end + 2 d
 
     // past the grace: an event of the new week moves the org's clock and the week closes
-    clock.at = WEEK_END + 65 * 60_000;
-    await post(ticketSolved('next-week', 1, new Date(WEEK_END + 62 * 60_000).toISOString()));
+    clock.at = WEEK_END + GRACE + 5 * 60_000;
+    await post(ticketSolved('next-week', 1, new Date(WEEK_END + GRACE + 2 * 60_000).toISOString()));
     await until(async () => (await closed()).length > 0, 20_000);
     const [period] = await closed();
     expect(period).toMatchObject({
@@ -133,7 +133,7 @@ describe('period close in the live pipeline: grace, freeze, restatement, and the
       orgId: 'O1',
       periodStart: WEEK_START,
       periodEnd: new Date(WEEK_END).toISOString(),
-      graceMs: 3_600_000,
+      graceMs: GRACE,
       version: 1,
     });
     expect(period?.logPosition).toEqual(expect.any(Number));
@@ -150,8 +150,8 @@ describe('period close in the live pipeline: grace, freeze, restatement, and the
 
   it('keeps a frozen card as it was and records a restatement for a late event after the grace', async () => {
     const before = (await review()).current[0];
-    clock.at = WEEK_END + 90 * 60_000;
-    // FCR still takes it (2 d of lateness): 3 of 5 at first contact
+    clock.at = WEEK_END + GRACE + 30 * 60_000;
+    // beyond FCR's lateness, within the restatement window: the week's value takes it, 3 of 5 at first contact
     await post(ticketSolved('late-after-grace', 2, '2026-11-08T21:00:00+08:00'));
     await until(async () => (await get<RestatementRow[]>('/v1/restatements?status=pending')).length > 0, 20_000);
     const [restatement] = await get<RestatementRow[]>('/v1/restatements?status=pending');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessClaims } from '#libs/access';
-import { PostgresEventLog } from '#libs/postgres';
+import { PeriodCloseRepository, PostgresEventLog } from '#libs/postgres';
 import type { ActionItem, ReviewPack } from '#libs/review';
 import { ReviewPackService } from '../../services/review-pack/src/review-pack.service';
 import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
@@ -13,11 +13,13 @@ import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import {
   at,
   dealEvent,
+  frozenTeamCard,
   SALES_KPIS,
   W47,
   W48,
   writeBreach,
   writeCard,
+  writeClosedPeriod,
   writeFiredAlert,
   writeSalesWeek,
   writeWeekValue,
@@ -211,6 +213,69 @@ describe('the weekly review pack', () => {
     const restated = (await call('POST', '/v1/review-packs/T1/2026-W48', await manager())).body as Stored;
     expect(restated.dataHash).not.toBe(stored.dataHash);
     expect(restated.firstHash).toBe(stored.dataHash); // the page says the week was restated
+  });
+
+  it('reads a closed week from its frozen card: the same pack whatever the live card, until a restatement is approved', async () => {
+    const make = async () => (await call('POST', '/v1/review-packs/T1/2026-W48', await manager())).body as Stored;
+    const weeklyOf = (stored: Stored) => stored.pack.scorecards.find((c) => c.scorecard === 'weekly');
+    const frozenWeek = (total: number, grade: string) =>
+      frozenTeamCard({
+        teamId: 'T1',
+        scorecard: 'weekly',
+        period: W48,
+        total,
+        grade,
+        kpis: [{ kpi: 'win', indicator: 'sales.win_rate', actual: total / 100 }],
+      });
+    const frozen = frozenWeek(87, 'A'); // the live card (88) moved after the close
+    await writeClosedPeriod(t.db, frozen);
+    const one = await make();
+    expect(weeklyOf(one)).toMatchObject({
+      closed: true,
+      frozen: true,
+      restatement: null,
+      total: 87,
+      previousTotal: 80,
+    });
+    expect(weeklyOf(one)?.kpis[0]).toMatchObject({ kpi: 'win', name: { en: 'Win rate' }, unit: 'ratio', score: 87 });
+    expect(one.pack.funnel.conversion).toBe(0.87); // the week's value the frozen card read
+    expect(one.pack.scorecards.find((c) => c.scorecard === 'sales')?.frozen).toBe(false); // its quarter runs on
+
+    // the live card and value move on (late events): the closed week's pack does not
+    await t.db.query(
+      `UPDATE scorecards SET total = 95, card = jsonb_set(card::jsonb, '{score,total}', '95') WHERE scorecard = 'weekly' AND period_start = $1`,
+      [W48.start],
+    );
+    await t.db.query(
+      `UPDATE indicator_values SET value = 0.5 WHERE indicator = 'sales.win_rate' AND period_start = $1`,
+      [W48.start],
+    );
+    expect((await make()).dataHash).toBe(one.dataHash);
+
+    // a restatement changes nothing while pending; approved, the pack shows it and its hash changes
+    const closes = new PeriodCloseRepository(t.db);
+    await closes.restate(
+      [
+        {
+          entity: { level: 'team', id: 'T1', orgId: 'O1' },
+          scorecard: 'weekly',
+          periodStart: W48.start.getTime(),
+          beforeHash: frozen.hash,
+          after: frozenWeek(84, 'B'),
+          diff: [{ path: 'total', before: 87, after: 84 }],
+          logFrom: null,
+          logTo: 1,
+          changed: [],
+        },
+      ],
+      'test',
+    );
+    expect((await make()).dataHash).toBe(one.dataHash);
+    const [pending] = await closes.restatements('O1', 'pending', null, 10);
+    await closes.decideRestatement('O1', pending!.id, 'approved', 'hr-admin', 'a late deal confirmed');
+    const restated = await make();
+    expect(weeklyOf(restated)).toMatchObject({ frozen: true, restatement: pending!.id, total: 84, grade: 'B' });
+    expect(restated.dataHash).not.toBe(one.dataHash);
   });
 
   it('refuses a week that is no ISO week or has not begun, and a team out of scope', async () => {

@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
+import { contentHash, type FrozenCard, type FrozenContent } from '#libs/close';
 import type { CanonicalEvent } from '#libs/events';
+import { PeriodCloseRepository } from '#libs/postgres';
 
 // A team's week as Postgres keeps it today, written row by row for the review pack's tests: cards (the
 // latest of each period and their history, each at a chosen moment), red-line breaches, a fired alert, the
@@ -198,4 +200,70 @@ export async function writeSalesWeek(db: DataSource): Promise<void> {
   await writeFiredAlert(db, { key: 'a1', entityId: 'T1', at: at('2026-11-26T11:00:00') });
   await writeWeekValue(db, { indicator: 'sales.sql_count', teamId: 'T1', week: W48, value: 30 });
   await writeWeekValue(db, { indicator: 'sales.sql_count', teamId: 'T1', week: W47, value: 25 });
+}
+
+// A team's card of a period frozen by a close, with these KPI actuals (each on target 1, scored actual ×
+// 100); the indicator values it read, of the week window, where the KPI reads one of the week.
+export function frozenTeamCard(o: {
+  teamId: string;
+  scorecard: string;
+  period: { start: Date; end: Date };
+  total: number;
+  grade: string;
+  kpis: { kpi: string; indicator: string; actual: number }[];
+}): FrozenCard {
+  const content: FrozenContent = {
+    scorecard: o.scorecard,
+    version: 1,
+    entity: { level: 'team', id: o.teamId, orgId: 'O1' },
+    periodStart: o.period.start.toISOString(),
+    periodEnd: o.period.end.toISOString(),
+    timeZone: 'Asia/Shanghai',
+    total: o.total,
+    grade: o.grade,
+    coefficient: null,
+    bonus: null,
+    deducted: 0,
+    dimensions: [],
+    kpis: o.kpis.map((k) => ({
+      kpi: k.kpi,
+      indicator: k.indicator,
+      window: 'week',
+      actual: k.actual,
+      target: 1,
+      achievement: k.actual,
+      score: k.actual * 100,
+      weight: 1,
+      status: 'green',
+      redLine: false,
+      missing: false,
+    })),
+    redLines: [],
+    values: o.kpis.map((k) => ({
+      indicator: k.indicator,
+      window: 'week',
+      periodStart: o.period.start.toISOString(),
+      value: k.actual,
+    })),
+  };
+  return { content, hash: contentHash(content) };
+}
+
+// closes the period of a team's card, frozen as given
+export async function writeClosedPeriod(db: DataSource, frozen: FrozenCard): Promise<void> {
+  const { content } = frozen;
+  await new PeriodCloseRepository(db).close(
+    {
+      scorecard: content.scorecard,
+      orgId: 'O1',
+      periodStart: Date.parse(content.periodStart),
+      periodEnd: Date.parse(content.periodEnd),
+      version: 1,
+      graceMs: 0,
+      logPosition: null,
+      outcome: { calibration: null, bonusPool: null },
+      cards: [{ frozen, outcome: { entityId: content.entity.id, proposedGrade: null, bonus: null, streaks: [] } }],
+    },
+    'test',
+  );
 }

@@ -27,6 +27,10 @@ const STRINGS = {
     zh: '本周结果在上次生成后发生了变化（数据指纹不同）。',
     en: 'This week’s results changed since the pack was last made (a different data hash).',
   },
+  restatementApproved: {
+    zh: '本周结果含已批准的重述：{list}。冻结结果保留不变。',
+    en: 'This week’s results include approved restatements: {list}. The frozen results are kept beside them.',
+  },
   // sections
   secScorecard: { zh: '计分卡与周环比', en: 'Scorecard, week over week' },
   secMovers: { zh: '变化最大的指标', en: 'Biggest movers' },
@@ -44,6 +48,8 @@ const STRINGS = {
   target: { zh: '目标', en: 'Target' },
   score: { zh: '得分', en: 'Score' },
   closedPeriod: { zh: '已结束周期的最终结果', en: 'final: its period has ended' },
+  frozenPeriod: { zh: '已结账：冻结的正式结果', en: 'closed: the frozen result of record' },
+  restatedPeriod: { zh: '已结账，按重述 #{id} 更正', en: 'closed, restated by #{id}' },
   openPeriod: { zh: '周期进行中，截至周末', en: 'period running: as at the week’s end' },
   better: { zh: '改善', en: 'better' },
   worse: { zh: '变差', en: 'worse' },

@@ -41,6 +41,8 @@ export interface CardChange {
   periodStart: number;
   periodEnd: number;
   closed: boolean;
+  frozen?: boolean; // the closed period's frozen result of record (packs made before closes: absent)
+  restatement?: string | null; // the approved restatement that result comes from
   total: number | null;
   previousTotal: number | null;
   totalChange: number | null;

@@ -11,6 +11,11 @@ export function graceOf(def: ScorecardDef, indicators: ReadonlyMap<string, Indic
   return longest;
 }
 
+// How long after a scorecard period's close a late event still reaches its values and so restates the
+// frozen card: the live indicator engine keeps periods of a week or longer open this much longer than
+// their allowed lateness (docs/review-and-close.md "Restatements"). Later, the event changes nothing.
+export const RESTATEMENT_WINDOW_MS = 30 * 86_400_000;
+
 // The moment a period closes: its end (in the org's zone, so a DST change moves it with the local
 // midnight) plus the grace.
 export const closesAt = (period: Period, graceMs: number): number => period.end + graceMs;

@@ -1,4 +1,4 @@
-export { graceOf, closesAt, duePeriods } from './close-schedule';
+export { graceOf, closesAt, duePeriods, RESTATEMENT_WINDOW_MS } from './close-schedule';
 export {
   contentHash,
   freezeCard,

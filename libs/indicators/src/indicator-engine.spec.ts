@@ -380,6 +380,38 @@ describe('clocks', () => {
   });
 });
 
+describe('the restatement window', () => {
+  it('keeps a week-or-longer period of a terms indicator open after its lateness; a day, and a lifecycle indicator, not', () => {
+    const SOLVED_DAILY = indicator('solved-daily', SOLVED.measure, { windows: ['day', 'month'] });
+    const engine = new IndicatorEngine([SOLVED_DAILY, FIRST_REPLY], ORGS, { restatementMs: 3 * D });
+    engine.fold(solved(APRIL - MIN, { teamId: undefined, agentId: undefined }));
+    engine.fold(event('ticket.created', APRIL - MIN, { ticketId: 'k0' }));
+    engine.advanceTo(APRIL + 2 * D);
+    // two days after March's end (its lateness is 0): the month still takes it, its day does not
+    const late = engine.fold(solved(MARCH + D, { teamId: undefined, agentId: undefined }));
+    expect(late.tooLate).toEqual([{ indicator: 'solved-daily', window: 'day', periodStart: MARCH + D }]);
+    expect(brief(late.changes)).toEqual([['solved-daily', 'org', 'O1', 'month', MARCH, 2]]);
+    // a lifecycle indicator decides its pairs at its lateness: nothing after it
+    expect(engine.fold(event('ticket.created', MARCH + D, { ticketId: 'k1' })).tooLate).toEqual([
+      { indicator: 'sla', window: 'month', periodStart: MARCH },
+    ]);
+    // the window's end closes the month with the late event in it; later, it is too late
+    expect(brief(engine.advanceTo(APRIL + 3 * D).closed)).toContainEqual([
+      'solved-daily',
+      'org',
+      'O1',
+      'month',
+      MARCH,
+      2,
+    ]);
+    expect(engine.fold(solved(MARCH + D, { teamId: undefined, agentId: undefined })).tooLate).toContainEqual({
+      indicator: 'solved-daily',
+      window: 'month',
+      periodStart: MARCH,
+    });
+  });
+});
+
 describe('a batch', () => {
   it('one outcome per event, each changed value once as it stands after the batch; times as given', () => {
     const engine = new IndicatorEngine([SOLVED], ORGS);

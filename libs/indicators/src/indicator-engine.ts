@@ -20,7 +20,7 @@ import type {
   OrgSnapshot,
 } from './engine-snapshot';
 import { currentPeriod, entityStates, type ClosingPeriod, type EntityState, type OrgState } from './engine-state';
-import { buildRuntimes, type IndicatorRuntime } from './indicator-runtime';
+import { buildRuntimes, openAfterEndMs, type IndicatorRuntime } from './indicator-runtime';
 import type {
   BatchResult,
   EngineStats,
@@ -68,6 +68,10 @@ export interface EngineOptions {
   // Where the values of distinct sets of calendar periods longer than a day go when parkValues() moves
   // them out of memory, and are asked about when a set lacks a value. Unset: nothing is parked.
   valueParking?: ValueParking;
+  // How long a calendar period of a week or longer of a terms or manual indicator stays open after its
+  // allowed lateness (the live pipeline: the restatement window): an event in that time still moves the
+  // value, and so restates a scorecard frozen at the lateness. Unset: 0, a period closes at its lateness.
+  restatementMs?: number;
 }
 
 export type TeamOf = (orgId: string, agentId: string, localDay: string) => string | undefined;
@@ -135,7 +139,7 @@ export class IndicatorEngine {
   };
 
   constructor(indicators: readonly IndicatorDef[], orgs: readonly OrgSettings[], options: EngineOptions = {}) {
-    this.runtimes = buildRuntimes(indicators);
+    this.runtimes = buildRuntimes(indicators, options.restatementMs ?? 0);
     this.orgSettings = new Map(orgs.map((o) => [o.id, o]));
     this.ignoreLateness = options.ignoreLateness ?? false;
     const dedup = options.dedup ?? true;
@@ -562,7 +566,7 @@ export class IndicatorEngine {
     return {
       clock: (org) => org.clockMs,
       tooLateFor: (org, runtime, window, period, tooLate) => {
-        if (!this.ignoreLateness && period.end + runtime.latenessMs <= org.clockMs) {
+        if (!this.ignoreLateness && period.end + openAfterEndMs(runtime, window) <= org.clockMs) {
           tooLate.push({ indicator: runtime.def.id, window, periodStart: period.start });
           return true;
         }
@@ -625,7 +629,8 @@ export class IndicatorEngine {
     end: number,
   ): void {
     if (this.ignoreLateness) return;
-    entity.org.closeQueue.push(end + runtime.latenessMs, { entity, runtime, windowIndex, start });
+    const window = runtime.windows[windowIndex] as WindowName;
+    entity.org.closeQueue.push(end + openAfterEndMs(runtime, window), { entity, runtime, windowIndex, start });
   }
 
   // Repairs a restored clock beyond the bound (a checkpoint poisoned by an event timed far ahead, folded

@@ -1,3 +1,4 @@
+import { RESTATEMENT_WINDOW_MS } from '#libs/close';
 import type { DefinitionSet, ReceiverClock } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
 import { IndicatorEngine, type EngineOptions, type IndicatorValue, type TeamOf } from '#libs/indicators';
@@ -69,7 +70,12 @@ export class ProcessorEngine {
     const keys = o.repeats === 'store' ? new PersistedKeys() : undefined;
     const journeys = new ParkedJourneys();
     const values = new ParkedValues();
-    const options: EngineOptions = { dedup: keys ?? false, parking: journeys, valueParking: values };
+    const options: EngineOptions = {
+      dedup: keys ?? false,
+      parking: journeys,
+      valueParking: values,
+      restatementMs: RESTATEMENT_WINDOW_MS,
+    };
     if (o.time !== undefined) options.timeBound = o.time;
     if (o.teamOf !== undefined) options.teamOf = o.teamOf;
     const engine =

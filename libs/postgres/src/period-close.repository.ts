@@ -301,6 +301,26 @@ export class PeriodCloseRepository implements CloseStore {
     periodStart: number,
     entityIds: readonly string[] | null,
   ): Promise<FrozenScorecard[]> {
+    return this.selectFrozen(
+      `f.org_id = $1 AND f.scorecard = $2 AND f.period_start = $3 AND ($4::text[] IS NULL OR f.entity_id = ANY($4))`,
+      [orgId, scorecard, iso(periodStart), entityIds],
+    );
+  }
+
+  // One entity's frozen scorecards (every scorecard) of the closed periods that ended at `periodEnd`:
+  // the results of record a review pack shows for a week a period ended with.
+  async frozenEndingAt(
+    orgId: string,
+    entity: { level: EntityRef['level']; id: string },
+    periodEnd: number,
+  ): Promise<FrozenScorecard[]> {
+    return this.selectFrozen(
+      `f.org_id = $1 AND f.level = $2 AND f.entity_id = $3 AND (f.content->>'periodEnd')::timestamptz = $4`,
+      [orgId, entity.level, entity.id, iso(periodEnd)],
+    );
+  }
+
+  private async selectFrozen(where: string, params: unknown[]): Promise<FrozenScorecard[]> {
     const rows = await this.db.query<FrozenRow[]>(
       `SELECT f.content, f.content_hash AS hash, f.outcome,
               a.after AS effective, a.after_hash AS effective_hash, a.id AS effective_id,
@@ -310,12 +330,12 @@ export class PeriodCloseRepository implements CloseStore {
                         'role', g.role, 'reason', g.reason, 'decidedAt', g.decided_at)
                  FROM final_grades g WHERE ${SAME_CARD('g')} ORDER BY g.id DESC LIMIT 1) AS final
        FROM frozen_scorecards f
-       LEFT JOIN LATERAL (SELECT r.id, r.after, r.after_hash FROM restatements r
+       LEFT JOIN LATERAL (SELECT r.id::text AS id, r.after, r.after_hash FROM restatements r
                           JOIN restatement_decisions d ON d.restatement_id = r.id AND d.decision = 'approved'
                           WHERE ${SAME_CARD('r')} ORDER BY d.decided_at DESC, r.id DESC LIMIT 1) a ON true
-       WHERE f.org_id = $1 AND f.scorecard = $2 AND f.period_start = $3 AND ($4::text[] IS NULL OR f.entity_id = ANY($4))
-       ORDER BY f.level, f.entity_id`,
-      [orgId, scorecard, iso(periodStart), entityIds],
+       WHERE ${where}
+       ORDER BY f.level, f.entity_id, f.scorecard`,
+      params,
     );
     return rows
       .map((r) => ({
@@ -329,7 +349,11 @@ export class PeriodCloseRepository implements CloseStore {
         pendingRestatements: r.pending,
         finalGrade: r.final,
       }))
-      .sort((a, b) => a.content.entity.id.localeCompare(b.content.entity.id, 'en', { numeric: true }));
+      .sort(
+        (a, b) =>
+          a.content.entity.id.localeCompare(b.content.entity.id, 'en', { numeric: true }) ||
+          a.content.scorecard.localeCompare(b.content.scorecard),
+      );
   }
 
   // What a review pack is built from: a closed period's frozen cards (of these entities: a team's agents

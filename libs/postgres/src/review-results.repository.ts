@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { StoredScoredCard } from '#libs/pipeline';
 import type { FiredAlert, PeriodResults, RedLineEvent, ResultCard, ReviewWeek, TeamRef } from '#libs/review';
+import { PeriodCloseRepository, type FrozenScorecard } from './period-close.repository';
 
 interface CardRow {
   card: StoredScoredCard;
@@ -10,15 +11,28 @@ interface CardRow {
   history: { total: number | null; grade: string | null; actuals: Record<string, number | null> | null } | null;
 }
 
-// The review pack's results port over what Postgres keeps today: `scorecards` (the latest card of each
-// period: for a period that had ended by the week's end, its closing card) and, for a period still open
-// then, `scorecard_history`'s last version recorded before the week's end (total, grade and actuals; the
-// KPIs' scores are not kept there, so they are left empty). Frozen period results will replace this.
+// The review pack's results port over Postgres. A period that ended with the week and has been closed:
+// its frozen card in effect (`frozen_scorecards`, or the latest approved restatement of it), the KPIs'
+// names, units and directions taken from its live card. A period that ended with the week and is not
+// closed yet: its closing card in `scorecards`. A period still open at the week's end: its card if it has
+// not changed since, else `scorecard_history`'s last version recorded before the week's end (total, grade
+// and actuals; the KPIs' scores are not kept there, so they are left empty).
 export class PostgresPeriodResults implements PeriodResults {
-  constructor(private readonly db: DataSource) {}
+  private readonly closes: PeriodCloseRepository;
+
+  constructor(private readonly db: DataSource) {
+    this.closes = new PeriodCloseRepository(db);
+  }
+
+  // the team's frozen cards of the periods that ended with the week, by scorecard
+  private async frozenOf(team: TeamRef, week: ReviewWeek): Promise<Map<string, FrozenScorecard>> {
+    const frozen = await this.closes.frozenEndingAt(team.orgId, { level: 'team', id: team.teamId }, week.end);
+    return new Map(frozen.map((f) => [f.content.scorecard, f]));
+  }
 
   async teamCards(team: TeamRef, week: ReviewWeek): Promise<ResultCard[]> {
     const end = new Date(week.end).toISOString();
+    const frozen = await this.frozenOf(team, week);
     const rows = await this.db.query<CardRow[]>(
       `SELECT s.card, s.period_start, s.period_end, s.updated_at,
          (SELECT json_build_object('total', h.total, 'grade', h.grade, 'actuals', h.actuals) FROM scorecard_history h
@@ -31,7 +45,9 @@ export class PostgresPeriodResults implements PeriodResults {
        ORDER BY s.scorecard`,
       [team.orgId, team.teamId, end],
     );
-    return rows.flatMap((row) => {
+    const live = rows.flatMap((row) => {
+      const stored = frozen.get(row.card.score.scorecard);
+      if (stored !== undefined) return [frozenCard(stored, row.card)];
       const card = resultCard(row.card, row.period_end.getTime() === week.end);
       // the card changed after the week's end while its period ran on: read it as it stood then
       if (card.closed || row.updated_at.getTime() <= week.end) return [card];
@@ -59,6 +75,9 @@ export class PostgresPeriodResults implements PeriodResults {
         },
       ];
     });
+    const shown = new Set(live.map((c) => c.scorecard));
+    const unmatched = [...frozen.values()].filter((f) => !shown.has(f.content.scorecard)).map((f) => frozenCard(f));
+    return [...live, ...unmatched].sort((a, b) => a.scorecard.localeCompare(b.scorecard));
   }
 
   async redLines(team: TeamRef, agents: readonly string[], week: ReviewWeek): Promise<RedLineEvent[]> {
@@ -124,6 +143,13 @@ export class PostgresPeriodResults implements PeriodResults {
   }
 
   async weekValue(team: TeamRef, indicator: string, week: ReviewWeek): Promise<number | null> {
+    const start = new Date(week.start).toISOString();
+    for (const f of (await this.frozenOf(team, week)).values()) {
+      const read = f.effective.content.values.find(
+        (v) => v.indicator === indicator && v.window === 'week' && v.periodStart === start,
+      );
+      if (read !== undefined) return read.value;
+    }
     const [row] = await this.db.query<{ value: number | null }[]>(
       `SELECT value FROM indicator_values
        WHERE indicator = $1 AND org_id = $2 AND level = 'team' AND entity_id = $3 AND "window" = 'week' AND period_start = $4`,
@@ -142,6 +168,8 @@ function resultCard(card: StoredScoredCard, closed: boolean): ResultCard {
     periodStart: card.periodStart,
     periodEnd: card.periodEnd,
     closed,
+    frozen: false,
+    restatement: null,
     total: card.score.total,
     grade: card.score.grade,
     kpis: card.score.kpis.map((k) => ({
@@ -156,5 +184,39 @@ function resultCard(card: StoredScoredCard, closed: boolean): ResultCard {
       redLine: k.redLine,
       projected: closed ? null : (k.pace?.projected ?? null),
     })),
+  };
+}
+
+// A closed period's result of record: the frozen card in effect, labelled from its live card where there
+// is one (the frozen content keeps ids and figures, not names).
+function frozenCard(stored: FrozenScorecard, live?: StoredScoredCard): ResultCard {
+  const { content, restatement } = stored.effective;
+  const labels = new Map(live?.score.kpis.map((k) => [k.kpi, k]));
+  return {
+    scorecard: content.scorecard,
+    name: live?.scorecardName ?? { en: content.scorecard, zh: content.scorecard },
+    window: live?.window ?? '',
+    periodStart: Date.parse(content.periodStart),
+    periodEnd: Date.parse(content.periodEnd),
+    closed: true,
+    frozen: true,
+    restatement,
+    total: content.total,
+    grade: content.grade,
+    kpis: content.kpis.map((k) => {
+      const label = labels.get(k.kpi);
+      return {
+        kpi: k.kpi,
+        name: label?.name ?? { en: k.kpi, zh: k.kpi },
+        unit: label?.unit ?? 'number',
+        direction: label?.direction ?? 'higher',
+        actual: k.actual,
+        target: k.target,
+        score: k.score,
+        status: k.status,
+        redLine: k.redLine,
+        projected: null,
+      };
+    }),
   };
 }

@@ -25,6 +25,8 @@ export interface ResultCard {
   periodStart: number;
   periodEnd: number; // exclusive
   closed: boolean; // the period had ended by the week's end: this is its closing card
+  frozen: boolean; // the period was closed: this is its frozen result of record, not the live card
+  restatement: string | null; // the approved restatement the frozen result in effect comes from
   total: number | null;
   grade: string | null;
   kpis: ResultKpi[];
@@ -57,9 +59,9 @@ export interface TeamRef {
   teamId: string;
 }
 
-// The port the review pack reads a closed week's results through. Today it is backed by the latest cards
-// and their history in Postgres; the frozen results of closed periods will back it later, unchanged for
-// the pack builder.
+// The port the review pack reads a week's results through: a period the week ended that has been
+// closed is read from its frozen result in effect (so a closed week's pack is the same every time it is
+// made, unless a restatement is approved), a period still open from the live cards and their history.
 export interface PeriodResults {
   // each of the team's scorecards as it stood at the week's end (the card of the period holding the
   // week's last instant)
@@ -68,6 +70,7 @@ export interface PeriodResults {
   redLines(team: TeamRef, agents: readonly string[], week: ReviewWeek): Promise<RedLineEvent[]>;
   // alerts that fired within the week on the team or its agents
   alertsFired(team: TeamRef, agents: readonly string[], week: ReviewWeek): Promise<FiredAlert[]>;
-  // a team indicator's value over the week's calendar period (the week window), null when none
+  // a team indicator's value over the week's calendar period (the week window), null when none: the
+  // frozen value where a closed card of the team read it
   weekValue(team: TeamRef, indicator: string, week: ReviewWeek): Promise<number | null>;
 }

@@ -9,6 +9,9 @@ const pack = buildReviewPack({
   week: WEEK,
   current: [
     card({
+      closed: true,
+      frozen: true,
+      restatement: '12',
       kpis: [
         kpi({ kpi: 'signed', name: { en: 'Signed, net', zh: '签约额' }, actual: 600, score: 60, status: 'amber' }),
       ],
@@ -29,11 +32,12 @@ const pack = buildReviewPack({
 });
 
 describe('results table', () => {
-  it('has a row per card (total, grade) and per KPI (actual, previous week, target, score)', () => {
+  it('has a row per card (total, grade, frozen, restated) and per KPI (actual, previous week, target, score)', () => {
     const rows = resultRows(pack, 'zh');
     expect(rows[0]?.[0]).toBe('团队');
     expect(rows[1]?.slice(-2)).toEqual([70, 'B']);
-    expect(rows[2]?.slice(6)).toEqual(['signed', '签约额', 'count', 600, 400, 100, 60, 'amber', null, null]);
+    expect(rows[1]?.slice(5, 8)).toEqual(['yes', 'yes', '12']); // ended, frozen, restated by #12
+    expect(rows[2]?.slice(8)).toEqual(['signed', '签约额', 'count', 600, 400, 100, 60, 'amber', null, null]);
   });
 
   it('writes RFC 4180 CSV, quoting what needs it and defusing formulas', () => {
@@ -47,7 +51,7 @@ describe('results table', () => {
     expect(bytes.readUInt32LE(0)).toBe(0x04034b50); // a zip's first local header
     const text = bytes.toString('utf8');
     expect(text).toContain('<c r="A1" t="inlineStr"><is><t xml:space="preserve">团队</t></is></c>');
-    expect(text).toContain('<c r="J3"><v>600</v></c>');
+    expect(text).toContain('<c r="L3"><v>600</v></c>');
     expect(text).toContain('name="2026-W48 T1"');
   });
 });

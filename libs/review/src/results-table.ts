@@ -12,6 +12,8 @@ export const RESULT_HEADERS = {
     'period start',
     'period end',
     'closed',
+    'frozen',
+    'restatement',
     'kpi',
     'kpi name',
     'unit',
@@ -29,7 +31,9 @@ export const RESULT_HEADERS = {
     '计分卡',
     '周期开始',
     '周期结束',
-    '已结算',
+    '已结束',
+    '已冻结',
+    '重述',
     '指标',
     '指标名称',
     '单位',
@@ -53,6 +57,8 @@ export function resultRows(pack: ReviewPack, language: 'en' | 'zh'): Cell[][] {
       new Date(card.periodStart).toISOString(),
       new Date(card.periodEnd).toISOString(),
       card.closed ? 'yes' : 'no',
+      card.frozen ? 'yes' : 'no',
+      card.restatement ?? '',
     ];
     rows.push([...head, '', '', '', null, null, null, null, '', card.total, card.grade]);
     for (const k of card.kpis)

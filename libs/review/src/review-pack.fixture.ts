@@ -24,6 +24,8 @@ export const card = (over: Partial<ResultCard> & Pick<ResultCard, 'kpis'>): Resu
   periodStart: Date.parse('2026-10-01T00:00:00+08:00'),
   periodEnd: Date.parse('2027-01-01T00:00:00+08:00'),
   closed: false,
+  frozen: false,
+  restatement: null,
   total: 70,
   grade: 'B',
   ...over,

@@ -51,6 +51,8 @@ export interface CardChange {
   periodStart: number;
   periodEnd: number;
   closed: boolean;
+  frozen: boolean; // the closed period's frozen result of record
+  restatement: string | null; // the approved restatement that result comes from, if any
   total: number | null;
   previousTotal: number | null;
   totalChange: number | null;
@@ -138,6 +140,8 @@ function cardChange(card: ResultCard, before: ResultCard | undefined): CardChang
     periodStart: card.periodStart,
     periodEnd: card.periodEnd,
     closed: card.closed,
+    frozen: card.frozen,
+    restatement: card.restatement,
     total: card.total,
     previousTotal,
     totalChange: card.total !== null && previousTotal !== null ? card.total - previousTotal : null,

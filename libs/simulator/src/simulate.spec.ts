@@ -47,6 +47,15 @@ describe('simulate', () => {
     expect(() => simulate({ ...base, lateRate: 2 })).toThrow(/lateRate/);
   });
 
+  it('puts an idPrefix before every event and record id: the same run under another prefix shares none', () => {
+    const plain = eventsOf(take(base, 500));
+    const prefixed = eventsOf(take({ ...base, idPrefix: 'history-' }, 500));
+    expect(prefixed.map((e) => e.id)).toEqual(plain.map((e) => `history-${e.id}`));
+    const tickets = prefixed.flatMap((e) => (typeof e.data.ticketId === 'string' ? [e.data.ticketId] : []));
+    expect(tickets.length).toBeGreaterThan(0);
+    expect(tickets.every((id) => id.startsWith('history-tk-'))).toBe(true);
+  });
+
   it('uses the agreed ids and sources', () => {
     const events = eventsOf(take({ ...base, orgs: 2, manualIndicators: ['attitude'] }));
     const sources = new Set(events.map((event) => event.source));

@@ -76,7 +76,7 @@ function* run(options: ResolvedOptions): Generator<SimulatedLine, void, undefine
   const eventId = (source: SimulatedSource): string => {
     const next = (eventCounters.get(source) ?? 0) + 1;
     eventCounters.set(source, next);
-    return `${EVENT_ID_PREFIXES[source]}-${next}`;
+    return `${options.idPrefix}${EVENT_ID_PREFIXES[source]}-${next}`;
   };
   const recordCounters = new Map<string, number>();
 
@@ -105,7 +105,7 @@ function* run(options: ResolvedOptions): Generator<SimulatedLine, void, undefine
     recordId: (prefix) => {
       const next = (recordCounters.get(prefix) ?? 0) + 1;
       recordCounters.set(prefix, next);
-      return `${prefix}-${next}`;
+      return `${options.idPrefix}${prefix}-${next}`;
     },
     later: (fromMs, delaySeconds) => {
       const seconds = Math.max(1, Math.round(delaySeconds));

@@ -34,6 +34,9 @@ export interface SimulationOptions {
   manualCadence?: ManualCadence;
   // reviewer ids used instead of mgr-<teamId>, assigned to teams round-robin
   reviewers?: readonly string[];
+  // put before every event and record id, so that two runs never share one (the demo's history and its
+  // live stream, a live stream and the one of the start before). Default none.
+  idPrefix?: string;
 }
 
 export interface ResolvedOptions {
@@ -51,6 +54,7 @@ export interface ResolvedOptions {
   manualIndicators: readonly ManualIndicatorSpec[];
   manualCadence: ManualCadence;
   reviewers: readonly string[];
+  idPrefix: string;
 }
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -117,5 +121,6 @@ export function resolveOptions(options: SimulationOptions): ResolvedOptions {
     manualIndicators,
     manualCadence: options.manualCadence ?? 'week',
     reviewers,
+    idPrefix: options.idPrefix ?? '',
   };
 }

@@ -52,8 +52,9 @@ interface SimulateCliOptions {
 // thousand events instead of one per event.
 const CHUNK_CHARS = 256 * 1024;
 
-// The flag a library option comes from, to name it in errors.
+// The flag a library option comes from, to name it in errors (idPrefix has none: the demo sets it).
 const FLAGS: Readonly<Record<keyof SimulationOptions, string>> = {
+  idPrefix: 'idPrefix',
   orgs: '--orgs',
   teamsPerOrg: '--teams',
   agentsPerTeam: '--agents',

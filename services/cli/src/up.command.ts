@@ -5,9 +5,18 @@ import { mintToken, secretsKey, sharedSecret } from '#runtime/auth';
 import { ConfigError, loadConfig, type RuntimeConfig } from '#runtime/config';
 import { AlertSubscriptionsRepository, RosterRepository, SecretBox, SourcesRepository } from '#libs/postgres';
 import { startDemoReceiver, type DemoReceiver } from '#runtime/demo-receiver';
-import { demoSourceTokens, importDemoRoster, startDemoSource, type DemoSource } from '#runtime/demo-source';
+import {
+  demoSourceTokens,
+  importDemoRoster,
+  postDemoHistory,
+  startDemoSource,
+  type DemoSource,
+} from '#runtime/demo-source';
+import { previousWeek, weekOfInstant, type ReviewWeek } from '#libs/review';
+import type { DefinitionSet } from '#libs/definitions';
 import { StopSignals } from '#runtime/run-services';
 import { SERVICES, StartupError, up, type ServiceName } from '#runtime/up';
+import type { Database } from '#runtime/database';
 import { UsageError } from './usage-error';
 
 interface UpOptions {
@@ -15,6 +24,7 @@ interface UpOptions {
   rate: string;
   teams: string;
   agents: string;
+  history: string;
   services?: string[];
 }
 
@@ -46,6 +56,28 @@ function ingestTokenLines(url: string, tokens: ReadonlyMap<string, string>): str
   ];
 }
 
+// The demo's weekly review packs of the last week, made once its history is in: it waits until the
+// weekly team card's last week is closed (or a few minutes have passed), then makes each team's pack.
+async function makeDemoPacks(url: string, config: RuntimeConfig, week: ReviewWeek, teams: number): Promise<string> {
+  const token = await mintToken(sharedSecret(config), 'demo@O1', { role: 'admin', org: 'O1' }, '1h');
+  const headers = { authorization: `Bearer ${token}` };
+  const closedEnd = new Date(week.end).toISOString();
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    const res = await fetch(`${url}/v1/closed-periods?scorecard=sales-team-weekly&limit=1`, { headers });
+    const [latest] = res.ok ? ((await res.json()) as { periodEnd: string }[]) : [];
+    if (latest?.periodEnd === closedEnd) break;
+    if (Date.now() > deadline) return `${week.label} not closed yet: make the packs on the page`;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  for (let team = 1; team <= teams; team++)
+    await fetch(`${url}/v1/review-packs/O1-T${team}/${week.label}`, { method: 'POST', headers });
+  return `${week.label} closed, its packs made`;
+}
+
+const demoZone = (definitions: DefinitionSet): string =>
+  definitions.orgs.find((o) => o.id === '*')?.timeZone ?? 'Asia/Shanghai';
+
 function positive(name: string, text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name}: expected a positive number, got "${text}"`);
@@ -60,6 +92,7 @@ export function registerUpCommand(program: Command): void {
     .option('--rate <events/s>', 'demo event rate', '50')
     .option('--teams <n>', 'demo teams', '5')
     .option('--agents <n>', 'demo agents per team', '8')
+    .option('--history <days>', 'demo: simulated days before today posted first, so weeks are closed (0: none)', '14')
     .option('--services <names...>', `only these services (${Object.keys(SERVICES).join(', ')})`)
     .addHelpText(
       'after',
@@ -118,14 +151,47 @@ Example:
       const rate = positive('--rate', opts.rate);
       const teams = positive('--teams', opts.teams);
       const agents = positive('--agents', opts.agents);
+      const historyDays = Number(opts.history);
+      if (!Number.isInteger(historyDays) || historyDays < 0 || historyDays > 366)
+        throw new UsageError(`--history: expected whole days, 0–366, got "${opts.history}"`);
+      // the demo makes last week's packs itself once its history is in; a schedule running meanwhile
+      // would make them from half the history
+      if (opts.demo === true && historyDays > 0) process.env.REVIEW_PACK_SCHEDULE ??= 'off';
+      const start = async (services: readonly ServiceName[]) => {
+        try {
+          return await up(config, services);
+        } catch (err) {
+          if (err instanceof StartupError) throw new UsageError(err.message);
+          throw err;
+        }
+      };
       const started = Date.now();
-      let running;
-      try {
-        running = await up(config, names);
-      } catch (err) {
-        if (err instanceof StartupError) throw new UsageError(err.message);
-        throw err;
+      // The demo's history goes into the log before the processor starts: it folds the backlog in time
+      // order and ticks the org's clock to the wall clock only once caught up (a tick first would make
+      // every event older than its lateness late).
+      const sourcesOf = (db: Database['db']) => new SourcesRepository(db, new SecretBox(secretsKey(config)));
+      let posted = 0;
+      if (opts.demo === true && historyDays > 0 && config.kafkaBrokers === undefined) {
+        const ingestOnly = await start(['ingest-gateway']);
+        try {
+          const tokens = await demoSourceTokens(sourcesOf(ingestOnly.database.db), 'O1');
+          await importDemoRoster(new RosterRepository(ingestOnly.database.db), teams, agents);
+          const manual = manualIndicatorSpecs(ingestOnly.definitions);
+          posted = await postDemoHistory(ingestOnly.database.db, {
+            url: `${ingestOnly.url}/v1/events`,
+            tokens,
+            teams,
+            agents,
+            manualIndicators: manual.indicators,
+            reviewers: manual.reviewers,
+            timeZone: demoZone(ingestOnly.definitions),
+            days: historyDays,
+          });
+        } finally {
+          await ingestOnly.close();
+        }
       }
+      const running = await start(names);
       const { url, database, definitions } = running;
       const lines = [
         `KPI Pulse is up in ${Date.now() - started} ms (${database.embedded ? `embedded Postgres, data in ${config.dataDir}/postgres` : 'DATABASE_URL'})`,
@@ -139,12 +205,11 @@ Example:
       let receiver: DemoReceiver | undefined;
       if (opts.demo === true) {
         const manual = manualIndicatorSpecs(definitions);
-        const zone = definitions.orgs.find((o) => o.id === '*')?.timeZone ?? 'Asia/Shanghai';
-        const tokens = await demoSourceTokens(
-          new SourcesRepository(database.db, new SecretBox(secretsKey(config))),
-          'O1',
-        );
+        const zone = demoZone(definitions);
+        const tokens = await demoSourceTokens(sourcesOf(database.db), 'O1');
         await importDemoRoster(new RosterRepository(database.db), teams, agents);
+        if (posted > 0)
+          lines.push(`  history     ${posted} simulated events of the ${historyDays} days before today, folded first`);
         source = startDemoSource({
           url: `${url}/v1/events`,
           tokens,
@@ -171,6 +236,11 @@ Example:
         if (names.includes('scorecard-gateway')) lines.push(...(await signInLinks(url, config)));
       }
       process.stdout.write(`${lines.join('\n')}\nCtrl-C stops (the processor checkpoints first).\n`);
+      if (posted > 0 && names.includes('scorecard-gateway')) {
+        const week = previousWeek(weekOfInstant(demoZone(definitions), Date.now()));
+        const review = await makeDemoPacks(url, config, week, teams);
+        process.stdout.write(`  review      ${review}: ${url}/#/review/O1/O1-T1/${week.label} (sign in above)\n`);
+      }
       await signals.next();
       await source?.stop();
       await running.close();

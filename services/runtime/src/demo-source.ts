@@ -1,6 +1,7 @@
 import { parseRosterJson } from '#libs/access';
 import { EVENT_TYPES, type CanonicalEvent } from '#libs/events';
 import { errorMessage, groupBy, issueCredential } from '#libs/pipeline';
+import type { DataSource } from 'typeorm';
 import type { RosterRepository, SourcesRepository } from '#libs/postgres';
 import { agentIdOf, simulate, SOURCES, teamIdOf, type ManualIndicatorSpec } from '#libs/simulator';
 import { formatLocal } from '#libs/time';
@@ -62,6 +63,7 @@ export function startDemoSource(options: DemoSourceOptions): DemoSource {
     manualIndicators: options.manualIndicators,
     manualCadence: 'week',
     reviewers: options.reviewers,
+    idPrefix: `live-${Date.now().toString(36)}-`, // the history's ids, and a start before's, are others
   });
   const senders = new Map<string, Sender>();
   const senderOf = (uri: string): Sender => {
@@ -98,6 +100,60 @@ export function startDemoSource(options: DemoSourceOptions): DemoSource {
     skipped: () => sum((s) => s.skipped),
   };
 }
+
+export interface DemoHistoryOptions extends Omit<DemoSourceOptions, 'rate'> {
+  days: number; // how far back the history starts: the local midnight this many days before today
+}
+
+// The demo's past, so that it starts with closed weeks and a weekly review pack to read: the simulator's
+// events of the days before today, with their own times, posted in time order at full speed (each system
+// with its own token) before the live stream begins. A database whose org already has cards (a restart)
+// gets none: its history is there. Returns the events posted.
+export async function postDemoHistory(db: DataSource, options: DemoHistoryOptions): Promise<number> {
+  const [scored] = await db.query<unknown[]>(`SELECT 1 FROM scorecards WHERE org_id = 'O1' LIMIT 1`);
+  if (scored !== undefined || options.days === 0) return 0;
+  const today = formatLocal(options.timeZone, Date.now()).slice(0, 10);
+  const start = new Date(Date.parse(`${today}T00:00:00Z`) - options.days * 86_400_000).toISOString().slice(0, 10);
+  const stream = simulate({
+    orgs: 1,
+    teamsPerOrg: options.teams,
+    agentsPerTeam: options.agents,
+    days: options.days,
+    start,
+    timeZone: options.timeZone,
+    seed: Date.now() % 100_000,
+    manualIndicators: options.manualIndicators,
+    manualCadence: 'week',
+    reviewers: options.reviewers,
+    idPrefix: 'history-',
+  });
+  let posted = 0;
+  let chunk: CanonicalEvent[] = [];
+  const flush = async () => {
+    // a chunk spans a few simulated hours: posting it system by system keeps every event well within
+    // its indicators' allowed lateness (2 d at the least)
+    for (const [uri, events] of groupBy(chunk, (e) => e.source)) {
+      const res = await fetch(options.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.tokens.get(uri) ?? ''}` },
+        body: JSON.stringify(events),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 202) throw new Error(`demo history: ingest answered ${res.status}`);
+      posted += events.length;
+    }
+    chunk = [];
+  };
+  for (const line of stream) {
+    if (line.kind === 'invalid') continue;
+    chunk.push(line.event);
+    if (chunk.length === HISTORY_CHUNK) await flush();
+  }
+  await flush();
+  return posted;
+}
+
+const HISTORY_CHUNK = 1_000;
 
 export interface DemoSource {
   stop(): Promise<void>; // no new events; the posts under way end, and what is left is tried once more

@@ -62,6 +62,12 @@ function change(text: string, better: boolean | null): HTMLElement {
   return h('span', { class: `review-change review-change-${tone}` }, `${text}${word}`);
 }
 
+function periodState(c: ReviewPack['scorecards'][number]): string {
+  if (c.restatement) return rt('restatedPeriod', { id: c.restatement });
+  if (c.frozen === true) return rt('frozenPeriod');
+  return rt(c.closed ? 'closedPeriod' : 'openPeriod');
+}
+
 function scorecardSection(pack: ReviewPack): HTMLElement {
   const cards = pack.scorecards.map((c) => {
     const period = formatPeriod({
@@ -77,7 +83,7 @@ function scorecardSection(pack: ReviewPack): HTMLElement {
         'div',
         { class: 'review-card-head' },
         h('h3', { class: 'review-h3' }, loc(c.name)),
-        h('span', { class: 'review-period' }, `${period} · ${rt(c.closed ? 'closedPeriod' : 'openPeriod')}`),
+        h('span', { class: 'review-period' }, `${period} · ${periodState(c)}`),
       ),
       h(
         'p',
@@ -333,6 +339,7 @@ export function reviewSections(pack: ReviewPack, controls: ActionControls | null
 
 function packHeader(stored: StoredPack, restated: boolean): HTMLElement {
   const { pack } = stored;
+  const approved = pack.scorecards.filter((c) => c.restatement);
   return h(
     'header',
     { class: 'review-header', 'data-testid': 'review-header' },
@@ -343,6 +350,13 @@ function packHeader(stored: StoredPack, restated: boolean): HTMLElement {
       rt('weekRange', { week: pack.week.label, first: pack.week.first, last: pack.week.last }),
     ),
     restated ? h('p', { class: 'review-restated', role: 'note' }, rt('restated')) : null,
+    approved.length === 0
+      ? null
+      : h(
+          'p',
+          { class: 'review-restated', role: 'note', 'data-testid': 'review-restatements' },
+          rt('restatementApproved', { list: approved.map((c) => `${loc(c.name)} #${c.restatement}`).join(', ') }),
+        ),
     h(
       'p',
       { class: 'review-meta' },

@@ -5,7 +5,7 @@ import { assertUnreachable } from '../assert-unreachable';
 import type { CompiledTerm, EventContext } from '../compiled-term';
 import type { MeasureStateSnapshot, SideSnapshot, WindowSnapshot } from '../engine-snapshot';
 import { currentPeriod, entityStates, periodOf, type EntityState, type OrgState } from '../engine-state';
-import type { IndicatorRuntime } from '../indicator-runtime';
+import { openAfterEndMs, type IndicatorRuntime } from '../indicator-runtime';
 import type { IndicatorValue, TooLate } from '../indicator-value';
 import {
   addToTally,
@@ -200,7 +200,7 @@ export class TermsMeasure implements MeasureKind {
           if (s.kind !== 'calendar' || !PARKED_WINDOWS.has(s.window)) continue;
           for (const tally of s.periods.values()) {
             const member = tallyId(entity.ref, s.window, tally.start);
-            const expiresMs = tally.end + runtime.latenessMs;
+            const expiresMs = tally.end + openAfterEndMs(runtime, s.window);
             const moveOut = (keys: Set<string> | null, side: ValueRef['side']): void => {
               if (keys === null) return;
               for (const value of keys) {
