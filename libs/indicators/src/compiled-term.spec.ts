@@ -112,3 +112,19 @@ describe('a compiled term', () => {
     expect(due.timeOf(event({ dueDate: 20260331 }), SHANGHAI)).toBeNaN();
   });
 });
+
+describe('a compiled term, odd values', () => {
+  it('reads undefined below a null or a text in a data path, and throws nothing', () => {
+    const read = (data: Record<string, unknown>) => compileGetter('data.nested.level')(event(data), SHANGHAI);
+    expect(read({ nested: null })).toBeUndefined();
+    expect(read({ nested: 'text' })).toBeUndefined();
+    expect(read({ nested: { level: 3 } })).toBe(3);
+  });
+
+  it('takes no duration from an instant that is neither a number nor a text', () => {
+    const duration = compileTerm(term([], { kind: 'duration', from: 'data.at', to: 'data.until', unit: 's' }));
+    const at = Date.parse('2026-01-01T00:00:00Z');
+    expect(duration.amount(event({ at: [2026], until: at }), SHANGHAI)).toBeNaN();
+    expect(duration.amount(event({ at: '2026-01-01T00:00:00Z', until: at + 5000 }), SHANGHAI)).toBe(5);
+  });
+});

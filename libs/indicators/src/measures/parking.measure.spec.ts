@@ -251,3 +251,59 @@ describe('parked values of distinct sets', () => {
     expect(none.parkValues()).toEqual([]);
   });
 });
+
+describe('parked values of distinct denominators', () => {
+  // paid orders per distinct visitor: the denominator's set is the one parked
+  const perVisitor = (windows: IndicatorDef['windows']) =>
+    indicator(
+      'per-visitor',
+      {
+        kind: 'terms',
+        numerator: term('crm.order.paid'),
+        denominator: { ...term('crm.order.paid'), aggregation: { kind: 'distinct', fields: ['data.visitorId'] } },
+        scale: 1,
+      },
+      windows,
+    );
+  const order = (visitorId: string, at = T0) => event('crm.order.paid', at, { visitorId, orderId: `o${n}` });
+  const APRIL = Date.parse('2026-04-01T00:00:00Z');
+
+  it('parks them on the denominator side with the latest expiry of their tallies, in either window order', () => {
+    for (const windows of [
+      ['week', 'month'],
+      ['month', 'week'],
+    ] as const) {
+      const engine = new IndicatorEngine([perVisitor([...windows])], ORGS, {
+        valueParking: { isMember: () => false },
+      });
+      engine.fold(order('v1'));
+      expect(engine.parkValues().map((p) => [p.ref.side, p.ref.value, p.tallies.length, p.expiresMs])).toEqual([
+        ['den', 'v1', 6, APRIL + H],
+      ]);
+      expect(engine.valueRefs([order('v1'), order('')])).toEqual([
+        { org: 'O1', indicator: 'per-visitor', side: 'den', value: 'v1' },
+      ]);
+    }
+  });
+
+  it('does not count again a denominator value the parking holds for the tally', () => {
+    const month = (level: string, id: string) => `${level}|${id}|month|${MARCH}`;
+    const held = new Set([month('org', 'O1'), month('team', 'T1'), month('agent', 'A1')]);
+    const engine = new IndicatorEngine([perVisitor(['month'])], ORGS, {
+      valueParking: { isMember: (ref, tally) => ref.side === 'den' && ref.value === 'v1' && held.has(tally) },
+    });
+    engine.fold(order('v1'));
+    engine.fold(order('v2'));
+    expect(read(engine, 'per-visitor')).toEqual([2, 2, 1]);
+  });
+
+  it('parks nothing and names no value without a parking', () => {
+    const engine = new IndicatorEngine([perVisitor(['month']), VISITORS], ORGS);
+    engine.fold(order('v1'));
+    engine.fold(inquiry('v1'));
+    expect(engine.valueRefs([order('v1'), inquiry('v2')])).toEqual([]);
+    expect(engine.parkValues()).toEqual([]);
+    engine.fold(order('v1'));
+    expect(read(engine, 'per-visitor')).toEqual([2, 2, 1]);
+  });
+});

@@ -88,4 +88,25 @@ describe('terms, edges', () => {
     expect(late.changes).toEqual([]);
     expect(engine.value('solved', org, 'rolling:24h')?.numerator).toBe(0);
   });
+
+  it('restores the values of a distinct denominator of a calendar period: a new one counts, a known one not', () => {
+    const perVisitor: IndicatorDef = {
+      ...indicator('per-visitor', term('crm.order.paid'), ['month']),
+      measure: {
+        kind: 'terms',
+        numerator: term('crm.order.paid'),
+        denominator: term('crm.order.paid', { aggregation: { kind: 'distinct', fields: ['data.visitorId'] } }),
+        scale: 1,
+      },
+    };
+    const order = (visitorId: string) => event('crm.order.paid', { visitorId, orderId: `o${n}` });
+    const engine = new IndicatorEngine([perVisitor], ORGS);
+    engine.fold(order('v1'));
+    const snap = JSON.parse(JSON.stringify(engine.snapshot())) as EngineSnapshot;
+    const restored = IndicatorEngine.restore([perVisitor], ORGS, snap);
+    restored.fold(order('v1'));
+    restored.fold(order('v2'));
+    const v = restored.value('per-visitor', org, 'month');
+    expect([v?.numerator, v?.denominator]).toEqual([3, 2]);
+  });
 });
