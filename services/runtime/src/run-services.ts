@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import { ConfigError, loadConfig } from './config';
-import { StartupError, up, type ServiceName } from './up';
+import type { ServiceName } from './service-names';
+import { StartupError, up } from './up';
 
 // What a service's own entry point runs (`node dist/services/<name>/main.js`): the service alone in
 // this process, talking to the others through Postgres, until SIGINT, SIGTERM or SIGHUP.

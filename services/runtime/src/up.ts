@@ -24,16 +24,16 @@ import type { RuntimeConfig } from './config';
 import { openDatabase, type Database } from './database';
 import { createHttpApp, serveOpenApi } from './http-app';
 import { RuntimeModule } from './runtime.module';
+import { SERVICE_NAMES, type ServiceName } from './service-names';
 import { REGISTRY } from './tokens';
 
-export const SERVICES = {
+const SERVICES: Record<ServiceName, Type> = {
   'ingest-gateway': IngestGatewayModule,
   'indicator-processor': IndicatorProcessorModule,
   'scoring-service': ScoringServiceModule,
   'scorecard-gateway': ScorecardGatewayModule,
   alerting: AlertingModule,
-} as const satisfies Record<string, Type>;
-export type ServiceName = keyof typeof SERVICES;
+};
 
 export interface Running {
   app: NestExpressApplication;
@@ -50,10 +50,7 @@ export class StartupError extends Error {
 
 // The composition root: one process running the given services (all five by default) on the
 // configured database — or an embedded Postgres — with health, metrics and OpenAPI docs.
-export async function up(
-  config: RuntimeConfig,
-  services: readonly ServiceName[] = Object.keys(SERVICES) as ServiceName[],
-): Promise<Running> {
+export async function up(config: RuntimeConfig, services: readonly ServiceName[] = SERVICE_NAMES): Promise<Running> {
   const { set: definitions, issues } = loadDefinitions(config.definitionsPath);
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw new StartupError(`invalid definitions:\n${errors.map(formatIssue).join('\n')}`);
