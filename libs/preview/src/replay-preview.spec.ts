@@ -6,7 +6,7 @@ import type { CanonicalEvent } from '#libs/events';
 import { manualIndicatorSpecs, simulate } from '#libs/simulator';
 import { periodOfInstant } from '#libs/time';
 import { replayPreview, type PreviewEvents, type PreviewProgress } from './replay-preview';
-import { outcomeOf, type CardOutcome, type ScorecardDiff } from './scorecard-diff';
+import { outcomeOf, type ScorecardDiff } from './scorecard-diff';
 
 const { set: published } = loadDefinitions('definitions/seed');
 const CARD = 'cs-supervisor-monthly';
@@ -105,7 +105,7 @@ describe('the what-if preview replay', () => {
         new Map(
           frozen.map((f) => [
             `${CARD}|${f.entity.level}|${f.entity.id}`,
-            { version: f.version, total: f.total, grade: f.grade, redLines: redLinesOf(f.redLines) } as CardOutcome,
+            { version: f.version, total: f.total, grade: f.grade, redLines: redLinesOf(f.redLines) },
           ]),
         ),
       );
