@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccessClaims } from '#libs/access';
 import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { appendToLog, postPreview, seedWithTarget, simulatedMonth } from '../support/preview';
@@ -37,7 +38,7 @@ describe('the what-if preview: who may replay which events', () => {
       { role: 'agent', org: 'O1', teams: ['O1-T1'], agent: 'O1-T1-A1' },
       { role: 'display', org: 'O1' },
       { role: 'platform', org: 'ops' },
-    ] as const) {
+    ] satisfies AccessClaims[]) {
       const answer = await postPreview(base, bearer(await tokenFor(claims)), draft);
       expect(answer.status, claims.role).toBe(403);
       expect(answer.preview).toBeUndefined();
