@@ -111,11 +111,9 @@ export async function replayPreview(input: PreviewInput): Promise<PreviewReport>
         replayed.first = Math.min(replayed.first, timeMs);
         replayed.last = Math.max(replayed.last, timeMs);
         const { orgId: org, teamId, agentId } = event.data;
-        lastSeen.org.set(org, timeMs);
-        if (typeof teamId === 'string')
-          lastSeen.team.set(teamId, Math.max(lastSeen.team.get(teamId) ?? timeMs, timeMs));
-        if (typeof agentId === 'string')
-          lastSeen.agent.set(agentId, Math.max(lastSeen.agent.get(agentId) ?? timeMs, timeMs));
+        seen(lastSeen.org, org, timeMs);
+        if (typeof teamId === 'string') seen(lastSeen.team, teamId, timeMs);
+        if (typeof agentId === 'string') seen(lastSeen.agent, agentId, timeMs);
       }
       replayed.events += page.length;
       input.onProgress?.({ events: replayed.events, total });
@@ -195,3 +193,8 @@ export async function replayPreview(input: PreviewInput): Promise<PreviewReport>
 }
 
 const byId = new Intl.Collator('en', { numeric: true });
+
+function seen(last: Map<string, number>, id: string, timeMs: number): void {
+  const before = last.get(id);
+  if (before === undefined || timeMs > before) last.set(id, timeMs);
+}
