@@ -7,9 +7,14 @@ import { manualIndicatorSpecs, simulate } from '#libs/simulator';
 import type { DataSource } from 'typeorm';
 import { seedAsOneDocument, type SeedCard, type SeedDocument } from './seed-document';
 
-// A month of simulated events of one org across the end of October (the seed's reviewers' manual scores
-// included), as the preview tests replay them.
-export function simulatedMonth(orgId: string, teams: number, agentsPerTeam: number): CanonicalEvent[] {
+// A month of simulated events of one org from `start` (by default across the end of October; the seed's
+// reviewers' manual scores included), as the preview tests replay them.
+export function simulatedMonth(
+  orgId: string,
+  teams: number,
+  agentsPerTeam: number,
+  start = '2026-10-22',
+): CanonicalEvent[] {
   const manual = manualIndicatorSpecs(loadDefinitions('definitions/seed').set);
   const events: CanonicalEvent[] = [];
   for (const line of simulate({
@@ -17,7 +22,7 @@ export function simulatedMonth(orgId: string, teams: number, agentsPerTeam: numb
     teamsPerOrg: teams,
     agentsPerTeam,
     days: 30,
-    start: '2026-10-22',
+    start,
     seed: 17,
     manualIndicators: manual.indicators,
     ...(manual.reviewers.length === 0 ? {} : { reviewers: manual.reviewers }),
