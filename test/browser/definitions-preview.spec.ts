@@ -52,12 +52,21 @@ describe('the what-if preview on the org page in Chromium', () => {
     const publish = panel.getByRole('button', { name: 'Publish' });
     expect(await publish.isDisabled()).toBe(true);
 
-    await panel.getByTestId('definitions-draft').fill(stringify(seedWithTarget('cs-supervisor-monthly', 'aht', 200)));
-    await panel.getByRole('button', { name: 'Preview' }).click();
+    // set as a paste would (the live cards around keep the panel moving, which `fill` waits out)
+    await panel.getByTestId('definitions-draft').evaluate(
+      (el: { value: string; dispatchEvent(e: Event): boolean }, text: string) => {
+        el.value = text;
+        el.dispatchEvent(new Event('input'));
+      },
+      stringify(seedWithTarget('cs-supervisor-monthly', 'aht', 200)),
+    );
+    await panel.getByRole('button', { name: 'Preview' }).click({ force: true });
     await panel.getByTestId('preview-results').locator('article').first().waitFor({ timeout: 120_000 });
     // this month or last, whichever holds most of the month of events
     const monthly = panel.locator('[data-scorecard="cs-supervisor-monthly"].moved').first();
-    expect(await monthly.locator('.preview-changed').textContent()).toMatch(/^\d grades and [1-4] totals change$/);
+    expect(await monthly.locator('.preview-changed').textContent()).toMatch(
+      /^Grades changed: \d · totals changed: [1-4]$/,
+    );
     expect(await monthly.locator('.preview-movers li').count()).toBeGreaterThan(0);
     expect(await panel.locator('[data-scorecard="cs-agent-annual"] .preview-changed').first().textContent()).toBe(
       'No change',

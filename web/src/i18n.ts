@@ -317,8 +317,8 @@ const STRINGS = {
   previewRedLines: { zh: '触红线', en: 'Red lines' },
   previewMeanTotal: { zh: '平均总分', en: 'Mean total' },
   previewChanged: {
-    zh: '{grades} 个等级变化，{totals} 个总分变化',
-    en: '{grades} grades and {totals} totals change',
+    zh: '等级变化：{grades} · 总分变化：{totals}',
+    en: 'Grades changed: {grades} · totals changed: {totals}',
   },
   previewMovers: { zh: '变化最大', en: 'Biggest movers' },
   previewNoChange: { zh: '无变化', en: 'No change' },

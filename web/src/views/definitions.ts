@@ -53,7 +53,7 @@ const grades = (tally: Tally | null): string =>
         .map(([grade, n]) => `${grade} ${n}`)
         .join(' · ') || '—';
 const side = (o: Outcome | null): string =>
-  o === null ? '—' : `${num(o.total)} ${o.grade ?? ''}${o.redLines.length > 0 ? ' ⛔' : ''}`;
+  o === null ? '—' : `${num(o.total)} ${o.grade ?? ''}${o.redLines.length > 0 ? ` (${t('redLine')})` : ''}`;
 
 // POST /v1/definitions/preview, its NDJSON read as it comes: progress to the callback, the preview returned.
 async function runPreview(draft: string, onProgress: (p: Progress) => void): Promise<Preview> {
