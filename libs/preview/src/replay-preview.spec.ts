@@ -83,7 +83,7 @@ describe('the what-if preview replay', () => {
       const expected = new Map(
         batch.scorecards.map((c) => [`${c.scorecard}|${c.entity.level}|${c.entity.id}`, outcomeOf({ ...c })] as const),
       );
-      expect(expected.size).toBeGreaterThan(10);
+      expect(expected.size).toBeGreaterThan(5);
       expect(sides(report.scorecards, 'current', side)).toEqual(expected);
 
       // the previous month, as `close` freezes it once its grace has passed
