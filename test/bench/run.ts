@@ -4,10 +4,12 @@ import { benchDuckdb } from './duckdb.bench';
 import { benchBruteForce, benchEngine, benchEvents } from './engine.bench';
 import { benchKafka } from './kafka.bench';
 import { benchPipeline } from './pipeline.bench';
+import { benchPreview } from './preview.bench';
 
 // `npm run bench`: figures for docs/benchmarks.md. Timed here, never in tests.
-// BENCH=engine|duckdb|pipeline|kafka|alerts|all (default all), BENCH_DUCKDB_EVENTS (an event file instead of
-// the simulated month of 1,000 agents), BENCH_ALERT_UPDATES, BENCH_ALERT_RATE, BENCH_ALERT_SECONDS,
+// BENCH=engine|duckdb|pipeline|kafka|alerts|preview|all (default all), BENCH_DUCKDB_EVENTS (an event file
+// instead of the simulated month of 1,000 agents), BENCH_PREVIEW_TEAMS, BENCH_PREVIEW_AGENTS,
+// BENCH_ALERT_UPDATES, BENCH_ALERT_RATE, BENCH_ALERT_SECONDS,
 // BENCH_ALERT_CROSSINGS, BENCH_DAYS, BENCH_BRUTE_EVENTS, BENCH_SECONDS, BENCH_RATES,
 // BENCH_KAFKA_EVENTS, BENCH_KAFKA_PARTITIONS, BENCH_KAFKA_ORGS, BENCH_KAFKA_BATCH, BENCH_KAFKA_CHECKPOINT_EVERY,
 // BENCH_KAFKA_COMPARE (0: skip the Postgres-log run); KAFKA_BROKERS: a real Kafka instead of the test broker.
@@ -153,6 +155,18 @@ async function alertsBench(): Promise<void> {
   );
 }
 
+async function previewBench(): Promise<void> {
+  const teams = Number(process.env.BENCH_PREVIEW_TEAMS ?? 50);
+  const agents = Number(process.env.BENCH_PREVIEW_AGENTS ?? 20);
+  console.log(`\nwhat-if preview: a month of ${fmt(teams * agents)} agents in the Postgres log, seed definitions`);
+  const r = await benchPreview(teams, agents, (line) => console.log(line));
+  console.log(
+    `  ${fmt(r.events)} events (appended in ${r.loadSeconds.toFixed(0)} s, untimed) previewed in ${r.previewSeconds.toFixed(1)} s ` +
+      `= ${fmt(r.eventsPerSecond)} events/s, RSS ${r.rssMiB.toFixed(0)} MiB; ${fmt(r.cards)} cards under the draft, ` +
+      `${fmt(r.gradeChanges)} grade changes`,
+  );
+}
+
 async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
   if (which === 'engine' || which === 'all') engineBench();
@@ -160,6 +174,7 @@ async function main(): Promise<void> {
   if (which === 'pipeline' || which === 'all') await pipelineBench();
   if (which === 'kafka' || which === 'all') await kafkaBench();
   if (which === 'alerts' || which === 'all') await alertsBench();
+  if (which === 'preview' || which === 'all') await previewBench();
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatIssue, loadDefinitions, type DefinitionIssue } from '#libs/definitions';
+import { registerPreviewCommand } from './definitions-preview.command';
 
 interface ValidateOptions {
   json?: boolean;
@@ -52,4 +53,5 @@ Example:
       }
       if (errors.length > 0) process.exitCode = 2;
     });
+  registerPreviewCommand(definitions);
 }

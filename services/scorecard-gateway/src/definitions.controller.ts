@@ -9,12 +9,14 @@ import {
   Inject,
   NotFoundException,
   Post,
+  Query,
   Req,
+  Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '#libs/access';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import {
   combineDefinitions,
   formatIssue,
@@ -23,10 +25,20 @@ import {
   type DefinitionIssue,
 } from '#libs/definitions';
 import type { DefinitionsRegistry, Outlet, PublishedNotice, Transport } from '#libs/pipeline';
-import type { DefinitionVersion, DefinitionVersionsRepository } from '#libs/postgres';
-import { DEFINITION_VERSIONS, REGISTRY, TRANSPORT } from '#runtime/tokens';
+import { EventLogRange, type DefinitionVersion, type DefinitionVersionsRepository } from '#libs/postgres';
+import type { RuntimeConfig } from '#runtime/config';
+import type { Database } from '#runtime/database';
+import { CLOCK, CONFIG, DATABASE, DEFINITION_VERSIONS, REGISTRY, TRANSPORT, type Clock } from '#runtime/tokens';
 import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
-import { CHECKED_DEFINITIONS, CURRENT_DEFINITIONS, DEFINITIONS_HISTORY, ERROR, PUBLISHED } from './openapi-schemas';
+import {
+  CHECKED_DEFINITIONS,
+  CURRENT_DEFINITIONS,
+  DEFINITIONS_HISTORY,
+  ERROR,
+  PREVIEW_LINE,
+  PUBLISHED,
+} from './openapi-schemas';
+import { PreviewGate, streamPreview } from './definitions-preview';
 
 interface Checked {
   errors: string[];
@@ -48,6 +60,9 @@ const DEFINITIONS_DOCUMENT = {
   ],
 };
 
+// a preview's longest replay: a year and its previous quarter, whatever the log still holds
+const MAX_PREVIEW_DAYS = 460;
+
 // the definitions a caller publishes and reads: their org's (an admin), or the platform defaults (null)
 const whose = (user: Principal): string | null => (user.role === 'platform' ? null : user.orgId);
 
@@ -64,11 +79,17 @@ export class DefinitionsController {
     @Inject(REGISTRY) private readonly registry: DefinitionsRegistry,
     @Inject(DEFINITION_VERSIONS) private readonly versions: DefinitionVersionsRepository,
     @Inject(TRANSPORT) transport: Transport,
+    @Inject(CONFIG) private readonly config: RuntimeConfig,
+    @Inject(DATABASE) database: Database,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.published = transport.outlet('definitions');
+    this.logRange = new EventLogRange(database.db);
   }
 
   private readonly published: Outlet<PublishedNotice>;
+  private readonly logRange: EventLogRange;
+  private readonly previews = new PreviewGate();
 
   @Post('validate')
   @HttpCode(200)
@@ -122,6 +143,74 @@ export class DefinitionsController {
     this.registry.publish({ version: entry.version, orgId, set: loaded.set });
     if (this.published.kind === 'send') await this.published.send({ version: entry.version, orgId });
     return { version: entry.version, scorecards };
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "What-if: the caller's org's recent events replayed under a draft beside the published definitions",
+    description:
+      "Replays the org's events in the Postgres log (the last `days`, default each scorecard's current period and the previous one) once, scores them under the published scorecards and under the draft's, and answers per scorecard, period and entity the totals, grades and red lines before and after, with the biggest movers. The answer streams as NDJSON: progress lines, then one line with the preview (or an error). The draft may change scorecards only, as a publish may (409 otherwise). One preview per org at a time (429). The log holds what KPI_RETAIN_EVENTS keeps: `replayed.first` says where it starts.",
+  })
+  @ApiConsumes('application/yaml', 'application/json')
+  @ApiBody({ schema: DEFINITIONS_DOCUMENT })
+  @ApiQuery({
+    name: 'days',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_PREVIEW_DAYS },
+    description: 'replay this many days back (default: the current period and the previous one of each scorecard)',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'NDJSON, one object a line: { progress } lines, then { preview } or { error }',
+    content: { 'application/x-ndjson': { schema: PREVIEW_LINE } },
+  })
+  @ApiResponse({ status: 400, description: 'invalid definitions or days', schema: CHECKED_DEFINITIONS })
+  @ApiResponse({ status: 403, description: 'not an admin', schema: ERROR })
+  @ApiResponse({
+    status: 409,
+    description: 'changed indicators or orgs, or events in Kafka rather than the Postgres log',
+    schema: ERROR,
+  })
+  @ApiResponse({ status: 429, description: 'a preview of the org, or too many previews, under way', schema: ERROR })
+  @Roles(['admin'])
+  async preview(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: unknown,
+    @CurrentPrincipal() user: Principal,
+    @Query('days') daysParam: string | undefined,
+  ): Promise<void> {
+    const days = daysParam === undefined ? undefined : Number(daysParam);
+    if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= MAX_PREVIEW_DAYS)) {
+      throw new BadRequestException(
+        `days: expected a whole number of days from 1 to ${MAX_PREVIEW_DAYS}, got "${daysParam}"`,
+      );
+    }
+    const { loaded, issues } = parse(req, body);
+    const checked = split(issues);
+    if (checked.errors.length > 0) throw new BadRequestException({ message: 'invalid definitions', ...checked });
+    const refusal = this.registry.check(loaded.set);
+    if (refusal !== undefined) throw new ConflictException(refusal);
+    if (this.config.kafkaBrokers !== undefined) {
+      throw new ConflictException(
+        'the preview replays the Postgres event log; with KAFKA_BROKERS the events are in Kafka',
+      );
+    }
+    const orgId = user.orgId;
+    const release = this.previews.enter(orgId);
+    try {
+      await streamPreview(res, {
+        orgId,
+        published: this.registry.forOrg(orgId),
+        draft: loaded.set,
+        asOfMs: this.clock.now(),
+        ...(days === undefined ? {} : { days }),
+        events: this.logRange,
+      });
+    } finally {
+      release();
+    }
   }
 
   @Get('current')

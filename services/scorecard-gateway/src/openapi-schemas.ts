@@ -254,3 +254,104 @@ export const ERROR: SchemaObject = {
     error: { type: 'string', example: 'Bad Request' },
   },
 };
+
+// the what-if preview's answer (libs/preview PreviewReport)
+const CARD_OUTCOME: SchemaObject = {
+  type: 'object',
+  nullable: true,
+  description: 'the card under one side (null: no card)',
+  properties: {
+    version: { type: 'integer' },
+    total: { type: 'number', nullable: true },
+    grade: { type: 'string', nullable: true },
+    redLines: { type: 'array', items: { type: 'string', example: 'fcr:veto' }, description: 'kpi:effect, sorted' },
+  },
+};
+
+const ENTITY_CHANGE: SchemaObject = {
+  type: 'object',
+  properties: {
+    entity: {
+      type: 'object',
+      properties: { level: { type: 'string', enum: ['org', 'team', 'agent'] }, id: { type: 'string' } },
+    },
+    before: CARD_OUTCOME,
+    after: CARD_OUTCOME,
+    delta: {
+      type: 'number',
+      nullable: true,
+      description: "after's total − before's; null when a total or card appears or goes",
+    },
+    gradeChanged: { type: 'boolean' },
+    redLinesChanged: { type: 'boolean' },
+  },
+};
+
+const CARD_TALLY: SchemaObject = {
+  type: 'object',
+  nullable: true,
+  description: 'null: the scorecard is not in force on that side',
+  properties: {
+    version: { type: 'integer' },
+    cards: { type: 'integer' },
+    grades: { type: 'object', additionalProperties: { type: 'integer' }, example: { A: 3, B: 12, C: 4 } },
+    withRedLines: { type: 'integer' },
+    meanTotal: { type: 'number', nullable: true },
+  },
+};
+
+export const PREVIEW_REPORT: SchemaObject = {
+  type: 'object',
+  properties: {
+    orgId: { type: 'string' },
+    asOf: { type: 'string', description: "the moment previewed, in the org's time zone" },
+    from: { type: 'string', description: 'where the replay starts' },
+    replayed: {
+      type: 'object',
+      properties: {
+        events: { type: 'integer' },
+        rejected: { type: 'integer', description: 'events the engine refused under the definitions' },
+        first: { type: 'string', nullable: true, description: 'the earliest event the log still held in the window' },
+        last: { type: 'string', nullable: true },
+      },
+    },
+    scorecards: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          scorecard: { type: 'string' },
+          period: { type: 'string', enum: ['previous', 'current'] },
+          periodStart: { type: 'string' },
+          periodEnd: { type: 'string' },
+          covered: { type: 'boolean', description: 'the replay starts at or before the period' },
+          before: CARD_TALLY,
+          after: CARD_TALLY,
+          changed: {
+            type: 'object',
+            properties: { totals: { type: 'integer' }, grades: { type: 'integer' }, redLines: { type: 'integer' } },
+          },
+          movers: { type: 'array', items: ENTITY_CHANGE, description: 'the biggest changes first (10 at most)' },
+          entities: { type: 'array', items: ENTITY_CHANGE, description: 'every entity with a card, by id' },
+        },
+      },
+    },
+  },
+};
+
+export const PREVIEW_LINE: SchemaObject = {
+  description: 'one line of the NDJSON answer',
+  oneOf: [
+    {
+      type: 'object',
+      properties: {
+        progress: {
+          type: 'object',
+          properties: { events: { type: 'integer' }, total: { type: 'integer' } },
+        },
+      },
+    },
+    { type: 'object', properties: { preview: PREVIEW_REPORT } },
+    { type: 'object', properties: { error: { type: 'object', properties: { message: { type: 'string' } } } } },
+  ],
+};

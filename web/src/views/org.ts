@@ -9,6 +9,7 @@ import type { EntityRef, ScoredCard } from '../types';
 import { GradeBadge, RedLineCount, StatusPill, updateStatusCounts } from './badges';
 import { lastUpdate, Notice, PanelList } from './common';
 import { DeltaBadge, totalChange } from './delta';
+import { DefinitionsPanel } from './definitions';
 import { SourcesPanel } from './sources';
 
 class TeamScoreRow {
@@ -114,6 +115,7 @@ export class OrgView implements View {
   private readonly alertsSection: HTMLElement;
   private alertsKey = '';
   private readonly sources: SourcesPanel | undefined;
+  private readonly definitions: DefinitionsPanel | undefined;
 
   constructor(
     private readonly ctx: Ctx,
@@ -141,7 +143,10 @@ export class OrgView implements View {
       this.alerts,
     );
     // an admin of the org sees its connectors' webhooks (GET /v1/sources is an admin's)
-    this.sources = ctx.me.role === 'admin' && ctx.me.org === org ? new SourcesPanel() : undefined;
+    const ownAdmin = ctx.me.role === 'admin' && ctx.me.org === org;
+    this.sources = ownAdmin ? new SourcesPanel() : undefined;
+    // and its KPI definitions: a draft previewed on the org's recent events before it is published
+    this.definitions = ownAdmin ? new DefinitionsPanel() : undefined;
     this.el = h(
       'div',
       { class: 'view view-org', 'data-testid': 'org-overview', 'data-org': org },
@@ -150,6 +155,7 @@ export class OrgView implements View {
       this.alertsSection,
       this.orgSection,
       ...(this.sources === undefined ? [] : [this.sources.el]),
+      ...(this.definitions === undefined ? [] : [this.definitions.el]),
     );
   }
 
