@@ -38,6 +38,6 @@ describe('kpi-pulse definitions validate', () => {
     const r = runCli(['definitions', 'validate', 'definitions/seed']);
     expect(r.stderr).not.toMatch(/\berror\b.*:/i);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/4 scorecards/);
+    expect(r.stdout).toMatch(/72 indicators, 5 scorecards \(80 KPIs\)/);
   });
 });
