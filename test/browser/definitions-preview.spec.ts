@@ -68,6 +68,8 @@ describe('the what-if preview on the org page in Chromium', () => {
       /^Grades changed: \d · totals changed: [1-4]$/,
     );
     expect(await monthly.locator('.preview-movers li').count()).toBeGreaterThan(0);
+    // a month reads from its first to its last day, as the review page writes periods
+    expect(await monthly.locator('h3 .muted').textContent()).toMatch(/ (\d{4})-(\d{2})-01 – \1-\2-(28|29|30|31)$/);
     expect(await panel.locator('[data-scorecard="cs-agent-annual"] .preview-changed').first().textContent()).toBe(
       'No change',
     );

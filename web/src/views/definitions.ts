@@ -38,6 +38,12 @@ interface Preview {
   replayed: { events: number; first: string | null };
   scorecards: ScorecardDiff[];
 }
+// A period's last day from its exclusive end (local time in the org's zone, as the answer writes it): the
+// day before the end's date, by calendar arithmetic, so a November card reads 11-01 – 11-30 as the
+// review page writes it.
+const lastDayOf = (periodEnd: string): string =>
+  new Date(Date.parse(`${periodEnd.slice(0, 10)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
 interface Progress {
   events: number;
   total: number;
@@ -201,7 +207,7 @@ export class DefinitionsPanel {
         h(
           'span',
           { class: 'muted' },
-          ` · ${tKey(`previewPeriod_${d.period}`)} ${d.periodStart.slice(0, 10)} – ${d.periodEnd.slice(0, 10)}`,
+          ` · ${tKey(`previewPeriod_${d.period}`)} ${d.periodStart.slice(0, 10)} – ${lastDayOf(d.periodEnd)}`,
         ),
         d.covered ? null : h('span', { class: 'preview-partial' }, ` · ${t('previewPartial')}`),
       ),
