@@ -247,7 +247,7 @@ describe.each([
     expect(await pruning('indicator-processor')).toEqual(['event-log', 'indicator-history']);
     expect(await pruning('ingest-gateway')).toEqual(['dead-letters', 'webhook-payloads']);
     expect(await pruning('scoring-service')).toEqual(['breaches', 'feed', 'scorecard-history']);
-    expect(await pruning('scorecard-gateway')).toEqual([]);
+    expect(await pruning('scorecard-gateway')).toEqual(['revoked-tokens']);
   });
 
   it('every process reports ready and stops cleanly on SIGTERM', async () => {

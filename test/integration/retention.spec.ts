@@ -10,6 +10,7 @@ import {
   PostgresFeedTransport,
   RejectedEventsRepository,
   RetentionRepository,
+  RevokedTokensRepository,
   ScorecardsRepository,
 } from '#libs/postgres';
 import { openDatabase } from '../../services/runtime/src/database';
@@ -236,6 +237,20 @@ describe('retention (real Postgres, real migrations)', () => {
     expect((await store.prune({ target: 'breaches', before: at(HOUR), limit: 100 })).deleted).toBe(1);
     const left = await t.db.query<{ kpi: string }[]>(`SELECT kpi FROM red_line_breaches ORDER BY kpi`);
     expect(left.map((r) => r.kpi)).toEqual(['at-cutoff', 'open']);
+  });
+
+  it('forgets revocations made before the cutoff (every token they could name has expired)', async () => {
+    const revoked = new RevokedTokensRepository(t.db);
+    for (const jti of ['j0', 'j1', 'j2']) await revoked.revoke('O1', jti, 'admin@O1');
+    await t.db.query(
+      `UPDATE revoked_tokens SET revoked_at = $1::timestamptz + (jti = 'j1')::int * interval '1 hour'
+         + (jti = 'j2')::int * interval '2 hours'`,
+      [at(0)],
+    );
+    expect((await store.prune({ target: 'revoked-tokens', before: at(HOUR), limit: 100 })).deleted).toBe(1);
+    expect(await revoked.isRevoked('O1', 'j0')).toBe(false);
+    expect(await revoked.isRevoked('O1', 'j1')).toBe(true);
+    expect(await revoked.isRevoked('O1', 'j2')).toBe(true);
   });
 
   it('forgets delivered and failed alert deliveries after the cutoff, never a pending one', async () => {

@@ -2,7 +2,7 @@ import { errorMessage, sleep, type LabelledCounter, type RunnerLogger } from './
 
 // What retention prunes (docs/retention.md): the event log, the dead letters, the Postgres feed, the
 // history of indicator values and of scorecards, resolved red-line breaches, sent (or failed) alert
-// deliveries, and the webhooks connector sources received.
+// deliveries, the webhooks connector sources received, and revocations of tokens that have expired since.
 export const RETENTION_TARGETS = [
   'event-log',
   'dead-letters',
@@ -12,6 +12,7 @@ export const RETENTION_TARGETS = [
   'breaches',
   'deliveries',
   'webhook-payloads',
+  'revoked-tokens',
 ] as const;
 export type RetentionTarget = (typeof RETENTION_TARGETS)[number];
 

@@ -78,6 +78,13 @@ export class RetentionRepository implements RetentionStore {
              SELECT id FROM webhook_payloads WHERE received_at < $1 ORDER BY received_at LIMIT $2))`,
           [before, limit],
         );
+      case 'revoked-tokens':
+        // a revocation outlives every token it can name by the longest lifetime a token may have
+        return this.deleted(
+          `DELETE FROM revoked_tokens WHERE (org_id, jti) IN (
+             SELECT org_id, jti FROM revoked_tokens WHERE revoked_at < $1 ORDER BY revoked_at LIMIT $2)`,
+          [before, limit],
+        );
       case 'deliveries':
         // delivered and failed alert deliveries, by their last change; a pending one never
         return this.deleted(

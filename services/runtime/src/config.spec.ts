@@ -39,11 +39,17 @@ describe('runtime configuration from the environment', () => {
         breachesMs: 2_592_000_000,
         deliveriesMs: 2_592_000_000,
         webhooksMs: 2_592_000_000,
+        revokedTokensMs: 7_776_000_000 + 3_600_000, // the longest lifetime (a display's 90 d) and an hour
         everyMs: 300_000,
         batchSize: 5000,
       },
       alerts: { publicUrl: 'http://localhost:8080', pollMs: 1000, smtp: null },
     });
+  });
+
+  it('keeps revoked token ids as long as the longest token lifetime allowed, and an hour', () => {
+    const c = loadConfig({ AUTH_MAX_LIFETIME_DISPLAY: '1d', AUTH_MAX_LIFETIME_ADMIN: '2d' });
+    expect(c.retention.revokedTokensMs).toBe(2 * 86_400_000 + 3_600_000);
   });
 
   it('reads retention spans, and off for kept forever', () => {

@@ -69,6 +69,7 @@ export interface RetentionConfig {
   breachesMs: number | undefined; // resolved red-line breaches
   deliveriesMs: number | undefined; // alert deliveries delivered or failed (never a pending one)
   webhooksMs: number | undefined; // webhooks connector sources received (replays and mapping history)
+  revokedTokensMs: number; // revoked token ids: the longest token lifetime, then no token can carry them
   everyMs: number; // between pruning passes
   batchSize: number; // rows per delete
 }
@@ -221,7 +222,9 @@ function span(env: Env, name: string, fallback: string, orOff = ''): number {
 const keep = (env: Env, name: string, fallback: string): number | undefined =>
   env[name] === 'off' ? undefined : span(env, name, fallback, ' (or off: kept forever)');
 
-function retention(env: Env): RetentionConfig {
+const REVOCATION_MARGIN_MS = 60 * 60_000;
+
+function retention(env: Env, maxLifetimes: Lifetimes): RetentionConfig {
   return {
     eventsMs: keep(env, 'KPI_RETAIN_EVENTS', '1h'),
     deadLettersMs: keep(env, 'KPI_RETAIN_DEAD_LETTERS', '7d'),
@@ -231,6 +234,8 @@ function retention(env: Env): RetentionConfig {
     breachesMs: keep(env, 'KPI_RETAIN_BREACHES', '30d'),
     deliveriesMs: keep(env, 'KPI_RETAIN_DELIVERIES', '30d'),
     webhooksMs: keep(env, 'KPI_RETAIN_WEBHOOKS', '30d'),
+    // every token a revocation can name has expired by then (lifetimes are capped per role), with a margin
+    revokedTokensMs: Math.max(...Object.values(maxLifetimes)) * 1000 + REVOCATION_MARGIN_MS,
     everyMs: span(env, 'KPI_RETENTION_EVERY', '5m'),
     batchSize: integer(env, 'KPI_RETENTION_BATCH', 5000),
   };
@@ -297,6 +302,7 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
   const httpPort = port(env, 'PORT', 8080);
   const httpHost = env.HOST ?? '127.0.0.1';
   const localHost = httpHost === '127.0.0.1' || httpHost === '0.0.0.0' ? 'localhost' : httpHost;
+  const maxLifetimes = lifetimes(env);
   return {
     databaseUrl: databaseUrl(env),
     reportingPassword: nonEmpty(env.GRAFANA_DB_PASSWORD),
@@ -326,12 +332,12 @@ export function loadConfig(env: Env = process.env): RuntimeConfig {
       jwksUrl: jwksUrl(env),
       issuer: nonEmpty(env.AUTH_ISSUER),
       audience: nonEmpty(env.AUTH_AUDIENCE),
-      maxLifetimes: lifetimes(env),
+      maxLifetimes,
     },
     allowedOrigins: origins(env),
     secretsKey: secretsKey(env),
     gatewaySendBufferBytes: integer(env, 'GATEWAY_SEND_BUFFER_BYTES', 8 * 1024 * 1024),
-    retention: retention(env),
+    retention: retention(env, maxLifetimes),
     alerts: {
       publicUrl: httpUrl(env, 'KPI_PULSE_PUBLIC_URL', `http://${localHost}:${httpPort}`),
       pollMs: integer(env, 'ALERTS_POLL_MS', 1000),

@@ -119,7 +119,7 @@ export class PipelineMetrics implements RunnerMetrics {
   });
   readonly retentionPrunedRows = new Counter({
     name: 'kpi_retention_pruned_rows_total',
-    help: 'Rows deleted by retention, by table (event-log, dead-letters, feed, indicator-history, scorecard-history, breaches, deliveries, webhook-payloads)',
+    help: 'Rows deleted by retention, by table (event-log, dead-letters, feed, indicator-history, scorecard-history, breaches, deliveries, webhook-payloads, revoked-tokens)',
     labelNames: ['table'],
     registers: [this.registry],
   });

@@ -78,5 +78,7 @@ function keptFor(target: RetentionTarget, config: RetentionConfig): number | und
       return config.deliveriesMs;
     case 'webhook-payloads':
       return config.webhooksMs;
+    case 'revoked-tokens':
+      return config.revokedTokensMs;
   }
 }

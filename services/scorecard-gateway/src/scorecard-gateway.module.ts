@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { retentionOf } from '#runtime/retention';
 import { ReviewPackModule } from '../../review-pack/src/review-pack.module';
 import { AccessService } from './access.service';
 import { AlertsController } from './alerts.controller';
@@ -17,7 +18,7 @@ import { TokensController } from './tokens.controller';
 
 @Module({
   imports: [ReviewPackModule], // the weekly review pack's API and schedule
-  providers: [AccessService, AuthGuard, DefinitionsFollower, ScorecardGateway],
+  providers: [AccessService, AuthGuard, DefinitionsFollower, ScorecardGateway, retentionOf('revoked-tokens')],
   controllers: [
     AlertsController,
     DefinitionsController,
