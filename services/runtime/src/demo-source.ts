@@ -52,19 +52,8 @@ export interface DemoSourceOptions {
 // simulation skips ahead), and stop() waits for the posts under way.
 export function startDemoSource(options: DemoSourceOptions): DemoSource {
   const today = formatLocal(options.timeZone, Date.now()).slice(0, 10);
-  const stream = simulate({
-    orgs: 1,
-    teamsPerOrg: options.teams,
-    agentsPerTeam: options.agents,
-    days: 3650,
-    start: today,
-    timeZone: options.timeZone,
-    seed: Date.now() % 100_000,
-    manualIndicators: options.manualIndicators,
-    manualCadence: 'week',
-    reviewers: options.reviewers,
-    idPrefix: `live-${Date.now().toString(36)}-`, // the history's ids, and a start before's, are others
-  });
+  // the history's ids, and a start before's, are others
+  const stream = demoSimulation(options, today, 3650, `live-${Date.now().toString(36)}-`);
   const senders = new Map<string, Sender>();
   const senderOf = (uri: string): Sender => {
     let sender = senders.get(uri);
@@ -114,31 +103,14 @@ export async function postDemoHistory(db: DataSource, options: DemoHistoryOption
   if (scored !== undefined || options.days === 0) return 0;
   const today = formatLocal(options.timeZone, Date.now()).slice(0, 10);
   const start = new Date(Date.parse(`${today}T00:00:00Z`) - options.days * 86_400_000).toISOString().slice(0, 10);
-  const stream = simulate({
-    orgs: 1,
-    teamsPerOrg: options.teams,
-    agentsPerTeam: options.agents,
-    days: options.days,
-    start,
-    timeZone: options.timeZone,
-    seed: Date.now() % 100_000,
-    manualIndicators: options.manualIndicators,
-    manualCadence: 'week',
-    reviewers: options.reviewers,
-    idPrefix: 'history-',
-  });
+  const stream = demoSimulation(options, start, options.days, 'history-');
   let posted = 0;
   let chunk: CanonicalEvent[] = [];
   const flush = async () => {
     // a chunk spans a few simulated hours: posting it system by system keeps every event well within
     // its indicators' allowed lateness (2 d at the least)
     for (const [uri, events] of groupBy(chunk, (e) => e.source)) {
-      const res = await fetch(options.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.tokens.get(uri) ?? ''}` },
-        body: JSON.stringify(events),
-      });
-      await res.arrayBuffer();
+      const res = await postEvents(options.url, options.tokens.get(uri) ?? '', events);
       if (res.status !== 202) throw new Error(`demo history: ingest answered ${res.status}`);
       posted += events.length;
     }
@@ -154,6 +126,39 @@ export async function postDemoHistory(db: DataSource, options: DemoHistoryOption
 }
 
 const HISTORY_CHUNK = 1_000;
+
+// The simulator's stream of the demo org (O1) from `start`, for `days`, with ids after `idPrefix`.
+function demoSimulation(
+  options: Omit<DemoSourceOptions, 'rate' | 'url' | 'tokens'>,
+  start: string,
+  days: number,
+  idPrefix: string,
+) {
+  return simulate({
+    orgs: 1,
+    teamsPerOrg: options.teams,
+    agentsPerTeam: options.agents,
+    days,
+    start,
+    timeZone: options.timeZone,
+    seed: Date.now() % 100_000,
+    manualIndicators: options.manualIndicators,
+    manualCadence: 'week',
+    reviewers: options.reviewers,
+    idPrefix,
+  });
+}
+
+// One post of a system's events with its token, its answer read to the end (so the connection is reused).
+async function postEvents(url: string, token: string, events: readonly CanonicalEvent[]): Promise<Response> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(events),
+  });
+  await res.arrayBuffer();
+  return res;
+}
 
 export interface DemoSource {
   stop(): Promise<void>; // no new events; the posts under way end, and what is left is tried once more
@@ -207,12 +212,7 @@ class Sender {
   private async post(): Promise<boolean> {
     const events = this.backlog.slice(0, MAX_EVENTS_PER_POST);
     try {
-      const res = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
-        body: JSON.stringify(events),
-      });
-      await res.arrayBuffer();
+      const res = await postEvents(this.url, this.token, events);
       // 503: nothing was taken, send again; any other answer is final for these events
       if (res.status === 503) throw new Error(`ingest answered 503`);
       this.backlog = this.backlog.slice(events.length);
