@@ -17,6 +17,7 @@ import { StopSignals } from '#runtime/run-services';
 import { SERVICE_NAMES, type ServiceName } from '#runtime/service-names';
 import { StartupError, up } from '#runtime/up';
 import type { Database } from '#runtime/database';
+import { errorMessage } from '#libs/pipeline';
 import { UsageError } from './usage-error';
 
 export interface UpOptions {
@@ -58,7 +59,13 @@ function ingestTokenLines(url: string, tokens: ReadonlyMap<string, string>): str
 
 // The demo's weekly review packs of the last week, made once its history is in: it waits until the
 // weekly team card's last week is closed (or a few minutes have passed), then makes each team's pack.
-async function makeDemoPacks(url: string, config: RuntimeConfig, week: ReviewWeek, teams: number): Promise<string> {
+async function makeDemoPacks(
+  url: string,
+  config: RuntimeConfig,
+  week: ReviewWeek,
+  teams: number,
+  stopping: () => boolean,
+): Promise<string> {
   const token = await mintToken(sharedSecret(config), 'demo@O1', { role: 'admin', org: 'O1' }, '1h');
   const headers = { authorization: `Bearer ${token}` };
   const closedEnd = new Date(week.end).toISOString();
@@ -67,7 +74,7 @@ async function makeDemoPacks(url: string, config: RuntimeConfig, week: ReviewWee
     const res = await fetch(`${url}/v1/closed-periods?scorecard=sales-team-weekly&limit=1`, { headers });
     const [latest] = res.ok ? ((await res.json()) as { periodEnd: string }[]) : [];
     if (latest?.periodEnd === closedEnd) break;
-    if (Date.now() > deadline) return `${week.label} not closed yet: make the packs on the page`;
+    if (Date.now() > deadline || stopping()) return `${week.label} not closed yet: make the packs on the page`;
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
   for (let team = 1; team <= teams; team++)
@@ -187,12 +194,19 @@ export async function runUp(opts: UpOptions): Promise<void> {
     if (names.includes('scorecard-gateway')) lines.push(...(await signInLinks(url, config)));
   }
   process.stdout.write(`${lines.join('\n')}\nCtrl-C stops (the processor checkpoints first).\n`);
-  if (posted > 0 && names.includes('scorecard-gateway')) {
-    const week = previousWeek(weekOfInstant(demoZone(definitions), Date.now()));
-    const review = await makeDemoPacks(url, config, week, teams);
-    process.stdout.write(`  review      ${review}: ${url}/#/review/O1/O1-T1/${week.label} (sign in above)\n`);
-  }
+  // the packs are made while the pipeline runs, so that a stop signal meanwhile stops it as any other
+  let stopping = false;
+  const packs =
+    posted > 0 && names.includes('scorecard-gateway')
+      ? (async () => {
+          const week = previousWeek(weekOfInstant(demoZone(definitions), Date.now()));
+          const review = await makeDemoPacks(url, config, week, teams, () => stopping);
+          process.stdout.write(`  review      ${review}: ${url}/#/review/O1/O1-T1/${week.label} (sign in above)\n`);
+        })().catch((err: unknown) => process.stderr.write(`demo review packs: ${errorMessage(err)}\n`))
+      : undefined;
   await signals.next();
+  stopping = true;
+  await packs;
   await source?.stop();
   await running.close();
   await receiver?.close();
