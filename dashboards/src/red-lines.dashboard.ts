@@ -11,6 +11,8 @@ import { both, orgVariable, SqlQuery, teamVariable } from './queries';
 const BREACHES = `org_id = '$org' AND team_id IN ($team)`;
 const OPEN = both('open', '触线中');
 const RESOLVED = both('resolved', '已解除');
+// the period ended with the red line still crossed: no longer open, never resolved
+const ENDED = both('ended with its period', '随周期结束');
 
 // any open breach is red
 const anyIsRed = () =>
@@ -33,10 +35,11 @@ export function redLines(timeZone: string): Dashboard {
     .withPanel(
       new Stat()
         .title(both('Breaches open now', '当前触线'))
+        .description('Breaches of periods still running; one whose period ended unresolved is counted as ended')
         .gridPos(grid(0, 0, 6, 5))
         .withTarget(
           new SqlQuery(
-            `SELECT count(*) AS breaches FROM reporting.red_line_breaches WHERE ${BREACHES} AND resolved_at IS NULL`,
+            `SELECT count(*) AS breaches FROM reporting.red_line_breaches WHERE ${BREACHES} AND state = 'open'`,
             'table',
           ),
         )
@@ -93,6 +96,15 @@ export function redLines(timeZone: string): Dashboard {
             'B',
           ),
         )
+        .withTarget(
+          new SqlQuery(
+            `SELECT $__timeGroupAlias(closed_at, '1d'), kpi || ' · ${ENDED}' AS metric, count(*) AS breaches
+             FROM reporting.red_line_breaches WHERE state = 'ended' AND $__timeFilter(closed_at) AND ${BREACHES}
+             GROUP BY 1, 2 ORDER BY 1`,
+            'time_series',
+            'C',
+          ),
+        )
         .drawStyle(GraphDrawStyle.Bars)
         .fillOpacity(70)
         .unit('none')
@@ -109,10 +121,11 @@ export function redLines(timeZone: string): Dashboard {
                SELECT opened_at AS time, coalesce(team_id, '-') || ' · ' || entity_id || ' · ' || kpi AS breach,
                       '${OPEN}' AS state
                FROM reporting.red_line_breaches
-               WHERE ${BREACHES} AND opened_at <= $__timeTo() AND (resolved_at IS NULL OR resolved_at >= $__timeFrom())
+               WHERE ${BREACHES} AND opened_at <= $__timeTo() AND (closed_at IS NULL OR closed_at >= $__timeFrom())
                UNION ALL
-               SELECT resolved_at, coalesce(team_id, '-') || ' · ' || entity_id || ' · ' || kpi, '${RESOLVED}'
-               FROM reporting.red_line_breaches WHERE ${BREACHES} AND $__timeFilter(resolved_at)) s
+               SELECT closed_at, coalesce(team_id, '-') || ' · ' || entity_id || ' · ' || kpi,
+                      CASE state WHEN 'resolved' THEN '${RESOLVED}' ELSE '${ENDED}' END
+               FROM reporting.red_line_breaches WHERE ${BREACHES} AND $__timeFilter(closed_at)) s
              ORDER BY 1`,
             'table',
           ),
@@ -121,7 +134,11 @@ export function redLines(timeZone: string): Dashboard {
         .mappings([
           {
             type: MappingType.ValueToText,
-            options: { [OPEN]: { color: 'red', index: 0 }, [RESOLVED]: { color: 'green', index: 1 } },
+            options: {
+              [OPEN]: { color: 'red', index: 0 },
+              [RESOLVED]: { color: 'green', index: 1 },
+              [ENDED]: { color: 'orange', index: 2 },
+            },
           },
         ])
         .timezone([timeZone]),
@@ -133,6 +150,7 @@ export function redLines(timeZone: string): Dashboard {
         .withTarget(
           new SqlQuery(
             `SELECT team_id AS team, kpi, count(*) AS breaches, count(resolved_at) AS resolved,
+                    count(*) FILTER (WHERE state = 'ended') AS ended_unresolved,
                     avg(extract(epoch FROM resolved_at - opened_at)) AS mean_seconds_to_resolve
              FROM reporting.red_line_breaches WHERE $__timeFilter(opened_at) AND ${BREACHES}
              GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
@@ -150,7 +168,7 @@ export function redLines(timeZone: string): Dashboard {
         .gridPos(grid(12, 22, 12, 9))
         .withTarget(
           new SqlQuery(
-            `SELECT opened_at, resolved_at, team_id AS team, entity_id AS entity, level, scorecard, kpi, effect
+            `SELECT opened_at, closed_at, state, team_id AS team, entity_id AS entity, level, scorecard, kpi, effect
              FROM reporting.red_line_breaches WHERE $__timeFilter(opened_at) AND ${BREACHES}
              ORDER BY opened_at DESC LIMIT 500`,
             'table',

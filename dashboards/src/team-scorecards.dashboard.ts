@@ -48,7 +48,7 @@ export function teamScorecards(timeZone: string): Dashboard {
       sqlAnnotation(
         both('Red lines crossed', '触碰红线'),
         'red',
-        `SELECT opened_at AS time, resolved_at AS timeend, entity_id || ': ' || kpi || ' (' || effect || ')' AS text,
+        `SELECT opened_at AS time, closed_at AS timeend, entity_id || ': ' || kpi || ' (' || effect || ')' AS text,
                 scorecard AS tags
          FROM reporting.red_line_breaches
          WHERE $__timeFilter(opened_at) AND org_id = '$org' AND team_id IN ($team)`,

@@ -8,11 +8,11 @@ function card(
   redLines: ScoredCard['score']['redLines'],
   { month = '11', scorecard = 'cs-supervisor-monthly', team = 'T1' } = {},
 ): ScoredCard {
-  const next = String(Number(month) + 1).padStart(2, '0');
+  const next = month === '12' ? '2027-01' : `2026-${String(Number(month) + 1).padStart(2, '0')}`;
   return {
     entity: { level: 'team', id: team, orgId: 'O1' },
     periodStart: Date.parse(`2026-${month}-01T00:00:00+08:00`),
-    periodEnd: Date.parse(`2026-${next}-01T00:00:00+08:00`),
+    periodEnd: Date.parse(`${next}-01T00:00:00+08:00`),
     timeZone: 'Asia/Shanghai',
     currency: 'CNY',
     window: 'month',
@@ -78,6 +78,29 @@ describe('scorecards and red-line breaches (real Postgres)', () => {
       `SELECT count(*)::int AS n FROM red_line_breaches WHERE resolved_at IS NOT NULL`,
     );
     expect(resolved?.n).toBe(2);
+  });
+
+  it('reports a breach whose period ended unresolved as ended at the period end, not as open now', async () => {
+    const red = [{ kpi: 'csat', effect: 'zero-kpi' as const }];
+    const team = { team: 'T5' };
+    // October ended long ago with its red line crossed; December 2026 runs until January 2027
+    await repo.save([card(60, red, { ...team, month: '10' }), card(60, red, { ...team, month: '12' })]);
+    await repo.save([card(61, red, { ...team, month: '09' })]);
+    await repo.save([card(95, [], { ...team, month: '09' })]); // September's breach resolved by a card
+    const rows = await t.db.query<{ month: string; state: string; closed_at: Date | null; resolved_at: Date | null }[]>(
+      `SELECT to_char(period_start AT TIME ZONE 'Asia/Shanghai', 'MM') AS month, state, closed_at, resolved_at
+       FROM ${t.schema}_reporting.red_line_breaches WHERE entity_id = 'T5' ORDER BY period_start`,
+    );
+    expect(rows.map((r) => [r.month, r.state])).toEqual([
+      ['09', 'resolved'],
+      ['10', 'ended'],
+      ['12', 'open'],
+    ]);
+    const [september, october, december] = rows;
+    expect(september?.closed_at?.getTime()).toBe(september?.resolved_at?.getTime());
+    expect(october?.closed_at?.toISOString()).toBe('2026-10-31T16:00:00.000Z'); // November 1 in Shanghai
+    expect(october?.resolved_at).toBeNull();
+    expect(december?.closed_at).toBeNull();
   });
 
   it("reads each scorecard's card of the period before its latest, not the latest nor an older one", async () => {

@@ -141,7 +141,7 @@ export class Reporting1763888000000 implements MigrationInterface {
   }
 }
 
-async function reportingSchema(q: QueryRunner): Promise<string> {
+export async function reportingSchema(q: QueryRunner): Promise<string> {
   const [{ schema }] = (await q.query(`SELECT current_schema() AS schema`)) as [{ schema: string }];
   return schema === 'public' ? 'reporting' : `${schema}_reporting`;
 }
