@@ -148,4 +148,53 @@ describe('ingest: check, log the good, keep the bad with the field, code and rea
       ['x1', 'crm/hubspot', 'source_mismatch'],
     ]);
   });
+
+  it('commits requests that arrive during a commit together, each with its own answers; one Postgres refuses fails alone', async () => {
+    const log = new PostgresEventLog(t.db);
+    const rejections = new RejectedEventsRepository(t.db);
+    const groups: number[] = [];
+    const store = new PostgresIngestStore(t.db, undefined, (requests) => groups.push(requests));
+    const before = await log.endOffset();
+    const hubspot = source('crm/hubspot');
+    // 30 requests at once: each two new deals, the second request repeats the first's, every third a bad line
+    const requests = Array.from({ length: 30 }, (_, i) => [
+      deal(`g${i}-a`),
+      i === 1 ? deal('g0-a') : deal(`g${i}-b`),
+      ...(i % 3 === 0 ? ['{"broken'] : []),
+    ]);
+    const answers = await Promise.all(
+      requests.map((items) => ingest(items, { store, definitions: DEFINITIONS, source: hubspot })),
+    );
+    expect(Math.max(...groups)).toBeGreaterThan(1); // some requests did wait and commit together
+    expect(groups.reduce((a, b) => a + b, 0)).toBe(30);
+    answers.forEach((outcomes, i) => {
+      expect(outcomes.map((o) => o.status)).toEqual([
+        'accepted',
+        i === 1 ? 'duplicate' : 'accepted',
+        ...(i % 3 === 0 ? ['rejected'] : []),
+      ]);
+    });
+    expect(answers[1]?.[1]?.offset).toBe(answers[0]?.[0]?.offset);
+    const logged = await log.read(before, 1000);
+    expect(logged).toHaveLength(59);
+    expect(new Set(logged.map((r) => r.event.id)).size).toBe(59);
+    // each accepted event's answer names its own offset in the log
+    const offsetOf = new Map(logged.map((r) => [r.event.id, r.offset]));
+    for (const outcomes of answers)
+      for (const o of outcomes) if (o.status === 'accepted') expect(o.offset).toBe(offsetOf.get(o.id as string));
+    expect((await rejections.latest(100)).filter((r) => r.payload === '{"broken')).toHaveLength(10);
+
+    // an event Postgres cannot store (jsonb refuses \u0000; ingest refuses it first, the store is asked
+    // directly here) fails its own request, not the others of its group
+    const poison = { key: 'O1', event: { ...deal('p-1'), data: { ...deal('p-1').data, note: 'a\u0000b' } } };
+    const fine = (id: string) => ({ key: 'O1', event: deal(id) });
+    const settled = await Promise.allSettled([
+      store.commit([fine('q-1')], () => []),
+      store.commit([fine('q-2')], () => []),
+      store.commit([poison], () => []),
+      store.commit([fine('q-3')], () => []),
+    ]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((await log.read(Math.max(...offsetOf.values()), 10)).map((r) => r.event.id)).toEqual(['q-1', 'q-2', 'q-3']);
+  });
 });

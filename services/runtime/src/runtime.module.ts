@@ -130,7 +130,9 @@ export class RuntimeModule implements OnApplicationShutdown {
           }
         : { check: async () => ({ kafka: { brokers: (await kafka.describe()).brokers } }) };
     const metrics = new PipelineMetrics();
-    const ingestStore = new PostgresIngestStore(database.db, kafka?.sink);
+    const ingestStore = new PostgresIngestStore(database.db, kafka?.sink, (requests) =>
+      metrics.ingestCommitRequests.observe(requests),
+    );
     const rosterCache = new RosterCache(roster, rosterDay);
     const providers = [
       { provide: CONFIG, useValue: config },
