@@ -45,11 +45,28 @@ function pathOf(visit: Visit): string {
   return keys.length === 0 ? 'event' : keys.reverse().join('.');
 }
 
+// Whether a value holds nothing storageProblem would name. Every event passes here, so this walk
+// allocates nothing; it recurses at most MAX_NESTING_DEPTH + 1 deep, since deeper is a problem.
+function storable(v: unknown, depth: number): boolean {
+  if (typeof v === 'string') return textProblem(v) === undefined;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'object' || v === null) return true;
+  if (depth > MAX_NESTING_DEPTH) return false;
+  if (Array.isArray(v)) {
+    for (const item of v) if (!storable(item, depth + 1)) return false;
+    return true;
+  }
+  for (const key of Object.keys(v))
+    if (textProblem(key) !== undefined || !storable((v as Record<string, unknown>)[key], depth + 1)) return false;
+  return true;
+}
+
 // The first thing in a parsed JSON value that the event log could not keep as sent: a NUL or a lone
 // surrogate in a string or a key, nesting deeper than MAX_NESTING_DEPTH, a number that is not finite
-// (JSON.parse reads 1e400 as Infinity, which would be stored as null). Walks with its own stack, so a
-// value of any depth is answered without recursion.
+// (JSON.parse reads 1e400 as Infinity, which would be stored as null). The walk that names it keeps
+// its own stack, so a value of any depth is answered without recursion.
 export function storageProblem(value: unknown): FieldError | undefined {
+  if (storable(value, 0)) return undefined;
   const stack: Visit[] = [{ value, depth: 0, parent: undefined, key: '' }];
   for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
     const v = top.value;
