@@ -14,7 +14,7 @@ import { formatLocal } from '#libs/time';
 import { loadConfig } from '../../services/runtime/src/config';
 import { demoSourceTokens, importDemoRoster } from '../../services/runtime/src/demo-source';
 import { up } from '../../services/runtime/src/up';
-import { testSources } from '../support/sources';
+import { testSources, testSecretBox } from '../support/sources';
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -126,7 +126,7 @@ export async function benchAlertLatency(rate: number, seconds: number, crossings
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/alerts`;
-  await new AlertSubscriptionsRepository(db).create(
+  await new AlertSubscriptionsRepository(db, testSecretBox()).create(
     'O1',
     { subject: 'bench', role: 'admin', orgId: 'O1', teams: [], agentId: null },
     {

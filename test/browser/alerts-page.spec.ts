@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '#libs/events';
+import { AlertSubscriptionsRepository } from '#libs/postgres';
 import { loadConfig } from '../../services/runtime/src/config';
 import { up, type Running } from '../../services/runtime/src/up';
 import { startReceiver, webhookVerifier, type Receiver } from '../support/alert-receivers';
@@ -9,7 +10,7 @@ import { ticketSolved } from '../support/events';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { importRoster } from '../support/roster';
 import { schemaUrl } from '../support/service-process';
-import { postAsSources } from '../support/sources';
+import { postAsSources, testSecretBox } from '../support/sources';
 import { AUTH_ENV, tokenFor } from '../support/tokens';
 import { until } from '../support/until';
 
@@ -409,12 +410,14 @@ describe('alerts on the scorecard page in Chromium', () => {
       { kind: 'webhook', url: `http://127.0.0.1:${port}/***`, signed: true },
       { from: '21:30', to: '08:00' },
     ]);
-    // the stored secret still signs: the routing reads it, the receiver checks it
-    const stored = await t.db.query<{ secret: string }[]>(
-      `SELECT channel->>'secret' AS secret FROM alert_subscriptions WHERE id = $1`,
-      [changed?.id],
-    );
-    expect(stored).toEqual([{ secret: WEBHOOK_SECRET }]);
+    // the stored secret still signs: the routing reads it, the receiver checks it; at rest it is sealed
+    const [row] = await t.db.query<{ channel: unknown }[]>(`SELECT channel FROM alert_subscriptions WHERE id = $1`, [
+      changed?.id,
+    ]);
+    expect(JSON.stringify(row?.channel)).not.toContain(WEBHOOK_SECRET);
+    expect(JSON.stringify(row?.channel)).not.toContain(`127.0.0.1:${port}`);
+    const opened = await new AlertSubscriptionsRepository(t.db, testSecretBox()).get('O1', changed?.id as string);
+    expect(opened?.channel).toMatchObject({ kind: 'webhook', secret: WEBHOOK_SECRET });
 
     // delete: the first click asks, the second deletes
     const remove = item.locator('[data-testid="subscription-delete"]');

@@ -10,7 +10,8 @@ import type { CanonicalEvent } from '#libs/events';
 import { AlertSubscriptionsRepository } from '#libs/postgres';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { ROOT, schemaUrl, startAll, startService, type ServiceProcess } from '../support/service-process';
-import { asSource, sourceToken } from '../support/sources';
+import { asSource, sourceToken, testSecretBox } from '../support/sources';
+import { TEST_SECRETS_KEY } from '../support/tokens';
 import { until } from '../support/until';
 
 const SECRET = 'whsec-crash-safety-0123456789abcdef';
@@ -89,7 +90,7 @@ describe.each([
   beforeAll(async () => {
     t = await migratedTestDatabase();
     receiver = await startReceiver();
-    await new AlertSubscriptionsRepository(t.db).create(
+    await new AlertSubscriptionsRepository(t.db, testSecretBox()).create(
       'O1',
       { subject: 'admin', role: 'admin', orgId: 'O1', teams: [], agentId: null },
       {
@@ -102,7 +103,13 @@ describe.each([
         quietHours: null,
       },
     );
-    env = { DATABASE_URL: schemaUrl(DATABASE_URL, t.schema), ALERTS_POLL_MS: '100', PROCESSOR_FLUSH_MS: '50' };
+    // the services open the subscription's channel with the key it was sealed with
+    env = {
+      DATABASE_URL: schemaUrl(DATABASE_URL, t.schema),
+      ALERTS_POLL_MS: '100',
+      PROCESSOR_FLUSH_MS: '50',
+      KPI_SECRETS_KEY: TEST_SECRETS_KEY,
+    };
   });
   afterAll(async () => {
     await receiver.close();

@@ -14,6 +14,7 @@ import { ChannelSender } from '../../services/runtime/src/channel-sender';
 import { HttpSender } from '../../services/runtime/src/http-sender';
 import { startReceiver, webhookVerifier, type Receiver } from '../support/alert-receivers';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { testSecretBox } from '../support/sources';
 
 // A monthly agent card with an immediate red-line-like deviation rule: 5 % under an FCR target of 0.8.
 const SOURCE = `apiVersion: kpi-pulse/v1
@@ -74,7 +75,7 @@ describe('alert transitions and their deliveries: one transaction, then sent onc
   const runner = () =>
     new AlertingRunner({
       registry,
-      store: new AlertsRepository(t.db, () => 'Asia/Shanghai'),
+      store: new AlertsRepository(t.db, testSecretBox(), () => 'Asia/Shanghai'),
       logger: console,
       routing: { baseUrl: 'https://kpi.example.com', teamOf: (_, agent) => Promise.resolve(teamOf(agent)) },
     });
@@ -83,7 +84,7 @@ describe('alert transitions and their deliveries: one transaction, then sent onc
 
   beforeAll(async () => {
     t = await migratedTestDatabase();
-    subscriptions = new AlertSubscriptionsRepository(t.db);
+    subscriptions = new AlertSubscriptionsRepository(t.db, testSecretBox());
   });
   afterEach(async () => {
     await receiver?.close();
@@ -122,6 +123,7 @@ describe('alert transitions and their deliveries: one transaction, then sent onc
        VALUES ('O1', $1, '{}', '{"kind":"carrier-pigeon"}', 'en', '{team}', 0, 300000, 14400000)`,
       [admin],
     );
+    await subscriptions.sealClearChannels(); // as a start does
     const batch = { cards: await cards(NOV + HOUR, { 'T1-A1': 60 }), offset: 1 };
     await expect(runner().receive(batch)).rejects.toThrow();
     expect([await count('alert_transitions'), await count('alert_states'), await count('alert_deliveries')]).toEqual([
@@ -130,6 +132,7 @@ describe('alert transitions and their deliveries: one transaction, then sent onc
     await t.db.query(`UPDATE alert_subscriptions SET channel = $1`, [
       { kind: 'webhook', url: 'http://127.0.0.1:9/hook', secret: SECRET },
     ]);
+    await subscriptions.sealClearChannels();
     await runner().receive(batch);
     await runner().receive(batch); // redelivered: nothing twice
     expect([await count('alert_transitions'), await count('alert_deliveries')]).toEqual([1, 1]);
@@ -147,7 +150,7 @@ describe('alert transitions and their deliveries: one transaction, then sent onc
       quietHours: null,
     });
     await runner().receive({ cards: await cards(NOV + HOUR, { 'T1-A1': 60 }), offset: 1 });
-    const outbox = new PostgresDeliveryOutbox(t.db);
+    const outbox = new PostgresDeliveryOutbox(t.db, testSecretBox());
     let now = Date.now();
     const sender = new DeliveryRunner(outbox, new ChannelSender(new HttpSender({ timeoutMs: 5000 }), null), {
       clock: () => now,
@@ -181,7 +184,7 @@ describe('alert transitions and their deliveries: one transaction, then sent onc
     const storm: Record<string, number> = {};
     for (let i = 0; i < 30; i++) storm[`T1-A${i}`] = 60;
     await runner().receive({ cards: await cards(NOV + HOUR, storm), offset: 1 });
-    const outbox = new PostgresDeliveryOutbox(t.db);
+    const outbox = new PostgresDeliveryOutbox(t.db, testSecretBox());
     const now = Date.now();
     const [a, b] = await Promise.all([outbox.claimDue(now, 20, now + 60_000), outbox.claimDue(now, 20, now + 60_000)]);
     const ids = [...(a ?? []), ...(b ?? [])].map((d) => d.id);

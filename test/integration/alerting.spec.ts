@@ -9,7 +9,7 @@ import { IngestGatewayModule } from '../../services/ingest-gateway/src/ingest-ga
 import { ScoringServiceModule } from '../../services/scoring-service/src/scoring-service.module';
 import { startReceiver, webhookVerifier, type Receiver } from '../support/alert-receivers';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
-import { asSource, sourceToken } from '../support/sources';
+import { asSource, sourceToken, testSecretBox } from '../support/sources';
 import { startTestApp } from '../support/test-app';
 import { until } from '../support/until';
 
@@ -45,7 +45,7 @@ describe('alerting in the live pipeline: events → scores → alert rules of th
     zendesk = await sourceToken(t.db, 'ticketing/zendesk');
     receiver = await startReceiver(webhookVerifier(SECRET));
     // T1's manager, told at once of their team's critical and warning alerts
-    await new AlertSubscriptionsRepository(t.db).create(
+    await new AlertSubscriptionsRepository(t.db, testSecretBox()).create(
       'O1',
       { subject: 'm1', role: 'manager', orgId: 'O1', teams: ['T1'], agentId: null },
       {

@@ -9,6 +9,7 @@ import { AlertsRepository, AlertSubscriptionsRepository } from '#libs/postgres';
 import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
 import { TRANSPORT } from '../../services/runtime/src/tokens';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { testSecretBox } from '../support/sources';
 import { importRoster } from '../support/roster';
 import { startTestApp } from '../support/test-app';
 import { bearer, tokenFor } from '../support/tokens';
@@ -96,7 +97,7 @@ describe('the alerts API and its live pushes', () => {
     ]);
     await importRoster(t.db, 'O2', [['A1', 'T1']]);
     ({ app, base } = await startTestApp(t, [ScorecardGatewayModule]));
-    const repository = new AlertsRepository(t.db);
+    const repository = new AlertsRepository(t.db, testSecretBox());
     const entities = [
       ['O1', 'org', 'O1'],
       ['O1', 'team', 'T1'],
@@ -208,7 +209,9 @@ describe('the alerts API and its live pushes', () => {
     };
     try {
       // a teammate's alert fires, recorded by the real repository and announced as the runner does
-      const [recorded] = await record(new AlertsRepository(t.db), [fires(instance('O1', 'agent', 'A2'))]);
+      const [recorded] = await record(new AlertsRepository(t.db, testSecretBox()), [
+        fires(instance('O1', 'agent', 'A2')),
+      ]);
       expect(recorded).toBeDefined();
       const transport = app.get<Transport>(TRANSPORT);
       const outlet = transport.outlet('alerts');
@@ -337,7 +340,7 @@ describe('the alerts API and its live pushes', () => {
     const feedLength = async () =>
       (await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM feed WHERE topic = 'alerts'`))[0]?.n ?? 0;
     const before = await feedLength();
-    const repository = new AlertsRepository(t.db);
+    const repository = new AlertsRepository(t.db, testSecretBox());
     const change = pends(instance('O1', 'team', 'T2'));
     const pending = [
       {
@@ -355,7 +358,7 @@ describe('the alerts API and its live pushes', () => {
       },
     ];
     await repository.transaction((tx) => tx.record([change], { pending }));
-    const silence = await new AlertSubscriptionsRepository(t.db).createSilence(
+    const silence = await new AlertSubscriptionsRepository(t.db, testSecretBox()).createSilence(
       {
         orgId: 'O1',
         matchers: { team: 'T2' },

@@ -11,6 +11,7 @@ import {
 } from '#libs/pipeline';
 import { AlertsRepository, ScorecardsRepository } from '#libs/postgres';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
+import { testSecretBox } from '../support/sources';
 
 // A monthly team card with a deviation rule (30 minutes pending, 20 tickets at least) and a streak.
 const SOURCE = `apiVersion: kpi-pulse/v1
@@ -94,7 +95,7 @@ describe('alert states and transitions (real Postgres)', () => {
 
   beforeAll(async () => {
     t = await migratedTestDatabase();
-    alerts = new AlertsRepository(t.db);
+    alerts = new AlertsRepository(t.db, testSecretBox());
     scorecards = new ScorecardsRepository(t.db);
   });
   afterAll(async () => t.drop());

@@ -5,9 +5,11 @@ import { issueCredential } from '#libs/pipeline';
 import { SecretBox, SourcesRepository } from '#libs/postgres';
 import { TEST_SECRETS_KEY } from './tokens';
 
+// What the test app seals secrets with (connectors' signing secrets, alert subscriptions' channels).
+export const testSecretBox = (): SecretBox => new SecretBox(Buffer.from(TEST_SECRETS_KEY, 'hex'));
+
 // The sources repository as the test app builds it: signing secrets sealed with the tests' key.
-export const testSources = (db: DataSource): SourcesRepository =>
-  new SourcesRepository(db, new SecretBox(Buffer.from(TEST_SECRETS_KEY, 'hex')));
+export const testSources = (db: DataSource): SourcesRepository => new SourcesRepository(db, testSecretBox());
 
 // Registers a source of the org that may send every event type of the contract; resolves with a
 // write token for it (as POST /v1/sources would answer).

@@ -3,14 +3,18 @@ import type { AlertMatchers, MatcherKey, QuietHours, Silence, SubscriptionOwner 
 import type { ChannelConfig, ChannelKind } from '#libs/notify';
 import type { AlertNews, DeliveryStatus } from '#libs/pipeline';
 import {
+  sealChannel,
+  openChannel,
   SILENCE_COLUMNS,
   silenceOf,
   SUBSCRIPTION_COLUMNS,
   subscriptionFields,
   type SilenceRow,
+  type StoredChannel,
   type SubscriptionRow,
 } from './alert-rows';
 import { appendToFeed } from './postgres-feed';
+import type { SecretBox } from './secret-box';
 
 // What a subscription is made of, as the API sets it (the org's time zone is read at routing).
 export interface SubscriptionFields {
@@ -73,8 +77,8 @@ export interface DeliveryFilter {
   limit: number;
 }
 
-const stored = (r: SubscriptionRow): StoredSubscription => ({
-  ...subscriptionFields(r),
+const stored = (r: SubscriptionRow, box: SecretBox): StoredSubscription => ({
+  ...subscriptionFields(r, box),
   createdAt: r.created_at.getTime(),
   updatedAt: r.updated_at.getTime(),
 });
@@ -108,7 +112,33 @@ export const silenceNews = (s: Silence, ended: boolean): AlertNews => ({
 // Subscriptions, silences and the deliveries' status, for the REST API. Every read and write names the
 // org: nothing crosses orgs.
 export class AlertSubscriptionsRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly box: SecretBox,
+  ) {}
+
+  // At start, before serving: seals the channels an older release kept in clear, and answers the
+  // subscriptions whose channel this key does not open (a KPI_SECRETS_KEY other than the one that sealed
+  // them), which the runtime refuses to start with.
+  async sealClearChannels(): Promise<{ sealed: number; unopenable: string[] }> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string; org_id: string; channel: StoredChannel | ChannelConfig }[]>(
+        `SELECT id::text AS id, org_id, channel FROM alert_subscriptions ORDER BY id FOR UPDATE`,
+      );
+      let sealed = 0;
+      const unopenable: string[] = [];
+      for (const r of rows) {
+        if (!('sealed' in r.channel)) {
+          await tx.query(`UPDATE alert_subscriptions SET channel = $2 WHERE id = $1`, [
+            r.id,
+            sealChannel(this.box, r.org_id, r.channel),
+          ]);
+          sealed++;
+        } else if (openChannel(this.box, r.org_id, r.channel) === undefined) unopenable.push(r.id);
+      }
+      return { sealed, unopenable };
+    });
+  }
 
   async create(orgId: string, owner: SubscriptionOwner, f: SubscriptionFields): Promise<StoredSubscription> {
     const [row] = await this.db.query<SubscriptionRow[]>(
@@ -119,7 +149,7 @@ export class AlertSubscriptionsRepository {
         orgId,
         owner,
         f.matchers,
-        f.channel,
+        sealChannel(this.box, orgId, f.channel),
         f.language,
         f.groupBy,
         f.groupWaitMs,
@@ -128,7 +158,7 @@ export class AlertSubscriptionsRepository {
         f.quietHours,
       ],
     );
-    return stored(row as SubscriptionRow);
+    return stored(row as SubscriptionRow, this.box);
   }
 
   async list(orgId: string, ownerSubject?: string): Promise<StoredSubscription[]> {
@@ -137,7 +167,7 @@ export class AlertSubscriptionsRepository {
         WHERE org_id = $1 AND ($2::text IS NULL OR owner->>'subject' = $2) ORDER BY id`,
       [orgId, ownerSubject ?? null],
     );
-    return rows.map(stored);
+    return rows.map((r) => stored(r, this.box));
   }
 
   async get(orgId: string, id: string): Promise<StoredSubscription | null> {
@@ -145,7 +175,7 @@ export class AlertSubscriptionsRepository {
       `SELECT ${SUBSCRIPTION_COLUMNS} FROM alert_subscriptions WHERE org_id = $1 AND id = $2`,
       [orgId, id],
     );
-    return rows[0] === undefined ? null : stored(rows[0]);
+    return rows[0] === undefined ? null : stored(rows[0], this.box);
   }
 
   async update(orgId: string, id: string, f: SubscriptionFields): Promise<StoredSubscription | null> {
@@ -157,7 +187,7 @@ export class AlertSubscriptionsRepository {
         orgId,
         id,
         f.matchers,
-        f.channel,
+        sealChannel(this.box, orgId, f.channel),
         f.language,
         f.groupBy,
         f.groupWaitMs,
@@ -166,7 +196,7 @@ export class AlertSubscriptionsRepository {
         f.quietHours,
       ],
     );
-    return rows[0] === undefined ? null : stored(rows[0]);
+    return rows[0] === undefined ? null : stored(rows[0], this.box);
   }
 
   // its groups and deliveries go with it

@@ -29,6 +29,7 @@ import {
   type SubscriptionRow,
 } from './alert-rows';
 import { ALERT_RECORD_COLUMNS, toAlertRecord, type AlertRecordRow } from './alert-list.repository';
+import type { SecretBox } from './secret-box';
 import { appendToFeed } from './postgres-feed';
 
 interface StateRow {
@@ -50,11 +51,12 @@ const isoOrNull = (ms: number | null): string | null => (ms === null ? null : is
 export class AlertsRepository implements AlertStore {
   constructor(
     private readonly db: DataSource,
+    private readonly box: SecretBox, // opens the subscriptions' channels (alert-rows.ts)
     private readonly timeZoneOf: (orgId: string) => string = () => 'UTC', // for quiet hours
   ) {}
 
   transaction<T>(work: (tx: AlertTx) => Promise<T>): Promise<T> {
-    return this.db.transaction((manager) => work(new AlertsTransaction(manager, this.timeZoneOf)));
+    return this.db.transaction((manager) => work(new AlertsTransaction(manager, this.box, this.timeZoneOf)));
   }
 
   async states(instances: readonly AlertInstance[]): Promise<Map<string, AlertState>> {
@@ -120,6 +122,7 @@ const groupOf = (r: GroupRow): AlertGroup<RoutedAlert> => ({
 class AlertsTransaction implements AlertTx {
   constructor(
     private readonly tx: EntityManager,
+    private readonly box: SecretBox,
     private readonly timeZoneOf: (orgId: string) => string,
   ) {}
 
@@ -237,7 +240,7 @@ class AlertsTransaction implements AlertTx {
       [subs.map((s) => s.id)],
     );
     return {
-      subscriptions: subs.map((r) => subscriptionOf(r, this.timeZoneOf(r.org_id))),
+      subscriptions: subs.map((r) => subscriptionOf(r, this.box, this.timeZoneOf(r.org_id))),
       silences: await this.silences(orgIds, now),
       groups: groups.map(groupOf),
     };
@@ -254,7 +257,7 @@ class AlertsTransaction implements AlertTx {
       [[...new Set(groups.map((g) => g.subscription_id))]],
     );
     return {
-      subscriptions: subs.map((r) => subscriptionOf(r, this.timeZoneOf(r.org_id))),
+      subscriptions: subs.map((r) => subscriptionOf(r, this.box, this.timeZoneOf(r.org_id))),
       silences: await this.silences([...new Set(subs.map((s) => s.org_id))], now),
       groups: groups.map(groupOf),
     };

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { ChannelConfig, RenderedMessage } from '#libs/notify';
+import type { RenderedMessage } from '#libs/notify';
 import type { Delivery, DeliveryOutbox } from '#libs/pipeline';
+import { openChannel, type StoredChannel } from './alert-rows';
+import type { SecretBox } from './secret-box';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 interface ClaimedRow {
   id: string;
-  channel: ChannelConfig;
+  org_id: string;
+  channel: StoredChannel;
   message: RenderedMessage;
   attempts: number;
   next_attempt_at: Date;
@@ -18,7 +21,10 @@ interface ClaimedRow {
 // picks due rows, skipping those another runner has locked, and leases them in the same statement; an
 // outcome is recorded only under the lease it was claimed with.
 export class PostgresDeliveryOutbox implements DeliveryOutbox {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly box: SecretBox, // opens the subscriptions' channels (alert-rows.ts)
+  ) {}
 
   async claimDue(now: number, limit: number, leaseUntil: number): Promise<Delivery[]> {
     // an UPDATE answers [rows, count]
@@ -29,17 +35,24 @@ export class PostgresDeliveryOutbox implements DeliveryOutbox {
                 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) due,
               alert_subscriptions s
         WHERE d.id = due.id AND s.id = d.subscription_id
-        RETURNING d.id::text AS id, s.channel, d.message, d.attempts, d.next_attempt_at, d.lease`,
+        RETURNING d.id::text AS id, s.org_id, s.channel, d.message, d.attempts, d.next_attempt_at, d.lease`,
       [iso(now), limit, randomUUID(), iso(leaseUntil)],
     );
     return rows.map((r) => ({
       id: r.id,
-      channel: r.channel,
+      channel: this.opened(r),
       message: r.message,
       attempts: r.attempts,
       nextAttemptAt: r.next_attempt_at.getTime(),
       lease: r.lease,
     }));
+  }
+
+  // the start checks every channel opens (sealClearChannels): only a key changed since fails here
+  private opened(r: ClaimedRow): Delivery['channel'] {
+    const channel = openChannel(this.box, r.org_id, r.channel);
+    if (channel === undefined) throw new Error(`delivery ${r.id}: KPI_SECRETS_KEY does not open its channel`);
+    return channel;
   }
 
   async delivered(id: string, lease: string, attempts: number, at: number): Promise<void> {

@@ -127,7 +127,8 @@ export async function runUp(opts: UpOptions): Promise<void> {
   // The demo's history goes into the log before the processor starts: it folds the backlog in time
   // order and ticks the org's clock to the wall clock only once caught up (a tick first would make
   // every event older than its lateness late).
-  const sourcesOf = (db: Database['db']) => new SourcesRepository(db, new SecretBox(secretsKey(config)));
+  const box = new SecretBox(secretsKey(config));
+  const sourcesOf = (db: Database['db']) => new SourcesRepository(db, box);
   let posted = 0;
   if (opts.demo === true && historyDays > 0 && config.kafkaBrokers === undefined) {
     const ingestOnly = await start(['ingest-gateway']);
@@ -182,7 +183,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
     lines.push(`  roster      O1's roster of record replaced by the demo's teams and agents (GET /v1/roster)`);
     lines.push(...ingestTokenLines(url, tokens));
     if (names.includes('alerting')) {
-      receiver = await startDemoReceiver(new AlertSubscriptionsRepository(database.db), 'O1', (line) =>
+      receiver = await startDemoReceiver(new AlertSubscriptionsRepository(database.db, box), 'O1', (line) =>
         process.stdout.write(`  ${line}\n`),
       );
       lines.push(

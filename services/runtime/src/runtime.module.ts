@@ -130,6 +130,7 @@ export class RuntimeModule implements OnApplicationShutdown {
           }
         : { check: async () => ({ kafka: { brokers: (await kafka.describe()).brokers } }) };
     const metrics = new PipelineMetrics();
+    const secrets = new SecretBox(secretsKey(config)); // connectors' signing secrets, subscriptions' channels
     const ingestStore = new PostgresIngestStore(database.db, kafka?.sink, (requests) =>
       metrics.ingestCommitRequests.observe(requests),
     );
@@ -155,14 +156,14 @@ export class RuntimeModule implements OnApplicationShutdown {
       { provide: PERIOD_CLOSE, useValue: new PeriodCloseRepository(database.db) },
       { provide: ROSTER, useValue: roster },
       { provide: ROSTER_CACHE, useValue: rosterCache },
-      { provide: SOURCES, useValue: new SourcesRepository(database.db, new SecretBox(secretsKey(config))) },
+      { provide: SOURCES, useValue: new SourcesRepository(database.db, secrets) },
       { provide: WEBHOOK_PAYLOADS, useValue: new WebhookPayloadsRepository(database.db) },
       { provide: DEFINITION_VERSIONS, useValue: new DefinitionVersionsRepository(database.db) },
       { provide: REVOKED_TOKENS, useValue: new RevokedTokensRepository(database.db) },
       { provide: ALERT_LIST, useValue: new AlertListRepository(database.db) },
-      { provide: ALERTS, useValue: new AlertsRepository(database.db, timeZoneOf) },
-      { provide: ALERT_SUBSCRIPTIONS, useValue: new AlertSubscriptionsRepository(database.db) },
-      { provide: DELIVERY_OUTBOX, useValue: new PostgresDeliveryOutbox(database.db) },
+      { provide: ALERTS, useValue: new AlertsRepository(database.db, secrets, timeZoneOf) },
+      { provide: ALERT_SUBSCRIPTIONS, useValue: new AlertSubscriptionsRepository(database.db, secrets) },
+      { provide: DELIVERY_OUTBOX, useValue: new PostgresDeliveryOutbox(database.db, secrets) },
     ];
     return {
       module: RuntimeModule,

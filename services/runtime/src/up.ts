@@ -12,7 +12,13 @@ import {
   type PublishedSet,
   type Transport,
 } from '#libs/pipeline';
-import { DefinitionVersionsRepository, PostgresFeedTransport, SecretBox, SourcesRepository } from '#libs/postgres';
+import {
+  AlertSubscriptionsRepository,
+  DefinitionVersionsRepository,
+  PostgresFeedTransport,
+  SecretBox,
+  SourcesRepository,
+} from '#libs/postgres';
 import { AlertingModule } from '../../alerting/src/alerting.module';
 import { IndicatorProcessorModule } from '../../indicator-processor/src/indicator-processor.module';
 import { IngestGatewayModule } from '../../ingest-gateway/src/ingest-gateway.module';
@@ -113,16 +119,24 @@ export async function up(config: RuntimeConfig, services: readonly ServiceName[]
   return { app, url, database, definitions, registry, close: () => app.close() };
 }
 
-// Connector signing secrets kept in clear by an older release are sealed now; a key that does not open
-// the sealed ones (KPI_SECRETS_KEY changed, or another data directory's) stops the start.
+// Connector signing secrets and alert channels kept in clear by an older release are sealed now; a key
+// that does not open the sealed ones (KPI_SECRETS_KEY changed, or another data directory's) stops the start.
 async function sealSigningSecrets(config: RuntimeConfig, database: Database): Promise<void> {
-  const sources = new SourcesRepository(database.db, new SecretBox(secretsKey(config)));
-  const { sealed, unopenable } = await sources.sealClearSecrets();
-  if (sealed > 0) process.stderr.write(`kpi-pulse: sealed ${sealed} connector signing secret(s) kept in clear\n`);
+  const box = new SecretBox(secretsKey(config));
+  const secrets = await new SourcesRepository(database.db, box).sealClearSecrets();
+  const channels = await new AlertSubscriptionsRepository(database.db, box).sealClearChannels();
+  const said = (n: number, what: string) =>
+    n > 0 && process.stderr.write(`kpi-pulse: sealed ${n} ${what} kept in clear\n`);
+  said(secrets.sealed, 'connector signing secret(s)');
+  said(channels.sealed, 'alert subscription channel(s)');
+  const unopenable = [
+    ...secrets.unopenable.map((id) => `connector credential ${id}`),
+    ...channels.unopenable.map((id) => `alert subscription ${id}`),
+  ];
   if (unopenable.length > 0)
     throw new StartupError(
-      `KPI_SECRETS_KEY: does not open the signing secrets of ${unopenable.length} connector credential(s) ` +
-        `(${unopenable.slice(0, 3).join(', ')}): set the key they were sealed with`,
+      `KPI_SECRETS_KEY: does not open the secrets of ${unopenable.length} connector credential(s) or alert ` +
+        `subscription(s) (${unopenable.slice(0, 3).join(', ')}): set the key they were sealed with`,
     );
 }
 
