@@ -9,6 +9,15 @@ import { decodeJourney, encodeJourney } from '../parked-journey-codec';
 // compact text of parked-journey-codec.ts. Existing rows are converted, a page at a time.
 const PAGE = 5_000;
 
+interface RowByName {
+  processor: string;
+  org_id: string;
+  indicator: string;
+  journey_key: string;
+  deadline_ms: string;
+  journey: Omit<JourneySnapshot, 'key'>;
+}
+
 export class ParkedJourneyBooks1763888700000 implements MigrationInterface {
   name = 'ParkedJourneyBooks1763888700000';
 
@@ -36,23 +45,14 @@ export class ParkedJourneyBooks1763888700000 implements MigrationInterface {
       INSERT INTO parked_journey_books (processor, org_id, indicator)
       SELECT DISTINCT processor, org_id, indicator FROM parked_journeys_by_name`);
     for (;;) {
-      const rows = await q.query<
-        {
-          processor: string;
-          org_id: string;
-          indicator: string;
-          journey_key: string;
-          deadline_ms: string;
-          journey: Omit<JourneySnapshot, 'key'>;
-        }[]
-      >(
+      const rows = (await q.query(
         // a SELECT around the DELETE: TypeORM gives a DELETE's rows with its count
         `WITH page AS (
            DELETE FROM parked_journeys_by_name
            WHERE ctid = ANY(ARRAY(SELECT ctid FROM parked_journeys_by_name LIMIT ${PAGE}))
            RETURNING processor, org_id, indicator, journey_key, deadline_ms, journey)
          SELECT * FROM page`,
-      );
+      )) as RowByName[];
       if (rows.length === 0) break;
       await q.query(
         `INSERT INTO parked_journeys (deadline_ms, book_id, journey_key, journey)
@@ -80,14 +80,14 @@ export class ParkedJourneyBooks1763888700000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX parked_journeys_expiry ON parked_journeys (processor, org_id, indicator, deadline_ms)`);
     for (;;) {
-      const rows = await q.query<{ book_id: number; journey_key: string; deadline_ms: string; journey: string }[]>(
+      const rows = (await q.query(
         // a SELECT around the DELETE: TypeORM gives a DELETE's rows with its count
         `WITH page AS (
            DELETE FROM parked_journeys_by_book
            WHERE ctid = ANY(ARRAY(SELECT ctid FROM parked_journeys_by_book LIMIT ${PAGE}))
            RETURNING book_id, journey_key, deadline_ms, journey)
          SELECT * FROM page`,
-      );
+      )) as { book_id: number; journey_key: string; deadline_ms: string; journey: string }[];
       if (rows.length === 0) break;
       await q.query(
         `INSERT INTO parked_journeys (processor, org_id, indicator, journey_key, deadline_ms, journey)
