@@ -58,7 +58,7 @@ describe('parked journeys in Postgres (real Postgres)', () => {
   afterAll(async () => t.drop());
 
   it('gives back a parked key as it was parked, under its processor, org and indicator only', async () => {
-    await t.db.query(`TRUNCATE parked_journeys, parked_journey_books`);
+    await t.db.query(`TRUNCATE parked_journeys, parked_journey_books RESTART IDENTITY`);
     await save([
       parked(ref('tk-1'), T0 + 9 * 86_400_000, 1),
       parked(ref('tk-1', AHT), T0, 2),
@@ -81,6 +81,8 @@ describe('parked journeys in Postgres (real Postgres)', () => {
     await save([parked(ref('tk-1'), T0 + 10 * 86_400_000, 7)]);
     expect((await store.findJourneys(PROCESSOR, [ref('tk-1')]))[0]?.journey).toEqual(ticket(7));
     expect(await count(`SELECT count(*) FROM parked_journeys`)).toBe(4);
+    // and its book was found, not inserted again (which would take an id)
+    expect(await count(`SELECT max(id) FROM parked_journey_books`)).toBe(4);
 
     await store.forgetProcessor(PROCESSOR);
     expect(await keysOf([ref('tk-1'), ref('tk-1', AHT), ref('tk-2', SLA, 'O2')])).toEqual([]);

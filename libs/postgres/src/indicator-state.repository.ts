@@ -165,8 +165,11 @@ export class IndicatorStateRepository {
         w.park.map((p) => ({ ...p.ref, deadlineMs: p.deadlineMs, journey: encodeJourney(p.journey) })),
       );
       await tx.query(
+        // the books not there yet only: an insert that conflicts still takes an id from the sequence
         `INSERT INTO parked_journey_books (processor, org_id, indicator)
          SELECT DISTINCT $1, p.org, p.indicator FROM json_to_recordset($2::json) AS p(org text, indicator text)
+         WHERE NOT EXISTS (SELECT FROM parked_journey_books b
+                           WHERE b.processor = $1 AND b.org_id = p.org AND b.indicator = p.indicator)
          ON CONFLICT DO NOTHING`,
         [processor, park],
       );
