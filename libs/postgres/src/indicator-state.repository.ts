@@ -192,10 +192,13 @@ export class IndicatorStateRepository {
       );
     if (w.clocks.length > 0)
       await tx.query(
-        `DELETE FROM parked_journeys j
-         USING unnest($2::text[], $3::text[], $4::bigint[]) AS c(org_id, indicator, clock_ms), parked_journey_books b
-         WHERE b.processor = $1 AND b.org_id = c.org_id AND b.indicator = c.indicator
-           AND j.book_id = b.id AND j.deadline_ms <= c.clock_ms`,
+        // the books' clocks first: joined in one step, the planner scanned a book's every key for the
+        // deadline instead of the index's range up to its clock
+        `WITH due AS MATERIALIZED (
+           SELECT b.id, c.clock_ms
+           FROM unnest($2::text[], $3::text[], $4::bigint[]) AS c(org_id, indicator, clock_ms)
+           JOIN parked_journey_books b ON b.processor = $1 AND b.org_id = c.org_id AND b.indicator = c.indicator)
+         DELETE FROM parked_journeys j USING due WHERE j.book_id = due.id AND j.deadline_ms <= due.clock_ms`,
         [processor, w.clocks.map((c) => c.org), w.clocks.map((c) => c.indicator), w.clocks.map((c) => c.clockMs)],
       );
   }
