@@ -15,7 +15,8 @@ type Landing = NonNullable<Stored['landed']>;
 // [owners, from, tos, landed], where owners is [[team, agent], …] (null: none), an event
 // [Δt, shared, rest, owner] and landed [Δt, value, count, owner]; from comes first, then the tos, then
 // landed, each Δt from the time before it (the first from 0). The `stored` mark is not kept: a key called
-// back from the store is marked stored by the engine.
+// back from the store is marked stored by the engine. This is the table's format, which migration
+// 1763888700000 writes with these functions: a change to it comes with a migration that re-encodes the rows.
 type Owner = [team: string | null, agent: string | null];
 type EncodedArrival = [dt: number, shared: number, rest: string, owner: number];
 type EncodedLanding = [dt: number, value: number, count: number, owner: number];
