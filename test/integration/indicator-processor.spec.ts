@@ -46,14 +46,16 @@ describe('indicator processor over the Postgres log (real Postgres)', () => {
       Number(
         (
           await t.db.query<{ n: string }[]>(
-            `SELECT count(*) AS n FROM parked_journeys WHERE processor = 'indicator-processor' AND ${where}`,
+            `SELECT count(*) AS n FROM parked_journeys j JOIN parked_journey_books b ON b.id = j.book_id
+             WHERE b.processor = 'indicator-processor' AND ${where}`,
           )
         )[0]?.n,
       );
     expect(await parked()).toBeGreaterThan(50);
     const inSnapshot = (checkpoint?.snapshot.orgs ?? []).flatMap((o) => o.journeys ?? []).flatMap((j) => j.keys);
     const stored = await t.db.query<{ indicator: string; journey_key: string }[]>(
-      `SELECT indicator, journey_key FROM parked_journeys WHERE processor = 'indicator-processor'`,
+      `SELECT b.indicator, j.journey_key FROM parked_journeys j JOIN parked_journey_books b ON b.id = j.book_id
+       WHERE b.processor = 'indicator-processor'`,
     );
     expect(stored.length).toBeGreaterThan(inSnapshot.length / 10);
     // the tickets of the distinct counts' months, quarters and years left their sets for parked_values:

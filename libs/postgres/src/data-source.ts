@@ -26,6 +26,7 @@ import { Connectors1763888100000 } from './migrations/1763888100000-connectors';
 import { ReviewPacks1763888200000 } from './migrations/1763888200000-review-packs';
 import { ParkedValueSets1763888300000 } from './migrations/1763888300000-parked-value-sets';
 import { SealedSigningSecrets1763888600000 } from './migrations/1763888600000-sealed-signing-secrets';
+import { ParkedJourneyBooks1763888700000 } from './migrations/1763888700000-parked-journey-books';
 import { BreachesEndWithPeriod1763888900000 } from './migrations/1763888900000-breaches-end-with-period';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
@@ -56,6 +57,7 @@ export const MIGRATIONS = [
   ReviewPacks1763888200000,
   ParkedValueSets1763888300000,
   SealedSigningSecrets1763888600000,
+  ParkedJourneyBooks1763888700000,
   BreachesEndWithPeriod1763888900000,
 ];
 

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EngineSnapshot, IndicatorValue, JourneyRef, JourneySnapshot, ValueRef } from '#libs/indicators';
 import type { JourneysWrite, KeysWrite, ProcessorWrite, StoredValue, ValuesWrite } from '#libs/pipeline';
+import { decodeJourney, encodeJourney } from './parked-journey-codec';
 import { appendToFeed } from './postgres-feed';
 
 export interface Checkpoint {
@@ -63,17 +64,16 @@ export class IndicatorStateRepository {
     refs: readonly JourneyRef[],
   ): Promise<{ ref: JourneyRef; journey: Omit<JourneySnapshot, 'key'> }[]> {
     if (refs.length === 0) return [];
-    const rows = await this.db.query<
-      { org_id: string; indicator: string; journey_key: string; journey: Omit<JourneySnapshot, 'key'> }[]
-    >(
-      `SELECT org_id, indicator, journey_key, journey FROM parked_journeys
-       WHERE processor = $1
-         AND (org_id, indicator, journey_key) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))`,
+    const rows = await this.db.query<{ org_id: string; indicator: string; journey_key: string; journey: string }[]>(
+      `SELECT b.org_id, b.indicator, j.journey_key, j.journey
+       FROM unnest($2::text[], $3::text[], $4::text[]) AS r(org_id, indicator, journey_key)
+       JOIN parked_journey_books b ON b.processor = $1 AND b.org_id = r.org_id AND b.indicator = r.indicator
+       JOIN parked_journeys j ON j.book_id = b.id AND j.journey_key = r.journey_key`,
       [processor, refs.map((r) => r.org), refs.map((r) => r.indicator), refs.map((r) => r.key)],
     );
     return rows.map((r) => ({
       ref: { org: r.org_id, indicator: r.indicator, key: r.journey_key },
-      journey: r.journey,
+      journey: decodeJourney(r.journey),
     }));
   }
 
@@ -108,7 +108,11 @@ export class IndicatorStateRepository {
   async forgetProcessor(processor: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(`DELETE FROM processed_keys WHERE processor = $1`, [processor]);
-      await tx.query(`DELETE FROM parked_journeys WHERE processor = $1`, [processor]);
+      await tx.query(
+        `DELETE FROM parked_journeys WHERE book_id = ANY(ARRAY(SELECT id FROM parked_journey_books WHERE processor = $1))`,
+        [processor],
+      );
+      await tx.query(`DELETE FROM parked_journey_books WHERE processor = $1`, [processor]);
       await tx.query(
         `DELETE FROM parked_values WHERE set_id = ANY(ARRAY(SELECT id FROM parked_value_sets WHERE processor = $1))`,
         [processor],
@@ -152,30 +156,49 @@ export class IndicatorStateRepository {
       );
   }
 
-  // the keys a checkpoint parked (upserted: a key parked again replaces its copy), those dropped, and
-  // those whose deadline their indicator's clock passed
+  // The keys a checkpoint parked (upserted: a key parked again replaces its copy), each under its
+  // indicator's book in its org (parked_journey_books: the names are stored once) with its journey encoded
+  // (parked-journey-codec.ts); then those dropped, and those whose deadline their indicator's clock passed.
   private async writeJourneys(tx: EntityManager, processor: string, w: JourneysWrite): Promise<void> {
-    if (w.park.length > 0)
-      await tx.query(
-        `INSERT INTO parked_journeys (processor, org_id, indicator, journey_key, deadline_ms, journey)
-         SELECT $1, p.ref->>'org', p.ref->>'indicator', p.ref->>'key', p."deadlineMs", p.journey
-         FROM jsonb_to_recordset($2::jsonb) AS p(ref jsonb, "deadlineMs" bigint, journey jsonb)
-         ON CONFLICT (processor, org_id, indicator, journey_key)
-         DO UPDATE SET deadline_ms = excluded.deadline_ms, journey = excluded.journey`,
-        [processor, JSON.stringify(w.park)],
+    if (w.park.length > 0) {
+      const park = JSON.stringify(
+        w.park.map((p) => ({ ...p.ref, deadlineMs: p.deadlineMs, journey: encodeJourney(p.journey) })),
       );
+      await tx.query(
+        // the books not there yet only: an insert that conflicts still takes an id from the sequence
+        `INSERT INTO parked_journey_books (processor, org_id, indicator)
+         SELECT DISTINCT $1, p.org, p.indicator FROM json_to_recordset($2::json) AS p(org text, indicator text)
+         WHERE NOT EXISTS (SELECT FROM parked_journey_books b
+                           WHERE b.processor = $1 AND b.org_id = p.org AND b.indicator = p.indicator)
+         ON CONFLICT DO NOTHING`,
+        [processor, park],
+      );
+      await tx.query(
+        `INSERT INTO parked_journeys (deadline_ms, book_id, journey_key, journey)
+         SELECT p."deadlineMs", b.id, p.key, p.journey
+         FROM json_to_recordset($2::json) AS p(org text, indicator text, key text, "deadlineMs" bigint, journey text)
+         JOIN parked_journey_books b ON b.processor = $1 AND b.org_id = p.org AND b.indicator = p.indicator
+         ON CONFLICT (book_id, journey_key) DO UPDATE SET deadline_ms = excluded.deadline_ms, journey = excluded.journey`,
+        [processor, park],
+      );
+    }
     if (w.forget.length > 0)
       await tx.query(
-        `DELETE FROM parked_journeys
-         WHERE processor = $1
-           AND (org_id, indicator, journey_key) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))`,
+        `DELETE FROM parked_journeys j
+         USING unnest($2::text[], $3::text[], $4::text[]) AS r(org_id, indicator, journey_key), parked_journey_books b
+         WHERE b.processor = $1 AND b.org_id = r.org_id AND b.indicator = r.indicator
+           AND j.book_id = b.id AND j.journey_key = r.journey_key`,
         [processor, w.forget.map((r) => r.org), w.forget.map((r) => r.indicator), w.forget.map((r) => r.key)],
       );
     if (w.clocks.length > 0)
       await tx.query(
-        `DELETE FROM parked_journeys p
-         USING unnest($2::text[], $3::text[], $4::bigint[]) AS c(org_id, indicator, clock_ms)
-         WHERE p.processor = $1 AND p.org_id = c.org_id AND p.indicator = c.indicator AND p.deadline_ms <= c.clock_ms`,
+        // the books' clocks first: joined in one step, the planner scanned a book's every key for the
+        // deadline instead of the index's range up to its clock
+        `WITH due AS MATERIALIZED (
+           SELECT b.id, c.clock_ms
+           FROM unnest($2::text[], $3::text[], $4::bigint[]) AS c(org_id, indicator, clock_ms)
+           JOIN parked_journey_books b ON b.processor = $1 AND b.org_id = c.org_id AND b.indicator = c.indicator)
+         DELETE FROM parked_journeys j USING due WHERE j.book_id = due.id AND j.deadline_ms <= due.clock_ms`,
         [processor, w.clocks.map((c) => c.org), w.clocks.map((c) => c.indicator), w.clocks.map((c) => c.clockMs)],
       );
   }
