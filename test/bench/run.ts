@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { benchAlertEvaluation, benchAlertLatency } from './alerts.bench';
 import { benchDuckdb } from './duckdb.bench';
-import { benchBruteForce, benchEngine, benchEvents } from './engine.bench';
+import { benchBruteForce, benchEngine, benchEvents, benchHandFold, type EngineBenchResult } from './engine.bench';
 import { benchKafka } from './kafka.bench';
 import { benchPipeline } from './pipeline.bench';
 import { benchPreview } from './preview.bench';
@@ -28,11 +28,26 @@ function engineBench(): void {
     ['batches of 500, dedup off', false, 500],
   ];
   const events = benchEvents(days);
-  for (const [label, dedup, batch] of runs) {
-    const r = benchEngine(events, dedup, batch);
+  const line = (label: string, r: EngineBenchResult, dedup: string) =>
     console.log(
       `  ${label}: ${fmt(r.events)} events in ${r.seconds.toFixed(2)} s = ${fmt(r.eventsPerSecond)} events/s, ` +
-        `${r.changesPerEvent.toFixed(2)} changes/event, heap ${r.heapMiB.toFixed(0)} MiB (${fmt(r.dedupKeys)} dedup keys)`,
+        `${r.updatesPerEvent.toFixed(2)} state updates/event, ${r.changesPerEvent.toFixed(2)} changes/event, ` +
+        `heap ${r.heapMiB.toFixed(0)} MiB${dedup} = ${fmt(r.bytesPerWindow)} bytes per window state (${fmt(r.windowStates)})`,
+    );
+  const engine = new Map<number, EngineBenchResult>(); // dedup off, by batch size
+  for (const [label, dedup, batch] of runs) {
+    const r = benchEngine(events, dedup, batch);
+    if (!dedup) engine.set(batch, r);
+    line(`engine, ${label}`, r, dedup ? ` (${fmt(r.dedupKeys)} dedup keys)` : '');
+  }
+  // the same work by hand over typed arrays, in this run: the ratio is what compares across loads
+  for (const batch of [1, 500]) {
+    const hand = benchHandFold(events, batch);
+    line(`hand fold, ${batch === 1 ? 'per event     ' : 'batches of 500'}, no dedup`, hand, '');
+    const r = engine.get(batch) as EngineBenchResult;
+    console.log(
+      `  ratio hand fold / engine (dedup off, ${batch === 1 ? 'per event' : 'batches of 500'}): ` +
+        `${(hand.eventsPerSecond / r.eventsPerSecond).toFixed(2)}× (aim ≤ 1.5×)`,
     );
   }
   const b = benchBruteForce(Number(process.env.BENCH_BRUTE_EVENTS ?? 5000));
