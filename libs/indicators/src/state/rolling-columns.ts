@@ -1,4 +1,4 @@
-// The bucket rings of one (term, window) for every entity and every indicator that uses the term, in one Float64Array: entity
+// The bucket rings of one (indicator, window, side) for every entity, in one Float64Array: entity
 // `slot` owns [head, sum, resummedAt, bucket 0 … bucket n−1]. Against an object and an array per
 // entity, an update touches one or two cache lines instead of four scattered allocations — the fold
 // is memory-bound once thousands of agents are live.
@@ -114,13 +114,9 @@ export class RollingColumns {
     };
   }
 
-  // Indicators with the same term share the column, and a snapshot holds the ring once per indicator:
-  // equal rings, unless an indicator was added after the others, when the ring that saw the most
-  // (the latest head) is kept, whatever the order of restoring.
   restore(slot: number, s: RollingSumSnapshot): void {
     this.ensure(slot);
     const base = slot * this.stride;
-    if ((s.head ?? Number.NEGATIVE_INFINITY) < (this.data[base + HEAD] as number)) return;
     this.data.set(s.ring, base + HEADER);
     let sum = 0;
     for (const v of s.ring) sum += v;

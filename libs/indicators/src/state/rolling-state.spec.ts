@@ -106,22 +106,4 @@ describe('rolling windows equal a rescan of the buckets they hold', () => {
     expect(copy2.total(10)).toBe(2);
     expect(copy2.total(11)).toBe(1);
   });
-
-  it('a shared column restored from several rings keeps the one with the latest head, in any order', () => {
-    const newer = new RollingColumns(4);
-    newer.ensure(0);
-    newer.add(0, 9, 5);
-    const older = new RollingColumns(4);
-    older.ensure(0);
-    older.add(0, 7, 2);
-    for (const order of [
-      [older, newer],
-      [newer, older],
-    ]) {
-      const copy = new RollingColumns(4);
-      for (const c of order) copy.restore(0, c.snapshot(0));
-      expect(copy.total(0, 9)).toBe(5);
-      expect(copy.snapshot(0).head).toBe(9);
-    }
-  });
 });
