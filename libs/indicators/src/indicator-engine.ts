@@ -124,8 +124,6 @@ export class IndicatorEngine {
   // what the current fold changed: a reused pool, touchedCount entries long
   private readonly touched: Touched[] = [];
   private touchedCount = 0;
-  private rollingMarks = new Float64Array(0); // see touchRolling
-  private readonly maxWindows: number;
   // Stryker disable next-line BooleanLiteral: each fold sets it before it is read
   private eventChanged = false;
   // Stryker disable next-line ArrayDeclaration: each batch sets it before it is read
@@ -149,7 +147,6 @@ export class IndicatorEngine {
     this.timeBound = options.timeBound;
     this.teamOf = options.teamOf;
     this.horizonMs = Math.max(0, ...this.runtimes.map((r) => r.horizonMs));
-    this.maxWindows = Math.max(0, ...this.runtimes.map((r) => r.windows.length));
 
     const host = this.host();
     this.joined = new JoinedMeasure(this.runtimes, host, options.parking);
@@ -582,7 +579,6 @@ export class IndicatorEngine {
       },
       scheduleClose: (entity, runtime, w, start, end) => this.scheduleClose(entity, runtime, w, start, end),
       touch: (entity, runtime, w, periodStart, mark) => this.touch(entity, runtime, w, periodStart, mark),
-      touchRolling: (entity, runtime, w) => this.touchRolling(entity, runtime, w),
       touchEveryWindow: (entity, runtime, mark) => {
         this.eventChanged = true;
         if (mark.touchedAt === this.foldSeq) return;
@@ -689,22 +685,6 @@ export class IndicatorEngine {
     if (mark.touchedAt === this.foldSeq) return;
     mark.touchedAt = this.foldSeq;
     this.record(entity, runtime, w, periodStart);
-  }
-
-  // a rolling window's mark: the batch that last reported it, by (entity slot, indicator, window)
-  private touchRolling(entity: EntityState, runtime: IndicatorRuntime, w: number): void {
-    this.eventChanged = true;
-    const i = (entity.slot * this.runtimes.length + runtime.index) * this.maxWindows + w;
-    if (i >= this.rollingMarks.length) {
-      const grown = new Float64Array(
-        Math.max(this.rollingMarks.length * 2, i + 64 * this.runtimes.length * this.maxWindows),
-      );
-      grown.set(this.rollingMarks);
-      this.rollingMarks = grown;
-    }
-    if (this.rollingMarks[i] === this.foldSeq) return;
-    this.rollingMarks[i] = this.foldSeq;
-    this.record(entity, runtime, w, Number.NaN);
   }
 
   private record(entity: EntityState, runtime: IndicatorRuntime, windowIndex: number, periodStart: number): void {

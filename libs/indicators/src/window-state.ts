@@ -6,8 +6,8 @@ import type { RollingColumns } from './state/rolling-columns';
 import type { RollingDistinct } from './state/rolling-distinct';
 import type { RollingSpec } from './windows';
 
-// Additive sides of a rolling window live in shared columns (one per term and window, all entities and
-// every indicator that uses the term together); distinct sides keep their own value map per entity.
+// Additive sides of a rolling window live in shared columns (one per indicator, window and side, all
+// entities together); distinct sides keep their own value map per entity.
 export interface RollingColumnsPair {
   num: RollingColumns | null; // null when the side is a distinct count
   den: RollingColumns | null;
@@ -19,6 +19,7 @@ export interface RollingState {
   spec: RollingSpec;
   numDistinct: RollingDistinct | null;
   denDistinct: RollingDistinct | null;
+  touchedAt: number;
 }
 
 export interface CalendarState {

@@ -1,6 +1,6 @@
 import type { CalendarWindow } from '#libs/time';
 import type { CanonicalEvent } from '#libs/events';
-import { isRolling, type Level, type WindowName } from '#libs/definitions';
+import { isRolling, type WindowName } from '#libs/definitions';
 import { assertUnreachable } from '../assert-unreachable';
 import type { CompiledTerm, EventContext } from '../compiled-term';
 import type { MeasureStateSnapshot, SideSnapshot, WindowSnapshot } from '../engine-snapshot';
@@ -24,7 +24,6 @@ import { RollingDistinct } from '../state/rolling-distinct';
 import type { CalendarState, RollingColumnsPair, RollingState, TermsState } from '../window-state';
 import { emptyReading } from '../empty-reading';
 import type { EngineHost, MeasureKind } from './measure-kind';
-import type { RollingSpec } from '../windows';
 
 // count, sum, ratio, distinct and duration measures: a numerator term and an optional denominator,
 // over rolling windows (bucket rings) and calendar periods (a tally per open period).
@@ -34,91 +33,26 @@ interface TermBinding {
   term: CompiledTerm;
 }
 
-// One rolling window of one additive term: a column for every entity, folded once per event however
-// many indicators read it (the count of solved tickets feeds seven of the bench's thirty).
-interface RollingShare {
-  spec: RollingSpec;
-  column: RollingColumns;
-  levels: Record<Level, boolean>; // the levels of any indicator that reads it
-  readers: { runtime: IndicatorRuntime; w: number }[];
-}
-
-// The indicator sides that use one term (the same types, conditions, field and aggregation): the
-// term's conditions and amount are computed once per event.
-interface TermGroup {
-  term: CompiledTerm;
-  bindings: TermBinding[]; // calendar windows, and rolling windows of distinct terms, per indicator
-  shares: RollingShare[]; // rolling windows of an additive term
-}
-
-interface Bound {
-  byType: Map<string, TermGroup[]>;
-  // [indicator index][window index]: the columns each rolling window reads
-  columns: (RollingColumnsPair | null)[][];
-}
-
-// Which terms each event type feeds, so a fold touches only the indicators that care; identical terms
-// of several indicators are one group, and their additive rolling windows one column.
-function bindByType(runtimes: readonly IndicatorRuntime[], binds: (r: IndicatorRuntime) => boolean): Bound {
-  const byType = new Map<string, TermGroup[]>();
-  const groups = new Map<string, TermGroup>();
-  const shares = new Map<string, RollingShare>();
-  const groupOf = (term: CompiledTerm): TermGroup => {
-    const id = JSON.stringify(term.term);
-    let group = groups.get(id);
-    if (group === undefined) {
-      group = { term, bindings: [], shares: [] };
-      groups.set(id, group);
-      for (const type of term.term.types) {
-        const list = byType.get(type);
-        if (list === undefined) byType.set(type, [group]);
-        else list.push(group);
-      }
-    }
-    return group;
+// Which terms each event type feeds, so a fold touches only the indicators that care.
+function bindByType(
+  runtimes: readonly IndicatorRuntime[],
+  binds: (r: IndicatorRuntime) => boolean,
+): Map<string, TermBinding[]> {
+  const byType = new Map<string, TermBinding[]>();
+  const bind = (type: string, b: TermBinding): void => {
+    const list = byType.get(type);
+    if (list === undefined) byType.set(type, [b]);
+    else list.push(b);
   };
-  const columnOf = (group: TermGroup, runtime: IndicatorRuntime, w: number, spec: RollingSpec): RollingColumns => {
-    const id = `${JSON.stringify(group.term.term)}|${runtime.windows[w] as WindowName}`;
-    let share = shares.get(id);
-    if (share === undefined) {
-      share = {
-        spec,
-        column: new RollingColumns(spec.buckets),
-        levels: { agent: false, team: false, org: false },
-        readers: [],
-      };
-      shares.set(id, share);
-      group.shares.push(share);
-    }
-    for (const level of LEVELS) if (runtime.levels[level]) share.levels[level] = true;
-    share.readers.push({ runtime, w });
-    return share.column;
-  };
-  const columns = runtimes.map((runtime) => {
-    // Stryker disable next-line ConditionalExpression: columns of a runtime no event reaches stay empty (memory only)
-    if (!binds(runtime)) return runtime.rolling.map(() => null);
-    const side = (term: CompiledTerm | null, side: 0 | 1, w: number, spec: RollingSpec): RollingColumns | null => {
-      if (term === null || term.distinct) return null;
-      return columnOf(groupOf(term), runtime, w, spec);
-    };
-    return runtime.rolling.map((spec, w) =>
-      // Stryker disable next-line ConditionalExpression: a calendar window's spec is null, never undefined
-      spec === null || spec === undefined
-        ? null
-        : { num: side(runtime.num, 0, w, spec), den: side(runtime.den, 1, w, spec) },
-    );
-  });
   for (const runtime of runtimes) {
     // Stryker disable next-line ConditionalExpression: binding every runtime adds none: manual and overdue ones have no terms, and no event has the type of a joined pair
     if (!binds(runtime)) continue;
     // Stryker disable next-line ConditionalExpression: a bound runtime (terms or joined) always has a numerator
-    if (runtime.num !== null) groupOf(runtime.num).bindings.push({ runtime, side: 0, term: runtime.num });
-    if (runtime.den !== null) groupOf(runtime.den).bindings.push({ runtime, side: 1, term: runtime.den });
+    if (runtime.num !== null) for (const t of runtime.num.term.types) bind(t, { runtime, side: 0, term: runtime.num });
+    if (runtime.den !== null) for (const t of runtime.den.term.types) bind(t, { runtime, side: 1, term: runtime.den });
   }
-  return { byType, columns };
+  return byType;
 }
-
-const LEVELS: readonly Level[] = ['agent', 'team', 'org'];
 
 // The calendar windows whose distinct sets are parked: those longer than a day. A day's set lives a day
 // and its lateness at most, and holds the values most likely to come again within it.
@@ -131,17 +65,11 @@ export interface TermsOptions {
 
 export class TermsMeasure implements MeasureKind {
   readonly eventTypes: readonly string[];
-  private readonly byType: Map<string, TermGroup[]>;
+  private readonly byType: Map<string, TermBinding[]>;
   private readonly columns: (RollingColumnsPair | null)[][]; // [indicator index][window index]
   private readonly parking: ValueParking | undefined;
   private readonly parkable: readonly IndicatorRuntime[]; // those whose distinct sets are parked
-  // A rolling window's numerator and denominator as last reported, per (entity slot, indicator, window):
-  // settle reports a window whose value the clock moved since. Columns are shared between indicators,
-  // so a column's head no longer tells what one indicator has reported.
-  private reported = new Float64Array(0);
-  private readonly stride: number; // reported cells per entity slot
-  private readonly maxWindows: number;
-  updates = 0; // (term, window, entity) states an event was folded into (the bench reports it)
+  updates = 0; // (indicator side, window, entity) states an event was folded into (the bench reports it)
 
   // the joined measure keeps its pairs' tallies in a TermsMeasure of its own, binding its indicators
   constructor(
@@ -162,12 +90,20 @@ export class TermsMeasure implements MeasureKind {
               (r.num?.distinct === true || r.den?.distinct === true) &&
               r.windows.some((w) => PARKED_WINDOWS.has(w as CalendarWindow)),
           );
-    const bound = bindByType(runtimes, binds);
-    this.byType = bound.byType;
-    this.columns = bound.columns;
+    this.byType = bindByType(runtimes, binds);
     this.eventTypes = [...this.byType.keys()];
-    this.maxWindows = Math.max(0, ...runtimes.map((r) => r.windows.length));
-    this.stride = runtimes.length * this.maxWindows * 2;
+    this.columns = runtimes.map((r) =>
+      r.rolling.map((spec) => {
+        // Stryker disable next-line ConditionalExpression: columns of a runtime no event reaches stay empty (memory only)
+        if (!binds(r)) return null;
+        // Stryker disable next-line ConditionalExpression: a calendar window's spec is null, never undefined
+        if (spec === null || spec === undefined) return null;
+        const column = (distinct: boolean | undefined) =>
+          distinct === false ? new RollingColumns(spec.buckets) : null;
+        // Stryker disable next-line OptionalChaining: a bound runtime (terms or joined) always has a numerator
+        return { num: column(r.num?.distinct), den: column(r.den?.distinct) };
+      }),
+    );
   }
 
   fold(
@@ -177,22 +113,21 @@ export class TermsMeasure implements MeasureKind {
     ctx: EventContext,
     tooLate: TooLate[],
   ): void {
-    const groups = this.byType.get(e.type);
+    const bindings = this.byType.get(e.type);
     // Stryker disable next-line ConditionalExpression: the engine calls fold only for the types of eventTypes
-    if (groups === undefined) return;
-    for (const g of groups) this.foldGroup(org, entities, g, e, ctx, tooLate);
+    if (bindings === undefined) return;
+    for (const b of bindings) this.foldTerm(org, entities, b, e, ctx, tooLate);
   }
 
-  // the term once, then its shared rolling columns once per entity, then each indicator's own state
-  private foldGroup(
+  private foldTerm(
     org: OrgState,
     entities: readonly EntityState[],
-    g: TermGroup,
+    b: TermBinding,
     e: CanonicalEvent,
     ctx: EventContext,
     tooLate: TooLate[],
   ): void {
-    const term = g.term;
+    const { runtime, side, term } = b;
     if (!term.matches(e, ctx)) return;
     const amount = term.distinct ? 0 : term.amount(e, ctx);
     // Stryker disable next-line StringLiteral: the key of a term that is not distinct is never read
@@ -201,52 +136,27 @@ export class TermsMeasure implements MeasureKind {
     const t = term.timeOf(e, ctx);
     if (Number.isNaN(t)) return;
     const host = this.host;
-    for (const share of g.shares) {
-      const spec = share.spec;
-      const bucket = Math.floor(t / spec.bucketMs);
-      // out of the window as of the clock: it changes nothing, whatever the state last saw
-      if (bucket <= Math.floor(host.clock(org) / spec.bucketMs) - spec.buckets) continue;
-      for (const entity of entities) {
-        const level = entity.ref.level;
-        if (!share.levels[level]) continue;
-        for (const r of share.readers) if (r.runtime.levels[level]) this.statesOf(entity, r.runtime);
-        this.updates++;
-        if (!share.column.add(entity.slot, bucket, amount)) continue;
-        for (const r of share.readers) if (r.runtime.levels[level]) host.touchRolling(entity, r.runtime, r.w);
-      }
-    }
-    for (const b of g.bindings) this.foldTerm(org, entities, b, amount, key, t, tooLate);
-  }
-
-  private foldTerm(
-    org: OrgState,
-    entities: readonly EntityState[],
-    b: TermBinding,
-    amount: number,
-    key: string,
-    t: number,
-    tooLate: TooLate[],
-  ): void {
-    const { runtime, side, term } = b;
-    const host = this.host;
     let ref: ValueRef | undefined; // the value as the parking files it, made when first asked
     for (let w = 0; w < runtime.windows.length; w++) {
       const spec = runtime.rolling[w];
       // Stryker disable next-line ConditionalExpression: a calendar window's spec is null, never undefined
       if (spec !== null && spec !== undefined) {
-        // an additive term's rolling windows are its group's shared columns
-        if (!term.distinct) continue;
         const bucket = Math.floor(t / spec.bucketMs);
         // out of the window as of the clock: it changes nothing, whatever the state last saw
         const clockBucket = Math.floor(host.clock(org) / spec.bucketMs);
         if (bucket <= clockBucket - spec.buckets) continue;
+        const pair = this.pairOf(runtime, w);
+        const column = side === 0 ? pair.num : pair.den;
         for (const entity of entities) {
           if (!runtime.levels[entity.ref.level]) continue;
           this.updates++;
           const s = this.statesOf(entity, runtime)[w] as RollingState;
-          // Stryker disable next-line OptionalChaining: a distinct side has a set
-          if ((side === 0 ? s.numDistinct : s.denDistinct)?.add(bucket, clockBucket, key) === true)
-            host.touchRolling(entity, runtime, w);
+          const changed =
+            column !== null
+              ? column.add(entity.slot, bucket, amount)
+              : // Stryker disable next-line OptionalChaining: without a column the term is distinct, so its side has a set
+                (side === 0 ? s.numDistinct : s.denDistinct)?.add(bucket, clockBucket, key) === true;
+          if (changed) host.touch(entity, runtime, w, Number.NaN, s);
         }
         continue;
       }
@@ -334,12 +244,10 @@ export class TermsMeasure implements MeasureKind {
   refsOf(orgId: string, e: CanonicalEvent, ctx: EventContext, out: ValueRef[]): void {
     // Stryker disable next-line ConditionalExpression: a shortcut: with nothing parkable the loop pushes nothing
     if (this.parkable.length === 0) return;
-    for (const g of this.byType.get(e.type) ?? []) {
-      for (const { runtime, side, term } of g.bindings) {
-        if (!term.distinct || !this.parkable.includes(runtime) || !term.matches(e, ctx)) continue;
-        const value = term.key(e, ctx);
-        if (value !== '') out.push({ org: orgId, indicator: runtime.def.id, side: side === 0 ? 'num' : 'den', value });
-      }
+    for (const { runtime, side, term } of this.byType.get(e.type) ?? []) {
+      if (!term.distinct || !this.parkable.includes(runtime) || !term.matches(e, ctx)) continue;
+      const value = term.key(e, ctx);
+      if (value !== '') out.push({ org: orgId, indicator: runtime.def.id, side: side === 0 ? 'num' : 'den', value });
     }
   }
 
@@ -351,7 +259,6 @@ export class TermsMeasure implements MeasureKind {
       case 'rolling': {
         const bucket = Math.floor(clock / s.spec.bucketMs);
         const [num, den] = this.rollingTotals(entity, runtime, w, s, bucket);
-        this.noteReported(entity, runtime, w, num, den);
         const periodStart = (bucket - s.spec.buckets + 1) * s.spec.bucketMs;
         return ratio(runtime, entity, window, periodStart, clock, num, den);
       }
@@ -388,8 +295,6 @@ export class TermsMeasure implements MeasureKind {
       pair.den?.clip(entity.slot, bucket);
       s.numDistinct?.clip(bucket);
       s.denDistinct?.clip(bucket);
-      const [num, den] = this.rollingTotals(entity, runtime, w, s, Number.NaN);
-      this.noteReported(entity, runtime, w, num, den);
     });
   }
 
@@ -506,17 +411,14 @@ export class TermsMeasure implements MeasureKind {
       }
       return RollingDistinct.restore(spec.buckets, side.state);
     };
-    const state: RollingState = {
+    return {
       kind: 'rolling',
       window: snap.window as RollingState['window'],
       spec,
+      touchedAt: 0,
       numDistinct: side(pair.num, snap.num),
       denDistinct: side(pair.den, snap.den),
     };
-    // what the checkpoint held was reported: settle reports what the clock moved since its head
-    const [num, den] = this.rollingTotals(entity, runtime, w, state, Number.NaN);
-    this.noteReported(entity, runtime, w, num, den);
-    return state;
   }
 
   private pairOf(runtime: IndicatorRuntime, w: number): RollingColumnsPair {
@@ -546,6 +448,7 @@ export class TermsMeasure implements MeasureKind {
           kind: 'rolling',
           window,
           spec,
+          touchedAt: 0,
           // Stryker disable next-line OptionalChaining: a bound runtime (terms or joined) always has a numerator
           numDistinct: distinct(runtime.num?.distinct),
           denDistinct: distinct(runtime.den?.distinct),
@@ -557,29 +460,9 @@ export class TermsMeasure implements MeasureKind {
 
   private decays(entity: EntityState, runtime: IndicatorRuntime, w: number, s: RollingState): boolean {
     const bucket = Math.floor(this.host.clock(entity.org) / s.spec.bucketMs);
+    const [numBefore, denBefore] = this.rollingTotals(entity, runtime, w, s, Number.NaN);
     const [num, den] = this.rollingTotals(entity, runtime, w, s, bucket);
-    return this.noteReported(entity, runtime, w, num, den);
-  }
-
-  // Remembers a rolling window's value as reported; true when it differs from the one before.
-  private noteReported(
-    entity: EntityState,
-    runtime: IndicatorRuntime,
-    w: number,
-    num: number,
-    den: number | null,
-  ): boolean {
-    const i = entity.slot * this.stride + (runtime.index * this.maxWindows + w) * 2;
-    if (i >= this.reported.length) {
-      const grown = new Float64Array(Math.max(this.reported.length * 2, (entity.slot + 64) * this.stride));
-      grown.set(this.reported);
-      this.reported = grown;
-    }
-    const d = den ?? 0;
-    const changed = this.reported[i] !== num || this.reported[i + 1] !== d;
-    this.reported[i] = num;
-    this.reported[i + 1] = d;
-    return changed;
+    return num !== numBefore || den !== denBefore;
   }
 
   // numerator and denominator of a rolling window as of clockBucket (NaN: as last advanced, unmoved)
