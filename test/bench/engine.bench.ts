@@ -3,8 +3,10 @@ import type { CanonicalEvent } from '#libs/events';
 import { simulate, type SimulationOptions } from '#libs/simulator';
 import { acceptEvents, bruteForceValue, entitiesOf } from '../support/brute-force';
 import { BENCH_INDICATORS } from './bench-indicators';
+import { handFold } from './hand-fold';
 
-const ORGS = [{ id: '*', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: { USD: 7.1 } }];
+const TIME_ZONE = 'Asia/Shanghai';
+const ORGS = [{ id: '*', timeZone: TIME_ZONE, currency: 'CNY', exchangeRates: { USD: 7.1 } }];
 
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
@@ -28,7 +30,10 @@ export interface EngineBenchResult {
   seconds: number;
   eventsPerSecond: number;
   changesPerEvent: number;
+  updatesPerEvent: number; // states folded into
   heapMiB: number;
+  windowStates: number; // (indicator, entity, window) values held
+  bytesPerWindow: number; // heap growth per window state
   dedupKeys: number;
 }
 
@@ -52,14 +57,42 @@ export function benchEngine(events: readonly CanonicalEvent[], dedup: boolean, b
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   gc();
-  const heapMiB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+  const heapBytes = process.memoryUsage().heapUsed - heapBefore;
+  const windowStates = engine.values().length;
   return {
     events: events.length,
     seconds,
     eventsPerSecond: events.length / seconds,
     changesPerEvent: changes / events.length,
-    heapMiB,
+    updatesPerEvent: engine.stateUpdates / events.length,
+    heapMiB: heapBytes / 2 ** 20,
+    windowStates,
+    bytesPerWindow: heapBytes / windowStates,
     dedupKeys: engine.dedupSize,
+  };
+}
+
+// The same events through the hand-written typed-array fold of the same work (hand-fold.ts), without
+// dedup: the yardstick the engine's figures are divided by.
+export function benchHandFold(events: readonly CanonicalEvent[], batch = 1): EngineBenchResult {
+  const times = events.map((e) => Date.parse(e.time));
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const t0 = process.hrtime.bigint();
+  const fold = handFold(BENCH_INDICATORS, TIME_ZONE, events, times, batch);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  gc();
+  const heapBytes = process.memoryUsage().heapUsed - heapBefore;
+  return {
+    events: events.length,
+    seconds,
+    eventsPerSecond: events.length / seconds,
+    changesPerEvent: fold.changes / events.length,
+    updatesPerEvent: fold.updates / events.length,
+    heapMiB: heapBytes / 2 ** 20,
+    windowStates: fold.windowStates,
+    bytesPerWindow: heapBytes / fold.windowStates,
+    dedupKeys: 0,
   };
 }
 
@@ -97,7 +130,7 @@ export function benchBruteForce(eventsWanted: number): { events: number; engineM
   const accepted = acceptEvents(BENCH_INDICATORS, ORGS, sample, { ignoreLateness: false });
   for (const d of BENCH_INDICATORS) {
     for (const entity of entitiesOf(accepted)) {
-      for (const w of d.windows) bruteForceValue(d, accepted, entity, w, engine.clock, 'Asia/Shanghai');
+      for (const w of d.windows) bruteForceValue(d, accepted, entity, w, engine.clock, TIME_ZONE);
     }
   }
   const t2 = process.hrtime.bigint();

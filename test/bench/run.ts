@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { benchAlertEvaluation, benchAlertLatency } from './alerts.bench';
 import { benchDuckdb } from './duckdb.bench';
-import { benchBruteForce, benchEngine, benchEvents } from './engine.bench';
+import { benchBruteForce, benchEngine, benchEvents, benchHandFold, type EngineBenchResult } from './engine.bench';
 import { benchKafka } from './kafka.bench';
 import { benchPipeline } from './pipeline.bench';
 import { benchPreview } from './preview.bench';
@@ -28,11 +28,23 @@ function engineBench(): void {
     ['batches of 500, dedup off', false, 500],
   ];
   const events = benchEvents(days);
-  for (const [label, dedup, batch] of runs) {
-    const r = benchEngine(events, dedup, batch);
+  const line = (label: string, r: EngineBenchResult, dedup: string) =>
     console.log(
       `  ${label}: ${fmt(r.events)} events in ${r.seconds.toFixed(2)} s = ${fmt(r.eventsPerSecond)} events/s, ` +
-        `${r.changesPerEvent.toFixed(2)} changes/event, heap ${r.heapMiB.toFixed(0)} MiB (${fmt(r.dedupKeys)} dedup keys)`,
+        `${r.updatesPerEvent.toFixed(2)} state updates/event, ${r.changesPerEvent.toFixed(2)} changes/event, ` +
+        `heap ${r.heapMiB.toFixed(0)} MiB${dedup} = ${fmt(r.bytesPerWindow)} bytes per window state (${fmt(r.windowStates)})`,
+    );
+  // each dedup-off run is followed at once by the hand-written fold of the same work over typed arrays
+  // (hand-fold.ts) on the same events: on a shared machine the ratio of the two is what compares
+  for (const [label, dedup, batch] of runs) {
+    const r = benchEngine(events, dedup, batch);
+    line(`engine, ${label}`, r, dedup ? ` (${fmt(r.dedupKeys)} dedup keys)` : '');
+    if (dedup) continue;
+    const hand = benchHandFold(events, batch);
+    line(`hand fold, ${label}`, hand, '');
+    console.log(
+      `  ratio engine / hand fold (${label.trim()}): ${(r.eventsPerSecond / hand.eventsPerSecond).toFixed(2)} ` +
+        `= the hand fold ${(hand.eventsPerSecond / r.eventsPerSecond).toFixed(2)}× as fast (aim: at most 1.5×)`,
     );
   }
   const b = benchBruteForce(Number(process.env.BENCH_BRUTE_EVENTS ?? 5000));

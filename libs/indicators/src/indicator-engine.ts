@@ -468,6 +468,11 @@ export class IndicatorEngine {
     return out;
   }
 
+  // the terms states events were folded into so far: the bench's measure of the fold's work
+  get stateUpdates(): number {
+    return this.terms.updates;
+  }
+
   get dedupSize(): number {
     return this.dedup?.size ?? 0;
   }

@@ -69,6 +69,7 @@ export class TermsMeasure implements MeasureKind {
   private readonly columns: (RollingColumnsPair | null)[][]; // [indicator index][window index]
   private readonly parking: ValueParking | undefined;
   private readonly parkable: readonly IndicatorRuntime[]; // those whose distinct sets are parked
+  updates = 0; // (indicator side, window, entity) states an event was folded into (the bench reports it)
 
   // the joined measure keeps its pairs' tallies in a TermsMeasure of its own, binding its indicators
   constructor(
@@ -148,6 +149,7 @@ export class TermsMeasure implements MeasureKind {
         const column = side === 0 ? pair.num : pair.den;
         for (const entity of entities) {
           if (!runtime.levels[entity.ref.level]) continue;
+          this.updates++;
           const s = this.statesOf(entity, runtime)[w] as RollingState;
           const changed =
             column !== null
@@ -165,6 +167,7 @@ export class TermsMeasure implements MeasureKind {
       const parks = term.distinct && this.parking !== undefined && PARKED_WINDOWS.has(window);
       for (const entity of entities) {
         if (!runtime.levels[entity.ref.level]) continue;
+        this.updates++;
         const s = this.statesOf(entity, runtime)[w] as CalendarState;
         // most events fall in the newest period: skip the map lookup for it
         let tally =
