@@ -158,12 +158,12 @@ async function alertsBench(): Promise<void> {
 async function previewBench(): Promise<void> {
   const teams = Number(process.env.BENCH_PREVIEW_TEAMS ?? 50);
   const agents = Number(process.env.BENCH_PREVIEW_AGENTS ?? 20);
-  console.log(`\nwhat-if preview: a month of ${fmt(teams * agents)} agents in the Postgres log, seed definitions`);
+  console.log(`\nwhat-if preview: the stored values of a month of ${fmt(teams * agents)} agents, seed definitions`);
   const r = await benchPreview(teams, agents, (line) => console.log(line));
   console.log(
-    `  ${fmt(r.events)} events (appended in ${r.loadSeconds.toFixed(0)} s, untimed) previewed in ${r.previewSeconds.toFixed(1)} s ` +
-      `= ${fmt(r.eventsPerSecond)} events/s, RSS ${r.rssMiB.toFixed(0)} MiB; ${fmt(r.cards)} cards under the draft, ` +
-      `${fmt(r.gradeChanges)} grade changes`,
+    `  ${fmt(r.events)} events → ${fmt(r.values)} stored values and ${fmt(r.frozen)} frozen cards (loaded in ${r.loadSeconds.toFixed(0)} s, untimed); ` +
+      `${fmt(r.entities)} entities previewed in ${r.previewSeconds.toFixed(1)} s, RSS ${r.rssMiB.toFixed(0)} MiB; ` +
+      `${fmt(r.cards)} cards under the draft, ${fmt(r.gradeChanges)} grade changes`,
   );
 }
 
