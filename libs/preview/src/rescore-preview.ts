@@ -128,7 +128,7 @@ export async function previewFromStore(input: PreviewInput): Promise<PreviewRepo
     const key = entityKey(v.entity);
     if (!byKey.has(key)) byKey.set(key, v.entity);
     let rows = stored.get(key);
-    if (rows === undefined) stored.set(key, (rows = new Map()));
+    if (rows === undefined) stored.set(key, (rows = new Map<string, IndicatorValue>()));
     rows.set(valueRowKey(v.indicator, v.window, v.periodStart), v);
   }
   // the frozen cards by period, then by entity, with the values each read
@@ -139,7 +139,7 @@ export async function previewFromStore(input: PreviewInput): Promise<PreviewRepo
     if (!byKey.has(key)) byKey.set(key, entity);
     const period = periodKey(f.scorecard, Date.parse(f.periodStart));
     let cards = frozenOf.get(period);
-    if (cards === undefined) frozenOf.set(period, (cards = new Map()));
+    if (cards === undefined) frozenOf.set(period, (cards = new Map<string, Map<string, number | null>>()));
     cards.set(
       key,
       new Map(
