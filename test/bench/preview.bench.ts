@@ -1,5 +1,6 @@
 import { closingOf, freezeCard } from '#libs/close';
 import { combineDefinitions, loadDefinitions, parseDefinitionDocument, scorecardsInForce } from '#libs/definitions';
+import type { CanonicalEvent } from '#libs/events';
 import { IndicatorEngine, entityKey, valueRowKey, type IndicatorValue } from '#libs/indicators';
 import { scoreClosedPeriod } from '#libs/pipeline';
 import { IndicatorStateRepository, PeriodCloseRepository, PostgresPreviewStore } from '#libs/postgres';
@@ -25,8 +26,8 @@ const AS_OF = Date.parse('2026-12-02T12:00:00+08:00');
 
 // The what-if preview of a month of 1,000 agents (50 teams of 20, the seed's event mix and reviews): what
 // the pipeline stores of it is loaded first (not timed): the values the indicator processor stores (every
-// change of every indicator, folded in memory, the latest of each row written as the processor writes
-// them), and November's cards frozen as the live close freezes them, from those values. Then the seed
+// indicator's changes, folded in memory in batches of 5,000 as the processor folds the log, the latest
+// of each row written as the processor writes them), and November's cards frozen as the live close freezes them, from those values. Then the seed
 // definitions with the supervisors' AHT target changed are previewed a day into December, so November is
 // the previous period, read from its frozen cards, and December the current one.
 export async function benchPreview(
@@ -51,6 +52,14 @@ export async function benchPreview(
         rows.set(`${entityKey(v.entity)}|${valueRowKey(v.indicator, v.window, v.periodStart)}`, v);
     };
     let events = 0;
+    let batch: CanonicalEvent[] = [];
+    // in batches, as the processor folds the log: each changed value once a batch
+    const fold = (): void => {
+      keep(engine.foldBatch(batch));
+      events += batch.length;
+      batch = [];
+      if (events % 500_000 === 0) onProgress(`  folded ${events.toLocaleString('en-US')} events`);
+    };
     for (const line of simulate({
       orgs: 1,
       teamsPerOrg: teams,
@@ -62,9 +71,10 @@ export async function benchPreview(
       reviewers: manual.reviewers,
     })) {
       if (line.kind !== 'valid') continue;
-      keep(engine.fold(line.event));
-      if (++events % 500_000 === 0) onProgress(`  folded ${events.toLocaleString('en-US')} events`);
+      batch.push(line.event);
+      if (batch.length === 5000) fold();
     }
+    fold();
     keep(engine.advanceTo(AS_OF));
     const state = new IndicatorStateRepository(t.db);
     const values = [...rows.values()];
