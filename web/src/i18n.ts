@@ -298,8 +298,8 @@ const STRINGS = {
   // definitions: what-if preview, then publish (admins)
   definitionsTitle: { zh: 'KPI 定义：预演后发布', en: 'KPI definitions: preview, then publish' },
   definitionsIntro: {
-    zh: '编辑草稿（YAML 或 JSON），先用近期事件预演它对总分、等级和红线的影响，再发布。',
-    en: 'Edit the draft (YAML or JSON), preview what it does to totals, grades and red lines on recent events, then publish.',
+    zh: '编辑草稿（YAML 或 JSON），先预演它对本期和上期总分、等级和红线的影响，再发布。',
+    en: 'Edit the draft (YAML or JSON), preview what it does to totals, grades and red lines this period and the last, then publish.',
   },
   definitionsNone: {
     zh: '尚未发布版本：当前生效的是启动时的定义文件。粘贴一份完整的定义文档。',
@@ -315,8 +315,8 @@ const STRINGS = {
     en: 'The stored values of {entities} agents, teams and orgs re-scored (periods from {from}), as of {asOf}',
   },
   previewPeriod_current: { zh: '本期', en: 'current period' },
-  previewPeriod_previous: { zh: '上期（已结）', en: 'previous period (closed)' },
-  previewPeriod_earlier: { zh: '更早一期（已结）', en: 'earlier period (closed)' },
+  previewPeriod_previous: { zh: '上期', en: 'previous period' },
+  previewPeriod_earlier: { zh: '更早一期', en: 'earlier period' },
   previewGrades: { zh: '等级', en: 'Grades' },
   previewRedLines: { zh: '触红线', en: 'Red lines' },
   previewMeanTotal: { zh: '平均总分', en: 'Mean total' },
@@ -326,6 +326,7 @@ const STRINGS = {
   },
   previewMovers: { zh: '变化最大', en: 'Biggest movers' },
   previewNoChange: { zh: '无变化', en: 'No change' },
+  previewClosed: { zh: '已结算：按冻结时的值', en: 'as frozen at its close' },
   previewNotClosed: { zh: '尚未结算：按已存指标值', en: 'not closed yet: from the stored values' },
   previewPartial: { zh: '含滚动窗口的最新值', en: "a rolling window's latest value read" },
   publishRun: { zh: '发布', en: 'Publish' },

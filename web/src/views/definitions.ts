@@ -210,9 +210,11 @@ export class DefinitionsPanel {
           { class: 'muted' },
           ` · ${tKey(`previewPeriod_${d.period}`)} ${d.periodStart.slice(0, 10)} – ${lastDayOf(d.periodEnd)}`,
         ),
-        d.period === 'current' || d.closed
+        d.period === 'current'
           ? null
-          : h('span', { class: 'preview-partial' }, ` · ${t('previewNotClosed')}`),
+          : d.closed
+            ? h('span', { class: 'preview-closed' }, ` · ${t('previewClosed')}`)
+            : h('span', { class: 'preview-partial' }, ` · ${t('previewNotClosed')}`),
         d.covered ? null : h('span', { class: 'preview-partial' }, ` · ${t('previewPartial')}`),
       ),
       h(
