@@ -24,7 +24,8 @@ export interface PreviewBench {
 
 const AS_OF = Date.parse('2026-12-02T12:00:00+08:00');
 
-// The what-if preview of a month of 1,000 agents (50 teams of 20, the seed's event mix and reviews): what
+// The what-if preview of a month (or November's last `days`) of 1,000 agents (50 teams of 20, the seed's
+// event mix and reviews): what
 // the pipeline stores of it is loaded first (not timed): the values the indicator processor stores (every
 // indicator's changes, folded in memory in batches of 5,000 as the processor folds the log, the latest
 // of each row written as the processor writes them), and November's cards frozen as the live close freezes them, from those values. Then the seed
@@ -33,6 +34,7 @@ const AS_OF = Date.parse('2026-12-02T12:00:00+08:00');
 export async function benchPreview(
   teams: number,
   agentsPerTeam: number,
+  days: number, // of November, its last ones
   onProgress: (line: string) => void,
 ): Promise<PreviewBench> {
   const published = loadDefinitions('definitions/seed').set;
@@ -64,8 +66,8 @@ export async function benchPreview(
       orgs: 1,
       teamsPerOrg: teams,
       agentsPerTeam,
-      days: 30,
-      start: '2026-11-01',
+      days,
+      start: new Date(Date.parse('2026-12-01T00:00:00Z') - days * 86_400_000).toISOString().slice(0, 10),
       seed: 42,
       manualIndicators: manual.indicators,
       reviewers: manual.reviewers,
