@@ -8,7 +8,7 @@ import { benchPreview } from './preview.bench';
 
 // `npm run bench`: figures for docs/benchmarks.md. Timed here, never in tests.
 // BENCH=engine|duckdb|pipeline|kafka|alerts|preview|all (default all), BENCH_DUCKDB_EVENTS (an event file
-// instead of the simulated month of 1,000 agents), BENCH_PREVIEW_TEAMS, BENCH_PREVIEW_AGENTS,
+// instead of the simulated month of 1,000 agents), BENCH_PREVIEW_TEAMS, BENCH_PREVIEW_AGENTS, BENCH_PREVIEW_DAYS,
 // BENCH_ALERT_UPDATES, BENCH_ALERT_RATE, BENCH_ALERT_SECONDS,
 // BENCH_ALERT_CROSSINGS, BENCH_DAYS, BENCH_BRUTE_EVENTS, BENCH_SECONDS, BENCH_RATES,
 // BENCH_KAFKA_EVENTS, BENCH_KAFKA_PARTITIONS, BENCH_KAFKA_ORGS, BENCH_KAFKA_BATCH, BENCH_KAFKA_CHECKPOINT_EVERY,
@@ -170,12 +170,15 @@ async function alertsBench(): Promise<void> {
 async function previewBench(): Promise<void> {
   const teams = Number(process.env.BENCH_PREVIEW_TEAMS ?? 50);
   const agents = Number(process.env.BENCH_PREVIEW_AGENTS ?? 20);
-  console.log(`\nwhat-if preview: a month of ${fmt(teams * agents)} agents in the Postgres log, seed definitions`);
-  const r = await benchPreview(teams, agents, (line) => console.log(line));
+  const days = Number(process.env.BENCH_PREVIEW_DAYS ?? 30);
   console.log(
-    `  ${fmt(r.events)} events (appended in ${r.loadSeconds.toFixed(0)} s, untimed) previewed in ${r.previewSeconds.toFixed(1)} s ` +
-      `= ${fmt(r.eventsPerSecond)} events/s, RSS ${r.rssMiB.toFixed(0)} MiB; ${fmt(r.cards)} cards under the draft, ` +
-      `${fmt(r.gradeChanges)} grade changes`,
+    `\nwhat-if preview: the stored values of ${days} days of ${fmt(teams * agents)} agents, seed definitions`,
+  );
+  const r = await benchPreview(teams, agents, days, (line) => console.log(line));
+  console.log(
+    `  ${fmt(r.events)} events → ${fmt(r.values)} stored values and ${fmt(r.frozen)} frozen cards (loaded in ${r.loadSeconds.toFixed(0)} s, untimed); ` +
+      `${fmt(r.entities)} entities previewed in ${r.previewSeconds.toFixed(1)} s, RSS ${r.rssMiB.toFixed(0)} MiB; ` +
+      `${fmt(r.cards)} cards under the draft, ${fmt(r.gradeChanges)} grade changes`,
   );
 }
 

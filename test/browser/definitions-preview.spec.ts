@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../services/runtime/src/config';
 import { up, type Running } from '../../services/runtime/src/up';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
-import { appendToLog, seedWithTarget, simulatedMonth } from '../support/preview';
+import { seedWithTarget, simulatedMonth, storeAndClose } from '../support/preview';
 import { schemaUrl } from '../support/service-process';
 import { AUTH_ENV, tokenFor } from '../support/tokens';
 
@@ -14,8 +14,8 @@ const SHOTS = 'test-output/screenshots';
 const START = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
 
 // The admin's definitions panel on the org page in Chromium: a draft that lowers the supervisors' AHT
-// target is previewed on the org's month of events, the progress shown, then the grades and movers per
-// scorecard, above the publish button, which the preview unlocks.
+// target is previewed on what the pipeline stored of the org's month of events, the progress shown, then
+// the grades and movers per scorecard, above the publish button, which the preview unlocks.
 describe('the what-if preview on the org page in Chromium', () => {
   let t: TestDatabase;
   let running: Running;
@@ -24,9 +24,11 @@ describe('the what-if preview on the org page in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     t = await migratedTestDatabase();
-    await appendToLog(
+    const now = new Date().toISOString();
+    await storeAndClose(
       t.db,
-      simulatedMonth('O1', 4, 2, START).filter((e) => Date.parse(e.time) < Date.now()),
+      simulatedMonth('O1', 4, 2, START).filter((e) => Date.parse(e.time) < Date.parse(now)),
+      now,
     );
     running = await up(
       loadConfig({ DATABASE_URL: schemaUrl(DATABASE_URL, t.schema), PORT: '0', LOG_LEVEL: 'error', ...AUTH_ENV }),
@@ -35,7 +37,7 @@ describe('the what-if preview on the org page in Chromium', () => {
       executablePath: process.env.KPI_PULSE_CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await browser?.close();
     await running?.close();
@@ -73,7 +75,7 @@ describe('the what-if preview on the org page in Chromium', () => {
     expect(await panel.locator('[data-scorecard="cs-agent-annual"] .preview-changed').first().textContent()).toBe(
       'No change',
     );
-    expect(await panel.getByRole('status').textContent()).toMatch(/events replayed/);
+    expect(await panel.getByRole('status').textContent()).toMatch(/agents, teams and orgs re-scored/);
     expect(await publish.isDisabled()).toBe(false);
     await panel.scrollIntoViewIfNeeded();
     await panel.screenshot({ path: `${SHOTS}/definitions-preview.png` });

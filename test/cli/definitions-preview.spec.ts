@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import type { PreviewReport } from '#libs/preview';
 import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
-import { appendToLog, seedWithTarget, simulatedMonth } from '../support/preview';
+import { seedWithTarget, simulatedMonth, storeAndClose } from '../support/preview';
 import { startTestApp } from '../support/test-app';
 import { tokenFor } from '../support/tokens';
 import { runCli, runCliAsync } from './run-cli';
@@ -29,17 +29,16 @@ describe('kpi-pulse definitions preview', () => {
     let base: string;
     let token: string;
     let draft: string;
-    const events = simulatedMonth('O1', 2, 1);
-    const inWindow = events.filter((e) => Date.parse(e.time) <= Date.parse(AS_OF)).length;
+    const events = simulatedMonth('O1', 2, 1).filter((e) => Date.parse(e.time) <= Date.parse(AS_OF));
 
     beforeAll(async () => {
       t = await migratedTestDatabase();
-      await appendToLog(t.db, events);
+      await storeAndClose(t.db, events, AS_OF);
       ({ app, base } = await startTestApp(t, [ScorecardGatewayModule], { now: () => Date.parse(AS_OF) }));
       token = await tokenFor({ role: 'admin', org: 'O1' });
       draft = join(mkdtempSync(join(tmpdir(), 'kpi-preview-')), 'draft.yaml');
       writeFileSync(draft, stringify(seedWithTarget('cs-supervisor-monthly', 'aht', 200)));
-    }, 120_000);
+    }, 240_000);
     afterAll(async () => {
       await app?.close();
       await t?.drop();
@@ -49,8 +48,12 @@ describe('kpi-pulse definitions preview', () => {
       const r = await runCliAsync(['definitions', 'preview', draft, '--url', base, '--token', token, '--progress']);
       expect(r.stderr).toMatch(/preview \[[█░]+\] +100% /);
       expect(r.status).toBe(0);
-      expect(r.stdout).toContain(`preview of O1 as of ${AS_OF}: ${inWindow.toLocaleString('en-US')} events replayed`);
+      // the org, its two teams and two agents
+      expect(r.stdout).toContain(`preview of O1 as of ${AS_OF}: the stored values of 5 entities re-scored`);
       expect(r.stdout).toMatch(/cs-supervisor-monthly · current 2026-11-01 – 2026-12-01: 2 cards/);
+      expect(r.stdout).toMatch(
+        /cs-supervisor-monthly · previous 2026-10-01 – 2026-11-01 \(as frozen at its close\): 2 cards/,
+      );
       expect(r.stdout).toMatch(/ {4}team O1-T\d: [\d.]+ [A-D] → [\d.]+ [A-D] \(-\d+\.\d\d\)/);
     });
 
@@ -58,7 +61,7 @@ describe('kpi-pulse definitions preview', () => {
       const r = await runCliAsync(['definitions', 'preview', draft, '--url', base, '--token', token, '--json']);
       expect(r.status).toBe(0);
       const report = JSON.parse(r.stdout) as PreviewReport;
-      expect(report.replayed.events).toBe(inWindow);
+      expect(report.scored).toEqual({ entities: 5, cards: expect.any(Number) as number });
       expect(report.scorecards.find((d) => d.scorecard === 'cs-supervisor-monthly')?.changed.totals).toBe(2);
 
       const changed = seedWithTarget('cs-supervisor-monthly', 'aht', 200);

@@ -3,27 +3,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessClaims } from '#libs/access';
 import { ScorecardGatewayModule } from '../../services/scorecard-gateway/src/scorecard-gateway.module';
 import { migratedTestDatabase, type TestDatabase } from '../support/postgres';
-import { appendToLog, postPreview, seedWithTarget, simulatedMonth } from '../support/preview';
+import { postPreview, seedWithTarget, simulatedMonth, storeAndClose } from '../support/preview';
 import { seedAsOneDocument } from '../support/seed-document';
 import { startTestApp } from '../support/test-app';
 import { bearer, tokenFor } from '../support/tokens';
 
 const AS_OF = '2026-11-20T12:00:00+08:00';
 
-// The what-if preview replays an org's events: only that org's admin may ask, and only for their org's
-// events; the rest are refused before a single event is read.
-describe('the what-if preview: who may replay which events', () => {
+// The what-if preview re-scores an org's stored values: only that org's admin may ask, and only for their
+// org's values; the rest are refused before a single value is read.
+describe('the what-if preview: who may re-score which values', () => {
   let t: TestDatabase;
   let app: INestApplication;
   let base: string;
   const draft = seedWithTarget('cs-supervisor-monthly', 'aht', 200);
-  const o1Events = simulatedMonth('O1', 1, 1);
+  const o1Events = simulatedMonth('O1', 1, 1).filter((e) => Date.parse(e.time) <= Date.parse(AS_OF));
 
   beforeAll(async () => {
     t = await migratedTestDatabase();
-    await appendToLog(t.db, o1Events);
+    await storeAndClose(t.db, o1Events, AS_OF);
     ({ app, base } = await startTestApp(t, [ScorecardGatewayModule], { now: () => Date.parse(AS_OF) }));
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await app?.close();
     await t?.drop();
@@ -45,13 +45,14 @@ describe('the what-if preview: who may replay which events', () => {
     }
   });
 
-  it("replays the caller's org only: O2's admin sees none of O1's events", async () => {
+  it("re-scores the caller's org only: O2's admin sees none of O1's values or frozen cards", async () => {
     const o2 = await postPreview(base, bearer(await tokenFor({ role: 'admin', org: 'O2' })), draft);
     expect(o2.status).toBe(200);
-    expect(o2.preview).toMatchObject({ orgId: 'O2', replayed: { events: 0, first: null } });
+    expect(o2.preview).toMatchObject({ orgId: 'O2', scored: { entities: 0, cards: 0 } });
     expect(o2.preview?.scorecards.flatMap((d) => d.entities)).toEqual([]);
     const o1 = await postPreview(base, bearer(await tokenFor({ role: 'admin', org: 'O1' })), draft);
-    expect(o1.preview?.replayed.events).toBe(o1Events.filter((e) => Date.parse(e.time) <= Date.parse(AS_OF)).length);
+    expect(o1.preview?.scored.entities).toBe(3); // the org, its team and its agent
+    expect(o1.preview?.scorecards.filter((d) => d.closed).length).toBeGreaterThan(0);
     expect(o1.preview?.scorecards.flatMap((d) => d.entities).length).toBeGreaterThan(0);
   });
 

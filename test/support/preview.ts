@@ -1,14 +1,16 @@
-import { loadDefinitions } from '#libs/definitions';
+import { loadDefinitions, type DefinitionSet } from '#libs/definitions';
 import { orderingKey } from '#libs/event-log';
+import { closeBatch } from '#libs/evaluation';
 import type { CanonicalEvent } from '#libs/events';
-import { PostgresEventLog } from '#libs/postgres';
+import { IndicatorProcessor } from '#libs/pipeline';
+import { IndicatorStateRepository, PeriodCloseRepository, PostgresEventLog, RetentionRepository } from '#libs/postgres';
 import type { PreviewProgress, PreviewReport } from '#libs/preview';
 import { manualIndicatorSpecs, simulate } from '#libs/simulator';
 import type { DataSource } from 'typeorm';
 import { seedAsOneDocument, type SeedCard, type SeedDocument } from './seed-document';
 
 // A month of simulated events of one org from `start` (by default across the end of October; the seed's
-// reviewers' manual scores included), as the preview tests replay them.
+// reviewers' manual scores included), as the preview tests store them.
 export function simulatedMonth(
   orgId: string,
   teams: number,
@@ -34,11 +36,49 @@ export function simulatedMonth(
   return events;
 }
 
-// into the Postgres log, as ingest appends them
-export async function appendToLog(db: DataSource, events: readonly CanonicalEvent[]): Promise<void> {
+// What the pipeline keeps of these events, as of `asOf`: appended to the Postgres log as ingest appends
+// them, folded by the real indicator processor into the stored values (its clock then moved to `asOf`,
+// as the wall clock moves it), and each scorecard's closed periods (enough for its streaks) frozen as
+// `kpi-pulse close` and the live close freeze them.
+export async function storeAndClose(
+  db: DataSource,
+  events: readonly CanonicalEvent[],
+  asOf: string,
+  definitions: DefinitionSet = loadDefinitions('definitions/seed').set,
+): Promise<void> {
   const log = new PostgresEventLog(db);
   for (let i = 0; i < events.length; i += 2000)
     await log.append(events.slice(i, i + 2000).map((event) => ({ key: orderingKey(event), event })));
+  const processor = await IndicatorProcessor.start({
+    name: 'indicator-processor',
+    log,
+    store: new IndicatorStateRepository(db),
+    definitions,
+    batchSize: 2000,
+    checkpointEvery: 100,
+  });
+  while ((await processor.poll()).events > 0) await processor.flush();
+  processor.tick(Date.parse(asOf));
+  await processor.checkpoint();
+  const closes = new PeriodCloseRepository(db);
+  for (const closing of closeBatch({ definitions, lines: events.map((e) => JSON.stringify(e)), asOf }).closes)
+    await closes.close(closing, 'test');
+}
+
+// Every event of the log the processor has passed, pruned as retention prunes them once they are older
+// than KPI_RETAIN_EVENTS; returns how many went.
+export async function pruneEventLog(db: DataSource): Promise<number> {
+  const retention = new RetentionRepository(db);
+  let pruned = 0;
+  for (;;) {
+    const { deleted } = await retention.prune({
+      target: 'event-log',
+      before: new Date(Date.now() + 3_600_000),
+      limit: 5000,
+    });
+    if (deleted === 0) return pruned;
+    pruned += deleted;
+  }
 }
 
 // the seed definitions as one document, with a KPI's target changed on a scorecard

@@ -1,7 +1,7 @@
 export { createDataSource, migrate, MIGRATIONS, type PostgresOptions } from './data-source';
 export { REPORTING_ROLE } from './migrations/1763888000000-reporting';
 export { PostgresEventLog } from './postgres-event-log';
-export { EventLogRange } from './event-log-range';
+export { PostgresPreviewStore } from './preview-store.repository';
 export { PostgresIngestStore, type BrokerLog } from './ingest-store';
 export { RejectedEventsRepository, type StoredRejection } from './rejected-events.repository';
 export { IndicatorStateRepository, type Checkpoint } from './indicator-state.repository';

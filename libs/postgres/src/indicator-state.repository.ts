@@ -283,7 +283,7 @@ export class IndicatorStateRepository {
   }
 }
 
-interface ValueRow {
+export interface ValueRow {
   indicator: string;
   org_id: string;
   level: IndicatorValue['entity']['level'];
@@ -296,7 +296,7 @@ interface ValueRow {
   denominator: number | null;
 }
 
-function toValue(r: ValueRow): IndicatorValue {
+export function toValue(r: ValueRow): IndicatorValue {
   return {
     indicator: r.indicator,
     entity: { level: r.level, id: r.entity_id, orgId: r.org_id },

@@ -9,10 +9,10 @@ export {
   type ScorecardDiff,
 } from './scorecard-diff';
 export {
-  replayPreview,
-  type EventRange,
-  type PreviewEvents,
+  previewFromStore,
   type PreviewInput,
   type PreviewProgress,
   type PreviewReport,
-} from './replay-preview';
+  type PreviewStore,
+  type ValueRead,
+} from './rescore-preview';

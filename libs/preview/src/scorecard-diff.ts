@@ -1,9 +1,9 @@
 import type { Level } from '#libs/definitions';
 import type { ScorecardScore } from '#libs/scoring';
 
-// Which of a scorecard's periods a card is of: the one holding the preview's moment, or the one before
-// it, scored as closed.
-export type PreviewPeriod = 'previous' | 'current';
+// Which of a scorecard's periods a card is of: the one holding the preview's moment, the one before it,
+// or one before that (asked for by days), each of these scored as closed.
+export type PreviewPeriod = 'earlier' | 'previous' | 'current';
 
 // One entity's card of one scorecard and period, under one set of definitions.
 export interface PeriodCard {

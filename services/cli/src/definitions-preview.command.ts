@@ -82,17 +82,21 @@ const side = (o: EntityChange['before']): string =>
     ? 'no card'
     : `${num(o.total)} ${o.grade ?? '—'}${o.redLines.length > 0 ? ` ⛔ ${o.redLines.join(' ')}` : ''}`;
 
+// how a closed period was read: from its frozen cards, or (not closed yet) from the stored values
+const note = (d: PreviewReport['scorecards'][number]): string =>
+  (d.period === 'current' ? '' : d.closed ? ' (as frozen at its close)' : ' (not closed yet: the stored values)') +
+  (d.covered ? '' : " (a rolling window's latest value read)");
+
 // For people: per scorecard and period, the grades and red lines before → after, then the biggest movers.
 export function previewTable(report: PreviewReport, movers: number): string {
   const out = [
-    `preview of ${report.orgId} as of ${report.asOf}: ${report.replayed.events.toLocaleString('en-US')} events replayed from ${report.from}` +
-      (report.replayed.first === null ? '' : ` (the log holds them from ${report.replayed.first})`),
+    `preview of ${report.orgId} as of ${report.asOf}: the stored values of ${report.scored.entities.toLocaleString('en-US')} entities re-scored, periods from ${report.from}`,
   ];
   for (const d of report.scorecards) {
     const cards = d.after?.cards ?? d.before?.cards ?? 0;
     out.push(
       '',
-      `${d.scorecard} · ${d.period} ${d.periodStart.slice(0, 10)} – ${d.periodEnd.slice(0, 10)}${d.covered ? '' : ' (the replay starts inside this period)'}: ${cards} cards`,
+      `${d.scorecard} · ${d.period} ${d.periodStart.slice(0, 10)} – ${d.periodEnd.slice(0, 10)}${note(d)}: ${cards} cards`,
       `  grades     ${grades(d.before)} → ${grades(d.after)}`,
       `  red lines  ${d.before?.withRedLines ?? 0} → ${d.after?.withRedLines ?? 0} cards; mean total ${num(d.before?.meanTotal)} → ${num(d.after?.meanTotal)}`,
       `  changed    ${d.changed.grades} grades, ${d.changed.totals} totals, ${d.changed.redLines} red lines`,
@@ -109,10 +113,13 @@ export function registerPreviewCommand(definitions: Command): void {
   definitions
     .command('preview')
     .description(
-      "What-if: replay the org's recent events under draft definitions beside the published ones, on a running KPI Pulse.",
+      "What-if: the org's stored indicator values re-scored under draft definitions beside the published ones, on a running KPI Pulse.",
     )
     .argument('<path>', 'the draft: a definitions file, or a directory merged into one document')
-    .option('--days <n>', "replay this many days back (default: each scorecard's current and previous period)")
+    .option(
+      '--days <n>',
+      "also every closed period ending in the last n days (default: each scorecard's current and previous period)",
+    )
     .option('--json', 'print the preview as JSON on stdout instead of the table')
     .option('--movers <n>', 'movers to list per scorecard and period in the table', '5')
     .option('--progress', 'show the progress bar on stderr even when it is not a terminal')
@@ -126,12 +133,12 @@ export function registerPreviewCommand(definitions: Command): void {
     .addHelpText(
       'after',
       `
-Calls POST /v1/definitions/preview as an admin of the org: the server replays the org's events in its
-event log once, scores them under the published scorecards and under the draft's, and answers per
-scorecard, period (the current one and the one before, as closed) and entity the totals, grades and red
-lines before and after. Prints, per scorecard and period, the grades and red lines before → after and the
-biggest movers. The draft may change scorecards only (a changed indicator or org needs a replay of its
-own: exit 2). The log holds what KPI_RETAIN_EVENTS keeps: the first line says where it starts.
+Calls POST /v1/definitions/preview as an admin of the org: the server re-scores the indicator values the
+pipeline stored for the org (not its events: the log's retention does not matter) under the published
+scorecards and under the draft's, and answers per scorecard, period (the current one and the one before,
+as closed: from its frozen cards once closed) and entity the totals, grades and red lines before and
+after. Prints, per scorecard and period, the grades and red lines before → after and the biggest movers.
+The draft may change scorecards only (a changed indicator or org needs a replay of its own: exit 2).
 
 Examples:
   npx kpi-pulse definitions preview my-draft.yaml
@@ -166,12 +173,12 @@ Examples:
         bar ??= createProgressBar({
           total: p.total,
           label: 'preview',
-          unit: 'events',
+          unit: 'entities',
           stream: process.stderr,
           enabled: opts.progress,
         });
-        bar.tick(p.events - shown);
-        shown = p.events;
+        bar.tick(p.entities - shown);
+        shown = p.entities;
       });
       bar?.done();
       process.stdout.write(opts.json === true ? `${JSON.stringify(report, null, 2)}\n` : previewTable(report, movers));

@@ -1,10 +1,10 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { replayPreview, type PreviewInput, type PreviewProgress } from '#libs/preview';
+import { previewFromStore, type PreviewInput, type PreviewProgress } from '#libs/preview';
 
 const PROGRESS_EVERY_MS = 250;
 
-// Previews under way: each folds up to a few million events, so one per org and a few per process.
+// Previews under way: each re-scores every stored entity of an org twice, so one per org and a few per process.
 export class PreviewGate {
   private readonly running = new Set<string>();
 
@@ -22,7 +22,7 @@ export class PreviewGate {
 }
 
 // Streams a preview as NDJSON: `{ progress }` lines (at most four a second), then `{ preview }`, or
-// `{ error }` when the replay fails after the answer has begun. A caller that goes away stops the replay.
+// `{ error }` when the preview fails after the answer has begun. A caller that goes away stops it.
 export async function streamPreview(res: Response, input: Omit<PreviewInput, 'onProgress' | 'signal'>): Promise<void> {
   res.status(200);
   res.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
@@ -35,12 +35,12 @@ export async function streamPreview(res: Response, input: Omit<PreviewInput, 'on
   let sentAt = 0;
   const progress = (p: PreviewProgress): void => {
     const now = Date.now();
-    if (p.events !== 0 && p.events !== p.total && now - sentAt < PROGRESS_EVERY_MS) return;
+    if (p.entities !== 0 && p.entities !== p.total && now - sentAt < PROGRESS_EVERY_MS) return;
     sentAt = now;
     res.write(`${JSON.stringify({ progress: p })}\n`);
   };
   try {
-    const preview = await replayPreview({ ...input, onProgress: progress, signal: gone.signal });
+    const preview = await previewFromStore({ ...input, onProgress: progress, signal: gone.signal });
     res.end(`${JSON.stringify({ preview })}\n`);
   } catch (err) {
     if (gone.signal.aborted) return;

@@ -25,10 +25,9 @@ import {
   type DefinitionIssue,
 } from '#libs/definitions';
 import type { DefinitionsRegistry, Outlet, PublishedNotice, Transport } from '#libs/pipeline';
-import { EventLogRange, type DefinitionVersion, type DefinitionVersionsRepository } from '#libs/postgres';
-import type { RuntimeConfig } from '#runtime/config';
+import { PostgresPreviewStore, type DefinitionVersion, type DefinitionVersionsRepository } from '#libs/postgres';
 import type { Database } from '#runtime/database';
-import { CLOCK, CONFIG, DATABASE, DEFINITION_VERSIONS, REGISTRY, TRANSPORT, type Clock } from '#runtime/tokens';
+import { CLOCK, DATABASE, DEFINITION_VERSIONS, REGISTRY, TRANSPORT, type Clock } from '#runtime/tokens';
 import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
 import {
   CHECKED_DEFINITIONS,
@@ -60,7 +59,7 @@ const DEFINITIONS_DOCUMENT = {
   ],
 };
 
-// a preview's longest replay: a year and its previous quarter, whatever the log still holds
+// a preview's furthest reach back: a year and a quarter of closed periods
 const MAX_PREVIEW_DAYS = 460;
 
 // the definitions a caller publishes and reads: their org's (an admin), or the platform defaults (null)
@@ -79,16 +78,15 @@ export class DefinitionsController {
     @Inject(REGISTRY) private readonly registry: DefinitionsRegistry,
     @Inject(DEFINITION_VERSIONS) private readonly versions: DefinitionVersionsRepository,
     @Inject(TRANSPORT) transport: Transport,
-    @Inject(CONFIG) private readonly config: RuntimeConfig,
     @Inject(DATABASE) database: Database,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.published = transport.outlet('definitions');
-    this.logRange = new EventLogRange(database.db);
+    this.previewStore = new PostgresPreviewStore(database.db);
   }
 
   private readonly published: Outlet<PublishedNotice>;
-  private readonly logRange: EventLogRange;
+  private readonly previewStore: PostgresPreviewStore;
   private readonly previews = new PreviewGate();
 
   @Post('validate')
@@ -148,9 +146,10 @@ export class DefinitionsController {
   @Post('preview')
   @HttpCode(200)
   @ApiOperation({
-    summary: "What-if: the caller's org's recent events replayed under a draft beside the published definitions",
+    summary:
+      "What-if: the caller's org's stored indicator values re-scored under a draft beside the published definitions",
     description:
-      "Replays the org's events in the Postgres log (the last `days`, default each scorecard's current period and the previous one) once, scores them under the published scorecards and under the draft's, and answers per scorecard, period and entity the totals, grades and red lines before and after, with the biggest movers. The answer streams as NDJSON: progress lines, then one line with the preview (or an error). The draft may change scorecards only, as a publish may (409 otherwise). One preview per org at a time (429). The log holds what KPI_RETAIN_EVENTS keeps: `replayed.first` says where it starts.",
+      "Re-scores the indicator values the pipeline stored for the org (never its events: the event log's retention does not limit it) under the published scorecards and under the draft's: each scorecard's current period as of now, over every entity with a stored value, and the periods before it (the previous one; with `days`, every one ending in the last `days`) as closed, from the values their frozen cards read when the period was closed, else from the stored values of the period. Answers per scorecard, period and entity the totals, grades and red lines before and after, with the biggest movers. The answer streams as NDJSON: progress lines (entities scored), then one line with the preview (or an error). The draft may change scorecards only, as a publish may (409 otherwise). One preview per org at a time (429).",
   })
   @ApiConsumes('application/yaml', 'application/json')
   @ApiBody({ schema: DEFINITIONS_DOCUMENT })
@@ -158,7 +157,8 @@ export class DefinitionsController {
     name: 'days',
     required: false,
     schema: { type: 'integer', minimum: 1, maximum: MAX_PREVIEW_DAYS },
-    description: 'replay this many days back (default: the current period and the previous one of each scorecard)',
+    description:
+      "also preview every closed period ending in the last `days` days (default: each scorecard's current period and the previous one)",
   })
   @ApiResponse({
     status: 200,
@@ -169,7 +169,7 @@ export class DefinitionsController {
   @ApiResponse({ status: 403, description: 'not an admin', schema: ERROR })
   @ApiResponse({
     status: 409,
-    description: 'changed indicators or orgs, or events in Kafka rather than the Postgres log',
+    description: 'changed indicators or orgs',
     schema: ERROR,
   })
   @ApiResponse({ status: 429, description: 'a preview of the org, or too many previews, under way', schema: ERROR })
@@ -192,11 +192,6 @@ export class DefinitionsController {
     if (checked.errors.length > 0) throw new BadRequestException({ message: 'invalid definitions', ...checked });
     const refusal = this.registry.check(loaded.set);
     if (refusal !== undefined) throw new ConflictException(refusal);
-    if (this.config.kafkaBrokers !== undefined) {
-      throw new ConflictException(
-        'the preview replays the Postgres event log; with KAFKA_BROKERS the events are in Kafka',
-      );
-    }
     const orgId = user.orgId;
     const release = this.previews.enter(orgId);
     try {
@@ -206,7 +201,7 @@ export class DefinitionsController {
         draft: loaded.set,
         asOfMs: this.clock.now(),
         ...(days === undefined ? {} : { days }),
-        events: this.logRange,
+        store: this.previewStore,
       });
     } finally {
       release();

@@ -305,14 +305,12 @@ export const PREVIEW_REPORT: SchemaObject = {
   properties: {
     orgId: { type: 'string' },
     asOf: { type: 'string', description: "the moment previewed, in the org's time zone" },
-    from: { type: 'string', description: 'where the replay starts' },
-    replayed: {
+    from: { type: 'string', description: 'the start of the earliest period previewed' },
+    scored: {
       type: 'object',
       properties: {
-        events: { type: 'integer' },
-        rejected: { type: 'integer', description: 'events the engine refused under the definitions' },
-        first: { type: 'string', nullable: true, description: 'the earliest event the log still held in the window' },
-        last: { type: 'string', nullable: true },
+        entities: { type: 'integer', description: 'the entities with a stored value or a frozen card scored' },
+        cards: { type: 'integer', description: 'cards scored, under both sides' },
       },
     },
     scorecards: {
@@ -321,10 +319,18 @@ export const PREVIEW_REPORT: SchemaObject = {
         type: 'object',
         properties: {
           scorecard: { type: 'string' },
-          period: { type: 'string', enum: ['previous', 'current'] },
+          period: {
+            type: 'string',
+            enum: ['earlier', 'previous', 'current'],
+            description: 'earlier: a closed period before the previous one, asked for with days',
+          },
           periodStart: { type: 'string' },
           periodEnd: { type: 'string' },
-          covered: { type: 'boolean', description: 'the replay starts at or before the period' },
+          closed: { type: 'boolean', description: "re-scored from the values the period's frozen cards read" },
+          covered: {
+            type: 'boolean',
+            description: "false: a card read a rolling window's stored (latest) value for a closed period not frozen",
+          },
           before: CARD_TALLY,
           after: CARD_TALLY,
           changed: {
@@ -347,7 +353,7 @@ export const PREVIEW_LINE: SchemaObject = {
       properties: {
         progress: {
           type: 'object',
-          properties: { events: { type: 'integer' }, total: { type: 'integer' } },
+          properties: { entities: { type: 'integer', description: 'scored so far' }, total: { type: 'integer' } },
         },
       },
     },

@@ -23,9 +23,10 @@ interface Tally {
 }
 interface ScorecardDiff {
   scorecard: string;
-  period: 'previous' | 'current';
+  period: 'earlier' | 'previous' | 'current';
   periodStart: string;
   periodEnd: string;
+  closed: boolean;
   covered: boolean;
   before: Tally | null;
   after: Tally | null;
@@ -35,7 +36,7 @@ interface ScorecardDiff {
 interface Preview {
   asOf: string;
   from: string;
-  replayed: { events: number; first: string | null };
+  scored: { entities: number; cards: number };
   scorecards: ScorecardDiff[];
 }
 // A period's last day from its exclusive end (local time in the org's zone, as the answer writes it): the
@@ -45,7 +46,7 @@ const lastDayOf = (periodEnd: string): string =>
   new Date(Date.parse(`${periodEnd.slice(0, 10)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 interface Progress {
-  events: number;
+  entities: number;
   total: number;
 }
 
@@ -173,14 +174,14 @@ export class DefinitionsPanel {
     this.results.replaceChildren();
     try {
       const preview = await runPreview(draft, (p) => {
-        this.bar.value = p.total === 0 ? 1 : p.events / p.total;
-        setText(this.status, t('previewRunning', { events: count(p.events), total: count(p.total) }));
+        this.bar.value = p.total === 0 ? 1 : p.entities / p.total;
+        setText(this.status, t('previewRunning', { entities: count(p.entities), total: count(p.total) }));
       });
       setText(
         this.status,
         t('previewDone', {
-          events: count(preview.replayed.events),
-          from: preview.replayed.first ?? preview.from,
+          entities: count(preview.scored.entities),
+          from: preview.from,
           asOf: preview.asOf,
         }),
       );
@@ -209,6 +210,11 @@ export class DefinitionsPanel {
           { class: 'muted' },
           ` · ${tKey(`previewPeriod_${d.period}`)} ${d.periodStart.slice(0, 10)} – ${lastDayOf(d.periodEnd)}`,
         ),
+        d.period === 'current'
+          ? null
+          : d.closed
+            ? h('span', { class: 'preview-closed' }, ` · ${t('previewClosed')}`)
+            : h('span', { class: 'preview-partial' }, ` · ${t('previewNotClosed')}`),
         d.covered ? null : h('span', { class: 'preview-partial' }, ` · ${t('previewPartial')}`),
       ),
       h(

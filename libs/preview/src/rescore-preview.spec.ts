@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import type { FrozenContent } from '#libs/close';
+import { loadDefinitions, type DefinitionSet } from '#libs/definitions';
+import { closeBatch, evaluate } from '#libs/evaluation';
+import type { CanonicalEvent } from '#libs/events';
+import { IndicatorEngine, entityKey, valueRowKey, type EntityRef, type IndicatorValue } from '#libs/indicators';
+import { manualIndicatorSpecs, simulate } from '#libs/simulator';
+import { formatLocal } from '#libs/time';
+import { previewFromStore, type PreviewProgress, type PreviewReport, type PreviewStore } from './rescore-preview';
+import { outcomeOf, type CardOutcome, type PreviewPeriod } from './scorecard-diff';
+
+const { set: published } = loadDefinitions('definitions/seed');
+const CARD = 'cs-supervisor-monthly';
+const ZONE = 'Asia/Shanghai';
+const AS_OF = '2026-11-20T12:00:00+08:00';
+const asOfMs = Date.parse(AS_OF);
+
+// the draft: the supervisors' first-contact resolution target raised from 0.75 to 0.95
+const draft: DefinitionSet = {
+  ...published,
+  scorecards: published.scorecards.map((s) =>
+    s.id !== CARD ? s : { ...s, kpis: s.kpis.map((k) => (k.id === 'fcr' ? { ...k, target: 0.95 } : k)) },
+  ),
+};
+
+// a month of one org (2 teams of 1 agent) across the end of October, with reviewers' manual scores, up
+// to the preview's moment
+const manual = manualIndicatorSpecs(published);
+const events: CanonicalEvent[] = [];
+for (const line of simulate({
+  orgs: 1,
+  teamsPerOrg: 2,
+  agentsPerTeam: 1,
+  days: 30,
+  start: '2026-10-22',
+  seed: 17,
+  manualIndicators: manual.indicators,
+  ...(manual.reviewers.length === 0 ? {} : { reviewers: manual.reviewers }),
+})) {
+  if (line.kind === 'valid' && Date.parse(line.event.time) <= asOfMs) events.push(line.event);
+}
+const lines = events.map((e) => JSON.stringify(e));
+
+// What the indicator processor stores for these events: every value change as it folds them in time
+// order, the latest of each (indicator, entity, window, period), and the clock moved to the preview's moment.
+function storedValues(): IndicatorValue[] {
+  const engine = new IndicatorEngine(published.indicators, published.orgs, { ignoreLateness: true, dedup: false });
+  const rows = new Map<string, IndicatorValue>();
+  const keep = ({ changes, closed }: { changes: IndicatorValue[]; closed: IndicatorValue[] }): void => {
+    for (const v of [...changes, ...closed])
+      rows.set(`${entityKey(v.entity)}|${valueRowKey(v.indicator, v.window, v.periodStart)}`, v);
+  };
+  for (const e of [...events].sort((a, b) => Date.parse(a.time) - Date.parse(b.time))) keep(engine.fold(e));
+  keep(engine.advanceTo(asOfMs));
+  return [...rows.values()];
+}
+const values = storedValues();
+
+// each scorecard's latest `periods` closed periods, frozen as `kpi-pulse close` freezes them
+const frozenBy = (definitions: DefinitionSet, periods: number, from = lines): FrozenContent[] =>
+  closeBatch({ definitions, lines: from, asOf: AS_OF, periods }).closes.flatMap((c) =>
+    c.cards.map((x) => x.frozen.content),
+  );
+
+// the store, in memory: the values above and these frozen cards
+function storeOf(frozen: readonly FrozenContent[]): PreviewStore {
+  return {
+    entities: (orgId) => {
+      const found = new Map<string, EntityRef>();
+      for (const v of values) if (v.entity.orgId === orgId) found.set(entityKey(v.entity), v.entity);
+      return Promise.resolve([...found.values()]);
+    },
+    values: (orgId, reads, fromMs) =>
+      Promise.resolve(
+        values.filter(
+          (v) =>
+            v.entity.orgId === orgId &&
+            reads.some((r) => r.indicator === v.indicator && r.window === v.window) &&
+            (v.window.startsWith('rolling:') || v.periodEnd > fromMs),
+        ),
+      ),
+    frozen: (orgId, periods) =>
+      Promise.resolve(
+        frozen.filter(
+          (f) =>
+            f.entity.orgId === orgId &&
+            periods.some((p) => p.scorecard === f.scorecard && p.periodStart === Date.parse(f.periodStart)),
+        ),
+      ),
+  };
+}
+
+// a side's cards of some periods, by `scorecard|period start|level|id`
+function sideOf(
+  report: PreviewReport,
+  periods: readonly PreviewPeriod[],
+  side: 'before' | 'after',
+): Map<string, CardOutcome> {
+  const out = new Map<string, CardOutcome>();
+  for (const d of report.scorecards.filter((x) => periods.includes(x.period)))
+    for (const e of d.entities) {
+      const outcome = e[side];
+      if (outcome !== null) out.set(`${d.scorecard}|${d.periodStart}|${e.entity.level}|${e.entity.id}`, outcome);
+    }
+  return out;
+}
+
+const frozenOutcomes = (frozen: readonly FrozenContent[]): Map<string, CardOutcome> =>
+  new Map(
+    frozen.map((f) => [
+      `${f.scorecard}|${formatLocal(ZONE, Date.parse(f.periodStart))}|${f.entity.level}|${f.entity.id}`,
+      {
+        version: f.version,
+        total: f.total,
+        grade: f.grade,
+        redLines: f.redLines.map((r) => `${r.kpi}:${r.effect}`).sort(),
+      },
+    ]),
+  );
+
+describe('the what-if preview, from the stored values', () => {
+  const sides = [
+    ['before', published],
+    ['after', draft],
+  ] as const;
+
+  it('scores the current periods as a batch evaluate does, and the previous ones from their frozen cards as close froze them', async () => {
+    const progress: PreviewProgress[] = [];
+    const report = await previewFromStore({
+      orgId: 'O1',
+      published,
+      draft,
+      asOfMs,
+      store: storeOf(frozenBy(published, 1)),
+      onProgress: (p) => progress.push(p),
+    });
+
+    for (const [side, definitions] of sides) {
+      const batch = evaluate({ definitions, lines, asOf: AS_OF });
+      const current = new Map(
+        batch.scorecards.map(
+          (c) => [`${c.scorecard}|${c.periodStart}|${c.entity.level}|${c.entity.id}`, outcomeOf({ ...c })] as const,
+        ),
+      );
+      expect(current.size).toBeGreaterThan(5);
+      expect(sideOf(report, ['current'], side)).toEqual(current);
+      // the previous periods under the draft: as `close` would have frozen them under it
+      const closed = frozenOutcomes(frozenBy(definitions, 1));
+      expect(closed.size).toBeGreaterThan(3);
+      expect(sideOf(report, ['previous'], side)).toEqual(closed);
+    }
+    expect(report.scorecards.filter((d) => d.period === 'previous').every((d) => d.closed && d.covered)).toBe(true);
+
+    // a higher target lowers the supervisors' totals, and no other card moves
+    const monthly = report.scorecards.filter((d) => d.scorecard === CARD);
+    expect(monthly.map((d) => d.period).sort()).toEqual(['current', 'previous']);
+    for (const d of monthly) {
+      expect(d.changed.totals).toBeGreaterThan(0);
+      expect(d.movers.length).toBeGreaterThan(0);
+      for (const m of d.movers) expect(m.delta ?? 0).toBeLessThan(0);
+    }
+    for (const d of report.scorecards.filter((x) => x.scorecard !== CARD))
+      expect(d.changed).toEqual({ totals: 0, grades: 0, redLines: 0 });
+
+    // every entity once, progress rising to the total
+    const entities = new Set(values.map((v) => entityKey(v.entity))).size;
+    expect(report.scored.entities).toBe(entities);
+    expect(progress[0]).toEqual({ entities: 0, total: entities });
+    expect(progress.at(-1)).toEqual({ entities, total: entities });
+  }, 60_000);
+
+  it('scores a period not closed yet from its stored values, over the entities with a value in it, as close would freeze it', async () => {
+    const report = await previewFromStore({ orgId: 'O1', published, draft, asOfMs, store: storeOf([]) });
+    for (const [side, definitions] of sides)
+      expect(sideOf(report, ['previous'], side)).toEqual(frozenOutcomes(frozenBy(definitions, 1)));
+    expect(report.scorecards.filter((d) => d.period === 'previous').every((d) => !d.closed && d.covered)).toBe(true);
+  }, 60_000);
+
+  it('reads a closed period as its frozen cards read it, not as late events moved its values since', async () => {
+    // the close saw every other October event: the rest came after the freeze (a restatement's matter)
+    const seen = lines.filter((_, i) => !(events[i]?.time.startsWith('2026-10') === true && i % 2 === 0));
+    const report = await previewFromStore({
+      orgId: 'O1',
+      published,
+      draft,
+      asOfMs,
+      store: storeOf(frozenBy(published, 1, seen)),
+    });
+    for (const [side, definitions] of sides) {
+      const monthly = (m: ReadonlyMap<string, CardOutcome>) => [...m].filter(([key]) => key.startsWith(`${CARD}|`));
+      const asFrozen = monthly(frozenOutcomes(frozenBy(definitions, 1, seen)));
+      expect(asFrozen.length).toBeGreaterThan(0);
+      expect(monthly(sideOf(report, ['previous'], side))).toEqual(asFrozen);
+      expect(asFrozen).not.toEqual(monthly(frozenOutcomes(frozenBy(definitions, 1))));
+    }
+  }, 60_000);
+
+  it('reaches back `days` over the closed periods, each as close froze it', async () => {
+    const report = await previewFromStore({
+      orgId: 'O1',
+      published,
+      draft,
+      asOfMs,
+      days: 21,
+      store: storeOf(frozenBy(published, 3)),
+    });
+    expect(report.from).toBe('2026-01-01T00:00:00+08:00'); // the annual card's current period
+    // the weeks ending in the 21 days: the earliest ends on 2 November
+    const weeks = report.scorecards.filter((d) => d.scorecard === 'sales-team-weekly');
+    expect(weeks.map((d) => `${d.period} ${d.periodStart.slice(0, 10)}`)).toEqual([
+      'earlier 2026-10-26',
+      'earlier 2026-11-02',
+      'previous 2026-11-09',
+      'current 2026-11-16',
+    ]);
+    for (const [side, definitions] of sides) {
+      const closed = frozenOutcomes(frozenBy(definitions, 3));
+      const got = sideOf(report, ['earlier', 'previous'], side);
+      expect(got.size).toBeGreaterThan(sideOf(report, ['previous'], side).size);
+      for (const [key, outcome] of got) expect({ key, outcome }).toEqual({ key, outcome: closed.get(key) });
+    }
+  }, 60_000);
+
+  it('refuses a draft that changes indicators, and stops when the caller goes away', async () => {
+    const store = storeOf([]);
+    const changed = { ...draft, indicators: draft.indicators.slice(1) };
+    await expect(previewFromStore({ orgId: 'O1', published, draft: changed, asOfMs, store })).rejects.toThrow(
+      /changes indicators/,
+    );
+    const gone = new AbortController();
+    gone.abort();
+    await expect(
+      previewFromStore({ orgId: 'O1', published, draft, asOfMs, store, signal: gone.signal }),
+    ).rejects.toThrow();
+  });
+});
