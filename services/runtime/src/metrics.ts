@@ -21,12 +21,6 @@ export class PipelineMetrics implements RunnerMetrics {
     labelNames: ['source', 'outcome'],
     registers: [this.registry],
   });
-  readonly ingestCommitRequests = new Histogram({
-    name: 'kpi_ingest_commit_requests',
-    help: 'Ingest requests committed together in one transaction (group commit): more than 1 when requests queue behind a commit',
-    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
-    registers: [this.registry],
-  });
   readonly ingestRefused = new Counter({
     name: 'kpi_ingest_unauthorized_total',
     help: 'Ingest requests refused without a valid source token (401): nothing taken',

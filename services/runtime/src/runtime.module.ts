@@ -131,9 +131,7 @@ export class RuntimeModule implements OnApplicationShutdown {
         : { check: async () => ({ kafka: { brokers: (await kafka.describe()).brokers } }) };
     const metrics = new PipelineMetrics();
     const secrets = new SecretBox(secretsKey(config)); // connectors' signing secrets, subscriptions' channels
-    const ingestStore = new PostgresIngestStore(database.db, kafka?.sink, (requests) =>
-      metrics.ingestCommitRequests.observe(requests),
-    );
+    const ingestStore = new PostgresIngestStore(database.db, kafka?.sink);
     const rosterCache = new RosterCache(roster, rosterDay);
     const providers = [
       { provide: CONFIG, useValue: config },
