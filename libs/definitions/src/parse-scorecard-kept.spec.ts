@@ -18,8 +18,8 @@ function parseCard(fields: Record<string, unknown>): { card: ScorecardDef | unde
 const AT = 'error scorecards[0]';
 
 describe('isIsoDate', () => {
-  it('takes real calendar dates, leap days in leap years', () => {
-    for (const date of ['2026-01-01', '2026-12-31', '2028-02-29', '2000-02-29'])
+  it('takes real calendar dates, leap days in leap years, years before 100 too', () => {
+    for (const date of ['2026-01-01', '2026-12-31', '2028-02-29', '2000-02-29', '0050-03-01', '0000-01-01'])
       expect(isIsoDate(date), date).toBe(true);
   });
 
