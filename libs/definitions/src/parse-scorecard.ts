@@ -40,12 +40,10 @@ const SCORECARD_KEYS = [
   'streaks',
 ] as const;
 const DEFAULT_STATUS = { green: 100, amber: 80 } as const;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-// Read as a UTC midnight and written back: a day or month past its end rolls over and reads back
-// otherwise. (Date.UTC took the years 0–99 for 1900–1999, so 0050-01-01 was refused.)
+// Read as a UTC midnight and written back: only YYYY-MM-DD reads back the same, and a day or month
+// past its end rolls over (Date.UTC would take the years 0–99 for 1900–1999).
 export function isIsoDate(text: string): boolean {
-  if (!ISO_DATE.test(text)) return false;
   const date = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
