@@ -11,7 +11,18 @@ describe('parseDuration', () => {
     expect(parseDuration('1.5h')).toBe(5_400_000);
   });
 
+  it('takes spaces around the text and between the amount and its unit', () => {
+    expect(parseDuration(' 48h ')).toBe(172_800_000);
+    expect(parseDuration('\t30 min\n')).toBe(1_800_000);
+    expect(parseDuration('2 d')).toBe(172_800_000);
+  });
+
+  it('rounds to the millisecond', () => {
+    expect(parseDuration('0.0015s')).toBe(2);
+  });
+
   it('rejects what is not a duration', () => {
-    for (const text of ['', '48', 'h', '2w', '-1h', '1h30m', 'soon']) expect(parseDuration(text)).toBeUndefined();
+    for (const text of ['', '48', '48 ', 'h', ' h', '2w', '-1h', '1h30m', '1.h', '.5h', '2 hours', 'soon'])
+      expect(parseDuration(text)).toBeUndefined();
   });
 });

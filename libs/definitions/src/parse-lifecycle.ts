@@ -83,6 +83,7 @@ export function parseLifecycle(ctx: ParseContext, value: unknown, path: string):
   const key = readKey(ctx, map, path);
   const from = readEnd(ctx, map, 'from', path);
   const to = readEnd(ctx, map, 'to', path);
+  // Stryker disable next-line BooleanLiteral: read only when present, so never missing
   const pick = map['pick'] === undefined ? 'first' : readEnum(ctx, map, 'pick', path, PICKS, true);
   const result = readResult(ctx, map, path);
   const horizonMs = readPositiveDuration(ctx, map, 'horizon', path);

@@ -49,15 +49,14 @@ function parseAverage(ctx: ParseContext, indicator: Mapping, path: string): Meas
   const numerator = parseTerm(ctx, indicator['average'], at);
   const scale = readNumber(ctx, indicator, 'scale', path, 'positive', false) ?? 1;
   if (numerator === undefined) return undefined;
-  const kind = numerator.aggregation.kind;
-  if (kind !== 'sum' && kind !== 'duration') {
-    report(ctx, at, `expected a term with sum or duration, got a ${kind} term (an average of a count is always 1)`);
+  const agg = numerator.aggregation;
+  if (agg.kind !== 'sum' && agg.kind !== 'duration') {
+    report(ctx, at, `expected a term with sum or duration, got a ${agg.kind} term (an average of a count is always 1)`);
     return undefined;
   }
   // counted: the events the numerator adds, those with every field it reads (an event whose producer
   // did not measure a duration, docs/events.md "data.unmeasured", is in neither side, not averaged as 0)
-  const agg = numerator.aggregation;
-  const fields = agg.kind === 'sum' ? agg.fields : agg.kind === 'duration' ? [agg.from, agg.to] : [];
+  const fields = agg.kind === 'sum' ? agg.fields : [agg.from, agg.to];
   const present: Condition[] = fields
     .filter((field) => field.startsWith('data.'))
     .map((field) => ({ field, op: 'exists', value: true }));

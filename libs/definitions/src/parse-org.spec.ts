@@ -74,7 +74,11 @@ describe('an org', () => {
   it('reads positive exchange rates and leaves out the others', () => {
     const { parsed, messages } = parseOrg({ exchangeRates: { USD: 0, GBP: 1.2 } });
     expect(messages).toEqual(['error orgs[0].exchangeRates.USD: expected a positive number, got 0']);
-    expect(parsed.definitions.orgs[0]?.exchangeRates).toEqual({ GBP: 1.2 });
+    // strictly: a refused rate leaves no key behind, not even an undefined one
+    expect(parsed.definitions.orgs[0]?.exchangeRates).toStrictEqual({ GBP: 1.2 });
+    expect(parseOrg({ exchangeRates: { USD: undefined } }).messages).toEqual([
+      'error orgs[0].exchangeRates.USD: missing required key "USD"',
+    ]);
     expect(parseOrg({ exchangeRates: 3 }).messages).toEqual([
       'error orgs[0].exchangeRates: expected a mapping of currency → rate, got 3',
     ]);
@@ -104,6 +108,28 @@ describe('an org', () => {
     expect(oneDay.parsed.definitions.orgs[0]).not.toHaveProperty('calendar');
     const badDates = parseOrg({ workingDays: ['mon'], holidays: 'x' });
     expect(badDates.messages).toEqual(['error orgs[0].holidays: expected a list, got "x"']);
+  });
+
+  it('keeps the org without a calendar when a working day is refused', () => {
+    for (const workingDays of [[], ['mon', 'Tue'], ['mon', 'mon']]) {
+      const { parsed, messages } = parseOrg({ workingDays });
+      expect(messages).toHaveLength(1);
+      expect(parsed.definitions.orgs[0]).not.toHaveProperty('calendar');
+    }
+  });
+
+  it('keeps the org without a calendar when a holiday is refused', () => {
+    for (const holidays of [['2026-02-30'], ['2026-10-01', '2026-10-01'], [20261001]]) {
+      const { parsed, messages } = parseOrg({ workingDays: ['mon'], holidays });
+      expect(messages).toHaveLength(1);
+      expect(parsed.definitions.orgs[0]).not.toHaveProperty('calendar');
+    }
+  });
+
+  it('refuses a holiday that is no text, even one that reads as a date', () => {
+    const { parsed, messages } = parseOrg({ workingDays: ['mon'], holidays: [['2026-10-01'], '2026-10-02'] });
+    expect(messages).toEqual(['error orgs[0].holidays[0]: expected a date YYYY-MM-DD, got a list']);
+    expect(parsed.definitions.orgs[0]).not.toHaveProperty('calendar');
   });
 
   it('takes a YAML date back to its calendar date and refuses an invalid one', () => {

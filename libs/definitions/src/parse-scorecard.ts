@@ -40,14 +40,12 @@ const SCORECARD_KEYS = [
   'streaks',
 ] as const;
 const DEFAULT_STATUS = { green: 100, amber: 80 } as const;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+// Read as a UTC midnight and written back: only YYYY-MM-DD reads back the same, and a day or month
+// past its end rolls over (Date.UTC would take the years 0–99 for 1900–1999).
 export function isIsoDate(text: string): boolean {
-  const match = ISO_DATE.exec(text);
-  if (match === null) return false;
-  const [, y, m, d] = match.map(Number);
-  const date = new Date(Date.UTC(y ?? 0, (m ?? 0) - 1, d ?? 0));
-  return date.getUTCFullYear() === y && date.getUTCMonth() + 1 === m && date.getUTCDate() === d;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
 function readEffectiveFrom(ctx: ParseContext, map: Mapping, path: string): string | undefined {

@@ -31,22 +31,19 @@ function parseJson(text: string, file: string): ParsedDocument {
 }
 
 function parseYaml(text: string, file: string): ParsedDocument {
-  const doc = parseDocument(text);
+  // without pretty errors the library leaves the position out of the message: the issue carries it
+  const doc = parseDocument(text, { prettyErrors: false });
   const toIssue =
     (severity: DefinitionIssue['severity']) =>
-    (e: { message: string; linePos?: readonly { line: number; col: number }[] }): DefinitionIssue => {
-      const at = e.linePos?.[0];
-      // the library appends the position and a snippet; the issue carries the position itself
-      const message = e.message.split(' at line ')[0] ?? e.message;
-      return {
-        file,
-        path: at === undefined ? '' : `line ${at.line}, column ${at.col}`,
-        message: `invalid YAML: ${message}`,
-        severity,
-      };
-    };
+    (e: { message: string; pos: readonly [number, number] }): DefinitionIssue => ({
+      file,
+      path: position(text, e.pos[0]),
+      message: `invalid YAML: ${e.message}`,
+      severity,
+    });
   const warnings = doc.warnings.map(toIssue('warning'));
   if (doc.errors.length > 0) return emptyDocument([...doc.errors.map(toIssue('error')), ...warnings]);
+  // a file may share a block through an anchor many times (the library's default allows 100 uses)
   const parsed = parseDefinitionDocument(doc.toJS({ maxAliasCount: 1000 }), file);
   return { ...parsed, errors: [...warnings, ...parsed.errors] };
 }
