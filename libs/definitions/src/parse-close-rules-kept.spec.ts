@@ -22,7 +22,7 @@ const calibration = (fields: Record<string, unknown>) =>
 const POOL = { base: { kpi: 'fcr', rate: 0.006 }, places: [{ share: 0.4 }], rest: 0.3 };
 const pool = (fields: Record<string, unknown>) => parseCard({ bonusPool: { ...POOL, ...fields } });
 const STREAK = { id: 'low', periods: 3, when: { totalBelow: 70 }, outcome: 'flag' };
-const streaks = (...rules: Record<string, unknown>[]) => parseCard({ streaks: rules });
+const streaks = (...rules: unknown[]) => parseCard({ streaks: rules });
 
 describe('close rules: the grace', () => {
   it('takes a duration, or the number 0; refuses other numbers and keeps no close then', () => {
@@ -65,6 +65,10 @@ describe('close rules: a calibration', () => {
         `${AT}.calibration.limits[0].grade: expected a grade of this scorecard, got " "`,
       ],
       [
+        { limits: [{ grade: 1, atMost: 0.1 }] },
+        `${AT}.calibration.limits[0].grade: expected a grade of this scorecard, got 1`,
+      ],
+      [
         { limits: [{ grade: 'A', atMost: 0 }] },
         `${AT}.calibration.limits[0].atMost: expected a positive number, got 0`,
       ],
@@ -104,6 +108,7 @@ describe('close rules: a calibration', () => {
 
 describe('close rules: a bonus pool', () => {
   it('takes shares of 0 and 1 where a share may be nothing or all, and keeps its source', () => {
+    expect(pool({ places: [{ share: 0, plus: 50 }], rest: 1, source: '004 行 3' }).messages).toEqual([]);
     expect(pool({ places: [{ share: 0, plus: 50 }], rest: 1, source: '004 行 3' }).card?.bonusPool).toEqual({
       base: { kpi: 'fcr', rate: 0.006 },
       places: [{ share: 0, plus: 50 }],
@@ -142,6 +147,13 @@ describe('close rules: a bonus pool', () => {
       expect(messages, JSON.stringify(fields)).toEqual([message]);
       expect(card?.bonusPool, JSON.stringify(fields)).toBeUndefined();
     }
+    // the sum is checked once the places and the rest are read: not beside their own refusals
+    expect(pool({ places: [{ share: 0.8 }, { share: 'half' }], rest: 0.5 }).messages).toEqual([
+      `${AT}.bonusPool.places[1].share: expected a non-negative number, got "half"`,
+    ]);
+    expect(pool({ places: [{ share: 0.8 }, { share: 0.5 }], rest: undefined }).messages).toEqual([
+      `${AT}.bonusPool.rest: missing required key "rest"`,
+    ]);
     // shares that add up to 1 in decimals (1.0000000000000002 in doubles) are all of it, not more
     expect(pool({ places: [{ share: 0.4 }, { share: 0.3 }], rest: 0.3 }).messages).toEqual([]);
     expect(parseCard({ bonusPool: 3 }).card?.bonusPool).toBeUndefined();
@@ -160,9 +172,11 @@ describe('close rules: streaks', () => {
         source: '',
       },
     ]);
-    expect(
-      streaks({ ...STREAK, name: { en: 'Three low months', zh: '连续三月低分' }, source: '000 行 40' }).card?.streaks,
-    ).toMatchObject([{ name: { en: 'Three low months', zh: '连续三月低分' }, source: '000 行 40' }]);
+    const named = streaks({ ...STREAK, name: { en: 'Three low months', zh: '连续三月低分' }, source: '000 行 40' });
+    expect(named.messages).toEqual([]);
+    expect(named.card?.streaks).toMatchObject([
+      { name: { en: 'Three low months', zh: '连续三月低分' }, source: '000 行 40' },
+    ]);
   });
 
   it('drops a rule with a refused field, each refusal named; the other rules stay', () => {
@@ -197,6 +211,14 @@ describe('close rules: streaks', () => {
         JSON.stringify(fields),
       ).toEqual(['kept']);
     }
+    // what is not a rule is named, and the others stay
+    expect(streaks('monthly', STREAK).messages).toEqual([`${AT}.streaks[0]: expected a mapping, got "monthly"`]);
+    expect(streaks('monthly', STREAK).card?.streaks.map((s) => s.id)).toEqual(['low']);
+    // two rules without an id are two missing ids, not a repeated one
+    expect(streaks({ ...STREAK, id: undefined }, { ...STREAK, id: undefined }).messages).toEqual([
+      `${AT}.streaks[0].id: missing required key "id"`,
+      `${AT}.streaks[1].id: missing required key "id"`,
+    ]);
     // a rule without an id takes no id from the next: the second 'low' is the first one named so
     const twice = streaks({ ...STREAK, id: undefined }, STREAK, STREAK);
     expect(twice.messages).toEqual([
