@@ -21,6 +21,9 @@ const DOMAIN_LIBS = [
   'access',
   'alerting',
   'notify',
+  'close',
+  'review',
+  'preview',
 ];
 
 const args = process.argv.slice(2);
