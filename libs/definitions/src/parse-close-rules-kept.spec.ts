@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ScorecardDef } from './model';
-import { parseDefinitionDocument } from './parse-document';
-import { sampleDocument } from './sample-definitions.fixture';
+import { parseSampleCard as parseCard } from './sample-definitions.fixture';
 
-// The sample card (grades A, B, C; KPIs fcr, complaints) with close rules added: what is kept of each
-// rule when one of its fields is refused (nothing: a half-read rule would decide grades), and the issues.
-function parseCard(fields: Record<string, unknown>): { card: ScorecardDef | undefined; messages: string[] } {
-  const doc = sampleDocument();
-  doc.scorecards = [{ ...doc.scorecards[0], ...fields } as (typeof doc.scorecards)[number]];
-  const parsed = parseDefinitionDocument(doc, 'f.yaml');
-  return {
-    card: parsed.definitions.scorecards[0],
-    messages: parsed.errors.map((e) => `${e.severity} ${e.path}: ${e.message}`),
-  };
-}
+// What is kept of a close rule when one of its fields is refused: nothing (a half-read rule would decide
+// grades and money), and the issues.
 
 const AT = 'error scorecards[0]';
 const LIMITS = [{ grade: 'A', atMost: 0.1 }];

@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScorecardDef } from './model';
-import { parseDefinitionDocument } from './parse-document';
-import { sampleDocument } from './sample-definitions.fixture';
-
-// The sample card (grades A, B, C; KPIs fcr, complaints) with close rules added: what is kept, and every issue.
-function parseCard(fields: Record<string, unknown>): { card: ScorecardDef | undefined; messages: string[] } {
-  const doc = sampleDocument();
-  doc.scorecards = [{ ...doc.scorecards[0], ...fields } as (typeof doc.scorecards)[number]];
-  const parsed = parseDefinitionDocument(doc, 'f.yaml');
-  return {
-    card: parsed.definitions.scorecards[0],
-    messages: parsed.errors.map((e) => `${e.severity} ${e.path}: ${e.message}`),
-  };
-}
+import { parseSampleCard as parseCard } from './sample-definitions.fixture';
 
 const AT = 'error scorecards[0]';
 

@@ -1,4 +1,5 @@
-import type { DefinitionSet, IndicatorDef } from './model';
+import type { DefinitionSet, IndicatorDef, ScorecardDef } from './model';
+import { parseDefinitionDocument } from './parse-document';
 // A small, fully valid definition document for the specs: each spec copies it and breaks one thing.
 export interface SampleDocument {
   apiVersion: string;
@@ -92,5 +93,20 @@ export function trainingDefinitions(): DefinitionSet {
     orgs: [{ id: '*', timeZone: 'Asia/Shanghai', currency: 'CNY', exchangeRates: { USD: 7.1 } }],
     indicators: [TRAINING_SCORE],
     scorecards: [],
+  };
+}
+
+// The sample card (grades A, B, C; KPIs fcr, complaints) with some fields replaced (undefined removes
+// one), parsed: what is kept of it, and every issue as `severity path: message`.
+export function parseSampleCard(fields: Record<string, unknown>): {
+  card: ScorecardDef | undefined;
+  messages: string[];
+} {
+  const doc = sampleDocument();
+  doc.scorecards = [{ ...doc.scorecards[0], ...fields } as (typeof doc.scorecards)[number]];
+  const parsed = parseDefinitionDocument(doc, 'f.yaml');
+  return {
+    card: parsed.definitions.scorecards[0],
+    messages: parsed.errors.map((e) => `${e.severity} ${e.path}: ${e.message}`),
   };
 }
