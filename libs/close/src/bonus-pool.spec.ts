@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BonusPoolDef } from '#libs/definitions';
 import { splitBonusPool } from './bonus-pool';
-
-// seed 003 奖金发放规则: "静默下单销售额千分之六 … 1、绩效评估分值最高者奖励:静默下单销售额提成占有40%加200元奖金
-// 2、…第二者奖励:…占有30%加100元奖金 3、剩余30%…由剩余人员平均分配 4、如出现绩效分值相同时,则按照其个人销售额排名"
-const SEED_003: BonusPoolDef = {
-  base: { kpi: 'sales_amount', rate: 0.006 },
-  places: [
-    { share: 0.4, plus: 200 },
-    { share: 0.3, plus: 100 },
-  ],
-  rest: 0.3,
-  tiebreak: { kpi: 'sales_amount' },
-  source: '',
-};
+import { SEED_003_BONUS_POOL } from './fixtures.fixture';
 
 const member = (entityId: string, total: number, sales: number) => ({
   entityId,
@@ -25,7 +12,7 @@ const member = (entityId: string, total: number, sales: number) => ({
 describe("seed 003's bonus pool", () => {
   it('pays first and second by score, a tie on score going to the higher personal sales, the rest equally', () => {
     // sales 100k + 80k + 3 × 40k = 300k → pool 6‰ = 1 800
-    const split = splitBonusPool(SEED_003, 'higher', [
+    const split = splitBonusPool(SEED_003_BONUS_POOL, 'higher', [
       member('A2', 90, 80_000),
       member('A1', 90, 100_000),
       member('A3', 80, 40_000),
@@ -43,7 +30,7 @@ describe("seed 003's bonus pool", () => {
   });
 
   it('splits the first two places equally between two tied on score and sales', () => {
-    const split = splitBonusPool(SEED_003, 'higher', [
+    const split = splitBonusPool(SEED_003_BONUS_POOL, 'higher', [
       member('B1', 95, 50_000),
       member('B2', 95, 50_000),
       member('B3', 60, 50_000),
