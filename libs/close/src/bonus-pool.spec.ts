@@ -42,4 +42,41 @@ describe("seed 003's bonus pool", () => {
       ['B3', 3, false, 270],
     ]);
   });
+
+  it('pools a tie across the last paid place and the rest: the second place and two parts, in three', () => {
+    // sales 100k + 4 × 50k = 300k → pool 1 800; second place 640, each part of the rest 540 ÷ 3 = 180
+    const split = splitBonusPool(SEED_003_BONUS_POOL, 'higher', [
+      member('C1', 95, 100_000),
+      member('C4', 80, 50_000),
+      member('C3', 80, 50_000),
+      member('C2', 80, 50_000),
+      member('C5', 60, 50_000),
+    ]);
+    expect(split.shares.map((s) => [s.entityId, s.rank, s.place, s.tied, Number(s.amount.toFixed(6))])).toEqual([
+      ['C1', 1, 1, false, 920],
+      ['C2', 2, 2, true, 333.333333], // (640 + 180 + 180) ÷ 3
+      ['C3', 2, null, true, 333.333333],
+      ['C4', 2, null, true, 333.333333],
+      ['C5', 5, null, false, 180],
+    ]);
+  });
+
+  it('pays only the fixed amounts from a zero pool, and leaves untaken places and the rest unpaid', () => {
+    // no sales (none recorded for Z3): the places pay their 200 and 100, the rest is 30 % of nothing
+    const zero = splitBonusPool(SEED_003_BONUS_POOL, 'higher', [
+      member('Z1', 90, 0),
+      member('Z2', 80, 0),
+      { entityId: 'Z3', total: 70, tiebreak: null, base: null },
+    ]);
+    expect(zero.pool).toBe(0);
+    expect(zero.shares.map((s) => [s.entityId, s.place, s.amount])).toEqual([
+      ['Z1', 1, 200],
+      ['Z2', 2, 100],
+      ['Z3', null, 0],
+    ]);
+    // one person: the first place of a pool of 60; the second place and the rest go to no one
+    const alone = splitBonusPool(SEED_003_BONUS_POOL, 'higher', [member('S1', 50, 10_000)]);
+    expect(alone.shares.map((s) => [s.entityId, s.place, Number(s.amount.toFixed(6))])).toEqual([['S1', 1, 224]]);
+    expect(splitBonusPool(SEED_003_BONUS_POOL, 'higher', [])).toEqual({ pool: 0, shares: [] });
+  });
 });
