@@ -21,7 +21,7 @@ describe('a restatement diff', () => {
     ]);
   });
 
-  it('reports a KPI on one side only (another definitions version) as null on the other', () => {
+  it('reports a KPI and a value read on one side only (another definitions version) as null on the other', () => {
     // version 2 drops sales for handle time; both score 100, so the total stays 75
     const before = frozenWith(0.5);
     const v2 = card({ version: 2, kpis: [def.kpis[0]!, HANDLE_TIME] });
@@ -37,6 +37,7 @@ describe('a restatement diff', () => {
       { path: 'kpis.handle_time.status', before: null, after: 'green' },
       { path: 'kpis.handle_time.redLine', before: null, after: false },
       { path: 'values.presales.sales_amount|month', before: 1, after: null },
+      { path: 'values.support.handle_time|month', before: null, after: 300 },
     ]);
   });
 });
