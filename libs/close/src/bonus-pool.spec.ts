@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BonusPoolDef } from '#libs/definitions';
 import { splitBonusPool } from './bonus-pool';
-
-// seed 003 奖金发放规则: "静默下单销售额千分之六 … 1、绩效评估分值最高者奖励:静默下单销售额提成占有40%加200元奖金
-// 2、…第二者奖励:…占有30%加100元奖金 3、剩余30%…由剩余人员平均分配 4、如出现绩效分值相同时,则按照其个人销售额排名"
-const SEED_003: BonusPoolDef = {
-  base: { kpi: 'sales_amount', rate: 0.006 },
-  places: [
-    { share: 0.4, plus: 200 },
-    { share: 0.3, plus: 100 },
-  ],
-  rest: 0.3,
-  tiebreak: { kpi: 'sales_amount' },
-  source: '',
-};
+import { SEED_003_BONUS_POOL } from './fixtures.fixture';
 
 const member = (entityId: string, total: number, sales: number) => ({
   entityId,
@@ -25,7 +12,7 @@ const member = (entityId: string, total: number, sales: number) => ({
 describe("seed 003's bonus pool", () => {
   it('pays first and second by score, a tie on score going to the higher personal sales, the rest equally', () => {
     // sales 100k + 80k + 3 × 40k = 300k → pool 6‰ = 1 800
-    const split = splitBonusPool(SEED_003, 'higher', [
+    const split = splitBonusPool(SEED_003_BONUS_POOL, 'higher', [
       member('A2', 90, 80_000),
       member('A1', 90, 100_000),
       member('A3', 80, 40_000),
@@ -43,7 +30,7 @@ describe("seed 003's bonus pool", () => {
   });
 
   it('splits the first two places equally between two tied on score and sales', () => {
-    const split = splitBonusPool(SEED_003, 'higher', [
+    const split = splitBonusPool(SEED_003_BONUS_POOL, 'higher', [
       member('B1', 95, 50_000),
       member('B2', 95, 50_000),
       member('B3', 60, 50_000),
@@ -54,5 +41,42 @@ describe("seed 003's bonus pool", () => {
       ['B2', 1, true, 465],
       ['B3', 3, false, 270],
     ]);
+  });
+
+  it('pools a tie across the last paid place and the rest: the second place and two parts, in three', () => {
+    // sales 100k + 4 × 50k = 300k → pool 1 800; second place 640, each part of the rest 540 ÷ 3 = 180
+    const split = splitBonusPool(SEED_003_BONUS_POOL, 'higher', [
+      member('C1', 95, 100_000),
+      member('C4', 80, 50_000),
+      member('C3', 80, 50_000),
+      member('C2', 80, 50_000),
+      member('C5', 60, 50_000),
+    ]);
+    expect(split.shares.map((s) => [s.entityId, s.rank, s.place, s.tied, Number(s.amount.toFixed(6))])).toEqual([
+      ['C1', 1, 1, false, 920],
+      ['C2', 2, 2, true, 333.333333], // (640 + 180 + 180) ÷ 3
+      ['C3', 2, null, true, 333.333333],
+      ['C4', 2, null, true, 333.333333],
+      ['C5', 5, null, false, 180],
+    ]);
+  });
+
+  it('pays only the fixed amounts from a zero pool, and leaves untaken places and the rest unpaid', () => {
+    // no sales (none recorded for Z3): the places pay their 200 and 100, the rest is 30 % of nothing
+    const zero = splitBonusPool(SEED_003_BONUS_POOL, 'higher', [
+      member('Z1', 90, 0),
+      member('Z2', 80, 0),
+      { entityId: 'Z3', total: 70, tiebreak: null, base: null },
+    ]);
+    expect(zero.pool).toBe(0);
+    expect(zero.shares.map((s) => [s.entityId, s.place, s.amount])).toEqual([
+      ['Z1', 1, 200],
+      ['Z2', 2, 100],
+      ['Z3', null, 0],
+    ]);
+    // one person: the first place of a pool of 60; the second place and the rest go to no one
+    const alone = splitBonusPool(SEED_003_BONUS_POOL, 'higher', [member('S1', 50, 10_000)]);
+    expect(alone.shares.map((s) => [s.entityId, s.place, Number(s.amount.toFixed(6))])).toEqual([['S1', 1, 224]]);
+    expect(splitBonusPool(SEED_003_BONUS_POOL, 'higher', [])).toEqual({ pool: 0, shares: [] });
   });
 });

@@ -30,31 +30,27 @@ export function splitBonusPool(
 ): BonusSplit {
   const pool = def.base.rate * members.reduce((sum, m) => sum + (m.base ?? 0), 0);
   const ranked = rankByTotal(members, tiebreakDirection);
+  // a position past the places exists only when someone is left over for the rest
   const others = ranked.length - def.places.length;
-  const restEach = others > 0 ? (def.rest * pool) / others : 0;
   const positionAmount = (i: number): number => {
     const place = def.places[i];
-    return place === undefined ? restEach : place.share * pool + place.plus;
+    return place === undefined ? (def.rest * pool) / others : place.share * pool + place.plus;
   };
-  const shares: BonusShare[] = [];
-  for (let i = 0; i < ranked.length;) {
-    let j = i + 1;
-    while (j < ranked.length && ranked[j]?.rank === ranked[i]?.rank) j++;
+  // a full tie at rank r takes the positions from r − 1 on, one each, and shares their amounts equally
+  const sharing = new Map<number, number>();
+  for (const r of ranked) sharing.set(r.rank, (sharing.get(r.rank) ?? 0) + 1);
+  const shares = ranked.map((r, position): BonusShare => {
+    const count = sharing.get(r.rank) as number;
     let sum = 0;
-    for (let k = i; k < j; k++) sum += positionAmount(k);
-    for (let k = i; k < j; k++) {
-      const r = ranked[k];
-      if (r === undefined) continue;
-      shares.push({
-        entityId: r.member.entityId,
-        rank: r.rank,
-        total: r.member.total,
-        place: k < def.places.length ? k + 1 : null,
-        amount: sum / (j - i),
-        tied: r.tied,
-      });
-    }
-    i = j;
-  }
+    for (let i = r.rank - 1; i < r.rank - 1 + count; i++) sum += positionAmount(i);
+    return {
+      entityId: r.member.entityId,
+      rank: r.rank,
+      total: r.member.total,
+      place: position < def.places.length ? position + 1 : null,
+      amount: sum / count,
+      tied: r.tied,
+    };
+  });
   return { pool, shares };
 }

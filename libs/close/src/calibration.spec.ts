@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CalibrationDef } from '#libs/definitions';
 import { proposeCalibration } from './calibration';
-import { SEED_002_GRADES } from './fixtures.fixture';
-
-// seed 002 三.2: "A级(90-100分):卓越,占比≤10%  B级(80-89分):优秀,占比≤30%"
-const SEED_002: CalibrationDef = {
-  population: 'role-in-org',
-  limits: [
-    { grade: 'A', atMost: 0.1 },
-    { grade: 'B', atMost: 0.3 },
-  ],
-  tiebreak: { kpi: 'csat' },
-  source: '',
-};
+import { SEED_002_CALIBRATION, SEED_002_GRADES } from './fixtures.fixture';
 
 describe('the forced-distribution proposal', () => {
   it('moves the overflow down a grade, best grade first, ties by the tiebreak (checked by hand)', () => {
@@ -30,7 +18,7 @@ describe('the forced-distribution proposal', () => {
       ['P10', 60, 'D', 0.9],
     ] as const;
     const proposal = proposeCalibration(
-      SEED_002,
+      SEED_002_CALIBRATION,
       SEED_002_GRADES,
       'higher',
       people.map(([entityId, total, grade, tiebreak]) => ({ entityId, total, grade, tiebreak })),
@@ -57,7 +45,7 @@ describe('the forced-distribution proposal', () => {
   });
 
   it('proposes nothing new where the distribution holds, and flags a full tie at the cut', () => {
-    const ok = proposeCalibration(SEED_002, SEED_002_GRADES, 'higher', [
+    const ok = proposeCalibration(SEED_002_CALIBRATION, SEED_002_GRADES, 'higher', [
       { entityId: 'X1', total: 92, grade: 'A', tiebreak: null },
       ...Array.from({ length: 9 }, (_, i) => ({ entityId: `Y${i}`, total: 70, grade: 'C', tiebreak: null })),
     ]);
@@ -65,7 +53,7 @@ describe('the forced-distribution proposal', () => {
     expect(ok.grades.every((g) => g.proposed === g.computed)).toBe(true);
 
     // two A with the same total and tiebreak among ten: one place; the entity id decides and both say tied
-    const tie = proposeCalibration(SEED_002, SEED_002_GRADES, 'higher', [
+    const tie = proposeCalibration(SEED_002_CALIBRATION, SEED_002_GRADES, 'higher', [
       { entityId: 'T2', total: 92, grade: 'A', tiebreak: 1 },
       { entityId: 'T1', total: 92, grade: 'A', tiebreak: 1 },
       ...Array.from({ length: 8 }, (_, i) => ({ entityId: `Y${i}`, total: 70, grade: 'C', tiebreak: null })),
@@ -77,12 +65,35 @@ describe('the forced-distribution proposal', () => {
   });
 
   it('allows no A below ten people nor B below four: "≤" is never exceeded', () => {
-    const small = proposeCalibration(SEED_002, SEED_002_GRADES, 'higher', [
+    const small = proposeCalibration(SEED_002_CALIBRATION, SEED_002_GRADES, 'higher', [
       { entityId: 'S1', total: 99, grade: 'A', tiebreak: null },
       { entityId: 'S2', total: 70, grade: 'C', tiebreak: null },
     ]);
-    expect(small.limits[0]).toMatchObject({ allowed: 0, computed: 1 });
+    expect(small.limits).toEqual([
+      { grade: 'A', atMost: 0.1, allowed: 0, computed: 1 },
+      { grade: 'B', atMost: 0.3, allowed: 0, computed: 0 },
+    ]);
+    // one limit exceeded is enough to flag the distribution
+    expect(small.violated).toBe(true);
     // A allows ⌊0.2⌋ = 0, B ⌊0.6⌋ = 0: the A moves down twice, to C
     expect(small.grades[0]).toMatchObject({ proposed: 'C', coefficient: 1.0 });
+  });
+
+  it('has nowhere to move an overflow of the lowest grade: it is flagged and kept', () => {
+    const lowest = { ...SEED_002_CALIBRATION, limits: [{ grade: 'D', atMost: 0.5 }] };
+    const proposal = proposeCalibration(lowest, SEED_002_GRADES, 'higher', [
+      { entityId: 'L1', total: 60, grade: 'D', tiebreak: null },
+      { entityId: 'L2', total: 50, grade: 'D', tiebreak: null },
+      { entityId: 'L3', total: 40, grade: 'D', tiebreak: null },
+      { entityId: 'L4', total: 75, grade: 'C', tiebreak: null },
+    ]);
+    expect(proposal.limits).toEqual([{ grade: 'D', atMost: 0.5, allowed: 2, computed: 3 }]);
+    expect(proposal.violated).toBe(true);
+    expect(proposal.grades.map((g) => [g.entityId, g.proposed])).toEqual([
+      ['L4', 'C'],
+      ['L1', 'D'],
+      ['L2', 'D'],
+      ['L3', 'D'],
+    ]);
   });
 });

@@ -16,6 +16,9 @@ describe('the close schedule', () => {
     expect(graceOf(card(), indicators)).toBe(7 * 24 * H);
     expect(graceOf(card({ close: { graceMs: H } }), indicators)).toBe(H);
     expect(graceOf(card({ close: { graceMs: 0 } }), indicators)).toBe(0);
+    // an indicator not among those given allows no lateness
+    expect(graceOf(card(), new Map([['support.csat', indicator('support.csat', 2 * 24 * H)]]))).toBe(2 * 24 * H);
+    expect(graceOf(card(), new Map())).toBe(0);
   });
 
   it('closes a week at its local end across the spring DST change, plus the grace', () => {

@@ -26,7 +26,10 @@ export function diffFrozen(before: FrozenContent, after: FrozenContent): Differe
     for (const key of ['actual', 'score', 'status', 'redLine'] as const) field(`kpis.${id}.${key}`, a?.[key], b?.[key]);
   }
   const valueKey = (v: { indicator: string; window: string }) => `${v.indicator}|${v.window}`;
+  // a value read on one side only (another definitions version) differs as much as a KPI on one side
+  const valuesBefore = new Map(before.values.map((v) => [valueKey(v), v.value]));
   const valuesAfter = new Map(after.values.map((v) => [valueKey(v), v.value]));
-  for (const v of before.values) field(`values.${valueKey(v)}`, v.value, valuesAfter.get(valueKey(v)));
+  for (const key of new Set([...valuesBefore.keys(), ...valuesAfter.keys()]))
+    field(`values.${key}`, valuesBefore.get(key), valuesAfter.get(key));
   return out;
 }

@@ -1,27 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { StreakRuleDef } from '#libs/definitions';
-import { SEED_002_GRADES } from './fixtures.fixture';
+import type { StreakOutcomeTest } from '#libs/definitions';
+import { SEED_002_GRADES, SEED_003_STREAKS } from './fixtures.fixture';
 import { streakOutcomes, type PeriodResult } from './streaks';
-
-// seed 003 考核说明 2 "绩效考核连续3个月在70分以下的,调离工作岗位或建议离职"; 奖励 5 "连续3个月达到中级或高级客服分值要求。给予升职加薪"
-const RULES: StreakRuleDef[] = [
-  {
-    id: 'below-70',
-    name: { en: '', zh: '' },
-    periods: 3,
-    when: { kind: 'total-below', total: 70 },
-    outcome: 'flag',
-    source: '',
-  },
-  {
-    id: 'promotion',
-    name: { en: '', zh: '' },
-    periods: 3,
-    when: { kind: 'grade-at-least', grade: 'B' },
-    outcome: 'promotion',
-    source: '',
-  },
-];
 
 const month = (m: number, total: number | null, grade: string | null): PeriodResult => ({
   periodStart: new Date(Date.UTC(2026, m - 1, 1)).toISOString(),
@@ -31,7 +11,7 @@ const month = (m: number, total: number | null, grade: string | null): PeriodRes
 });
 
 const met = (history: PeriodResult[]) =>
-  streakOutcomes(RULES, SEED_002_GRADES, history).map((s) => [s.rule, s.run, s.met]);
+  streakOutcomes(SEED_003_STREAKS, SEED_002_GRADES, history).map((s) => [s.rule, s.run, s.met]);
 
 describe('streak outcomes at close', () => {
   it('flags three months below 70, not two, and not 70 itself', () => {
@@ -53,5 +33,18 @@ describe('streak outcomes at close', () => {
   it('breaks a run at a gap between closed periods or a period without a total', () => {
     expect(met([month(1, 60, 'D'), month(3, 60, 'D'), month(4, 60, 'D')])[0]).toEqual(['below-70', 2, false]);
     expect(met([month(1, 60, 'D'), month(2, null, null), month(3, 60, 'D')])[0]).toEqual(['below-70', 1, false]);
+    expect(met([month(1, 85, 'B'), month(2, null, null), month(3, 95, 'A')])[1]).toEqual(['promotion', 1, false]);
+  });
+
+  it("counts no grade the card no longer has (an older version's S) as at least B", () => {
+    expect(met([month(1, 99, 'S'), month(2, 91, 'A'), month(3, 82, 'B')])[1]).toEqual(['promotion', 2, false]);
+  });
+
+  it('refuses a test it does not know rather than count it as held or not', () => {
+    const [rule] = SEED_003_STREAKS;
+    const unknown = { ...rule!, when: { kind: 'total-above', total: 90 } as unknown as StreakOutcomeTest };
+    expect(() => streakOutcomes([unknown], SEED_002_GRADES, [month(1, 95, 'A')])).toThrow(
+      'unreachable: {"kind":"total-above","total":90}',
+    );
   });
 });
