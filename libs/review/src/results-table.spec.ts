@@ -30,8 +30,32 @@ describe('results table', () => {
     expect(rows[2]?.slice(8)).toEqual(['signed', '签约额', 'count', 600, 400, 100, 60, 'amber', null, null]);
   });
 
+  it('leaves the KPI columns of a card’s row, and what a live card or a KPI without status lacks, empty', () => {
+    const live = buildReviewPack(
+      inputs({ current: [card({ grade: null, kpis: [kpi({ kpi: 'calls', actual: 3 })] })] }),
+    );
+    const head = [
+      'T1',
+      '2026-W48',
+      'sales-manager',
+      '2026-09-30T16:00:00.000Z',
+      '2026-12-31T16:00:00.000Z',
+      'no',
+      'no',
+      '',
+    ];
+    expect(resultRows(live, 'en').slice(1)).toEqual([
+      [...head, '', '', '', null, null, null, null, '', 70, null],
+      [...head, 'calls', 'calls', 'count', 3, null, 100, null, '', null, null],
+    ]);
+  });
+
   it('writes RFC 4180 CSV, quoting what needs it and defusing formulas', () => {
     expect(toCsv([['a,b', 'say "hi"', '=SUM(A1)', 1.5, null]])).toBe('"a,b","say ""hi""",\'=SUM(A1),1.5,\r\n');
+    // a formula's first character inside a text, and a negative number, are left as they are
+    expect(toCsv([['a-b', 'lead@example.com', -1.5, '+86 10', '@x'], []])).toBe(
+      "a-b,lead@example.com,-1.5,'+86 10,'@x\r\n\r\n",
+    );
     expect(toCsv(resultRows(pack, 'en')).split('\r\n')[2]).toContain('"Signed, net"');
   });
 

@@ -172,6 +172,13 @@ export function parseXml(text: string): XmlElement {
 export const elements = (parent: XmlElement, name: string): XmlElement[] =>
   parent.children.filter((c): c is XmlElement => typeof c !== 'string' && c.name === name);
 
+// the children of an element whose content is elements only (SpreadsheetML's sheetData, row, c)
+function elementsOnly(parent: XmlElement, name: string): XmlElement[] {
+  const found = elements(parent, name);
+  if (found.length !== parent.children.length) throw new Error(`<${parent.name}> holds more than <${name}> elements`);
+  return found;
+}
+
 export function element(parent: XmlElement, name: string): XmlElement {
   const [only, ...more] = elements(parent, name);
   if (only === undefined || more.length > 0) throw new Error(`not one <${name}> in <${parent.name}>`);
@@ -199,9 +206,9 @@ export function readXlsx(bytes: Buffer): {
     return found;
   };
   const sheetName = element(element(part('xl/workbook.xml'), 'sheets'), 'sheet').attributes.name!;
-  const rows = elements(element(part('xl/worksheets/sheet1.xml'), 'sheetData'), 'row').map((row) => ({
+  const rows = elementsOnly(element(part('xl/worksheets/sheet1.xml'), 'sheetData'), 'row').map((row) => ({
     r: row.attributes.r!,
-    cells: elements(row, 'c').map((c) => {
+    cells: elementsOnly(row, 'c').map((c) => {
       if (c.attributes.t === 'inlineStr')
         return { ref: c.attributes.r!, value: textOf(element(element(c, 'is'), 't')) };
       if (c.attributes.t !== undefined) throw new Error(`cell type ${c.attributes.t}`);
