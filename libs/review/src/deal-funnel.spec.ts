@@ -99,8 +99,8 @@ describe('stalledDeals', () => {
   it('takes the latest stage change seen, whatever order the changes come in (the later one on a tie)', () => {
     const changes = [
       { stage: 'b', at: ago(20) },
-      { stage: 'a', at: ago(40) },
       { stage: 'c', at: ago(20) },
+      { stage: 'a', at: ago(40) },
     ];
     expect(stalledDeals([deal({ dealId: 'x', changes })], asOf, 14)).toEqual([
       { dealId: 'x', owner: 'A1', stage: 'c', lastMoveAt: ago(20), ageDays: 20 },
