@@ -22,9 +22,14 @@ function logOf(events: CanonicalEvent[]) {
     appendedAt: new Date(0),
   }));
   const committed = new Map<string, number>();
+  const reads: number[] = []; // the offset of each read
   return {
     committed,
-    read: (after: number, limit: number) => Promise.resolve(records.filter((r) => r.offset > after).slice(0, limit)),
+    reads,
+    read: (after: number, limit: number) => {
+      reads.push(after);
+      return Promise.resolve(records.filter((r) => r.offset > after).slice(0, limit));
+    },
     committedOffset: (c: string) => Promise.resolve(committed.get(c) ?? 0),
     commitOffset: (c: string, o: number) => Promise.resolve(void committed.set(c, o)),
   };
@@ -57,7 +62,9 @@ describe('DealFollower', () => {
       [['opened'], 4],
     ]);
     expect(log.committed.get(DEAL_FOLLOWER)).toBe(5);
+    expect(log.reads).toEqual([0, 2, 4]); // a short batch is the log's end: no read after it
     expect(await follower.catchUp()).toBe(0); // nothing new: nothing written again
+    expect(log.reads).toEqual([0, 2, 4, 5]);
   });
 
   it('leaves the offset where it was when a write fails, so the batch is read again', async () => {

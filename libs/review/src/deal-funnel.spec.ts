@@ -32,9 +32,24 @@ describe('deal facts', () => {
     });
     expect(dealFactOf(event('crm.deal.lost', { dealId: 'D1' }))).toMatchObject({ kind: 'closed', outcome: 'lost' });
     expect(dealFactOf(event('crm.deal.won', { dealId: 'D1', amount: 1, currency: 'CNY' }))).toMatchObject({
+      kind: 'closed',
       outcome: 'won',
     });
     expect(dealFactOf(event('ticket.solved', { ticketId: 'X' }))).toBeUndefined();
+    expect(dealFactOf(event('crm.deal.updated', { dealId: 'D1', stage: 'b' }))).toBeUndefined();
+  });
+
+  it('needs a deal id, and a stage for a stage change; an empty or non-text team, agent or stage is none', () => {
+    expect(dealFactOf(event('crm.deal.created', { stage: 'qualify' }))).toBeUndefined();
+    expect(dealFactOf(event('crm.deal.created', { dealId: '' }))).toBeUndefined();
+    expect(dealFactOf(event('crm.deal.won', { dealId: 7 }))).toBeUndefined();
+    expect(dealFactOf(event('crm.deal.stage_changed', { dealId: 'D1' }))).toBeUndefined();
+    expect(dealFactOf(event('crm.deal.stage_changed', { dealId: 'D1', stage: '' }))).toBeUndefined();
+    expect(dealFactOf(event('crm.deal.created', { dealId: 'D1', teamId: '', agentId: 7, stage: 3 }))).toMatchObject({
+      teamId: null,
+      agentId: null,
+      stage: null,
+    });
   });
 });
 
@@ -79,6 +94,37 @@ describe('stalledDeals', () => {
       ['moved-later', 30],
       ['closed-later', 20],
     ]);
+  });
+
+  it('takes the latest stage change seen, whatever order the changes come in (the later one on a tie)', () => {
+    const changes = [
+      { stage: 'b', at: ago(20) },
+      { stage: 'c', at: ago(20) },
+      { stage: 'a', at: ago(40) },
+    ];
+    expect(stalledDeals([deal({ dealId: 'x', changes })], asOf, 14)).toEqual([
+      { dealId: 'x', owner: 'A1', stage: 'c', lastMoveAt: ago(20), ageDays: 20 },
+    ]);
+  });
+
+  it('counts what happened before the moment asked about, not at it: a close or a change at asOf is not seen yet', () => {
+    const deals = [
+      deal({ dealId: 'closed-at', closedAt: asOf }),
+      deal({ dealId: 'moved-at', changes: [{ stage: 'b', at: asOf }] }),
+    ];
+    expect(stalledDeals(deals, asOf, 14).map((d) => [d.dealId, d.stage, d.ageDays])).toEqual([
+      ['closed-at', null, 30],
+      ['moved-at', null, 30],
+    ]);
+  });
+
+  it('with N = 0 lists every deal open before the moment, but none opened at or after it', () => {
+    const deals = [
+      deal({ dealId: 'opened-just-before', openedAt: asOf - 1 }),
+      deal({ dealId: 'opened-at', openedAt: asOf }),
+      deal({ dealId: 'opened-after', openedAt: asOf + DAY }),
+    ];
+    expect(stalledDeals(deals, asOf, 0).map((d) => [d.dealId, d.ageDays])).toEqual([['opened-just-before', 0]]);
   });
 
   it('leaves out a deal whose opening was never seen and that never moved', () => {

@@ -1,5 +1,6 @@
 import type { ActionItem } from './action-item';
-import type { ResultCard, ResultKpi } from './period-results';
+import type { RedLineEvent, ResultCard, ResultKpi } from './period-results';
+import type { FunnelInputs, ReviewInputs } from './review-pack';
 import { parseWeekLabel, type ReviewWeek } from './review-week';
 
 export const WEEK: ReviewWeek = parseWeekLabel('Asia/Shanghai', '2026-W48')!;
@@ -41,5 +42,36 @@ export const item = (over: Partial<ActionItem> & Pick<ActionItem, 'id'>): Action
   createdAt: Date.parse('2026-11-17T10:00:00+08:00'),
   updatedAt: Date.parse('2026-11-17T10:00:00+08:00'),
   closedAt: null,
+  ...over,
+});
+
+export const redLine = (over: Partial<RedLineEvent> & Pick<RedLineEvent, 'kpi' | 'openedAt'>): RedLineEvent => ({
+  scorecard: 'sales-manager',
+  effect: 'deduct',
+  level: 'agent',
+  entityId: 'A1',
+  resolvedAt: null,
+  ...over,
+});
+
+export const NO_FUNNEL: FunnelInputs = {
+  newSqls: null,
+  previousSqls: null,
+  conversion: null,
+  previousConversion: null,
+  stalledDays: 14,
+  stalled: [],
+};
+
+// team T1 of org O1 in WEEK, with nothing in it but what `over` gives
+export const inputs = (over: Partial<ReviewInputs> = {}): ReviewInputs => ({
+  team: { orgId: 'O1', teamId: 'T1' },
+  week: WEEK,
+  current: [],
+  previous: [],
+  redLines: [],
+  alerts: [],
+  funnel: NO_FUNNEL,
+  actionItems: [],
   ...over,
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReviewPack, type ReviewInputs } from './review-pack';
-import { card, item, kpi, WEEK } from './review-pack.fixture';
+import { card, item, kpi, redLine, WEEK } from './review-pack.fixture';
 
 const team = { orgId: 'O1', teamId: 'T1' };
 const at = (local: string) => Date.parse(`${local}+08:00`);
@@ -161,5 +161,92 @@ describe('buildReviewPack', () => {
     expect(pack.scorecards[0]).toMatchObject({ previousTotal: null, totalChange: null, previousGrade: null });
     expect(pack.scorecards[0]!.kpis.every((k) => k.change === null && k.better === null)).toBe(true);
     expect(pack.movers).toEqual({ up: [], down: [] });
+  });
+
+  it('leaves the change empty without an actual or a total this week, and does not judge a KPI that did not move', () => {
+    const pack = buildReviewPack(
+      inputs({
+        current: [card({ total: null, kpis: [kpi({ kpi: 'gone' }), kpi({ kpi: 'flat', actual: 10 })] })],
+        previous: [card({ total: 70, kpis: [kpi({ kpi: 'gone', actual: 5 }), kpi({ kpi: 'flat', actual: 10 })] })],
+      }),
+    );
+    const [sc] = pack.scorecards;
+    expect(sc).toMatchObject({ total: null, previousTotal: 70, totalChange: null });
+    expect(sc!.kpis.map((k) => [k.kpi, k.previous, k.change, k.relativeChange, k.better])).toEqual([
+      ['gone', 5, null, null, null],
+      ['flat', 10, 0, 0, null],
+    ]);
+    expect(pack.movers).toEqual({ up: [], down: [] });
+  });
+
+  it('forecasts a lower-is-better KPI the other way, counts meeting the target as on track, skips a zero target', () => {
+    const kpis = [
+      kpi({ kpi: 'cycle', direction: 'lower', projected: 40, target: 50 }),
+      kpi({ kpi: 'cost', direction: 'lower', projected: 60, target: 50 }),
+      kpi({ kpi: 'refunds', direction: 'lower', projected: 50, target: 50 }),
+      kpi({ kpi: 'calls', projected: 100, target: 100 }),
+      kpi({ kpi: 'complaints', projected: 3, target: 0 }),
+    ];
+    const { forecast } = buildReviewPack(inputs({ current: [card({ kpis })], previous: [] }));
+    // by deviation, then KPI
+    expect(forecast.map((f) => [f.kpi, f.deviation, f.onTrack])).toEqual([
+      ['cycle', -0.19999999999999996, true],
+      ['calls', 0, true],
+      ['refunds', 0, true],
+      ['cost', 0.19999999999999996, false],
+    ]);
+  });
+
+  it('orders cards by scorecard, and red lines and alerts by time, then entity, scorecard and KPI', () => {
+    const day = (n: number) => WEEK.start + n * 86_400_000;
+    const line = (entityId: string, scorecard: string, kpi: string, openedAt: number) =>
+      redLine({ entityId, scorecard, kpi, openedAt });
+    const alert = (at: number) => ({ ...inputs().alerts[0]!, at });
+    const pack = buildReviewPack(
+      inputs({
+        current: [card({ scorecard: 'sales-rep', kpis: [] }), card({ scorecard: 'sales-manager', kpis: [] })],
+        previous: [],
+        redLines: [
+          line('A', 's', 'k', day(2)),
+          line('B', 's', 'k', day(1)),
+          line('A', 't', 'k', day(1)),
+          line('A', 's', 'm', day(1)),
+          line('A', 's', 'l', day(1)),
+          line('Z', 's', 'k', WEEK.start), // the week's first instant is in it, its end is not
+          line('Y', 's', 'k', WEEK.end),
+          { ...line('A', 's', 'r', day(-9)), resolvedAt: day(3) },
+          { ...line('B', 's', 'r', day(-9)), resolvedAt: day(1) },
+        ],
+        alerts: [alert(day(2)), alert(day(1)), alert(WEEK.end), alert(WEEK.start)],
+      }),
+    );
+    expect(pack.scorecards.map((c) => c.scorecard)).toEqual(['sales-manager', 'sales-rep']);
+    expect(pack.redLines.opened.map((r) => [r.entityId, r.scorecard, r.kpi])).toEqual([
+      ['Z', 's', 'k'],
+      ['A', 's', 'l'],
+      ['A', 's', 'm'],
+      ['A', 't', 'k'],
+      ['B', 's', 'k'],
+      ['A', 's', 'k'],
+    ]);
+    expect(pack.redLines.resolved.map((r) => r.entityId)).toEqual(['B', 'A']);
+    expect(pack.alerts.map((a) => a.at)).toEqual([WEEK.start, day(1), day(2)]);
+  });
+
+  it('carries the week, the week before and the stalled deals as given', () => {
+    const stalled = [
+      { dealId: 'D1', owner: 'A1', stage: 'propose', lastMoveAt: at('2026-11-01T10:00:00'), ageDays: 28 },
+    ];
+    const pack = buildReviewPack(inputs({ funnel: { ...inputs().funnel, stalled } }));
+    expect(pack.week).toEqual({
+      label: '2026-W48',
+      start: at('2026-11-23T00:00:00'),
+      end: at('2026-11-30T00:00:00'),
+      timeZone: 'Asia/Shanghai',
+      first: '2026-11-23',
+      last: '2026-11-29',
+    });
+    expect(pack.previousWeek).toBe('2026-W47');
+    expect(pack.funnel.stalled).toEqual(stalled);
   });
 });

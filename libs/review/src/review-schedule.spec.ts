@@ -26,9 +26,44 @@ describe('the review schedule', () => {
     );
   });
 
-  it('reads another weekday and time, and refuses what it cannot read by the variable’s name', () => {
+  it('runs at the local time on the day of a DST change itself (a minute the change skips: an hour later)', () => {
+    const sunday = (text: string, zone: string, now: string) =>
+      iso(latestRunAt(zone, parseSchedule(text, 'X'), Date.parse(now)));
+    expect(sunday('sun 00:30', 'Europe/Berlin', '2026-03-29T12:00:00Z')).toBe('2026-03-28T23:30:00.000Z'); // CET
+    expect(sunday('sun 02:30', 'Europe/Berlin', '2026-03-29T12:00:00Z')).toBe('2026-03-29T01:30:00.000Z'); // 03:30 CEST
+    expect(sunday('sun 00:30', 'Europe/Berlin', '2026-10-25T12:00:00Z')).toBe('2026-10-24T22:30:00.000Z'); // CEST
+    expect(sunday('sun 09:00', 'America/New_York', '2026-03-08T20:00:00Z')).toBe('2026-03-08T13:00:00.000Z'); // EDT
+  });
+
+  it('reads another weekday and time, in any case and with spaces around', () => {
     expect(parseSchedule('Fri 17:30', 'X')).toEqual({ weekday: 5, minuteOfDay: 17 * 60 + 30 });
-    expect(() => parseSchedule('monday 9am', 'REVIEW_PACK_SCHEDULE')).toThrow(ReviewInputError);
-    expect(() => parseSchedule('mon 24:00', 'REVIEW_PACK_SCHEDULE')).toThrow(/REVIEW_PACK_SCHEDULE/);
+    expect(parseSchedule(' SUN 00:00 ', 'X')).toEqual({ weekday: 7, minuteOfDay: 0 });
+    expect(parseSchedule('wed 23:59', 'X')).toEqual({ weekday: 3, minuteOfDay: 23 * 60 + 59 });
+  });
+
+  it('refuses what it cannot read by the variable’s name', () => {
+    for (const text of [
+      'monday 9am',
+      'mon 24:00',
+      'mon 9:00',
+      'xmon 09:00',
+      'mon 09:001',
+      'mon 09:60',
+      'xyz 09:00',
+      '',
+    ])
+      expect(() => parseSchedule(text, 'REVIEW_PACK_SCHEDULE'), text).toThrow(ReviewInputError);
+    const refusal = (() => {
+      try {
+        return parseSchedule('xyz 09:00', 'REVIEW_PACK_SCHEDULE');
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(refusal).toMatchObject({
+      field: 'REVIEW_PACK_SCHEDULE',
+      code: 'invalid_value',
+      message: 'REVIEW_PACK_SCHEDULE: must be a weekday and a time, like "mon 09:00"; got "xyz 09:00"',
+    });
   });
 });

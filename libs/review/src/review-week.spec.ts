@@ -24,7 +24,25 @@ describe('review weeks', () => {
     expect(parseWeekLabel('UTC', '2026-W53')?.label).toBe('2026-W53');
     expect(parseWeekLabel('UTC', '2025-W53')).toBeUndefined();
     expect(parseWeekLabel('UTC', '2026-W00')).toBeUndefined();
+    expect(parseWeekLabel('UTC', '2026-W54')).toBeUndefined();
     expect(parseWeekLabel('UTC', '2026-48')).toBeUndefined();
+  });
+
+  it('crosses years: week 1 can start in December, week 53 end in January, and each follows the other', () => {
+    const first = parseWeekLabel('Asia/Shanghai', '2026-W01')!;
+    expect(weekDates(first)).toEqual({ first: '2025-12-29', last: '2026-01-04' });
+    expect(previousWeek(first).label).toBe('2025-W52');
+    const last = parseWeekLabel('Asia/Shanghai', '2026-W53')!;
+    expect(weekDates(last)).toEqual({ first: '2026-12-28', last: '2027-01-03' });
+    expect(previousWeek(parseWeekLabel('Asia/Shanghai', '2027-W01')!)).toEqual(last);
+    expect(weekOfInstant('Asia/Shanghai', last.end - 1).label).toBe('2026-W53');
+    expect(weekOfInstant('Asia/Shanghai', last.end).label).toBe('2027-W01');
+  });
+
+  it('puts one instant in different weeks on either side of the date line', () => {
+    const instant = Date.parse('2026-11-29T12:00:00Z'); // Sunday noon in UTC
+    expect(weekOfInstant('Pacific/Kiritimati', instant).label).toBe('2026-W49'); // UTC+14: Monday 02:00
+    expect(weekOfInstant('Pacific/Pago_Pago', instant).label).toBe('2026-W48'); // UTC−11: Sunday 01:00
   });
 
   it('holds 169 hours across the autumn DST change, and the week before ends where it starts', () => {

@@ -10,9 +10,9 @@ const xml = (s: string): string =>
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    // characters XML 1.0 cannot hold
+    // characters XML 1.0 cannot hold (a parser refuses the whole sheet over one of them)
     // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
 
 function columnName(index: number): string {
   let name = '';
