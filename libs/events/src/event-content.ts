@@ -16,9 +16,10 @@ export function eventContent(event: CanonicalEvent): string {
   });
 }
 
-// JSON with keys sorted at every level (absent values left out, as JSON.stringify does)
+// JSON with keys sorted at every level, so the same data always gives the same text (and hash):
+// otherwise as JSON.stringify writes it (undefined members left out, undefined in an array as null)
 export function canonicalJson(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);

@@ -9,7 +9,7 @@ export {
   type ActionStatus,
 } from './action-item';
 export { dealFactOf, stalledDeals, type DealFact, type DealRecord, type StalledDeal } from './deal-funnel';
-export { canonicalJson, dataHashOf } from './pack-hash';
+export { dataHashOf } from './pack-hash';
 export type { FiredAlert, PeriodResults, RedLineEvent, ResultCard, ResultKpi, TeamRef } from './period-results';
 export { resultRows, toCsv, RESULT_HEADERS, type Cell } from './results-table';
 export { ReviewInputError, type ReviewInputCode } from './review-input-error';
