@@ -22,7 +22,7 @@ const STRINGS = {
   downloadCsv: { zh: '导出 CSV', en: 'CSV' },
   downloadXlsx: { zh: '导出 Excel', en: 'Excel' },
   dataHash: { zh: '数据指纹 {hash}', en: 'Data hash {hash}' },
-  generatedAt: { zh: '生成于 {time}（第 {n} 次）', en: 'Made {time} (time {n})' },
+  generatedAt: { zh: '生成于 {time}（第 {n} 次）', en: 'Made {time} (version {n})' },
   restated: {
     zh: '本周结果在上次生成后发生了变化（数据指纹不同）。',
     en: 'This week’s results changed since the pack was last made (a different data hash).',
