@@ -2,10 +2,9 @@ import { Body, Controller, Get, Inject, NotFoundException, Param, Patch, Post, Q
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '#libs/access';
 import { parseActionItemFields, parseWeekLabel, ReviewInputError, type ActionItem } from '#libs/review';
-import { AccessService } from '../../scorecard-gateway/src/access.service';
-import { isRowId } from '../../scorecard-gateway/src/alert-access';
-import { AuthGuard, CurrentPrincipal } from '../../scorecard-gateway/src/auth.guard';
-import { ERROR } from '../../scorecard-gateway/src/openapi-schemas';
+import { AccessService } from '#runtime/access.service';
+import { AuthGuard, CurrentPrincipal } from '#runtime/auth.guard';
+import { ERROR, isRowId } from '#runtime/http-api';
 import { assertMayRead, assertMayWrite, reviewInput, teamParam } from './review-access';
 import { ReviewPackService } from './review-pack.service';
 import { ACTION_ITEM, ACTION_ITEM_IN, ACTION_ITEM_PATCH, BAD_REVIEW_INPUT } from './review-schemas';

@@ -1,7 +1,7 @@
 import { BadRequestException, ForbiddenException } from '@nestjs/common';
 import type { Principal } from '#libs/access';
 import { ReviewInputError } from '#libs/review';
-import type { AccessService } from '../../scorecard-gateway/src/access.service';
+import type { AccessService } from '#runtime/access.service';
 
 // An input refused by field and code: 400 with `{ field, code, message }`.
 export function reviewInput<T>(read: () => T): T {

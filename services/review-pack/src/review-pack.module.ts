@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AccessService } from '../../scorecard-gateway/src/access.service';
-import { AuthGuard } from '../../scorecard-gateway/src/auth.guard';
+import { AccessService } from '#runtime/access.service';
+import { AuthGuard } from '#runtime/auth.guard';
 import { ActionItemsController } from './action-items.controller';
 import { ReviewPackService } from './review-pack.service';
 import { ReviewPacksController } from './review-packs.controller';

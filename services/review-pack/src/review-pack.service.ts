@@ -20,7 +20,7 @@ import type { RuntimeConfig } from '#runtime/config';
 import type { Database } from '#runtime/database';
 import { SmtpSender } from '#runtime/smtp-sender';
 import { CLOCK, CONFIG, DATABASE, REGISTRY, ROSTER_CACHE, type Clock } from '#runtime/tokens';
-import { builtWebApp } from '../../scorecard-gateway/src/web-app';
+import { builtWebApp } from '#runtime/web-app';
 import { PackPdfRenderer } from './pdf-renderer';
 import { reviewPackConfig, type ReviewPackConfig } from './review-pack.config';
 

@@ -1,4 +1,4 @@
-import type { SchemaObject } from '../../scorecard-gateway/src/openapi-schemas';
+import type { SchemaObject } from '#runtime/http-api';
 
 // The review pack API's bodies and answers as OpenAPI schemas, beside the types they describe
 // (libs/review ReviewPack, ActionItem; libs/postgres StoredPack).

@@ -19,12 +19,12 @@ import {
   SecretBox,
   SourcesRepository,
 } from '#libs/postgres';
+import { serveWebApp } from '#runtime/web-app';
 import { AlertingModule } from '../../alerting/src/alerting.module';
 import { IndicatorProcessorModule } from '../../indicator-processor/src/indicator-processor.module';
 import { IngestGatewayModule } from '../../ingest-gateway/src/ingest-gateway.module';
 import { ScorecardGatewayModule } from '../../scorecard-gateway/src/scorecard-gateway.module';
 import { ScoringServiceModule } from '../../scoring-service/src/scoring-service.module';
-import { serveWebApp } from '../../scorecard-gateway/src/web-app';
 import { secretsKey } from './auth';
 import type { RuntimeConfig } from './config';
 import { openDatabase, type Database } from './database';

@@ -33,6 +33,3 @@ export async function teamsOf(rosters: RosterCache, orgId: string): Promise<(age
   const { teamOf } = await rosters.of(orgId);
   return (agentId) => teamOf.get(agentId);
 }
-
-// ids are bigserial: anything else is no such row (and never reaches the SQL as a bad bigint)
-export const isRowId = (id: string): boolean => /^[1-9]\d{0,17}$/.test(id);

@@ -16,10 +16,10 @@ import { AlertInputError } from '#libs/alerting';
 import type { DeliveryOutbox, DeliveryStatus } from '#libs/pipeline';
 import type { AlertSubscriptionsRepository, StoredDelivery } from '#libs/postgres';
 import { ALERT_SUBSCRIPTIONS, DELIVERY_OUTBOX } from '#runtime/tokens';
-import { checkedInput, isRowId, ownerOf } from './alert-access';
+import { AuthGuard, CurrentPrincipal, Roles } from '#runtime/auth.guard';
+import { ERROR, isRowId } from '#runtime/http-api';
+import { checkedInput, ownerOf } from './alert-access';
 import { BAD_ALERT_INPUT, DELIVERY } from './alert-schemas';
-import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
-import { ERROR } from './openapi-schemas';
 
 const STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed'];
 const MAX_LIMIT = 500;

@@ -1,7 +1,7 @@
 import { ALERT_SEVERITIES } from '#libs/definitions';
 import { CHANNEL_KINDS } from '#libs/notify';
 import { MATCHER_KEYS } from '#libs/alerting';
-import type { SchemaObject } from './openapi-schemas';
+import type { SchemaObject } from '#runtime/http-api';
 
 // The OpenAPI schemas of /v1/alert-subscriptions, /v1/alert-silences and /v1/alert-deliveries.
 

@@ -18,10 +18,10 @@ import { AlertInputError, checkScope, parseSilence, type Silence } from '#libs/a
 import type { AlertNews, Outlet, RosterCache, Transport } from '#libs/pipeline';
 import { silenceNews, type AlertSubscriptionsRepository } from '#libs/postgres';
 import { ALERT_SUBSCRIPTIONS, ROSTER_CACHE, TRANSPORT } from '#runtime/tokens';
-import { checkedInput, isRowId, ownerOf, teamsOf } from './alert-access';
+import { AuthGuard, CurrentPrincipal, Roles } from '#runtime/auth.guard';
+import { ERROR, isRowId } from '#runtime/http-api';
+import { checkedInput, ownerOf, teamsOf } from './alert-access';
 import { BAD_ALERT_INPUT, SILENCE, SILENCE_IN } from './alert-schemas';
-import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
-import { ERROR } from './openapi-schemas';
 
 interface SilenceView {
   id: string;

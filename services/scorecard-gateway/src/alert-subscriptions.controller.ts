@@ -18,10 +18,10 @@ import { parseChannel, publicChannel, type PublicChannel } from '#libs/notify';
 import type { RosterCache } from '#libs/pipeline';
 import type { AlertSubscriptionsRepository, StoredSubscription } from '#libs/postgres';
 import { ALERT_SUBSCRIPTIONS, ROSTER_CACHE } from '#runtime/tokens';
-import { checkedInput, isRowId, ownerOf, teamsOf } from './alert-access';
+import { AuthGuard, CurrentPrincipal, Roles } from '#runtime/auth.guard';
+import { ERROR, isRowId } from '#runtime/http-api';
+import { checkedInput, ownerOf, teamsOf } from './alert-access';
 import { BAD_ALERT_INPUT, SUBSCRIPTION, SUBSCRIPTION_IN, SUBSCRIPTION_PATCH } from './alert-schemas';
-import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
-import { ERROR } from './openapi-schemas';
 
 type SubscriptionView = Omit<StoredSubscription, 'channel' | 'owner' | 'createdAt' | 'updatedAt'> & {
   owner: { subject: string; role: string };

@@ -18,11 +18,11 @@ import { silencedBy, type AlertLabels } from '#libs/alerting';
 import type { AlertAck, AlertNews, DefinitionsRegistry, Outlet, RosterCache, Transport } from '#libs/pipeline';
 import type { AlertListRepository, AlertSubscriptionsRepository, CurrentAlerts, HistoryEntry } from '#libs/postgres';
 import { ALERT_LIST, ALERT_SUBSCRIPTIONS, REGISTRY, ROSTER_CACHE, TRANSPORT } from '#runtime/tokens';
+import { AccessService } from '#runtime/access.service';
+import { AuthGuard, CurrentPrincipal } from '#runtime/auth.guard';
+import { ERROR } from '#runtime/http-api';
 import { teamsOf } from './alert-access';
-import { AccessService } from './access.service';
 import { ACKNOWLEDGEMENT, ALERT_HISTORY, CURRENT_ALERTS } from './alerts.schemas';
-import { AuthGuard, CurrentPrincipal } from './auth.guard';
-import { ERROR } from './openapi-schemas';
 
 // a current alert and the silence that mutes it now, if any
 type Silenced = CurrentAlerts['alerts'][number] & {

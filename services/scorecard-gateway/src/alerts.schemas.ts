@@ -1,4 +1,4 @@
-import type { SchemaObject } from './openapi-schemas';
+import type { SchemaObject } from '#runtime/http-api';
 
 // The answers of /v1/alerts as OpenAPI schemas, beside the types they describe (libs/pipeline AlertRecord,
 // AlertAck; libs/postgres CurrentAlerts, HistoryEntry).

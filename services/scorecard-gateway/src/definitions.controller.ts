@@ -15,8 +15,8 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '#libs/access';
 import type { Request, Response } from 'express';
+import type { Principal } from '#libs/access';
 import {
   combineDefinitions,
   formatIssue,
@@ -28,12 +28,12 @@ import type { DefinitionsRegistry, Outlet, PublishedNotice, Transport } from '#l
 import { PostgresPreviewStore, type DefinitionVersion, type DefinitionVersionsRepository } from '#libs/postgres';
 import type { Database } from '#runtime/database';
 import { CLOCK, DATABASE, DEFINITION_VERSIONS, REGISTRY, TRANSPORT, type Clock } from '#runtime/tokens';
-import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
+import { AuthGuard, CurrentPrincipal, Roles } from '#runtime/auth.guard';
+import { ERROR } from '#runtime/http-api';
 import {
   CHECKED_DEFINITIONS,
   CURRENT_DEFINITIONS,
   DEFINITIONS_HISTORY,
-  ERROR,
   PREVIEW_LINE,
   PUBLISHED,
 } from './openapi-schemas';

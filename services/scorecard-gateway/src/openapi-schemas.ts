@@ -1,7 +1,4 @@
-import type { ApiResponseSchemaHost } from '@nestjs/swagger';
-
-// an OpenAPI schema object, as @ApiResponse takes it
-export type SchemaObject = ApiResponseSchemaHost['schema'];
+import type { SchemaObject } from '#runtime/http-api';
 
 // The answers of the gateway's REST API as OpenAPI schemas (served at /docs and /docs-json), written
 // beside the types they describe (libs/pipeline ScoredCard, libs/postgres HistoryPoint, RosterAsOf…).
@@ -246,14 +243,6 @@ export const REVOCATION: SchemaObject = {
 };
 
 // an error answer: what was wrong, by field where there is one
-export const ERROR: SchemaObject = {
-  type: 'object',
-  properties: {
-    statusCode: { type: 'integer', example: 400 },
-    message: { type: 'string', example: 'entity: expected org:<org>, team:<org>:<team> or agent:<org>:<agent>' },
-    error: { type: 'string', example: 'Bad Request' },
-  },
-};
 
 // the what-if preview's answer (libs/preview PreviewReport)
 const CARD_OUTCOME: SchemaObject = {

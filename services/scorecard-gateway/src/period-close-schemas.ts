@@ -1,4 +1,4 @@
-import type { SchemaObject } from './openapi-schemas';
+import type { SchemaObject } from '#runtime/http-api';
 
 // The answers of the period-close API (docs/review-and-close.md) as OpenAPI schemas, beside the types
 // they describe (libs/postgres ClosedPeriodRow, FrozenScorecard, RestatementRow, AuditEntry; libs/close).

@@ -26,9 +26,9 @@ import type {
   RestatementRow,
 } from '#libs/postgres';
 import { PERIOD_CLOSE, REGISTRY } from '#runtime/tokens';
-import { AccessService } from './access.service';
-import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
-import { ERROR } from './openapi-schemas';
+import { AccessService } from '#runtime/access.service';
+import { AuthGuard, CurrentPrincipal, Roles } from '#runtime/auth.guard';
+import { ERROR } from '#runtime/http-api';
 import {
   AUDIT,
   CALIBRATION,

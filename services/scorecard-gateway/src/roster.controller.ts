@@ -29,8 +29,9 @@ import {
 import type { RosterCache } from '#libs/pipeline';
 import type { RosterAsOf, RosterRepository, UnknownMember } from '#libs/postgres';
 import { ROSTER, ROSTER_CACHE } from '#runtime/tokens';
-import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
-import { ERROR, ROSTER_AS_OF, UNKNOWN_MEMBERS } from './openapi-schemas';
+import { AuthGuard, CurrentPrincipal, Roles } from '#runtime/auth.guard';
+import { ERROR } from '#runtime/http-api';
+import { ROSTER_AS_OF, UNKNOWN_MEMBERS } from './openapi-schemas';
 
 const BAD_ROW = {
   type: 'object',

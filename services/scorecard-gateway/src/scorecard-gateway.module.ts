@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { retentionOf } from '#runtime/retention';
+import { AccessService } from '#runtime/access.service';
+import { AuthGuard } from '#runtime/auth.guard';
 import { ReviewPackModule } from '../../review-pack/src/review-pack.module';
-import { AccessService } from './access.service';
 import { AlertsController } from './alerts.controller';
 import { AlertDeliveriesController } from './alert-deliveries.controller';
 import { AlertSilencesController } from './alert-silences.controller';
 import { AlertSubscriptionsController } from './alert-subscriptions.controller';
-import { AuthGuard } from './auth.guard';
 import { DefinitionsController } from './definitions.controller';
 import { DefinitionsFollower } from './definitions-follower';
 import { ScorecardGateway } from './scorecard.gateway';

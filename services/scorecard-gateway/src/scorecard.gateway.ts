@@ -39,7 +39,7 @@ import { bearerOf, Unauthorized } from '#runtime/auth';
 import type { RuntimeConfig } from '#runtime/config';
 import type { PipelineMetrics } from '#runtime/metrics';
 import { CONFIG, METRICS, REGISTRY, REVOKED_TOKENS, SCORECARDS, TRANSPORT } from '#runtime/tokens';
-import { AccessService } from './access.service';
+import { AccessService } from '#runtime/access.service';
 import { JoinBudget } from './join-budget';
 
 interface SocketData {

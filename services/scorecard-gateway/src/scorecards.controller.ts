@@ -21,9 +21,10 @@ import {
 } from '#libs/pipeline';
 import type { HistoryPoint, IndicatorStateRepository, ScorecardsRepository } from '#libs/postgres';
 import { INDICATOR_STORE, REGISTRY, SCORECARDS } from '#runtime/tokens';
-import { AccessService } from './access.service';
-import { AuthGuard, CurrentPrincipal } from './auth.guard';
-import { ERROR, HISTORY, ME, SCORED_CARDS } from './openapi-schemas';
+import { AccessService } from '#runtime/access.service';
+import { AuthGuard, CurrentPrincipal } from '#runtime/auth.guard';
+import { ERROR } from '#runtime/http-api';
+import { HISTORY, ME, SCORED_CARDS } from './openapi-schemas';
 
 // Scorecards over REST, for the signed-in: the latest of an entity (or re-scored over another window),
 // a scorecard's history, and who the caller is. Entities are named like socket rooms: org:<org>,

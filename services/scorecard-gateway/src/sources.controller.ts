@@ -33,8 +33,8 @@ import { newSourceId, type SourcesRepository } from '#libs/postgres';
 import type { RuntimeConfig } from '#runtime/config';
 import type { Intake } from '#runtime/intake';
 import { CONFIG, DEFINITIONS, INTAKE, SOURCES, WEBHOOK_PAYLOADS } from '#runtime/tokens';
-import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
-import { ERROR } from './openapi-schemas';
+import { AuthGuard, CurrentPrincipal, Roles } from '#runtime/auth.guard';
+import { ERROR } from '#runtime/http-api';
 
 const SOURCE_SCHEMA = {
   type: 'object',

@@ -3,8 +3,9 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@ne
 import type { Principal } from '#libs/access';
 import type { Revocation, RevokedTokensRepository } from '#libs/postgres';
 import { REVOKED_TOKENS } from '#runtime/tokens';
-import { AuthGuard, CurrentPrincipal, Roles } from './auth.guard';
-import { ERROR, REVOCATION } from './openapi-schemas';
+import { AuthGuard, CurrentPrincipal, Roles } from '#runtime/auth.guard';
+import { ERROR } from '#runtime/http-api';
+import { REVOCATION } from './openapi-schemas';
 import { ScorecardGateway } from './scorecard.gateway';
 
 // Revoking a token (a lost wall screen's display token, a leaked link) by its jti: for the admins of

@@ -10,7 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Principal, Role } from '#libs/access';
-import { bearerOf, Unauthorized } from '#runtime/auth';
+import { bearerOf, Unauthorized } from './auth';
 import { AccessService } from './access.service';
 
 type Authenticated = Request & { principal?: Principal };

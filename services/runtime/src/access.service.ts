@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { mayRead, type Principal, type Scope } from '#libs/access';
 import type { RosterCache } from '#libs/pipeline';
 import type { RevokedTokensRepository } from '#libs/postgres';
-import type { RuntimeConfig } from '#runtime/config';
-import { TokenVerifier } from '#runtime/auth';
-import { CONFIG, REVOKED_TOKENS, ROSTER_CACHE } from '#runtime/tokens';
+import type { RuntimeConfig } from './config';
+import { TokenVerifier } from './auth';
+import { CONFIG, REVOKED_TOKENS, ROSTER_CACHE } from './tokens';
 
 const RELOAD_MS = 500; // a pushed card of an agent not in the roster: read it again, at most this often
 
