@@ -11,6 +11,7 @@ export { ScorecardsRepository, type HistoryPoint, type StoredCard } from './scor
 export { DefinitionVersionsRepository, type DefinitionVersion } from './definition-versions.repository';
 export { appendToFeed, PostgresFeedTransport } from './postgres-feed';
 export { newSourceId, SourcesRepository } from './sources.repository';
+export { rekeySecrets, RekeyRefused, type RekeyReport } from './rekey-secrets';
 export { SecretBox } from './secret-box';
 export { WebhookPayloadsRepository } from './webhook-payloads.repository';
 export { AlertsRepository } from './alerts.repository';

@@ -3,6 +3,7 @@ import { registerAlertsCommand } from './alerts.command';
 import { registerCloseCommand } from './close.command';
 import { registerDefinitionsCommand } from './definitions-validate.command';
 import { registerEvaluateCommand } from './evaluate.command';
+import { registerSecretsCommand } from './secrets.command';
 import { registerSimulateCommand } from './simulate.command';
 import { registerSourcesCommand } from './sources.command';
 import { registerTokenCommand } from './token.command';
@@ -23,6 +24,7 @@ registerUpCommand(program);
 registerTokenCommand(program);
 registerAlertsCommand(program);
 registerSourcesCommand(program);
+registerSecretsCommand(program);
 
 function fail(message: string): void {
   process.stderr.write(`kpi-pulse: ${message}\n`);

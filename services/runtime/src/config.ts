@@ -140,20 +140,22 @@ function secret(env: Env): string | undefined {
   return raw;
 }
 
-// 32 bytes, as 64 hex digits or in base64 / base64url (43 or 44 characters)
 function secretsKey(env: Env): Buffer | undefined {
-  const raw = nonEmpty(env.KPI_SECRETS_KEY)?.trim();
-  if (raw === undefined) return undefined;
+  const raw = nonEmpty(env.KPI_SECRETS_KEY);
+  return raw === undefined ? undefined : parseSecretsKey('KPI_SECRETS_KEY', raw);
+}
+
+// A key sealing secrets at rest: 32 bytes, as 64 hex digits or in base64 / base64url (43 or 44
+// characters). `name` says where it came from, for the error.
+export function parseSecretsKey(name: string, text: string): Buffer {
+  const raw = text.trim();
   const key = /^[0-9a-fA-F]{64}$/.test(raw)
     ? Buffer.from(raw, 'hex')
     : /^[A-Za-z0-9+/_-]{43}=?$/.test(raw)
       ? Buffer.from(raw, 'base64url')
       : undefined;
   if (key?.length !== 32)
-    throw new ConfigError(
-      'KPI_SECRETS_KEY',
-      'expected 32 random bytes as 64 hex digits or in base64 (openssl rand -base64 32)',
-    );
+    throw new ConfigError(name, 'expected 32 random bytes as 64 hex digits or in base64 (openssl rand -base64 32)');
   return key;
 }
 
