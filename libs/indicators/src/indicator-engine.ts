@@ -579,6 +579,12 @@ export class IndicatorEngine {
       },
       scheduleClose: (entity, runtime, w, start, end) => this.scheduleClose(entity, runtime, w, start, end),
       touch: (entity, runtime, w, periodStart, mark) => this.touch(entity, runtime, w, periodStart, mark),
+      touchCell: (entity, runtime, w, periodStart, marks, cell) => {
+        this.eventChanged = true;
+        if (marks[cell] === this.foldSeq) return;
+        marks[cell] = this.foldSeq;
+        this.record(entity, runtime, w, periodStart);
+      },
       touchEveryWindow: (entity, runtime, mark) => {
         this.eventChanged = true;
         if (mark.touchedAt === this.foldSeq) return;
@@ -711,12 +717,13 @@ export class IndicatorEngine {
         org: undefined as unknown as EntityState, // set just below: the entity points back at its org
         teams: new Map(),
         agents: new Map(),
+        entityCount: 1, // the org itself is row 0
         periodCache: new Map(),
         periodsByDay: new Map(),
         invoices: newInvoiceBook(),
         journeys: new Map(),
       };
-      state.org = { ref: { level: 'org', id: orgId, orgId }, org: state, slot: this.nextSlot++, states: [] };
+      state.org = { ref: { level: 'org', id: orgId, orgId }, org: state, slot: this.nextSlot++, row: 0, states: [] };
       this.orgs.set(orgId, state);
       org = state;
     }
@@ -744,7 +751,8 @@ export class IndicatorEngine {
   private entityIn(org: OrgState, map: Map<string, EntityState>, level: Level, id: string): EntityState {
     let entity = map.get(id);
     if (entity === undefined) {
-      entity = { ref: { level, id, orgId: org.org.ref.orgId }, org, slot: this.nextSlot++, states: [] };
+      const ref = { level, id, orgId: org.org.ref.orgId };
+      entity = { ref, org, slot: this.nextSlot++, row: org.entityCount++, states: [] };
       map.set(id, entity);
     }
     return entity;
