@@ -40,6 +40,7 @@ interface CalendarBinding {
   runtime: IndicatorRuntime;
   side: 0 | 1;
   w: number; // the window's index in the indicator's windows
+  openAfterMs: number; // how long after its end a period stays open for the indicator
   live: boolean; // scratch of the fold under way: the event's period is still open for the indicator
 }
 
@@ -122,7 +123,7 @@ function bindByType(
         share = { kind: 'calendar', window, column, bindings: [] };
         group.steps.push(share);
       }
-      share.bindings.push({ runtime, side, w, live: false });
+      share.bindings.push({ runtime, side, w, openAfterMs: openAfterEndMs(runtime, window), live: false });
       (side === 0 ? layout.numColumn : layout.denColumn)[runtime.index]![w] = share.column;
     });
   };
@@ -158,6 +159,9 @@ export class TermsMeasure implements MeasureKind {
   private readonly layout: CalendarLayout;
   private readonly indicatorCount: number;
   private readonly calendars = new Map<OrgState, Map<CalendarWindow, WindowPeriods>>();
+  // the org last asked for and its periods: most batches hold one org's events
+  private lastOrg: OrgState | undefined;
+  private lastCalendar: Map<CalendarWindow, WindowPeriods> | undefined;
   private readonly parking: ValueParking | undefined;
   private readonly parkable: readonly IndicatorRuntime[]; // those whose distinct sets are parked
   // states an event was folded into (the bench reports it): (indicator side, window, entity) for
@@ -283,9 +287,11 @@ export class TermsMeasure implements MeasureKind {
     const host = this.host;
     const window = share.window;
     const period = periodOf(org, window, t);
+    const clock = host.clock(org);
     let anyLive = false;
     for (const b of share.bindings) {
-      b.live = !host.tooLateFor(org, b.runtime, window, period, tooLate);
+      // a shortcut: only a period past its deadline can be too late
+      b.live = period.end + b.openAfterMs > clock || !host.tooLateFor(org, b.runtime, window, period, tooLate);
       if (b.live) anyLive = true;
     }
     if (!anyLive) return;
@@ -294,17 +300,20 @@ export class TermsMeasure implements MeasureKind {
     let rows: PeriodRows | undefined; // made when an entity first takes the event
     for (const entity of entities) {
       const level = entity.ref.level;
-      let added = false;
+      let first = true;
       for (const b of share.bindings) {
         const runtime = b.runtime;
         if (!b.live || !runtime.levels[level]) continue;
-        rows ??= this.rowsOf(org, window, period);
-        rows.ensure(entity.row);
-        if (!added && share.column >= 0) {
-          this.updates++;
-          rows.add(entity.row, share.column, amount);
-          added = true;
+        if (first) {
+          first = false;
+          rows ??= this.rowsOf(org, window, period);
+          rows.ensure(entity.row);
+          if (share.column >= 0) {
+            this.updates++;
+            rows.add(entity.row, share.column, amount);
+          }
         }
+        if (rows === undefined) continue; // for the type checker: made above
         const cell = rows.cell(entity.row, runtime.index);
         if (rows.openCell(cell)) {
           this.statesOf(entity, runtime);
@@ -371,11 +380,20 @@ export class TermsMeasure implements MeasureKind {
     return rows;
   }
 
+  private calendarOf(org: OrgState): Map<CalendarWindow, WindowPeriods> | undefined {
+    if (org !== this.lastOrg) {
+      this.lastOrg = org;
+      this.lastCalendar = this.calendars.get(org);
+    }
+    return this.lastCalendar;
+  }
+
   private periodsOf(org: OrgState, window: CalendarWindow): WindowPeriods {
-    let byWindow = this.calendars.get(org);
+    let byWindow = this.calendarOf(org);
     if (byWindow === undefined) {
       byWindow = new Map();
       this.calendars.set(org, byWindow);
+      this.lastCalendar = byWindow;
     }
     let periods = byWindow.get(window);
     if (periods === undefined) {
@@ -387,7 +405,7 @@ export class TermsMeasure implements MeasureKind {
 
   // the rows of an open period, if any entity holds it
   private findRows(org: OrgState, window: CalendarWindow, start: number): PeriodRows | undefined {
-    const periods = this.calendars.get(org)?.get(window);
+    const periods = this.calendarOf(org)?.get(window);
     if (periods === undefined) return undefined;
     // Stryker disable next-line ConditionalExpression: the newest period is a cache: the map holds the same rows
     if (periods.latest !== null && periods.latest.start === start) return periods.latest;
@@ -396,7 +414,7 @@ export class TermsMeasure implements MeasureKind {
 
   // the open periods of an (entity, indicator, window), oldest made first
   private *openRowsOf(entity: EntityState, runtime: IndicatorRuntime, window: CalendarWindow): Iterable<PeriodRows> {
-    const periods = this.calendars.get(entity.org)?.get(window);
+    const periods = this.calendarOf(entity.org)?.get(window);
     if (periods === undefined) return;
     for (const rows of periods.periods.values()) if (rows.isOpen(entity.row, runtime.index)) yield rows;
   }
