@@ -10,8 +10,7 @@ import type { MeasureState } from './window-state';
 export interface EntityState {
   ref: EntityRef;
   org: OrgState;
-  slot: number; // this entity's row in the rolling columns (unique across orgs)
-  row: number; // this entity's row in its org's calendar period rows (PeriodRows)
+  slot: number; // this entity's row in the rolling columns
   states: (MeasureState | undefined)[]; // per indicator index, kept by the indicator's measure kind
 }
 
@@ -33,7 +32,6 @@ export interface OrgState {
   org: EntityState;
   teams: Map<string, EntityState>;
   agents: Map<string, EntityState>;
-  entityCount: number; // the org's entities so far: the next entity's row
   periodCache: Map<CalendarWindow, Period>;
   periodsByDay: Map<CalendarWindow, Map<number, Period>>;
   invoices: InvoiceBook;

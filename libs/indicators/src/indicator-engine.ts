@@ -579,12 +579,6 @@ export class IndicatorEngine {
       },
       scheduleClose: (entity, runtime, w, start, end) => this.scheduleClose(entity, runtime, w, start, end),
       touch: (entity, runtime, w, periodStart, mark) => this.touch(entity, runtime, w, periodStart, mark),
-      touchCell: (entity, runtime, w, periodStart, marks, cell) => {
-        this.eventChanged = true;
-        if (marks[cell] === this.foldSeq) return;
-        marks[cell] = this.foldSeq;
-        this.record(entity, runtime, w, periodStart);
-      },
       touchEveryWindow: (entity, runtime, mark) => {
         this.eventChanged = true;
         if (mark.touchedAt === this.foldSeq) return;
@@ -717,13 +711,12 @@ export class IndicatorEngine {
         org: undefined as unknown as EntityState, // set just below: the entity points back at its org
         teams: new Map(),
         agents: new Map(),
-        entityCount: 1, // the org itself is row 0
         periodCache: new Map(),
         periodsByDay: new Map(),
         invoices: newInvoiceBook(),
         journeys: new Map(),
       };
-      state.org = { ref: { level: 'org', id: orgId, orgId }, org: state, slot: this.nextSlot++, row: 0, states: [] };
+      state.org = { ref: { level: 'org', id: orgId, orgId }, org: state, slot: this.nextSlot++, states: [] };
       this.orgs.set(orgId, state);
       org = state;
     }
@@ -751,8 +744,7 @@ export class IndicatorEngine {
   private entityIn(org: OrgState, map: Map<string, EntityState>, level: Level, id: string): EntityState {
     let entity = map.get(id);
     if (entity === undefined) {
-      const ref = { level, id, orgId: org.org.ref.orgId };
-      entity = { ref, org, slot: this.nextSlot++, row: org.entityCount++, states: [] };
+      entity = { ref: { level, id, orgId: org.org.ref.orgId }, org, slot: this.nextSlot++, states: [] };
       map.set(id, entity);
     }
     return entity;

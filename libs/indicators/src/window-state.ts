@@ -1,6 +1,7 @@
 import type { RollingWindow } from '#libs/definitions';
 import type { CalendarWindow } from '#libs/time';
 import type { OverdueLedger } from './state/overdue-ledger';
+import type { PeriodTally } from './state/period-tally';
 import type { RollingColumns } from './state/rolling-columns';
 import type { RollingDistinct } from './state/rolling-distinct';
 import type { RollingSpec } from './windows';
@@ -21,10 +22,11 @@ export interface RollingState {
   touchedAt: number;
 }
 
-// the periods themselves are rows of the terms measure (PeriodRows), shared by the org's entities
 export interface CalendarState {
   kind: 'calendar';
   window: CalendarWindow;
+  periods: Map<number, PeriodTally>; // open periods by periodKey(start)
+  latest: PeriodTally | null; // the newest open period, the one most events go to
 }
 
 export interface ManualScore {

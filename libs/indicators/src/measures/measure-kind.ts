@@ -27,15 +27,6 @@ export interface EngineHost {
   scheduleClose(entity: EntityState, runtime: IndicatorRuntime, w: number, start: number, end: number): void;
   // reports a window's value as changed by this fold, once per batch however often it changes
   touch(entity: EntityState, runtime: IndicatorRuntime, w: number, periodStart: number, mark: Touchable): void;
-  // the same for a state marked in a typed array (marks[cell]: the fold sequence that last reported it)
-  touchCell(
-    entity: EntityState,
-    runtime: IndicatorRuntime,
-    w: number,
-    periodStart: number,
-    marks: Float64Array,
-    cell: number,
-  ): void;
   // the same for every window of the indicator at once (one state serves them all)
   touchEveryWindow(entity: EntityState, runtime: IndicatorRuntime, mark: Touchable): void;
   // the org's entity of that level and id (created if new): where an invoice's balance counts
