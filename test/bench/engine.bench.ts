@@ -8,6 +8,12 @@ import { handFold } from './hand-fold';
 const TIME_ZONE = 'Asia/Shanghai';
 const ORGS = [{ id: '*', timeZone: TIME_ZONE, currency: 'CNY', exchangeRates: { USD: 7.1 } }];
 
+// user + system seconds since `start` (process.cpuUsage() counts microseconds)
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
@@ -29,6 +35,8 @@ export interface EngineBenchResult {
   events: number;
   seconds: number;
   eventsPerSecond: number;
+  cpuSeconds: number; // user + system time of the process across the timed fold
+  eventsPerCpuSecond: number; // on a loaded machine this compares where wall-clock rates do not
   changesPerEvent: number;
   updatesPerEvent: number; // states folded into
   heapMiB: number;
@@ -46,6 +54,7 @@ export function benchEngine(events: readonly CanonicalEvent[], dedup: boolean, b
   const heapBefore = process.memoryUsage().heapUsed;
   const engine = new IndicatorEngine(BENCH_INDICATORS, ORGS, { dedup });
   let changes = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   if (batch === 1) {
     for (let i = 0; i < events.length; i++)
@@ -56,6 +65,7 @@ export function benchEngine(events: readonly CanonicalEvent[], dedup: boolean, b
     }
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuSeconds = cpuSecondsSince(cpu0);
   gc();
   const heapBytes = process.memoryUsage().heapUsed - heapBefore;
   const windowStates = engine.values().length;
@@ -63,6 +73,8 @@ export function benchEngine(events: readonly CanonicalEvent[], dedup: boolean, b
     events: events.length,
     seconds,
     eventsPerSecond: events.length / seconds,
+    cpuSeconds,
+    eventsPerCpuSecond: events.length / cpuSeconds,
     changesPerEvent: changes / events.length,
     updatesPerEvent: engine.stateUpdates / events.length,
     heapMiB: heapBytes / 2 ** 20,
@@ -78,15 +90,19 @@ export function benchHandFold(events: readonly CanonicalEvent[], batch = 1): Eng
   const times = events.map((e) => Date.parse(e.time));
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const fold = handFold(BENCH_INDICATORS, TIME_ZONE, events, times, batch);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuSeconds = cpuSecondsSince(cpu0);
   gc();
   const heapBytes = process.memoryUsage().heapUsed - heapBefore;
   return {
     events: events.length,
     seconds,
     eventsPerSecond: events.length / seconds,
+    cpuSeconds,
+    eventsPerCpuSecond: events.length / cpuSeconds,
     changesPerEvent: fold.changes / events.length,
     updatesPerEvent: fold.updates / events.length,
     heapMiB: heapBytes / 2 ** 20,
