@@ -93,7 +93,11 @@ function freezeDue(
   input: CloseInput,
 ): Map<string, { def: ScorecardDef | undefined; cards: FrozenCard[] }> {
   const { definitions } = input;
-  const engine = new IndicatorEngine(definitions.indicators, definitions.orgs, { ignoreLateness: true, dedup: false });
+  const engine = new IndicatorEngine(definitions.indicators, definitions.orgs, {
+    ignoreLateness: true,
+    dedup: false,
+    reportChanges: false,
+  });
   const sorted = [...events].sort((a, b) => a.timeMs - b.timeMs || a.line - b.line);
   const context = {
     org: { timeZone, calendar: orgSettingsFor(definitions.orgs, orgId)?.calendar },

@@ -169,7 +169,11 @@ export function evaluate(input: EvaluateInput): EvaluationReport {
   // The whole file is read before answering, so no event is late and arrival order does not matter.
   // Deliveries of one key are told apart here, before the --as-of and --org filters, so the engine
   // needs no dedup of its own.
-  const engine = new IndicatorEngine(definitions.indicators, definitions.orgs, { ignoreLateness: true, dedup: false });
+  const engine = new IndicatorEngine(definitions.indicators, definitions.orgs, {
+    ignoreLateness: true,
+    dedup: false,
+    reportChanges: false,
+  });
   // each event is folded as it is read: the file is never held in memory
   let accepted = 0;
   const { rejected, conflicts, summary } = readEventFile(input, ({ event, timeMs, line }) => {

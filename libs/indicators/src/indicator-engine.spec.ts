@@ -440,6 +440,22 @@ describe('a batch', () => {
     expect(engine.stats).toEqual({ ...NO_STATS, applied: 2, ignored: 1, duplicate: 1 });
   });
 
+  it('without change reports (a batch run) it answers no changes, yet closes and holds the same values', () => {
+    const events = [solved(T0), solved(T0 + MIN, { agentId: 'A2' }), solved(APRIL + H)];
+    const times = [T0, T0 + MIN, APRIL + H];
+    const reporting = new IndicatorEngine([SOLVED, VISITORS], ORGS);
+    const quiet = new IndicatorEngine([SOLVED, VISITORS], ORGS, { reportChanges: false });
+    const loud = reporting.foldBatch(events, times);
+    const silent = quiet.foldBatch(events, times);
+    expect(loud.changes.length).toBeGreaterThan(0);
+    expect(silent.changes).toEqual([]);
+    expect(silent.closed.length).toBeGreaterThan(0);
+    expect(sorted(silent.closed)).toEqual(sorted(loud.closed));
+    expect(quiet.fold(solved(APRIL + 2 * H), APRIL + 2 * H).changes).toEqual([]);
+    reporting.fold(solved(APRIL + 2 * H), APRIL + 2 * H);
+    expect(sorted(quiet.values())).toEqual(sorted(reporting.values()));
+  });
+
   it('an event no indicator counts is ignored, and so is one whose fields leave it out', () => {
     const engine = new IndicatorEngine([REFUNDED], ORGS);
     expect(engine.fold(event('ticket.solved', T0)).status).toBe('ignored');

@@ -48,6 +48,9 @@ import type { ParkedValue, ValueParking, ValueRef } from './state/period-tally';
 export interface EngineOptions {
   // Batch runs (evaluate) read the whole file first: nothing is late and no period ever closes.
   ignoreLateness?: boolean;
+  // false: fold and foldBatch answer no changes (a batch run reads the values once, at its end, and
+  // saves building a value per change). Default true.
+  reportChanges?: boolean;
   // Where repeats of an idempotency key are told apart: true (the default), a Deduplicator in memory;
   // false, nowhere, where the caller does it (evaluate, by line; the Postgres log, by its unique
   // index); or a memory of the caller's (the Kafka processor keeps its keys in Postgres).
@@ -112,6 +115,7 @@ export class IndicatorEngine {
   private readonly orgs = new Map<string, OrgState>();
   private nextSlot = 0;
   private readonly ignoreLateness: boolean;
+  private readonly reportChanges: boolean;
   private readonly horizonMs: number;
   private readonly timeBound: EngineOptions['timeBound'];
   private readonly teamOf: TeamOf | undefined;
@@ -142,6 +146,7 @@ export class IndicatorEngine {
     this.runtimes = buildRuntimes(indicators, options.restatementMs ?? 0);
     this.orgSettings = new Map(orgs.map((o) => [o.id, o]));
     this.ignoreLateness = options.ignoreLateness ?? false;
+    this.reportChanges = options.reportChanges ?? true;
     const dedup = options.dedup ?? true;
     this.dedup = dedup === true ? new Deduplicator() : dedup === false ? undefined : dedup;
     this.timeBound = options.timeBound;
@@ -227,6 +232,7 @@ export class IndicatorEngine {
 
   private endBatch(): { changes: IndicatorValue[]; closed: IndicatorValue[] } {
     const changes: IndicatorValue[] = [];
+    if (!this.reportChanges) return { changes, closed: this.batchClosed };
     for (let i = 0; i < this.touchedCount; i++) {
       const t = this.touched[i] as Touched;
       // a period the batch changed and then closed was reported with its final value in `closed`
