@@ -41,6 +41,8 @@ export interface ProcessorBenchResult {
   writes: number; // value flushes (store transactions)
   rowsWritten: number; // value rows in those flushes
   rowsChanged: number; // of them, rows whose content differs from the row's previous write
+  checkpoints: number;
+  snapshotBytes: number; // the last checkpoint's engine snapshot (JSON)
   valueRows: number; // indicator_values rows at the end
   tooLate: number;
   rejected: number;
@@ -304,6 +306,7 @@ export async function benchProcessor(n: number, rate: number, profileFile?: stri
 
     const [row] = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM indicator_values`);
     const valueWrites = store.writes.filter((w) => w.changes.length > 0);
+    const checkpoints = store.writes.flatMap((w) => (w.checkpoint === undefined ? [] : [w.checkpoint]));
     return {
       events: events.length,
       batchSize: DEFAULTS.processorBatchSize,
@@ -316,6 +319,8 @@ export async function benchProcessor(n: number, rate: number, profileFile?: stri
       writes: valueWrites.length,
       rowsWritten: valueWrites.reduce((sum, w) => sum + w.changes.length, 0),
       rowsChanged: rowsChanged(valueWrites),
+      checkpoints: checkpoints.length,
+      snapshotBytes: checkpoints.at(-1)?.snapshot.length ?? 0,
       valueRows: row?.n ?? 0,
       tooLate: source.tooLate,
       rejected: source.rejected,

@@ -121,6 +121,7 @@ async function processorBench(): Promise<void> {
   console.log(
     `  value flush: ${fmt(r.changes)} changes handed on; ${fmt(r.writes)} writes of ${fmt(r.rowsWritten)} rows, ` +
       `${fmt(r.rowsChanged)} of them changed since the row's previous write; ${fmt(r.valueRows)} value rows stored; ` +
+      `${fmt(r.checkpoints)} checkpoints (the last snapshot ${fmt(r.snapshotBytes)} bytes); ` +
       `${fmt(r.tooLate)} too late, ${fmt(r.rejected)} rejected`,
   );
 }
