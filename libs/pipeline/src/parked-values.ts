@@ -17,7 +17,8 @@ export interface StoredValue {
   tallies: string[];
 }
 
-const idOf = (r: ValueRef): string => JSON.stringify([r.org, r.indicator, r.side, r.value]);
+// length-prefixed names, the value last: unambiguous, and far cheaper than JSON on the fold's path
+const idOf = (r: ValueRef): string => `${r.org.length}:${r.org}${r.indicator.length}:${r.indicator}${r.side}${r.value}`;
 
 // A processor's parked values of distinct sets of calendar periods longer than a day
 // (IndicatorEngine.parkValues): at each checkpoint they leave memory and the snapshot, so memory holds
