@@ -233,18 +233,19 @@ function benchEvents(n: number, orgs: number): CanonicalEvent[] {
   return events;
 }
 
-interface BenchDatabase {
+export interface BenchDatabase {
   db: DataSource;
   where: string;
+  postgresDir?: string; // the embedded server's data directory (its postmaster.pid names its processes)
   close(): Promise<void>;
 }
 
 // DATABASE_URL, or an embedded Postgres in a temporary directory (as the pipeline bench); either way a
 // schema of its own, migrated with the real migrations and dropped afterwards.
-async function benchDatabase(): Promise<BenchDatabase> {
+export async function benchDatabase(port = 56_100): Promise<BenchDatabase> {
   const url = process.env.DATABASE_URL;
-  const dataDir = url === undefined ? mkdtempSync(join(tmpdir(), 'kpi-bench-kafka-')) : undefined;
-  const server = dataDir === undefined ? undefined : await openDatabase({ dataDir, port: 56_100 });
+  const dataDir = url === undefined ? mkdtempSync(join(tmpdir(), 'kpi-bench-db-')) : undefined;
+  const server = dataDir === undefined ? undefined : await openDatabase({ dataDir, port });
   const base = server?.url ?? url ?? '';
   const schema = `bench_${randomBytes(6).toString('hex')}`;
   const admin = createDataSource({ url: base, poolSize: 1 });
@@ -257,6 +258,7 @@ async function benchDatabase(): Promise<BenchDatabase> {
   return {
     db,
     where: server === undefined ? `DATABASE_URL, schema ${schema}` : `embedded Postgres, schema ${schema}`,
+    ...(dataDir === undefined ? {} : { postgresDir: join(dataDir, 'postgres') }),
     close: async () => {
       await db.query(`DROP SCHEMA ${schema}_reporting, ${schema} CASCADE`); // and the reporting views of its data
       await db.destroy();

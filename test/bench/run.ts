@@ -5,14 +5,17 @@ import { benchBruteForce, benchEngine, benchEvents, benchHandFold, type EngineBe
 import { benchKafka } from './kafka.bench';
 import { benchPipeline } from './pipeline.bench';
 import { benchPreview } from './preview.bench';
+import { benchProcessor } from './processor.bench';
 
 // `npm run bench`: figures for docs/benchmarks.md. Timed here, never in tests.
-// BENCH=engine|duckdb|pipeline|kafka|alerts|preview|all (default all), BENCH_DUCKDB_EVENTS (an event file
+// BENCH=engine|duckdb|pipeline|processor|kafka|alerts|preview|all (default all), BENCH_DUCKDB_EVENTS (an event file
 // instead of the simulated month of 1,000 agents), BENCH_PREVIEW_TEAMS, BENCH_PREVIEW_AGENTS, BENCH_PREVIEW_DAYS,
 // BENCH_ALERT_UPDATES, BENCH_ALERT_RATE, BENCH_ALERT_SECONDS,
 // BENCH_ALERT_CROSSINGS, BENCH_DAYS, BENCH_BRUTE_EVENTS, BENCH_SECONDS, BENCH_RATES,
 // BENCH_KAFKA_EVENTS, BENCH_KAFKA_PARTITIONS, BENCH_KAFKA_ORGS, BENCH_KAFKA_BATCH, BENCH_KAFKA_CHECKPOINT_EVERY,
-// BENCH_KAFKA_COMPARE (0: skip the Postgres-log run); KAFKA_BROKERS: a real Kafka instead of the test broker.
+// BENCH_KAFKA_COMPARE (0: skip the Postgres-log run); KAFKA_BROKERS: a real Kafka instead of the test broker;
+// BENCH_PROCESSOR_EVENTS, BENCH_PROCESSOR_RATE (events per second of event time), BENCH_PROCESSOR_PROFILE (a
+// .cpuprofile file of the drain).
 const which = process.env.BENCH ?? 'all';
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -94,6 +97,36 @@ async function pipelineBench(): Promise<void> {
         `${fmt(r.rounds)} scoring rounds, ${r.scoreMs.toFixed(0)} ms each`,
     );
   }
+}
+
+async function processorBench(): Promise<void> {
+  const n = Number(process.env.BENCH_PROCESSOR_EVENTS ?? 100_000);
+  const rate = Number(process.env.BENCH_PROCESSOR_RATE ?? 10_000);
+  const r = await benchProcessor(n, rate, process.env.BENCH_PROCESSOR_PROFILE);
+  const pg = (s: number | undefined) =>
+    s === undefined
+      ? 'not measured (DATABASE_URL: its backends are not told apart from others)'
+      : `${s.toFixed(2)} s = ${((s * 1e6) / r.events).toFixed(1)} µs per event`;
+  console.log(
+    `\nindicator processor draining the Postgres log, CPU time: ${fmt(r.events)} events (100 agents, ${fmt(rate)}/s of event time), ` +
+      `seed definitions, ${r.database} (appended in ${r.appendSeconds.toFixed(1)} s, untimed)`,
+  );
+  console.log(
+    `  engine alone (fold + settle, batches of ${fmt(r.batchSize)}): CPU ${r.engine.cpuSeconds.toFixed(2)} s = ` +
+      `${r.engine.usPerEvent.toFixed(1)} µs per event = ${fmt(r.engine.eventsPerCpuSecond)} events per CPU-second`,
+  );
+  console.log(
+    `  processor (read, fold, hand on, flush, checkpoint): CPU ${r.processor.cpuSeconds.toFixed(2)} s = ` +
+      `${r.processor.usPerEvent.toFixed(1)} µs per event = ${fmt(r.processor.eventsPerCpuSecond)} events per CPU-second ` +
+      `(${(r.processor.usPerEvent / r.engine.usPerEvent).toFixed(2)}× the engine; wall ${r.processor.wallSeconds.toFixed(1)} s)`,
+  );
+  console.log(`  Postgres CPU during the drain: ${pg(r.postgresCpuSeconds)}`);
+  console.log(
+    `  value flush: ${fmt(r.changes)} changes handed on; ${fmt(r.writes)} writes of ${fmt(r.rowsWritten)} rows, ` +
+      `${fmt(r.rowsChanged)} of them changed since the row's previous write; ${fmt(r.valueRows)} value rows stored; ` +
+      `${fmt(r.checkpoints)} checkpoints (the last snapshot ${fmt(r.snapshotBytes)} bytes); ` +
+      `${fmt(r.tooLate)} too late, ${fmt(r.rejected)} rejected`,
+  );
 }
 
 async function kafkaBench(): Promise<void> {
@@ -190,6 +223,7 @@ async function main(): Promise<void> {
   if (which === 'engine' || which === 'all') engineBench();
   if (which === 'duckdb' || which === 'all') await duckdbBench();
   if (which === 'pipeline' || which === 'all') await pipelineBench();
+  if (which === 'processor' || which === 'all') await processorBench();
   if (which === 'kafka' || which === 'all') await kafkaBench();
   if (which === 'alerts' || which === 'all') await alertsBench();
   if (which === 'preview' || which === 'all') await previewBench();

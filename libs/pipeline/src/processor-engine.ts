@@ -1,7 +1,13 @@
 import { RESTATEMENT_WINDOW_MS } from '#libs/close';
 import type { DefinitionSet, ReceiverClock } from '#libs/definitions';
 import type { CanonicalEvent } from '#libs/events';
-import { IndicatorEngine, type EngineOptions, type IndicatorValue, type TeamOf } from '#libs/indicators';
+import {
+  IndicatorEngine,
+  type EngineOptions,
+  type EventOutcome,
+  type IndicatorValue,
+  type TeamOf,
+} from '#libs/indicators';
 import type { Rejection } from './ingest';
 import { ParkedJourneys } from './parked-journeys';
 import { ParkedValues } from './parked-values';
@@ -129,23 +135,27 @@ export class ProcessorEngine {
     if (events.length > 0) this.folded = true;
     // events the engine refuses are dead letters like those ingest refuses
     const rejected: Rejection[] = [];
-    outcomes.forEach((o, i) => {
+    let tooLate = 0;
+    for (let i = 0; i < outcomes.length; i++) {
+      const o = outcomes[i] as EventOutcome;
+      if (o.tooLate.length > 0 || o.status === 'too-late') tooLate++;
+      if (o.status !== 'rejected') continue;
       const event = events[i] as CanonicalEvent;
-      if (o.status === 'rejected')
-        rejected.push({
-          source: event.source,
-          eventId: event.id,
-          field: o.field ?? 'event',
-          code: o.code ?? 'invalid_value',
-          reason: o.reason ?? 'rejected',
-          payload: JSON.stringify(event),
-        });
-    });
-    // what the fold's clock moves slid in its orgs (each org's clock is its own: no org is moved here)
-    const all = [...changes, ...closed, ...this.engine.settle()];
-    this.pending.keep(all, acceptedAt);
-    const tooLate = outcomes.filter((o) => o.tooLate.length > 0 || o.status === 'too-late').length;
-    return { changes: all, tooLate, rejected };
+      rejected.push({
+        source: event.source,
+        eventId: event.id,
+        field: o.field ?? 'event',
+        code: o.code ?? 'invalid_value',
+        reason: o.reason ?? 'rejected',
+        payload: JSON.stringify(event),
+      });
+    }
+    // what the fold's clock moves slid in its orgs (each org's clock is its own: no org is moved here),
+    // added to the fold's own array (thousands of values a poll: no copies)
+    for (const c of closed) changes.push(c);
+    for (const c of this.engine.settle()) changes.push(c);
+    this.pending.keep(changes, acceptedAt);
+    return { changes, tooLate, rejected };
   }
 
   // Moves the clock without events: rolling values decay and periods close.

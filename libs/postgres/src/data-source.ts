@@ -28,6 +28,7 @@ import { ParkedValueSets1763888300000 } from './migrations/1763888300000-parked-
 import { SealedSigningSecrets1763888600000 } from './migrations/1763888600000-sealed-signing-secrets';
 import { ParkedJourneyBooks1763888700000 } from './migrations/1763888700000-parked-journey-books';
 import { BreachesEndWithPeriod1763888900000 } from './migrations/1763888900000-breaches-end-with-period';
+import { CheckpointSnapshotJson1763889000000 } from './migrations/1763889000000-checkpoint-snapshot-json';
 
 // Every migration, oldest first. A committed migration is never edited: changes come as new ones.
 export const MIGRATIONS = [
@@ -59,6 +60,7 @@ export const MIGRATIONS = [
   SealedSigningSecrets1763888600000,
   ParkedJourneyBooks1763888700000,
   BreachesEndWithPeriod1763888900000,
+  CheckpointSnapshotJson1763889000000,
 ];
 
 export interface PostgresOptions {

@@ -66,10 +66,10 @@ export class IndicatorStateRepository {
     if (refs.length === 0) return [];
     const rows = await this.db.query<{ org_id: string; indicator: string; journey_key: string; journey: string }[]>(
       `SELECT b.org_id, b.indicator, j.journey_key, j.journey
-       FROM unnest($2::text[], $3::text[], $4::text[]) AS r(org_id, indicator, journey_key)
-       JOIN parked_journey_books b ON b.processor = $1 AND b.org_id = r.org_id AND b.indicator = r.indicator
-       JOIN parked_journeys j ON j.book_id = b.id AND j.journey_key = r.journey_key`,
-      [processor, refs.map((r) => r.org), refs.map((r) => r.indicator), refs.map((r) => r.key)],
+       FROM json_to_recordset($2::json) AS r(org text, indicator text, key text)
+       JOIN parked_journey_books b ON b.processor = $1 AND b.org_id = r.org AND b.indicator = r.indicator
+       JOIN parked_journeys j ON j.book_id = b.id AND j.journey_key = r.key`,
+      [processor, JSON.stringify(refs)], // one JSON parameter: asked on every poll, with every key it names
     );
     return rows.map((r) => ({
       ref: { org: r.org_id, indicator: r.indicator, key: r.journey_key },
@@ -85,19 +85,13 @@ export class IndicatorStateRepository {
     >(
       // the values' rows first (one index probe per value), then their lists
       `WITH named AS MATERIALIZED (
-         SELECT r.org_id, r.indicator, r.side, v.value, v.set_id
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS r(org_id, indicator, side, value)
+         SELECT r.org, r.indicator, r.side, v.value, v.set_id
+         FROM json_to_recordset($2::json) AS r(org text, indicator text, side text, value text)
          JOIN parked_values v ON v.value = r.value)
        SELECT s.org_id, s.indicator, s.side, n.value, s.tallies
        FROM named n JOIN parked_value_sets s ON s.id = n.set_id
-        AND s.processor = $1 AND s.org_id = n.org_id AND s.indicator = n.indicator AND s.side = n.side`,
-      [
-        processor,
-        refs.map((r) => r.org),
-        refs.map((r) => r.indicator),
-        refs.map((r) => r.side),
-        refs.map((r) => r.value),
-      ],
+        AND s.processor = $1 AND s.org_id = n.org AND s.indicator = n.indicator AND s.side = n.side`,
+      [processor, JSON.stringify(refs)], // one JSON parameter: asked on every poll, with every value it names
     );
     return rows.map((r) => ({
       ref: { org: r.org_id, indicator: r.indicator, side: r.side, value: r.value },
@@ -257,8 +251,8 @@ export class IndicatorStateRepository {
       v.window,
       // a rolling window is one row that moves; a calendar period is a row of its own
       v.window.startsWith('rolling:') ? 'rolling' : new Date(v.periodStart).toISOString(),
-      new Date(v.periodStart).toISOString(),
-      new Date(v.periodEnd).toISOString(),
+      v.periodStart, // epoch ms: Postgres converts them cheaper than the driver formats dates
+      v.periodEnd,
       v.value,
       v.numerator,
       v.denominator,
@@ -266,7 +260,9 @@ export class IndicatorStateRepository {
     await tx.query(
       `WITH v AS (
          SELECT e->>0 AS indicator, e->>1 AS org_id, e->>2 AS level, e->>3 AS entity_id, e->>4 AS "window", e->>5 AS period,
-                (e->>6)::timestamptz AS period_start, (e->>7)::timestamptz AS period_end, (e->>8)::float8 AS value,
+                'epoch'::timestamptz + (e->>6)::bigint * interval '1 ms' AS period_start,
+                'epoch'::timestamptz + (e->>7)::bigint * interval '1 ms' AS period_end,
+                (e->>8)::float8 AS value,
                 (e->>9)::float8 AS numerator, (e->>10)::float8 AS denominator
          FROM json_array_elements($1::json) e),
        history AS (

@@ -10,7 +10,7 @@ interface Row {
   offset: string; // bigint comes back as text
   key: string;
   event: CanonicalEvent;
-  appended_at: Date;
+  appended_ms: number; // epoch ms: a number decodes far cheaper than a timestamptz's text, on every row read
 }
 
 const pairKey = (source: string, id: string): string => JSON.stringify([source, id]);
@@ -25,14 +25,15 @@ export class PostgresEventLog implements EventLog {
 
   async read(after: number, limit: number): Promise<LoggedRecord[]> {
     const rows: Row[] = await this.db.query(
-      `SELECT "offset", key, event, appended_at FROM event_log WHERE "offset" > $1 ORDER BY "offset" LIMIT $2`,
+      `SELECT "offset", key, event, (extract(epoch FROM appended_at) * 1000)::float8 AS appended_ms
+       FROM event_log WHERE "offset" > $1 ORDER BY "offset" LIMIT $2`,
       [after, limit],
     );
     return rows.map((row) => ({
       offset: Number(row.offset),
       key: row.key,
       event: row.event,
-      appendedAt: row.appended_at,
+      appendedAt: new Date(row.appended_ms),
     }));
   }
 
