@@ -4,8 +4,11 @@ import { rekeySecrets, RekeyRefused, SecretBox } from '#libs/postgres';
 import { errorMessage } from '#libs/pipeline';
 import { ConfigError, loadConfig, parseSecretsKey, type RuntimeConfig } from '#runtime/config';
 import { openDatabase } from '#runtime/database';
-import type { RekeyOptions } from './secrets.command';
 import { UsageError } from './usage-error';
+
+export interface RekeyOptions {
+  oldKeyFile?: string;
+}
 
 // The old key: --old-key-file, else KPI_SECRETS_KEY_OLD, else the one `up` generated into the data dir.
 function oldKey(opts: RekeyOptions, env: NodeJS.ProcessEnv, config: RuntimeConfig): { key: Buffer; from: string } {

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-
-export interface RekeyOptions {
-  oldKeyFile?: string;
-}
+import type { RekeyOptions } from './secrets-rekey';
 
 export function registerSecretsCommand(program: Command): void {
   const secrets = program
