@@ -234,3 +234,66 @@ describe('the what-if preview, from the stored values', () => {
     ).rejects.toThrow();
   });
 });
+
+describe('the what-if preview, on what the store holds', () => {
+  const nothing: PreviewStore = {
+    entities: () => Promise.resolve([]),
+    values: () => Promise.resolve([]),
+    frozen: () => Promise.resolve([]),
+  };
+  const local = (iso: string): number => Date.parse(iso);
+
+  it('previews an org with nothing stored as nothing to compare, in UTC where no org settings apply', async () => {
+    const progress: PreviewProgress[] = [];
+    const report = await previewFromStore({
+      orgId: 'O9',
+      published: { ...published, orgs: [] },
+      draft: { ...draft, orgs: [] },
+      asOfMs,
+      store: nothing,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(report).toEqual({
+      orgId: 'O9',
+      asOf: '2026-11-20T04:00:00Z',
+      from: '2026-01-01T00:00:00Z', // the annual card's current period, in UTC
+      scored: { entities: 0, cards: 0 },
+      scorecards: [],
+    });
+    expect(progress).toEqual([{ entities: 0, total: 0 }]);
+  });
+
+  it('asks the store once for each value the cards read, from the earliest period, and for the closed periods frozen cards only', async () => {
+    const asked = { reads: [] as string[], fromMs: [] as number[], periods: [] as string[] };
+    const recording: PreviewStore = {
+      entities: (orgId) => (orgId === 'O1' ? Promise.resolve([]) : Promise.reject(new Error(orgId))),
+      values: (_, reads, fromMs) => {
+        asked.reads.push(...reads.map((r) => `${r.indicator} ${r.window}`));
+        asked.fromMs.push(fromMs);
+        return Promise.resolve([]);
+      },
+      frozen: (_, periods) => {
+        asked.periods.push(...periods.map((p) => `${p.scorecard} ${formatLocal(ZONE, p.periodStart)}`));
+        return Promise.resolve([]);
+      },
+    };
+    await previewFromStore({ orgId: 'O1', published, draft, asOfMs, days: 12, store: recording });
+    const read = new Set(published.scorecards.flatMap((s) => s.kpis.map((k) => `${k.indicator} ${k.window}`)));
+    expect(asked.reads.sort()).toEqual([...read].sort());
+    expect(asked.reads).toContain('sales.sql_count week');
+    expect(asked.fromMs).toEqual([Date.parse('2026-01-01T00:00:00+08:00')]);
+    // the previous period of each card, and the week ending in the last 12 days: not the current ones
+    const previous = [
+      'cs-supervisor-monthly 2026-10-01T00:00:00+08:00',
+      'presales-cs-monthly 2026-10-01T00:00:00+08:00',
+      'sales-manager-quarterly 2026-07-01T00:00:00+08:00',
+      'sales-team-weekly 2026-11-09T00:00:00+08:00',
+    ];
+    expect(asked.periods.sort()).toEqual([...previous, 'sales-team-weekly 2026-11-02T00:00:00+08:00'].sort());
+
+    // a week ending right at the cutoff (11.5 days back: 9 November, 00:00) did not end in the last days
+    asked.periods = [];
+    await previewFromStore({ orgId: 'O1', published, draft, asOfMs, days: 11.5, store: recording });
+    expect(asked.periods.sort()).toEqual(previous);
+  });
+});
