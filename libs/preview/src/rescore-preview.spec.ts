@@ -221,18 +221,76 @@ describe('the what-if preview, from the stored values', () => {
     }
   }, 60_000);
 
-  it('refuses a draft that changes indicators, and stops when the caller goes away', async () => {
-    const store = storeOf([]);
+  it('refuses a draft that changes indicators', async () => {
     const changed = { ...draft, indicators: draft.indicators.slice(1) };
-    await expect(previewFromStore({ orgId: 'O1', published, draft: changed, asOfMs, store })).rejects.toThrow(
-      /changes indicators/,
-    );
-    const gone = new AbortController();
-    gone.abort();
     await expect(
-      previewFromStore({ orgId: 'O1', published, draft, asOfMs, store, signal: gone.signal }),
-    ).rejects.toThrow();
+      previewFromStore({ orgId: 'O1', published, draft: changed, asOfMs, store: storeOf([]) }),
+    ).rejects.toThrow(/changes indicators/);
   });
+
+  it('scores an entity the store knows only by its values, or only by its frozen cards, all the same', async () => {
+    const frozen = frozenBy(published, 1);
+    const full = await previewFromStore({ orgId: 'O1', published, draft, asOfMs, store: storeOf(frozen) });
+    const unlisted = { ...storeOf(frozen), entities: () => Promise.resolve([]) };
+    expect(await previewFromStore({ orgId: 'O1', published, draft, asOfMs, store: unlisted })).toEqual(full);
+
+    // no value stored since the close: the previous periods as frozen, the current ones on no data
+    const onlyFrozen = { ...unlisted, values: () => Promise.resolve([]) };
+    const report = await previewFromStore({ orgId: 'O1', published, draft, asOfMs, store: onlyFrozen });
+    expect(report.scored.entities).toBe(new Set(frozen.map((f) => `${f.entity.level}|${f.entity.id}`)).size);
+    for (const [side, definitions] of sides)
+      expect(sideOf(report, ['previous'], side)).toEqual(frozenOutcomes(frozenBy(definitions, 1)));
+  }, 60_000);
+
+  it('scores each period under the version in force in it, and no period before a version that changed the period', async () => {
+    // the draft makes the sales teams' weekly card monthly from this week on
+    const weekly = published.scorecards.find((s) => s.id === 'sales-team-weekly');
+    if (weekly === undefined) throw new Error('the seed has a weekly card');
+    const monthly = { ...weekly, version: 2, effectiveFrom: '2026-11-16', period: 'month' as const };
+    const report = await previewFromStore({
+      orgId: 'O1',
+      published,
+      draft: { ...published, scorecards: [...published.scorecards, monthly] },
+      asOfMs,
+      store: storeOf(frozenBy(published, 1)),
+    });
+    const teams = (t: { cards: number; version: number } | null) => (t === null ? null : [t.version, t.cards]);
+    expect(
+      report.scorecards
+        .filter((d) => d.scorecard === 'sales-team-weekly')
+        .map((d) => [d.period, d.periodStart, d.periodEnd, teams(d.before), teams(d.after)]),
+    ).toEqual([
+      ['current', '2026-11-01T00:00:00+08:00', '2026-12-01T00:00:00+08:00', null, [2, 2]],
+      ['previous', '2026-11-09T00:00:00+08:00', '2026-11-16T00:00:00+08:00', [1, 2], null],
+      ['current', '2026-11-16T00:00:00+08:00', '2026-11-23T00:00:00+08:00', [1, 2], null],
+    ]);
+  }, 60_000);
+
+  it('says a closed period is not covered when the draft reads a rolling window its frozen cards did not', async () => {
+    // the weekly card's new SQLs read over the last 24 hours: the stored value is the latest, not the week's
+    const rolling: DefinitionSet = {
+      ...published,
+      scorecards: published.scorecards.map((s) =>
+        s.id !== 'sales-team-weekly'
+          ? s
+          : { ...s, kpis: s.kpis.map((k) => (k.id === 'new_sqls' ? { ...k, window: 'rolling:24h' as const } : k)) },
+      ),
+    };
+    // (the simulated month starts in October: no quarter before this one has a card)
+    for (const frozen of [frozenBy(published, 1), []]) {
+      const report = await previewFromStore({ orgId: 'O1', published, draft: rolling, asOfMs, store: storeOf(frozen) });
+      expect(report.scorecards.map((d) => [d.scorecard, d.period, d.closed, d.covered])).toEqual([
+        ['cs-agent-annual', 'current', false, true],
+        ['cs-supervisor-monthly', 'previous', frozen.length > 0, true],
+        ['cs-supervisor-monthly', 'current', false, true],
+        ['presales-cs-monthly', 'previous', frozen.length > 0, true],
+        ['presales-cs-monthly', 'current', false, true],
+        ['sales-manager-quarterly', 'current', false, true],
+        ['sales-team-weekly', 'previous', frozen.length > 0, false],
+        ['sales-team-weekly', 'current', false, true],
+      ]);
+    }
+  }, 60_000);
 });
 
 describe('the what-if preview, on what the store holds', () => {
@@ -241,7 +299,6 @@ describe('the what-if preview, on what the store holds', () => {
     values: () => Promise.resolve([]),
     frozen: () => Promise.resolve([]),
   };
-  const local = (iso: string): number => Date.parse(iso);
 
   it('previews an org with nothing stored as nothing to compare, in UTC where no org settings apply', async () => {
     const progress: PreviewProgress[] = [];
@@ -295,5 +352,60 @@ describe('the what-if preview, on what the store holds', () => {
     asked.periods = [];
     await previewFromStore({ orgId: 'O1', published, draft, asOfMs, days: 11.5, store: recording });
     expect(asked.periods.sort()).toEqual(previous);
+  });
+
+  // 260 agents with nothing stored yet: each is scored on the agents' current cards
+  const agents: EntityRef[] = Array.from({ length: 260 }, (_, i) => ({ level: 'agent', id: `N${i + 1}`, orgId: 'O1' }));
+  const newcomers: PreviewStore = { ...nothing, entities: () => Promise.resolve(agents) };
+
+  it('scores every entity the store lists, reporting progress every 250 entities', async () => {
+    const progress: PreviewProgress[] = [];
+    const report = await previewFromStore({
+      orgId: 'O1',
+      published,
+      draft,
+      asOfMs,
+      store: newcomers,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(progress).toEqual([0, 250, 260].map((entities) => ({ entities, total: 260 })));
+    // two agent cards, current periods only (nothing counted in a previous one), under both sides
+    expect(report.scored).toEqual({ entities: 260, cards: 1040 });
+    expect(report.scorecards.map((d) => [d.scorecard, d.period, d.before?.cards, d.after?.cards])).toEqual([
+      ['cs-agent-annual', 'current', 260, 260],
+      ['presales-cs-monthly', 'current', 260, 260],
+    ]);
+  });
+
+  it('stops between entities when the caller goes away, and before scoring any when it has gone already', async () => {
+    const progress: PreviewProgress[] = [];
+    const leaving = new AbortController();
+    const run = previewFromStore({
+      orgId: 'O1',
+      published,
+      draft,
+      asOfMs,
+      store: newcomers,
+      signal: leaving.signal,
+      onProgress: (p) => {
+        progress.push(p);
+        if (p.entities === 250) leaving.abort();
+      },
+    });
+    await expect(run).rejects.toThrow();
+    expect(progress.map((p) => p.entities)).toEqual([0, 250]);
+
+    progress.length = 0;
+    const gone = previewFromStore({
+      orgId: 'O1',
+      published,
+      draft,
+      asOfMs,
+      store: newcomers,
+      signal: leaving.signal,
+      onProgress: (p) => progress.push(p),
+    });
+    await expect(gone).rejects.toThrow();
+    expect(progress).toEqual([]);
   });
 });
