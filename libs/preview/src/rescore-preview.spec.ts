@@ -242,27 +242,59 @@ describe('the what-if preview, from the stored values', () => {
       expect(sideOf(report, ['previous'], side)).toEqual(frozenOutcomes(frozenBy(definitions, 1)));
   }, 60_000);
 
-  it('scores each period under the version in force in it, and no period before a version that changed the period', async () => {
-    // the draft makes the sales teams' weekly card monthly from this week on
-    const weekly = published.scorecards.find((s) => s.id === 'sales-team-weekly');
-    if (weekly === undefined) throw new Error('the seed has a weekly card');
-    const monthly = { ...weekly, version: 2, effectiveFrom: '2026-11-16', period: 'month' as const };
+  it('leaves out of a closed period an entity the close froze no card of, though values of it were stored since', async () => {
+    const frozen = frozenBy(published, 1);
+    const late = frozen.find((f) => f.scorecard === CARD);
     const report = await previewFromStore({
       orgId: 'O1',
       published,
-      draft: { ...published, scorecards: [...published.scorecards, monthly] },
+      draft,
+      asOfMs,
+      store: storeOf(frozen.filter((f) => f !== late)),
+    });
+    const teams = (period: PreviewPeriod) =>
+      report.scorecards.find((d) => d.scorecard === CARD && d.period === period)?.entities.map((e) => e.entity.id);
+    expect(teams('current')).toContain(late?.entity.id);
+    expect(teams('previous')).toEqual(frozen.filter((f) => f.scorecard === CARD && f !== late).map((f) => f.entity.id));
+  }, 60_000);
+
+  it('scores each period under the version in force in it, and no period before a version that changed the period', async () => {
+    // the draft makes the sales teams' weekly card monthly from this week on, and the supervisors' monthly
+    // card quarterly from today: its current quarter starts where the published side's closed month does
+    const versionOf = (id: string, effectiveFrom: string, period: 'month' | 'quarter') => {
+      const def = published.scorecards.find((s) => s.id === id);
+      if (def === undefined) throw new Error(`the seed has ${id}`);
+      return { ...def, version: 2, effectiveFrom, period };
+    };
+    const report = await previewFromStore({
+      orgId: 'O1',
+      published,
+      draft: {
+        ...published,
+        scorecards: [
+          ...published.scorecards,
+          versionOf('sales-team-weekly', '2026-11-16', 'month'),
+          versionOf(CARD, '2026-11-20', 'quarter'),
+        ],
+      },
       asOfMs,
       store: storeOf(frozenBy(published, 1)),
     });
     const teams = (t: { cards: number; version: number } | null) => (t === null ? null : [t.version, t.cards]);
-    expect(
+    const periods = (scorecard: string) =>
       report.scorecards
-        .filter((d) => d.scorecard === 'sales-team-weekly')
-        .map((d) => [d.period, d.periodStart, d.periodEnd, teams(d.before), teams(d.after)]),
-    ).toEqual([
-      ['current', '2026-11-01T00:00:00+08:00', '2026-12-01T00:00:00+08:00', null, [2, 2]],
-      ['previous', '2026-11-09T00:00:00+08:00', '2026-11-16T00:00:00+08:00', [1, 2], null],
-      ['current', '2026-11-16T00:00:00+08:00', '2026-11-23T00:00:00+08:00', [1, 2], null],
+        .filter((d) => d.scorecard === scorecard)
+        .map((d) => [d.period, d.periodStart, d.periodEnd, teams(d.before), teams(d.after), d.closed]);
+    expect(periods('sales-team-weekly')).toEqual([
+      ['current', '2026-11-01T00:00:00+08:00', '2026-12-01T00:00:00+08:00', null, [2, 2], false],
+      ['previous', '2026-11-09T00:00:00+08:00', '2026-11-16T00:00:00+08:00', [1, 2], null, true],
+      ['current', '2026-11-16T00:00:00+08:00', '2026-11-23T00:00:00+08:00', [1, 2], null, false],
+    ]);
+    // (nothing was counted in September, the month before the quarter)
+    expect(periods(CARD)).toEqual([
+      ['current', '2026-10-01T00:00:00+08:00', '2027-01-01T00:00:00+08:00', null, [2, 2], false],
+      ['previous', '2026-10-01T00:00:00+08:00', '2026-11-01T00:00:00+08:00', [1, 2], null, true],
+      ['current', '2026-11-01T00:00:00+08:00', '2026-12-01T00:00:00+08:00', [1, 2], null, false],
     ]);
   }, 60_000);
 
@@ -348,10 +380,13 @@ describe('the what-if preview, on what the store holds', () => {
     ];
     expect(asked.periods.sort()).toEqual([...previous, 'sales-team-weekly 2026-11-02T00:00:00+08:00'].sort());
 
-    // a week ending right at the cutoff (11.5 days back: 9 November, 00:00) did not end in the last days
-    asked.periods = [];
-    await previewFromStore({ orgId: 'O1', published, draft, asOfMs, days: 11.5, store: recording });
-    expect(asked.periods.sort()).toEqual(previous);
+    // a week ending right at the cutoff (11.5 days back: 9 November, 00:00) did not end in the last days,
+    // and without days only the previous periods are read
+    for (const days of [11.5, undefined]) {
+      asked.periods = [];
+      await previewFromStore({ orgId: 'O1', published, draft, asOfMs, days, store: recording });
+      expect(asked.periods.sort()).toEqual(previous);
+    }
   });
 
   // 260 agents with nothing stored yet: each is scored on the agents' current cards
