@@ -84,6 +84,18 @@ describe('diffScorecards', () => {
     expect(diff?.changed).toEqual({ totals: 4, grades: 4, redLines: 2 });
   });
 
+  it('sees a change where a card loses its total, or a card without a grade goes', () => {
+    const [diff] = diffScorecards(
+      [card('A1', score(70, 'C')), card('A2', score(null, null))],
+      [card('A1', score(null, null))],
+    );
+    expect(diff?.movers.map((m) => [m.entity.id, m.delta, m.gradeChanged, m.redLinesChanged])).toEqual([
+      ['A1', null, true, false],
+      ['A2', null, true, true], // gone under the draft
+    ]);
+    expect(diff?.changed).toEqual({ totals: 2, grades: 2, redLines: 1 });
+  });
+
   it('says a scorecard is not in force on a side with a null tally', () => {
     const [diff] = diffScorecards([], [card('A1', score(70, 'C'))]);
     expect(diff?.before).toBeNull();
