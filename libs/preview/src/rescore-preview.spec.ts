@@ -221,16 +221,226 @@ describe('the what-if preview, from the stored values', () => {
     }
   }, 60_000);
 
-  it('refuses a draft that changes indicators, and stops when the caller goes away', async () => {
-    const store = storeOf([]);
+  it('refuses a draft that changes indicators', async () => {
     const changed = { ...draft, indicators: draft.indicators.slice(1) };
-    await expect(previewFromStore({ orgId: 'O1', published, draft: changed, asOfMs, store })).rejects.toThrow(
-      /changes indicators/,
-    );
-    const gone = new AbortController();
-    gone.abort();
     await expect(
-      previewFromStore({ orgId: 'O1', published, draft, asOfMs, store, signal: gone.signal }),
-    ).rejects.toThrow();
+      previewFromStore({ orgId: 'O1', published, draft: changed, asOfMs, store: storeOf([]) }),
+    ).rejects.toThrow(/changes indicators/);
+  });
+
+  it('scores an entity the store knows only by its values, or only by its frozen cards, all the same', async () => {
+    const frozen = frozenBy(published, 1);
+    const full = await previewFromStore({ orgId: 'O1', published, draft, asOfMs, store: storeOf(frozen) });
+    const unlisted = { ...storeOf(frozen), entities: () => Promise.resolve([]) };
+    expect(await previewFromStore({ orgId: 'O1', published, draft, asOfMs, store: unlisted })).toEqual(full);
+
+    // no value stored since the close: the previous periods as frozen, the current ones on no data
+    const onlyFrozen = { ...unlisted, values: () => Promise.resolve([]) };
+    const report = await previewFromStore({ orgId: 'O1', published, draft, asOfMs, store: onlyFrozen });
+    expect(report.scored.entities).toBe(new Set(frozen.map((f) => `${f.entity.level}|${f.entity.id}`)).size);
+    for (const [side, definitions] of sides)
+      expect(sideOf(report, ['previous'], side)).toEqual(frozenOutcomes(frozenBy(definitions, 1)));
+  }, 60_000);
+
+  it('leaves out of a closed period an entity the close froze no card of, though values of it were stored since', async () => {
+    const frozen = frozenBy(published, 1);
+    const late = frozen.find((f) => f.scorecard === CARD);
+    const report = await previewFromStore({
+      orgId: 'O1',
+      published,
+      draft,
+      asOfMs,
+      store: storeOf(frozen.filter((f) => f !== late)),
+    });
+    const teams = (period: PreviewPeriod) =>
+      report.scorecards.find((d) => d.scorecard === CARD && d.period === period)?.entities.map((e) => e.entity.id);
+    expect(teams('current')).toContain(late?.entity.id);
+    expect(teams('previous')).toEqual(frozen.filter((f) => f.scorecard === CARD && f !== late).map((f) => f.entity.id));
+  }, 60_000);
+
+  it('scores each period under the version in force in it, and no period before a version that changed the period', async () => {
+    // the draft makes the sales teams' weekly card monthly from this week on, and the supervisors' monthly
+    // card quarterly from today: its current quarter starts where the published side's closed month does
+    const versionOf = (id: string, effectiveFrom: string, period: 'month' | 'quarter') => {
+      const def = published.scorecards.find((s) => s.id === id);
+      if (def === undefined) throw new Error(`the seed has ${id}`);
+      return { ...def, version: 2, effectiveFrom, period };
+    };
+    const report = await previewFromStore({
+      orgId: 'O1',
+      published,
+      draft: {
+        ...published,
+        scorecards: [
+          ...published.scorecards,
+          versionOf('sales-team-weekly', '2026-11-16', 'month'),
+          versionOf(CARD, '2026-11-20', 'quarter'),
+        ],
+      },
+      asOfMs,
+      store: storeOf(frozenBy(published, 1)),
+    });
+    const teams = (t: { cards: number; version: number } | null) => (t === null ? null : [t.version, t.cards]);
+    const periods = (scorecard: string) =>
+      report.scorecards
+        .filter((d) => d.scorecard === scorecard)
+        .map((d) => [d.period, d.periodStart, d.periodEnd, teams(d.before), teams(d.after), d.closed]);
+    expect(periods('sales-team-weekly')).toEqual([
+      ['current', '2026-11-01T00:00:00+08:00', '2026-12-01T00:00:00+08:00', null, [2, 2], false],
+      ['previous', '2026-11-09T00:00:00+08:00', '2026-11-16T00:00:00+08:00', [1, 2], null, true],
+      ['current', '2026-11-16T00:00:00+08:00', '2026-11-23T00:00:00+08:00', [1, 2], null, false],
+    ]);
+    // (nothing was counted in September, the month before the quarter)
+    expect(periods(CARD)).toEqual([
+      ['current', '2026-10-01T00:00:00+08:00', '2027-01-01T00:00:00+08:00', null, [2, 2], false],
+      ['previous', '2026-10-01T00:00:00+08:00', '2026-11-01T00:00:00+08:00', [1, 2], null, true],
+      ['current', '2026-11-01T00:00:00+08:00', '2026-12-01T00:00:00+08:00', [1, 2], null, false],
+    ]);
+  }, 60_000);
+
+  it('says a closed period is not covered when the draft reads a rolling window its frozen cards did not', async () => {
+    // the weekly card's new SQLs read over the last 24 hours: the stored value is the latest, not the week's
+    const rolling: DefinitionSet = {
+      ...published,
+      scorecards: published.scorecards.map((s) =>
+        s.id !== 'sales-team-weekly'
+          ? s
+          : { ...s, kpis: s.kpis.map((k) => (k.id === 'new_sqls' ? { ...k, window: 'rolling:24h' as const } : k)) },
+      ),
+    };
+    // (the simulated month starts in October: no quarter before this one has a card)
+    for (const frozen of [frozenBy(published, 1), []]) {
+      const report = await previewFromStore({ orgId: 'O1', published, draft: rolling, asOfMs, store: storeOf(frozen) });
+      expect(report.scorecards.map((d) => [d.scorecard, d.period, d.closed, d.covered])).toEqual([
+        ['cs-agent-annual', 'current', false, true],
+        ['cs-supervisor-monthly', 'previous', frozen.length > 0, true],
+        ['cs-supervisor-monthly', 'current', false, true],
+        ['presales-cs-monthly', 'previous', frozen.length > 0, true],
+        ['presales-cs-monthly', 'current', false, true],
+        ['sales-manager-quarterly', 'current', false, true],
+        ['sales-team-weekly', 'previous', frozen.length > 0, false],
+        ['sales-team-weekly', 'current', false, true],
+      ]);
+    }
+  }, 60_000);
+});
+
+describe('the what-if preview, on what the store holds', () => {
+  const nothing: PreviewStore = {
+    entities: () => Promise.resolve([]),
+    values: () => Promise.resolve([]),
+    frozen: () => Promise.resolve([]),
+  };
+
+  it('previews an org with nothing stored as nothing to compare, in UTC where no org settings apply', async () => {
+    const progress: PreviewProgress[] = [];
+    const report = await previewFromStore({
+      orgId: 'O9',
+      published: { ...published, orgs: [] },
+      draft: { ...draft, orgs: [] },
+      asOfMs,
+      store: nothing,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(report).toEqual({
+      orgId: 'O9',
+      asOf: '2026-11-20T04:00:00Z',
+      from: '2026-01-01T00:00:00Z', // the annual card's current period, in UTC
+      scored: { entities: 0, cards: 0 },
+      scorecards: [],
+    });
+    expect(progress).toEqual([{ entities: 0, total: 0 }]);
+  });
+
+  it('asks the store once for each value the cards read, from the earliest period, and for the closed periods frozen cards only', async () => {
+    const asked = { reads: [] as string[], fromMs: [] as number[], periods: [] as string[] };
+    const recording: PreviewStore = {
+      entities: (orgId) => (orgId === 'O1' ? Promise.resolve([]) : Promise.reject(new Error(orgId))),
+      values: (_, reads, fromMs) => {
+        asked.reads.push(...reads.map((r) => `${r.indicator} ${r.window}`));
+        asked.fromMs.push(fromMs);
+        return Promise.resolve([]);
+      },
+      frozen: (_, periods) => {
+        asked.periods.push(...periods.map((p) => `${p.scorecard} ${formatLocal(ZONE, p.periodStart)}`));
+        return Promise.resolve([]);
+      },
+    };
+    await previewFromStore({ orgId: 'O1', published, draft, asOfMs, days: 12, store: recording });
+    const read = new Set(published.scorecards.flatMap((s) => s.kpis.map((k) => `${k.indicator} ${k.window}`)));
+    expect(asked.reads.sort()).toEqual([...read].sort());
+    expect(asked.reads).toContain('sales.sql_count week');
+    expect(asked.fromMs).toEqual([Date.parse('2026-01-01T00:00:00+08:00')]);
+    // the previous period of each card, and the week ending in the last 12 days: not the current ones
+    const previous = [
+      'cs-supervisor-monthly 2026-10-01T00:00:00+08:00',
+      'presales-cs-monthly 2026-10-01T00:00:00+08:00',
+      'sales-manager-quarterly 2026-07-01T00:00:00+08:00',
+      'sales-team-weekly 2026-11-09T00:00:00+08:00',
+    ];
+    expect(asked.periods.sort()).toEqual([...previous, 'sales-team-weekly 2026-11-02T00:00:00+08:00'].sort());
+
+    // a week ending right at the cutoff (11.5 days back: 9 November, 00:00) did not end in the last days,
+    // and without days only the previous periods are read
+    for (const days of [11.5, undefined]) {
+      asked.periods = [];
+      await previewFromStore({ orgId: 'O1', published, draft, asOfMs, days, store: recording });
+      expect(asked.periods.sort()).toEqual(previous);
+    }
+  });
+
+  // 260 agents with nothing stored yet: each is scored on the agents' current cards
+  const agents: EntityRef[] = Array.from({ length: 260 }, (_, i) => ({ level: 'agent', id: `N${i + 1}`, orgId: 'O1' }));
+  const newcomers: PreviewStore = { ...nothing, entities: () => Promise.resolve(agents) };
+
+  it('scores every entity the store lists, reporting progress every 250 entities', async () => {
+    const progress: PreviewProgress[] = [];
+    const report = await previewFromStore({
+      orgId: 'O1',
+      published,
+      draft,
+      asOfMs,
+      store: newcomers,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(progress).toEqual([0, 250, 260].map((entities) => ({ entities, total: 260 })));
+    // two agent cards, current periods only (nothing counted in a previous one), under both sides
+    expect(report.scored).toEqual({ entities: 260, cards: 1040 });
+    expect(report.scorecards.map((d) => [d.scorecard, d.period, d.before?.cards, d.after?.cards])).toEqual([
+      ['cs-agent-annual', 'current', 260, 260],
+      ['presales-cs-monthly', 'current', 260, 260],
+    ]);
+  });
+
+  it('stops between entities when the caller goes away, and before scoring any when it has gone already', async () => {
+    const progress: PreviewProgress[] = [];
+    const leaving = new AbortController();
+    const run = previewFromStore({
+      orgId: 'O1',
+      published,
+      draft,
+      asOfMs,
+      store: newcomers,
+      signal: leaving.signal,
+      onProgress: (p) => {
+        progress.push(p);
+        if (p.entities === 250) leaving.abort();
+      },
+    });
+    await expect(run).rejects.toThrow();
+    expect(progress.map((p) => p.entities)).toEqual([0, 250]);
+
+    progress.length = 0;
+    const gone = previewFromStore({
+      orgId: 'O1',
+      published,
+      draft,
+      asOfMs,
+      store: newcomers,
+      signal: leaving.signal,
+      onProgress: (p) => progress.push(p),
+    });
+    await expect(gone).rejects.toThrow();
+    expect(progress).toEqual([]);
   });
 });

@@ -4,11 +4,14 @@ import {
   deadlineOf,
   isBefore,
   landingOf,
+  latestArrivalOf,
   newJourney,
+  restoreJourney,
   restoreJourneys,
   sameLanding,
   snapshotJourneys,
   newJourneyBook,
+  UncountedDeadlines,
   type Arrival,
   type JoinedDef,
   type Journey,
@@ -165,7 +168,38 @@ describe('landings and deadlines', () => {
   });
 });
 
+describe('the deadlines of parked keys that count for nothing', () => {
+  it('expire as many keys as each holds by the clock, once, less those called back', () => {
+    const u = new UncountedDeadlines();
+    for (const deadline of [100, 100, 100, 200, 300]) u.add(deadline);
+    u.remove(100); // a key called back: its deadline goes with it
+    u.remove(300);
+    expect(u.snapshot()).toEqual([
+      [100, 2],
+      [200, 1],
+    ]);
+    expect(u.popDue(150)).toBe(2);
+    expect(u.popDue(150)).toBe(0);
+    expect(u.popDue(300)).toBe(1);
+    expect(u.snapshot()).toEqual([]);
+  });
+});
+
+describe('a key’s latest event', () => {
+  it('is the latest of its start and its `to` events, whatever their order', () => {
+    expect(latestArrivalOf(journey(at(500, 'a'), at(100, 'b')))).toBe(500);
+    expect(latestArrivalOf(journey(null, at(300, 'b1'), at(100, 'b2')))).toBe(300);
+    expect(latestArrivalOf(journey(null))).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
 describe('a journey book snapshot', () => {
+  it('brings back that a key came from the parking store, and only then', () => {
+    const j = { ...newJourney(), stored: true as const };
+    expect(restoreJourney(JSON.parse(JSON.stringify(j)) as typeof j)).toEqual(j);
+    expect(restoreJourney(newJourney())).not.toHaveProperty('stored');
+  });
+
   it('keeps the clock, the keys and their owners, and brings back owners JSON dropped as undefined', () => {
     const book = newJourneyBook(7);
     book.keys.set('k1', {
