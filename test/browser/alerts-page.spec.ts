@@ -13,8 +13,10 @@ import { schemaUrl } from '../support/service-process';
 import { postAsSources, testSecretBox } from '../support/sources';
 import { AUTH_ENV, tokenFor } from '../support/tokens';
 import { until } from '../support/until';
+import { layoutFaults } from './page-layout';
 
 const SHOTS = 'test-output/screenshots';
+const PANEL = '[data-testid="alert-panel"]'; // a drawer over the page: its layout is checked on its own
 // the screenshots docs/alerts.md shows: refreshed there with KPI_PULSE_DOC_IMAGES=1 (a plain run leaves the
 // docs alone and writes them to test-output/screenshots only)
 const DOC_IMAGES = 'docs/images';
@@ -38,20 +40,6 @@ const violation = (teamId: string): CanonicalEvent => ({
   time: iso(Date.now() - 30_000),
   data: { orgId: 'O1', teamId, indicator: 'manual.support.privacy_violations', value: 1, reviewerId: 'compliance' },
 });
-
-// What sticks out of the viewport sideways (run in the page, as a script: these specs compile without the
-// DOM's types).
-const OVERFLOWING = `(() => {
-  const width = window.innerWidth;
-  const out = [];
-  if (document.documentElement.scrollWidth > width) out.push('page ' + document.documentElement.scrollWidth + 'px');
-  for (const el of document.querySelectorAll('[data-testid="alert-panel"] *')) {
-    const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0) continue;
-    if (box.left < -0.5 || box.right > width + 0.5) out.push(el.tagName.toLowerCase() + '.' + el.getAttribute('class'));
-  }
-  return out;
-})()`;
 
 // The alerts on the page in Chromium, against the whole pipeline in one process: the bell counts the
 // firing alerts of the viewer's scope and goes up live when a red line fires; the list shows it, an
@@ -242,7 +230,7 @@ describe('alerts on the scorecard page in Chromium', () => {
     await form.locator('input[name="to"]').fill('wang@example.com');
     await form.locator('input[name="quiet"]').check();
     await form.locator('select[name="language"]').selectOption('en');
-    expect(await page.evaluate<string[]>(OVERFLOWING)).toEqual([]);
+    expect(await layoutFaults(page, PANEL)).toEqual({ overflowing: [], overlapping: [] });
     await docShot(page, 'alerts-subscription-form-phone-390x844');
     await form.locator('[data-testid="sub-submit"]').click();
     const item = panel.locator('[data-testid="subscription-item"]');
@@ -255,7 +243,7 @@ describe('alerts on the scorecard page in Chromium', () => {
     ]);
     // the manager's subscription is not in the agent's list, nor the agent's in the manager's
     expect((await subscriptionsOf(await managerLi())).map((s) => s.channel.kind)).toEqual(['webhook']);
-    expect(await page.evaluate<string[]>(OVERFLOWING)).toEqual([]);
+    expect(await layoutFaults(page, PANEL)).toEqual({ overflowing: [], overlapping: [] });
     await docShot(page, 'alerts-subscriptions-phone-390x844');
     await page.close();
   });
@@ -373,7 +361,7 @@ describe('alerts on the scorecard page in Chromium', () => {
     expect(listed.map((s) => [s.comment, s.createdBy, s.matchers.team, s.matchers.kpi])).toEqual([
       ['在处理', 'manager-zhao', 'O1-T1', 'privacy_violations'],
     ]);
-    expect(await phone.evaluate<string[]>(OVERFLOWING)).toEqual([]);
+    expect(await layoutFaults(phone, PANEL)).toEqual({ overflowing: [], overlapping: [] });
     await docShot(phone, 'alerts-phone-390x844');
     await phone.close();
   });

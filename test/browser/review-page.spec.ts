@@ -12,17 +12,11 @@ import { writeSalesWeek } from '../support/review-fixtures';
 import { importRoster } from '../support/roster';
 import { schemaUrl } from '../support/service-process';
 import { AUTH_ENV, bearer, tokenFor } from '../support/tokens';
+import { layoutFaults } from './page-layout';
 
 const SHOTS = 'test-output/screenshots';
 const OUT = 'test-output';
 const ACTION = 'Call back the stalled manufacturing deals';
-
-// what sticks out of the viewport sideways (run in the page as a script: these specs compile without the DOM)
-const OVERFLOWING = `(() => {
-  const out = [];
-  if (document.documentElement.scrollWidth > window.innerWidth) out.push('page ' + document.documentElement.scrollWidth + 'px');
-  return out;
-})()`;
 
 // The weekly review page in Chromium on the whole service: made on demand from the page, an action item
 // added in it, presenter mode driven by the keyboard, the PDF printed by the service's own Chromium
@@ -112,6 +106,7 @@ describe('the weekly review page, its PDF and its email', () => {
       .toContain(ACTION);
 
     await page.screenshot({ path: `${SHOTS}/review-page-1920x1080.png`, fullPage: true });
+    expect(await layoutFaults(page)).toEqual({ overflowing: [], overlapping: [] });
     for (const size of [
       { width: 390, height: 844 },
       { width: 3840, height: 2160 },
@@ -122,7 +117,7 @@ describe('the weekly review page, its PDF and its email', () => {
         path: `${SHOTS}/review-page-${size.width}x${size.height}.png`,
         fullPage: size.width < 1000,
       });
-      expect(await page.evaluate(OVERFLOWING)).toEqual([]);
+      expect({ size, ...(await layoutFaults(page)) }).toEqual({ size, overflowing: [], overlapping: [] });
     }
     await page.close();
   });

@@ -9,6 +9,7 @@ import { ScorecardsRepository } from '#libs/postgres';
 import { loadConfig } from '../../services/runtime/src/config';
 import { up, type Running } from '../../services/runtime/src/up';
 import { ticketSolved } from '../support/events';
+import { layoutFaults } from './page-layout';
 import { DATABASE_URL, migratedTestDatabase, type TestDatabase } from '../support/postgres';
 import { importRoster } from '../support/roster';
 import { schemaUrl } from '../support/service-process';
@@ -70,60 +71,6 @@ const openedAndWon = (teamId: string, agentId: string, amount: number): Canonica
 const PHONE = { width: 390, height: 844 };
 const SIZES = [{ width: 1920, height: 1080 }, { width: 1280, height: 800 }, PHONE];
 
-// What sticks out of the viewport sideways: the page's own scroll width, and every visible element's box
-// (run in the page, as a script: these specs compile without the DOM's types).
-const OVERFLOWING = `(() => {
-  const width = window.innerWidth;
-  const out = [];
-  if (document.documentElement.scrollWidth > width) out.push('page ' + document.documentElement.scrollWidth + 'px');
-  for (const el of document.querySelectorAll('body *')) {
-    const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
-    if (box.left < -0.5 || box.right > width + 0.5)
-      out.push(el.tagName.toLowerCase() + '.' + el.getAttribute('class') + ' ' + box.left + '…' + box.right);
-  }
-  return out;
-})()`;
-const overflowing = (page: Page): Promise<string[]> => page.evaluate<string[]>(OVERFLOWING);
-
-// Texts drawn over one another (a long scorecard name under a total, a chip over a label): each visible
-// text node's line boxes against every other's; text in a 1 px box is for screen readers only.
-const OVERLAPPING = `(() => {
-  const boxes = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) {
-    const el = n.parentElement;
-    if (n.textContent.trim() === '' || el === null) continue;
-    const own = el.getBoundingClientRect();
-    const style = getComputedStyle(el);
-    if (own.width <= 1 || own.height <= 1 || style.visibility === 'hidden' || style.opacity === '0') continue;
-    const range = document.createRange();
-    range.selectNodeContents(n);
-    // a text cut short with an ellipsis is drawn only inside its element's box
-    const clipped = style.overflowX !== 'visible';
-    for (const line of range.getClientRects()) {
-      const r = clipped
-        ? { top: line.top, bottom: line.bottom, left: Math.max(line.left, own.left), right: Math.min(line.right, own.right) }
-        : line;
-      if (r.right - r.left > 0 && r.bottom - r.top > 0) boxes.push({ r, n });
-    }
-  }
-  boxes.sort((a, b) => a.r.top - b.r.top);
-  const out = [];
-  for (let i = 0; i < boxes.length; i++) {
-    const a = boxes[i];
-    for (let j = i + 1; j < boxes.length && boxes[j].r.top < a.r.bottom - 2; j++) {
-      const b = boxes[j];
-      const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
-      const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
-      // a glyph box is taller than a tight line box: a quarter of the smaller text's height is an overlap
-      if (a.n !== b.n && x > 2 && y > Math.max(2, Math.min(a.r.bottom - a.r.top, b.r.bottom - b.r.top) / 4)) out.push(a.n.textContent.trim() + ' × ' + b.n.textContent.trim());
-    }
-  }
-  return out;
-})()`;
-const overlapping = (page: Page): Promise<string[]> => page.evaluate<string[]>(OVERLAPPING);
-
 // The scorecard page in a real browser (Debian's Chromium driven by playwright-core) against the whole
 // pipeline in one process on the test database. Screenshots land in test-output/screenshots.
 describe('the live scorecard page in Chromium', () => {
@@ -158,11 +105,7 @@ describe('the live scorecard page in Chromium', () => {
       await page.setViewportSize(size);
       await page.waitForTimeout(300); // a frame for the layout and the wall's fit
       await shot(page, `${view}-${size.width}x${size.height}`);
-      expect({ size, overflowing: await overflowing(page), overlapping: await overlapping(page) }).toEqual({
-        size,
-        overflowing: [],
-        overlapping: [],
-      });
+      expect({ size, ...(await layoutFaults(page)) }).toEqual({ size, overflowing: [], overlapping: [] });
     }
   };
 
