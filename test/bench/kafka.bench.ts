@@ -6,7 +6,6 @@ import type { DataSource } from 'typeorm';
 import { loadDefinitions, type DefinitionSet } from '#libs/definitions';
 import { orderingKey, type LogRecord } from '#libs/event-log';
 import { validateEvent, type CanonicalEvent } from '#libs/events';
-import type { JourneyRef, ValueRef } from '#libs/indicators';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { KafkaConnection, KafkaPartitionSource, SOURCE_TOPICS } from '#libs/kafka';
 import {
@@ -14,7 +13,6 @@ import {
   PartitionProcessor,
   ProcessorRunner,
   type Folded,
-  type IndicatorStore,
   type ProcessorSource,
   type ProcessorWrite,
   type RunnerMetrics,
@@ -24,6 +22,7 @@ import { simulate } from '#libs/simulator';
 import { loadConfig } from '../../services/runtime/src/config';
 import { openDatabase } from '../../services/runtime/src/database';
 import { startTestBroker } from '../support/kafka-broker';
+import { PassingSource, PassingStore } from './passing-through';
 
 export interface KafkaBenchOptions {
   events: number;
@@ -88,35 +87,13 @@ const MERGE_IDLE_MS = 200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Counts and times the store's writes; the repository underneath is the production one.
-class CountingStore implements IndicatorStore {
+class CountingStore extends PassingStore {
   writes = 0;
   checkpoints = 0;
   rows = 0;
   private ms = 0;
 
-  constructor(private readonly inner: IndicatorStateRepository) {}
-
-  loadCheckpoint(processor: string) {
-    return this.inner.loadCheckpoint(processor);
-  }
-
-  findKeys(processor: string, keys: readonly string[]) {
-    return this.inner.findKeys(processor, keys);
-  }
-
-  findJourneys(processor: string, refs: readonly JourneyRef[]) {
-    return this.inner.findJourneys(processor, refs);
-  }
-
-  findValues(processor: string, refs: readonly ValueRef[]) {
-    return this.inner.findValues(processor, refs);
-  }
-
-  forgetProcessor(processor: string) {
-    return this.inner.forgetProcessor(processor);
-  }
-
-  async save(write: ProcessorWrite): Promise<void> {
+  override async save(write: ProcessorWrite): Promise<void> {
     const started = performance.now();
     await this.inner.save(write);
     this.ms += performance.now() - started;
@@ -132,7 +109,7 @@ class CountingStore implements IndicatorStore {
 
 // A production source, observed: when the first events were folded, when the last one was, when the
 // flush that took the last changes had written them.
-class ObservedSource implements ProcessorSource {
+class ObservedSource extends PassingSource {
   folded = 0;
   tooLate = 0;
   rejected = 0;
@@ -142,27 +119,13 @@ class ObservedSource implements ProcessorSource {
   allStoredAt: number | undefined;
 
   constructor(
-    private readonly inner: ProcessorSource,
+    inner: ProcessorSource,
     private readonly expected: number,
-  ) {}
-
-  get unflushed(): number {
-    return this.inner.unflushed;
+  ) {
+    super(inner);
   }
 
-  get uncheckpointed(): boolean {
-    return this.inner.uncheckpointed;
-  }
-
-  get started(): boolean {
-    return this.inner.started;
-  }
-
-  get checkpointBytes(): number {
-    return this.inner.checkpointBytes;
-  }
-
-  async fold(): Promise<Folded> {
+  override async fold(): Promise<Folded> {
     const result = await this.inner.fold();
     if (result.events > 0) this.firstReceivedAt ??= performance.now();
     this.folded += result.events;
@@ -172,27 +135,11 @@ class ObservedSource implements ProcessorSource {
     return result;
   }
 
-  async flush(options: { checkpoint?: boolean; outbox: boolean }): Promise<void> {
+  override async flush(options: { checkpoint?: boolean; outbox: boolean }): Promise<void> {
     this.flushRounds++;
     const last = this.allFoldedAt !== undefined; // with tickMs 0 nothing changes after the last fold
     await this.inner.flush(options);
     if (last) this.allStoredAt ??= performance.now();
-  }
-
-  tick(now: number) {
-    return this.inner.tick(now);
-  }
-  restart() {
-    return this.inner.restart();
-  }
-  lag() {
-    return this.inner.lag();
-  }
-  stop() {
-    return this.inner.stop();
-  }
-  close() {
-    return this.inner.close();
   }
 }
 

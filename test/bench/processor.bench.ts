@@ -11,8 +11,6 @@ import {
   ProcessorRunner,
   RosterHistory,
   type Folded,
-  type IndicatorStore,
-  type ProcessorSource,
   type ProcessorWrite,
   type RunnerMetrics,
 } from '#libs/pipeline';
@@ -22,6 +20,7 @@ import { formatLocal } from '#libs/time';
 import { loadConfig } from '../../services/runtime/src/config';
 import { importDemoRoster } from '../../services/runtime/src/demo-source';
 import { benchDatabase } from './kafka.bench';
+import { PassingSource, PassingStore } from './passing-through';
 
 export interface CpuFigures {
   cpuSeconds: number; // user + system of this process
@@ -101,27 +100,10 @@ function benchEvents(n: number, rate: number): CanonicalEvent[] {
 }
 
 // The store's writes, kept to be compared after the clock stops (comparing here would cost CPU in the drain).
-class RecordingStore implements IndicatorStore {
+class RecordingStore extends PassingStore {
   readonly writes: ProcessorWrite[] = [];
 
-  constructor(private readonly inner: IndicatorStateRepository) {}
-
-  loadCheckpoint(processor: string) {
-    return this.inner.loadCheckpoint(processor);
-  }
-  findKeys(processor: string, keys: readonly string[]) {
-    return this.inner.findKeys(processor, keys);
-  }
-  findJourneys(processor: string, refs: Parameters<IndicatorStore['findJourneys']>[1]) {
-    return this.inner.findJourneys(processor, refs);
-  }
-  findValues(processor: string, refs: Parameters<IndicatorStore['findValues']>[1]) {
-    return this.inner.findValues(processor, refs);
-  }
-  forgetProcessor(processor: string) {
-    return this.inner.forgetProcessor(processor);
-  }
-  async save(write: ProcessorWrite): Promise<void> {
+  override async save(write: ProcessorWrite): Promise<void> {
     await this.inner.save(write);
     this.writes.push(write);
   }
@@ -142,7 +124,7 @@ function rowsChanged(writes: readonly ProcessorWrite[]): number {
 }
 
 // Counts what the folds report; waits for the flush that takes the last changes.
-class CountingSource implements ProcessorSource {
+class CountingSource extends PassingSource {
   folded = 0;
   changes = 0;
   tooLate = 0;
@@ -150,23 +132,13 @@ class CountingSource implements ProcessorSource {
   allStored = false;
 
   constructor(
-    private readonly inner: LogSource,
+    private readonly log: LogSource,
     private readonly end: number,
-  ) {}
+  ) {
+    super(log);
+  }
 
-  get unflushed() {
-    return this.inner.unflushed;
-  }
-  get uncheckpointed() {
-    return this.inner.uncheckpointed;
-  }
-  get started() {
-    return this.inner.started;
-  }
-  get checkpointBytes() {
-    return this.inner.checkpointBytes;
-  }
-  async fold(): Promise<Folded> {
+  override async fold(): Promise<Folded> {
     const result = await this.inner.fold();
     this.folded += result.events;
     this.changes += result.changes.length;
@@ -174,25 +146,10 @@ class CountingSource implements ProcessorSource {
     this.rejected += result.rejected.length;
     return result;
   }
-  async flush(options: { checkpoint?: boolean; outbox: boolean }): Promise<void> {
-    const last = this.inner.position >= this.end; // tickMs 0: nothing changes after the last fold
+  override async flush(options: { checkpoint?: boolean; outbox: boolean }): Promise<void> {
+    const last = this.log.position >= this.end; // tickMs 0: nothing changes after the last fold
     await this.inner.flush(options);
     if (last) this.allStored = true;
-  }
-  tick(now: number) {
-    return this.inner.tick(now);
-  }
-  restart() {
-    return this.inner.restart();
-  }
-  lag() {
-    return this.inner.lag();
-  }
-  stop() {
-    return this.inner.stop();
-  }
-  close() {
-    return this.inner.close();
   }
 }
 
