@@ -15,14 +15,13 @@ import {
   type Folded,
   type ProcessorSource,
   type ProcessorWrite,
-  type RunnerMetrics,
 } from '#libs/pipeline';
 import { createDataSource, IndicatorStateRepository, migrate, PostgresEventLog } from '#libs/postgres';
 import { simulate } from '#libs/simulator';
 import { loadConfig } from '../../services/runtime/src/config';
 import { openDatabase } from '../../services/runtime/src/database';
 import { startTestBroker } from '../support/kafka-broker';
-import { PassingSource, PassingStore } from './passing-through';
+import { NO_METRICS, PassingSource, PassingStore } from './passing-through';
 
 export interface KafkaBenchOptions {
   events: number;
@@ -145,22 +144,11 @@ class ObservedSource extends PassingSource {
 
 // The runner as the indicator processor service runs it, minus scoring: the changes are only stored.
 function runProcessor(source: ProcessorSource, errors: string[]): ProcessorRunner {
-  const ignored = { observe: () => undefined, set: () => undefined, inc: () => undefined };
-  const metrics: RunnerMetrics = {
-    eventsByOutcome: ignored,
-    rejectedByCode: ignored,
-    consumerLag: ignored,
-    checkpointBytes: ignored,
-    foldSeconds: ignored,
-    flushSeconds: ignored,
-    scoreSeconds: ignored,
-    scoringRetries: ignored,
-  };
   return ProcessorRunner.start({
     source,
     changes: { kind: 'send', send: () => Promise.resolve() },
     rejections: { record: () => Promise.resolve() },
-    metrics,
+    metrics: NO_METRICS,
     logger: { error: (message) => errors.push(message), warn: () => undefined },
     now: () => Date.now(),
     flushMs: DEFAULTS.processorFlushMs,

@@ -1,4 +1,4 @@
-import type { Folded, IndicatorStore, ProcessorSource, ProcessorWrite } from '#libs/pipeline';
+import type { Folded, IndicatorStore, ProcessorSource, ProcessorWrite, RunnerMetrics } from '#libs/pipeline';
 
 // The production processor's store and source, passed through unchanged: the benches extend these to
 // count or time a call without touching the rest.
@@ -63,3 +63,16 @@ export class PassingSource implements ProcessorSource {
     return this.inner.close();
   }
 }
+
+// A runner's metrics that go nowhere: the benches measure for themselves.
+const ignored = { observe: () => undefined, set: () => undefined, inc: () => undefined };
+export const NO_METRICS: RunnerMetrics = {
+  eventsByOutcome: ignored,
+  rejectedByCode: ignored,
+  consumerLag: ignored,
+  checkpointBytes: ignored,
+  foldSeconds: ignored,
+  flushSeconds: ignored,
+  scoreSeconds: ignored,
+  scoringRetries: ignored,
+};

@@ -6,21 +6,14 @@ import { loadDefinitions } from '#libs/definitions';
 import { orderingKey, type LogRecord } from '#libs/event-log';
 import { validateEvent, type CanonicalEvent } from '#libs/events';
 import { entityKey, IndicatorEngine, valueRowKey } from '#libs/indicators';
-import {
-  LogSource,
-  ProcessorRunner,
-  RosterHistory,
-  type Folded,
-  type ProcessorWrite,
-  type RunnerMetrics,
-} from '#libs/pipeline';
+import { LogSource, ProcessorRunner, RosterHistory, type Folded, type ProcessorWrite } from '#libs/pipeline';
 import { IndicatorStateRepository, PostgresEventLog, RosterRepository } from '#libs/postgres';
 import { simulate } from '#libs/simulator';
 import { formatLocal } from '#libs/time';
 import { loadConfig } from '../../services/runtime/src/config';
 import { importDemoRoster } from '../../services/runtime/src/demo-source';
 import { benchDatabase } from './kafka.bench';
-import { PassingSource, PassingStore } from './passing-through';
+import { NO_METRICS, PassingSource, PassingStore } from './passing-through';
 
 export interface CpuFigures {
   cpuSeconds: number; // user + system of this process
@@ -210,17 +203,6 @@ export async function benchProcessor(n: number, rate: number, profileFile?: stri
 
     const store = new RecordingStore(new IndicatorStateRepository(db));
     const errors: string[] = [];
-    const ignored = { observe: () => undefined, set: () => undefined, inc: () => undefined };
-    const metrics: RunnerMetrics = {
-      eventsByOutcome: ignored,
-      rejectedByCode: ignored,
-      consumerLag: ignored,
-      checkpointBytes: ignored,
-      foldSeconds: ignored,
-      flushSeconds: ignored,
-      scoreSeconds: ignored,
-      scoringRetries: ignored,
-    };
     await db.query('VACUUM ANALYZE event_log'); // the append's autovacuum, not the drain's
     global.gc?.();
     const postgresBefore = database.postgresDir === undefined ? undefined : postgresCpuSeconds(database.postgresDir);
@@ -243,7 +225,7 @@ export async function benchProcessor(n: number, rate: number, profileFile?: stri
         source: counted,
         changes: { kind: 'send', send: () => Promise.resolve() },
         rejections: { record: () => Promise.resolve() },
-        metrics,
+        metrics: NO_METRICS,
         logger: { error: (message) => errors.push(message), warn: () => undefined },
         now: () => Date.now(),
         flushMs: DEFAULTS.processorFlushMs,
