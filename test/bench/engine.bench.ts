@@ -45,6 +45,27 @@ export interface EngineBenchResult {
   dedupKeys: number;
 }
 
+// The figures of one run: its times and heap growth, and what it counted, per event and per state.
+function resultOf(
+  events: number,
+  run: { seconds: number; cpuSeconds: number; heapBytes: number },
+  counted: { changes: number; updates: number; windowStates: number; dedupKeys: number },
+): EngineBenchResult {
+  return {
+    events,
+    seconds: run.seconds,
+    eventsPerSecond: events / run.seconds,
+    cpuSeconds: run.cpuSeconds,
+    eventsPerCpuSecond: events / run.cpuSeconds,
+    changesPerEvent: counted.changes / events,
+    updatesPerEvent: counted.updates / events,
+    heapMiB: run.heapBytes / 2 ** 20,
+    windowStates: counted.windowStates,
+    bytesPerWindow: run.heapBytes / counted.windowStates,
+    dedupKeys: counted.dedupKeys,
+  };
+}
+
 // Folds a simulated stream through the engine, timing only the folds (events are generated first):
 // event by event (a change list per event), or in micro-batches of `batch` events as the live
 // processor folds a poll of the log (each changed value once per batch).
@@ -68,20 +89,16 @@ export function benchEngine(events: readonly CanonicalEvent[], dedup: boolean, b
   const cpuSeconds = cpuSecondsSince(cpu0);
   gc();
   const heapBytes = process.memoryUsage().heapUsed - heapBefore;
-  const windowStates = engine.values().length;
-  return {
-    events: events.length,
-    seconds,
-    eventsPerSecond: events.length / seconds,
-    cpuSeconds,
-    eventsPerCpuSecond: events.length / cpuSeconds,
-    changesPerEvent: changes / events.length,
-    updatesPerEvent: engine.stateUpdates / events.length,
-    heapMiB: heapBytes / 2 ** 20,
-    windowStates,
-    bytesPerWindow: heapBytes / windowStates,
-    dedupKeys: engine.dedupSize,
-  };
+  return resultOf(
+    events.length,
+    { seconds, cpuSeconds, heapBytes },
+    {
+      changes,
+      updates: engine.stateUpdates,
+      windowStates: engine.values().length,
+      dedupKeys: engine.dedupSize,
+    },
+  );
 }
 
 // The same events through the hand-written typed-array fold of the same work (hand-fold.ts), without
@@ -97,19 +114,11 @@ export function benchHandFold(events: readonly CanonicalEvent[], batch = 1): Eng
   const cpuSeconds = cpuSecondsSince(cpu0);
   gc();
   const heapBytes = process.memoryUsage().heapUsed - heapBefore;
-  return {
-    events: events.length,
-    seconds,
-    eventsPerSecond: events.length / seconds,
-    cpuSeconds,
-    eventsPerCpuSecond: events.length / cpuSeconds,
-    changesPerEvent: fold.changes / events.length,
-    updatesPerEvent: fold.updates / events.length,
-    heapMiB: heapBytes / 2 ** 20,
-    windowStates: fold.windowStates,
-    bytesPerWindow: heapBytes / fold.windowStates,
-    dedupKeys: 0,
-  };
+  return resultOf(
+    events.length,
+    { seconds, cpuSeconds, heapBytes },
+    { changes: fold.changes, updates: fold.updates, windowStates: fold.windowStates, dedupKeys: 0 },
+  );
 }
 
 // The benchmark's stream: 1,000 agents in 50 teams, `days` simulated days, 1 % duplicates.
