@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contractProblems } from './contract-problems';
-import type { Measure, Term } from './model';
-
-const term = (types: string[], fields: Partial<Term> = {}): Term => ({
-  types,
-  where: [],
-  timeField: 'time',
-  aggregation: { kind: 'count' },
-  ...fields,
-});
+import type { Measure } from './model';
+import { term } from './sample-definitions.fixture';
 
 describe('contract problems, where each is named', () => {
   it('names both ends of a duration and the time field of a term', () => {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contractProblems } from './contract-problems';
-import type { Measure, Term } from './model';
-
-const term = (types: string[], fields: Partial<Term> = {}): Term => ({
-  types,
-  where: [],
-  timeField: 'time',
-  aggregation: { kind: 'count' },
-  ...fields,
-});
+import type { Measure } from './model';
+import { term } from './sample-definitions.fixture';
 
 describe('contract problems', () => {
   it('reads a nested data path as its top field, and leaves envelope fields alone', () => {

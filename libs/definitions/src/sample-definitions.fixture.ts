@@ -1,4 +1,4 @@
-import type { DefinitionSet, IndicatorDef, ScorecardDef } from './model';
+import type { DefinitionSet, IndicatorDef, ScorecardDef, Term } from './model';
 import { parseDefinitionDocument } from './parse-document';
 // A small, fully valid definition document for the specs: each spec copies it and breaks one thing.
 export interface SampleDocument {
@@ -110,3 +110,12 @@ export function parseSampleCard(fields: Record<string, unknown>): {
     messages: parsed.errors.map((e) => `${e.severity} ${e.path}: ${e.message}`),
   };
 }
+
+// A term counting events of these types, unfiltered, on the envelope's time; `fields` replace any of it.
+export const term = (types: string[], fields: Partial<Term> = {}): Term => ({
+  types,
+  where: [],
+  timeField: 'time',
+  aggregation: { kind: 'count' },
+  ...fields,
+});
